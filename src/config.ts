@@ -1,0 +1,84 @@
+/**
+ * Configuration from environment variables (and `gengate serve` flags, which override them).
+ * A bad value stops the start with a message naming the variable.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const urlWithProtocol = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+
+const ENV_SCHEMA = {
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  GENGATE_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: urlWithProtocol(["postgres:", "postgresql:"]).optional(),
+  STORAGE_URL: urlWithProtocol(["file:"]).optional(),
+  PUBLIC_URL: urlWithProtocol(["http:", "https:"]).optional(),
+  GENGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  GENGATE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  GENGATE_MAX_FILE_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+} as const;
+
+export type EnvName = keyof typeof ENV_SCHEMA;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Folder for output and uploaded files. */
+  filesDir: string;
+  publicUrl: string | undefined;
+  adminToken: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  maxBodyBytes: number;
+  maxFileBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads the configuration; `overrides` (from CLI flags) win over the environment. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Record<EnvName, string>> = {},
+): Config {
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(ENV_SCHEMA)) {
+    const raw = overrides[name as EnvName] ?? env[name];
+    const parsed = schema.safeParse(raw === "" ? undefined : raw);
+    if (!parsed.success) {
+      const reason = parsed.error.issues[0]?.message ?? "invalid value";
+      throw new ConfigError(`${name}: ${reason} (got ${JSON.stringify(raw)})`);
+    }
+    values[name] = parsed.data;
+  }
+  const v = values as { [K in EnvName]: z.infer<(typeof ENV_SCHEMA)[K]> };
+  const dataDir = resolve(v.GENGATE_DATA_DIR);
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    dataDir,
+    databaseUrl: v.DATABASE_URL,
+    filesDir: v.STORAGE_URL ? new URL(v.STORAGE_URL).pathname : resolve(dataDir, "files"),
+    publicUrl: v.PUBLIC_URL?.replace(/\/+$/, ""),
+    adminToken: v.GENGATE_ADMIN_TOKEN,
+    logLevel: v.LOG_LEVEL,
+    maxBodyBytes: v.GENGATE_MAX_BODY_BYTES,
+    maxFileBytes: v.GENGATE_MAX_FILE_BYTES,
+  };
+}

@@ -1,0 +1,71 @@
+/** The one error type of gengate. Providers translate their failures into it at the boundary. */
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthenticated: 401,
+  payment_required: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid_input: 422,
+  rate_limited: 429,
+  internal: 500,
+  provider_error: 502,
+  provider_unavailable: 503,
+  timeout: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface InvalidField {
+  type: string;
+  field: string;
+  description: string;
+}
+
+export interface GatewayErrorOptions {
+  retryable?: boolean;
+  retryAfterMs?: number;
+  invalidFields?: InvalidField[];
+  /** What the upstream said, for logs and the prediction's error; never contains secrets. */
+  providerDetail?: string;
+  cause?: unknown;
+}
+
+const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([
+  "rate_limited",
+  "provider_error",
+  "provider_unavailable",
+  "timeout",
+]);
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly invalidFields: InvalidField[] | undefined;
+  readonly providerDetail: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "GatewayError";
+    this.code = code;
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.retryAfterMs = options.retryAfterMs;
+    this.invalidFields = options.invalidFields;
+    this.providerDetail = options.providerDetail;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  /** Any thrown value as a GatewayError; unknown failures become a retryable internal error. */
+  static from(error: unknown): GatewayError {
+    if (error instanceof GatewayError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new GatewayError("internal", message, { retryable: false, cause: error });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The prediction state machine. Internal states are finer than what clients see; `clientStatus`
+ * maps them onto Replicate's statuses.
+ */
+
+export const PREDICTION_STATES = ["queued", "submitting", "running", "succeeded", "failed", "canceled"] as const;
+export type PredictionState = (typeof PREDICTION_STATES)[number];
+
+export type ClientStatus = "starting" | "processing" | "succeeded" | "failed" | "canceled";
+
+/** What the provider last told us about a running prediction. */
+export type UpstreamPhase = "starting" | "processing";
+
+export const WEBHOOK_EVENTS = ["start", "output", "logs", "completed"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+const TRANSITIONS: Record<PredictionState, readonly PredictionState[]> = {
+  queued: ["submitting", "failed", "canceled"],
+  // back to queued when a retryable error happened before the provider accepted the work
+  submitting: ["running", "queued", "failed", "canceled"],
+  running: ["succeeded", "failed", "canceled"],
+  succeeded: [],
+  failed: [],
+  canceled: [],
+};
+
+export function canTransition(from: PredictionState, to: PredictionState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** States a transition into `to` may start from; used as the guard of conditional updates. */
+export function statesLeadingTo(to: PredictionState): PredictionState[] {
+  return PREDICTION_STATES.filter((from) => canTransition(from, to));
+}
+
+export function isTerminal(state: PredictionState): boolean {
+  return state === "succeeded" || state === "failed" || state === "canceled";
+}
+
+export function clientStatus(state: PredictionState, phase: UpstreamPhase | null): ClientStatus {
+  switch (state) {
+    case "queued":
+    case "submitting":
+      return "starting";
+    case "running":
+      return phase ?? "starting";
+    default:
+      return state;
+  }
+}
+
+export interface PredictionMetrics {
+  predict_time?: number;
+  total_time?: number;
+}
+
+export interface Prediction {
+  id: string;
+  /** `owner/name` as the client sees it. */
+  model: string;
+  version: string;
+  /** Registry id of the provider that serves it. */
+  provider: string;
+  /** The provider's own model id. */
+  providerModel: string;
+  input: Record<string, unknown>;
+  output: unknown;
+  logs: string;
+  error: string | null;
+  state: PredictionState;
+  upstreamPhase: UpstreamPhase | null;
+  /** JSON the provider returned from start(); all a later process needs to resume. */
+  operation: unknown;
+  attempts: number;
+  webhook: string | null;
+  webhookEventsFilter: WebhookEvent[] | null;
+  tokenId: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  /** When the dispatcher or reconciler should look at this row next (ms since epoch). */
+  nextCheckAt: number;
+  deadlineAt: number | null;
+  cancelRequestedAt: number | null;
+  metrics: PredictionMetrics;
+  streaming: boolean;
+  priority: number;
+}

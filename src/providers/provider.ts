@@ -1,0 +1,133 @@
+/**
+ * The provider interface. Generation is slow and processes die, so work is started once and
+ * described by a JSON-serialisable `operation` that any later process can resume from.
+ */
+import type { Readable } from "node:stream";
+import type { ModelRef } from "../core/model-ref.ts";
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface ModelCapabilities {
+  /** The model streams text tokens (Replicate's `urls.stream`). */
+  streaming?: boolean;
+  referenceImage?: boolean;
+  mask?: boolean;
+  maxOutputs?: number;
+  formats?: string[];
+}
+
+export interface ModelDescriptor {
+  owner: string;
+  name: string;
+  description: string;
+  /** 64-hex id of the current version. */
+  versionId: string;
+  versionCreatedAt: string;
+  /** JSON Schema of the input object (Cog style: properties with title, default, x-order…). */
+  inputSchema: JsonSchema;
+  outputSchema: JsonSchema;
+  capabilities: ModelCapabilities;
+  /** The provider's own name for the model, passed back in StartRequest. */
+  providerModel: string;
+}
+
+export interface InputFile {
+  data: Buffer;
+  contentType: string;
+}
+
+export interface ProviderContext {
+  /** Reads a file input (data URL, gengate file URL, or remote URL) the client passed. */
+  readInput(url: string): Promise<InputFile>;
+  signal?: AbortSignal;
+}
+
+export interface StartRequest {
+  predictionId: string;
+  providerModel: string;
+  /** Validated input with schema defaults applied. */
+  input: Record<string, unknown>;
+  deadlineAt?: number;
+  /** Where the provider should send its webhooks, when gengate is reachable from outside. */
+  webhookUrl?: string;
+}
+
+export interface StartResult {
+  /** The provider's id for the work; inbound webhooks are matched on it. */
+  upstreamId: string;
+  operation: unknown;
+}
+
+/** A file output; the engine copies it into gengate storage before the prediction succeeds. */
+export interface OutputFile {
+  readonly kind: "output-file";
+  contentType: string;
+  extension: string;
+  open(): Promise<Readable | Uint8Array>;
+}
+
+export function outputFile(contentType: string, extension: string, open: OutputFile["open"]): OutputFile {
+  return { kind: "output-file", contentType, extension, open };
+}
+
+export function isOutputFile(value: unknown): value is OutputFile {
+  return typeof value === "object" && value !== null && (value as OutputFile).kind === "output-file";
+}
+
+export type UpstreamState = "starting" | "processing" | "succeeded" | "failed" | "canceled";
+
+export interface StatusResult {
+  state: UpstreamState;
+  /** JSON output; file values are OutputFile objects. */
+  output?: unknown;
+  logs?: string;
+  error?: string;
+  metrics?: { predict_time?: number };
+  /** When asking again makes sense, if the provider knows. */
+  nextPollMs?: number;
+}
+
+export type StreamEvent = { type: "output"; data: string } | { type: "logs"; data: string };
+
+export interface RateLimitBudget {
+  /** Work sharing a bucket shares its budget (e.g. one upstream account). */
+  bucket: string;
+  perMinute: number;
+  burst: number;
+}
+
+export interface WebhookUpdate {
+  upstreamId: string;
+  update: StatusResult;
+}
+
+export interface ProviderWebhook {
+  /** Checks the signature; must be constant-time. */
+  verify(request: Request, rawBody: string): Promise<boolean>;
+  parse(request: Request, rawBody: string): Promise<WebhookUpdate>;
+}
+
+export interface Provider {
+  readonly id: string;
+  readonly rateLimit: RateLimitBudget;
+  /** Upper bound of work in flight at this provider. */
+  readonly concurrency: number;
+  listModels(): Promise<ModelDescriptor[]>;
+  getModel(ref: ModelRef): Promise<ModelDescriptor | null>;
+  start(request: StartRequest, ctx: ProviderContext): Promise<StartResult>;
+  /**
+   * Finds work already started for this prediction, so that a process that died between
+   * start() and recording its result adopts it instead of paying twice.
+   */
+  find(predictionId: string, ctx: ProviderContext): Promise<StartResult | null>;
+  status(operation: unknown, ctx: ProviderContext): Promise<StatusResult>;
+  cancel(operation: unknown, ctx: ProviderContext): Promise<void>;
+  stream?(operation: unknown, ctx: ProviderContext): AsyncIterable<StreamEvent>;
+  webhook?: ProviderWebhook;
+  close?(): Promise<void>;
+}
+
+export interface ProviderDeps {
+  dataDir: string;
+  logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
