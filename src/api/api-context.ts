@@ -1,0 +1,16 @@
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { BlobStorage } from "../storage/blob-storage.ts";
+import type { Store } from "../store/index.ts";
+import type { AuthVariables } from "./auth.ts";
+
+export interface ApiDeps {
+  engine: Engine;
+  store: Store;
+  storage: BlobStorage;
+  config: Config;
+  logger: Logger;
+}
+
+export type ApiEnv = { Variables: AuthVariables };

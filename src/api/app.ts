@@ -1,0 +1,48 @@
+/** The HTTP API: Replicate-compatible `/v1`, output files, inbound webhooks, health and OpenAPI. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { GatewayError } from "../core/errors.ts";
+import type { ApiDeps, ApiEnv } from "./api-context.ts";
+import { requireToken } from "./auth.ts";
+import { openApiDocument } from "./openapi.ts";
+import { problem, toGatewayError } from "./problem.ts";
+import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
+import { modelRoutes } from "./routes/models.ts";
+import { predictionStreamRoutes } from "./routes/prediction-stream.ts";
+import { predictionRoutes } from "./routes/predictions.ts";
+import { inboundWebhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
+
+export function createApp(deps: ApiDeps): Hono {
+  const app = new Hono();
+  const { config, logger } = deps;
+
+  app.onError((error, c) => {
+    const gatewayError = toGatewayError(error);
+    if (gatewayError.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
+    return problem(c, gatewayError);
+  });
+  app.notFound((c) => problem(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  app.route("/", outputFileRoutes(deps));
+  app.route("/", inboundWebhookRoutes(deps));
+  app.route("/v1", predictionStreamRoutes(deps));
+
+  const v1 = new Hono<ApiEnv>();
+  v1.use(requireToken(deps.store));
+  v1.use(async (c, next) => {
+    // uploads have their own, larger limit
+    if (c.req.method === "POST" && c.req.path.endsWith("/v1/files")) return next();
+    const tooLarge = () => {
+      throw new GatewayError("payload_too_large", `Request body must be less than ${config.maxBodyBytes} bytes`);
+    };
+    return bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge })(c, next);
+  });
+  v1.route("/", predictionRoutes(deps));
+  v1.route("/", modelRoutes(deps));
+  v1.route("/", fileRoutes(deps));
+  v1.route("/", webhookSecretRoutes(deps));
+  app.route("/v1", v1);
+  return app;
+}

@@ -1,0 +1,47 @@
+/** Opaque cursors and absolute `next` links, as the Replicate clients expect (reference/replicate.md §2.6). */
+import { GatewayError } from "../core/errors.ts";
+
+export interface Cursor {
+  createdAt: number;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString("base64url");
+}
+
+export function decodeCursor(value: string | undefined): Cursor | undefined {
+  if (!value) return undefined;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as unknown[];
+    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw new GatewayError("bad_request", "cursor is not valid; use the next link of a previous page");
+}
+
+export interface Page<T> {
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/** `rows` holds up to pageSize + 1 items; the extra one only tells that there is a next page. */
+export function pageOf<T, R>(
+  rows: T[],
+  pageSize: number,
+  pageUrl: string,
+  cursorOf: (row: T) => Cursor,
+  render: (row: T) => R,
+): Page<R> {
+  const results = rows.slice(0, pageSize);
+  const last = results.at(-1);
+  let next: string | null = null;
+  if (rows.length > pageSize && last) {
+    const url = new URL(pageUrl);
+    url.searchParams.set("cursor", encodeCursor(cursorOf(last)));
+    next = url.toString();
+  }
+  return { next, previous: null, results: results.map(render) };
+}

@@ -1,0 +1,23 @@
+/** Reads JSON bodies: malformed JSON is a 400, a body of the wrong shape a 422 naming each field. */
+import type { Context } from "hono";
+import type { z } from "zod";
+import { GatewayError } from "../core/errors.ts";
+
+export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new GatewayError("bad_request", `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const invalidFields = parsed.error.issues.map((issue) => ({
+    type: issue.code,
+    field: issue.path.join(".") || "body",
+    description: issue.message,
+  }));
+  const detail = invalidFields.map((f) => `- ${f.field}: ${f.description}`).join("\n");
+  throw new GatewayError("invalid_input", `Request body is not valid\n${detail}`, { invalidFields });
+}

@@ -1,0 +1,130 @@
+/** Replicate's files API (reference/replicate.md §2.4) and the output files gengate serves. */
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { GatewayError } from "../../core/errors.ts";
+import { newId } from "../../core/ids.ts";
+import { contentTypeOfKey, extensionOfContentType } from "../../storage/blob-storage.ts";
+import type { StoredFile } from "../../store/index.ts";
+import type { ApiDeps, ApiEnv } from "../api-context.ts";
+import { ownerScope } from "../auth.ts";
+import { baseUrlOf } from "../base-url.ts";
+import { decodeCursor, pageOf } from "../pagination.ts";
+
+const PAGE_SIZE = 100;
+const FILE_LIFETIME_MS = 24 * 3600 * 1000;
+
+function fileJson(file: StoredFile, base: string) {
+  return {
+    id: file.id,
+    name: file.name,
+    content_type: file.contentType,
+    size: file.size,
+    etag: file.md5,
+    checksums: { sha256: file.sha256, md5: file.md5 },
+    metadata: file.metadata,
+    created_at: new Date(file.createdAt).toISOString(),
+    expires_at: file.expiresAt === null ? null : new Date(file.expiresAt).toISOString(),
+    urls: { get: `${base}/v1/files/${file.id}` },
+  };
+}
+
+async function metadataOf(part: unknown): Promise<Record<string, unknown>> {
+  if (part === undefined) return {};
+  const text = part instanceof Blob ? await part.text() : String(part);
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new GatewayError("invalid_input", "metadata must be a JSON object", {
+    invalidFields: [{ type: "format", field: "metadata", description: "metadata must be a JSON object" }],
+  });
+}
+
+/** The API's files, under /v1 and behind a token. */
+export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const tooLarge = () => {
+    throw new GatewayError("payload_too_large", `Files must be less than ${config.maxFileBytes} bytes`);
+  };
+
+  const ownFile = async (c: Context<ApiEnv>) => {
+    const file = await store.files.get(c.req.param("id") ?? "");
+    const scope = ownerScope(c.get("token"));
+    if (!file || (scope !== undefined && file.tokenId !== scope)) throw new GatewayError("not_found", "file not found");
+    return file;
+  };
+
+  app.post("/files", bodyLimit({ maxSize: config.maxFileBytes, onError: tooLarge }), async (c) => {
+    const form = await c.req.parseBody().catch(() => {
+      throw new GatewayError("bad_request", "body must be multipart/form-data with a content part");
+    });
+    const content = form.content;
+    if (!(content instanceof File)) {
+      throw new GatewayError("invalid_input", "content is required and must be a file", {
+        invalidFields: [{ type: "required", field: "content", description: "content is required and must be a file" }],
+      });
+    }
+    const contentType = (typeof form.type === "string" && form.type) || content.type || "application/octet-stream";
+    const stream = Readable.fromWeb(content.stream() as NodeReadableStream<Uint8Array>);
+    const stored = await storage.put(stream, extensionOfContentType(contentType), config.maxFileBytes);
+    const now = Date.now();
+    const file: StoredFile = {
+      id: newId(),
+      name: (typeof form.filename === "string" && form.filename) || content.name || "file",
+      contentType,
+      size: stored.size,
+      sha256: stored.sha256,
+      md5: stored.md5,
+      storageKey: stored.key,
+      metadata: await metadataOf(form.metadata),
+      tokenId: c.get("token").id,
+      createdAt: now,
+      expiresAt: now + FILE_LIFETIME_MS,
+    };
+    await store.files.insert(file);
+    return c.json(fileJson(file, baseUrlOf(c, config.publicUrl)), 201);
+  });
+
+  app.get("/files", async (c) => {
+    const before = decodeCursor(c.req.query("cursor"));
+    const rows = await store.files.list({ limit: PAGE_SIZE + 1, ...(before && { before }) });
+    const scope = ownerScope(c.get("token"));
+    const visible = rows.filter((file) => scope === undefined || file.tokenId === scope);
+    const base = baseUrlOf(c, config.publicUrl);
+    return c.json(pageOf(visible, PAGE_SIZE, `${base}/v1/files`, (f) => f, (f) => fileJson(f, base)));
+  });
+
+  app.get("/files/:id", async (c) => c.json(fileJson(await ownFile(c), baseUrlOf(c, config.publicUrl))));
+
+  app.get("/files/:id/download", async (c) => {
+    const file = await ownFile(c);
+    c.header("Content-Type", file.contentType);
+    return c.body(Readable.toWeb(await storage.open(file.storageKey)) as ReadableStream);
+  });
+
+  app.delete("/files/:id", async (c) => {
+    await store.files.delete((await ownFile(c)).id);
+    return c.body(null, 204);
+  });
+
+  return app;
+}
+
+/** Output files: public, unguessable content-hash URLs, as the clients fetch them without a token. */
+export function outputFileRoutes({ storage }: ApiDeps): Hono {
+  const app = new Hono();
+  app.get("/files/:key", async (c) => {
+    const key = c.req.param("key");
+    const info = await storage.stat(key);
+    if (!info) throw new GatewayError("not_found", "file not found");
+    c.header("Content-Type", contentTypeOfKey(key));
+    c.header("Content-Length", String(info.size));
+    c.header("Cache-Control", "public, max-age=31536000, immutable");
+    return c.body(Readable.toWeb(await storage.open(key)) as ReadableStream);
+  });
+  return app;
+}

@@ -1,0 +1,82 @@
+/**
+ * `urls.stream`: Server-Sent Events with `output`, `logs`, `error` and `done` events. It works
+ * without a token (the official JS client sends none); the prediction id is unguessable.
+ */
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { isTerminal, type Prediction } from "../../core/prediction.ts";
+import { toReplicateJson } from "../../core/replicate-json.ts";
+import type { PredictionEvent } from "../../engine/events.ts";
+import type { ApiDeps } from "../api-context.ts";
+import { baseUrlOf } from "../base-url.ts";
+
+const isTokenList = (output: unknown): output is string[] =>
+  Array.isArray(output) && output.every((item) => typeof item === "string");
+
+export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
+  const app = new Hono();
+
+  app.get("/predictions/:id/stream", async (c) => {
+    const id = c.req.param("id");
+    const pending: PredictionEvent[] = [];
+    let wakeUp: (() => void) | undefined;
+    const unsubscribe = engine.ctx.events.subscribe(id, (event) => {
+      pending.push(event);
+      wakeUp?.();
+    });
+    let prediction: Prediction;
+    try {
+      prediction = await engine.get(id);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    const base = baseUrlOf(c, config.publicUrl);
+
+    return streamSSE(c, async (stream) => {
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+        wakeUp?.();
+      });
+      const second = Math.floor(Date.now() / 1000);
+      let seq = 0;
+      let sent = 0;
+      const send = (event: string, data: string) => stream.writeSSE({ event, data, id: `${second}:${seq++}` });
+      const sendTokensOf = async (output: unknown) => {
+        if (!isTokenList(output)) return;
+        for (; sent < output.length; sent++) await send("output", output[sent] ?? "");
+      };
+      try {
+        while (!closed) {
+          await sendTokensOf(prediction.output);
+          if (isTerminal(prediction.state)) {
+            if (!isTokenList(prediction.output) && prediction.output !== null) {
+              await send("output", JSON.stringify(toReplicateJson(prediction, base).output));
+            }
+            if (prediction.state === "failed") await send("error", JSON.stringify({ detail: prediction.error }));
+            const reason = prediction.state === "succeeded" ? {} : { reason: prediction.state === "failed" ? "error" : "canceled" };
+            await send("done", JSON.stringify(reason));
+            return;
+          }
+          const event = pending.shift();
+          if (!event) {
+            await new Promise<void>((resolve) => {
+              wakeUp = resolve;
+            });
+            wakeUp = undefined;
+          } else if (event.type === "update") {
+            prediction = event.prediction;
+          } else if (event.index === sent) {
+            await send("output", event.data);
+            sent++;
+          }
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,151 @@
+/**
+ * Starts queued predictions when their provider's concurrency and rate budget allow. A start that
+ * may have reached the provider before a crash or error is looked up (find) before trying again,
+ * so no paid work is started twice.
+ */
+import { GatewayError } from "../core/errors.ts";
+import type { Prediction } from "../core/prediction.ts";
+import type { Provider, StartResult } from "../providers/provider.ts";
+import type { EngineContext } from "./engine-context.ts";
+import type { PredictionUpdater } from "./prediction-updater.ts";
+import { STREAM_LEASE_MS } from "./stream-pump.ts";
+import { WakeableLoop } from "./wakeable-loop.ts";
+
+const IDLE_MS = 1_000;
+const SUBMIT_LEASE_MS = 120_000;
+const MAX_START_ATTEMPTS = 5;
+const CLAIM_BATCH = 64;
+
+export function retryDelayMs(attempt: number): number {
+  return Math.min(30_000, 500 * 2 ** (attempt - 1));
+}
+
+export class Dispatcher {
+  private readonly ctx: EngineContext;
+  private readonly updater: PredictionUpdater;
+  private readonly onRunning: (prediction: Prediction, provider: Provider) => void;
+  private readonly loop: WakeableLoop;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    ctx: EngineContext,
+    updater: PredictionUpdater,
+    onRunning: (prediction: Prediction, provider: Provider) => void,
+  ) {
+    this.ctx = ctx;
+    this.updater = updater;
+    this.onRunning = onRunning;
+    this.loop = new WakeableLoop(
+      () => this.dispatch(),
+      (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),
+    );
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await Promise.all(this.inFlight);
+  }
+
+  private async dispatch(): Promise<number> {
+    let next = IDLE_MS;
+    for (const provider of this.ctx.providers.all()) {
+      next = Math.min(next, await this.dispatchFor(provider));
+    }
+    return next;
+  }
+
+  private async dispatchFor(provider: Provider): Promise<number> {
+    await this.requeueAbandoned(provider);
+    const counts = await this.ctx.store.predictions.countByState(provider.id);
+    const free = provider.concurrency - counts.submitting - counts.running;
+    if (free <= 0 || counts.queued === 0) return IDLE_MS;
+    const limit = Math.min(free, CLAIM_BATCH);
+    const now = Date.now();
+    const due = await this.ctx.store.predictions.due({ states: ["queued"], now, limit, provider: provider.id });
+    const { bucket: key, perMinute, burst } = provider.rateLimit;
+    const bucket = this.ctx.limiter.bucket(key, perMinute, burst);
+    for (const row of due) {
+      const wait = bucket.take();
+      if (wait > 0) return wait;
+      const claimed = await this.ctx.store.predictions.transition(row.id, ["queued"], {
+        state: "submitting",
+        attempts: row.attempts + 1,
+        nextCheckAt: now + SUBMIT_LEASE_MS,
+      });
+      if (claimed) this.track(this.submit(provider, claimed));
+    }
+    return due.length === limit && free > limit ? 0 : IDLE_MS;
+  }
+
+  /** Submissions whose lease ran out belong to a process that died; their next try looks them up first. */
+  private async requeueAbandoned(provider: Provider): Promise<void> {
+    const now = Date.now();
+    const abandoned = await this.ctx.store.predictions.due({ states: ["submitting"], now, limit: CLAIM_BATCH, provider: provider.id });
+    for (const row of abandoned) {
+      await this.ctx.store.predictions.transition(row.id, ["submitting"], { state: "queued", nextCheckAt: now });
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => {
+      this.inFlight.delete(work);
+      this.loop.wake();
+    });
+  }
+
+  private async submit(provider: Provider, row: Prediction): Promise<void> {
+    const ctx = this.ctx.providerContext;
+    try {
+      const adopted = row.attempts > 1 ? await provider.find(row.id, ctx) : null;
+      const started: StartResult =
+        adopted ??
+        (await provider.start(
+          {
+            predictionId: row.id,
+            providerModel: row.providerModel,
+            input: row.input,
+            ...(row.deadlineAt !== null && { deadlineAt: row.deadlineAt }),
+            ...(this.ctx.publicUrl && { webhookUrl: `${this.ctx.publicUrl}/hooks/${provider.id}` }),
+          },
+          ctx,
+        ));
+      if (adopted) this.ctx.logger.info({ prediction: row.id }, "adopted work started before a restart");
+      const now = Date.now();
+      const running = await this.updater.update(row, ["submitting"], {
+        state: "running",
+        upstreamId: started.upstreamId,
+        operation: started.operation,
+        upstreamPhase: "starting",
+        startedAt: now,
+        nextCheckAt: row.streaming ? now + STREAM_LEASE_MS : now,
+      });
+      if (running) this.onRunning(running, provider);
+    } catch (error) {
+      await this.handleStartError(provider, row, GatewayError.from(error));
+    }
+  }
+
+  private async handleStartError(provider: Provider, row: Prediction, error: GatewayError): Promise<void> {
+    if (error.code === "rate_limited") {
+      const { bucket, perMinute, burst } = provider.rateLimit;
+      this.ctx.limiter.bucket(bucket, perMinute, burst).pause(error.retryAfterMs ?? 1_000);
+    }
+    if (error.retryable && row.attempts < MAX_START_ATTEMPTS) {
+      const delay = error.retryAfterMs ?? retryDelayMs(row.attempts);
+      this.ctx.logger.warn({ prediction: row.id, err: error.message, delay }, "start failed, will retry");
+      await this.updater.update(row, ["submitting"], { state: "queued", nextCheckAt: Date.now() + delay });
+      this.loop.wakeAt(Date.now() + delay);
+      return;
+    }
+    await this.updater.finish(row, ["submitting"], "failed", { error: error.message });
+  }
+}

@@ -1,0 +1,195 @@
+/** The engine's public face: submit, read, cancel and wait for predictions; start and stop the loops. */
+import { GatewayError } from "../core/errors.ts";
+import { newId } from "../core/ids.ts";
+import { type ModelRef, parseModelRef } from "../core/model-ref.ts";
+import { isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
+import type { Provider } from "../providers/provider.ts";
+import { validateInput } from "../catalog/input-validation.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import type { EngineContext } from "./engine-context.ts";
+import { PredictionUpdater } from "./prediction-updater.ts";
+import { Reconciler } from "./reconciler.ts";
+import { pumpStream } from "./stream-pump.ts";
+import { WebhookSender } from "./webhook-sender.ts";
+
+export interface SubmitRequest {
+  model: string | ModelRef;
+  input: Record<string, unknown>;
+  webhook?: string;
+  webhookEventsFilter?: WebhookEvent[];
+  tokenId?: string;
+  deadlineAt?: number;
+  priority?: number;
+}
+
+export interface ListRequest {
+  tokenId?: string;
+  limit: number;
+  before?: { createdAt: number; id: string };
+}
+
+export class Engine {
+  readonly ctx: EngineContext;
+  private readonly webhooks: WebhookSender;
+  private readonly updater: PredictionUpdater;
+  private readonly reconciler: Reconciler;
+  private readonly dispatcher: Dispatcher;
+  private readonly pumps = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(ctx: EngineContext) {
+    this.ctx = ctx;
+    this.webhooks = new WebhookSender(ctx);
+    this.updater = new PredictionUpdater(ctx, this.webhooks);
+    this.reconciler = new Reconciler(ctx, this.updater);
+    this.dispatcher = new Dispatcher(ctx, this.updater, (row, provider) => this.onRunning(row, provider));
+  }
+
+  /** Starts the loops. `recover` re-arms work a previous process left mid-flight (embedded mode). */
+  async start({ recover }: { recover: boolean }): Promise<void> {
+    if (recover) await this.recover();
+    this.webhooks.start();
+    this.reconciler.start();
+    this.dispatcher.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.pumps);
+    await this.dispatcher.stop();
+    await this.reconciler.stop();
+    await this.webhooks.stop();
+  }
+
+  async submit(request: SubmitRequest): Promise<Prediction> {
+    const ref = typeof request.model === "string" ? parseModelRef(request.model) : request.model;
+    const { provider, model } = await this.ctx.providers.resolve(ref);
+    const input = validateInput(model, request.input);
+    const now = Date.now();
+    const prediction: Prediction = {
+      id: newId(),
+      model: `${model.owner}/${model.name}`,
+      version: model.versionId,
+      provider: provider.id,
+      providerModel: model.providerModel,
+      input,
+      output: null,
+      logs: "",
+      error: null,
+      state: "queued",
+      upstreamPhase: null,
+      operation: null,
+      attempts: 0,
+      webhook: request.webhook ?? null,
+      webhookEventsFilter: request.webhookEventsFilter ?? null,
+      tokenId: request.tokenId ?? null,
+      createdAt: now,
+      startedAt: null,
+      completedAt: null,
+      nextCheckAt: now,
+      deadlineAt: request.deadlineAt ?? null,
+      cancelRequestedAt: null,
+      metrics: {},
+      streaming: model.capabilities.streaming === true && provider.stream !== undefined,
+      priority: request.priority ?? 0,
+    };
+    await this.ctx.store.predictions.insert(prediction);
+    this.dispatcher.wake();
+    return prediction;
+  }
+
+  async get(id: string, tokenId?: string): Promise<Prediction> {
+    const prediction = await this.ctx.store.predictions.get(id);
+    if (!prediction || (tokenId !== undefined && prediction.tokenId !== tokenId)) {
+      throw new GatewayError("not_found", `prediction ${id} not found`);
+    }
+    return prediction;
+  }
+
+  list(request: ListRequest): Promise<Prediction[]> {
+    return this.ctx.store.predictions.list(request);
+  }
+
+  /** Cancels a prediction; work already running upstream is canceled there too. */
+  async cancel(id: string, tokenId?: string): Promise<Prediction> {
+    const row = await this.get(id, tokenId);
+    if (isTerminal(row.state)) return row;
+    const provider = this.ctx.providers.get(row.provider);
+    const ended =
+      row.state === "queued"
+        ? await this.updater.finish(row, ["queued"], "canceled")
+        : row.state === "running"
+          ? await this.reconciler.cancelRunning(row, provider)
+          : null;
+    if (ended) return ended;
+    // Being submitted right now: the reconciler cancels it as soon as it is running.
+    const marked = await this.ctx.store.predictions.transition(id, ["submitting", "running"], {
+      cancelRequestedAt: Date.now(),
+    });
+    this.reconciler.wake();
+    return marked ?? this.get(id);
+  }
+
+  /** Resolves with the prediction once it is terminal, or as it is when `timeoutMs` runs out. */
+  async waitFor(id: string, timeoutMs: number): Promise<Prediction> {
+    let resolveEnd: (prediction: Prediction) => void = () => {};
+    const ended = new Promise<Prediction>((resolve) => {
+      resolveEnd = resolve;
+    });
+    const unsubscribe = this.ctx.events.subscribe(id, (event) => {
+      if (event.type === "update" && isTerminal(event.prediction.state)) resolveEnd(event.prediction);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const current = await this.get(id);
+      if (isTerminal(current.state)) return current;
+      const timedOut = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), timeoutMs);
+      });
+      return (await Promise.race([ended, timedOut])) ?? (await this.get(id));
+    } finally {
+      clearTimeout(timer);
+      unsubscribe();
+    }
+  }
+
+  webhookSecret(): Promise<string> {
+    return this.webhooks.secret();
+  }
+
+  /** An inbound provider webhook: verified, matched to its prediction, applied if it moves it forward. */
+  async receiveWebhook(providerId: string, request: Request, rawBody: string): Promise<void> {
+    const provider = this.ctx.providers.all().find((p) => p.id === providerId);
+    if (!provider?.webhook) throw new GatewayError("not_found", `no webhooks for provider ${providerId}`);
+    if (!(await provider.webhook.verify(request, rawBody))) {
+      throw new GatewayError("unauthenticated", "webhook signature is not valid");
+    }
+    const { upstreamId, update } = await provider.webhook.parse(request, rawBody);
+    const row = await this.ctx.store.predictions.findByUpstreamId(provider.id, upstreamId);
+    if (row?.state === "running") await this.reconciler.apply(row, provider, update);
+  }
+
+  private onRunning(row: Prediction, provider: Provider): void {
+    if (!row.streaming) {
+      this.reconciler.wake();
+      return;
+    }
+    const pump = pumpStream(this.ctx, this.updater, row, provider, this.stopping.signal).finally(() => {
+      this.pumps.delete(pump);
+      this.reconciler.wake();
+    });
+    this.pumps.add(pump);
+  }
+
+  private async recover(): Promise<void> {
+    const all = Number.MAX_SAFE_INTEGER;
+    const now = Date.now();
+    const orphans = await this.ctx.store.predictions.due({ states: ["submitting", "running"], now: all, limit: all });
+    for (const row of orphans) {
+      // A start that may have reached the provider goes back to the queue; its next try looks it up first.
+      const patch = row.state === "submitting" ? { state: "queued" as const, nextCheckAt: now } : { nextCheckAt: now };
+      await this.ctx.store.predictions.transition(row.id, [row.state], patch);
+    }
+    if (orphans.length > 0) this.ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");
+  }
+}

@@ -1,0 +1,56 @@
+/** Every change of a prediction row goes through here: guarded write, then events and webhooks. */
+import { isTerminal, type Prediction, type PredictionState, type WebhookEvent } from "../core/prediction.ts";
+import type { PredictionPatch } from "../store/index.ts";
+import type { EngineContext } from "./engine-context.ts";
+import type { WebhookSender } from "./webhook-sender.ts";
+
+export class PredictionUpdater {
+  private readonly ctx: EngineContext;
+  private readonly webhooks: WebhookSender;
+
+  constructor(ctx: EngineContext, webhooks: WebhookSender) {
+    this.ctx = ctx;
+    this.webhooks = webhooks;
+  }
+
+  /** Applies `patch` if the row is still in one of `from`; returns the new row, or null if it moved on. */
+  async update(
+    before: Prediction,
+    from: readonly PredictionState[],
+    patch: PredictionPatch,
+  ): Promise<Prediction | null> {
+    const after = await this.ctx.store.predictions.transition(before.id, from, patch);
+    if (!after) return null;
+    this.ctx.events.publish(after.id, { type: "update", prediction: after });
+    await this.webhooks.notify(after, webhookEvents(before, after));
+    return after;
+  }
+
+  /** Ends a prediction with a terminal state, filling in times and metrics. */
+  finish(
+    before: Prediction,
+    from: readonly PredictionState[],
+    state: Extract<PredictionState, "succeeded" | "failed" | "canceled">,
+    patch: PredictionPatch = {},
+  ): Promise<Prediction | null> {
+    const completedAt = Date.now();
+    const startedAt = before.startedAt ?? completedAt;
+    const predictTime = patch.metrics?.predict_time ?? (completedAt - startedAt) / 1000;
+    return this.update(before, from, {
+      ...patch,
+      state,
+      completedAt,
+      nextCheckAt: completedAt,
+      metrics: { predict_time: predictTime, total_time: (completedAt - before.createdAt) / 1000 },
+    });
+  }
+}
+
+function webhookEvents(before: Prediction, after: Prediction): WebhookEvent[] {
+  const events: WebhookEvent[] = [];
+  if (after.startedAt !== null && before.startedAt === null) events.push("start");
+  if (JSON.stringify(after.output) !== JSON.stringify(before.output)) events.push("output");
+  if (after.logs !== before.logs) events.push("logs");
+  if (isTerminal(after.state) && !isTerminal(before.state)) events.push("completed");
+  return events;
+}

@@ -1,0 +1,144 @@
+/**
+ * Brings running predictions to their end: asks the provider for status when a row is due (no
+ * webhook came, or it is time to poll), applies cancels and deadlines, and stores outputs.
+ */
+import { GatewayError } from "../core/errors.ts";
+import type { Prediction } from "../core/prediction.ts";
+import type { Provider, StatusResult } from "../providers/provider.ts";
+import { collectOutputs, hasPendingFiles } from "./collector.ts";
+import type { EngineContext } from "./engine-context.ts";
+import type { PredictionUpdater } from "./prediction-updater.ts";
+import { WakeableLoop } from "./wakeable-loop.ts";
+
+const IDLE_MS = 1_000;
+const BATCH = 64;
+/** A claimed row is left alone by other pollers for this long. */
+const POLL_LEASE_MS = 60_000;
+const MAX_POLL_INTERVAL_MS = 5_000;
+
+/** Without a hint from the provider, poll often at first and less as the prediction ages. */
+export function pollDelayMs(row: Prediction, hintMs: number | undefined, now: number): number {
+  if (hintMs !== undefined) return Math.max(0, Math.min(hintMs, MAX_POLL_INTERVAL_MS));
+  const age = now - (row.startedAt ?? now);
+  return Math.min(MAX_POLL_INTERVAL_MS, Math.max(200, age / 4));
+}
+
+export class Reconciler {
+  private readonly ctx: EngineContext;
+  private readonly updater: PredictionUpdater;
+  private readonly loop: WakeableLoop;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(ctx: EngineContext, updater: PredictionUpdater) {
+    this.ctx = ctx;
+    this.updater = updater;
+    this.loop = new WakeableLoop(
+      () => this.reconcileDue(),
+      (error) => ctx.logger.error({ err: error }, "reconcile loop failed"),
+    );
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  wakeAt(time: number): void {
+    this.loop.wakeAt(time);
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await Promise.all(this.inFlight);
+  }
+
+  /** Applies a status that arrived by webhook or poll; returns the updated row when it changed. */
+  async apply(row: Prediction, provider: Provider, status: StatusResult): Promise<Prediction | null> {
+    const now = Date.now();
+    const patch = { ...(status.logs !== undefined && { logs: status.logs }) };
+    switch (status.state) {
+      case "starting":
+      case "processing": {
+        const nextCheckAt = now + pollDelayMs(row, status.nextPollMs, now);
+        const partialOutput = status.output !== undefined && !hasPendingFiles(status.output);
+        const updated = await this.updater.update(row, ["running"], {
+          ...patch,
+          upstreamPhase: status.state,
+          nextCheckAt,
+          ...(partialOutput && { output: status.output }),
+        });
+        this.loop.wakeAt(nextCheckAt);
+        return updated;
+      }
+      case "succeeded": {
+        const output = await collectOutputs(status.output ?? null, this.ctx.storage);
+        return this.updater.finish(row, ["running"], "succeeded", {
+          ...patch,
+          output,
+          upstreamPhase: "processing",
+          ...(status.metrics?.predict_time !== undefined && { metrics: { predict_time: status.metrics.predict_time } }),
+        });
+      }
+      case "failed":
+        return this.updater.finish(row, ["running"], "failed", { ...patch, error: status.error ?? "failed upstream" });
+      case "canceled":
+        return this.updater.finish(row, ["running"], "canceled", patch);
+    }
+  }
+
+  /** Cancels running work upstream and ends the prediction as canceled. */
+  async cancelRunning(row: Prediction, provider: Provider): Promise<Prediction | null> {
+    await provider.cancel(row.operation, this.ctx.providerContext);
+    return this.updater.finish(row, ["running"], "canceled", {
+      ...(row.deadlineAt !== null && row.deadlineAt <= Date.now() && { error: "deadline exceeded" }),
+    });
+  }
+
+  private async reconcileDue(): Promise<number> {
+    const now = Date.now();
+    const due = await this.ctx.store.predictions.due({ states: ["running"], now, limit: BATCH });
+    for (const row of due) {
+      const claimed = await this.ctx.store.predictions.claim(
+        row.id,
+        { state: "running", nextCheckAt: row.nextCheckAt },
+        { nextCheckAt: now + POLL_LEASE_MS },
+      );
+      if (claimed) this.track(this.check(claimed));
+    }
+    await Promise.all(this.inFlight);
+    return due.length === BATCH ? 0 : IDLE_MS;
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async check(row: Prediction): Promise<void> {
+    const provider = this.ctx.providers.get(row.provider);
+    try {
+      const overdue = row.deadlineAt !== null && row.deadlineAt <= Date.now();
+      if (row.cancelRequestedAt !== null || overdue) {
+        await this.cancelRunning(row, provider);
+        return;
+      }
+      await this.apply(row, provider, await provider.status(row.operation, this.ctx.providerContext));
+    } catch (cause) {
+      await this.handleCheckError(row, GatewayError.from(cause));
+    }
+  }
+
+  private async handleCheckError(row: Prediction, error: GatewayError): Promise<void> {
+    if (!error.retryable) {
+      await this.updater.finish(row, ["running"], "failed", { error: error.message });
+      return;
+    }
+    const delay = error.retryAfterMs ?? pollDelayMs(row, undefined, Date.now());
+    this.ctx.logger.warn({ prediction: row.id, err: error.message, delay }, "status check failed, will retry");
+    await this.ctx.store.predictions.transition(row.id, ["running"], { nextCheckAt: Date.now() + delay });
+    this.loop.wakeAt(Date.now() + delay);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Reads a streaming provider's tokens as they come, publishes each one at once and saves the
+ * growing output now and then; the reconciler records the final status when the stream ends.
+ */
+import type { Prediction } from "../core/prediction.ts";
+import type { Provider } from "../providers/provider.ts";
+import type { EngineContext } from "./engine-context.ts";
+import type { PredictionUpdater } from "./prediction-updater.ts";
+
+/** While a stream is read, pollers leave the row alone for this long (renewed on each save). */
+export const STREAM_LEASE_MS = 30_000;
+const SAVE_EVERY_MS = 250;
+
+export async function pumpStream(
+  ctx: EngineContext,
+  updater: PredictionUpdater,
+  row: Prediction,
+  provider: Provider,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!provider.stream) return;
+  const tokens: string[] = [];
+  let current: Prediction | null = row;
+  let savedAt = Date.now();
+  const save = async () => {
+    if (!current) return;
+    savedAt = Date.now();
+    current = await updater.update(current, ["running"], {
+      output: [...tokens],
+      upstreamPhase: "processing",
+      nextCheckAt: savedAt + STREAM_LEASE_MS,
+    });
+  };
+  try {
+    for await (const event of provider.stream(row.operation, { ...ctx.providerContext, signal })) {
+      if (event.type !== "output") continue;
+      const index = tokens.push(event.data) - 1;
+      ctx.events.publish(row.id, { type: "token", index, data: event.data });
+      if (Date.now() - savedAt >= SAVE_EVERY_MS) await save();
+      if (!current) return;
+    }
+    await save();
+  } catch (error) {
+    if (signal.aborted) return;
+    ctx.logger.warn({ prediction: row.id, err: error }, "stream ended early; falling back to polling");
+  }
+  await ctx.store.predictions.transition(row.id, ["running"], { nextCheckAt: Date.now() });
+}

@@ -1,0 +1,52 @@
+/** A token bucket: `perMinute` tokens a minute, holding at most `burst`. */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+  private readonly ratePerMs: number;
+  private readonly burst: number;
+  private readonly now: () => number;
+
+  constructor(perMinute: number, burst: number, now: () => number = Date.now) {
+    this.ratePerMs = perMinute / 60_000;
+    this.burst = Math.max(1, burst);
+    this.tokens = this.burst;
+    this.now = now;
+    this.updatedAt = now();
+  }
+
+  /** Takes one token; returns 0 when taken, else how many ms until one is available. */
+  take(): number {
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - this.tokens) / this.ratePerMs);
+  }
+
+  /** Empties the bucket for `ms`, after the upstream said it is over its limit. */
+  pause(ms: number): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, -ms * this.ratePerMs);
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + (now - this.updatedAt) * this.ratePerMs);
+    this.updatedAt = now;
+  }
+}
+
+/** One bucket per key, so providers sharing an upstream account share its budget. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  bucket(key: string, perMinute: number, burst: number): TokenBucket {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new TokenBucket(perMinute, burst);
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Runs `tick` again and again: right after a wake(), at a time asked with wakeAt(), or after the
+ * delay the tick itself returns. One tick at a time.
+ */
+export class WakeableLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private running: Promise<void> | undefined;
+  private wokenWhileRunning = false;
+  private stopped = true;
+  private readonly tick: () => Promise<number>;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(tick: () => Promise<number>, onError: (error: unknown) => void) {
+    this.tick = tick;
+    this.onError = onError;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  wake(): void {
+    this.wakeAt(Date.now());
+  }
+
+  wakeAt(time: number): void {
+    if (this.stopped) return;
+    if (this.running && time <= Date.now()) {
+      this.wokenWhileRunning = true;
+      return;
+    }
+    if (time >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = time;
+    this.timer = setTimeout(() => this.run(), Math.max(0, time - Date.now()));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private run(): void {
+    this.timerAt = Number.POSITIVE_INFINITY;
+    if (this.running || this.stopped) {
+      this.wokenWhileRunning = true;
+      return;
+    }
+    this.running = this.tick()
+      .catch((error: unknown) => {
+        this.onError(error);
+        return 1000;
+      })
+      .then((delay) => {
+        this.running = undefined;
+        if (this.wokenWhileRunning) {
+          this.wokenWhileRunning = false;
+          this.wake();
+        } else {
+          this.wakeAt(Date.now() + delay);
+        }
+      });
+  }
+}

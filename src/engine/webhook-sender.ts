@@ -1,0 +1,135 @@
+/**
+ * Outbound webhooks: one durable delivery row per notification, signed with Standard Webhooks,
+ * terminal events retried with backoff under the same `webhook-id`, never following redirects.
+ */
+import { newId } from "../core/ids.ts";
+import type { Prediction, WebhookEvent } from "../core/prediction.ts";
+import { toReplicateJson } from "../core/replicate-json.ts";
+import type { WebhookDelivery } from "../store/index.ts";
+import type { EngineContext } from "./engine-context.ts";
+import { WakeableLoop } from "./wakeable-loop.ts";
+import { newSigningKey, sign, signingSecret } from "./webhook-signing.ts";
+
+const DEFAULT_FILTER: readonly WebhookEvent[] = ["output", "completed"];
+const THROTTLED: readonly WebhookEvent[] = ["output", "logs"];
+const THROTTLE_MS = 500;
+/** Delays before each retry of a terminal event: the last one about a minute after the first try. */
+const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000];
+const REQUEST_TIMEOUT_MS = 10_000;
+const BATCH = 32;
+const SIGNING_KEY_SETTING = "webhook_signing_key";
+
+export class WebhookSender {
+  private readonly ctx: EngineContext;
+  private readonly lastThrottledAt = new Map<string, number>();
+  private readonly loop: WakeableLoop;
+  private key: string | undefined;
+
+  constructor(ctx: EngineContext) {
+    this.ctx = ctx;
+    this.loop = new WakeableLoop(
+      () => this.deliverDue(),
+      (error) => ctx.logger.error({ err: error }, "webhook delivery loop failed"),
+    );
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  async secret(): Promise<string> {
+    return signingSecret(await this.signingKey());
+  }
+
+  async notify(prediction: Prediction, events: WebhookEvent[]): Promise<void> {
+    if (!prediction.webhook || events.length === 0) return;
+    const filter = prediction.webhookEventsFilter ?? DEFAULT_FILTER;
+    const wanted = events.filter((event) => filter.includes(event));
+    const event = wanted.includes("completed") ? "completed" : wanted.includes("start") ? "start" : wanted[0];
+    if (!event) return;
+    const now = Date.now();
+    if (THROTTLED.includes(event)) {
+      if (now - (this.lastThrottledAt.get(prediction.id) ?? 0) < THROTTLE_MS) return;
+      this.lastThrottledAt.set(prediction.id, now);
+    }
+    if (event === "completed") this.lastThrottledAt.delete(prediction.id);
+    await this.ctx.store.webhookDeliveries.insert({
+      id: `msg_${newId()}`,
+      predictionId: prediction.id,
+      event,
+      url: prediction.webhook,
+      payload: JSON.stringify(toReplicateJson(prediction, this.ctx.baseUrl())),
+      state: "pending",
+      attempts: 0,
+      nextAttemptAt: now,
+      lastStatus: null,
+      lastError: null,
+      createdAt: now,
+    });
+    this.loop.wake();
+  }
+
+  private async signingKey(): Promise<string> {
+    this.key ??= await this.ctx.store.settings.getOrCreate(SIGNING_KEY_SETTING, newSigningKey);
+    return this.key;
+  }
+
+  private async deliverDue(): Promise<number> {
+    const now = Date.now();
+    const due = await this.ctx.store.webhookDeliveries.due(now, BATCH);
+    const claimed = await Promise.all(
+      due.map(async (delivery) =>
+        (await this.ctx.store.webhookDeliveries.claim(delivery.id, delivery.nextAttemptAt, now + REQUEST_TIMEOUT_MS * 2))
+          ? delivery
+          : null,
+      ),
+    );
+    await Promise.all(claimed.filter((d) => d !== null).map((delivery) => this.deliver(delivery)));
+    return due.length === BATCH ? 0 : 1_000;
+  }
+
+  private async deliver(delivery: WebhookDelivery): Promise<void> {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const attempts = delivery.attempts + 1;
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(delivery.url, {
+        method: "POST",
+        redirect: "manual",
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "gengate-webhooks",
+          "webhook-id": delivery.id,
+          "webhook-timestamp": String(timestamp),
+          "webhook-signature": sign(await this.signingKey(), delivery.id, timestamp, delivery.payload),
+        },
+        body: delivery.payload,
+      });
+      status = response.status;
+      await response.body?.cancel();
+      if (response.ok) {
+        await this.ctx.store.webhookDeliveries.markDelivered(delivery.id, status);
+        return;
+      }
+      error = `answered ${status}`;
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+    }
+    const retryDelay = delivery.event === "completed" ? RETRY_DELAYS_MS[attempts - 1] : undefined;
+    await this.ctx.store.webhookDeliveries.markAttempt(delivery.id, {
+      attempts,
+      nextAttemptAt: Date.now() + (retryDelay ?? 0),
+      lastStatus: status,
+      lastError: error,
+      state: retryDelay === undefined ? "failed" : "pending",
+    });
+    if (retryDelay !== undefined) this.loop.wakeAt(Date.now() + retryDelay);
+    this.ctx.logger.warn({ delivery: delivery.id, prediction: delivery.predictionId, status, attempts }, "webhook not delivered");
+  }
+}

@@ -1,0 +1,55 @@
+import { GatewayError } from "../core/errors.ts";
+import { formatModelRef, type ModelRef } from "../core/model-ref.ts";
+import type { ModelDescriptor, Provider, ProviderDeps } from "./provider.ts";
+import { createSimProvider } from "./sim/index.ts";
+
+type ProviderFactory = (env: Record<string, string | undefined>, deps: ProviderDeps) => Provider | null;
+
+/** Every provider gengate knows; a factory returns null when its provider is not configured. */
+const FACTORIES: ProviderFactory[] = [createSimProvider];
+
+export interface ResolvedModel {
+  provider: Provider;
+  model: ModelDescriptor;
+}
+
+export class ProviderRegistry {
+  private readonly providers: Map<string, Provider>;
+
+  constructor(providers: Provider[]) {
+    this.providers = new Map(providers.map((provider) => [provider.id, provider]));
+  }
+
+  all(): Provider[] {
+    return [...this.providers.values()];
+  }
+
+  get(id: string): Provider {
+    const provider = this.providers.get(id);
+    if (!provider) throw new GatewayError("internal", `provider "${id}" is not configured`, { retryable: false });
+    return provider;
+  }
+
+  async listModels(): Promise<ResolvedModel[]> {
+    const lists = await Promise.all(
+      this.all().map(async (provider) => (await provider.listModels()).map((model) => ({ provider, model }))),
+    );
+    return lists.flat();
+  }
+
+  async resolve(ref: ModelRef): Promise<ResolvedModel> {
+    for (const provider of this.all()) {
+      const model = await provider.getModel(ref);
+      if (model) return { provider, model };
+    }
+    throw new GatewayError("not_found", `model ${formatModelRef(ref)} not found`);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((provider) => provider.close?.()));
+  }
+}
+
+export function createProviders(env: Record<string, string | undefined>, deps: ProviderDeps): ProviderRegistry {
+  return new ProviderRegistry(FACTORIES.map((create) => create(env, deps)).filter((p) => p !== null));
+}

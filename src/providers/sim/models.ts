@@ -1,0 +1,180 @@
+/** The simulator's models, described the way Cog describes a model version. */
+import { createHash } from "node:crypto";
+import type { ModelRef } from "../../core/model-ref.ts";
+import type { JsonSchema, ModelDescriptor } from "../provider.ts";
+
+export const ASPECT_RATIOS = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9", "9:21"] as const;
+export const IMAGE_FORMATS = ["webp", "png", "jpg"] as const;
+
+const VERSION_CREATED_AT = "2025-01-01T00:00:00.000Z";
+
+/** A Cog input schema; `x-order` follows the order of `properties`. */
+function cogInput(required: string[], properties: Record<string, JsonSchema>): JsonSchema {
+  const ordered = Object.entries(properties).map(([name, schema], order) => [
+    name,
+    { ...schema, "x-order": order },
+  ]);
+  return { type: "object", title: "Input", required, properties: Object.fromEntries(ordered) };
+}
+
+const prompt = (description: string) => ({ type: "string", title: "Prompt", description });
+const seed = {
+  type: "integer",
+  title: "Seed",
+  description: "Random seed. Leave blank to randomize the seed",
+};
+const failControl = {
+  type: ["boolean", "string"],
+  title: "Fail",
+  description:
+    'Simulator control: true makes the prediction fail with "Simulated failure"; a string fails it with that error',
+};
+const latencyControl = (what: string) => ({
+  type: "integer",
+  title: "Latency Ms",
+  description: `Simulator control: ${what} in milliseconds, overriding the configured latency`,
+  minimum: 0,
+});
+
+const imageInput = cogInput(["prompt"], {
+  prompt: prompt("Text prompt; with the seed it decides every pixel"),
+  negative_prompt: { type: "string", title: "Negative Prompt", description: "Things not to show (ignored)" },
+  width: {
+    type: "integer",
+    title: "Width",
+    description: "Width of the output image; 512 when neither a size nor an aspect ratio is given",
+    minimum: 64,
+    maximum: 2048,
+  },
+  height: {
+    type: "integer",
+    title: "Height",
+    description: "Height of the output image; 512 when neither a size nor an aspect ratio is given",
+    minimum: 64,
+    maximum: 2048,
+  },
+  aspect_ratio: {
+    type: "string",
+    title: "Aspect Ratio",
+    description: "Aspect ratio of the output when width and height are not given (about 512x512 pixels)",
+    enum: [...ASPECT_RATIOS],
+  },
+  num_outputs: {
+    type: "integer",
+    title: "Num Outputs",
+    description: "Number of images to output",
+    default: 1,
+    minimum: 1,
+    maximum: 4,
+  },
+  output_format: {
+    type: "string",
+    title: "Output Format",
+    description: "Format of the output images",
+    default: "webp",
+    enum: [...IMAGE_FORMATS],
+  },
+  output_quality: {
+    type: "integer",
+    title: "Output Quality",
+    description: "Quality when saving jpg or webp images, from 0 to 100",
+    default: 80,
+    minimum: 0,
+    maximum: 100,
+  },
+  seed,
+  image: {
+    type: "string",
+    title: "Image",
+    description: "Input image, resized to the output size and blended with the generated pattern",
+    format: "uri",
+  },
+  latency_ms: latencyControl("time from start to result"),
+  fail: failControl,
+});
+
+const textInput = cogInput(["prompt"], {
+  prompt: prompt("Prompt; the response starts by echoing its first words"),
+  system_prompt: { type: "string", title: "System Prompt", description: "System prompt (ignored)" },
+  max_tokens: {
+    type: "integer",
+    title: "Max Tokens",
+    description: "Number of tokens to generate",
+    default: 64,
+    minimum: 1,
+    maximum: 4096,
+  },
+  temperature: {
+    type: "number",
+    title: "Temperature",
+    description: "Sampling temperature (ignored)",
+    default: 0.7,
+    minimum: 0,
+    maximum: 2,
+  },
+  seed,
+  latency_ms: latencyControl("time to the first token"),
+  token_interval_ms: {
+    type: "integer",
+    title: "Token Interval Ms",
+    description: "Simulator control: milliseconds between two tokens",
+    default: 20,
+    minimum: 0,
+  },
+  fail: failControl,
+});
+
+function describe(
+  name: string,
+  description: string,
+  inputSchema: JsonSchema,
+  outputSchema: JsonSchema,
+  capabilities: ModelDescriptor["capabilities"],
+): ModelDescriptor {
+  const versionId = createHash("sha256")
+    .update(JSON.stringify([inputSchema, outputSchema]))
+    .digest("hex");
+  return {
+    owner: "sim",
+    name,
+    description,
+    versionId,
+    versionCreatedAt: VERSION_CREATED_AT,
+    inputSchema,
+    outputSchema,
+    capabilities,
+    providerModel: name,
+  };
+}
+
+export const SIM_MODELS: readonly ModelDescriptor[] = [
+  describe(
+    "image",
+    "Simulated text-to-image model for demos, tests and benchmarks: makes real images whose pixels depend only on prompt and seed; no GPU, no cost.",
+    imageInput,
+    { type: "array", items: { type: "string", format: "uri" }, title: "Output" },
+    { referenceImage: true, maxOutputs: 4, formats: [...IMAGE_FORMATS] },
+  ),
+  describe(
+    "text",
+    "Simulated language model for demos, tests and benchmarks: streams deterministic tokens.",
+    textInput,
+    {
+      type: "array",
+      items: { type: "string" },
+      title: "Output",
+      "x-cog-array-type": "iterator",
+      "x-cog-array-display": "concatenate",
+    },
+    { streaming: true },
+  ),
+];
+
+export function findSimModel(ref: ModelRef): ModelDescriptor | null {
+  const found = SIM_MODELS.find((model) => {
+    if (ref.kind === "bare-version") return model.versionId === ref.version;
+    const sameName = model.owner === ref.owner && model.name === ref.name;
+    return ref.kind === "model" ? sameName : sameName && model.versionId === ref.version;
+  });
+  return found ?? null;
+}

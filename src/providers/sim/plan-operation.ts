@@ -1,0 +1,104 @@
+/** Turns a start request into a sim operation: decides seed, latency and failure once, at start. */
+import { randomBytes, randomInt } from "node:crypto";
+import { z } from "zod";
+import { GatewayError } from "../../core/errors.ts";
+import type { SimConfig } from "./config.ts";
+import { resolveImageSize } from "./image-size.ts";
+import { sampleLatency } from "./latency.ts";
+import { ASPECT_RATIOS, IMAGE_FORMATS } from "./models.ts";
+import type { SimOperation } from "./operation.ts";
+
+const control = {
+  seed: z.int().optional(),
+  latency_ms: z.int().min(0).optional(),
+  fail: z.union([z.boolean(), z.string()]).optional(),
+};
+
+const imageInput = z.object({
+  prompt: z.string(),
+  width: z.int().min(64).max(2048).optional(),
+  height: z.int().min(64).max(2048).optional(),
+  aspect_ratio: z.enum(ASPECT_RATIOS).optional(),
+  num_outputs: z.int().min(1).max(4).default(1),
+  output_format: z.enum(IMAGE_FORMATS).default("webp"),
+  output_quality: z.int().min(0).max(100).default(80),
+  image: z.string().min(1).optional(),
+  ...control,
+});
+
+const textInput = z.object({
+  prompt: z.string(),
+  max_tokens: z.int().min(1).max(4096).default(64),
+  token_interval_ms: z.int().min(0).default(20),
+  ...control,
+});
+
+const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+export function newUpstreamId(): string {
+  return `sim_${Array.from(randomBytes(20), (byte) => BASE32[byte & 31]).join("")}`;
+}
+
+export function planOperation(
+  providerModel: string,
+  rawInput: Record<string, unknown>,
+  config: SimConfig,
+  upstreamId: string,
+): SimOperation {
+  if (providerModel === "image") {
+    const input = parseInput(imageInput, rawInput);
+    return {
+      ...common(input, config, upstreamId),
+      kind: "image",
+      prompt: input.prompt,
+      ...resolveImageSize(input),
+      numOutputs: input.num_outputs,
+      format: input.output_format,
+      quality: input.output_quality,
+      imageUrl: input.image ?? null,
+    };
+  }
+  if (providerModel === "text") {
+    const input = parseInput(textInput, rawInput);
+    return {
+      ...common(input, config, upstreamId),
+      kind: "text",
+      prompt: input.prompt,
+      maxTokens: input.max_tokens,
+      tokenIntervalMs: input.token_interval_ms,
+    };
+  }
+  throw new GatewayError("not_found", `The sim provider has no model "${providerModel}"`, {
+    retryable: false,
+  });
+}
+
+function common(input: z.infer<z.ZodObject<typeof control>>, config: SimConfig, upstreamId: string) {
+  return {
+    provider: "sim" as const,
+    upstreamId,
+    seed: input.seed ?? randomInt(0, 2 ** 31),
+    startedAt: Date.now(),
+    latencyMs: input.latency_ms ?? sampleLatency(config.latency),
+    failure: plannedFailure(input.fail, config.failureRate),
+  };
+}
+
+function plannedFailure(fail: boolean | string | undefined, failureRate: number): string | null {
+  if (fail === true) return "Simulated failure";
+  if (typeof fail === "string" && fail !== "") return fail;
+  if (fail === undefined && Math.random() < failureRate) return "Simulated failure (failure rate)";
+  return null;
+}
+
+function parseInput<T extends z.ZodType>(schema: T, input: Record<string, unknown>): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const invalidFields = parsed.error.issues.map((issue) => ({
+    type: issue.code,
+    field: issue.path.join(".") || "input",
+    description: issue.message,
+  }));
+  const first = invalidFields[0];
+  throw new GatewayError("invalid_input", `${first?.field}: ${first?.description}`, { invalidFields });
+}

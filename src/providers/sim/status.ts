@@ -1,0 +1,67 @@
+/** A sim operation's state at a given time, derived from the clock and the operation alone. */
+import { outputFile, type ProviderContext, type StatusResult } from "../provider.ts";
+import { IMAGE_CONTENT_TYPES, renderImage } from "./image-render.ts";
+import type { ImageOperation, SimOperation, TextOperation } from "./operation.ts";
+import { simTokens } from "./text-tokens.ts";
+import { finishedAt, tokenAt, tokensAvailable } from "./timeline.ts";
+
+const IMAGE_STEPS = 20;
+
+export function simStatus(operation: SimOperation, now: number, ctx: ProviderContext): StatusResult {
+  const done = now >= finishedAt(operation);
+  const logs = `Using seed: ${operation.seed}\n${operation.kind === "image" ? imageProgress(operation, now) : ""}`;
+  if (done && operation.failure !== null) return { state: "failed", error: operation.failure, logs };
+  return operation.kind === "image"
+    ? imageStatus(operation, now, done, logs, ctx)
+    : textStatus(operation, now, done, logs);
+}
+
+function imageStatus(
+  operation: ImageOperation,
+  now: number,
+  done: boolean,
+  logs: string,
+  ctx: ProviderContext,
+): StatusResult {
+  if (!done) return { state: "processing", logs, nextPollMs: remaining(finishedAt(operation), now) };
+  const { format, numOutputs } = operation;
+  const output = Array.from({ length: numOutputs }, (_, index) =>
+    outputFile(IMAGE_CONTENT_TYPES[format], format, () => renderImage(operation, index, ctx.readInput)),
+  );
+  return { state: "succeeded", output, logs, metrics: predictTime(operation) };
+}
+
+function textStatus(operation: TextOperation, now: number, done: boolean, logs: string): StatusResult {
+  const available = tokensAvailable(operation, now);
+  const tokens = simTokens(operation.prompt, operation.seed, operation.maxTokens).slice(0, available);
+  if (done) {
+    return {
+      state: "succeeded",
+      output: tokens,
+      logs: `${logs}Generated ${tokens.length} tokens\n`,
+      metrics: predictTime(operation),
+    };
+  }
+  const nextPollMs = remaining(tokenAt(operation, available), now);
+  return available === 0
+    ? { state: "processing", logs, nextPollMs }
+    : { state: "processing", output: tokens, logs, nextPollMs };
+}
+
+/** A line per finished quarter of the simulated denoising steps. */
+function imageProgress(operation: ImageOperation, now: number): string {
+  const fraction = operation.latencyMs === 0 ? 1 : (now - operation.startedAt) / operation.latencyMs;
+  const steps = Math.floor(Math.min(1, Math.max(0, fraction)) * IMAGE_STEPS);
+  let lines = "";
+  for (let step = IMAGE_STEPS / 4; step <= steps; step += IMAGE_STEPS / 4)
+    lines += `Step ${step}/${IMAGE_STEPS}\n`;
+  return lines;
+}
+
+function predictTime(operation: SimOperation): { predict_time: number } {
+  return { predict_time: (finishedAt(operation) - operation.startedAt) / 1000 };
+}
+
+function remaining(at: number, now: number): number {
+  return Math.max(1, Math.ceil(at - now));
+}

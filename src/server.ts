@@ -1,0 +1,82 @@
+/** Composition root: opens the store, storage and providers, starts the engine and the HTTP server. */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Logger } from "pino";
+import { ensureAdminToken } from "./admin-token.ts";
+import { createApp } from "./api/app.ts";
+import type { Config } from "./config.ts";
+import { Engine } from "./engine/engine.ts";
+import { LocalEventBus } from "./engine/events.ts";
+import { InputReader } from "./engine/input-reader.ts";
+import { RateLimiter } from "./engine/token-bucket.ts";
+import { createLogger } from "./logger.ts";
+import { createProviders } from "./providers/registry.ts";
+import { LocalStorage } from "./storage/local-storage.ts";
+import { createStore, openDatabase, type Store } from "./store/index.ts";
+
+export interface RunningServer {
+  /** Where the server listens, e.g. http://localhost:8080. */
+  url: string;
+  /** The admin token created on this first start, to show once. */
+  newAdminToken: string | undefined;
+  engine: Engine;
+  store: Store;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: Config,
+  env: Record<string, string | undefined> = process.env,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
+  const database = await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl && { databaseUrl: config.databaseUrl }) });
+  const store = createStore(database);
+  const storage = new LocalStorage(config.filesDir);
+  const providers = createProviders(env, { dataDir: config.dataDir, logger });
+  const newAdminToken = await ensureAdminToken(store, config.adminToken);
+  const inputs = new InputReader(store, storage, config.maxFileBytes);
+  let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+
+  const engine = new Engine({
+    store,
+    storage,
+    providers,
+    events: new LocalEventBus(),
+    limiter: new RateLimiter(),
+    logger,
+    providerContext: { readInput: (url) => inputs.read(url) },
+    baseUrl: () => baseUrl,
+    publicUrl: config.publicUrl,
+  });
+  // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
+  await engine.start({ recover: database.dialect === "sqlite" });
+
+  const app = createApp({ engine, store, storage, config, logger });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+  baseUrl = config.publicUrl ?? url;
+  logger.info({ url, database: database.dialect, files: config.filesDir }, "gengate is listening");
+
+  return {
+    url,
+    newAdminToken,
+    engine,
+    store,
+    logger,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as Server).closeAllConnections();
+      await closed;
+      await engine.stop();
+      await providers.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { Database } from "./database.ts";
+import { FilesRepo } from "./files-repo.ts";
+import { PredictionsRepo } from "./predictions-repo.ts";
+import { SettingsRepo } from "./settings-repo.ts";
+import { TokensRepo } from "./tokens-repo.ts";
+import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
+
+export {
+  type Database,
+  DatabaseConnectionError,
+  type OpenDatabaseOptions,
+  openDatabase,
+} from "./database.ts";
+export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
+export {
+  type DuePredictionsOptions,
+  type ListPredictionsOptions,
+  type PredictionPatch,
+  PredictionsRepo,
+  type StoredPrediction,
+} from "./predictions-repo.ts";
+export type { DB } from "./schema.ts";
+export { SettingsRepo } from "./settings-repo.ts";
+export { type ApiToken, TokensRepo } from "./tokens-repo.ts";
+export {
+  type DeliveryAttempt,
+  WebhookDeliveriesRepo,
+  type WebhookDelivery,
+  type WebhookDeliveryState,
+} from "./webhook-deliveries-repo.ts";
+
+export interface Store {
+  predictions: PredictionsRepo;
+  tokens: TokensRepo;
+  files: FilesRepo;
+  webhookDeliveries: WebhookDeliveriesRepo;
+  settings: SettingsRepo;
+  database: Database;
+}
+
+export function createStore(database: Database): Store {
+  const { db } = database;
+  return {
+    predictions: new PredictionsRepo(db),
+    tokens: new TokensRepo(db),
+    files: new FilesRepo(db),
+    webhookDeliveries: new WebhookDeliveriesRepo(db),
+    settings: new SettingsRepo(db),
+    database,
+  };
+}

@@ -1,0 +1,23 @@
+/** Runs the migrations listed here, in name order, on SQLite and PostgreSQL alike. */
+import type { Kysely } from "kysely";
+import { type Migration, Migrator } from "kysely/migration";
+import { initial } from "./migrations/0001-initial.ts";
+import type { DB } from "./schema.ts";
+
+const MIGRATIONS: Record<string, Migration> = {
+  "0001-initial": initial,
+};
+
+/**
+ * Applies pending migrations. On PostgreSQL pass `schema` so Kysely's bookkeeping tables are
+ * looked up there only, not in whichever schema of the database happens to have them.
+ */
+export async function migrateToLatest(db: Kysely<DB>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+}

@@ -1,0 +1,297 @@
+import { describe, expect, it } from "vitest";
+import { describeEachBackend } from "../../test/support/backends.ts";
+import { newId } from "../core/ids.ts";
+import { PREDICTION_STATES, type Prediction } from "../core/prediction.ts";
+import { PredictionsRepo } from "./predictions-repo.ts";
+
+const NOW = 1_760_000_000_123;
+
+function prediction(overrides: Partial<Prediction> = {}): Prediction {
+  return {
+    id: newId(),
+    model: "black-forest-labs/flux-schnell",
+    version: "v1",
+    provider: "sim",
+    providerModel: "flux-schnell",
+    input: { prompt: "a cat", steps: 4, nested: { list: [1, "two", null] } },
+    output: null,
+    logs: "",
+    error: null,
+    state: "queued",
+    upstreamPhase: null,
+    operation: null,
+    attempts: 0,
+    webhook: null,
+    webhookEventsFilter: null,
+    tokenId: null,
+    createdAt: NOW,
+    startedAt: null,
+    completedAt: null,
+    nextCheckAt: NOW,
+    deadlineAt: null,
+    cancelRequestedAt: null,
+    metrics: {},
+    streaming: false,
+    priority: 0,
+    ...overrides,
+  };
+}
+
+describeEachBackend("PredictionsRepo", (open) => {
+  async function repo(): Promise<PredictionsRepo> {
+    return new PredictionsRepo((await open()).db);
+  }
+
+  describe("insert and get", () => {
+    it("round-trips every field, JSON and timestamps included", async () => {
+      const predictions = await repo();
+      const now = Date.now();
+      const p = prediction({
+        output: [{ url: "https://example.com/a.png", meta: { w: 1024, h: null } }, "text"],
+        operation: { jobId: "abc", poll: { after: 3, urls: ["x", "y"] }, flag: true },
+        logs: "step 1\nstep 2\n",
+        error: "boom",
+        state: "running",
+        upstreamPhase: "processing",
+        attempts: 3,
+        webhook: "https://hooks.example.com/x",
+        webhookEventsFilter: ["start", "completed"],
+        tokenId: "tok1",
+        createdAt: now,
+        startedAt: now + 1,
+        completedAt: now + 2,
+        nextCheckAt: now + 3,
+        deadlineAt: now + 4,
+        cancelRequestedAt: now + 5,
+        metrics: { predict_time: 1.25, total_time: 2.5 },
+        streaming: true,
+        priority: 7,
+      });
+      await predictions.insert(p);
+      // toEqual also checks the timestamps came back as numbers, not strings
+      expect(await predictions.get(p.id)).toEqual({ ...p, upstreamId: null });
+    });
+
+    it("round-trips null and scalar JSON and stores the upstream id", async () => {
+      const predictions = await repo();
+      const p = prediction();
+      await predictions.insert({ ...p, upstreamId: "up-1" });
+      expect(await predictions.get(p.id)).toEqual({ ...p, upstreamId: "up-1" });
+      for (const output of ["just text", 42, false, [], {}]) {
+        const q = prediction({ output, operation: output });
+        await predictions.insert(q);
+        expect(await predictions.get(q.id)).toMatchObject({ output, operation: output });
+      }
+    });
+
+    it("returns null for an unknown id and rejects a duplicate id", async () => {
+      const predictions = await repo();
+      expect(await predictions.get("nope")).toBeNull();
+      const p = prediction();
+      await predictions.insert(p);
+      await expect(predictions.insert(p)).rejects.toThrow();
+    });
+  });
+
+  describe("list", () => {
+    it("pages newest first with a keyset cursor, ties broken by id", async () => {
+      const predictions = await repo();
+      const inserted: Prediction[] = [];
+      for (let i = 0; i < 25; i++) {
+        // groups of three share a createdAt, so the id decides their order
+        const p = prediction({ createdAt: NOW + Math.floor(i / 3) });
+        inserted.push(p);
+        await predictions.insert(p);
+      }
+      const expected = [...inserted]
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+        .map((p) => p.id);
+
+      const seen: string[] = [];
+      const pageSizes: number[] = [];
+      let before: { createdAt: number; id: string } | undefined;
+      for (;;) {
+        const page = await predictions.list({ limit: 10, ...(before ? { before } : {}) });
+        if (page.length === 0) break;
+        pageSizes.push(page.length);
+        seen.push(...page.map((p) => p.id));
+        const last = page.at(-1);
+        if (last) before = { createdAt: last.createdAt, id: last.id };
+      }
+      expect(pageSizes).toEqual([10, 10, 5]);
+      expect(seen).toEqual(expected);
+    });
+
+    it("filters by token", async () => {
+      const predictions = await repo();
+      const mine = prediction({ tokenId: "a", createdAt: NOW + 1 });
+      const older = prediction({ tokenId: "a" });
+      const theirs = prediction({ tokenId: "b" });
+      for (const p of [mine, older, theirs]) await predictions.insert(p);
+      expect((await predictions.list({ tokenId: "a", limit: 10 })).map((p) => p.id)).toEqual([
+        mine.id,
+        older.id,
+      ]);
+      expect(await predictions.list({ limit: 10 })).toHaveLength(3);
+      expect(await predictions.list({ tokenId: "c", limit: 10 })).toEqual([]);
+    });
+  });
+
+  describe("transition", () => {
+    it("applies the patch when the state matches and returns the new row", async () => {
+      const predictions = await repo();
+      const p = prediction({ operation: { keep: true }, error: "old" });
+      await predictions.insert(p);
+      const updated = await predictions.transition(p.id, ["queued"], {
+        state: "running",
+        upstreamPhase: "starting",
+        upstreamId: "job-9",
+        startedAt: NOW + 10,
+        attempts: 1,
+        error: null,
+        metrics: { predict_time: 0.5 },
+      });
+      expect(updated).toEqual({
+        ...p,
+        state: "running",
+        upstreamPhase: "starting",
+        upstreamId: "job-9",
+        startedAt: NOW + 10,
+        attempts: 1,
+        error: null,
+        metrics: { predict_time: 0.5 },
+      });
+      expect(await predictions.get(p.id)).toEqual(updated);
+    });
+
+    it("sets JSON columns and clears them with null", async () => {
+      const predictions = await repo();
+      const p = prediction({ state: "running", operation: { id: 1 } });
+      await predictions.insert(p);
+      const done = await predictions.transition(p.id, ["running"], {
+        state: "succeeded",
+        output: { images: ["a", "b"], nested: { deep: [null, { x: 1 }] } },
+        operation: null,
+      });
+      expect(done?.output).toEqual({ images: ["a", "b"], nested: { deep: [null, { x: 1 }] } });
+      expect(done?.operation).toBeNull();
+    });
+
+    it("returns null and changes nothing when the state does not match", async () => {
+      const predictions = await repo();
+      const p = prediction({ state: "succeeded" });
+      await predictions.insert(p);
+      expect(await predictions.transition(p.id, ["queued", "running"], { state: "failed" })).toBeNull();
+      expect(await predictions.transition(p.id, [], { state: "failed" })).toBeNull();
+      expect(await predictions.transition("missing", ["queued"], { state: "failed" })).toBeNull();
+      expect((await predictions.get(p.id))?.state).toBe("succeeded");
+    });
+
+    it("lets exactly one of two concurrent transitions from the same state win", async () => {
+      const database = await open();
+      const other = await database.reopen();
+      const a = new PredictionsRepo(database.db);
+      const b = new PredictionsRepo(other.db);
+      for (let round = 0; round < 10; round++) {
+        const p = prediction();
+        await a.insert(p);
+        const results = await Promise.all([
+          a.transition(p.id, ["queued"], { state: "submitting", logs: "a" }),
+          b.transition(p.id, ["queued"], { state: "canceled", logs: "b" }),
+        ]);
+        const winners = results.filter((r) => r !== null);
+        expect(winners).toHaveLength(1);
+        const stored = await a.get(p.id);
+        expect(stored?.state).toBe(winners[0]?.state);
+        expect(stored?.logs).toBe(winners[0]?.logs);
+      }
+    });
+
+    it("with an empty patch only reports whether the guard held", async () => {
+      const predictions = await repo();
+      const p = prediction();
+      await predictions.insert(p);
+      expect(await predictions.transition(p.id, ["queued"], {})).toEqual({ ...p, upstreamId: null });
+      expect(await predictions.transition(p.id, ["running"], {})).toBeNull();
+    });
+  });
+
+  describe("claim", () => {
+    it("succeeds once for the expected state and nextCheckAt, then fails", async () => {
+      const predictions = await repo();
+      const p = prediction({ state: "running", nextCheckAt: NOW });
+      await predictions.insert(p);
+      const expected = { state: "running" as const, nextCheckAt: NOW };
+      const [first, second] = await Promise.all([
+        predictions.claim(p.id, expected, { nextCheckAt: NOW + 30_000 }),
+        predictions.claim(p.id, expected, { nextCheckAt: NOW + 30_000 }),
+      ]);
+      expect([first, second].filter((r) => r !== null)).toHaveLength(1);
+      expect((await predictions.get(p.id))?.nextCheckAt).toBe(NOW + 30_000);
+      expect(await predictions.claim(p.id, expected, { nextCheckAt: NOW + 60_000 })).toBeNull();
+      expect(
+        await predictions.claim(p.id, { state: "queued", nextCheckAt: NOW + 30_000 }, { attempts: 1 }),
+      ).toBeNull();
+      const reclaimed = await predictions.claim(
+        p.id,
+        { state: "running", nextCheckAt: NOW + 30_000 },
+        { nextCheckAt: NOW + 60_000, attempts: 2 },
+      );
+      expect(reclaimed).toMatchObject({ nextCheckAt: NOW + 60_000, attempts: 2, state: "running" });
+    });
+  });
+
+  describe("due", () => {
+    it("returns due rows in the given states by priority, nextCheckAt, createdAt", async () => {
+      const predictions = await repo();
+      const late = prediction({ nextCheckAt: NOW - 10, createdAt: NOW - 100 });
+      const early = prediction({ nextCheckAt: NOW - 50, createdAt: NOW - 5 });
+      const earlyOlder = prediction({ nextCheckAt: NOW - 50, createdAt: NOW - 6 });
+      const urgent = prediction({ nextCheckAt: NOW, priority: 5 });
+      const future = prediction({ nextCheckAt: NOW + 1 });
+      const running = prediction({ state: "running", nextCheckAt: NOW - 1000 });
+      const done = prediction({ state: "succeeded", nextCheckAt: NOW - 1000 });
+      const otherProvider = prediction({ provider: "other", nextCheckAt: NOW - 500 });
+      for (const p of [late, early, earlyOlder, urgent, future, running, done, otherProvider]) {
+        await predictions.insert(p);
+      }
+      const ids = async (options: Parameters<PredictionsRepo["due"]>[0]) =>
+        (await predictions.due(options)).map((p) => p.id);
+
+      const queuedSim = [urgent.id, earlyOlder.id, early.id, late.id];
+      expect(await ids({ states: ["queued"], now: NOW, limit: 10, provider: "sim" })).toEqual(queuedSim);
+      const firstTwo = [urgent.id, running.id];
+      expect(await ids({ states: ["queued", "running"], now: NOW, limit: 2 })).toEqual(firstTwo);
+      const other = [otherProvider.id];
+      expect(await ids({ states: ["queued"], now: NOW, limit: 10, provider: "other" })).toEqual(other);
+      expect(await ids({ states: [], now: NOW, limit: 10 })).toEqual([]);
+    });
+  });
+
+  describe("findByUpstreamId", () => {
+    it("finds by provider and upstream id", async () => {
+      const predictions = await repo();
+      const p = prediction({ state: "submitting" });
+      await predictions.insert(p);
+      await predictions.transition(p.id, ["submitting"], { state: "running", upstreamId: "up-7" });
+      expect((await predictions.findByUpstreamId("sim", "up-7"))?.id).toBe(p.id);
+      expect(await predictions.findByUpstreamId("other", "up-7")).toBeNull();
+      expect(await predictions.findByUpstreamId("sim", "up-8")).toBeNull();
+    });
+  });
+
+  describe("countByState", () => {
+    it("counts every state, zero when absent, optionally per provider", async () => {
+      const predictions = await repo();
+      const zero = Object.fromEntries(PREDICTION_STATES.map((s) => [s, 0]));
+      expect(await predictions.countByState()).toEqual(zero);
+      await predictions.insert(prediction());
+      await predictions.insert(prediction());
+      await predictions.insert(prediction({ state: "running" }));
+      await predictions.insert(prediction({ state: "failed", provider: "other" }));
+      expect(await predictions.countByState()).toEqual({ ...zero, queued: 2, running: 1, failed: 1 });
+      expect(await predictions.countByState("sim")).toEqual({ ...zero, queued: 2, running: 1 });
+      expect(await predictions.countByState("nobody")).toEqual(zero);
+    });
+  });
+});

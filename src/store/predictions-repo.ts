@@ -1,0 +1,252 @@
+/** Predictions table ⇄ `Prediction`. Every state change is a conditional UPDATE. */
+import type { Kysely, Selectable, UpdateObject } from "kysely";
+import {
+  PREDICTION_STATES,
+  type Prediction,
+  type PredictionMetrics,
+  type PredictionState,
+  type WebhookEvent,
+} from "../core/prediction.ts";
+import { fromJson, toJson } from "./json.ts";
+import type { DB, PredictionsTable } from "./schema.ts";
+
+/** A prediction as stored: the domain object plus the provider's id for it, once known. */
+export type StoredPrediction = Prediction & { upstreamId: string | null };
+
+export type PredictionPatch = Partial<
+  Pick<
+    StoredPrediction,
+    | "state"
+    | "upstreamPhase"
+    | "upstreamId"
+    | "operation"
+    | "output"
+    | "logs"
+    | "error"
+    | "attempts"
+    | "startedAt"
+    | "completedAt"
+    | "nextCheckAt"
+    | "metrics"
+    | "cancelRequestedAt"
+    | "deadlineAt"
+  >
+>;
+
+export interface ListPredictionsOptions {
+  /** Only this token's predictions; all when undefined. */
+  tokenId?: string;
+  limit: number;
+  /** Keyset cursor: only rows strictly older than this one in (createdAt, id) order. */
+  before?: { createdAt: number; id: string };
+}
+
+export interface DuePredictionsOptions {
+  states: readonly PredictionState[];
+  now: number;
+  limit: number;
+  provider?: string;
+}
+
+type Row = Selectable<PredictionsTable>;
+
+function toRow(p: Prediction & { upstreamId?: string | null }): Row {
+  return {
+    id: p.id,
+    model: p.model,
+    version: p.version,
+    provider: p.provider,
+    provider_model: p.providerModel,
+    input: JSON.stringify(p.input),
+    output: toJson(p.output),
+    logs: p.logs,
+    error: p.error,
+    state: p.state,
+    upstream_phase: p.upstreamPhase,
+    upstream_id: p.upstreamId ?? null,
+    operation: toJson(p.operation),
+    attempts: p.attempts,
+    webhook: p.webhook,
+    webhook_events_filter: toJson(p.webhookEventsFilter),
+    token_id: p.tokenId,
+    created_at: p.createdAt,
+    started_at: p.startedAt,
+    completed_at: p.completedAt,
+    next_check_at: p.nextCheckAt,
+    deadline_at: p.deadlineAt,
+    cancel_requested_at: p.cancelRequestedAt,
+    metrics: JSON.stringify(p.metrics),
+    streaming: p.streaming ? 1 : 0,
+    priority: p.priority,
+  };
+}
+
+function fromRow(row: Row): StoredPrediction {
+  return {
+    id: row.id,
+    model: row.model,
+    version: row.version,
+    provider: row.provider,
+    providerModel: row.provider_model,
+    input: JSON.parse(row.input) as Record<string, unknown>,
+    output: fromJson(row.output),
+    logs: row.logs,
+    error: row.error,
+    state: row.state,
+    upstreamPhase: row.upstream_phase,
+    upstreamId: row.upstream_id,
+    operation: fromJson(row.operation),
+    attempts: row.attempts,
+    webhook: row.webhook,
+    webhookEventsFilter: fromJson<WebhookEvent[]>(row.webhook_events_filter),
+    tokenId: row.token_id,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    nextCheckAt: row.next_check_at,
+    deadlineAt: row.deadline_at,
+    cancelRequestedAt: row.cancel_requested_at,
+    metrics: JSON.parse(row.metrics) as PredictionMetrics,
+    streaming: row.streaming !== 0,
+    priority: row.priority,
+  };
+}
+
+/** The columns a patch writes; keys left undefined are not touched. */
+function patchToUpdate(patch: PredictionPatch): UpdateObject<DB, "predictions"> {
+  const columns: UpdateObject<DB, "predictions"> = {
+    state: patch.state,
+    upstream_phase: patch.upstreamPhase,
+    upstream_id: patch.upstreamId,
+    operation: patch.operation === undefined ? undefined : toJson(patch.operation),
+    output: patch.output === undefined ? undefined : toJson(patch.output),
+    logs: patch.logs,
+    error: patch.error,
+    attempts: patch.attempts,
+    started_at: patch.startedAt,
+    completed_at: patch.completedAt,
+    next_check_at: patch.nextCheckAt,
+    metrics: patch.metrics === undefined ? undefined : JSON.stringify(patch.metrics),
+    cancel_requested_at: patch.cancelRequestedAt,
+    deadline_at: patch.deadlineAt,
+  };
+  const defined = Object.entries(columns).filter(([, value]) => value !== undefined);
+  // An empty patch still needs a SET clause; rewriting the id leaves the row as it was.
+  return defined.length === 0 ? { id: (eb) => eb.ref("id") } : Object.fromEntries(defined);
+}
+
+export class PredictionsRepo {
+  readonly #db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.#db = db;
+  }
+
+  async insert(prediction: Prediction & { upstreamId?: string | null }): Promise<void> {
+    await this.#db.insertInto("predictions").values(toRow(prediction)).execute();
+  }
+
+  async get(id: string): Promise<StoredPrediction | null> {
+    const row = await this.#db.selectFrom("predictions").selectAll().where("id", "=", id).executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  }
+
+  /** Newest first, by (createdAt, id) descending. */
+  async list(options: ListPredictionsOptions): Promise<StoredPrediction[]> {
+    const { tokenId, before } = options;
+    let query = this.#db.selectFrom("predictions").selectAll();
+    if (tokenId !== undefined) query = query.where("token_id", "=", tokenId);
+    if (before !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb("created_at", "<", before.createdAt),
+          eb.and([eb("created_at", "=", before.createdAt), eb("id", "<", before.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(options.limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** Applies `patch` only if the prediction is in one of `from`; the updated row, or null. */
+  async transition(
+    id: string,
+    from: readonly PredictionState[],
+    patch: PredictionPatch,
+  ): Promise<StoredPrediction | null> {
+    if (from.length === 0) return null;
+    const row = await this.#db
+      .updateTable("predictions")
+      .set(patchToUpdate(patch))
+      .where("id", "=", id)
+      .where("state", "in", from)
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  }
+
+  /** Applies `patch` only if state and nextCheckAt are still what the caller read. */
+  async claim(
+    id: string,
+    expected: { state: PredictionState; nextCheckAt: number },
+    patch: PredictionPatch,
+  ): Promise<StoredPrediction | null> {
+    const row = await this.#db
+      .updateTable("predictions")
+      .set(patchToUpdate(patch))
+      .where("id", "=", id)
+      .where("state", "=", expected.state)
+      .where("next_check_at", "=", expected.nextCheckAt)
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  }
+
+  /** Predictions in `states` whose next check is due, most urgent first. */
+  async due(options: DuePredictionsOptions): Promise<StoredPrediction[]> {
+    if (options.states.length === 0) return [];
+    let query = this.#db
+      .selectFrom("predictions")
+      .selectAll()
+      .where("state", "in", options.states)
+      .where("next_check_at", "<=", options.now);
+    if (options.provider !== undefined) query = query.where("provider", "=", options.provider);
+    const rows = await query
+      .orderBy("priority", "desc")
+      .orderBy("next_check_at", "asc")
+      .orderBy("created_at", "asc")
+      .limit(options.limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async findByUpstreamId(provider: string, upstreamId: string): Promise<StoredPrediction | null> {
+    const row = await this.#db
+      .selectFrom("predictions")
+      .selectAll()
+      .where("provider", "=", provider)
+      .where("upstream_id", "=", upstreamId)
+      .executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  }
+
+  /** Number of predictions in each state, optionally of one provider; zero for absent states. */
+  async countByState(provider?: string): Promise<Record<PredictionState, number>> {
+    let query = this.#db
+      .selectFrom("predictions")
+      .select((eb) => ["state", eb.fn.countAll<number>().as("count")])
+      .groupBy("state");
+    if (provider !== undefined) query = query.where("provider", "=", provider);
+    const rows = await query.execute();
+    const counts = Object.fromEntries(PREDICTION_STATES.map((state) => [state, 0])) as Record<
+      PredictionState,
+      number
+    >;
+    for (const row of rows) counts[row.state] = row.count;
+    return counts;
+  }
+}

@@ -1,0 +1,84 @@
+/** Row types of the tables, as Kysely sees them. JSON columns hold text; booleans are 0/1. */
+import type { PredictionState, UpstreamPhase, WebhookEvent } from "../core/prediction.ts";
+
+export type WebhookDeliveryState = "pending" | "delivered" | "failed";
+
+export interface PredictionsTable {
+  id: string;
+  model: string;
+  version: string;
+  provider: string;
+  provider_model: string;
+  input: string;
+  output: string | null;
+  logs: string;
+  error: string | null;
+  state: PredictionState;
+  upstream_phase: UpstreamPhase | null;
+  upstream_id: string | null;
+  operation: string | null;
+  attempts: number;
+  webhook: string | null;
+  webhook_events_filter: string | null;
+  token_id: string | null;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  next_check_at: number;
+  deadline_at: number | null;
+  cancel_requested_at: number | null;
+  metrics: string;
+  streaming: number;
+  priority: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  is_admin: number;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface FilesTable {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  md5: string;
+  storage_key: string;
+  metadata: string;
+  token_id: string | null;
+  created_at: number;
+  expires_at: number | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  prediction_id: string;
+  event: WebhookEvent;
+  url: string;
+  payload: string;
+  state: WebhookDeliveryState;
+  attempts: number;
+  next_attempt_at: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface DB {
+  predictions: PredictionsTable;
+  api_tokens: ApiTokensTable;
+  files: FilesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { Kysely, sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSqliteDialect, wrapDatabaseSync } from "./sqlite-driver.ts";
+
+describe("wrapDatabaseSync", () => {
+  it("tells readers from writers and reports changes", () => {
+    const db = wrapDatabaseSync(new DatabaseSync(":memory:"));
+    db.prepare("create table t (a integer, b text)").run([]);
+    const insert = db.prepare("insert into t values (?, ?)");
+    expect(insert.reader).toBe(false);
+    expect(insert.run([1, "x"])).toEqual({ changes: 1, lastInsertRowid: 1 });
+    const returning = db.prepare("insert into t values (?, ?) returning a");
+    expect(returning.reader).toBe(true);
+    expect(returning.all([2, "y"])).toEqual([{ a: 2 }]);
+    expect(db.prepare("update t set b = 'z'").run([])).toMatchObject({ changes: 2 });
+    const select = db.prepare("select a from t where a >= ? order by a");
+    expect(select.reader).toBe(true);
+    expect([...select.iterate([1])]).toEqual([{ a: 1 }, { a: 2 }]);
+    db.close();
+  });
+
+  it("binds booleans as 0 and 1, whole numbers as INTEGER, others as REAL", () => {
+    const db = wrapDatabaseSync(new DatabaseSync(":memory:"));
+    const row = db
+      .prepare("select ? as t, ? as f, typeof(?) as b, typeof(?) as i, typeof(?) as r, ? as big")
+      .all([true, false, true, 1_760_000_000_123, 1.5, 2 ** 60]);
+    expect(row).toEqual([{ t: 1, f: 0, b: "integer", i: "integer", r: "real", big: 2 ** 60 }]);
+    db.prepare("create table t (s text)").run([]);
+    db.prepare("insert into t values (?)").run([5]);
+    expect(db.prepare("select s from t").all([])).toEqual([{ s: "5" }]);
+    db.close();
+  });
+});
+
+describe("createSqliteDialect", () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("opens the file in WAL mode with the connection settings applied", async () => {
+    dir = await mkdtemp(join(tmpdir(), "gengate-sqlite-"));
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect(join(dir, "x.db")) });
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+    expect(await pragma("journal_mode")).toBe("wal");
+    expect(await pragma("synchronous")).toBe(1);
+    expect(await pragma("busy_timeout")).toBe(5000);
+    expect(await pragma("foreign_keys")).toBe(1);
+    await db.destroy();
+  });
+
+  it("streams select results and runs transactions", async () => {
+    dir = await mkdtemp(join(tmpdir(), "gengate-sqlite-"));
+    const db = new Kysely<{ t: { a: number } }>({ dialect: createSqliteDialect(join(dir, "x.db")) });
+    await db.schema.createTable("t").addColumn("a", "integer").execute();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("t")
+        .values([{ a: 1 }, { a: 2 }])
+        .execute();
+    });
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto("t").values({ a: 3 }).execute();
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    const streamed: number[] = [];
+    for await (const row of db.selectFrom("t").select("a").orderBy("a").stream()) streamed.push(row.a);
+    expect(streamed).toEqual([1, 2]);
+    await db.destroy();
+  });
+});

@@ -1,0 +1,48 @@
+/** Kysely's SqliteDialect over Node's built-in `node:sqlite`. */
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from "kysely";
+
+const PRAGMAS = ["journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"];
+
+/**
+ * node:sqlite binds every JS number as REAL (1 would become '1.0' in a text column), so whole
+ * numbers go in as BigInt to bind as INTEGER; booleans become 0/1. Results still come back as
+ * numbers.
+ */
+function bindValue(value: unknown): SQLInputValue {
+  if (typeof value === "boolean") return value ? 1n : 0n;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+  return value as SQLInputValue;
+}
+
+function bind(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
+  return parameters.map(bindValue);
+}
+
+/** Adapts a `DatabaseSync` to the subset of better-sqlite3 that Kysely's SqliteDialect uses. */
+export function wrapDatabaseSync(database: DatabaseSync): SqliteDatabase {
+  return {
+    close: () => database.close(),
+    prepare(sql): SqliteStatement {
+      const statement = database.prepare(sql);
+      return {
+        reader: statement.columns().length > 0,
+        all: (parameters) => statement.all(...bind(parameters)),
+        run: (parameters) => statement.run(...bind(parameters)),
+        iterate: (parameters) => statement.iterate(...bind(parameters)),
+      };
+    },
+  };
+}
+
+/** Opens (creating if needed) the SQLite file at `path` in WAL mode. */
+export function createSqliteDialect(path: string): SqliteDialect {
+  const database = new DatabaseSync(path);
+  try {
+    for (const pragma of PRAGMAS) database.exec(`PRAGMA ${pragma}`);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return new SqliteDialect({ database: wrapDatabaseSync(database) });
+}

@@ -1,0 +1,84 @@
+import { expect, it } from "vitest";
+import { describeEachBackend } from "../../test/support/backends.ts";
+import { newId } from "../core/ids.ts";
+import { WebhookDeliveriesRepo, type WebhookDelivery } from "./webhook-deliveries-repo.ts";
+
+const NOW = Date.now();
+
+function delivery(overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
+  return {
+    id: `msg_${newId()}`,
+    predictionId: "p1",
+    event: "completed",
+    url: "https://hooks.example.com/in",
+    payload: JSON.stringify({ id: "p1", status: "succeeded" }),
+    state: "pending",
+    attempts: 0,
+    nextAttemptAt: NOW,
+    lastStatus: null,
+    lastError: null,
+    createdAt: NOW,
+    ...overrides,
+  };
+}
+
+describeEachBackend("WebhookDeliveriesRepo", (open) => {
+  async function repo(): Promise<WebhookDeliveriesRepo> {
+    return new WebhookDeliveriesRepo((await open()).db);
+  }
+
+  it("returns due pending deliveries, earliest first", async () => {
+    const deliveries = await repo();
+    const later = delivery({ nextAttemptAt: NOW - 1 });
+    const first = delivery({ nextAttemptAt: NOW - 100 });
+    const future = delivery({ nextAttemptAt: NOW + 1 });
+    const delivered = delivery({ state: "delivered", nextAttemptAt: NOW - 500 });
+    const failed = delivery({ state: "failed", nextAttemptAt: NOW - 500 });
+    for (const d of [later, first, future, delivered, failed]) await deliveries.insert(d);
+    expect(await deliveries.due(NOW, 10)).toEqual([first, later]);
+    expect(await deliveries.due(NOW, 1)).toEqual([first]);
+  });
+
+  it("claims optimistically: only the caller that saw the current nextAttemptAt wins", async () => {
+    const deliveries = await repo();
+    const d = delivery();
+    await deliveries.insert(d);
+    const results = await Promise.all([
+      deliveries.claim(d.id, NOW, NOW + 30_000),
+      deliveries.claim(d.id, NOW, NOW + 30_000),
+    ]);
+    expect(results.filter((r) => r !== null)).toEqual([{ ...d, nextAttemptAt: NOW + 30_000 }]);
+    expect(await deliveries.due(NOW, 10)).toEqual([]);
+    await deliveries.markDelivered(d.id, 204);
+    expect(await deliveries.claim(d.id, NOW + 30_000, NOW + 60_000)).toBeNull();
+  });
+
+  it("records delivery and failed attempts", async () => {
+    const deliveries = await repo();
+    const ok = delivery({ predictionId: "p2", createdAt: NOW });
+    const bad = delivery({ predictionId: "p2", event: "start", createdAt: NOW + 1 });
+    await deliveries.insert(ok);
+    await deliveries.insert(bad);
+    await deliveries.markDelivered(ok.id, 200);
+    await deliveries.markAttempt(bad.id, {
+      attempts: 1,
+      nextAttemptAt: NOW + 5000,
+      lastStatus: 500,
+      lastError: "server error",
+      state: "pending",
+    });
+    expect(await deliveries.listForPrediction("p2")).toEqual([
+      { ...ok, state: "delivered", attempts: 1, lastStatus: 200 },
+      { ...bad, attempts: 1, nextAttemptAt: NOW + 5000, lastStatus: 500, lastError: "server error" },
+    ]);
+    await deliveries.markAttempt(bad.id, {
+      attempts: 2,
+      nextAttemptAt: NOW + 5000,
+      lastStatus: null,
+      lastError: "connection refused",
+      state: "failed",
+    });
+    expect(await deliveries.due(NOW + 10_000, 10)).toEqual([]);
+    expect(await deliveries.listForPrediction("p1")).toEqual([]);
+  });
+});

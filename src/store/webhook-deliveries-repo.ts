@@ -1,0 +1,143 @@
+/** The webhook outbox: one row per event to deliver, retried until delivered or given up. */
+import type { Kysely, Selectable } from "kysely";
+import type { WebhookEvent } from "../core/prediction.ts";
+import type { DB, WebhookDeliveriesTable, WebhookDeliveryState } from "./schema.ts";
+
+export type { WebhookDeliveryState } from "./schema.ts";
+
+export interface WebhookDelivery {
+  /** The `webhook-id` header value, e.g. `msg_…`. */
+  id: string;
+  predictionId: string;
+  event: WebhookEvent;
+  url: string;
+  /** The request body, exactly as sent (and signed). */
+  payload: string;
+  state: WebhookDeliveryState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: number;
+}
+
+export interface DeliveryAttempt {
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  state: WebhookDeliveryState;
+}
+
+function fromRow(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
+  return {
+    id: row.id,
+    predictionId: row.prediction_id,
+    event: row.event,
+    url: row.url,
+    payload: row.payload,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+  };
+}
+
+export class WebhookDeliveriesRepo {
+  readonly #db: Kysely<DB>;
+
+  constructor(db: Kysely<DB>) {
+    this.#db = db;
+  }
+
+  async insert(delivery: WebhookDelivery): Promise<void> {
+    await this.#db
+      .insertInto("webhook_deliveries")
+      .values({
+        id: delivery.id,
+        prediction_id: delivery.predictionId,
+        event: delivery.event,
+        url: delivery.url,
+        payload: delivery.payload,
+        state: delivery.state,
+        attempts: delivery.attempts,
+        next_attempt_at: delivery.nextAttemptAt,
+        last_status: delivery.lastStatus,
+        last_error: delivery.lastError,
+        created_at: delivery.createdAt,
+      })
+      .execute();
+  }
+
+  /** Pending deliveries whose next attempt is due, oldest due first. */
+  async due(now: number, limit: number): Promise<WebhookDelivery[]> {
+    const rows = await this.#db
+      .selectFrom("webhook_deliveries")
+      .selectAll()
+      .where("state", "=", "pending")
+      .where("next_attempt_at", "<=", now)
+      .orderBy("next_attempt_at", "asc")
+      .orderBy("created_at", "asc")
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /**
+   * Moves a pending delivery's next attempt to `nextAttemptAt` if it is still at `expected`,
+   * so only one worker sends it. The claimed delivery, or null when another got there first.
+   */
+  async claim(id: string, expected: number, nextAttemptAt: number): Promise<WebhookDelivery | null> {
+    const row = await this.#db
+      .updateTable("webhook_deliveries")
+      .set({ next_attempt_at: nextAttemptAt })
+      .where("id", "=", id)
+      .where("state", "=", "pending")
+      .where("next_attempt_at", "=", expected)
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  }
+
+  /** Records a successful attempt (counted in `attempts`). */
+  async markDelivered(id: string, status: number): Promise<void> {
+    await this.#db
+      .updateTable("webhook_deliveries")
+      .set((eb) => ({
+        state: "delivered",
+        attempts: eb("attempts", "+", 1),
+        last_status: status,
+        last_error: null,
+      }))
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Records a failed attempt: when to retry, or `state: "failed"` to give up. */
+  async markAttempt(id: string, attempt: DeliveryAttempt): Promise<void> {
+    await this.#db
+      .updateTable("webhook_deliveries")
+      .set({
+        attempts: attempt.attempts,
+        next_attempt_at: attempt.nextAttemptAt,
+        last_status: attempt.lastStatus,
+        last_error: attempt.lastError,
+        state: attempt.state,
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async listForPrediction(predictionId: string): Promise<WebhookDelivery[]> {
+    const rows = await this.#db
+      .selectFrom("webhook_deliveries")
+      .selectAll()
+      .where("prediction_id", "=", predictionId)
+      .orderBy("created_at", "asc")
+      .orderBy("id", "asc")
+      .execute();
+    return rows.map(fromRow);
+  }
+}
