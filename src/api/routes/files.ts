@@ -91,11 +91,14 @@ export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
 
   app.get("/files", async (c) => {
     const before = decodeCursor(c.req.query("cursor"));
-    const rows = await store.files.list({ limit: PAGE_SIZE + 1, ...(before && { before }) });
     const scope = ownerScope(c.get("token"));
-    const visible = rows.filter((file) => scope === undefined || file.tokenId === scope);
+    const rows = await store.files.list({
+      limit: PAGE_SIZE + 1,
+      ...(before && { before }),
+      ...(scope !== undefined && { tokenId: scope }),
+    });
     const base = baseUrlOf(c, config.publicUrl);
-    return c.json(pageOf(visible, PAGE_SIZE, `${base}/v1/files`, (f) => f, (f) => fileJson(f, base)));
+    return c.json(pageOf(rows, PAGE_SIZE, `${base}/v1/files`, (f) => f, (f) => fileJson(f, base)));
   });
 
   app.get("/files/:id", async (c) => c.json(fileJson(await ownFile(c), baseUrlOf(c, config.publicUrl))));

@@ -1,0 +1,152 @@
+/** The official `replicate` npm client, pointed at gengate with `baseUrl`, works unchanged. */
+import Replicate, { validateWebhook } from "replicate";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver.ts";
+
+let gateway: TestGateway;
+let replicate: Replicate;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  gateway = await startGateway({ GENGATE_SIM_LATENCY: "50" });
+  replicate = new Replicate({ auth: gateway.token, baseUrl: `${gateway.url}/v1` });
+  receiver = await startWebhookReceiver();
+});
+
+afterAll(async () => {
+  await receiver.close();
+  await gateway.close();
+});
+
+async function imageAt(url: string) {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return sharp(Buffer.from(await response.arrayBuffer())).metadata();
+}
+
+describe("replicate client against gengate", () => {
+  it("run() returns the outputs of a fast model", async () => {
+    const output = (await replicate.run("sim/image", {
+      input: { prompt: "a lighthouse", width: 96, height: 64, output_format: "png" },
+    })) as string[];
+    expect(output).toHaveLength(1);
+    expect(output[0]).toMatch(new RegExp(`^${gateway.url}/files/[a-f0-9]{64}\\.png$`));
+    const meta = await imageAt(output[0] ?? "");
+    expect([meta.format, meta.width, meta.height]).toEqual(["png", 96, 64]);
+  });
+
+  it("run() falls back to polling for a model slower than the wait window", async () => {
+    const { model } = await gateway.engine.ctx.providers.resolve({ kind: "model", owner: "sim", name: "image" });
+    const started = Date.now();
+    const output = (await replicate.run(`sim/image:${model.versionId}`, {
+      input: { prompt: "slow", width: 64, height: 64, latency_ms: 2500 },
+      wait: { mode: "block", timeout: 1 },
+    })) as string[];
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2400);
+    expect(output).toHaveLength(1);
+    expect((await imageAt(output[0] ?? "")).format).toBe("webp");
+  });
+
+  it("run() throws the prediction's error when it fails", async () => {
+    await expect(replicate.run("sim/image", { input: { prompt: "x", fail: "out of ink" } })).rejects.toThrow(
+      "Prediction failed: out of ink",
+    );
+  });
+
+  it("predictions.create, get, wait and cancel", async () => {
+    const slow = await replicate.predictions.create({
+      model: "sim/image",
+      input: { prompt: "never finishes", latency_ms: 60_000 },
+    });
+    expect(slow.status).toBe("starting");
+    const got = await replicate.predictions.get(slow.id);
+    expect(got.id).toBe(slow.id);
+    const canceled = await replicate.predictions.cancel(slow.id);
+    expect(canceled.status).toBe("canceled");
+    expect((await replicate.predictions.get(slow.id)).status).toBe("canceled");
+
+    const quick = await replicate.predictions.create({ model: "sim/image", input: { prompt: "quick", width: 64 } });
+    const done = await replicate.wait(quick, { interval: 50 });
+    expect(done.status).toBe("succeeded");
+    expect(done.logs).toMatch(/^Using seed: \d+/m);
+    expect(done.metrics?.predict_time).toBeGreaterThan(0);
+  });
+
+  it("paginate() walks every page of predictions through absolute next links", async () => {
+    const created = new Set<string>();
+    for (let i = 0; i < 105; i++) {
+      const prediction = await replicate.predictions.create({
+        model: "sim/image",
+        input: { prompt: `page ${i}`, width: 64, height: 64 },
+      });
+      created.add(prediction.id);
+    }
+    const seen: string[] = [];
+    let pages = 0;
+    for await (const page of replicate.paginate(() => replicate.predictions.list())) {
+      pages++;
+      seen.push(...page.map((p) => p.id));
+    }
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of created) expect(seen).toContain(id);
+  });
+
+  it("stream() yields the text model's tokens as they are produced", async () => {
+    const arrivals: number[] = [];
+    const tokens: string[] = [];
+    const events: string[] = [];
+    for await (const event of replicate.stream("sim/text", {
+      input: { prompt: "once upon a time", max_tokens: 12, token_interval_ms: 60, seed: 7 },
+    })) {
+      events.push(event.event);
+      if (event.event === "output") {
+        tokens.push(event.data);
+        arrivals.push(Date.now());
+      }
+    }
+    expect(tokens).toHaveLength(12);
+    expect(events.at(-1)).toBe("done");
+    // tokens 60 ms apart arrive spread over time, not all at the end
+    expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThan(400);
+    const predictions = await replicate.predictions.list();
+    const finished = predictions.results.find((p) => p.model === "sim/text");
+    expect(finished && (await replicate.wait(finished, { interval: 50 })).output).toEqual(tokens);
+  });
+
+  it("validateWebhook() accepts what gengate delivered and rejects a tampered copy", async () => {
+    const prediction = await replicate.predictions.create({
+      model: "sim/image",
+      input: { prompt: "webhook", width: 64, height: 64 },
+      webhook: receiver.url,
+      webhook_events_filter: ["completed"],
+    });
+    const [delivery] = await receiver.waitFor(1);
+    const { key: secret } = await replicate.webhooks.default.secret.get();
+    expect(secret).toMatch(/^whsec_/);
+    const headers = delivery?.headers ?? {};
+    const signed = {
+      id: String(headers["webhook-id"]),
+      timestamp: String(headers["webhook-timestamp"]),
+      signature: String(headers["webhook-signature"]),
+      body: delivery?.body ?? "",
+      secret,
+    };
+    expect(JSON.parse(signed.body)).toMatchObject({ id: prediction.id, status: "succeeded" });
+    expect(await validateWebhook(signed)).toBe(true);
+    expect(await validateWebhook({ ...signed, body: signed.body.replace("succeeded", "failed") })).toBe(false);
+  });
+
+  it("files.create() uploads a file that a prediction can take as input", async () => {
+    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: "#ff0000" } }).png().toBuffer();
+    const file = await replicate.files.create(png, { purpose: "test" });
+    expect(file.urls.get).toBe(`${gateway.url}/v1/files/${file.id}`);
+    expect(file.size).toBe(png.length);
+    const output = (await replicate.run("sim/image", {
+      input: { prompt: "from an upload", image: file.urls.get, width: 64, height: 64 },
+    })) as string[];
+    expect((await imageAt(output[0] ?? "")).width).toBe(64);
+  });
+});

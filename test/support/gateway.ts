@@ -1,0 +1,42 @@
+/** A real gengate server in the test process, on a free port, with its own data folder. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.ts";
+import { type RunningServer, startServer } from "../../src/server.ts";
+
+export const TEST_TOKEN = "gg_test_admin_token_0123456789abcdef";
+
+export interface TestGateway extends RunningServer {
+  dataDir: string;
+  token: string;
+  /** Authenticated fetch against the gateway. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function startGateway(env: Record<string, string> = {}, dataDir?: string): Promise<TestGateway> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "gengate-e2e-"));
+  const config = loadConfig({
+    GENGATE_DATA_DIR: dir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    GENGATE_ADMIN_TOKEN: TEST_TOKEN,
+    ...env,
+  });
+  const server = await startServer(config, { GENGATE_SIM_LATENCY: "0", ...env });
+  return {
+    ...server,
+    dataDir: dir,
+    token: TEST_TOKEN,
+    api: (path, init = {}) =>
+      fetch(`${server.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(init.headers as Record<string, string>) },
+      }),
+    async close() {
+      await server.close();
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
