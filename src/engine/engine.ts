@@ -12,6 +12,8 @@ import { Reconciler } from "./reconciler.ts";
 import { pumpStream } from "./stream-pump.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
+const CANCEL_WAIT_MS = 10_000;
+
 export interface SubmitRequest {
   model: string | ModelRef;
   input: Record<string, unknown>;
@@ -112,37 +114,41 @@ export class Engine {
 
   /** Cancels a prediction; work already running upstream is canceled there too. */
   async cancel(id: string, tokenId?: string): Promise<Prediction> {
-    const row = await this.get(id, tokenId);
-    if (isTerminal(row.state)) return row;
-    const provider = this.ctx.providers.get(row.provider);
-    const ended =
-      row.state === "queued"
-        ? await this.updater.finish(row, ["queued"], "canceled")
-        : row.state === "running"
-          ? await this.reconciler.cancelRunning(row, provider)
-          : null;
-    if (ended) return ended;
-    // Being submitted right now: the reconciler cancels it as soon as it is running.
-    const marked = await this.ctx.store.predictions.transition(id, ["submitting", "running"], {
-      cancelRequestedAt: Date.now(),
-    });
-    this.reconciler.wake();
-    return marked ?? this.get(id);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const row = await this.get(id, tokenId);
+      if (isTerminal(row.state)) return row;
+      if (row.state === "submitting") {
+        // The start call is in flight: let it finish, then cancel what it started.
+        await this.ctx.store.predictions.transition(id, ["submitting"], { cancelRequestedAt: Date.now() });
+        await this.waitUntil(id, (p) => p.state !== "submitting", CANCEL_WAIT_MS);
+        continue;
+      }
+      const ended =
+        row.state === "queued"
+          ? await this.updater.finish(row, ["queued"], "canceled")
+          : await this.reconciler.cancelRunning(row, this.ctx.providers.get(row.provider));
+      if (ended) return ended;
+    }
+    return this.get(id, tokenId);
   }
 
   /** Resolves with the prediction once it is terminal, or as it is when `timeoutMs` runs out. */
-  async waitFor(id: string, timeoutMs: number): Promise<Prediction> {
+  waitFor(id: string, timeoutMs: number): Promise<Prediction> {
+    return this.waitUntil(id, (p) => isTerminal(p.state), timeoutMs);
+  }
+
+  private async waitUntil(id: string, done: (p: Prediction) => boolean, timeoutMs: number): Promise<Prediction> {
     let resolveEnd: (prediction: Prediction) => void = () => {};
     const ended = new Promise<Prediction>((resolve) => {
       resolveEnd = resolve;
     });
     const unsubscribe = this.ctx.events.subscribe(id, (event) => {
-      if (event.type === "update" && isTerminal(event.prediction.state)) resolveEnd(event.prediction);
+      if (event.type === "update" && done(event.prediction)) resolveEnd(event.prediction);
     });
     let timer: NodeJS.Timeout | undefined;
     try {
       const current = await this.get(id);
-      if (isTerminal(current.state)) return current;
+      if (done(current)) return current;
       const timedOut = new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), timeoutMs);
       });

@@ -26,8 +26,8 @@ export interface Backend {
   open(): Promise<TestDatabase>;
 }
 
-const PG_URL = process.env.GENGATE_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const REQUIRE_BACKENDS = process.env.GENGATE_REQUIRE_BACKENDS === "1";
+export const PG_URL = process.env.GENGATE_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const REQUIRE_BACKENDS = process.env.GENGATE_REQUIRE_BACKENDS === "1";
 
 /** Runs `work` once, however many times the returned function is called. */
 function once(work: () => Promise<void>): () => Promise<void> {
@@ -55,7 +55,8 @@ async function probePostgres(): Promise<string | undefined> {
   }
 }
 
-const pgUnavailable = await probePostgres();
+/** Why PostgreSQL cannot be used here, or undefined when it answers. */
+export const pgUnavailable = await probePostgres();
 if (pgUnavailable !== undefined && !REQUIRE_BACKENDS) {
   process.stderr.write(`SKIPPED: PostgreSQL suites (${pgUnavailable}; set GENGATE_TEST_DATABASE_URL)\n`);
 }

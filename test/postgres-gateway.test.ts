@@ -1,0 +1,56 @@
+/** The whole gateway on PostgreSQL: the same engine and API as on SQLite, through the official client. */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import Replicate from "replicate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PG_URL, pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
+import { startGateway, type TestGateway } from "./support/gateway.ts";
+
+const skip = pgUnavailable !== undefined && !REQUIRE_BACKENDS;
+const schema = `t_${randomBytes(8).toString("hex")}`;
+
+async function onAdmin(query: string) {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(skip)("gateway on PostgreSQL", () => {
+  let gateway: TestGateway;
+  let replicate: Replicate;
+
+  beforeAll(async () => {
+    await onAdmin(`create schema ${schema}`);
+    const url = new URL(PG_URL);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    gateway = await startGateway({ DATABASE_URL: url.toString(), GENGATE_SIM_LATENCY: "20" });
+    replicate = new Replicate({ auth: gateway.token, baseUrl: `${gateway.url}/v1` });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await onAdmin(`drop schema if exists ${schema} cascade`);
+  });
+
+  it("keeps its rows in PostgreSQL", () => {
+    expect(gateway.store.database.dialect).toBe("postgres");
+  });
+
+  it("runs, lists and cancels predictions", async () => {
+    const outputs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        replicate.run("sim/image", { input: { prompt: `pg ${i}`, width: 64, height: 64 } }),
+      ),
+    );
+    expect(outputs.every((output) => Array.isArray(output) && output.length === 1)).toBe(true);
+    const slow = await replicate.predictions.create({ model: "sim/image", input: { prompt: "x", latency_ms: 60_000 } });
+    expect((await replicate.predictions.cancel(slow.id)).status).toBe("canceled");
+    const page = await replicate.predictions.list();
+    expect(page.results).toHaveLength(21);
+    expect(page.results[0]?.id).toBe(slow.id);
+  });
+});
