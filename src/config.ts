@@ -4,6 +4,9 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseEnv } from "./core/env-config.ts";
+
+export { ConfigError } from "./core/env-config.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -31,6 +34,8 @@ const ENV_SCHEMA = {
 
 export type EnvName = keyof typeof ENV_SCHEMA;
 
+const SECRET_VARIABLES: EnvName[] = ["GENGATE_ADMIN_TOKEN", "DATABASE_URL", "STORAGE_URL"];
+
 export interface Config {
   port: number;
   host: string;
@@ -45,29 +50,13 @@ export interface Config {
   maxFileBytes: number;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
-
 /** Reads the configuration; `overrides` (from CLI flags) win over the environment. */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
-  overrides: Partial<Record<EnvName, string>> = {},
+  overrides: Partial<Record<EnvName, string | undefined>> = {},
 ): Config {
-  const values: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(ENV_SCHEMA)) {
-    const raw = overrides[name as EnvName] ?? env[name];
-    const parsed = schema.safeParse(raw === "" ? undefined : raw);
-    if (!parsed.success) {
-      const reason = parsed.error.issues[0]?.message ?? "invalid value";
-      throw new ConfigError(`${name}: ${reason} (got ${JSON.stringify(raw)})`);
-    }
-    values[name] = parsed.data;
-  }
-  const v = values as { [K in EnvName]: z.infer<(typeof ENV_SCHEMA)[K]> };
+  const given = Object.entries(overrides).filter(([, value]) => value !== undefined);
+  const v = parseEnv(ENV_SCHEMA, { ...env, ...Object.fromEntries(given) }, SECRET_VARIABLES);
   const dataDir = resolve(v.GENGATE_DATA_DIR);
   return {
     port: v.PORT,

@@ -1,6 +1,6 @@
 /** The simulator's configuration from GENGATE_SIM_* environment variables. */
 import { z } from "zod";
-import { ConfigError } from "../../config.ts";
+import { parseEnv } from "../../core/env-config.ts";
 import { LATENCY_FORMS, type LatencyDistribution, parseLatency } from "./latency.ts";
 
 export interface SimConfig {
@@ -38,20 +38,8 @@ const ENV_SCHEMA = {
     .default(600_000),
 } as const;
 
-type EnvName = keyof typeof ENV_SCHEMA;
-
 export function parseSimConfig(env: Record<string, string | undefined>): SimConfig {
-  const values: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(ENV_SCHEMA)) {
-    const raw = env[name];
-    const parsed = schema.safeParse(raw === "" ? undefined : raw);
-    if (!parsed.success) {
-      const reason = parsed.error.issues[0]?.message ?? "invalid value";
-      throw new ConfigError(`${name}: ${reason} (got ${JSON.stringify(raw)})`);
-    }
-    values[name] = parsed.data;
-  }
-  const v = values as { [K in EnvName]: z.infer<(typeof ENV_SCHEMA)[K]> };
+  const v = parseEnv(ENV_SCHEMA, env);
   return {
     latency: v.GENGATE_SIM_LATENCY,
     failureRate: v.GENGATE_SIM_FAILURE_RATE,

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("has embedded defaults", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.filesDir).toBe(`${config.dataDir}/files`);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it("lets flags override the environment, but not with unset flags", () => {
+    expect(loadConfig({ PORT: "9000" }, { PORT: "9100" }).port).toBe(9100);
+    expect(loadConfig({ PORT: "9000" }, { PORT: undefined }).port).toBe(9000);
+  });
+
+  it("stops on a bad value naming the variable, without echoing secrets of other variables", () => {
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(/^PORT: /);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^DATABASE_URL: must be a URL starting with postgres:/);
+    expect(() => loadConfig({ PUBLIC_URL: "gengate.example.com" })).toThrow(/^PUBLIC_URL: /);
+    expect(() => loadConfig({ GENGATE_ADMIN_TOKEN: "short" })).toThrow(/^GENGATE_ADMIN_TOKEN: must be at least 16/);
+    expect(() => loadConfig({ LOG_LEVEL: "loud" })).toThrow(/^LOG_LEVEL: /);
+  });
+
+  it("never repeats a secret in its error", () => {
+    expect(() => loadConfig({ GENGATE_ADMIN_TOKEN: "short" })).toThrow(/^GENGATE_ADMIN_TOKEN: [^"]*$/);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://user:hunter2@db" })).toThrow(
+      /^DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\/$/,
+    );
+  });
+});
