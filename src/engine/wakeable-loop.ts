@@ -3,7 +3,7 @@
  * delay the tick itself returns. One tick at a time.
  */
 export class WakeableLoop {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private running: Promise<void> | undefined;
   private wokenWhileRunning = false;
@@ -32,14 +32,21 @@ export class WakeableLoop {
       return;
     }
     if (time >= this.timerAt) return;
-    clearTimeout(this.timer);
+    this.cancelTimer();
     this.timerAt = time;
-    this.timer = setTimeout(() => this.run(), Math.max(0, time - Date.now()));
+    const delay = time - Date.now();
+    // setTimeout waits at least 1 ms; an immediate wake should not.
+    this.timer = delay > 0 ? setTimeout(() => this.run(), delay) : setImmediate(() => this.run());
+  }
+
+  private cancelTimer(): void {
+    clearTimeout(this.timer as NodeJS.Timeout | undefined);
+    clearImmediate(this.timer as NodeJS.Immediate | undefined);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.cancelTimer();
     await this.running;
   }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GatewayError } from "../core/errors.ts";
@@ -10,14 +10,14 @@ import { type BlobStat, type BlobStorage, isBlobKey, type StoredBlob } from "./b
 /** Content-addressed files on local disk, written through a temporary file and renamed into place. */
 export class LocalStorage implements BlobStorage {
   readonly root: string;
+  private readonly knownDirs = new Set<string>();
 
   constructor(root: string) {
     this.root = root;
   }
 
   async put(source: Readable | Uint8Array, extension: string, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredBlob> {
-    const tmpDir = join(this.root, "tmp");
-    await mkdir(tmpDir, { recursive: true });
+    const tmpDir = await this.ensureDir(join(this.root, "tmp"));
     const tmpPath = join(tmpDir, randomBytes(12).toString("hex"));
     const sha256 = createHash("sha256");
     const md5 = createHash("md5");
@@ -40,12 +40,21 @@ export class LocalStorage implements BlobStorage {
       const digest = sha256.digest("hex");
       const key = `${digest}.${extension.toLowerCase()}`;
       const finalPath = this.pathOf(key);
-      await mkdir(join(finalPath, ".."), { recursive: true });
+      await this.ensureDir(dirname(finalPath));
       await rename(tmpPath, finalPath);
       return { key, size, sha256: digest, md5: md5.digest("hex") };
-    } finally {
+    } catch (error) {
       await rm(tmpPath, { force: true });
+      throw error;
     }
+  }
+
+  private async ensureDir(dir: string): Promise<string> {
+    if (!this.knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+    }
+    return dir;
   }
 
   async open(key: string): Promise<Readable> {
