@@ -1,39 +1,25 @@
 /** The whole gateway on PostgreSQL: the same engine and API as on SQLite, through the official client. */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import Replicate from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PG_URL, pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
+import { pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { createPostgresSchema, type PostgresSchema } from "./support/postgres-schema.ts";
 
 const skip = pgUnavailable !== undefined && !REQUIRE_BACKENDS;
-const schema = `t_${randomBytes(8).toString("hex")}`;
-
-async function onAdmin(query: string) {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
 describe.skipIf(skip)("gateway on PostgreSQL", () => {
   let gateway: TestGateway;
   let replicate: Replicate;
+  let schema: PostgresSchema;
 
   beforeAll(async () => {
-    await onAdmin(`create schema ${schema}`);
-    const url = new URL(PG_URL);
-    url.searchParams.set("options", `-c search_path=${schema}`);
-    gateway = await startGateway({ DATABASE_URL: url.toString(), GENGATE_SIM_LATENCY: "20" });
+    schema = await createPostgresSchema();
+    gateway = await startGateway({ DATABASE_URL: schema.databaseUrl, GENGATE_SIM_LATENCY: "20" });
     replicate = new Replicate({ auth: gateway.token, baseUrl: `${gateway.url}/v1` });
   });
 
   afterAll(async () => {
     await gateway?.close();
-    await onAdmin(`drop schema if exists ${schema} cascade`);
+    await schema?.drop();
   });
 
   it("keeps its rows in PostgreSQL", () => {

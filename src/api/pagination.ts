@@ -1,16 +1,12 @@
 /** Opaque cursors and absolute `next` links, as the Replicate clients expect (reference/replicate.md §2.6). */
 import { GatewayError } from "../core/errors.ts";
+import type { KeysetCursor } from "../store/index.ts";
 
-export interface Cursor {
-  createdAt: number;
-  id: string;
-}
-
-export function encodeCursor(cursor: Cursor): string {
+export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString("base64url");
 }
 
-export function decodeCursor(value: string | undefined): Cursor | undefined {
+export function decodeCursor(value: string | undefined): KeysetCursor | undefined {
   if (!value) return undefined;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as unknown[];
@@ -32,7 +28,7 @@ export function pageOf<T, R>(
   rows: T[],
   pageSize: number,
   pageUrl: string,
-  cursorOf: (row: T) => Cursor,
+  cursorOf: (row: T) => KeysetCursor,
   render: (row: T) => R,
 ): Page<R> {
   const results = rows.slice(0, pageSize);

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { GatewayError } from "../core/errors.ts";
+import { invalidFieldsOf } from "../core/zod-issues.ts";
 
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const text = await c.req.text();
@@ -13,11 +14,7 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const invalidFields = parsed.error.issues.map((issue) => ({
-    type: issue.code,
-    field: issue.path.join(".") || "body",
-    description: issue.message,
-  }));
+  const invalidFields = invalidFieldsOf(parsed.error, "body");
   const detail = invalidFields.map((f) => `- ${f.field}: ${f.description}`).join("\n");
   throw new GatewayError("invalid_input", `Request body is not valid\n${detail}`, { invalidFields });
 }

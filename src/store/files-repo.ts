@@ -1,5 +1,6 @@
 /** Metadata of uploaded and output files; the bytes live in file storage under `storageKey`. */
 import type { Kysely, Selectable } from "kysely";
+import { type KeysetCursor, newestFirst } from "./newest-first.ts";
 import type { DB, FilesTable } from "./schema.ts";
 
 export interface StoredFile {
@@ -21,7 +22,7 @@ export interface ListFilesOptions {
   tokenId?: string;
   limit: number;
   /** Keyset cursor: only rows strictly older than this one in (createdAt, id) order. */
-  before?: { createdAt: number; id: string };
+  before?: KeysetCursor;
 }
 
 function fromRow(row: Selectable<FilesTable>): StoredFile {
@@ -73,22 +74,10 @@ export class FilesRepo {
 
   /** Newest first, by (createdAt, id) descending. */
   async list(options: ListFilesOptions): Promise<StoredFile[]> {
-    const { tokenId, before } = options;
+    const { tokenId, before, limit } = options;
     let query = this.#db.selectFrom("files").selectAll();
     if (tokenId !== undefined) query = query.where("token_id", "=", tokenId);
-    if (before !== undefined) {
-      query = query.where((eb) =>
-        eb.or([
-          eb("created_at", "<", before.createdAt),
-          eb.and([eb("created_at", "=", before.createdAt), eb("id", "<", before.id)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy("created_at", "desc")
-      .orderBy("id", "desc")
-      .limit(options.limit)
-      .execute();
+    const rows = await newestFirst(query, limit, before).execute();
     return rows.map(fromRow);
   }
 

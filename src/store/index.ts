@@ -19,6 +19,7 @@ export {
   PredictionsRepo,
   type StoredPrediction,
 } from "./predictions-repo.ts";
+export type { KeysetCursor } from "./newest-first.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
 export { type ApiToken, TokensRepo } from "./tokens-repo.ts";

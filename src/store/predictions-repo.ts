@@ -8,6 +8,7 @@ import {
   type WebhookEvent,
 } from "../core/prediction.ts";
 import { fromJson, toJson } from "./json.ts";
+import { type KeysetCursor, newestFirst } from "./newest-first.ts";
 import type { DB, PredictionsTable } from "./schema.ts";
 
 /** A prediction as stored: the domain object plus the provider's id for it, once known. */
@@ -38,7 +39,7 @@ export interface ListPredictionsOptions {
   tokenId?: string;
   limit: number;
   /** Keyset cursor: only rows strictly older than this one in (createdAt, id) order. */
-  before?: { createdAt: number; id: string };
+  before?: KeysetCursor;
 }
 
 export interface DuePredictionsOptions {
@@ -153,22 +154,10 @@ export class PredictionsRepo {
 
   /** Newest first, by (createdAt, id) descending. */
   async list(options: ListPredictionsOptions): Promise<StoredPrediction[]> {
-    const { tokenId, before } = options;
+    const { tokenId, before, limit } = options;
     let query = this.#db.selectFrom("predictions").selectAll();
     if (tokenId !== undefined) query = query.where("token_id", "=", tokenId);
-    if (before !== undefined) {
-      query = query.where((eb) =>
-        eb.or([
-          eb("created_at", "<", before.createdAt),
-          eb.and([eb("created_at", "=", before.createdAt), eb("id", "<", before.id)]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy("created_at", "desc")
-      .orderBy("id", "desc")
-      .limit(options.limit)
-      .execute();
+    const rows = await newestFirst(query, limit, before).execute();
     return rows.map(fromRow);
   }
 

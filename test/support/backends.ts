@@ -13,6 +13,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, it } from "vitest";
 import { type Database, openDatabase } from "../../src/store/database.ts";
+import { PG_URL } from "./postgres-schema.ts";
 
 export type BackendName = "sqlite" | "postgres";
 
@@ -26,7 +27,6 @@ export interface Backend {
   open(): Promise<TestDatabase>;
 }
 
-export const PG_URL = process.env.GENGATE_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 export const REQUIRE_BACKENDS = process.env.GENGATE_REQUIRE_BACKENDS === "1";
 
 /** Runs `work` once, however many times the returned function is called. */

@@ -2,6 +2,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
+import { invalidFieldsOf } from "../../core/zod-issues.ts";
 import type { SimConfig } from "./config.ts";
 import { resolveImageSize } from "./image-size.ts";
 import { sampleLatency } from "./latency.ts";
@@ -94,11 +95,7 @@ function plannedFailure(fail: boolean | string | undefined, failureRate: number)
 function parseInput<T extends z.ZodType>(schema: T, input: Record<string, unknown>): z.infer<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const invalidFields = parsed.error.issues.map((issue) => ({
-    type: issue.code,
-    field: issue.path.join(".") || "input",
-    description: issue.message,
-  }));
+  const invalidFields = invalidFieldsOf(parsed.error, "input");
   const first = invalidFields[0];
   throw new GatewayError("invalid_input", `${first?.field}: ${first?.description}`, { invalidFields });
 }
