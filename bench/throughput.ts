@@ -13,11 +13,18 @@ const INPUT = { width: 64, height: 64, output_format: "png" };
 async function measure(backend: Backend): Promise<number> {
   const gateway = await startBenchGateway(backend, { GENGATE_SIM_LATENCY: "0" });
   try {
-    await runPool(100, CONCURRENCY, (i) => createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true).then(() => {}));
+    await runPool(100, CONCURRENCY, (i) =>
+      createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true).then(() => {}),
+    );
     let failed = 0;
     const started = performance.now();
     await runPool(COUNT, CONCURRENCY, async (i) => {
-      const prediction = await createPrediction(gateway.url, "sim/image", { prompt: `bench ${i}`, ...INPUT }, true);
+      const prediction = await createPrediction(
+        gateway.url,
+        "sim/image",
+        { prompt: `bench ${i}`, ...INPUT },
+        true,
+      );
       if (prediction.status !== "succeeded") failed++;
     });
     const seconds = (performance.now() - started) / 1000;

@@ -15,7 +15,14 @@ import { fmt, percentile } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 300);
 const WARMUP = 20;
-const INPUT = { width: 64, height: 64, output_format: "png", output_quality: 80, num_outputs: 1, latency_ms: 0 };
+const INPUT = {
+  width: 64,
+  height: 64,
+  output_format: "png",
+  output_quality: 80,
+  num_outputs: 1,
+  latency_ms: 0,
+};
 
 async function directSamples(): Promise<number[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-direct-"));
@@ -25,7 +32,10 @@ async function directSamples(): Promise<number[]> {
   try {
     for (let i = 0; i < COUNT + WARMUP; i++) {
       const started = performance.now();
-      const { operation } = await sim.start({ predictionId: `direct-${i}`, providerModel: "image", input: { prompt: `p ${i}`, ...INPUT } }, ctx);
+      const { operation } = await sim.start(
+        { predictionId: `direct-${i}`, providerModel: "image", input: { prompt: `p ${i}`, ...INPUT } },
+        ctx,
+      );
       let status = await sim.status(operation, ctx);
       while (status.state !== "succeeded") {
         await new Promise((resolve) => setTimeout(resolve, status.nextPollMs ?? 10));
@@ -49,8 +59,14 @@ async function gatewaySamples(): Promise<number[]> {
   try {
     for (let i = 0; i < COUNT + WARMUP; i++) {
       const started = performance.now();
-      const prediction = await createPrediction(gateway.url, "sim/image", { prompt: `p ${i}`, ...INPUT }, true);
-      if (prediction.status !== "succeeded") throw new Error(`prediction ${prediction.id} ended ${prediction.status}`);
+      const prediction = await createPrediction(
+        gateway.url,
+        "sim/image",
+        { prompt: `p ${i}`, ...INPUT },
+        true,
+      );
+      if (prediction.status !== "succeeded")
+        throw new Error(`prediction ${prediction.id} ended ${prediction.status}`);
       if (i >= WARMUP) samples.push(performance.now() - started);
     }
   } finally {
@@ -61,11 +77,14 @@ async function gatewaySamples(): Promise<number[]> {
 
 const direct = await directSamples();
 const viaGateway = await gatewaySamples();
-const row = (name: string, samples: number[]) => `| ${name} | ${fmt(percentile(samples, 50), 2)} | ${fmt(percentile(samples, 99), 2)} |`;
+const row = (name: string, samples: number[]) =>
+  `| ${name} | ${fmt(percentile(samples, 50), 2)} | ${fmt(percentile(samples, 99), 2)} |`;
 console.log(`\n${COUNT} sequential sim/image predictions (64x64 PNG, zero model latency), ms\n`);
 console.log("| path | p50 | p99 |");
 console.log("|---|---|---|");
 console.log(row("sim provider called directly, in process", direct));
 console.log(row("gengate API, Prefer: wait (SQLite)", viaGateway));
 const added = (p: number) => percentile(viaGateway, p) - percentile(direct, p);
-console.log(`\nadded by gengate: p50 ${fmt(added(50), 2)} ms, p99 ${fmt(added(99), 2)} ms; ratio p50 ${fmt(percentile(viaGateway, 50) / percentile(direct, 50), 2)}`);
+console.log(
+  `\nadded by gengate: p50 ${fmt(added(50), 2)} ms, p99 ${fmt(added(99), 2)} ms; ratio p50 ${fmt(percentile(viaGateway, 50) / percentile(direct, 50), 2)}`,
+);

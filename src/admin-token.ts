@@ -3,10 +3,14 @@ import { hashApiToken, newApiToken } from "./core/api-tokens.ts";
 import type { Store } from "./store/index.ts";
 
 /** Returns a token to show the operator, when one was just created; never one they chose themselves. */
-export async function ensureAdminToken(store: Store, configured: string | undefined): Promise<string | undefined> {
+export async function ensureAdminToken(
+  store: Store,
+  configured: string | undefined,
+): Promise<string | undefined> {
   if (configured) {
     const hash = hashApiToken(configured);
-    if (!(await store.tokens.findByHash(hash))) await store.tokens.create({ name: "admin (GENGATE_ADMIN_TOKEN)", tokenHash: hash, isAdmin: true });
+    if (!(await store.tokens.findByHash(hash)))
+      await store.tokens.create({ name: "admin (GENGATE_ADMIN_TOKEN)", tokenHash: hash, isAdmin: true });
     return undefined;
   }
   if ((await store.tokens.count()) > 0) return undefined;

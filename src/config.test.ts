@@ -18,9 +18,13 @@ describe("loadConfig", () => {
   it("stops on a bad value naming the variable, without echoing secrets of other variables", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/^PORT: /);
-    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^DATABASE_URL: must be a URL starting with postgres:/);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(
+      /^DATABASE_URL: must be a URL starting with postgres:/,
+    );
     expect(() => loadConfig({ PUBLIC_URL: "gengate.example.com" })).toThrow(/^PUBLIC_URL: /);
-    expect(() => loadConfig({ GENGATE_ADMIN_TOKEN: "short" })).toThrow(/^GENGATE_ADMIN_TOKEN: must be at least 16/);
+    expect(() => loadConfig({ GENGATE_ADMIN_TOKEN: "short" })).toThrow(
+      /^GENGATE_ADMIN_TOKEN: must be at least 16/,
+    );
     expect(() => loadConfig({ LOG_LEVEL: "loud" })).toThrow(/^LOG_LEVEL: /);
   });
 

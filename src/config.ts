@@ -11,13 +11,16 @@ export { ConfigError } from "./core/env-config.ts";
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const urlWithProtocol = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+  );
 
 const ENV_SCHEMA = {
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -28,8 +31,16 @@ const ENV_SCHEMA = {
   PUBLIC_URL: urlWithProtocol(["http:", "https:"]).optional(),
   GENGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-  GENGATE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  GENGATE_MAX_FILE_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  GENGATE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  GENGATE_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1024 * 1024),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 import type { Config } from "./config.ts";
 
 /** JSON logs, one line per event; anything that may hold a secret is redacted. */
@@ -6,7 +6,15 @@ export function createLogger(level: Config["logLevel"]): Logger {
   return pino({
     level,
     redact: {
-      paths: ["authorization", "*.authorization", "headers.authorization", "token", "*.token", "apiToken", "*.apiToken"],
+      paths: [
+        "authorization",
+        "*.authorization",
+        "headers.authorization",
+        "token",
+        "*.token",
+        "apiToken",
+        "*.apiToken",
+      ],
       censor: "[redacted]",
     },
   });

@@ -31,7 +31,10 @@ export async function startServer(
   env: Record<string, string | undefined> = process.env,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
-  const database = await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl && { databaseUrl: config.databaseUrl }) });
+  const database = await openDatabase({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
+  });
   const store = createStore(database);
   const storage = new LocalStorage(config.filesDir);
   const providers = createProviders(env, { dataDir: config.dataDir, logger });

@@ -65,7 +65,10 @@ describe("bad input", () => {
     const noInput = await create(JSON.stringify({ version: "sim/image" }));
     expect(noInput.status).toBe(422);
     expect((await problemOf(noInput)).invalid_fields?.[0]?.field).toBe("input");
-    const noVersion = await gateway.api("/v1/predictions", { method: "POST", body: JSON.stringify({ input: {} }) });
+    const noVersion = await gateway.api("/v1/predictions", {
+      method: "POST",
+      body: JSON.stringify({ input: {} }),
+    });
     expect((await problemOf(noVersion)).invalid_fields?.[0]?.field).toBe("version");
     await expectNothingHappened();
   });

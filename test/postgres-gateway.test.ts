@@ -33,7 +33,10 @@ describe.skipIf(skip)("gateway on PostgreSQL", () => {
       ),
     );
     expect(outputs.every((output) => Array.isArray(output) && output.length === 1)).toBe(true);
-    const slow = await replicate.predictions.create({ model: "sim/image", input: { prompt: "x", latency_ms: 60_000 } });
+    const slow = await replicate.predictions.create({
+      model: "sim/image",
+      input: { prompt: "x", latency_ms: 60_000 },
+    });
     expect((await replicate.predictions.cancel(slow.id)).status).toBe("canceled");
     const page = await replicate.predictions.list();
     expect(page.results).toHaveLength(21);

@@ -18,7 +18,11 @@ afterAll(async () => {
 
 type Json = Record<string, unknown> & { id: string; status: string; urls: Record<string, string> };
 
-async function create(input: Record<string, unknown>, extra: Record<string, unknown> = {}, headers = {}): Promise<Json> {
+async function create(
+  input: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  headers = {},
+): Promise<Json> {
   const response = await gateway.api("/v1/models/sim/image/predictions", {
     method: "POST",
     headers,
@@ -73,7 +77,10 @@ describe("Cancel-After", () => {
 describe("webhooks", () => {
   it("sends start, output and completed events as filtered", async () => {
     receiver.received.length = 0;
-    const prediction = await create({ prompt: "events" }, { webhook: receiver.url, webhook_events_filter: ["start", "completed"] });
+    const prediction = await create(
+      { prompt: "events" },
+      { webhook: receiver.url, webhook_events_filter: ["start", "completed"] },
+    );
     const deliveries = await receiver.waitFor(2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const statuses = deliveries.map((d) => (JSON.parse(d.body) as Json).status);
@@ -91,7 +98,11 @@ describe("webhooks", () => {
       const deliveries = await receiver.waitFor(3, 15_000);
       const ids = new Set(deliveries.map((d) => d.headers["webhook-id"]));
       expect(ids.size).toBe(1);
-      expect(deliveries.map((d) => d.body)).toEqual([deliveries[0]?.body, deliveries[0]?.body, deliveries[0]?.body]);
+      expect(deliveries.map((d) => d.body)).toEqual([
+        deliveries[0]?.body,
+        deliveries[0]?.body,
+        deliveries[0]?.body,
+      ]);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(receiver.received).toHaveLength(3);
     } finally {

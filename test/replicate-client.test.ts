@@ -38,7 +38,11 @@ describe("replicate client against gengate", () => {
   });
 
   it("run() falls back to polling for a model slower than the wait window", async () => {
-    const { model } = await gateway.engine.ctx.providers.resolve({ kind: "model", owner: "sim", name: "image" });
+    const { model } = await gateway.engine.ctx.providers.resolve({
+      kind: "model",
+      owner: "sim",
+      name: "image",
+    });
     const started = Date.now();
     const output = (await replicate.run(`sim/image:${model.versionId}`, {
       input: { prompt: "slow", width: 64, height: 64, latency_ms: 2500 },
@@ -67,7 +71,10 @@ describe("replicate client against gengate", () => {
     expect(canceled.status).toBe("canceled");
     expect((await replicate.predictions.get(slow.id)).status).toBe("canceled");
 
-    const quick = await replicate.predictions.create({ model: "sim/image", input: { prompt: "quick", width: 64 } });
+    const quick = await replicate.predictions.create({
+      model: "sim/image",
+      input: { prompt: "quick", width: 64 },
+    });
     const done = await replicate.wait(quick, { interval: 50 });
     expect(done.status).toBe("succeeded");
     expect(done.logs).toMatch(/^Using seed: \d+/m);
@@ -136,11 +143,15 @@ describe("replicate client against gengate", () => {
     };
     expect(JSON.parse(signed.body)).toMatchObject({ id: prediction.id, status: "succeeded" });
     expect(await validateWebhook(signed)).toBe(true);
-    expect(await validateWebhook({ ...signed, body: signed.body.replace("succeeded", "failed") })).toBe(false);
+    expect(await validateWebhook({ ...signed, body: signed.body.replace("succeeded", "failed") })).toBe(
+      false,
+    );
   });
 
   it("files.create() uploads a file that a prediction can take as input", async () => {
-    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: "#ff0000" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: "#ff0000" } })
+      .png()
+      .toBuffer();
     const file = await replicate.files.create(png, { purpose: "test" });
     expect(file.urls.get).toBe(`${gateway.url}/v1/files/${file.id}`);
     expect(file.size).toBe(png.length);

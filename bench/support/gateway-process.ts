@@ -13,9 +13,16 @@ export interface BenchGateway extends ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startBenchGateway(backend: Backend, env: Record<string, string> = {}): Promise<BenchGateway> {
+export async function startBenchGateway(
+  backend: Backend,
+  env: Record<string, string> = {},
+): Promise<BenchGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-"));
-  const serveEnv: Record<string, string> = { GENGATE_DATA_DIR: dataDir, GENGATE_ADMIN_TOKEN: BENCH_TOKEN, ...env };
+  const serveEnv: Record<string, string> = {
+    GENGATE_DATA_DIR: dataDir,
+    GENGATE_ADMIN_TOKEN: BENCH_TOKEN,
+    ...env,
+  };
   const schema = backend === "postgres" ? await createPostgresSchema("bench") : undefined;
   if (schema) serveEnv.DATABASE_URL = schema.databaseUrl;
   const server = await spawnServe(serveEnv);
@@ -43,6 +50,7 @@ export async function createPrediction(
     headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(wait && { prefer: "wait=60" }) },
     body: JSON.stringify({ input }),
   });
-  if (response.status !== 201) throw new Error(`create answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`create answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as { id: string; status: string };
 }

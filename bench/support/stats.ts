@@ -7,7 +7,11 @@ export function percentile(samples: number[], p: number): number {
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at once. */
-export async function runPool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function runPool(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) await task(next++);

@@ -21,7 +21,9 @@ export function createApp(deps: ApiDeps): Hono {
     if (gatewayError.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
     return problem(c, gatewayError);
   });
-  app.notFound((c) => problem(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    problem(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  );
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
@@ -35,7 +37,10 @@ export function createApp(deps: ApiDeps): Hono {
     // uploads have their own, larger limit
     if (c.req.method === "POST" && c.req.path.endsWith("/v1/files")) return next();
     const tooLarge = () => {
-      throw new GatewayError("payload_too_large", `Request body must be less than ${config.maxBodyBytes} bytes`);
+      throw new GatewayError(
+        "payload_too_large",
+        `Request body must be less than ${config.maxBodyBytes} bytes`,
+      );
     };
     return bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge })(c, next);
   });

@@ -2,7 +2,10 @@
 
 const json = (schema: object) => ({ "application/json": { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ref("Problem") } },
+});
 const errors = {
   "400": problemResponse("Malformed request (bad JSON, bad header)"),
   "401": problemResponse("Missing or invalid token"),
@@ -13,11 +16,25 @@ const errors = {
 const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
 const page = (item: string) => ({
   type: "object",
-  properties: { next: { type: ["string", "null"] }, previous: { type: ["string", "null"] }, results: { type: "array", items: ref(item) } },
+  properties: {
+    next: { type: ["string", "null"] },
+    previous: { type: ["string", "null"] },
+    results: { type: "array", items: ref(item) },
+  },
 });
 const createHeaders = [
-  { name: "Prefer", in: "header", schema: { type: "string", pattern: "^wait(=([1-9]|[1-5][0-9]|60))?$" }, description: "Hold the request until the prediction ends or N seconds pass; then `status` is `starting`." },
-  { name: "Cancel-After", in: "header", schema: { type: "string" }, description: "Deadline such as `30s` or `1h30m` (at least 5 s)." },
+  {
+    name: "Prefer",
+    in: "header",
+    schema: { type: "string", pattern: "^wait(=([1-9]|[1-5][0-9]|60))?$" },
+    description: "Hold the request until the prediction ends or N seconds pass; then `status` is `starting`.",
+  },
+  {
+    name: "Cancel-After",
+    in: "header",
+    schema: { type: "string" },
+    description: "Deadline such as `30s` or `1h30m` (at least 5 s).",
+  },
 ];
 const createOperation = (summary: string, body: string, extraParams: object[] = []) => ({
   summary,
@@ -37,31 +54,144 @@ export function openApiDocument() {
     security: [{ bearerAuth: [] }],
     paths: {
       "/v1/predictions": {
-        post: createOperation("Create a prediction by version (`owner/name`, `owner/name:version` or a version id)", "VersionPredictionRequest"),
-        get: { summary: "List predictions, newest first", parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }], responses: { "200": { description: "A page", content: json(page("Prediction")) }, ...errors } },
+        post: createOperation(
+          "Create a prediction by version (`owner/name`, `owner/name:version` or a version id)",
+          "VersionPredictionRequest",
+        ),
+        get: {
+          summary: "List predictions, newest first",
+          parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }],
+          responses: { "200": { description: "A page", content: json(page("Prediction")) }, ...errors },
+        },
       },
       "/v1/models/{owner}/{name}/predictions": {
-        post: createOperation("Create a prediction of a model's latest version", "PredictionRequest", [idParam("owner"), idParam("name")]),
+        post: createOperation("Create a prediction of a model's latest version", "PredictionRequest", [
+          idParam("owner"),
+          idParam("name"),
+        ]),
       },
-      "/v1/predictions/{id}": { get: { summary: "Get a prediction", parameters: [idParam("id")], responses: { "200": { description: "The prediction", content: json(ref("Prediction")) }, ...errors } } },
-      "/v1/predictions/{id}/cancel": { post: { summary: "Cancel a prediction", parameters: [idParam("id")], responses: { "200": { description: "The prediction", content: json(ref("Prediction")) }, ...errors } } },
-      "/v1/predictions/{id}/stream": { get: { summary: "Server-Sent Events: output, logs, error, done", security: [], parameters: [idParam("id")], responses: { "200": { description: "Event stream", content: { "text/event-stream": {} } } } } },
-      "/v1/models": { get: { summary: "List models", responses: { "200": { description: "A page of models", content: json(page("Model")) } } } },
-      "/v1/models/{owner}/{name}": { get: { summary: "Get a model with its latest version", parameters: [idParam("owner"), idParam("name")], responses: { "200": { description: "The model", content: json(ref("Model")) }, ...errors } } },
-      "/v1/models/{owner}/{name}/versions": { get: { summary: "List a model's versions", parameters: [idParam("owner"), idParam("name")], responses: { "200": { description: "A page of versions", content: json(page("Version")) } } } },
-      "/v1/models/{owner}/{name}/versions/{id}": { get: { summary: "Get a version with its openapi_schema", parameters: [idParam("owner"), idParam("name"), idParam("id")], responses: { "200": { description: "The version", content: json(ref("Version")) }, ...errors } } },
+      "/v1/predictions/{id}": {
+        get: {
+          summary: "Get a prediction",
+          parameters: [idParam("id")],
+          responses: {
+            "200": { description: "The prediction", content: json(ref("Prediction")) },
+            ...errors,
+          },
+        },
+      },
+      "/v1/predictions/{id}/cancel": {
+        post: {
+          summary: "Cancel a prediction",
+          parameters: [idParam("id")],
+          responses: {
+            "200": { description: "The prediction", content: json(ref("Prediction")) },
+            ...errors,
+          },
+        },
+      },
+      "/v1/predictions/{id}/stream": {
+        get: {
+          summary: "Server-Sent Events: output, logs, error, done",
+          security: [],
+          parameters: [idParam("id")],
+          responses: { "200": { description: "Event stream", content: { "text/event-stream": {} } } },
+        },
+      },
+      "/v1/models": {
+        get: {
+          summary: "List models",
+          responses: { "200": { description: "A page of models", content: json(page("Model")) } },
+        },
+      },
+      "/v1/models/{owner}/{name}": {
+        get: {
+          summary: "Get a model with its latest version",
+          parameters: [idParam("owner"), idParam("name")],
+          responses: { "200": { description: "The model", content: json(ref("Model")) }, ...errors },
+        },
+      },
+      "/v1/models/{owner}/{name}/versions": {
+        get: {
+          summary: "List a model's versions",
+          parameters: [idParam("owner"), idParam("name")],
+          responses: { "200": { description: "A page of versions", content: json(page("Version")) } },
+        },
+      },
+      "/v1/models/{owner}/{name}/versions/{id}": {
+        get: {
+          summary: "Get a version with its openapi_schema",
+          parameters: [idParam("owner"), idParam("name"), idParam("id")],
+          responses: { "200": { description: "The version", content: json(ref("Version")) }, ...errors },
+        },
+      },
       "/v1/files": {
-        post: { summary: "Upload a file (multipart: content, metadata)", requestBody: { content: { "multipart/form-data": { schema: { type: "object", required: ["content"], properties: { content: { type: "string", format: "binary" }, metadata: { type: "string" } } } } } }, responses: { "201": { description: "The file", content: json(ref("File")) }, ...errors } },
-        get: { summary: "List files", responses: { "200": { description: "A page of files", content: json(page("File")) } } },
+        post: {
+          summary: "Upload a file (multipart: content, metadata)",
+          requestBody: {
+            content: {
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["content"],
+                  properties: { content: { type: "string", format: "binary" }, metadata: { type: "string" } },
+                },
+              },
+            },
+          },
+          responses: { "201": { description: "The file", content: json(ref("File")) }, ...errors },
+        },
+        get: {
+          summary: "List files",
+          responses: { "200": { description: "A page of files", content: json(page("File")) } },
+        },
       },
       "/v1/files/{id}": {
-        get: { summary: "Get a file's description", parameters: [idParam("id")], responses: { "200": { description: "The file", content: json(ref("File")) }, ...errors } },
-        delete: { summary: "Delete a file", parameters: [idParam("id")], responses: { "204": { description: "Deleted" }, ...errors } },
+        get: {
+          summary: "Get a file's description",
+          parameters: [idParam("id")],
+          responses: { "200": { description: "The file", content: json(ref("File")) }, ...errors },
+        },
+        delete: {
+          summary: "Delete a file",
+          parameters: [idParam("id")],
+          responses: { "204": { description: "Deleted" }, ...errors },
+        },
       },
-      "/v1/files/{id}/download": { get: { summary: "Download a file", parameters: [idParam("id")], responses: { "200": { description: "The bytes" } } } },
-      "/v1/webhooks/default/secret": { get: { summary: "The `whsec_` secret outbound webhooks are signed with (Standard Webhooks)", responses: { "200": { description: "The secret", content: json({ type: "object", properties: { key: { type: "string" } } }) } } } },
-      "/files/{key}": { get: { summary: "An output file (public, content-addressed)", security: [], parameters: [idParam("key")], responses: { "200": { description: "The bytes" } } } },
-      "/hooks/{provider}": { post: { summary: "Inbound webhooks from providers (signed by the provider)", security: [], parameters: [idParam("provider")], responses: { "200": { description: "Accepted" }, "401": problemResponse("Bad signature") } } },
+      "/v1/files/{id}/download": {
+        get: {
+          summary: "Download a file",
+          parameters: [idParam("id")],
+          responses: { "200": { description: "The bytes" } },
+        },
+      },
+      "/v1/webhooks/default/secret": {
+        get: {
+          summary: "The `whsec_` secret outbound webhooks are signed with (Standard Webhooks)",
+          responses: {
+            "200": {
+              description: "The secret",
+              content: json({ type: "object", properties: { key: { type: "string" } } }),
+            },
+          },
+        },
+      },
+      "/files/{key}": {
+        get: {
+          summary: "An output file (public, content-addressed)",
+          security: [],
+          parameters: [idParam("key")],
+          responses: { "200": { description: "The bytes" } },
+        },
+      },
+      "/hooks/{provider}": {
+        post: {
+          summary: "Inbound webhooks from providers (signed by the provider)",
+          security: [],
+          parameters: [idParam("provider")],
+          responses: { "200": { description: "Accepted" }, "401": problemResponse("Bad signature") },
+        },
+      },
       "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
     },
     components: {
@@ -73,15 +203,33 @@ export function openApiDocument() {
           properties: {
             input: { type: "object", description: "The model's inputs; see the version's openapi_schema" },
             webhook: { type: "string", format: "uri" },
-            webhook_events_filter: { type: "array", items: { enum: ["start", "output", "logs", "completed"] } },
+            webhook_events_filter: {
+              type: "array",
+              items: { enum: ["start", "output", "logs", "completed"] },
+            },
           },
         },
         VersionPredictionRequest: {
-          allOf: [ref("PredictionRequest"), { type: "object", required: ["version"], properties: { version: { type: "string" } } }],
+          allOf: [
+            ref("PredictionRequest"),
+            { type: "object", required: ["version"], properties: { version: { type: "string" } } },
+          ],
         },
         Prediction: {
           type: "object",
-          required: ["id", "model", "version", "input", "output", "logs", "error", "status", "created_at", "data_removed", "urls"],
+          required: [
+            "id",
+            "model",
+            "version",
+            "input",
+            "output",
+            "logs",
+            "error",
+            "status",
+            "created_at",
+            "data_removed",
+            "urls",
+          ],
           properties: {
             id: { type: "string" },
             model: { type: "string" },
@@ -95,20 +243,58 @@ export function openApiDocument() {
             started_at: { type: ["string", "null"], format: "date-time" },
             completed_at: { type: ["string", "null"], format: "date-time" },
             data_removed: { type: "boolean" },
-            metrics: { type: "object", properties: { predict_time: { type: "number" }, total_time: { type: "number" } } },
+            metrics: {
+              type: "object",
+              properties: { predict_time: { type: "number" }, total_time: { type: "number" } },
+            },
             urls: { type: "object", additionalProperties: { type: "string" } },
           },
         },
-        Model: { type: "object", properties: { owner: { type: "string" }, name: { type: "string" }, description: { type: "string" }, latest_version: ref("Version") } },
-        Version: { type: "object", properties: { id: { type: "string" }, created_at: { type: "string" }, cog_version: { type: "string" }, openapi_schema: { type: "object" } } },
-        File: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, content_type: { type: "string" }, size: { type: "integer" }, urls: { type: "object" } } },
+        Model: {
+          type: "object",
+          properties: {
+            owner: { type: "string" },
+            name: { type: "string" },
+            description: { type: "string" },
+            latest_version: ref("Version"),
+          },
+        },
+        Version: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            created_at: { type: "string" },
+            cog_version: { type: "string" },
+            openapi_schema: { type: "object" },
+          },
+        },
+        File: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            name: { type: "string" },
+            content_type: { type: "string" },
+            size: { type: "integer" },
+            urls: { type: "object" },
+          },
+        },
         Problem: {
           type: "object",
           properties: {
             title: { type: "string" },
             detail: { type: "string" },
             status: { type: "integer" },
-            invalid_fields: { type: "array", items: { type: "object", properties: { type: { type: "string" }, field: { type: "string" }, description: { type: "string" } } } },
+            invalid_fields: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  type: { type: "string" },
+                  field: { type: "string" },
+                  description: { type: "string" },
+                },
+              },
+            },
           },
         },
       },

@@ -4,7 +4,9 @@ import { GatewayError } from "../core/errors.ts";
 export const DEFAULT_WAIT_SECONDS = 60;
 
 /** Seconds to hold the request, or undefined when the client did not ask to wait. */
-export function parsePreferWait(header: string | undefined): { seconds: number; applied: string } | undefined {
+export function parsePreferWait(
+  header: string | undefined,
+): { seconds: number; applied: string } | undefined {
   if (!header) return undefined;
   const preference = header
     .split(/[,;]/)
@@ -14,7 +16,10 @@ export function parsePreferWait(header: string | undefined): { seconds: number; 
   const match = /^wait(?:=(\d+))?$/.exec(preference);
   const seconds = match ? Number(match[1] ?? DEFAULT_WAIT_SECONDS) : Number.NaN;
   if (!(seconds >= 1 && seconds <= 60)) {
-    throw new GatewayError("bad_request", `Prefer header must be "wait" or "wait=N" with N from 1 to 60 (got "${preference}")`);
+    throw new GatewayError(
+      "bad_request",
+      `Prefer header must be "wait" or "wait=N" with N from 1 to 60 (got "${preference}")`,
+    );
   }
   return { seconds, applied: preference };
 }
@@ -25,9 +30,14 @@ const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/;
 export function parseCancelAfter(header: string | undefined): number | undefined {
   if (!header) return undefined;
   const match = DURATION.exec(header.trim());
-  const ms = match ? (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0)) * 1000 : 0;
+  const ms = match
+    ? (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0)) * 1000
+    : 0;
   if (ms < 5_000) {
-    throw new GatewayError("bad_request", `Cancel-After must be a duration of at least 5s, like "30s" or "1h30m" (got "${header}")`);
+    throw new GatewayError(
+      "bad_request",
+      `Cancel-After must be a duration of at least 5s, like "30s" or "1h30m" (got "${header}")`,
+    );
   }
   return ms;
 }

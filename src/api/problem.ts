@@ -32,7 +32,11 @@ export function toGatewayError(error: unknown): GatewayError {
 }
 
 export function problem(c: Context, error: GatewayError): Response {
-  const body: Record<string, unknown> = { title: TITLES[error.code], detail: error.message, status: error.status };
+  const body: Record<string, unknown> = {
+    title: TITLES[error.code],
+    detail: error.message,
+    status: error.status,
+  };
   if (error.invalidFields) body.invalid_fields = error.invalidFields;
   if (error.retryAfterMs !== undefined) c.header("Retry-After", String(Math.ceil(error.retryAfterMs / 1000)));
   c.header("Content-Type", "application/problem+json");

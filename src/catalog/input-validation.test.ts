@@ -41,7 +41,9 @@ describe("validateInput", () => {
   });
 
   it("names a missing required field", () => {
-    expect(fieldsOf({})).toEqual([{ type: "required", field: "input.prompt", description: "prompt is required" }]);
+    expect(fieldsOf({})).toEqual([
+      { type: "required", field: "input.prompt", description: "prompt is required" },
+    ]);
   });
 
   it("names every wrongly typed or out-of-range field", () => {

@@ -23,15 +23,26 @@ function toInvalidField(error: ErrorObject): InvalidField {
   const path = error.instancePath.split("/").filter(Boolean).join(".");
   if (error.keyword === "required") {
     const missing = String(error.params.missingProperty);
-    return { type: "required", field: `input.${path ? `${path}.` : ""}${missing}`, description: `${missing} is required` };
+    return {
+      type: "required",
+      field: `input.${path ? `${path}.` : ""}${missing}`,
+      description: `${missing} is required`,
+    };
   }
   const field = path ? `input.${path}` : "input";
   const allowed = error.keyword === "enum" ? `: ${(error.params.allowedValues as unknown[]).join(", ")}` : "";
-  return { type: error.keyword, field, description: `${path || "input"} ${error.message ?? "is invalid"}${allowed}` };
+  return {
+    type: error.keyword,
+    field,
+    description: `${path || "input"} ${error.message ?? "is invalid"}${allowed}`,
+  };
 }
 
 /** Returns a copy of `input` with the schema's defaults applied, or throws a 422 naming each bad field. */
-export function validateInput(model: ModelDescriptor, input: Record<string, unknown>): Record<string, unknown> {
+export function validateInput(
+  model: ModelDescriptor,
+  input: Record<string, unknown>,
+): Record<string, unknown> {
   const copy = structuredClone(input);
   const validate = validatorFor(model);
   if (validate(copy)) return copy;

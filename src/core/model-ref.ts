@@ -13,9 +13,13 @@ export function parseModelRef(ref: string, field = "version"): ModelRef {
   if (VERSION_ID.test(ref)) return { kind: "bare-version", version: ref };
   const match = OWNER_NAME.exec(ref);
   if (!match) {
-    throw new GatewayError("invalid_input", `${field} must be "owner/name", "owner/name:version" or a version id`, {
-      invalidFields: [{ type: "format", field, description: `"${ref}" is not a model reference` }],
-    });
+    throw new GatewayError(
+      "invalid_input",
+      `${field} must be "owner/name", "owner/name:version" or a version id`,
+      {
+        invalidFields: [{ type: "format", field, description: `"${ref}" is not a model reference` }],
+      },
+    );
   }
   const [, owner = "", name = "", version] = match;
   return version ? { kind: "version", owner, name, version } : { kind: "model", owner, name };

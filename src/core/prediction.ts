@@ -3,7 +3,14 @@
  * maps them onto Replicate's statuses.
  */
 
-export const PREDICTION_STATES = ["queued", "submitting", "running", "succeeded", "failed", "canceled"] as const;
+export const PREDICTION_STATES = [
+  "queued",
+  "submitting",
+  "running",
+  "succeeded",
+  "failed",
+  "canceled",
+] as const;
 export type PredictionState = (typeof PREDICTION_STATES)[number];
 
 export type ClientStatus = "starting" | "processing" | "succeeded" | "failed" | "canceled";

@@ -28,7 +28,11 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /** `baseUrl` is where clients reach gengate, without a trailing slash (e.g. `https://gg.example.com`). */
 export function toReplicateJson(prediction: Prediction, baseUrl: string): ReplicatePrediction {
   const api = `${baseUrl}/v1/predictions/${prediction.id}`;
-  const urls: Record<string, string> = { get: api, cancel: `${api}/cancel`, web: `${baseUrl}/p/${prediction.id}` };
+  const urls: Record<string, string> = {
+    get: api,
+    cancel: `${api}/cancel`,
+    web: `${baseUrl}/p/${prediction.id}`,
+  };
   if (prediction.streaming) urls.stream = `${api}/stream`;
   const json: ReplicatePrediction = {
     id: prediction.id,

@@ -69,7 +69,12 @@ export class Dispatcher {
     if (free <= 0 || counts.queued === 0) return IDLE_MS;
     const limit = Math.min(free, CLAIM_BATCH);
     const now = Date.now();
-    const due = await this.ctx.store.predictions.due({ states: ["queued"], now, limit, provider: provider.id });
+    const due = await this.ctx.store.predictions.due({
+      states: ["queued"],
+      now,
+      limit,
+      provider: provider.id,
+    });
     const { bucket: key, perMinute, burst } = provider.rateLimit;
     const bucket = this.ctx.limiter.bucket(key, perMinute, burst);
     for (const row of due) {
@@ -88,9 +93,17 @@ export class Dispatcher {
   /** Submissions whose lease ran out belong to a process that died; their next try looks them up first. */
   private async requeueAbandoned(provider: Provider): Promise<void> {
     const now = Date.now();
-    const abandoned = await this.ctx.store.predictions.due({ states: ["submitting"], now, limit: CLAIM_BATCH, provider: provider.id });
+    const abandoned = await this.ctx.store.predictions.due({
+      states: ["submitting"],
+      now,
+      limit: CLAIM_BATCH,
+      provider: provider.id,
+    });
     for (const row of abandoned) {
-      await this.ctx.store.predictions.transition(row.id, ["submitting"], { state: "queued", nextCheckAt: now });
+      await this.ctx.store.predictions.transition(row.id, ["submitting"], {
+        state: "queued",
+        nextCheckAt: now,
+      });
     }
   }
 

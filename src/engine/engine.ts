@@ -1,10 +1,11 @@
 /** The engine's public face: submit, read, cancel and wait for predictions; start and stop the loops. */
+
+import { validateInput } from "../catalog/input-validation.ts";
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { type ModelRef, parseModelRef } from "../core/model-ref.ts";
 import { isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
-import { validateInput } from "../catalog/input-validation.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
@@ -137,7 +138,11 @@ export class Engine {
     return this.waitUntil(id, (p) => isTerminal(p.state), timeoutMs);
   }
 
-  private async waitUntil(id: string, done: (p: Prediction) => boolean, timeoutMs: number): Promise<Prediction> {
+  private async waitUntil(
+    id: string,
+    done: (p: Prediction) => boolean,
+    timeoutMs: number,
+  ): Promise<Prediction> {
     let resolveEnd: (prediction: Prediction) => void = () => {};
     const ended = new Promise<Prediction>((resolve) => {
       resolveEnd = resolve;
@@ -172,7 +177,7 @@ export class Engine {
     }
     const { upstreamId, update } = await provider.webhook.parse(request, rawBody);
     const row = await this.ctx.store.predictions.findByUpstreamId(provider.id, upstreamId);
-    if (row?.state === "running") await this.reconciler.apply(row, provider, update);
+    if (row?.state === "running") await this.reconciler.apply(row, update);
   }
 
   private onRunning(row: Prediction, provider: Provider): void {
@@ -190,12 +195,18 @@ export class Engine {
   private async recover(): Promise<void> {
     const all = Number.MAX_SAFE_INTEGER;
     const now = Date.now();
-    const orphans = await this.ctx.store.predictions.due({ states: ["submitting", "running"], now: all, limit: all });
+    const orphans = await this.ctx.store.predictions.due({
+      states: ["submitting", "running"],
+      now: all,
+      limit: all,
+    });
     for (const row of orphans) {
       // A start that may have reached the provider goes back to the queue; its next try looks it up first.
-      const patch = row.state === "submitting" ? { state: "queued" as const, nextCheckAt: now } : { nextCheckAt: now };
+      const patch =
+        row.state === "submitting" ? { state: "queued" as const, nextCheckAt: now } : { nextCheckAt: now };
       await this.ctx.store.predictions.transition(row.id, [row.state], patch);
     }
-    if (orphans.length > 0) this.ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");
+    if (orphans.length > 0)
+      this.ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");
   }
 }

@@ -42,7 +42,11 @@ export class InputReader {
     const fileId = FILE_PATH.exec(path)?.[1];
     if (fileId) {
       const file = await this.store.files.get(fileId);
-      if (file) return { data: await buffer(await this.storage.open(file.storageKey)), contentType: file.contentType };
+      if (file)
+        return {
+          data: await buffer(await this.storage.open(file.storageKey)),
+          contentType: file.contentType,
+        };
     }
     const key = OUTPUT_PATH.exec(path)?.[1];
     if (key && (await this.storage.stat(key))) {
@@ -52,14 +56,19 @@ export class InputReader {
   }
 
   private async fetchRemote(url: string): Promise<InputFile> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch((error: unknown) => {
-      throw new GatewayError("invalid_input", `could not fetch input file ${url}: ${String(error)}`);
-    });
-    if (!response.ok) throw new GatewayError("invalid_input", `input file ${url} answered ${response.status}`);
+    const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch(
+      (error: unknown) => {
+        throw new GatewayError("invalid_input", `could not fetch input file ${url}: ${String(error)}`);
+      },
+    );
+    if (!response.ok)
+      throw new GatewayError("invalid_input", `input file ${url} answered ${response.status}`);
     const declared = Number(response.headers.get("content-length") ?? 0);
-    if (declared > this.maxBytes) throw new GatewayError("payload_too_large", `input file ${url} is too large`);
+    if (declared > this.maxBytes)
+      throw new GatewayError("payload_too_large", `input file ${url} is too large`);
     const data = Buffer.from(await response.arrayBuffer());
-    if (data.length > this.maxBytes) throw new GatewayError("payload_too_large", `input file ${url} is too large`);
+    if (data.length > this.maxBytes)
+      throw new GatewayError("payload_too_large", `input file ${url} is too large`);
     return { data, contentType: response.headers.get("content-type") ?? "application/octet-stream" };
   }
 }

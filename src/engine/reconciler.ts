@@ -56,7 +56,7 @@ export class Reconciler {
   }
 
   /** Applies a status that arrived by webhook or poll; returns the updated row when it changed. */
-  async apply(row: Prediction, provider: Provider, status: StatusResult): Promise<Prediction | null> {
+  async apply(row: Prediction, status: StatusResult): Promise<Prediction | null> {
     const now = Date.now();
     const patch = { ...(status.logs !== undefined && { logs: status.logs }) };
     switch (status.state) {
@@ -79,11 +79,16 @@ export class Reconciler {
           ...patch,
           output,
           upstreamPhase: "processing",
-          ...(status.metrics?.predict_time !== undefined && { metrics: { predict_time: status.metrics.predict_time } }),
+          ...(status.metrics?.predict_time !== undefined && {
+            metrics: { predict_time: status.metrics.predict_time },
+          }),
         });
       }
       case "failed":
-        return this.updater.finish(row, ["running"], "failed", { ...patch, error: status.error ?? "failed upstream" });
+        return this.updater.finish(row, ["running"], "failed", {
+          ...patch,
+          error: status.error ?? "failed upstream",
+        });
       case "canceled":
         return this.updater.finish(row, ["running"], "canceled", patch);
     }
@@ -125,7 +130,7 @@ export class Reconciler {
         await this.cancelRunning(row, provider);
         return;
       }
-      await this.apply(row, provider, await provider.status(row.operation, this.ctx.providerContext));
+      await this.apply(row, await provider.status(row.operation, this.ctx.providerContext));
     } catch (cause) {
       await this.handleCheckError(row, GatewayError.from(cause));
     }
@@ -137,7 +142,10 @@ export class Reconciler {
       return;
     }
     const delay = error.retryAfterMs ?? pollDelayMs(row, undefined, Date.now());
-    this.ctx.logger.warn({ prediction: row.id, err: error.message, delay }, "status check failed, will retry");
+    this.ctx.logger.warn(
+      { prediction: row.id, err: error.message, delay },
+      "status check failed, will retry",
+    );
     await this.ctx.store.predictions.transition(row.id, ["running"], { nextCheckAt: Date.now() + delay });
     this.loop.wakeAt(Date.now() + delay);
   }

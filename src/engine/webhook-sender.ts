@@ -83,7 +83,11 @@ export class WebhookSender {
     const due = await this.ctx.store.webhookDeliveries.due(now, BATCH);
     const claimed = await Promise.all(
       due.map(async (delivery) =>
-        (await this.ctx.store.webhookDeliveries.claim(delivery.id, delivery.nextAttemptAt, now + REQUEST_TIMEOUT_MS * 2))
+        (await this.ctx.store.webhookDeliveries.claim(
+          delivery.id,
+          delivery.nextAttemptAt,
+          now + REQUEST_TIMEOUT_MS * 2,
+        ))
           ? delivery
           : null,
       ),
@@ -130,6 +134,9 @@ export class WebhookSender {
       state: retryDelay === undefined ? "failed" : "pending",
     });
     if (retryDelay !== undefined) this.loop.wakeAt(Date.now() + retryDelay);
-    this.ctx.logger.warn({ delivery: delivery.id, prediction: delivery.predictionId, status, attempts }, "webhook not delivered");
+    this.ctx.logger.warn(
+      { delivery: delivery.id, prediction: delivery.predictionId, status, attempts },
+      "webhook not delivered",
+    );
   }
 }

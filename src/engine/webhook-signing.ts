@@ -11,7 +11,9 @@ export function signingSecret(key: string): string {
 }
 
 export function sign(key: string, id: string, timestamp: number, body: string): string {
-  const digest = createHmac("sha256", Buffer.from(key, "base64")).update(`${id}.${timestamp}.${body}`).digest("base64");
+  const digest = createHmac("sha256", Buffer.from(key, "base64"))
+    .update(`${id}.${timestamp}.${body}`)
+    .digest("base64");
   return `v1,${digest}`;
 }
 

@@ -26,7 +26,8 @@ export class ProviderRegistry {
 
   get(id: string): Provider {
     const provider = this.providers.get(id);
-    if (!provider) throw new GatewayError("internal", `provider "${id}" is not configured`, { retryable: false });
+    if (!provider)
+      throw new GatewayError("internal", `provider "${id}" is not configured`, { retryable: false });
     return provider;
   }
 
@@ -50,6 +51,9 @@ export class ProviderRegistry {
   }
 }
 
-export function createProviders(env: Record<string, string | undefined>, deps: ProviderDeps): ProviderRegistry {
+export function createProviders(
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+): ProviderRegistry {
   return new ProviderRegistry(FACTORIES.map((create) => create(env, deps)).filter((p) => p !== null));
 }

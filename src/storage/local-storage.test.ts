@@ -31,7 +31,9 @@ describe("LocalStorage", () => {
 
   it("refuses content over the size limit and keeps nothing", async () => {
     const storage = newStorage();
-    await expect(storage.put(Buffer.alloc(100), "bin", 10)).rejects.toMatchObject({ code: "payload_too_large" });
+    await expect(storage.put(Buffer.alloc(100), "bin", 10)).rejects.toMatchObject({
+      code: "payload_too_large",
+    });
     expect(await readdir(join(storage.root, "tmp"))).toEqual([]);
   });
 

@@ -16,7 +16,11 @@ export class LocalStorage implements BlobStorage {
     this.root = root;
   }
 
-  async put(source: Readable | Uint8Array, extension: string, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredBlob> {
+  async put(
+    source: Readable | Uint8Array,
+    extension: string,
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): Promise<StoredBlob> {
     const tmpDir = await this.ensureDir(join(this.root, "tmp"));
     const tmpPath = join(tmpDir, randomBytes(12).toString("hex"));
     const sha256 = createHash("sha256");

@@ -12,6 +12,7 @@ export {
   openDatabase,
 } from "./database.ts";
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
+export type { KeysetCursor } from "./newest-first.ts";
 export {
   type DuePredictionsOptions,
   type ListPredictionsOptions,
@@ -19,7 +20,6 @@ export {
   PredictionsRepo,
   type StoredPrediction,
 } from "./predictions-repo.ts";
-export type { KeysetCursor } from "./newest-first.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
 export { type ApiToken, TokensRepo } from "./tokens-repo.ts";

@@ -25,5 +25,8 @@ export async function createPostgresSchema(prefix = "t"): Promise<PostgresSchema
   await runOnPostgres(`create schema ${schema}`);
   const url = new URL(PG_URL);
   url.searchParams.set("options", `-c search_path=${schema}`);
-  return { databaseUrl: url.toString(), drop: () => runOnPostgres(`drop schema if exists ${schema} cascade`) };
+  return {
+    databaseUrl: url.toString(),
+    drop: () => runOnPostgres(`drop schema if exists ${schema} cascade`),
+  };
 }

@@ -16,7 +16,9 @@ export async function spawnServe(env: Record<string, string>, args: string[] = [
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const exited = new Promise<number | string | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal)),
+  );
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -31,7 +33,9 @@ export async function spawnServe(env: Record<string, string>, args: string[] = [
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    void exited.then((code) => reject(new Error(`gengate serve exited (${code}) before listening:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`gengate serve exited (${code}) before listening:\n${output}`)),
+    );
   });
   return { url, child, exited };
 }

@@ -35,7 +35,8 @@ async function metadataOf(part: unknown): Promise<Record<string, unknown>> {
   const text = part instanceof Blob ? await part.text() : String(part);
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // reported below
   }
@@ -54,7 +55,8 @@ export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
   const ownFile = async (c: Context<ApiEnv>) => {
     const file = await store.files.get(c.req.param("id") ?? "");
     const scope = ownerScope(c.get("token"));
-    if (!file || (scope !== undefined && file.tokenId !== scope)) throw new GatewayError("not_found", "file not found");
+    if (!file || (scope !== undefined && file.tokenId !== scope))
+      throw new GatewayError("not_found", "file not found");
     return file;
   };
 
@@ -65,10 +67,13 @@ export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
     const content = form.content;
     if (!(content instanceof File)) {
       throw new GatewayError("invalid_input", "content is required and must be a file", {
-        invalidFields: [{ type: "required", field: "content", description: "content is required and must be a file" }],
+        invalidFields: [
+          { type: "required", field: "content", description: "content is required and must be a file" },
+        ],
       });
     }
-    const contentType = (typeof form.type === "string" && form.type) || content.type || "application/octet-stream";
+    const contentType =
+      (typeof form.type === "string" && form.type) || content.type || "application/octet-stream";
     const stream = Readable.fromWeb(content.stream() as NodeReadableStream<Uint8Array>);
     const stored = await storage.put(stream, extensionOfContentType(contentType), config.maxFileBytes);
     const now = Date.now();
@@ -98,7 +103,15 @@ export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
       ...(scope !== undefined && { tokenId: scope }),
     });
     const base = baseUrlOf(c, config.publicUrl);
-    return c.json(pageOf(rows, PAGE_SIZE, `${base}/v1/files`, (f) => f, (f) => fileJson(f, base)));
+    return c.json(
+      pageOf(
+        rows,
+        PAGE_SIZE,
+        `${base}/v1/files`,
+        (f) => f,
+        (f) => fileJson(f, base),
+      ),
+    );
   });
 
   app.get("/files/:id", async (c) => c.json(fileJson(await ownFile(c), baseUrlOf(c, config.publicUrl))));

@@ -44,7 +44,11 @@ export function modelRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const providers = engine.ctx.providers;
   const modelOf = async (c: Context<ApiEnv>) => {
-    const { model } = await providers.resolve({ kind: "model", owner: c.req.param("owner") ?? "", name: c.req.param("name") ?? "" });
+    const { model } = await providers.resolve({
+      kind: "model",
+      owner: c.req.param("owner") ?? "",
+      name: c.req.param("name") ?? "",
+    });
     return model;
   };
 
@@ -54,7 +58,9 @@ export function modelRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     return c.json({ next: null, previous: null, results: models.map(({ model }) => modelJson(model, base)) });
   });
 
-  app.get("/models/:owner/:name", async (c) => c.json(modelJson(await modelOf(c), baseUrlOf(c, config.publicUrl))));
+  app.get("/models/:owner/:name", async (c) =>
+    c.json(modelJson(await modelOf(c), baseUrlOf(c, config.publicUrl))),
+  );
 
   app.get("/models/:owner/:name/versions", async (c) => {
     return c.json({ next: null, previous: null, results: [versionJson(await modelOf(c))] });
@@ -63,7 +69,10 @@ export function modelRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   app.get("/models/:owner/:name/versions/:id", async (c) => {
     const model = await modelOf(c);
     if (model.versionId !== c.req.param("id")) {
-      throw new GatewayError("not_found", `version ${c.req.param("id")} of ${model.owner}/${model.name} not found`);
+      throw new GatewayError(
+        "not_found",
+        `version ${c.req.param("id")} of ${model.owner}/${model.name} not found`,
+      );
     }
     return c.json(versionJson(model));
   });

@@ -42,7 +42,8 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
       const second = Math.floor(Date.now() / 1000);
       let seq = 0;
       let sent = 0;
-      const send = (event: string, data: string) => stream.writeSSE({ event, data, id: `${second}:${seq++}` });
+      const send = (event: string, data: string) =>
+        stream.writeSSE({ event, data, id: `${second}:${seq++}` });
       const sendTokensOf = async (output: unknown) => {
         if (!isTokenList(output)) return;
         for (; sent < output.length; sent++) await send("output", output[sent] ?? "");
@@ -54,8 +55,12 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
             if (!isTokenList(prediction.output) && prediction.output !== null) {
               await send("output", JSON.stringify(toReplicateJson(prediction, base).output));
             }
-            if (prediction.state === "failed") await send("error", JSON.stringify({ detail: prediction.error }));
-            const reason = prediction.state === "succeeded" ? {} : { reason: prediction.state === "failed" ? "error" : "canceled" };
+            if (prediction.state === "failed")
+              await send("error", JSON.stringify({ detail: prediction.error }));
+            const reason =
+              prediction.state === "succeeded"
+                ? {}
+                : { reason: prediction.state === "failed" ? "error" : "canceled" };
             await send("done", JSON.stringify(reason));
             return;
           }

@@ -60,7 +60,10 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   });
 
   app.post("/deployments/:owner/:name/predictions", (c) => {
-    throw new GatewayError("not_found", `deployment ${c.req.param("owner")}/${c.req.param("name")} not found`);
+    throw new GatewayError(
+      "not_found",
+      `deployment ${c.req.param("owner")}/${c.req.param("name")} not found`,
+    );
   });
 
   app.get("/predictions", async (c) => {
@@ -73,7 +76,15 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
       ...(before && { before }),
     });
     const base = baseUrlOf(c, config.publicUrl);
-    return c.json(pageOf(rows, PAGE_SIZE, `${base}/v1/predictions`, (p) => p, (p) => toReplicateJson(p, base)));
+    return c.json(
+      pageOf(
+        rows,
+        PAGE_SIZE,
+        `${base}/v1/predictions`,
+        (p) => p,
+        (p) => toReplicateJson(p, base),
+      ),
+    );
   });
 
   app.get("/predictions/:id", async (c) => {
