@@ -31,55 +31,59 @@ export async function startServer(
   env: Record<string, string | undefined> = process.env,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
+  // Configuration errors surface before anything is opened.
+  const providers = createProviders(env, { dataDir: config.dataDir, logger });
   const database = await openDatabase({
     dataDir: config.dataDir,
     ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
   });
-  const store = createStore(database);
-  const storage = new LocalStorage(config.filesDir);
-  const providers = createProviders(env, { dataDir: config.dataDir, logger });
-  const newAdminToken = await ensureAdminToken(store, config.adminToken);
-  const inputs = new InputReader(store, storage, config.maxFileBytes);
-  let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-
-  const engine = new Engine({
-    store,
-    storage,
-    providers,
-    events: new LocalEventBus(),
-    limiter: new RateLimiter(),
-    logger,
-    providerContext: { readInput: (url) => inputs.read(url) },
-    baseUrl: () => baseUrl,
-    publicUrl: config.publicUrl,
-  });
-  // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
-  await engine.start({ recover: database.dialect === "sqlite" });
-
-  const app = createApp({ engine, store, storage, config, logger });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://localhost:${port}`;
-  baseUrl = config.publicUrl ?? url;
-  logger.info({ url, database: database.dialect, files: config.filesDir }, "gengate is listening");
-
-  return {
-    url,
-    newAdminToken,
-    engine,
-    store,
-    logger,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      (server as Server).closeAllConnections();
-      await closed;
-      await engine.stop();
-      await providers.close();
-      await database.close();
-    },
+  /** What to undo, first step first, when stopping or when starting fails half-way. */
+  const teardown: Array<() => Promise<void>> = [() => providers.close(), () => database.close()];
+  const runTeardown = async () => {
+    for (const step of teardown) await step();
   };
+  try {
+    const store = createStore(database);
+    const storage = new LocalStorage(config.filesDir);
+    const newAdminToken = await ensureAdminToken(store, config.adminToken);
+    const inputs = new InputReader(store, storage, config.maxFileBytes);
+    let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+
+    const engine = new Engine({
+      store,
+      storage,
+      providers,
+      events: new LocalEventBus(),
+      limiter: new RateLimiter(),
+      logger,
+      providerContext: { readInput: (url) => inputs.read(url) },
+      baseUrl: () => baseUrl,
+      publicUrl: config.publicUrl,
+    });
+    // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
+    await engine.start({ recover: database.dialect === "sqlite" });
+    teardown.unshift(() => engine.stop());
+
+    const app = createApp({ engine, store, storage, config, logger });
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+    teardown.unshift(() => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://localhost:${port}`;
+    baseUrl = config.publicUrl ?? url;
+    logger.info({ url, database: database.dialect, files: config.filesDir }, "gengate is listening");
+    return { url, newAdminToken, engine, store, logger, close: runTeardown };
+  } catch (error) {
+    await runTeardown().catch((cleanupError: unknown) =>
+      logger.error({ err: cleanupError }, "cleanup failed"),
+    );
+    throw error;
+  }
 }

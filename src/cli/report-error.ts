@@ -14,7 +14,9 @@ export function reportError(error: unknown): number {
     process.stderr.write(`gengate: ${error.message}\n`);
     return 1;
   }
-  process.stderr.write(`gengate: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `gengate: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   return 1;
 }
 

@@ -1,0 +1,65 @@
+/** A small client for the HTTP API of a running gengate. */
+import { CliError } from "./cli-error.ts";
+
+interface Problem {
+  detail?: string;
+  title?: string;
+  invalid_fields?: { field?: string; description?: string }[];
+}
+
+export class ApiClient {
+  readonly baseUrl: string;
+  readonly #token: string;
+
+  constructor(baseUrl: string, token: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#token = token;
+  }
+
+  /** `pathOrUrl` is a path under the base URL (`/v1/...`) or an absolute URL the server gave. */
+  async request<T>(method: "GET" | "POST", pathOrUrl: string, body?: unknown): Promise<T> {
+    const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    const response = await this.#fetch(url, init);
+    if (!response.ok) throw new CliError(await describeFailure(response));
+    return (await response.json()) as T;
+  }
+
+  /** Fetches an output file; output URLs are public, so the token is not sent with them. */
+  async download(url: string): Promise<Response> {
+    const response = await this.#fetch(url, {});
+    if (!response.ok || !response.body) throw new CliError(`cannot download ${url}: HTTP ${response.status}`);
+    return response;
+  }
+
+  async #fetch(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new CliError(
+        `cannot reach gengate at ${this.baseUrl} (${cause}); is it running? Set the URL with --url or GENGATE_URL`,
+      );
+    }
+  }
+}
+
+async function describeFailure(response: Response): Promise<string> {
+  const text = await response.text();
+  let problem: Problem = {};
+  try {
+    problem = JSON.parse(text) as Problem;
+  } catch {
+    // not problem+json: the status line says enough
+  }
+  const detail = problem.detail ?? problem.title ?? (text.trim() || response.statusText);
+  const fields = problem.invalid_fields ?? [];
+  if (fields.length === 0) return `${detail} (HTTP ${response.status})`;
+  // The detail repeats the fields after its first line; list them once, from the structured form.
+  const lines = fields.map((f) => `  - ${f.field ?? "?"}: ${f.description ?? "invalid"}`);
+  return [`${detail.split("\n")[0]} (HTTP ${response.status})`, ...lines].join("\n");
+}

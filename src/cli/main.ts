@@ -1,0 +1,23 @@
+/** The `gengate` command. */
+import { Command } from "commander";
+import { generateCommand } from "./commands/generate.ts";
+import { predictionsCommand } from "./commands/predictions.ts";
+import { serveCommand } from "./commands/serve.ts";
+import { tokensCommand } from "./commands/tokens.ts";
+import { reportError } from "./report-error.ts";
+
+const program = new Command("gengate")
+  .description("self-hosted gateway for generative media, with a Replicate-compatible API")
+  .showHelpAfterError("(run with --help for usage)")
+  .configureOutput({ outputError: (text, write) => write(`gengate: ${text.replace(/^error: /, "")}`) });
+
+serveCommand(program);
+generateCommand(program);
+predictionsCommand(program);
+tokensCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exit(reportError(error));
+}
