@@ -25,25 +25,29 @@ export function createApp(deps: ApiDeps): Hono {
     problem(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
   );
 
+  const jsonBodyLimit = bodyLimit({
+    maxSize: config.maxBodyBytes,
+    onError: () => {
+      throw new GatewayError(
+        "payload_too_large",
+        `Request body must be less than ${config.maxBodyBytes} bytes`,
+      );
+    },
+  });
+
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
   app.route("/", outputFileRoutes(deps));
+  app.use("/hooks/*", jsonBodyLimit);
   app.route("/", inboundWebhookRoutes(deps));
   app.route("/v1", predictionStreamRoutes(deps));
 
   const v1 = new Hono<ApiEnv>();
   v1.use(requireToken(deps.store));
-  v1.use(async (c, next) => {
-    // uploads have their own, larger limit
-    if (c.req.method === "POST" && c.req.path.endsWith("/v1/files")) return next();
-    const tooLarge = () => {
-      throw new GatewayError(
-        "payload_too_large",
-        `Request body must be less than ${config.maxBodyBytes} bytes`,
-      );
-    };
-    return bodyLimit({ maxSize: config.maxBodyBytes, onError: tooLarge })(c, next);
-  });
+  // uploads have their own, larger limit
+  v1.use((c, next) =>
+    c.req.method === "POST" && c.req.path.endsWith("/v1/files") ? next() : jsonBodyLimit(c, next),
+  );
   v1.route("/", predictionRoutes(deps));
   v1.route("/", modelRoutes(deps));
   v1.route("/", fileRoutes(deps));
