@@ -192,6 +192,16 @@ export function openApiDocument() {
           responses: { "200": { description: "Accepted" }, "401": problemResponse("Bad signature") },
         },
       },
+      "/v1/deployments/{owner}/{name}/predictions": {
+        post: {
+          summary: "Replicate deployments are not served by gengate yet: always 404",
+          parameters: [idParam("owner"), idParam("name")],
+          responses: { "404": problemResponse("Deployment not found") },
+        },
+      },
+      "/openapi.json": {
+        get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
+      },
       "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
     },
     components: {
