@@ -193,11 +193,10 @@ export function openApiDocument() {
         },
       },
       "/v1/deployments/{owner}/{name}/predictions": {
-        post: {
-          summary: "Replicate deployments are not served by gengate yet: always 404",
-          parameters: [idParam("owner"), idParam("name")],
-          responses: { "404": problemResponse("Deployment not found") },
-        },
+        post: createOperation("Create a prediction on a provider's deployment", "PredictionRequest", [
+          idParam("owner"),
+          idParam("name"),
+        ]),
       },
       "/openapi.json": {
         get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },

@@ -3,7 +3,9 @@ import { GatewayError } from "./errors.ts";
 export type ModelRef =
   | { kind: "model"; owner: string; name: string }
   | { kind: "version"; owner: string; name: string; version: string }
-  | { kind: "bare-version"; version: string };
+  | { kind: "bare-version"; version: string }
+  /** A provider-side deployment (Replicate's `/deployments/{owner}/{name}`). */
+  | { kind: "deployment"; owner: string; name: string };
 
 const VERSION_ID = /^[a-f0-9]{64}$/;
 const OWNER_NAME = /^([A-Za-z0-9][A-Za-z0-9_.-]*)\/([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([A-Za-z0-9_.-]+))?$/;
@@ -27,6 +29,7 @@ export function parseModelRef(ref: string, field = "version"): ModelRef {
 
 export function formatModelRef(ref: ModelRef): string {
   if (ref.kind === "bare-version") return ref.version;
+  if (ref.kind === "deployment") return `deployment ${ref.owner}/${ref.name}`;
   const base = `${ref.owner}/${ref.name}`;
   return ref.kind === "version" ? `${base}:${ref.version}` : base;
 }

@@ -66,7 +66,8 @@ export class Reconciler {
         const partialOutput = status.output !== undefined && !hasPendingFiles(status.output);
         const updated = await this.updater.update(row, ["running"], {
           ...patch,
-          upstreamPhase: status.state,
+          // out-of-order updates never move a prediction backwards
+          upstreamPhase: row.upstreamPhase === "processing" ? "processing" : status.state,
           nextCheckAt,
           ...(partialOutput && { output: status.output }),
         });

@@ -1,7 +1,6 @@
 /** Replicate's prediction endpoints (reference/replicate.md §2.1, §4, §13.1). */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { GatewayError } from "../../core/errors.ts";
 import { type Prediction, WEBHOOK_EVENTS } from "../../core/prediction.ts";
 import { toReplicateJson } from "../../core/replicate-json.ts";
 import type { SubmitRequest } from "../../engine/engine.ts";
@@ -30,7 +29,11 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const render = (c: Context<ApiEnv>, p: Prediction) => toReplicateJson(p, baseUrlOf(c, config.publicUrl));
 
-  const create = async (c: Context<ApiEnv>, model: string, body: z.infer<typeof modelRequestSchema>) => {
+  const create = async (
+    c: Context<ApiEnv>,
+    model: SubmitRequest["model"],
+    body: z.infer<typeof modelRequestSchema>,
+  ) => {
     const wait = parsePreferWait(c.req.header("prefer"));
     const cancelAfter = parseCancelAfter(c.req.header("cancel-after"));
     const request: SubmitRequest = { model, input: body.input, tokenId: c.get("token").id };
@@ -59,11 +62,9 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     return create(c, `${c.req.param("owner")}/${c.req.param("name")}`, body);
   });
 
-  app.post("/deployments/:owner/:name/predictions", (c) => {
-    throw new GatewayError(
-      "not_found",
-      `deployment ${c.req.param("owner")}/${c.req.param("name")} not found`,
-    );
+  app.post("/deployments/:owner/:name/predictions", async (c) => {
+    const body = await readJson(c, modelRequestSchema);
+    return create(c, { kind: "deployment", owner: c.req.param("owner"), name: c.req.param("name") }, body);
   });
 
   app.get("/predictions", async (c) => {

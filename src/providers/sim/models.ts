@@ -171,6 +171,7 @@ export const SIM_MODELS: readonly ModelDescriptor[] = [
 ];
 
 export function findSimModel(ref: ModelRef): ModelDescriptor | null {
+  if (ref.kind === "deployment") return null;
   const found = SIM_MODELS.find((model) => {
     if (ref.kind === "bare-version") return model.versionId === ref.version;
     const sameName = model.owner === ref.owner && model.name === ref.name;
