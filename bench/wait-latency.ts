@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { buffer } from "node:stream/consumers";
 import { isOutputFile, type ProviderContext } from "../src/providers/provider.ts";
 import { createSimProvider } from "../src/providers/sim/index.ts";
+import { providerDeps } from "../test/support/provider-deps.ts";
 import { createPrediction, startBenchGateway } from "./support/gateway-process.ts";
 import { fmt, percentile } from "./support/stats.ts";
 
@@ -26,7 +27,7 @@ const INPUT = {
 
 async function directSamples(): Promise<number[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-direct-"));
-  const sim = createSimProvider({}, { dataDir, logger: { info() {}, warn() {} } });
+  const sim = createSimProvider({}, providerDeps(dataDir));
   const ctx: ProviderContext = { readInput: () => Promise.reject(new Error("no file inputs")) };
   const samples: number[] = [];
   try {

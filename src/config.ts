@@ -41,6 +41,7 @@ const ENV_SCHEMA = {
     .int()
     .positive()
     .default(100 * 1024 * 1024),
+  GENGATE_CONFIG: z.string().min(1).optional(),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -59,6 +60,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   maxBodyBytes: number;
   maxFileBytes: number;
+  /** The configuration file named by GENGATE_CONFIG (else ./gengate.config.json if present). */
+  configFile: string | undefined;
 }
 
 /** Reads the configuration; `overrides` (from CLI flags) win over the environment. */
@@ -80,5 +83,6 @@ export function loadConfig(
     logLevel: v.LOG_LEVEL,
     maxBodyBytes: v.GENGATE_MAX_BODY_BYTES,
     maxFileBytes: v.GENGATE_MAX_FILE_BYTES,
+    configFile: v.GENGATE_CONFIG,
   };
 }

@@ -10,6 +10,7 @@ import { Engine } from "./engine/engine.ts";
 import { LocalEventBus } from "./engine/events.ts";
 import { InputReader } from "./engine/input-reader.ts";
 import { RateLimiter } from "./engine/token-bucket.ts";
+import { loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
 import { createProviders } from "./providers/registry.ts";
 import { LocalStorage } from "./storage/local-storage.ts";
@@ -32,7 +33,11 @@ export async function startServer(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   // Configuration errors surface before anything is opened.
-  const providers = createProviders(env, { dataDir: config.dataDir, logger });
+  const providers = createProviders(
+    env,
+    { dataDir: config.dataDir, logger },
+    loadFileConfig(config.configFile),
+  );
   const database = await openDatabase({
     dataDir: config.dataDir,
     ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),

@@ -11,6 +11,7 @@ import type { Prediction } from "../src/core/prediction.ts";
 import { createSimProvider, readSimStarts } from "../src/providers/sim/index.ts";
 import { createStore, openDatabase } from "../src/store/index.ts";
 import { startGateway, TEST_TOKEN } from "./support/gateway.ts";
+import { providerDeps } from "./support/provider-deps.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
 
 const dirs: string[] = [];
@@ -85,7 +86,7 @@ describe("crash recovery", () => {
     const dataDir = newDataDir();
     const database = await openDatabase({ dataDir });
     const store = createStore(database);
-    const sim = createSimProvider({}, { dataDir, logger: { info() {}, warn() {} } });
+    const sim = createSimProvider({}, providerDeps(dataDir));
     const model = await sim.getModel({ kind: "model", owner: "sim", name: "image" });
     const id = newId();
     const input = {

@@ -33,3 +33,17 @@ export function parseEnv<S extends EnvSchema>(
   }
   return values as EnvValues<S>;
 }
+
+/** Parses one section of the configuration file; a mistake names the file, the path in it and the reason. */
+export function parseSettings<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  file: string,
+  path: string,
+): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const at = [path, ...(issue?.path ?? []).map(String)].filter(Boolean).join(".");
+  throw new ConfigError(`${file}: ${at}: ${issue?.message ?? "invalid value"}`);
+}

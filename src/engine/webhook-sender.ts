@@ -5,10 +5,10 @@
 import { newId } from "../core/ids.ts";
 import type { Prediction, WebhookEvent } from "../core/prediction.ts";
 import { toReplicateJson } from "../core/replicate-json.ts";
+import { newSigningKey, sign, signingSecret } from "../core/webhook-signature.ts";
 import type { WebhookDelivery } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
-import { newSigningKey, sign, signingSecret } from "./webhook-signing.ts";
 
 const DEFAULT_FILTER: readonly WebhookEvent[] = ["output", "completed"];
 const THROTTLED: readonly WebhookEvent[] = ["output", "logs"];

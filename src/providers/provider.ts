@@ -130,4 +130,8 @@ export interface Provider {
 export interface ProviderDeps {
   dataDir: string;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** This provider's section of the configuration file (validate it with core's parseSettings). */
+  settings: unknown;
+  /** The configuration file, for error messages. */
+  configFile: string;
 }

@@ -1,12 +1,19 @@
+import { ConfigError } from "../core/env-config.ts";
 import { GatewayError } from "../core/errors.ts";
 import { formatModelRef, type ModelRef } from "../core/model-ref.ts";
+import { DEFAULT_CONFIG_FILE, type FileConfig } from "../file-config.ts";
 import type { ModelDescriptor, Provider, ProviderDeps } from "./provider.ts";
 import { createSimProvider } from "./sim/index.ts";
 
 type ProviderFactory = (env: Record<string, string | undefined>, deps: ProviderDeps) => Provider | null;
 
-/** Every provider gengate knows; a factory returns null when its provider is not configured. */
-const FACTORIES: ProviderFactory[] = [createSimProvider];
+/**
+ * Every provider gengate knows, by id, in the order models are looked up; a factory returns null
+ * when its provider is not configured.
+ */
+const FACTORIES: Record<string, ProviderFactory> = { sim: createSimProvider };
+
+export const PROVIDER_IDS = Object.keys(FACTORIES);
 
 export interface ResolvedModel {
   provider: Provider;
@@ -53,7 +60,19 @@ export class ProviderRegistry {
 
 export function createProviders(
   env: Record<string, string | undefined>,
-  deps: ProviderDeps,
+  deps: Omit<ProviderDeps, "settings" | "configFile">,
+  fileConfig: FileConfig,
 ): ProviderRegistry {
-  return new ProviderRegistry(FACTORIES.map((create) => create(env, deps)).filter((p) => p !== null));
+  const configFile = fileConfig.path ?? DEFAULT_CONFIG_FILE;
+  const unknown = Object.keys(fileConfig.providers).filter((id) => !(id in FACTORIES));
+  if (unknown.length > 0) {
+    const known = PROVIDER_IDS.join(", ");
+    throw new ConfigError(
+      `${configFile}: providers.${unknown[0]}: unknown provider; known providers are ${known}`,
+    );
+  }
+  const providers = Object.entries(FACTORIES).map(([id, create]) =>
+    create(env, { ...deps, settings: fileConfig.providers[id], configFile }),
+  );
+  return new ProviderRegistry(providers.filter((p) => p !== null));
 }

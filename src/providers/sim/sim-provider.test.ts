@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
+import { providerDeps } from "../../../test/support/provider-deps.ts";
 import { ConfigError } from "../../config.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { isOutputFile, type OutputFile, type ProviderContext } from "../provider.ts";
@@ -27,7 +28,7 @@ const ctx: ProviderContext = {
 };
 
 function sim(dataDir = tempDir(), env: Record<string, string> = { GENGATE_SIM_LATENCY: "0" }) {
-  return createSimProvider(env, { dataDir, logger });
+  return createSimProvider(env, { ...providerDeps(dataDir), logger });
 }
 
 let predictions = 0;

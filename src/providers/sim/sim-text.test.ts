@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { providerDeps } from "../../../test/support/provider-deps.ts";
 import type { Provider, ProviderContext, StreamEvent } from "../provider.ts";
 import { createSimProvider } from "./index.ts";
 import { simTokens } from "./text-tokens.ts";
@@ -14,7 +15,7 @@ afterAll(() => {
 function sim(dataDir?: string): Provider {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "gengate-sim-text-"));
   dirs.push(dir);
-  return createSimProvider({ GENGATE_SIM_LATENCY: "0" }, { dataDir: dir, logger: { info() {}, warn() {} } });
+  return createSimProvider({ GENGATE_SIM_LATENCY: "0" }, providerDeps(dir));
 }
 
 const ctx: ProviderContext = {

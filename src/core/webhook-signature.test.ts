@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sign, verifySignature } from "./webhook-signing.ts";
+import { sign, verifySignature } from "./webhook-signature.ts";
 
 // svix's published test vector, which Replicate's clients also use
 const KEY = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "./core/env-config.ts";
+import { loadFileConfig } from "./file-config.ts";
+import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
+
+function fileWith(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "gengate-config-")), "gengate.config.json");
+  writeFileSync(file, content);
+  return file;
+}
+
+describe("the configuration file", () => {
+  it("is optional unless named", () => {
+    expect(loadFileConfig(undefined)).toEqual({ path: undefined, providers: {} });
+    expect(() => loadFileConfig("/nonexistent/gengate.config.json")).toThrow(/^GENGATE_CONFIG: /);
+  });
+
+  it("names the file and the reason for broken JSON or an unknown key", () => {
+    const broken = fileWith("{ nope");
+    expect(() => loadFileConfig(broken)).toThrow(new RegExp(`^${broken}: not valid JSON`));
+    const typo = fileWith('{"provider": {}}');
+    expect(() => loadFileConfig(typo)).toThrow(ConfigError);
+    expect(() => loadFileConfig(typo)).toThrow(/provider/);
+  });
+
+  it("refuses an unknown provider, naming the path and the known ones", () => {
+    const file = fileWith('{"providers": {"replicat": {}}}');
+    const deps = { dataDir: tmpdir(), logger: { info() {}, warn() {} } };
+    expect(() => createProviders({}, deps, loadFileConfig(file))).toThrow(
+      `${file}: providers.replicat: unknown provider; known providers are ${PROVIDER_IDS.join(", ")}`,
+    );
+  });
+});
