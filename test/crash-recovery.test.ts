@@ -13,6 +13,7 @@ import { createStore, openDatabase } from "../src/store/index.ts";
 import { startGateway, TEST_TOKEN } from "./support/gateway.ts";
 import { providerDeps } from "./support/provider-deps.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
+import { startWebhookReceiver } from "./support/webhook-receiver.ts";
 
 const dirs: string[] = [];
 const processes: ServeProcess[] = [];
@@ -141,6 +142,42 @@ describe("crash recovery", () => {
       expect((await readSimStarts(dataDir)).get(id)).toBe(1);
     } finally {
       await gateway.close();
+    }
+  });
+});
+
+describe("webhooks after a crash", () => {
+  it("sends the completed webhook of a prediction that ended just before the process died", async () => {
+    const dataDir = newDataDir();
+    const receiver = await startWebhookReceiver();
+    try {
+      const first = await startGateway({}, dataDir);
+      const prediction = await first.engine.submit({
+        model: "sim/image",
+        input: { prompt: "ended", width: 64, height: 64 },
+        webhook: receiver.url,
+        webhookEventsFilter: ["completed"],
+      });
+      await first.engine.waitFor(prediction.id, 5_000);
+      await receiver.waitFor(1);
+      await first.close();
+      // As if the process had died between recording the end and queueing the webhook:
+      const database = await openDatabase({ dataDir });
+      await database.db.deleteFrom("webhook_deliveries").execute();
+      await database.close();
+      receiver.received.length = 0;
+
+      const second = await startGateway({}, dataDir);
+      try {
+        const [delivery] = await receiver.waitFor(1);
+        expect(JSON.parse(delivery?.body ?? "{}")).toMatchObject({ id: prediction.id, status: "succeeded" });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(receiver.received).toHaveLength(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await receiver.close();
     }
   });
 });

@@ -14,6 +14,8 @@ import { pumpStream } from "./stream-pump.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 const CANCEL_WAIT_MS = 10_000;
+/** After a restart, terminal webhooks that never got queued are sent if the prediction ended this recently. */
+const MISSED_WEBHOOK_WINDOW_MS = 3_600_000;
 
 export interface SubmitRequest {
   model: string | ModelRef;
@@ -208,5 +210,8 @@ export class Engine {
     }
     if (orphans.length > 0)
       this.ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");
+    const since = now - MISSED_WEBHOOK_WINDOW_MS;
+    const unsent = await this.ctx.store.predictions.endedWithoutCompletedWebhook(since, all);
+    for (const prediction of unsent) await this.webhooks.notify(prediction, ["completed"]);
   }
 }

@@ -3,6 +3,7 @@ import { describeEachBackend } from "../../test/support/backends.ts";
 import { newId } from "../core/ids.ts";
 import { PREDICTION_STATES, type Prediction } from "../core/prediction.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
+import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
 const NOW = 1_760_000_000_123;
 
@@ -41,6 +42,36 @@ describeEachBackend("PredictionsRepo", (open) => {
   async function repo(): Promise<PredictionsRepo> {
     return new PredictionsRepo((await open()).db);
   }
+
+  describe("endedWithoutCompletedWebhook", () => {
+    it("finds recently ended predictions with a webhook whose completed delivery was never queued", async () => {
+      const database = await open();
+      const predictions = new PredictionsRepo(database.db);
+      const deliveries = new WebhookDeliveriesRepo(database.db);
+      const ended = { state: "succeeded" as const, completedAt: NOW, webhook: "https://hooks.example.com/x" };
+      const missed = prediction(ended);
+      const delivered = prediction(ended);
+      const tooOld = prediction({ ...ended, completedAt: NOW - 10_000 });
+      const noWebhook = prediction({ ...ended, webhook: null });
+      const running = prediction({ ...ended, state: "running", completedAt: null });
+      for (const p of [missed, delivered, tooOld, noWebhook, running]) await predictions.insert(p);
+      await deliveries.insert({
+        id: "msg_1",
+        predictionId: delivered.id,
+        event: "completed",
+        url: "https://hooks.example.com/x",
+        payload: "{}",
+        state: "delivered",
+        attempts: 1,
+        nextAttemptAt: NOW,
+        lastStatus: 200,
+        lastError: null,
+        createdAt: NOW,
+      });
+      const found = await predictions.endedWithoutCompletedWebhook(NOW - 1_000, 10);
+      expect(found.map((p) => p.id)).toEqual([missed.id]);
+    });
+  });
 
   describe("insert and get", () => {
     it("round-trips every field, JSON and timestamps included", async () => {

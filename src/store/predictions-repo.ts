@@ -223,6 +223,33 @@ export class PredictionsRepo {
     return row === undefined ? null : fromRow(row);
   }
 
+  /**
+   * Predictions that ended since `since`, have a webhook and no `completed` delivery: the process
+   * died between recording the end and queueing its webhook.
+   */
+  async endedWithoutCompletedWebhook(since: number, limit: number): Promise<StoredPrediction[]> {
+    const rows = await this.#db
+      .selectFrom("predictions")
+      .selectAll()
+      .where("webhook", "is not", null)
+      .where("state", "in", ["succeeded", "failed", "canceled"])
+      .where("completed_at", ">=", since)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("webhook_deliveries")
+              .select("webhook_deliveries.id")
+              .whereRef("webhook_deliveries.prediction_id", "=", "predictions.id")
+              .where("webhook_deliveries.event", "=", "completed"),
+          ),
+        ),
+      )
+      .orderBy("completed_at", "asc")
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
   /** Number of predictions in each state, optionally of one provider; zero for absent states. */
   async countByState(provider?: string): Promise<Record<PredictionState, number>> {
     let query = this.#db
