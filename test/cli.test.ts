@@ -1,6 +1,6 @@
 /** The `gengate` command, run as a child process against a real gengate. */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import sharp from "sharp";
@@ -281,5 +281,29 @@ describe("gengate serve", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^gengate: PORT: /);
     expect(result.stderr).not.toContain("    at ");
+  });
+});
+
+describe("gengate providers check", () => {
+  it("reports each configured provider and exits 0 when all are usable", async () => {
+    const dir = await tempDir();
+    const result = await gengate(["providers", "check"], {
+      cwd: dir,
+      env: cleanEnv({ GENGATE_DATA_DIR: dir }),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^provider\s+reachable\s+authenticated/);
+    expect(result.stdout).toMatch(/\nsim\s+yes\s+n\/a/);
+  });
+
+  it("refuses a configuration file naming an unknown provider", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "gengate.config.json"), '{"providers": {"nope": {}}}');
+    const result = await gengate(["providers", "check"], {
+      cwd: dir,
+      env: cleanEnv({ GENGATE_DATA_DIR: dir }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/gengate\.config\.json: providers\.nope: unknown provider/);
   });
 });

@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { generateCommand } from "./commands/generate.ts";
 import { predictionsCommand } from "./commands/predictions.ts";
+import { providersCommand } from "./commands/providers.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { tokensCommand } from "./commands/tokens.ts";
 import { reportError } from "./report-error.ts";
@@ -15,6 +16,7 @@ serveCommand(program);
 generateCommand(program);
 predictionsCommand(program);
 tokensCommand(program);
+providersCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -107,6 +107,16 @@ export interface ProviderWebhook {
   parse(request: Request, rawBody: string): Promise<WebhookUpdate>;
 }
 
+/** What a connection test found, without creating paid work. */
+export interface ProviderCheck {
+  reachable: boolean;
+  /** null when the provider needs no credentials. */
+  authenticated: boolean | null;
+  /** Requests left in the current rate-limit window, when the upstream says. */
+  rateLimitRemaining?: number;
+  detail: string;
+}
+
 export interface Provider {
   readonly id: string;
   readonly rateLimit: RateLimitBudget;
@@ -124,6 +134,8 @@ export interface Provider {
   cancel(operation: unknown, ctx: ProviderContext): Promise<void>;
   stream?(operation: unknown, ctx: ProviderContext): AsyncIterable<StreamEvent>;
   webhook?: ProviderWebhook;
+  /** Reachability, credentials and rate-limit headroom, without creating paid work. */
+  check?(): Promise<ProviderCheck>;
   close?(): Promise<void>;
 }
 

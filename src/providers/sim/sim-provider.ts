@@ -41,6 +41,10 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
       return start;
     },
 
+    async check() {
+      return { reachable: true, authenticated: null, detail: "simulator in this process; no upstream" };
+    },
+
     async find(predictionId) {
       return journal.findStart(predictionId);
     },
