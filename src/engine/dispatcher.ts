@@ -139,7 +139,7 @@ export class Dispatcher {
         operation: started.operation,
         upstreamPhase: "starting",
         startedAt: now,
-        nextCheckAt: row.streaming ? now + STREAM_LEASE_MS : now,
+        nextCheckAt: now + (row.streaming ? STREAM_LEASE_MS : (started.nextPollMs ?? 0)),
       });
       if (running) this.onRunning(running, provider);
     } catch (error) {

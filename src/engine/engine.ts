@@ -184,7 +184,7 @@ export class Engine {
 
   private onRunning(row: Prediction, provider: Provider): void {
     if (!row.streaming) {
-      this.reconciler.wake();
+      this.reconciler.wakeAt(row.nextCheckAt);
       return;
     }
     const pump = pumpStream(this.ctx, this.updater, row, provider, this.stopping.signal).finally(() => {

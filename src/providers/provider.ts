@@ -56,6 +56,11 @@ export interface StartResult {
   /** The provider's id for the work; inbound webhooks are matched on it. */
   upstreamId: string;
   operation: unknown;
+  /**
+   * When the first status check makes sense (default: at once). A provider expecting a webhook
+   * can wait long, so that polling only covers webhooks that never came.
+   */
+  nextPollMs?: number;
 }
 
 /** A file output; the engine copies it into gengate storage before the prediction succeeds. */
