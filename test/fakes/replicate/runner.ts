@@ -1,0 +1,56 @@
+/** Starts and cancels predictions and trainings: picks what runs from the version's behaviour. */
+import type { Catalog } from "./catalog.ts";
+import type { DeliveryStore } from "./delivery.ts";
+import type { InputSources } from "./input-image.ts";
+import type { InputValidator } from "./input-validation.ts";
+import { Lifecycle } from "./lifecycle.ts";
+import { runImages, runText } from "./model-runs.ts";
+import type { ResolvedOptions } from "./options.ts";
+import type { PredictionEvents } from "./prediction-events.ts";
+import type { PredictionRecord } from "./prediction-store.ts";
+import type { Scheduler } from "./scheduler.ts";
+import { runTraining } from "./training-run.ts";
+
+export interface RunnerDeps {
+  options: ResolvedOptions;
+  scheduler: Scheduler;
+  events: PredictionEvents;
+  catalog: Catalog;
+  delivery: DeliveryStore;
+  validator: InputValidator;
+  inputs: InputSources;
+}
+
+export class Runner {
+  readonly #deps: RunnerDeps;
+  readonly #lifecycle: Lifecycle;
+
+  constructor(deps: RunnerDeps) {
+    this.#deps = deps;
+    this.#lifecycle = new Lifecycle(deps.scheduler, deps.events, deps.options.bootMs);
+  }
+
+  start(record: PredictionRecord): void {
+    const { catalog, validator, delivery, inputs, options } = this.#deps;
+    const lifecycle = this.#lifecycle;
+    const version = catalog.version(record.versionId);
+    if (!version) throw new Error(`unknown version ${record.versionId}`);
+    if (record.kind === "training") {
+      const input = validator.withDefaults(version, "TrainingInput", record.input);
+      const deps = { lifecycle, catalog, delivery, trainingMs: options.trainingMs };
+      lifecycle.start(record, () => runTraining(record, input, deps));
+      return;
+    }
+    const input = validator.withDefaults(version, "Input", record.input);
+    const { min, max } = options.latencyMs;
+    const deps = { lifecycle, delivery, inputs, runMs: () => min + Math.random() * (max - min) };
+    const { behaviour } = version;
+    lifecycle.start(record, () =>
+      behaviour === "llm" ? runText(record, input, deps) : runImages(record, behaviour, input, deps),
+    );
+  }
+
+  cancel(record: PredictionRecord): void {
+    this.#lifecycle.cancel(record);
+  }
+}
