@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../core/env-config.ts";
+import { parseRunpodConfig } from "./config.ts";
+
+const FILE = "/srv/gengate.config.json";
+const KEY = "rpa_SECRET_KEY_0123456789";
+const endpoints = { sdxl: { endpointId: "abc123", worker: "a1111" } };
+const parse = (settings: unknown, env: Record<string, string> = { RUNPOD_API_KEY: KEY }) =>
+  parseRunpodConfig(env, { settings, configFile: FILE });
+
+describe("parseRunpodConfig", () => {
+  it("is off without RUNPOD_API_KEY and without a section", () => {
+    expect(parse(undefined, {})).toBeNull();
+  });
+
+  it("reads the endpoints with their defaults", () => {
+    const config = parse({ endpoints });
+    expect(config).toMatchObject({
+      apiKey: KEY,
+      baseUrl: "https://api.runpod.ai/v2",
+      concurrency: 50,
+      perMinute: 6_000,
+    });
+    expect(config?.endpoints.get("sdxl")).toEqual({
+      endpointId: "abc123",
+      worker: "a1111",
+      maxRetries: 3,
+      retryDelayMs: 2_000,
+    });
+  });
+
+  it("takes RUNPOD_BASE_URL without its trailing slash", () => {
+    const config = parse({ endpoints }, { RUNPOD_API_KEY: KEY, RUNPOD_BASE_URL: "http://127.0.0.1:9/v2/" });
+    expect(config?.baseUrl).toBe("http://127.0.0.1:9/v2");
+  });
+
+  it("checks a section even when the key is missing, then stays off", () => {
+    expect(parse({ endpoints }, {})).toBeNull();
+    expect(() => parse({ endpoints: {} }, {})).toThrow(
+      `${FILE}: providers.runpod.endpoints: list at least one endpoint`,
+    );
+  });
+
+  it.each([
+    [undefined, "providers.runpod: is missing: RUNPOD_API_KEY is set"],
+    [[], "providers.runpod: must be an object"],
+    [
+      { endpoints: { sdxl: { endpointId: "abc", worker: "invokeai" } } },
+      "providers.runpod.endpoints.sdxl.worker: Invalid option",
+    ],
+    [
+      { endpoints: { sdxl: { worker: "flux" } } },
+      "providers.runpod.endpoints.sdxl.endpointId: must be the RunPod endpoint id",
+    ],
+    [{ endpoints: { "bad name": endpoints.sdxl } }, "providers.runpod.endpoints.bad name: model names are"],
+    [
+      { endpoints: { f: { endpointId: "e", worker: "flux", checkpoint: "x" } } },
+      "providers.runpod.endpoints.f.checkpoint: only comfyui",
+    ],
+    [
+      { endpoints: { f: { endpointId: "e", worker: "flux", maxRetries: -1 } } },
+      "providers.runpod.endpoints.f.maxRetries: ",
+    ],
+    [{ endpoints, concurrency: 0 }, "providers.runpod.concurrency: "],
+    [{ endpoints, extra: true }, "providers.runpod: Unrecognized key"],
+  ])("refuses %j naming the file and the path", (settings, message) => {
+    const run = () => parse(settings);
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(`${FILE}: ${message}`);
+  });
+
+  it("never repeats the API key in an error", () => {
+    expect(() => parse({ endpoints }, { RUNPOD_API_KEY: KEY, RUNPOD_BASE_URL: "ftp://x" })).toThrow(
+      "RUNPOD_BASE_URL: must be a URL starting with http:// or https://",
+    );
+    try {
+      parse({ endpoints: {} });
+    } catch (error) {
+      expect(String(error)).not.toContain(KEY);
+    }
+  });
+});

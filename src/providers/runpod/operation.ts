@@ -1,0 +1,31 @@
+/** The JSON operation stored with a prediction: all a later process needs to follow the RunPod job. */
+import { z } from "zod";
+import { GatewayError } from "../../core/errors.ts";
+
+const operationSchema = z.object({
+  provider: z.literal("runpod"),
+  endpointId: z.string().min(1),
+  jobId: z.string().min(1),
+  submittedAt: z.number(),
+  /** Worker failures retried with /retry before the prediction fails, and the wait before each. */
+  maxRetries: z.int().nonnegative(),
+  retryDelayMs: z.int().nonnegative(),
+  /** The requested output format, for output URLs that do not show their type. */
+  format: z.string(),
+  /** The seed, when gengate knows it before the job runs. */
+  seed: z.int().nullable(),
+  /** A webhook was registered, so polling is only the fallback. */
+  webhook: z.boolean(),
+});
+
+export type RunpodOperation = z.infer<typeof operationSchema>;
+
+export function parseRunpodOperation(value: unknown): RunpodOperation {
+  const parsed = operationSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+  throw new GatewayError("internal", `Not a RunPod operation: ${issue?.message ?? "invalid"}${where}`, {
+    retryable: false,
+  });
+}

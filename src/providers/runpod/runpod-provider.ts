@@ -1,0 +1,104 @@
+/**
+ * RunPod serverless: each configured endpoint is a model `runpod/<name>`; a prediction is one
+ * `/run` job, followed with `/status` (or nudged by webhook), retried with `/retry` on worker
+ * failure, and canceled with `/cancel`.
+ */
+import { GatewayError } from "../../core/errors.ts";
+import { findModel } from "../model-lookup.ts";
+import type { Provider, ProviderDeps } from "../provider.ts";
+import { parseRunpodConfig } from "./config.ts";
+import { checkRunpod, summariseChecks } from "./health.ts";
+import { runpodStatus } from "./job-status.ts";
+import { describeModel } from "./models.ts";
+import { parseRunpodOperation, type RunpodOperation } from "./operation.ts";
+import { RetryTracker } from "./retry-tracker.ts";
+import { runRequest } from "./run-request.ts";
+import { RunpodClient } from "./runpod-client.ts";
+import { runpodWebhook } from "./webhook.ts";
+
+export function createRunpodProvider(
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+): Provider | null {
+  const config = parseRunpodConfig(env, deps);
+  if (!config) {
+    if (deps.settings !== undefined)
+      deps.logger.warn(
+        {},
+        "providers.runpod is configured but RUNPOD_API_KEY is not set: RunPod models are off",
+      );
+    return null;
+  }
+  const client = new RunpodClient(config.baseUrl, config.apiKey);
+  const webhook = runpodWebhook(config.apiKey);
+  const retries = new RetryTracker();
+  const models = [...config.endpoints].map(([name, endpoint]) => describeModel(name, endpoint));
+
+  return {
+    id: "runpod",
+    rateLimit: {
+      bucket: "runpod",
+      perMinute: config.perMinute,
+      burst: Math.max(1, Math.ceil(config.perMinute / 60)),
+    },
+    concurrency: config.concurrency,
+    webhook,
+
+    async listModels() {
+      return [...models];
+    },
+
+    async getModel(ref) {
+      return findModel(models, ref);
+    },
+
+    async start(request, ctx) {
+      const endpoint = config.endpoints.get(request.providerModel);
+      if (!endpoint) {
+        throw new GatewayError("not_found", `runpod/${request.providerModel} is no longer configured`, {
+          retryable: false,
+        });
+      }
+      const now = Date.now();
+      const hook = request.webhookUrl && webhook.urlFor(request.webhookUrl, request.predictionId);
+      const { body, params } = runRequest(request, endpoint, hook, now);
+      const job = await client.run(endpoint.endpointId, body, ctx.signal);
+      const operation: RunpodOperation = {
+        provider: "runpod",
+        endpointId: endpoint.endpointId,
+        jobId: job.id,
+        submittedAt: now,
+        maxRetries: endpoint.maxRetries,
+        retryDelayMs: endpoint.retryDelayMs,
+        format: params.format,
+        seed: params.seed === -1 ? null : params.seed,
+        webhook: hook !== undefined,
+      };
+      return { upstreamId: job.id, operation };
+    },
+
+    /**
+     * RunPod cannot look a job up by anything of ours: `/run` takes no client id or idempotency
+     * key, the only listing (`/requests`) has an undocumented shape, and the webhook URL (which
+     * holds our prediction id) is never shown back. So a start whose answer was lost is unknown
+     * here, and the engine starts it again.
+     */
+    async find() {
+      return null;
+    },
+
+    async status(operation, ctx) {
+      return runpodStatus(parseRunpodOperation(operation), { client, retries, signal: ctx.signal });
+    },
+
+    async cancel(operation, ctx) {
+      const op = parseRunpodOperation(operation);
+      await client.cancel(op.endpointId, op.jobId, ctx.signal);
+      retries.forget(op.jobId);
+    },
+
+    async check() {
+      return summariseChecks(await checkRunpod(config));
+    },
+  };
+}
