@@ -1,0 +1,110 @@
+/**
+ * fal's queue API (reference B) as a gengate provider: configured apps become models `fal/<name>`,
+ * work is a queued request followed by polling its status and by fal's signed webhooks.
+ */
+
+import { findModel } from "../model-lookup.ts";
+import type { Provider, ProviderDeps, StartResult } from "../provider.ts";
+import { checkFal } from "./check.ts";
+import { parseFalConfig } from "./config.ts";
+import { FalHttp } from "./fal-http.ts";
+import { describeApp } from "./models.ts";
+import { type FalOperation, parseFalOperation } from "./operation.ts";
+import { toFalInput } from "./parameters.ts";
+import { parseAnswer, submitAnswer } from "./responses.ts";
+import { falStatus } from "./status.ts";
+import { upstreamError } from "./upstream-error.ts";
+import { falWebhook } from "./webhook.ts";
+import { WebhookKeys } from "./webhook-keys.ts";
+
+export function createFalProvider(
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+): Provider | null {
+  const config = parseFalConfig(env, deps.settings, deps.configFile);
+  if (!config) {
+    if (deps.settings !== undefined)
+      deps.logger.warn({}, "providers.fal is configured but FAL_KEY is not set");
+    return null;
+  }
+  const http = new FalHttp(config.queueUrl, config.key);
+  const models = config.apps.map(describeApp);
+  const keys = new WebhookKeys(
+    config.webhookKeys ? { keys: config.webhookKeys } : { jwksUrl: config.jwksUrl },
+  );
+  return {
+    id: "fal",
+    rateLimit: {
+      bucket: "fal",
+      perMinute: config.perMinute,
+      burst: Math.max(1, Math.ceil(config.perMinute / 60)),
+    },
+    concurrency: config.concurrency,
+
+    async listModels() {
+      return [...models];
+    },
+
+    check() {
+      return checkFal(config, http, keys);
+    },
+
+    async getModel(ref) {
+      return findModel(models, ref);
+    },
+
+    async start(request): Promise<StartResult> {
+      const submitUrl = new URL(`${config.queueUrl}/${request.providerModel}`);
+      if (request.webhookUrl) {
+        const hook = new URL(request.webhookUrl);
+        hook.searchParams.set("prediction", request.predictionId);
+        submitUrl.searchParams.set("fal_webhook", hook.href);
+      }
+      const what = `submitting to ${request.providerModel}`;
+      const answer = await http.request(submitUrl.href, {
+        method: "POST",
+        json: toFalInput(request.input),
+        what,
+      });
+      const submitted = parseAnswer(submitAnswer, answer.body, what);
+      const operation: FalOperation = {
+        provider: "fal",
+        app: request.providerModel,
+        requestId: submitted.request_id,
+        statusUrl: submitted.status_url,
+        responseUrl: submitted.response_url,
+        cancelUrl: submitted.cancel_url,
+        submittedAt: Date.now(),
+      };
+      return { upstreamId: submitted.request_id, operation };
+    },
+
+    // fal's queue API has no way to list requests or to find one by a client-chosen marker (no
+    // idempotency key, no metadata; reference B.1, B.5), so work started by a process that died
+    // before recording it cannot be adopted: the engine submits it again.
+    async find() {
+      return null;
+    },
+
+    async status(operation) {
+      return falStatus(http, parseFalOperation(operation));
+    },
+
+    async cancel(operation) {
+      const op = parseFalOperation(operation);
+      const what = `canceling request ${op.requestId}`;
+      const answer = await http.send(op.cancelUrl, { method: "PUT", what });
+      // ALREADY_COMPLETED (400) and NOT_FOUND (404) leave nothing to cancel.
+      const said = (answer.body as { status?: unknown } | null)?.status;
+      if (
+        (answer.status >= 200 && answer.status < 300) ||
+        said === "ALREADY_COMPLETED" ||
+        answer.status === 404
+      )
+        return;
+      throw upstreamError(answer.status, answer.headers, answer.body, what);
+    },
+
+    webhook: falWebhook(keys),
+  };
+}

@@ -1,0 +1,1 @@
+export { createFalProvider } from "./fal-provider.ts";

@@ -1,0 +1,47 @@
+/** A result's images as output files, streamed from fal's file URLs when the engine stores them. */
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { GatewayError } from "../../core/errors.ts";
+import { type OutputFile, outputFile, type StatusResult } from "../provider.ts";
+import { type FalFile, type ImageResult, imageResult, parseAnswer } from "./responses.ts";
+import { transportError } from "./upstream-error.ts";
+
+const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+const EXTENSIONS: Record<string, string> = {
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/webp": "webp",
+  "image/gif": "gif",
+};
+
+function imageFile({ url, content_type }: FalFile): OutputFile {
+  const extension =
+    EXTENSIONS[content_type ?? ""] ?? /\.([a-z0-9]{1,5})$/i.exec(url)?.[1]?.toLowerCase() ?? "bin";
+  const contentType = content_type ?? Object.keys(EXTENSIONS).find((type) => EXTENSIONS[type] === extension);
+  return outputFile(contentType ?? "application/octet-stream", extension, async () => {
+    // File URLs are public (or data: URLs): the key is never sent to them.
+    const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
+      (cause: unknown) => {
+        throw transportError(cause, "downloading an output file");
+      },
+    );
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      const gone = response.status >= 400 && response.status < 500 && response.status !== 429;
+      throw new GatewayError("provider_error", `fal output file ${url} answered ${response.status}`, {
+        retryable: !gone,
+      });
+    }
+    return Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
+  });
+}
+
+/** A finished request's model output as a succeeded status. */
+export function succeededWith(payload: unknown, logs?: string): StatusResult {
+  const result: ImageResult = parseAnswer(imageResult, payload, "reading a result");
+  const images = result.images ?? (result.image ? [result.image] : []);
+  const flagged = (result.has_nsfw_concepts ?? []).flatMap((nsfw, index) => (nsfw ? [index] : []));
+  const note = flagged.length > 0 ? `fal flagged NSFW content in image ${flagged.join(", ")}\n` : "";
+  const allLogs = `${logs ?? ""}${note}`;
+  return { state: "succeeded", output: images.map(imageFile), ...(allLogs && { logs: allLogs }) };
+}
