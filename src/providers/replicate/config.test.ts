@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../core/env-config.ts";
+import { parseReplicateConfig } from "./config.ts";
+
+describe("parseReplicateConfig", () => {
+  it("is null without a token", () => {
+    expect(parseReplicateConfig({})).toBeNull();
+    expect(parseReplicateConfig({ REPLICATE_API_TOKEN: "" })).toBeNull();
+  });
+
+  it("has defaults", () => {
+    expect(parseReplicateConfig({ REPLICATE_API_TOKEN: "r8_x" })).toEqual({
+      token: "r8_x",
+      baseUrl: "https://api.replicate.com/v1",
+      createsPerMinute: 600,
+      requestsPerMinute: 3000,
+      concurrency: 256,
+      webhookSecret: undefined,
+      waitSeconds: 5,
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = parseReplicateConfig({
+      REPLICATE_API_TOKEN: "r8_x",
+      REPLICATE_BASE_URL: "http://127.0.0.1:9/v1/",
+      REPLICATE_CREATES_PER_MINUTE: "6",
+      REPLICATE_REQUESTS_PER_MINUTE: "60",
+      REPLICATE_CONCURRENCY: "4",
+      REPLICATE_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+      REPLICATE_WAIT_SECONDS: "0",
+    });
+    expect(config).toMatchObject({
+      baseUrl: "http://127.0.0.1:9/v1",
+      createsPerMinute: 6,
+      requestsPerMinute: 60,
+      concurrency: 4,
+      webhookSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+      waitSeconds: 0,
+    });
+  });
+
+  it("names a bad variable and never repeats a secret", () => {
+    expect(() => parseReplicateConfig({ REPLICATE_API_TOKEN: "r8_x", REPLICATE_WAIT_SECONDS: "61" })).toThrow(
+      ConfigError,
+    );
+    const secret = "not-a-secret-format";
+    expect(() =>
+      parseReplicateConfig({ REPLICATE_API_TOKEN: "r8_x", REPLICATE_WEBHOOK_SECRET: secret }),
+    ).toThrow(/^REPLICATE_WEBHOOK_SECRET: must look like "whsec_<base64>"$/);
+  });
+});

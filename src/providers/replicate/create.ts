@@ -1,0 +1,100 @@
+/** Creates a prediction on Replicate for a gengate prediction (replicate.md §2.1, §4.1–4.3). */
+import { GatewayError } from "../../core/errors.ts";
+import type { InputFile, ProviderContext, StartRequest, StartResult } from "../provider.ts";
+import { type CreateJournal, inputKey } from "./create-journal.ts";
+import { isTextIterator } from "./descriptor.ts";
+import { webhookMarker } from "./find-create.ts";
+import type { ReplicateHttp } from "./http-client.ts";
+import { fileFieldsOf, prepareInput } from "./input-files.ts";
+import type { ModelCatalog } from "./model-catalog.ts";
+import type { ReplicateOperation } from "./operation.ts";
+import { fileSchema, parseBody, predictionSchema, type UpstreamPrediction } from "./schemas.ts";
+import { createCall, parseTarget } from "./target.ts";
+
+const WEBHOOK_EVENTS = ["start", "output", "logs", "completed"];
+const MIN_CANCEL_AFTER_S = 5;
+const CREATE_TIMEOUT_MS = 30_000;
+const TERMINAL = new Set(["succeeded", "failed", "canceled", "aborted"]);
+
+export interface CreateDeps {
+  http: ReplicateHttp;
+  catalog: ModelCatalog;
+  journal: CreateJournal;
+  waitSeconds: number;
+}
+
+/** The engine's record of a Replicate prediction, whether just created or found again. */
+export function startResultOf(
+  prediction: UpstreamPrediction,
+  facts: Omit<ReplicateOperation, "id" | "streamUrl" | "final">,
+): StartResult {
+  const operation: ReplicateOperation = { id: prediction.id, ...facts };
+  if (prediction.urls?.stream) operation.streamUrl = prediction.urls.stream;
+  if (TERMINAL.has(prediction.status)) operation.final = prediction;
+  return { upstreamId: prediction.id, operation };
+}
+
+async function upload(http: ReplicateHttp, file: InputFile): Promise<string> {
+  const form = new FormData();
+  form.append("content", new Blob([new Uint8Array(file.data)], { type: file.contentType }), "input");
+  const { body } = await http.request("/files", { method: "POST", form, what: "uploading an input file" });
+  return parseBody(fileSchema, body, "files.create").urls.get;
+}
+
+export async function createPrediction(
+  request: StartRequest,
+  ctx: ProviderContext,
+  deps: CreateDeps,
+): Promise<StartResult> {
+  const target = parseTarget(request.providerModel);
+  const model = await deps.catalog.forTarget(target);
+  if (!model) {
+    throw new GatewayError("not_found", `Replicate no longer has ${request.providerModel}`, {
+      retryable: false,
+    });
+  }
+  const textOutput = isTextIterator(model.outputSchema);
+  const input = await prepareInput(request.input, {
+    fields: fileFieldsOf(model.inputSchema),
+    gengateOrigin: request.webhookUrl ? new URL(request.webhookUrl).origin : undefined,
+    ctx,
+    upload: (file) => upload(deps.http, file),
+  });
+  const call = createCall(target);
+  const body: Record<string, unknown> = { ...(call.version && { version: call.version }), input };
+  if (request.webhookUrl) {
+    const separator = request.webhookUrl.includes("?") ? "&" : "?";
+    body.webhook = `${request.webhookUrl}${separator}${webhookMarker(request.predictionId)}`;
+    body.webhook_events_filter = WEBHOOK_EVENTS;
+  }
+  const now = Date.now();
+  const headers: Record<string, string> = {};
+  // Streaming models answer through their stream at once; holding the create would only delay it.
+  const waitSeconds = textOutput ? 0 : deps.waitSeconds;
+  if (waitSeconds > 0) headers.prefer = `wait=${waitSeconds}`;
+  if (request.deadlineAt !== undefined) {
+    const seconds = Math.max(MIN_CANCEL_AFTER_S, Math.ceil((request.deadlineAt - now) / 1000));
+    headers["cancel-after"] = `${seconds}s`;
+  }
+  deps.journal.recordIntent(request.predictionId, {
+    at: now,
+    target: request.providerModel,
+    key: inputKey(input),
+  });
+  const response = await deps.http.request(call.path, {
+    method: "POST",
+    json: body,
+    headers,
+    create: true,
+    timeoutMs: CREATE_TIMEOUT_MS + waitSeconds * 1000,
+    what: "creating a prediction",
+  });
+  const prediction = parseBody(predictionSchema, response.body, "predictions.create");
+  deps.journal.recordCreated(request.predictionId, prediction.id);
+  return startResultOf(prediction, {
+    webhooked: request.webhookUrl !== undefined,
+    textOutput,
+    createdAt: now,
+    ...(waitSeconds > 0 && prediction.status === "processing" && { outputsReady: true }),
+  });
+}

@@ -1,0 +1,1 @@
+export { createReplicateProvider } from "./replicate-provider.ts";

@@ -1,0 +1,36 @@
+/** What start() hands the engine to keep: all a later process needs to follow the prediction. */
+import { z } from "zod";
+import { GatewayError } from "../../core/errors.ts";
+import { predictionSchema } from "./schemas.ts";
+import type { StatusContext } from "./status.ts";
+
+const operationSchema = z.object({
+  /** Replicate's prediction id. */
+  id: z.string().min(1),
+  streamUrl: z.string().optional(),
+  webhooked: z.boolean(),
+  textOutput: z.boolean(),
+  outputsReady: z.boolean().optional(),
+  /** When gengate created it (ms). */
+  createdAt: z.number(),
+  /** The prediction as Replicate returned it when it had already ended (a `Prefer: wait` create). */
+  final: predictionSchema.optional(),
+});
+export type ReplicateOperation = z.infer<typeof operationSchema>;
+
+export function parseOperation(value: unknown): ReplicateOperation {
+  const parsed = operationSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new GatewayError("internal", "stored Replicate operation is malformed", { retryable: false });
+  }
+  return parsed.data;
+}
+
+export function statusContext({
+  textOutput,
+  webhooked,
+  createdAt,
+  outputsReady,
+}: ReplicateOperation): StatusContext {
+  return { textOutput, webhooked, createdAt, ...(outputsReady && { outputsReady }) };
+}

@@ -1,0 +1,113 @@
+/**
+ * The Replicate provider: runs any model reference no other provider knows on Replicate, with
+ * gengate pacing creates (engine) and other requests (here) under the account's budget.
+ */
+import { createHash } from "node:crypto";
+import { GatewayError } from "../../core/errors.ts";
+import type { Provider, ProviderDeps, StartResult } from "../provider.ts";
+import { parseReplicateConfig } from "./config.ts";
+import { createPrediction, startResultOf } from "./create.ts";
+import { CreateJournal } from "./create-journal.ts";
+import { isTextIterator } from "./descriptor.ts";
+import { findCreate } from "./find-create.ts";
+import { ReplicateHttp } from "./http-client.ts";
+import { ModelCatalog } from "./model-catalog.ts";
+import { parseOperation, statusContext } from "./operation.ts";
+import { accountBucket } from "./request-bucket.ts";
+import { parseBody, predictionSchema } from "./schemas.ts";
+import { readStream } from "./sse.ts";
+import { toStatus } from "./status.ts";
+import { parseTarget } from "./target.ts";
+import { createWebhook } from "./webhook.ts";
+
+export function createReplicateProvider(
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+): Provider | null {
+  const config = parseReplicateConfig(env);
+  if (!config) return null;
+  // One budget per account; the hash names it without revealing the token.
+  const account = createHash("sha256").update(config.token).digest("hex").slice(0, 12);
+  const http = new ReplicateHttp(
+    config.baseUrl,
+    config.token,
+    accountBucket(account, config.requestsPerMinute),
+  );
+  const catalog = new ModelCatalog(http);
+  const journal = new CreateJournal(deps.dataDir);
+  let finding: Promise<unknown> = Promise.resolve();
+
+  const adopt = async (predictionId: string): Promise<StartResult | null> => {
+    const found = await findCreate(predictionId, http, journal);
+    if (!found) return null;
+    journal.recordCreated(predictionId, found.id);
+    const target = journal.lookup(predictionId).intents.at(-1)?.target;
+    const model = target ? await catalog.forTarget(parseTarget(target)) : null;
+    return startResultOf(found, {
+      webhooked: Boolean(found.webhook),
+      textOutput: model ? isTextIterator(model.outputSchema) : false,
+      createdAt: Date.parse(found.created_at ?? "") || Date.now(),
+    });
+  };
+
+  return {
+    id: "replicate",
+    rateLimit: {
+      bucket: `replicate:${account}`,
+      perMinute: config.createsPerMinute,
+      burst: Math.max(1, config.createsPerMinute / 10),
+    },
+    concurrency: config.concurrency,
+
+    async listModels() {
+      return [];
+    },
+
+    getModel(ref) {
+      return catalog.get(ref);
+    },
+
+    start(request, ctx) {
+      return createPrediction(request, ctx, { http, catalog, journal, waitSeconds: config.waitSeconds });
+    },
+
+    find(predictionId) {
+      // One lookup at a time, so two lost creates of identical input cannot adopt the same work.
+      const found = finding.then(() => adopt(predictionId));
+      finding = found.catch(() => undefined);
+      return found;
+    },
+
+    async status(operation) {
+      const op = parseOperation(operation);
+      if (op.final) return toStatus(op.final, statusContext(op));
+      const { body } = await http.request(`/predictions/${op.id}`, { what: "checking a prediction" });
+      return toStatus(parseBody(predictionSchema, body, "predictions.get"), statusContext(op));
+    },
+
+    async cancel(operation) {
+      const op = parseOperation(operation);
+      try {
+        await http.request(`/predictions/${op.id}/cancel`, {
+          method: "POST",
+          what: "canceling a prediction",
+        });
+      } catch (error) {
+        // Already gone upstream: nothing left to cancel.
+        if (!(error instanceof GatewayError && error.code === "not_found")) throw error;
+      }
+    },
+
+    stream(operation, ctx) {
+      const op = parseOperation(operation);
+      if (!op.streamUrl) {
+        throw new GatewayError("bad_request", "this Replicate prediction has no stream", {
+          retryable: false,
+        });
+      }
+      return readStream(op.streamUrl, http.authFor(op.streamUrl), ctx.signal);
+    },
+
+    webhook: createWebhook(http, config.webhookSecret),
+  };
+}

@@ -1,0 +1,82 @@
+/** A Replicate prediction (from a poll or a webhook) as the engine's StatusResult. */
+import type { StatusResult, UpstreamState } from "../provider.ts";
+import { isFileUrl, remoteOutput } from "./output-file.ts";
+import type { UpstreamPrediction } from "./schemas.ts";
+
+const WEBHOOKED_POLL_MS = 5_000;
+const FINISHING_POLL_MS = 100;
+const FINISHING_FOR_MS = 10_000;
+const FIRST_POLL_MS = 500;
+const MAX_POLL_MS = 5_000;
+
+export interface StatusContext {
+  /** The model streams text: its output is tokens, never files. */
+  textOutput: boolean;
+  webhooked: boolean;
+  createdAt: number;
+  /** A `Prefer: wait` create answered "processing": the outputs are complete, the end is a moment away. */
+  outputsReady?: boolean;
+}
+
+const STATES: Record<UpstreamPrediction["status"], UpstreamState> = {
+  starting: "starting",
+  processing: "processing",
+  succeeded: "succeeded",
+  failed: "failed",
+  canceled: "canceled",
+  aborted: "canceled",
+};
+
+/**
+ * Polls are the main use of the request budget: often at first (fast models finish in seconds),
+ * then less; with webhooks they are only a safety net.
+ */
+export function nextPollMs(ageMs: number, context: Omit<StatusContext, "createdAt" | "textOutput">): number {
+  if (context.outputsReady && ageMs < FINISHING_FOR_MS) return FINISHING_POLL_MS;
+  if (context.webhooked) return WEBHOOKED_POLL_MS;
+  return Math.min(MAX_POLL_MS, Math.max(FIRST_POLL_MS, Math.round(ageMs / 10)));
+}
+
+const isAllText = (items: unknown[]) =>
+  items.every((item) => typeof item === "string") && items.some((item) => !isFileUrl(item as string));
+
+/** Replaces file URLs in an output with OutputFiles; token lists and other text stay as they are. */
+export function mapOutput(output: unknown, textOutput: boolean): unknown {
+  if (textOutput) return output;
+  if (typeof output === "string") return isFileUrl(output) ? remoteOutput(output) : output;
+  if (Array.isArray(output)) return isAllText(output) ? output : output.map((item) => mapOutput(item, false));
+  if (typeof output === "object" && output !== null) {
+    return Object.fromEntries(Object.entries(output).map(([key, value]) => [key, mapOutput(value, false)]));
+  }
+  return output;
+}
+
+export function toStatus(
+  prediction: UpstreamPrediction,
+  context: StatusContext,
+  now = Date.now(),
+): StatusResult {
+  const state = STATES[prediction.status];
+  if (state === "succeeded" && prediction.data_removed === true) {
+    return { state: "failed", error: "output expired before it could be stored" };
+  }
+  const result: StatusResult = { state };
+  if (prediction.output !== undefined && prediction.output !== null) {
+    result.output = mapOutput(prediction.output, context.textOutput);
+  }
+  if (typeof prediction.logs === "string") result.logs = prediction.logs;
+  if (prediction.status === "aborted") result.error = "deadline passed before start";
+  else if (state === "failed") result.error = errorText(prediction.error);
+  const predictTime = prediction.metrics?.predict_time;
+  if (predictTime !== undefined) result.metrics = { predict_time: predictTime };
+  if (state === "starting" || state === "processing") {
+    result.nextPollMs = nextPollMs(now - context.createdAt, context);
+  }
+  return result;
+}
+
+function errorText(error: unknown): string {
+  if (typeof error === "string" && error !== "") return error;
+  if (error === null || error === undefined) return "prediction failed on Replicate";
+  return JSON.stringify(error);
+}

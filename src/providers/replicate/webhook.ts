@@ -1,0 +1,62 @@
+/**
+ * Inbound webhooks from Replicate: Standard Webhooks signatures checked with the account's signing
+ * secret (configured, or fetched once), bodies mapped like a poll.
+ *
+ * Replays and duplicates need no memory here: a valid signature is only accepted for 5 minutes,
+ * and the engine applies an update only to a running prediction and never moves its phase back,
+ * so a repeated webhook changes nothing and still gets the 2xx that stops Replicate's retries.
+ */
+import { GatewayError } from "../../core/errors.ts";
+import { verifySignature } from "../../core/webhook-signature.ts";
+import type { ProviderWebhook } from "../provider.ts";
+import type { ReplicateHttp } from "./http-client.ts";
+import { parseBody, predictionSchema, secretSchema } from "./schemas.ts";
+import { toStatus } from "./status.ts";
+
+export function createWebhook(http: ReplicateHttp, configuredSecret: string | undefined): ProviderWebhook {
+  let key: Promise<string> | undefined = configuredSecret
+    ? Promise.resolve(configuredSecret.slice("whsec_".length))
+    : undefined;
+
+  const signingKey = (): Promise<string> => {
+    if (!key) {
+      key = http
+        .request("/webhooks/default/secret", { what: "fetching the webhook signing secret" })
+        .then(({ body }) =>
+          parseBody(secretSchema, body, "webhooks.default.secret.get").key.slice("whsec_".length),
+        );
+      // A failed fetch is tried again with the next webhook.
+      key.catch(() => {
+        key = undefined;
+      });
+    }
+    return key;
+  };
+
+  return {
+    async verify(request, rawBody) {
+      const id = request.headers.get("webhook-id");
+      const timestamp = request.headers.get("webhook-timestamp");
+      const signature = request.headers.get("webhook-signature");
+      if (!id || !timestamp || !signature) return false;
+      return verifySignature(await signingKey(), { id, timestamp, signature }, rawBody);
+    },
+
+    async parse(request, rawBody) {
+      let json: unknown;
+      try {
+        json = JSON.parse(rawBody);
+      } catch {
+        throw new GatewayError("bad_request", "webhook body is not JSON");
+      }
+      const prediction = parseBody(predictionSchema, json, "webhook");
+      const createdAt = Date.parse(prediction.created_at ?? "") || Date.now();
+      // The webhook does not say whether the model streams text; token lists are told apart by content.
+      const update = toStatus(prediction, { textOutput: false, webhooked: true, createdAt });
+      // The webhook URL carries gengate's prediction id (see create.ts); the engine still checks
+      // that the upstream id in the signed body is the one it recorded.
+      const predictionId = new URL(request.url).searchParams.get("prediction");
+      return { upstreamId: prediction.id, ...(predictionId && { predictionId }), update };
+    },
+  };
+}
