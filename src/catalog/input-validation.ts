@@ -8,13 +8,15 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceT
 // ajv-formats is CommonJS: under ESM its function is the `default` property of the module.
 ajvFormats.default(ajv);
 
+/** Compiled validators by schema text: the same version id may first be seen without its schema. */
 const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(model: ModelDescriptor): ValidateFunction {
-  let validate = compiled.get(model.versionId);
+  const key = JSON.stringify(model.inputSchema);
+  let validate = compiled.get(key);
   if (!validate) {
     validate = ajv.compile(model.inputSchema);
-    compiled.set(model.versionId, validate);
+    compiled.set(key, validate);
   }
   return validate;
 }

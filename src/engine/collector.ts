@@ -5,7 +5,9 @@ import type { BlobStorage } from "../storage/blob-storage.ts";
 
 export function collectOutputs(output: unknown, storage: BlobStorage): Promise<unknown> {
   return mapLeaves(output, isOutputFile, async (file: OutputFile) => {
-    const stored = await storage.put(await file.open(), file.extension);
+    const body = await file.open();
+    // open() may have refined the extension from the download
+    const stored = await storage.put(body, file.extension);
     return fileRef(stored.key);
   });
 }

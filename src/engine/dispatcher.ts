@@ -152,10 +152,16 @@ export class Dispatcher {
       const { bucket, perMinute, burst } = provider.rateLimit;
       this.ctx.limiter.bucket(bucket, perMinute, burst).pause(error.retryAfterMs ?? 1_000);
     }
-    if (error.retryable && row.attempts < MAX_START_ATTEMPTS) {
+    // A throttled start created nothing upstream: it waits for the budget without using up a try.
+    const throttled = error.code === "rate_limited";
+    if (throttled || (error.retryable && row.attempts < MAX_START_ATTEMPTS)) {
       const delay = error.retryAfterMs ?? retryDelayMs(row.attempts);
       this.ctx.logger.warn({ prediction: row.id, err: error.message, delay }, "start failed, will retry");
-      await this.updater.update(row, ["submitting"], { state: "queued", nextCheckAt: Date.now() + delay });
+      await this.updater.update(row, ["submitting"], {
+        state: "queued",
+        nextCheckAt: Date.now() + delay,
+        ...(throttled && { attempts: row.attempts - 1 }),
+      });
       this.loop.wakeAt(Date.now() + delay);
       return;
     }

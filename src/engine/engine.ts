@@ -177,9 +177,18 @@ export class Engine {
     if (!(await provider.webhook.verify(request, rawBody))) {
       throw new GatewayError("unauthenticated", "webhook signature is not valid");
     }
-    const { upstreamId, update } = await provider.webhook.parse(request, rawBody);
-    const row = await this.ctx.store.predictions.findByUpstreamId(provider.id, upstreamId);
-    if (row?.state === "running") await this.reconciler.apply(row, update);
+    const { upstreamId, predictionId, update } = await provider.webhook.parse(request, rawBody);
+    const row = predictionId
+      ? await this.ctx.store.predictions.get(predictionId)
+      : await this.ctx.store.predictions.findByUpstreamId(provider.id, upstreamId);
+    if (!row || row.provider !== provider.id)
+      throw new GatewayError("not_found", "no prediction for this webhook");
+    if (row.state === "queued" || row.state === "submitting") {
+      // The start has not been recorded yet: ask the provider to send it again later.
+      throw new GatewayError("conflict", "prediction is not running yet; retry later");
+    }
+    // A webhook about other upstream work for the same prediction (an earlier attempt) changes nothing.
+    if (row.state === "running" && row.upstreamId === upstreamId) await this.reconciler.apply(row, update);
   }
 
   private onRunning(row: Prediction, provider: Provider): void {

@@ -91,7 +91,10 @@ export class Reconciler {
           error: status.error ?? "failed upstream",
         });
       case "canceled":
-        return this.updater.finish(row, ["running"], "canceled", patch);
+        return this.updater.finish(row, ["running"], "canceled", {
+          ...patch,
+          ...(status.error !== undefined && { error: status.error }),
+        });
     }
   }
 

@@ -35,8 +35,9 @@ export class WakeableLoop {
     this.cancelTimer();
     this.timerAt = time;
     const delay = time - Date.now();
-    // setTimeout waits at least 1 ms; an immediate wake should not.
-    this.timer = delay > 0 ? setTimeout(() => this.run(), delay) : setImmediate(() => this.run());
+    // setTimeout waits at least 1 ms, so an immediate wake uses setImmediate; and it may fire a
+    // fraction of a millisecond before Date.now() reaches `time`, hence the extra millisecond.
+    this.timer = delay > 0 ? setTimeout(() => this.run(), delay + 1) : setImmediate(() => this.run());
   }
 
   private cancelTimer(): void {

@@ -63,7 +63,11 @@ export interface StartResult {
   nextPollMs?: number;
 }
 
-/** A file output; the engine copies it into gengate storage before the prediction succeeds. */
+/**
+ * A file output; the engine copies it into gengate storage before the prediction succeeds.
+ * `open()` may refine `contentType` and `extension` (e.g. from a download's headers): the engine
+ * reads them after it.
+ */
 export interface OutputFile {
   readonly kind: "output-file";
   contentType: string;
@@ -103,6 +107,8 @@ export interface RateLimitBudget {
 
 export interface WebhookUpdate {
   upstreamId: string;
+  /** gengate's prediction id, when the provider marked the webhook URL with it. */
+  predictionId?: string;
   update: StatusResult;
 }
 

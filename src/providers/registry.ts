@@ -2,7 +2,10 @@ import { ConfigError } from "../core/env-config.ts";
 import { GatewayError } from "../core/errors.ts";
 import { formatModelRef, type ModelRef } from "../core/model-ref.ts";
 import { DEFAULT_CONFIG_FILE, type FileConfig } from "../file-config.ts";
+import { createFalProvider } from "./fal/index.ts";
 import type { ModelDescriptor, Provider, ProviderDeps } from "./provider.ts";
+import { createReplicateProvider } from "./replicate/index.ts";
+import { createRunpodProvider } from "./runpod/index.ts";
 import { createSimProvider } from "./sim/index.ts";
 
 type ProviderFactory = (env: Record<string, string | undefined>, deps: ProviderDeps) => Provider | null;
@@ -11,7 +14,12 @@ type ProviderFactory = (env: Record<string, string | undefined>, deps: ProviderD
  * Every provider gengate knows, by id, in the order models are looked up; a factory returns null
  * when its provider is not configured.
  */
-const FACTORIES: Record<string, ProviderFactory> = { sim: createSimProvider };
+const FACTORIES: Record<string, ProviderFactory> = {
+  sim: createSimProvider,
+  runpod: createRunpodProvider,
+  fal: createFalProvider,
+  replicate: createReplicateProvider,
+};
 
 export const PROVIDER_IDS = Object.keys(FACTORIES);
 

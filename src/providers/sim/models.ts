@@ -1,6 +1,7 @@
 /** The simulator's models, described the way Cog describes a model version. */
 import { createHash } from "node:crypto";
 import type { ModelRef } from "../../core/model-ref.ts";
+import { findModel } from "../model-lookup.ts";
 import type { JsonSchema, ModelDescriptor } from "../provider.ts";
 
 export const ASPECT_RATIOS = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9", "9:21"] as const;
@@ -171,11 +172,5 @@ export const SIM_MODELS: readonly ModelDescriptor[] = [
 ];
 
 export function findSimModel(ref: ModelRef): ModelDescriptor | null {
-  if (ref.kind === "deployment") return null;
-  const found = SIM_MODELS.find((model) => {
-    if (ref.kind === "bare-version") return model.versionId === ref.version;
-    const sameName = model.owner === ref.owner && model.name === ref.name;
-    return ref.kind === "model" ? sameName : sameName && model.versionId === ref.version;
-  });
-  return found ?? null;
+  return findModel(SIM_MODELS, ref);
 }
