@@ -35,6 +35,8 @@ beforeAll(async () => {
     REPLICATE_BASE_URL: fake.url,
     // no waiting on creates: webhooks and polls bring the results
     REPLICATE_WAIT_SECONDS: "0",
+    // a short safety net, so the dropped-webhook test need not wait the default 30 s
+    REPLICATE_WEBHOOK_POLL_SECONDS: "2",
   });
   replicate = new Replicate({ auth: TEST_TOKEN, baseUrl: `${gateway.url}/v1` });
 });

@@ -17,6 +17,7 @@ describe("parseReplicateConfig", () => {
       concurrency: 256,
       webhookSecret: undefined,
       waitSeconds: 5,
+      webhookPollMs: 30_000,
     });
   });
 

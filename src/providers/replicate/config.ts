@@ -13,6 +13,8 @@ export interface ReplicateConfig {
   webhookSecret: string | undefined;
   /** `Prefer: wait=N` on creates of models expected to be fast; 0 disables it. */
   waitSeconds: number;
+  /** How long to wait for a webhook before polling a webhooked prediction. */
+  webhookPollMs: number;
 }
 
 const positive = (fallback: number) =>
@@ -28,6 +30,8 @@ const ENV_SCHEMA = {
     .default("https://api.replicate.com/v1"),
   REPLICATE_CREATES_PER_MINUTE: positive(600),
   REPLICATE_REQUESTS_PER_MINUTE: positive(3000),
+  /** With webhooks, polls only cover webhooks that never came. */
+  REPLICATE_WEBHOOK_POLL_SECONDS: positive(30),
   REPLICATE_CONCURRENCY: z.coerce
     .number({ error: "must be a positive integer" })
     .int("must be a positive integer")
@@ -57,5 +61,6 @@ export function parseReplicateConfig(env: Record<string, string | undefined>): R
     concurrency: v.REPLICATE_CONCURRENCY,
     webhookSecret: v.REPLICATE_WEBHOOK_SECRET,
     waitSeconds: v.REPLICATE_WAIT_SECONDS,
+    webhookPollMs: v.REPLICATE_WEBHOOK_POLL_SECONDS * 1000,
   };
 }

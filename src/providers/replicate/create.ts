@@ -9,6 +9,7 @@ import { fileFieldsOf, prepareInput } from "./input-files.ts";
 import type { ModelCatalog } from "./model-catalog.ts";
 import type { ReplicateOperation } from "./operation.ts";
 import { fileSchema, parseBody, predictionSchema, type UpstreamPrediction } from "./schemas.ts";
+import { nextPollMs } from "./status.ts";
 import { createCall, parseTarget } from "./target.ts";
 
 const WEBHOOK_EVENTS = ["start", "output", "logs", "completed"];
@@ -21,17 +22,27 @@ export interface CreateDeps {
   catalog: ModelCatalog;
   journal: CreateJournal;
   waitSeconds: number;
+  webhookPollMs: number;
 }
 
-/** The engine's record of a Replicate prediction, whether just created or found again. */
+/**
+ * The engine's record of a Replicate prediction, whether just created or found again. A waited
+ * create that answers "processing" with its outputs is as good as done: the official clients
+ * treat it as final too (replicate.md §0.2), so it is not polled again.
+ */
 export function startResultOf(
   prediction: UpstreamPrediction,
   facts: Omit<ReplicateOperation, "id" | "streamUrl" | "final">,
+  options: { waited: boolean; webhookPollMs: number },
 ): StartResult {
   const operation: ReplicateOperation = { id: prediction.id, ...facts };
   if (prediction.urls?.stream) operation.streamUrl = prediction.urls.stream;
+  const outputsReady =
+    options.waited && !facts.textOutput && prediction.status === "processing" && prediction.output != null;
   if (TERMINAL.has(prediction.status)) operation.final = prediction;
-  return { upstreamId: prediction.id, operation };
+  else if (outputsReady) operation.final = { ...prediction, status: "succeeded" };
+  const firstPollMs = operation.final ? 0 : nextPollMs(0, { webhooked: facts.webhooked, ...options });
+  return { upstreamId: prediction.id, operation, nextPollMs: firstPollMs };
 }
 
 async function upload(http: ReplicateHttp, file: InputFile): Promise<string> {
@@ -91,10 +102,9 @@ export async function createPrediction(
   });
   const prediction = parseBody(predictionSchema, response.body, "predictions.create");
   deps.journal.recordCreated(request.predictionId, prediction.id);
-  return startResultOf(prediction, {
-    webhooked: request.webhookUrl !== undefined,
-    textOutput,
-    createdAt: now,
-    ...(waitSeconds > 0 && prediction.status === "processing" && { outputsReady: true }),
-  });
+  return startResultOf(
+    prediction,
+    { webhooked: request.webhookUrl !== undefined, textOutput, createdAt: now },
+    { waited: waitSeconds > 0, webhookPollMs: deps.webhookPollMs },
+  );
 }

@@ -10,7 +10,6 @@ const operationSchema = z.object({
   streamUrl: z.string().optional(),
   webhooked: z.boolean(),
   textOutput: z.boolean(),
-  outputsReady: z.boolean().optional(),
   /** When gengate created it (ms). */
   createdAt: z.number(),
   /** The prediction as Replicate returned it when it had already ended (a `Prefer: wait` create). */
@@ -26,11 +25,9 @@ export function parseOperation(value: unknown): ReplicateOperation {
   return parsed.data;
 }
 
-export function statusContext({
-  textOutput,
-  webhooked,
-  createdAt,
-  outputsReady,
-}: ReplicateOperation): StatusContext {
-  return { textOutput, webhooked, createdAt, ...(outputsReady && { outputsReady }) };
+export function statusContext(
+  { textOutput, webhooked, createdAt }: ReplicateOperation,
+  webhookPollMs: number,
+): StatusContext {
+  return { textOutput, webhooked, createdAt, webhookPollMs };
 }

@@ -20,6 +20,9 @@ import { toStatus } from "./status.ts";
 import { parseTarget } from "./target.ts";
 import { createWebhook } from "./webhook.ts";
 
+/** Share of the account's create limit gengate uses. */
+const PACING_MARGIN = 0.98;
+
 export function createReplicateProvider(
   env: Record<string, string | undefined>,
   deps: ProviderDeps,
@@ -43,19 +46,25 @@ export function createReplicateProvider(
     journal.recordCreated(predictionId, found.id);
     const target = journal.lookup(predictionId).intents.at(-1)?.target;
     const model = target ? await catalog.forTarget(parseTarget(target)) : null;
-    return startResultOf(found, {
-      webhooked: Boolean(found.webhook),
-      textOutput: model ? isTextIterator(model.outputSchema) : false,
-      createdAt: Date.parse(found.created_at ?? "") || Date.now(),
-    });
+    return startResultOf(
+      found,
+      {
+        webhooked: Boolean(found.webhook),
+        textOutput: model ? isTextIterator(model.outputSchema) : false,
+        createdAt: Date.parse(found.created_at ?? "") || Date.now(),
+      },
+      { waited: false, webhookPollMs: config.webhookPollMs },
+    );
   };
 
   return {
     id: "replicate",
     rateLimit: {
       bucket: `replicate:${account}`,
-      perMinute: config.createsPerMinute,
-      burst: Math.max(1, config.createsPerMinute / 10),
+      // A little under the account's limit, with a burst of about a second: requests that leave
+      // evenly can arrive bunched, and any 429 costs a round trip and a pause.
+      perMinute: config.createsPerMinute * PACING_MARGIN,
+      burst: Math.max(1, Math.floor(config.createsPerMinute / 60)),
     },
     concurrency: config.concurrency,
 
@@ -68,7 +77,13 @@ export function createReplicateProvider(
     },
 
     start(request, ctx) {
-      return createPrediction(request, ctx, { http, catalog, journal, waitSeconds: config.waitSeconds });
+      return createPrediction(request, ctx, {
+        http,
+        catalog,
+        journal,
+        waitSeconds: config.waitSeconds,
+        webhookPollMs: config.webhookPollMs,
+      });
     },
 
     find(predictionId) {
@@ -80,9 +95,12 @@ export function createReplicateProvider(
 
     async status(operation) {
       const op = parseOperation(operation);
-      if (op.final) return toStatus(op.final, statusContext(op));
+      if (op.final) return toStatus(op.final, statusContext(op, config.webhookPollMs));
       const { body } = await http.request(`/predictions/${op.id}`, { what: "checking a prediction" });
-      return toStatus(parseBody(predictionSchema, body, "predictions.get"), statusContext(op));
+      return toStatus(
+        parseBody(predictionSchema, body, "predictions.get"),
+        statusContext(op, config.webhookPollMs),
+      );
     },
 
     async cancel(operation) {
@@ -108,6 +126,6 @@ export function createReplicateProvider(
       return readStream(op.streamUrl, http.authFor(op.streamUrl), ctx.signal);
     },
 
-    webhook: createWebhook(http, config.webhookSecret),
+    webhook: createWebhook(http, config.webhookSecret, config.webhookPollMs),
   };
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { isOutputFile, type OutputFile } from "../provider.ts";
+import { startResultOf } from "./create.ts";
+import type { ReplicateOperation } from "./operation.ts";
 import type { UpstreamPrediction } from "./schemas.ts";
 import { mapOutput, nextPollMs, toStatus } from "./status.ts";
 
-const context = { textOutput: false, webhooked: false, createdAt: 0 };
+const context = { textOutput: false, webhooked: false, createdAt: 0, webhookPollMs: 30_000 };
 const prediction = (fields: Partial<UpstreamPrediction>): UpstreamPrediction => ({
   id: "r1",
   status: "processing",
@@ -80,15 +82,32 @@ describe("toStatus", () => {
 });
 
 describe("nextPollMs", () => {
-  it("starts at 500 ms, grows with age to 5 s, and is 5 s with webhooks", () => {
-    expect(nextPollMs(0, { webhooked: false })).toBe(500);
-    expect(nextPollMs(20_000, { webhooked: false })).toBe(2000);
-    expect(nextPollMs(600_000, { webhooked: false })).toBe(5000);
-    expect(nextPollMs(0, { webhooked: true })).toBe(5000);
+  it("starts at 500 ms and grows with age to 5 s; with webhooks it waits for them", () => {
+    const polled = { webhooked: false, webhookPollMs: 30_000 };
+    expect(nextPollMs(0, polled)).toBe(500);
+    expect(nextPollMs(20_000, polled)).toBe(2000);
+    expect(nextPollMs(600_000, polled)).toBe(5000);
+    expect(nextPollMs(0, { webhooked: true, webhookPollMs: 30_000 })).toBe(30_000);
+  });
+});
+
+describe("startResultOf", () => {
+  const facts = { webhooked: true, textOutput: false, createdAt: 0 };
+  const options = { waited: true, webhookPollMs: 30_000 };
+
+  it("takes a waited create that answered processing with its outputs as final", () => {
+    const answer = prediction({ status: "processing", output: ["https://replicate.delivery/a.png"] });
+    const started = startResultOf(answer, facts, options);
+    expect(started.nextPollMs).toBe(0);
+    expect(toStatus((started.operation as ReplicateOperation).final ?? answer, context).state).toBe(
+      "succeeded",
+    );
   });
 
-  it("polls again at once when a waited create said its outputs are ready", () => {
-    expect(nextPollMs(300, { webhooked: true, outputsReady: true })).toBe(100);
-    expect(nextPollMs(60_000, { webhooked: false, outputsReady: true })).toBe(5000);
+  it("otherwise waits for the webhook before the first poll", () => {
+    const started = startResultOf(prediction({ status: "starting" }), facts, options);
+    expect((started.operation as ReplicateOperation).final).toBeUndefined();
+    expect(started.nextPollMs).toBe(30_000);
+    expect(startResultOf(prediction({ status: "processing" }), facts, options).nextPollMs).toBe(30_000);
   });
 });

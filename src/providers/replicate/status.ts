@@ -3,9 +3,6 @@ import type { StatusResult, UpstreamState } from "../provider.ts";
 import { isFileUrl, remoteOutput } from "./output-file.ts";
 import type { UpstreamPrediction } from "./schemas.ts";
 
-const WEBHOOKED_POLL_MS = 5_000;
-const FINISHING_POLL_MS = 100;
-const FINISHING_FOR_MS = 10_000;
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 5_000;
 
@@ -14,8 +11,8 @@ export interface StatusContext {
   textOutput: boolean;
   webhooked: boolean;
   createdAt: number;
-  /** A `Prefer: wait` create answered "processing": the outputs are complete, the end is a moment away. */
-  outputsReady?: boolean;
+  /** How long to wait for a webhook before polling (a safety net). */
+  webhookPollMs: number;
 }
 
 const STATES: Record<UpstreamPrediction["status"], UpstreamState> = {
@@ -31,9 +28,11 @@ const STATES: Record<UpstreamPrediction["status"], UpstreamState> = {
  * Polls are the main use of the request budget: often at first (fast models finish in seconds),
  * then less; with webhooks they are only a safety net.
  */
-export function nextPollMs(ageMs: number, context: Omit<StatusContext, "createdAt" | "textOutput">): number {
-  if (context.outputsReady && ageMs < FINISHING_FOR_MS) return FINISHING_POLL_MS;
-  if (context.webhooked) return WEBHOOKED_POLL_MS;
+export function nextPollMs(
+  ageMs: number,
+  context: Pick<StatusContext, "webhooked" | "webhookPollMs">,
+): number {
+  if (context.webhooked) return context.webhookPollMs;
   return Math.min(MAX_POLL_MS, Math.max(FIRST_POLL_MS, Math.round(ageMs / 10)));
 }
 

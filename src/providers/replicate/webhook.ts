@@ -13,7 +13,11 @@ import type { ReplicateHttp } from "./http-client.ts";
 import { parseBody, predictionSchema, secretSchema } from "./schemas.ts";
 import { toStatus } from "./status.ts";
 
-export function createWebhook(http: ReplicateHttp, configuredSecret: string | undefined): ProviderWebhook {
+export function createWebhook(
+  http: ReplicateHttp,
+  configuredSecret: string | undefined,
+  webhookPollMs: number,
+): ProviderWebhook {
   let key: Promise<string> | undefined = configuredSecret
     ? Promise.resolve(configuredSecret.slice("whsec_".length))
     : undefined;
@@ -52,7 +56,7 @@ export function createWebhook(http: ReplicateHttp, configuredSecret: string | un
       const prediction = parseBody(predictionSchema, json, "webhook");
       const createdAt = Date.parse(prediction.created_at ?? "") || Date.now();
       // The webhook does not say whether the model streams text; token lists are told apart by content.
-      const update = toStatus(prediction, { textOutput: false, webhooked: true, createdAt });
+      const update = toStatus(prediction, { textOutput: false, webhooked: true, createdAt, webhookPollMs });
       // The webhook URL carries gengate's prediction id (see create.ts); the engine still checks
       // that the upstream id in the signed body is the one it recorded.
       const predictionId = new URL(request.url).searchParams.get("prediction");
