@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { GatewayError } from "../../core/errors.ts";
 import type { Provider, ProviderDeps, StartResult } from "../provider.ts";
+import { checkReplicate } from "./check.ts";
 import { parseReplicateConfig } from "./config.ts";
 import { createPrediction, startResultOf } from "./create.ts";
 import { CreateJournal } from "./create-journal.ts";
@@ -70,6 +71,10 @@ export function createReplicateProvider(
 
     async listModels() {
       return [];
+    },
+
+    check() {
+      return checkReplicate(http, config.baseUrl);
     },
 
     getModel(ref) {
