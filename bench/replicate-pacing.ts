@@ -5,12 +5,11 @@
  * Run: node bench/replicate-pacing.ts [count=1200] [minMs=2000] [maxMs=8000] [naiveConcurrency=8]
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Replicate from "replicate";
 import { type FakeReplicate, startFakeReplicate } from "../test/fakes/replicate/index.ts";
+import { freePort } from "../test/support/free-port.ts";
 import { spawnServe } from "../test/support/serve-process.ts";
 import { startWebhookReceiver } from "../test/support/webhook-receiver.ts";
 import { BENCH_TOKEN } from "./support/gateway-process.ts";
@@ -55,14 +54,6 @@ const startFake = () =>
     burst: BURST,
     requestsPerMinute: 3000,
   });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function throughGengate(): Promise<Outcome> {
   const fake = await startFake();

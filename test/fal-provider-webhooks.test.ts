@@ -3,12 +3,12 @@
  * webhook whose Ed25519 signature checks out can finish a prediction.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Replicate, { type Prediction } from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeFal, startFakeFal } from "./fakes/fal/index.ts";
+import { freePort } from "./support/free-port.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 
 let fake: FakeFal;
@@ -16,14 +16,6 @@ let gateway: TestGateway;
 let replicate: Replicate;
 let dir: string;
 let publicUrl: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address ? address.port : 0;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "gengate-fal-hooks-"));

@@ -1,12 +1,8 @@
-/**
- * Replicate's webhooks into gengate (PUBLIC_URL set): signed, checked, harmless when repeated,
- * dropped or late, with polling as the safety net.
- */
-import { createServer } from "node:net";
 import Replicate from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sign } from "../src/core/webhook-signature.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
+import { freePort } from "./support/free-port.ts";
 import { startGateway, TEST_TOKEN, type TestGateway } from "./support/gateway.ts";
 
 let fake: FakeReplicate;
@@ -15,15 +11,6 @@ let replicate: Replicate;
 let publicUrl: string;
 
 /** PUBLIC_URL must name gengate's port before it starts: take a free one first. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
 beforeAll(async () => {
   fake = await startFakeReplicate({ latencyMs: { min: 700, max: 700 }, webhookRetryDelaysMs: [100, 200] });
   const port = await freePort();

@@ -3,13 +3,13 @@
  * whose configuration file lists endpoints of the fake RunPod, one per worker kind and scenario.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Replicate from "replicate";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeRunpod, startFakeRunpod } from "./fakes/runpod/index.ts";
+import { freePort } from "./support/free-port.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "gengate-runpod-"));
@@ -183,14 +183,6 @@ describe("RunPod models through gengate", () => {
     expect(fake.jobs()[0]?.status).toBe("CANCELLED");
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("RunPod webhooks into gengate", () => {
   it("registers a tokened webhook URL; RunPod's call ends the prediction before the fallback poll", async () => {

@@ -1,4 +1,7 @@
 import type { Readable } from "node:stream";
+import { contentTypeOfExtension } from "../core/media-types.ts";
+
+export { extensionOfContentType } from "../core/media-types.ts";
 
 export interface StoredBlob {
   /** `<sha256>.<extension>`: the same bytes are stored once. */
@@ -25,28 +28,6 @@ export function isBlobKey(key: string): boolean {
   return KEY_PATTERN.test(key);
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  gif: "image/gif",
-  json: "application/json",
-  txt: "text/plain; charset=utf-8",
-  zip: "application/zip",
-  tar: "application/x-tar",
-  mp4: "video/mp4",
-  wav: "audio/wav",
-  mp3: "audio/mpeg",
-};
-
 export function contentTypeOfKey(key: string): string {
-  const extension = key.slice(key.lastIndexOf(".") + 1);
-  return CONTENT_TYPES[extension] ?? "application/octet-stream";
-}
-
-export function extensionOfContentType(contentType: string): string {
-  const base = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  const found = Object.entries(CONTENT_TYPES).find(([, type]) => type.split(";")[0] === base);
-  return found?.[0] ?? "bin";
+  return contentTypeOfExtension(key.slice(key.lastIndexOf(".") + 1));
 }

@@ -2,35 +2,11 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { GatewayError } from "../../core/errors.ts";
+import { contentTypeOfExtension, extensionOfContentType } from "../../core/media-types.ts";
 import { type OutputFile, outputFile } from "../provider.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
-
-const TYPES: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  gif: "image/gif",
-  json: "application/json",
-  txt: "text/plain; charset=utf-8",
-  zip: "application/zip",
-  tar: "application/x-tar",
-  mp4: "video/mp4",
-  wav: "audio/wav",
-  mp3: "audio/mpeg",
-};
-
-function contentTypeOf(extension: string): string {
-  return TYPES[extension] ?? "application/octet-stream";
-}
-
-function extensionOf(contentType: string): string {
-  const base = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  const found = Object.entries(TYPES).find(([, type]) => type.split(";")[0] === base);
-  return found?.[0] ?? "bin";
-}
 
 /** A file output's URL: https/http (delivery) or a data URL (older sync answers). */
 export function isFileUrl(value: string): boolean {
@@ -42,13 +18,13 @@ function dataOutput(url: string): OutputFile {
   const contentType = type || "application/octet-stream";
   const isBase64 = params.split(";").includes("base64");
   const data = isBase64 ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload), "utf8");
-  return outputFile(contentType, extensionOf(contentType), async () => data);
+  return outputFile(contentType, extensionOfContentType(contentType), async () => data);
 }
 
 export function remoteOutput(url: string): OutputFile {
   if (url.startsWith("data:")) return dataOutput(url);
   const extension = /\.([a-z0-9]{1,8})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
-  const file = outputFile(contentTypeOf(extension ?? ""), extension ?? "bin", async () => {
+  const file = outputFile(contentTypeOfExtension(extension ?? ""), extension ?? "bin", async () => {
     // Delivery URLs are public and unguessable: no token is ever sent to them.
     const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
       (cause: unknown) => {
@@ -71,7 +47,7 @@ export function remoteOutput(url: string): OutputFile {
     if (served && !extension) {
       // Without an extension in the URL, the served type decides (read by the engine after open()).
       file.contentType = served;
-      file.extension = extensionOf(served);
+      file.extension = extensionOfContentType(served);
     }
     return Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
   });
