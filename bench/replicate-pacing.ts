@@ -2,7 +2,7 @@
  * Calling Replicate at its rate limit: gengate versus the way people write it today (the official
  * client in a concurrency-8 loop that retries on 429), against the same fake Replicate (600
  * creates a minute, 2-8 s model latency), side by side in one run.
- * Run: node bench/replicate-pacing.ts [count=1200] [minMs=2000] [maxMs=8000] [naiveConcurrency=8]
+ * Run: node bench/replicate-pacing.ts [count=1200] [minMs=2000] [maxMs=8000] [naiveConcurrencies=8,64]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +17,7 @@ import { fmt, runPool } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 1200);
 const LATENCY = { min: Number(process.argv[3] ?? 2000), max: Number(process.argv[4] ?? 8000) };
-const NAIVE_CONCURRENCY = Number(process.argv[5] ?? 8);
+const NAIVE_CONCURRENCIES = (process.argv[5] ?? "8,64").split(",").map(Number);
 const CREATES_PER_MINUTE = 600;
 const BURST = CREATES_PER_MINUTE / 10;
 const MODEL = "fake-official/flux-schnell";
@@ -100,12 +100,12 @@ async function throughGengate(): Promise<Outcome> {
   }
 }
 
-async function naiveLoop(): Promise<Outcome> {
+async function naiveLoop(concurrency: number): Promise<Outcome> {
   const fake = await startFake();
   const replicate = new Replicate({ auth: fake.token, baseUrl: fake.url });
   try {
     const startedAt = Date.now();
-    await runPool(COUNT, NAIVE_CONCURRENCY, async (i) => {
+    await runPool(COUNT, concurrency, async (i) => {
       for (;;) {
         try {
           await replicate.run(MODEL, { input: input(i) });
@@ -123,7 +123,8 @@ async function naiveLoop(): Promise<Outcome> {
 }
 
 const gengate = await throughGengate();
-const naive = await naiveLoop();
+const naive: [number, Outcome][] = [];
+for (const concurrency of NAIVE_CONCURRENCIES) naive.push([concurrency, await naiveLoop(concurrency)]);
 const row = (name: string, o: Outcome) =>
   `| ${name} | ${fmt(o.makespanMs / 1000)} | ${fmt(o.boundMs / 1000)} | ${fmt(o.makespanMs / o.boundMs, 3)} | ${o.throttled} | ${fmt(o.apiRequestsPerPrediction, 3)} |`;
 console.log(
@@ -134,4 +135,6 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|");
 console.log(row("gengate (webhooks reachable)", gengate));
-console.log(row(`official client, concurrency ${NAIVE_CONCURRENCY}, retry on 429`, naive));
+for (const [concurrency, outcome] of naive) {
+  console.log(row(`official client, concurrency ${concurrency}, retry on 429`, outcome));
+}

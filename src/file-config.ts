@@ -13,12 +13,18 @@ const FILE_SCHEMA = z.strictObject({
   $schema: z.string().optional(),
   /** Per provider id, that provider's own settings (each provider validates its section). */
   providers: z.record(z.string(), z.unknown()).default({}),
+  /** Model aliases of the catalog (validated by the catalog). */
+  models: z.unknown().optional(),
+  /** Routing: circuit breaker, per-provider limits (validated by the catalog). */
+  routing: z.unknown().optional(),
 });
 
 export interface FileConfig {
   /** The file read, or undefined when there is none. */
   path: string | undefined;
   providers: Record<string, unknown>;
+  models?: unknown;
+  routing?: unknown;
 }
 
 /** Reads `path`, or ./gengate.config.json when it exists; a file named explicitly must exist. */
@@ -35,5 +41,5 @@ export function loadFileConfig(path: string | undefined): FileConfig {
     throw new ConfigError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
   const parsed = parseSettings(FILE_SCHEMA, json, file, "");
-  return { path: file, providers: parsed.providers };
+  return { path: file, providers: parsed.providers, models: parsed.models, routing: parsed.routing };
 }

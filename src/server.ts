@@ -5,14 +5,16 @@ import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { ensureAdminToken } from "./admin-token.ts";
 import { createApp } from "./api/app.ts";
+import { loadCatalog } from "./catalog/catalog.ts";
+import { CircuitBreakers } from "./catalog/circuit-breakers.ts";
 import type { Config } from "./config.ts";
 import { Engine } from "./engine/engine.ts";
 import { LocalEventBus } from "./engine/events.ts";
 import { InputReader } from "./engine/input-reader.ts";
 import { RateLimiter } from "./engine/token-bucket.ts";
-import { loadFileConfig } from "./file-config.ts";
+import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
-import { createProviders } from "./providers/registry.ts";
+import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import { LocalStorage } from "./storage/local-storage.ts";
 import { createStore, openDatabase, type Store } from "./store/index.ts";
 
@@ -33,11 +35,14 @@ export async function startServer(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   // Configuration errors surface before anything is opened.
-  const providers = createProviders(
-    env,
-    { dataDir: config.dataDir, logger },
-    loadFileConfig(config.configFile),
-  );
+  const fileConfig = loadFileConfig(config.configFile);
+  const providers = createProviders(env, { dataDir: config.dataDir, logger }, fileConfig);
+  const catalog = loadCatalog({
+    models: fileConfig.models,
+    routing: fileConfig.routing,
+    file: fileConfig.path ?? DEFAULT_CONFIG_FILE,
+    knownProviders: PROVIDER_IDS,
+  });
   const database = await openDatabase({
     dataDir: config.dataDir,
     ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
@@ -60,6 +65,8 @@ export async function startServer(
       providers,
       events: new LocalEventBus(),
       limiter: new RateLimiter(),
+      catalog,
+      breakers: new CircuitBreakers(catalog.routing.circuitBreaker),
       logger,
       providerContext: { readInput: (url) => inputs.read(url) },
       baseUrl: () => baseUrl,

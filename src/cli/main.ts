@@ -1,6 +1,7 @@
 /** The `gengate` command. */
 import { Command } from "commander";
 import { generateCommand } from "./commands/generate.ts";
+import { modelsCommand } from "./commands/models.ts";
 import { predictionsCommand } from "./commands/predictions.ts";
 import { providersCommand } from "./commands/providers.ts";
 import { serveCommand } from "./commands/serve.ts";
@@ -17,6 +18,7 @@ generateCommand(program);
 predictionsCommand(program);
 tokensCommand(program);
 providersCommand(program);
+modelsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,3 +1,5 @@
+import type { PredictionRoute } from "./route.ts";
+
 /**
  * The prediction state machine. Internal states are finer than what clients see; `clientStatus`
  * maps them onto Replicate's statuses.
@@ -25,7 +27,8 @@ const TRANSITIONS: Record<PredictionState, readonly PredictionState[]> = {
   queued: ["submitting", "failed", "canceled"],
   // back to queued when a retryable error happened before the provider accepted the work
   submitting: ["running", "queued", "failed", "canceled"],
-  running: ["succeeded", "failed", "canceled"],
+  // back to queued when the run failed upstream and a catalog route has another target to try
+  running: ["succeeded", "failed", "canceled", "queued"],
   succeeded: [],
   failed: [],
   canceled: [],
@@ -92,4 +95,6 @@ export interface Prediction {
   metrics: PredictionMetrics;
   streaming: boolean;
   priority: number;
+  /** Set when the client asked for a catalog alias. */
+  route?: PredictionRoute | null;
 }

@@ -1,6 +1,19 @@
 /** The prediction as Replicate's API shows it (reference/replicate.md §3). */
 import { mapFileRefs } from "./output.ts";
 import { clientStatus, isTerminal, type Prediction } from "./prediction.ts";
+import type { RouteLogEntry } from "./route.ts";
+
+/** gengate's extension for predictions of catalog aliases; clients that do not know it ignore it. */
+export interface GengateRouteJson {
+  alias: string;
+  /** The target running (or that ran last). */
+  target: { key: string; provider: string; model: string };
+  /** The input as sent to that target, after mapping and adaptation. */
+  target_input: Record<string, unknown>;
+  /** Each target tried or skipped, in order, with the reason. */
+  route: RouteLogEntry[];
+  warnings: string[];
+}
 
 export interface ReplicatePrediction {
   id: string;
@@ -21,6 +34,7 @@ export interface ReplicatePrediction {
   webhook?: string;
   webhook_events_filter?: string[];
   deadline?: string;
+  gengate?: GengateRouteJson;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -54,5 +68,17 @@ export function toReplicateJson(prediction: Prediction, baseUrl: string): Replic
   if (prediction.webhook) json.webhook = prediction.webhook;
   if (prediction.webhookEventsFilter) json.webhook_events_filter = prediction.webhookEventsFilter;
   if (prediction.deadlineAt !== null) json.deadline = new Date(prediction.deadlineAt).toISOString();
+  const route = prediction.route;
+  if (route) {
+    const { key, provider, model } = route.current;
+    json.input = route.request;
+    json.gengate = {
+      alias: route.alias,
+      target: { key, provider, model },
+      target_input: prediction.input,
+      route: route.log,
+      warnings: route.warnings,
+    };
+  }
   return json;
 }

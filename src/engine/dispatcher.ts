@@ -8,6 +8,7 @@ import type { Prediction } from "../core/prediction.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
+import type { Router } from "./router.ts";
 import { STREAM_LEASE_MS } from "./stream-pump.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
@@ -23,6 +24,7 @@ export function retryDelayMs(attempt: number): number {
 export class Dispatcher {
   private readonly ctx: EngineContext;
   private readonly updater: PredictionUpdater;
+  private readonly router: Router;
   private readonly onRunning: (prediction: Prediction, provider: Provider) => void;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
@@ -30,10 +32,12 @@ export class Dispatcher {
   constructor(
     ctx: EngineContext,
     updater: PredictionUpdater,
+    router: Router,
     onRunning: (prediction: Prediction, provider: Provider) => void,
   ) {
     this.ctx = ctx;
     this.updater = updater;
+    this.router = router;
     this.onRunning = onRunning;
     this.loop = new WakeableLoop(
       () => this.dispatch(),
@@ -64,8 +68,9 @@ export class Dispatcher {
 
   private async dispatchFor(provider: Provider): Promise<number> {
     await this.requeueAbandoned(provider);
+    const limits = this.ctx.catalog.routing.providers[provider.id];
     const counts = await this.ctx.store.predictions.countByState(provider.id);
-    const free = provider.concurrency - counts.submitting - counts.running;
+    const free = (limits?.concurrency ?? provider.concurrency) - counts.submitting - counts.running;
     if (free <= 0 || counts.queued === 0) return IDLE_MS;
     const limit = Math.min(free, CLAIM_BATCH);
     const now = Date.now();
@@ -76,7 +81,7 @@ export class Dispatcher {
       provider: provider.id,
     });
     const { bucket: key, perMinute, burst } = provider.rateLimit;
-    const bucket = this.ctx.limiter.bucket(key, perMinute, burst);
+    const bucket = this.ctx.limiter.bucket(key, limits?.perMinute ?? perMinute, burst);
     for (const row of due) {
       const wait = bucket.take();
       if (wait > 0) return wait;
@@ -165,6 +170,12 @@ export class Dispatcher {
       this.loop.wakeAt(Date.now() + delay);
       return;
     }
-    await this.updater.finish(row, ["submitting"], "failed", { error: error.message });
+    // The start failed for good, so nothing runs upstream: a catalog route may move to its next target.
+    const next = await this.router.next(row, error.message);
+    if (next.state === "queued" && (await this.updater.update(row, ["submitting"], next))) {
+      this.loop.wake();
+      return;
+    }
+    await this.updater.finish(row, ["submitting"], "failed", { ...next, error: error.message });
   }
 }

@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { CircuitBreakers } from "../catalog/circuit-breakers.ts";
 import type { ProviderContext } from "../providers/provider.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
@@ -13,6 +15,10 @@ export interface EngineContext {
   providers: ProviderRegistry;
   events: EventBus;
   limiter: RateLimiter;
+  /** Model aliases and routing settings. */
+  catalog: Catalog;
+  /** Per route target, in this process's memory. */
+  breakers: CircuitBreakers;
   logger: Logger;
   providerContext: ProviderContext;
   /** Where clients reach gengate (for URLs in webhook payloads). */

@@ -1,5 +1,6 @@
 /** The engine's public face: submit, read, cancel and wait for predictions; start and stop the loops. */
 
+import { ALIAS_OWNER } from "../catalog/catalog.ts";
 import { validateInput } from "../catalog/input-validation.ts";
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
@@ -10,6 +11,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { Reconciler } from "./reconciler.ts";
+import { type Routed, Router } from "./router.ts";
 import { pumpStream } from "./stream-pump.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
@@ -39,6 +41,7 @@ export class Engine {
   private readonly updater: PredictionUpdater;
   private readonly reconciler: Reconciler;
   private readonly dispatcher: Dispatcher;
+  private readonly router: Router;
   private readonly pumps = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
 
@@ -46,8 +49,11 @@ export class Engine {
     this.ctx = ctx;
     this.webhooks = new WebhookSender(ctx);
     this.updater = new PredictionUpdater(ctx, this.webhooks);
-    this.reconciler = new Reconciler(ctx, this.updater);
-    this.dispatcher = new Dispatcher(ctx, this.updater, (row, provider) => this.onRunning(row, provider));
+    this.router = new Router(ctx);
+    this.reconciler = new Reconciler(ctx, this.updater, this.router, () => this.dispatcher.wake());
+    this.dispatcher = new Dispatcher(ctx, this.updater, this.router, (row, provider) =>
+      this.onRunning(row, provider),
+    );
   }
 
   /** Starts the loops. `recover` re-arms work a previous process left mid-flight (embedded mode). */
@@ -68,12 +74,11 @@ export class Engine {
 
   async submit(request: SubmitRequest): Promise<Prediction> {
     const ref = typeof request.model === "string" ? parseModelRef(request.model) : request.model;
-    const { provider, model } = await this.ctx.providers.resolve(ref);
-    const input = validateInput(model, request.input);
+    const { provider, model, input, route } = await this.resolve(ref, request.input);
     const now = Date.now();
     const prediction: Prediction = {
       id: newId(),
-      model: `${model.owner}/${model.name}`,
+      model: route ? `${ALIAS_OWNER}/${route.alias}` : `${model.owner}/${model.name}`,
       version: model.versionId,
       provider: provider.id,
       providerModel: model.providerModel,
@@ -97,10 +102,22 @@ export class Engine {
       metrics: {},
       streaming: model.capabilities.streaming === true && provider.stream !== undefined,
       priority: request.priority ?? 0,
+      ...(route && { route }),
     };
     await this.ctx.store.predictions.insert(prediction);
     this.dispatcher.wake();
     return prediction;
+  }
+
+  /** An alias is routed through the catalog; any other reference goes straight to its provider. */
+  private async resolve(
+    ref: ModelRef,
+    input: Record<string, unknown>,
+  ): Promise<Omit<Routed, "route"> & { route?: Routed["route"] }> {
+    const alias = this.router.aliasOf(ref);
+    if (alias !== undefined) return this.router.route(alias, input);
+    const { provider, model } = await this.ctx.providers.resolve(ref);
+    return { provider, model, input: validateInput(model, input) };
   }
 
   async get(id: string, tokenId?: string): Promise<Prediction> {

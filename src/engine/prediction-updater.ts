@@ -33,6 +33,7 @@ export class PredictionUpdater {
     state: Extract<PredictionState, "succeeded" | "failed" | "canceled">,
     patch: PredictionPatch = {},
   ): Promise<Prediction | null> {
+    if (state === "succeeded" && before.route) this.ctx.breakers.success(before.route.current.key);
     const completedAt = Date.now();
     const startedAt = before.startedAt ?? completedAt;
     const predictTime = patch.metrics?.predict_time ?? (completedAt - startedAt) / 1000;

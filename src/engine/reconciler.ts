@@ -8,6 +8,7 @@ import type { Provider, StatusResult } from "../providers/provider.ts";
 import { collectOutputs, hasPendingFiles } from "./collector.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
+import type { Router } from "./router.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
@@ -26,12 +27,17 @@ export function pollDelayMs(row: Prediction, hintMs: number | undefined, now: nu
 export class Reconciler {
   private readonly ctx: EngineContext;
   private readonly updater: PredictionUpdater;
+  private readonly router: Router;
+  private readonly requeued: () => void;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(ctx: EngineContext, updater: PredictionUpdater) {
+  /** `requeued` is called when a failed run was queued again on another catalog target. */
+  constructor(ctx: EngineContext, updater: PredictionUpdater, router: Router, requeued: () => void) {
     this.ctx = ctx;
     this.updater = updater;
+    this.router = router;
+    this.requeued = requeued;
     this.loop = new WakeableLoop(
       () => this.reconcileDue(),
       (error) => ctx.logger.error({ err: error }, "reconcile loop failed"),
@@ -85,11 +91,18 @@ export class Reconciler {
           }),
         });
       }
-      case "failed":
-        return this.updater.finish(row, ["running"], "failed", {
-          ...patch,
-          error: status.error ?? "failed upstream",
-        });
+      case "failed": {
+        const error = status.error ?? "failed upstream";
+        // Output already shown to clients (streamed tokens) must not be mixed with another model's.
+        const next = hasOutput(row.output) ? {} : await this.router.next(row, error);
+        const moved =
+          next.state === "queued" && (await this.updater.update(row, ["running"], { ...patch, ...next }));
+        if (moved) {
+          this.requeued();
+          return moved;
+        }
+        return this.updater.finish(row, ["running"], "failed", { ...patch, ...next, error });
+      }
       case "canceled":
         return this.updater.finish(row, ["running"], "canceled", {
           ...patch,
@@ -153,4 +166,8 @@ export class Reconciler {
     await this.ctx.store.predictions.transition(row.id, ["running"], { nextCheckAt: Date.now() + delay });
     this.loop.wakeAt(Date.now() + delay);
   }
+}
+
+function hasOutput(output: unknown): boolean {
+  return output !== null && !(Array.isArray(output) && output.length === 0);
 }

@@ -23,7 +23,7 @@ describeEachBackend("openDatabase", (open) => {
     const third = await first.reopen();
     expect(await third.db.selectFrom("settings").selectAll().execute()).toEqual([{ key: "k", value: "v" }]);
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(second.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001-initial"]);
+    expect(rows.map((r) => r.name)).toEqual(["0001-initial", "0002-prediction-route"]);
   });
 
   it("returns BIGINT values as numbers", async () => {

@@ -2,10 +2,12 @@
 import type { Kysely } from "kysely";
 import { type Migration, Migrator } from "kysely/migration";
 import { initial } from "./migrations/0001-initial.ts";
+import { predictionRoute } from "./migrations/0002-prediction-route.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
+  "0002-prediction-route": predictionRoute,
 };
 
 /**

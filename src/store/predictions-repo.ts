@@ -7,6 +7,7 @@ import {
   type PredictionState,
   type WebhookEvent,
 } from "../core/prediction.ts";
+import type { PredictionRoute } from "../core/route.ts";
 import { fromJson, toJson } from "./json.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
 import type { DB, PredictionsTable } from "./schema.ts";
@@ -31,6 +32,11 @@ export type PredictionPatch = Partial<
     | "metrics"
     | "cancelRequestedAt"
     | "deadlineAt"
+    | "provider"
+    | "providerModel"
+    | "version"
+    | "input"
+    | "route"
   >
 >;
 
@@ -79,6 +85,7 @@ function toRow(p: Prediction & { upstreamId?: string | null }): Row {
     metrics: JSON.stringify(p.metrics),
     streaming: p.streaming ? 1 : 0,
     priority: p.priority,
+    route: toJson(p.route ?? null),
   };
 }
 
@@ -110,6 +117,7 @@ function fromRow(row: Row): StoredPrediction {
     metrics: JSON.parse(row.metrics) as PredictionMetrics,
     streaming: row.streaming !== 0,
     priority: row.priority,
+    ...(row.route !== null && { route: fromJson<PredictionRoute>(row.route) }),
   };
 }
 
@@ -130,6 +138,11 @@ function patchToUpdate(patch: PredictionPatch): UpdateObject<DB, "predictions"> 
     metrics: patch.metrics === undefined ? undefined : JSON.stringify(patch.metrics),
     cancel_requested_at: patch.cancelRequestedAt,
     deadline_at: patch.deadlineAt,
+    provider: patch.provider,
+    provider_model: patch.providerModel,
+    version: patch.version,
+    input: patch.input === undefined ? undefined : JSON.stringify(patch.input),
+    route: patch.route === undefined ? undefined : toJson(patch.route),
   };
   const defined = Object.entries(columns).filter(([, value]) => value !== undefined);
   // An empty patch still needs a SET clause; rewriting the id leaves the row as it was.

@@ -30,6 +30,7 @@ export interface PredictionsTable {
   metrics: string;
   streaming: number;
   priority: number;
+  route: string | null;
 }
 
 export interface ApiTokensTable {

@@ -1,5 +1,6 @@
 /** Models and versions, with each version's Cog-style `openapi_schema` (reference/replicate.md §2.2). */
 import { type Context, Hono } from "hono";
+import { ALIAS_OWNER, type CatalogEntry } from "../../catalog/catalog.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { ModelDescriptor } from "../../providers/provider.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
@@ -40,9 +41,37 @@ function modelJson(model: ModelDescriptor, base: string) {
   };
 }
 
+/** A catalog alias in the shape of a model; its targets and rules in the `gengate` extension. */
+function aliasJson(entry: CatalogEntry, base: string) {
+  return {
+    url: `${base}/v1/models/${ALIAS_OWNER}/${entry.name}`,
+    owner: ALIAS_OWNER,
+    name: entry.name,
+    description: entry.description,
+    visibility: "public",
+    github_url: null,
+    paper_url: null,
+    license_url: null,
+    run_count: 0,
+    cover_image_url: null,
+    default_example: null,
+    is_official: false,
+    latest_version: null,
+    gengate: {
+      builtin: entry.builtin,
+      strategy: entry.strategy,
+      on_unsupported: entry.onUnsupported,
+      fallback: entry.fallback ?? null,
+      targets: entry.targets,
+    },
+  };
+}
+
 export function modelRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const providers = engine.ctx.providers;
+  const { providers, catalog } = engine.ctx;
+  const aliasOf = (c: Context<ApiEnv>) =>
+    c.req.param("owner") === ALIAS_OWNER ? catalog.get(c.req.param("name") ?? "") : undefined;
   const modelOf = async (c: Context<ApiEnv>) => {
     const { model } = await providers.resolve({
       kind: "model",
@@ -55,12 +84,18 @@ export function modelRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   app.get("/models", async (c) => {
     const base = baseUrlOf(c, config.publicUrl);
     const models = await providers.listModels();
-    return c.json({ next: null, previous: null, results: models.map(({ model }) => modelJson(model, base)) });
+    const results = [
+      ...catalog.list().map((entry) => aliasJson(entry, base)),
+      ...models.map(({ model }) => modelJson(model, base)),
+    ];
+    return c.json({ next: null, previous: null, results });
   });
 
-  app.get("/models/:owner/:name", async (c) =>
-    c.json(modelJson(await modelOf(c), baseUrlOf(c, config.publicUrl))),
-  );
+  app.get("/models/:owner/:name", async (c) => {
+    const base = baseUrlOf(c, config.publicUrl);
+    const alias = aliasOf(c);
+    return c.json(alias ? aliasJson(alias, base) : modelJson(await modelOf(c), base));
+  });
 
   app.get("/models/:owner/:name/versions", async (c) => {
     return c.json({ next: null, previous: null, results: [versionJson(await modelOf(c))] });

@@ -22,7 +22,7 @@ import { parseTarget } from "./target.ts";
 import { createWebhook } from "./webhook.ts";
 
 /** Share of the account's create limit gengate uses. */
-const PACING_MARGIN = 0.98;
+const PACING_MARGIN = 0.99;
 
 export function createReplicateProvider(
   env: Record<string, string | undefined>,
@@ -62,10 +62,11 @@ export function createReplicateProvider(
     id: "replicate",
     rateLimit: {
       bucket: `replicate:${account}`,
-      // A little under the account's limit, with a burst of about a second: requests that leave
-      // evenly can arrive bunched, and any 429 costs a round trip and a pause.
+      // A little under the account's limit, with a burst of a few seconds' worth (Replicate
+      // allows short bursts): requests that leave evenly can arrive bunched, and a 429 costs a
+      // round trip and a pause.
       perMinute: config.createsPerMinute * PACING_MARGIN,
-      burst: Math.max(1, Math.floor(config.createsPerMinute / 60)),
+      burst: Math.max(1, Math.floor(config.createsPerMinute / 20)),
     },
     concurrency: config.concurrency,
 

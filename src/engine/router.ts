@@ -1,0 +1,155 @@
+/**
+ * Routes predictions of catalog aliases: picks the first target that is configured, healthy,
+ * able to serve the request and accepts its input; after a failed run, moves to the next one.
+ * Each target tried or skipped is logged on the prediction's route, with the reason.
+ */
+import { adaptInput } from "../catalog/adapt-input.ts";
+import { ALIAS_OWNER } from "../catalog/catalog.ts";
+import { validateInput } from "../catalog/input-validation.ts";
+import { GatewayError } from "../core/errors.ts";
+import { type ModelRef, parseModelRef } from "../core/model-ref.ts";
+import type { Prediction } from "../core/prediction.ts";
+import { logEntry, type PredictionRoute, type RouteLogEntry, type RouteTarget } from "../core/route.ts";
+import type { ModelDescriptor, Provider } from "../providers/provider.ts";
+import type { PredictionPatch } from "../store/index.ts";
+import type { EngineContext } from "./engine-context.ts";
+
+export interface Routed {
+  provider: Provider;
+  model: ModelDescriptor;
+  input: Record<string, unknown>;
+  route: PredictionRoute;
+}
+
+type Attempt =
+  | { ok: true; routed: Omit<Routed, "route">; warnings: string[] }
+  | { ok: false; error: GatewayError };
+
+export class Router {
+  readonly #ctx: EngineContext;
+
+  constructor(ctx: EngineContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The alias a reference names (`gengate/<alias>`), if it is one. */
+  aliasOf(ref: ModelRef): string | undefined {
+    if (ref.kind !== "model" || ref.owner !== ALIAS_OWNER) return undefined;
+    return this.#ctx.catalog.get(ref.name) ? ref.name : undefined;
+  }
+
+  /** The first target able to take the request; a request no target takes is refused with the reasons. */
+  async route(alias: string, request: Record<string, unknown>): Promise<Routed> {
+    const candidates = this.#ctx.catalog.candidates(alias, request);
+    const routed = await this.#firstUsable(alias, request, candidates, []);
+    if ("provider" in routed) return routed;
+    throw routed.error;
+  }
+
+  /**
+   * After the current target failed with `reason`: a patch that re-queues the prediction on the
+   * same target (retries left) or the next usable one (state "queued"), or, when none is left, the
+   * patch recording the failure on the route.
+   */
+  async next(row: Prediction, reason: string): Promise<PredictionPatch> {
+    const route = row.route;
+    if (!route) return {};
+    const { current } = route;
+    this.#ctx.breakers.failure(current.key);
+    // The current target's "ran" entry is the last one: it becomes "failed".
+    const log = [...route.log.slice(0, -1), logEntry(current, "failed", reason)];
+    // Past its deadline or asked to cancel, a prediction ends here rather than start new work.
+    if ((row.deadlineAt !== null && row.deadlineAt <= Date.now()) || row.cancelRequestedAt !== null)
+      return { route: { ...route, log } };
+    if (route.failures < current.retries) {
+      const retry = { ...route, failures: route.failures + 1, log: [...log, logEntry(current, "ran")] };
+      return this.#requeue(retry);
+    }
+    const routed = await this.#firstUsable(route.alias, route.request, route.remaining, log);
+    return "provider" in routed ? this.#requeue(routed.route, routed) : { route: { ...route, log } };
+  }
+
+  #requeue(route: PredictionRoute, routed?: Routed): PredictionPatch {
+    return {
+      state: "queued",
+      attempts: 0,
+      upstreamId: null,
+      operation: null,
+      upstreamPhase: null,
+      nextCheckAt: Date.now(),
+      route,
+      ...(routed && {
+        provider: routed.provider.id,
+        providerModel: routed.model.providerModel,
+        version: routed.model.versionId,
+        input: routed.input,
+      }),
+    };
+  }
+
+  async #firstUsable(
+    alias: string,
+    request: Record<string, unknown>,
+    candidates: RouteTarget[],
+    log: RouteLogEntry[],
+  ): Promise<Routed | { error: GatewayError }> {
+    let invalid: GatewayError | undefined;
+    for (const [index, target] of candidates.entries()) {
+      const attempt = await this.#try(target, request);
+      if (attempt.ok) {
+        const route: PredictionRoute = {
+          alias,
+          request,
+          current: target,
+          failures: 0,
+          remaining: candidates.slice(index + 1),
+          log: [...log, logEntry(target, "ran")],
+          warnings: attempt.warnings,
+        };
+        return { ...attempt.routed, route };
+      }
+      if (attempt.error.code === "invalid_input") invalid ??= attempt.error;
+      log.push(logEntry(target, "skipped", attempt.error.message.split("\n")[0]));
+    }
+    const reasons = log.map((entry) => `- ${entry.target} (${entry.model}): ${entry.reason}`).join("\n");
+    const detail = `no target of ${alias} can serve this request\n${reasons}`;
+    if (!invalid) return { error: new GatewayError("provider_unavailable", detail, { retryable: false }) };
+    const invalidFields = invalid.invalidFields ?? [
+      { type: "route", field: "input", description: invalid.message },
+    ];
+    return { error: new GatewayError("invalid_input", detail, { invalidFields }) };
+  }
+
+  async #try(target: RouteTarget, request: Record<string, unknown>): Promise<Attempt> {
+    const fail = (code: "invalid_input" | "provider_unavailable", message: string): Attempt => ({
+      ok: false,
+      error: new GatewayError(code, message),
+    });
+    const provider = this.#ctx.providers.all().find((p) => p.id === target.provider);
+    if (!provider) return fail("provider_unavailable", `provider not configured: ${target.provider}`);
+    const adapted = adaptInput(target, request);
+    if (!adapted.ok) return fail("invalid_input", adapted.reason);
+    let model: ModelDescriptor | null;
+    try {
+      model = await provider.getModel(parseModelRef(target.model));
+    } catch (error) {
+      return fail("provider_unavailable", `model lookup failed: ${GatewayError.from(error).message}`);
+    }
+    if (!model) return fail("provider_unavailable", `model not found at ${provider.id}: ${target.model}`);
+    try {
+      const input = validateInput(model, adapted.input);
+      // Asked last: past the open time, the first caller that asks becomes the probe.
+      if (!this.#ctx.breakers.allows(target.key)) return fail("provider_unavailable", "circuit open");
+      return { ok: true, routed: { provider, model, input }, warnings: adapted.warnings };
+    } catch (error) {
+      const invalid = GatewayError.from(error);
+      const detail = invalid.message.split("\n").slice(1).join("; ");
+      return {
+        ok: false,
+        error: new GatewayError("invalid_input", `validation failed: ${detail}`, {
+          ...(invalid.invalidFields && { invalidFields: invalid.invalidFields }),
+        }),
+      };
+    }
+  }
+}
