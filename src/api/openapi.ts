@@ -257,6 +257,44 @@ export function openApiDocument() {
               properties: { predict_time: { type: "number" }, total_time: { type: "number" } },
             },
             urls: { type: "object", additionalProperties: { type: "string" } },
+            gengate: {
+              description: "gengate's extension, on predictions of catalog aliases (`gengate/<alias>`)",
+              type: "object",
+              properties: {
+                alias: { type: "string" },
+                target: {
+                  type: "object",
+                  properties: {
+                    key: { type: "string" },
+                    provider: { type: "string" },
+                    model: { type: "string" },
+                  },
+                },
+                target_input: {
+                  type: "object",
+                  description: "The input as sent to that target, after mapping",
+                },
+                route: {
+                  type: "array",
+                  description: "Each target tried or skipped, in order, with the reason",
+                  items: {
+                    type: "object",
+                    properties: {
+                      target: { type: "string" },
+                      provider: { type: "string" },
+                      model: { type: "string" },
+                      outcome: { enum: ["ran", "skipped", "failed"] },
+                      reason: { type: "string" },
+                    },
+                  },
+                },
+                warnings: {
+                  type: "array",
+                  items: { type: "string" },
+                  description: "Adaptations made to the input",
+                },
+              },
+            },
           },
         },
         Model: {
