@@ -78,6 +78,8 @@ describe("replicate client against gengate", () => {
     const done = await replicate.wait(quick, { interval: 50 });
     expect(done.status).toBe("succeeded");
     expect(done.logs).toMatch(/^Using seed: \d+/m);
+    const seed = Number(/^Using seed: (\d+)/m.exec(done.logs ?? "")?.[1]);
+    expect((done as unknown as { gengate: { seed: number } }).gengate.seed).toBe(seed);
     expect(done.metrics?.predict_time).toBeGreaterThan(0);
   });
 

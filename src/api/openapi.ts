@@ -258,9 +258,11 @@ export function openApiDocument() {
             },
             urls: { type: "object", additionalProperties: { type: "string" } },
             gengate: {
-              description: "gengate's extension, on predictions of catalog aliases (`gengate/<alias>`)",
+              description:
+                "gengate's extension: the seed the model reported, and for catalog aliases (`gengate/<alias>`) how it was routed",
               type: "object",
               properties: {
+                seed: { type: "integer", description: "From the model's logs (`Using seed: N`)" },
                 alias: { type: "string" },
                 target: {
                   type: "object",

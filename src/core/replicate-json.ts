@@ -3,7 +3,13 @@ import { mapFileRefs } from "./output.ts";
 import { clientStatus, isTerminal, type Prediction } from "./prediction.ts";
 import type { RouteLogEntry } from "./route.ts";
 
-/** gengate's extension for predictions of catalog aliases; clients that do not know it ignore it. */
+/** gengate's extension of the prediction; clients that do not know it ignore it. */
+export type GengateJson = Partial<GengateRouteJson> & {
+  /** The seed the model reported in its logs (`Using seed: N`), to reproduce the result. */
+  seed?: number;
+};
+
+/** How a catalog alias was routed. */
 export interface GengateRouteJson {
   alias: string;
   /** The target running (or that ran last). */
@@ -34,7 +40,7 @@ export interface ReplicatePrediction {
   webhook?: string;
   webhook_events_filter?: string[];
   deadline?: string;
-  gengate?: GengateRouteJson;
+  gengate?: GengateJson;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -80,5 +86,14 @@ export function toReplicateJson(prediction: Prediction, baseUrl: string): Replic
       warnings: route.warnings,
     };
   }
+  const seed = seedInLogs(prediction.logs);
+  if (seed !== undefined) json.gengate = { ...json.gengate, seed };
   return json;
+}
+
+/** The seed a model reports in its logs, as Cog models do: `Using seed: N` (the last one wins). */
+export function seedInLogs(logs: string): number | undefined {
+  const matches = [...logs.matchAll(/^Using seed: (\d+)\s*$/gm)];
+  const last = matches.at(-1)?.[1];
+  return last === undefined ? undefined : Number(last);
 }
