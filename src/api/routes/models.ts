@@ -22,20 +22,25 @@ function versionJson(model: ModelDescriptor) {
   };
 }
 
+/** Replicate's model fields that gengate has no values for. */
+const NO_DETAILS = {
+  visibility: "public",
+  github_url: null,
+  paper_url: null,
+  license_url: null,
+  run_count: 0,
+  cover_image_url: null,
+  default_example: null,
+  is_official: false,
+} as const;
+
 function modelJson(model: ModelDescriptor, base: string) {
   return {
     url: `${base}/v1/models/${model.owner}/${model.name}`,
     owner: model.owner,
     name: model.name,
     description: model.description,
-    visibility: "public",
-    github_url: null,
-    paper_url: null,
-    license_url: null,
-    run_count: 0,
-    cover_image_url: null,
-    default_example: null,
-    is_official: false,
+    ...NO_DETAILS,
     created_at: model.versionCreatedAt,
     latest_version: versionJson(model),
   };
@@ -48,14 +53,7 @@ function aliasJson(entry: CatalogEntry, base: string) {
     owner: ALIAS_OWNER,
     name: entry.name,
     description: entry.description,
-    visibility: "public",
-    github_url: null,
-    paper_url: null,
-    license_url: null,
-    run_count: 0,
-    cover_image_url: null,
-    default_example: null,
-    is_official: false,
+    ...NO_DETAILS,
     latest_version: null,
     gengate: {
       builtin: entry.builtin,
