@@ -1,6 +1,8 @@
 /**
  * Test helper: checks response bodies against Replicate's official OpenAPI document
  * (OpenAPI 3.1 = JSON Schema 2020-12; the document still uses 3.0's `nullable`, which ajv knows).
+ * `replicate-openapi.json` beside this file is that document as published at
+ * https://api.replicate.com/openapi.json (captured 2026-03-16; info.version 1.0.0-a1).
  */
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -11,7 +13,7 @@ interface Document {
   paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
 }
 const document = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/replicate-openapi.json", import.meta.url), "utf8"),
+  readFileSync(new URL("./replicate-openapi.json", import.meta.url), "utf8"),
 ) as Document;
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
