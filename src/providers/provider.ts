@@ -105,6 +105,11 @@ export interface RateLimitBudget {
   burst: number;
 }
 
+/** A budget of `perMinute` starts, allowing a burst of about a second's worth. */
+export function perMinuteBudget(bucket: string, perMinute: number): RateLimitBudget {
+  return { bucket, perMinute, burst: Math.max(1, Math.ceil(perMinute / 60)) };
+}
+
 export interface WebhookUpdate {
   upstreamId: string;
   /** gengate's prediction id, when the provider marked the webhook URL with it. */

@@ -4,7 +4,7 @@
  */
 
 import { findModel } from "../model-lookup.ts";
-import type { Provider, ProviderDeps, StartResult } from "../provider.ts";
+import { type Provider, type ProviderDeps, perMinuteBudget, type StartResult } from "../provider.ts";
 import { checkFal } from "./check.ts";
 import { parseFalConfig } from "./config.ts";
 import { FalHttp } from "./fal-http.ts";
@@ -34,11 +34,7 @@ export function createFalProvider(
   );
   return {
     id: "fal",
-    rateLimit: {
-      bucket: "fal",
-      perMinute: config.perMinute,
-      burst: Math.max(1, Math.ceil(config.perMinute / 60)),
-    },
+    rateLimit: perMinuteBudget("fal", config.perMinute),
     concurrency: config.concurrency,
 
     async listModels() {

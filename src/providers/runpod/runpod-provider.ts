@@ -5,7 +5,7 @@
  */
 import { GatewayError } from "../../core/errors.ts";
 import { findModel } from "../model-lookup.ts";
-import type { Provider, ProviderDeps } from "../provider.ts";
+import { type Provider, type ProviderDeps, perMinuteBudget } from "../provider.ts";
 import { parseRunpodConfig } from "./config.ts";
 import { checkRunpod, summariseChecks } from "./health.ts";
 import { runpodStatus } from "./job-status.ts";
@@ -36,11 +36,7 @@ export function createRunpodProvider(
 
   return {
     id: "runpod",
-    rateLimit: {
-      bucket: "runpod",
-      perMinute: config.perMinute,
-      burst: Math.max(1, Math.ceil(config.perMinute / 60)),
-    },
+    rateLimit: perMinuteBudget("runpod", config.perMinute),
     concurrency: config.concurrency,
     webhook,
 

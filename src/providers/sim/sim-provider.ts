@@ -3,7 +3,7 @@
  * stored operation by any process) without any real upstream, for demos, tests and benchmarks.
  */
 import { GatewayError } from "../../core/errors.ts";
-import type { Provider, ProviderDeps, StartResult } from "../provider.ts";
+import { type Provider, type ProviderDeps, perMinuteBudget, type StartResult } from "../provider.ts";
 import { parseSimConfig } from "./config.ts";
 import { SimJournal } from "./journal.ts";
 import { findSimModel, SIM_MODELS } from "./models.ts";
@@ -18,11 +18,7 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
   const journal = new SimJournal(deps.dataDir, deps.logger);
   return {
     id: "sim",
-    rateLimit: {
-      bucket: "sim",
-      perMinute: config.ratePerMinute,
-      burst: Math.max(1, Math.ceil(config.ratePerMinute / 60)),
-    },
+    rateLimit: perMinuteBudget("sim", config.ratePerMinute),
     concurrency: config.concurrency,
 
     async listModels() {
