@@ -85,61 +85,31 @@ describe("crash recovery", () => {
 
   it("adopts work the provider accepted just before the process died, instead of paying twice", async () => {
     const dataDir = newDataDir();
-    const database = await openDatabase({ dataDir });
-    const store = createStore(database);
-    const sim = createSimProvider({}, providerDeps(dataDir));
-    const model = await sim.getModel({ kind: "model", owner: "sim", name: "image" });
-    const id = newId();
-    const input = {
-      prompt: "accepted upstream",
-      width: 64,
-      height: 64,
-      num_outputs: 1,
-      output_format: "png",
-      output_quality: 80,
-      latency_ms: 100,
-    };
     // The upstream create happened; the crash came before its result was recorded.
-    await sim.start(
-      { predictionId: id, providerModel: "image", input },
-      { readInput: () => Promise.reject(new Error("no inputs")) },
-    );
-    const now = Date.now();
-    const row: Prediction = {
-      id,
-      model: "sim/image",
-      version: model?.versionId ?? "",
-      provider: "sim",
-      providerModel: "image",
-      input,
-      output: null,
-      logs: "",
-      error: null,
-      state: "submitting",
-      upstreamPhase: null,
-      operation: null,
-      attempts: 1,
-      webhook: null,
-      webhookEventsFilter: null,
-      tokenId: null,
-      createdAt: now,
-      startedAt: null,
-      completedAt: null,
-      nextCheckAt: now + 120_000,
-      deadlineAt: null,
-      cancelRequestedAt: null,
-      metrics: {},
-      streaming: false,
-      priority: 0,
-    };
-    await store.predictions.insert(row);
-    await database.close();
-
+    const id = await leftMidSubmission(dataDir, { upstreamRun: {}, recordedOnRow: false });
     const gateway = await startGateway({}, dataDir);
     try {
       const finished = await gateway.engine.waitFor(id, 10_000);
       expect(finished.state).toBe("succeeded");
       expect((await readSimStarts(dataDir)).get(id)).toBe(1);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("does not adopt the failed run a prediction left behind when it fell back, after a crash", async () => {
+    const dataDir = newDataDir();
+    // The first run failed and the prediction was queued again on its next target; the process
+    // died while starting that one, before the provider had it.
+    const id = await leftMidSubmission(dataDir, {
+      upstreamRun: { fail: "first target failed" },
+      recordedOnRow: true,
+    });
+    const gateway = await startGateway({}, dataDir);
+    try {
+      const finished = await gateway.engine.waitFor(id, 10_000);
+      expect(finished.state).toBe("succeeded");
+      expect((await readSimStarts(dataDir)).get(id)).toBe(2);
     } finally {
       await gateway.close();
     }
@@ -181,3 +151,64 @@ describe("webhooks after a crash", () => {
     }
   });
 });
+
+/**
+ * A prediction left in "submitting" by a process that died: the sim provider has a run of it
+ * (with `upstreamRun` merged into its input), recorded on the row or not.
+ */
+async function leftMidSubmission(
+  dataDir: string,
+  { upstreamRun, recordedOnRow }: { upstreamRun: Record<string, unknown>; recordedOnRow: boolean },
+): Promise<string> {
+  const database = await openDatabase({ dataDir });
+  const sim = createSimProvider({}, providerDeps(dataDir));
+  const model = await sim.getModel({ kind: "model", owner: "sim", name: "image" });
+  const id = newId();
+  const input = {
+    prompt: "left mid-submission",
+    width: 64,
+    height: 64,
+    num_outputs: 1,
+    output_format: "png",
+    output_quality: 80,
+    latency_ms: 100,
+  };
+  const run = await sim.start(
+    { predictionId: id, providerModel: "image", input: { ...input, ...upstreamRun } },
+    { readInput: () => Promise.reject(new Error("no inputs")) },
+  );
+  const now = Date.now();
+  const row: Prediction = {
+    id,
+    model: "sim/image",
+    version: model?.versionId ?? "",
+    provider: "sim",
+    providerModel: "image",
+    input,
+    output: null,
+    logs: "",
+    error: null,
+    state: "submitting",
+    upstreamPhase: null,
+    operation: null,
+    attempts: 1,
+    webhook: null,
+    webhookEventsFilter: null,
+    tokenId: null,
+    createdAt: now,
+    startedAt: null,
+    completedAt: null,
+    nextCheckAt: now + 120_000,
+    deadlineAt: null,
+    cancelRequestedAt: null,
+    metrics: {},
+    streaming: false,
+    priority: 0,
+  };
+  await createStore(database).predictions.insert({
+    ...row,
+    upstreamId: recordedOnRow ? run.upstreamId : null,
+  });
+  await database.close();
+  return id;
+}

@@ -6,6 +6,7 @@
 import { GatewayError } from "../core/errors.ts";
 import type { Prediction } from "../core/prediction.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
+import type { StoredPrediction } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import type { Router } from "./router.ts";
@@ -120,10 +121,12 @@ export class Dispatcher {
     });
   }
 
-  private async submit(provider: Provider, row: Prediction): Promise<void> {
+  private async submit(provider: Provider, row: StoredPrediction): Promise<void> {
     const ctx = this.ctx.providerContext;
     try {
-      const adopted = row.attempts > 1 ? await provider.find(row.id, ctx) : null;
+      const found = row.attempts > 1 ? await provider.find(row.id, ctx) : null;
+      // The run this prediction left behind when it fell back to another target is no work to adopt.
+      const adopted = found && found.upstreamId !== row.upstreamId ? found : null;
       const started: StartResult =
         adopted ??
         (await provider.start(
@@ -152,7 +155,11 @@ export class Dispatcher {
     }
   }
 
-  private async handleStartError(provider: Provider, row: Prediction, error: GatewayError): Promise<void> {
+  private async handleStartError(
+    provider: Provider,
+    row: StoredPrediction,
+    error: GatewayError,
+  ): Promise<void> {
     if (error.code === "rate_limited") {
       const { bucket, perMinute, burst } = provider.rateLimit;
       this.ctx.limiter.bucket(bucket, perMinute, burst).pause(error.retryAfterMs ?? 1_000);
