@@ -47,6 +47,8 @@ export class WebhookSender {
 
   async notify(prediction: Prediction, events: WebhookEvent[]): Promise<void> {
     if (!prediction.webhook || events.length === 0) return;
+    // An ended prediction sends no more output or logs, whether or not its filter wants `completed`.
+    if (events.includes("completed")) this.lastThrottledAt.delete(prediction.id);
     const filter = prediction.webhookEventsFilter ?? DEFAULT_FILTER;
     const wanted = events.filter((event) => filter.includes(event));
     const event = wanted.includes("completed") ? "completed" : wanted.includes("start") ? "start" : wanted[0];
@@ -56,7 +58,6 @@ export class WebhookSender {
       if (now - (this.lastThrottledAt.get(prediction.id) ?? 0) < THROTTLE_MS) return;
       this.lastThrottledAt.set(prediction.id, now);
     }
-    if (event === "completed") this.lastThrottledAt.delete(prediction.id);
     await this.ctx.store.webhookDeliveries.insert({
       id: `msg_${newId()}`,
       predictionId: prediction.id,
