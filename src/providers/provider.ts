@@ -3,6 +3,8 @@
  * described by a JSON-serialisable `operation` that any later process can resume from.
  */
 import type { Readable } from "node:stream";
+import type { z } from "zod";
+import { GatewayError } from "../core/errors.ts";
 import type { ModelRef } from "../core/model-ref.ts";
 
 export type JsonSchema = Record<string, unknown>;
@@ -162,4 +164,19 @@ export interface ProviderDeps {
   settings: unknown;
   /** The configuration file, for error messages. */
   configFile: string;
+}
+
+/** A stored operation, checked against the provider's schema; anything else is an internal error. */
+export function parseStoredOperation<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  provider: string,
+): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+  throw new GatewayError("internal", `Not a ${provider} operation: ${issue?.message ?? "invalid"}${where}`, {
+    retryable: false,
+  });
 }

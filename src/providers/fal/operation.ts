@@ -1,6 +1,6 @@
 /** What start() stores: everything a later process needs to follow or cancel the request. */
 import { z } from "zod";
-import { GatewayError } from "../../core/errors.ts";
+import { parseStoredOperation } from "../provider.ts";
 
 const falOperation = z.object({
   provider: z.literal("fal"),
@@ -15,11 +15,5 @@ const falOperation = z.object({
 export type FalOperation = z.infer<typeof falOperation>;
 
 export function parseFalOperation(value: unknown): FalOperation {
-  const parsed = falOperation.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-  throw new GatewayError("internal", `Not a fal operation: ${issue?.message ?? "invalid"}${where}`, {
-    retryable: false,
-  });
+  return parseStoredOperation(falOperation, value, "fal");
 }

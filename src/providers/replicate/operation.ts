@@ -1,6 +1,6 @@
 /** What start() hands the engine to keep: all a later process needs to follow the prediction. */
 import { z } from "zod";
-import { GatewayError } from "../../core/errors.ts";
+import { parseStoredOperation } from "../provider.ts";
 import { predictionSchema } from "./schemas.ts";
 import type { StatusContext } from "./status.ts";
 
@@ -18,11 +18,7 @@ const operationSchema = z.object({
 export type ReplicateOperation = z.infer<typeof operationSchema>;
 
 export function parseOperation(value: unknown): ReplicateOperation {
-  const parsed = operationSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new GatewayError("internal", "stored Replicate operation is malformed", { retryable: false });
-  }
-  return parsed.data;
+  return parseStoredOperation(operationSchema, value, "Replicate");
 }
 
 export function statusContext(

@@ -1,6 +1,6 @@
 /** The JSON operation stored with a prediction: all a later process needs to follow the RunPod job. */
 import { z } from "zod";
-import { GatewayError } from "../../core/errors.ts";
+import { parseStoredOperation } from "../provider.ts";
 
 const operationSchema = z.object({
   provider: z.literal("runpod"),
@@ -21,11 +21,5 @@ const operationSchema = z.object({
 export type RunpodOperation = z.infer<typeof operationSchema>;
 
 export function parseRunpodOperation(value: unknown): RunpodOperation {
-  const parsed = operationSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-  throw new GatewayError("internal", `Not a RunPod operation: ${issue?.message ?? "invalid"}${where}`, {
-    retryable: false,
-  });
+  return parseStoredOperation(operationSchema, value, "RunPod");
 }

@@ -3,7 +3,7 @@
  * and stream() from the clock alone.
  */
 import { z } from "zod";
-import { GatewayError } from "../../core/errors.ts";
+import { parseStoredOperation } from "../provider.ts";
 import { IMAGE_FORMATS } from "./models.ts";
 
 const common = {
@@ -44,13 +44,5 @@ export type ImageOperation = z.infer<typeof imageOperation>;
 export type TextOperation = z.infer<typeof textOperation>;
 
 export function parseSimOperation(value: unknown): SimOperation {
-  const parsed = simOperation.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-    throw new GatewayError("internal", `Not a sim operation: ${issue?.message ?? "invalid"}${where}`, {
-      retryable: false,
-    });
-  }
-  return parsed.data;
+  return parseStoredOperation(simOperation, value, "sim");
 }
