@@ -17,6 +17,8 @@ const FILE_SCHEMA = z.strictObject({
   models: z.unknown().optional(),
   /** Routing: circuit breaker, per-provider limits (validated by the catalog). */
   routing: z.unknown().optional(),
+  /** Prices per provider and provider model, for the cost of batches (validated by the catalog). */
+  pricing: z.unknown().optional(),
 });
 
 export interface FileConfig {
@@ -25,6 +27,7 @@ export interface FileConfig {
   providers: Record<string, unknown>;
   models?: unknown;
   routing?: unknown;
+  pricing?: unknown;
 }
 
 /** Reads `path`, or ./gengate.config.json when it exists; a file named explicitly must exist. */
@@ -41,5 +44,6 @@ export function loadFileConfig(path: string | undefined): FileConfig {
     throw new ConfigError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
   const parsed = parseSettings(FILE_SCHEMA, json, file, "");
-  return { path: file, providers: parsed.providers, models: parsed.models, routing: parsed.routing };
+  const { providers, models, routing, pricing } = parsed;
+  return { path: file, providers, models, routing, pricing };
 }

@@ -40,6 +40,7 @@ export async function startServer(
   const catalog = loadCatalog({
     models: fileConfig.models,
     routing: fileConfig.routing,
+    pricing: fileConfig.pricing,
     file: fileConfig.path ?? DEFAULT_CONFIG_FILE,
     knownProviders: PROVIDER_IDS,
   });

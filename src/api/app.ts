@@ -6,6 +6,7 @@ import type { ApiDeps, ApiEnv } from "./api-context.ts";
 import { requireToken } from "./auth.ts";
 import { openApiDocument } from "./openapi.ts";
 import { problem, toGatewayError } from "./problem.ts";
+import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { predictionStreamRoutes } from "./routes/prediction-stream.ts";
@@ -52,6 +53,7 @@ export function createApp(deps: ApiDeps): Hono {
   v1.route("/", modelRoutes(deps));
   v1.route("/", fileRoutes(deps));
   v1.route("/", webhookSecretRoutes(deps));
+  v1.route("/", batchRoutes(deps));
   app.route("/v1", v1);
   return app;
 }

@@ -1,27 +1,7 @@
 /** gengate's own API, described as OpenAPI 3.1 and served at /openapi.json. */
+import { batchPaths, batchSchemas } from "./openapi-batches.ts";
+import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
 
-const json = (schema: object) => ({ "application/json": { schema } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ref("Problem") } },
-});
-const errors = {
-  "400": problemResponse("Malformed request (bad JSON, bad header)"),
-  "401": problemResponse("Missing or invalid token"),
-  "404": problemResponse("Not found"),
-  "413": problemResponse("Body too large"),
-  "422": problemResponse("Invalid input; `invalid_fields` names each field"),
-};
-const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
-const page = (item: string) => ({
-  type: "object",
-  properties: {
-    next: { type: ["string", "null"] },
-    previous: { type: ["string", "null"] },
-    results: { type: "array", items: ref(item) },
-  },
-});
 const createHeaders = [
   {
     name: "Prefer",
@@ -202,10 +182,12 @@ export function openApiDocument() {
         get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
       },
       "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
+      ...batchPaths,
     },
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
       schemas: {
+        ...batchSchemas,
         PredictionRequest: {
           type: "object",
           required: ["input"],

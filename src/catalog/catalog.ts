@@ -13,6 +13,7 @@ import {
   routingSchema,
   type TargetConfig,
 } from "./catalog-config.ts";
+import { Pricing, pricingSchema } from "./pricing.ts";
 import { WeightedRoundRobin } from "./weighted-round-robin.ts";
 
 /** The owner under which aliases appear in the Replicate-shaped API: `gengate/<alias>`. */
@@ -26,6 +27,7 @@ export interface CatalogEntry extends AliasConfig {
 export interface CatalogSources {
   models: unknown;
   routing: unknown;
+  pricing?: unknown;
   /** The configuration file, for error messages. */
   file: string;
   knownProviders: readonly string[];
@@ -33,12 +35,14 @@ export interface CatalogSources {
 
 export class Catalog {
   readonly routing: RoutingConfig;
+  readonly pricing: Pricing;
   readonly #entries: Map<string, CatalogEntry>;
   readonly #balancers = new Map<string, WeightedRoundRobin>();
 
-  constructor(entries: CatalogEntry[], routing: RoutingConfig) {
+  constructor(entries: CatalogEntry[], routing: RoutingConfig, pricing = new Pricing()) {
     this.#entries = new Map(entries.map((entry) => [entry.name, entry]));
     this.routing = routing;
+    this.pricing = pricing;
   }
 
   list(): CatalogEntry[] {
@@ -97,7 +101,7 @@ function meets(target: TargetConfig | undefined, input: Record<string, unknown>)
 }
 
 /** The built-in aliases plus the configuration file's; a mistake names the file, the path and the fix. */
-export function loadCatalog({ models, routing, file, knownProviders }: CatalogSources): Catalog {
+export function loadCatalog({ models, routing, pricing, file, knownProviders }: CatalogSources): Catalog {
   const builtin = Object.entries(BUILTIN_MODELS).map(([name, alias]) => ({
     ...aliasSchema.parse(alias),
     name,
@@ -118,13 +122,17 @@ export function loadCatalog({ models, routing, file, knownProviders }: CatalogSo
     checkChain(entry, entries, file);
   }
   const settings = parseSettings(routingSchema, routing ?? {}, file, "routing");
-  const unknown = Object.keys(settings.providers).find((id) => !knownProviders.includes(id));
-  if (unknown !== undefined) {
+  const prices = parseSettings(pricingSchema, pricing ?? {}, file, "pricing");
+  const unknownProvider = (section: string, ids: string[]) => {
+    const unknown = ids.find((id) => !knownProviders.includes(id));
+    if (unknown === undefined) return;
     throw new ConfigError(
-      `${file}: routing.providers.${unknown}: unknown provider; use one of ${knownProviders.join(", ")}`,
+      `${file}: ${section}.${unknown}: unknown provider; use one of ${knownProviders.join(", ")}`,
     );
-  }
-  return new Catalog([...entries.values()], settings);
+  };
+  unknownProvider("routing.providers", Object.keys(settings.providers));
+  unknownProvider("pricing", Object.keys(prices));
+  return new Catalog([...entries.values()], settings, new Pricing(prices));
 }
 
 function checkChain(start: CatalogEntry, entries: Map<string, CatalogEntry>, file: string): void {

@@ -97,4 +97,6 @@ export interface Prediction {
   priority: number;
   /** Set when the client asked for a catalog alias. */
   route?: PredictionRoute | null;
+  /** Set when the prediction is an item of a batch. */
+  batchId?: string | null;
 }

@@ -7,6 +7,8 @@ import type { RouteLogEntry } from "./route.ts";
 export type GengateJson = Partial<GengateRouteJson> & {
   /** The seed the model reported in its logs (`Using seed: N`), to reproduce the result. */
   seed?: number;
+  /** The batch the prediction is an item of. */
+  batch_id?: string;
 };
 
 /** How a catalog alias was routed. */
@@ -88,6 +90,7 @@ export function toReplicateJson(prediction: Prediction, baseUrl: string): Replic
   }
   const seed = seedInLogs(prediction.logs);
   if (seed !== undefined) json.gengate = { ...json.gengate, seed };
+  if (prediction.batchId) json.gengate = { ...json.gengate, batch_id: prediction.batchId };
   return json;
 }
 

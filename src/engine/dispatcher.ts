@@ -1,13 +1,16 @@
 /**
- * Starts queued predictions when their provider's concurrency and rate budget allow. A start that
- * may have reached the provider before a crash or error is looked up (find) before trying again,
- * so no paid work is started twice.
+ * Starts queued predictions when their provider's concurrency and rate budget allow, higher
+ * priority first and then in fair turns between tenants and batches. A start that may have
+ * reached the provider before a crash or error is looked up (find) before trying again, so no
+ * paid work is started twice.
  */
 import { GatewayError } from "../core/errors.ts";
 import type { Prediction } from "../core/prediction.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
 import type { StoredPrediction } from "../store/index.ts";
+import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { FairShare } from "./fair-share.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import type { Router } from "./router.ts";
 import { STREAM_LEASE_MS } from "./stream-pump.ts";
@@ -29,6 +32,8 @@ export class Dispatcher {
   private readonly onRunning: (prediction: Prediction, provider: Provider) => void;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly fairShares = new Map<string, FairShare>();
+  private readonly batchCaps: BatchCaps;
 
   constructor(
     ctx: EngineContext,
@@ -40,6 +45,7 @@ export class Dispatcher {
     this.updater = updater;
     this.router = router;
     this.onRunning = onRunning;
+    this.batchCaps = new BatchCaps(ctx.store);
     this.loop = new WakeableLoop(
       () => this.dispatch(),
       (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),
@@ -75,12 +81,13 @@ export class Dispatcher {
     if (free <= 0 || counts.queued === 0) return IDLE_MS;
     const limit = Math.min(free, CLAIM_BATCH);
     const now = Date.now();
-    const due = await this.ctx.store.predictions.due({
-      states: ["queued"],
-      now,
-      limit,
+    const candidates = await this.ctx.store.predictions.dueByGroup({
       provider: provider.id,
+      now,
+      perGroup: limit,
     });
+    const fairShare = this.fairShareOf(provider.id);
+    const due = fairShare.order(await this.batchCaps.within(candidates)).slice(0, limit);
     const { bucket: key, perMinute, burst } = provider.rateLimit;
     const bucket = this.ctx.limiter.bucket(key, limits?.perMinute ?? perMinute, burst);
     for (const row of due) {
@@ -91,9 +98,19 @@ export class Dispatcher {
         attempts: row.attempts + 1,
         nextCheckAt: now + SUBMIT_LEASE_MS,
       });
-      if (claimed) this.track(this.submit(provider, claimed));
+      if (!claimed) continue;
+      fairShare.record(claimed);
+      this.track(this.submit(provider, claimed));
     }
     return due.length === limit && free > limit ? 0 : IDLE_MS;
+  }
+
+  private fairShareOf(providerId: string): FairShare {
+    const existing = this.fairShares.get(providerId);
+    if (existing) return existing;
+    const created = new FairShare();
+    this.fairShares.set(providerId, created);
+    return created;
   }
 
   /** Submissions whose lease ran out belong to a process that died; their next try looks them up first. */

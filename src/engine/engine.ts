@@ -7,6 +7,7 @@ import { newId } from "../core/ids.ts";
 import { type ModelRef, parseModelRef } from "../core/model-ref.ts";
 import { isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
+import { BatchService } from "./batches.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
@@ -27,6 +28,7 @@ export interface SubmitRequest {
   tokenId?: string;
   deadlineAt?: number;
   priority?: number;
+  batchId?: string;
 }
 
 export interface ListRequest {
@@ -42,18 +44,29 @@ export class Engine {
   private readonly reconciler: Reconciler;
   private readonly dispatcher: Dispatcher;
   private readonly router: Router;
+  readonly batches: BatchService;
   private readonly pumps = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
 
   constructor(ctx: EngineContext) {
     this.ctx = ctx;
     this.webhooks = new WebhookSender(ctx);
-    this.updater = new PredictionUpdater(ctx, this.webhooks);
+    this.updater = new PredictionUpdater(ctx, this.webhooks, (before, after) => {
+      // An ended prediction frees a place at its provider (and in its batch) for a queued one.
+      if (isTerminal(after.state)) this.dispatcher.wake();
+      return this.batches.itemChanged(before, after);
+    });
     this.router = new Router(ctx);
     this.reconciler = new Reconciler(ctx, this.updater, this.router, () => this.dispatcher.wake());
     this.dispatcher = new Dispatcher(ctx, this.updater, this.router, (row, provider) =>
       this.onRunning(row, provider),
     );
+    this.batches = new BatchService(ctx, {
+      prepare: (request) => this.prepare(request),
+      cancel: (id) => this.cancel(id),
+      wakeDispatcher: () => this.dispatcher.wake(),
+      webhooks: this.webhooks,
+    });
   }
 
   /** Starts the loops. `recover` re-arms work a previous process left mid-flight (embedded mode). */
@@ -73,6 +86,14 @@ export class Engine {
   }
 
   async submit(request: SubmitRequest): Promise<Prediction> {
+    const prediction = await this.prepare(request);
+    await this.ctx.store.predictions.insert(prediction);
+    this.dispatcher.wake();
+    return prediction;
+  }
+
+  /** A new queued prediction for `request`, validated but not stored yet. */
+  async prepare(request: SubmitRequest): Promise<Prediction> {
     const ref = typeof request.model === "string" ? parseModelRef(request.model) : request.model;
     const { provider, model, input, route } = await this.resolve(ref, request.input);
     const now = Date.now();
@@ -103,9 +124,8 @@ export class Engine {
       streaming: model.capabilities.streaming === true && provider.stream !== undefined,
       priority: request.priority ?? 0,
       ...(route && { route }),
+      ...(request.batchId && { batchId: request.batchId }),
     };
-    await this.ctx.store.predictions.insert(prediction);
-    this.dispatcher.wake();
     return prediction;
   }
 
@@ -236,6 +256,7 @@ export class Engine {
     }
     if (orphans.length > 0)
       this.ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");
+    await this.batches.recover();
     const since = now - MISSED_WEBHOOK_WINDOW_MS;
     const unsent = await this.ctx.store.predictions.endedWithoutCompletedWebhook(since, all);
     for (const prediction of unsent) await this.webhooks.notify(prediction, ["completed"]);

@@ -1,10 +1,16 @@
 import { EventEmitter } from "node:events";
+import type { BatchStatus } from "../core/batch.ts";
 import type { Prediction } from "../core/prediction.ts";
 
+/** Events on a prediction's channel (its id), or on a batch's channel (`batchChannel(id)`). */
 export type PredictionEvent =
   | { type: "update"; prediction: Prediction }
   /** A streamed text token; `index` is its position in the output array. */
-  | { type: "token"; index: number; data: string };
+  | { type: "token"; index: number; data: string }
+  /** The batch's own status changed (completed, canceled, or reopened by a retry). */
+  | { type: "batch"; status: BatchStatus };
+
+export const batchChannel = (batchId: string) => `batch:${batchId}`;
 
 export type Unsubscribe = () => void;
 

@@ -4,13 +4,18 @@ import type { PredictionPatch } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
+/** Told of every change after it is stored, e.g. to end a batch after its last item. */
+export type ChangeListener = (before: Prediction, after: Prediction) => Promise<void>;
+
 export class PredictionUpdater {
   private readonly ctx: EngineContext;
   private readonly webhooks: WebhookSender;
+  private readonly onChanged: ChangeListener;
 
-  constructor(ctx: EngineContext, webhooks: WebhookSender) {
+  constructor(ctx: EngineContext, webhooks: WebhookSender, onChanged: ChangeListener) {
     this.ctx = ctx;
     this.webhooks = webhooks;
+    this.onChanged = onChanged;
   }
 
   /** Applies `patch` if the row is still in one of `from`; returns the new row, or null if it moved on. */
@@ -23,6 +28,7 @@ export class PredictionUpdater {
     if (!after) return null;
     this.ctx.events.publish(after.id, { type: "update", prediction: after });
     await this.webhooks.notify(after, webhookEvents(before, after));
+    await this.onChanged(before, after);
     return after;
   }
 

@@ -58,12 +58,23 @@ export class WebhookSender {
       if (now - (this.lastThrottledAt.get(prediction.id) ?? 0) < THROTTLE_MS) return;
       this.lastThrottledAt.set(prediction.id, now);
     }
+    await this.enqueue(
+      prediction.id,
+      event,
+      prediction.webhook,
+      toReplicateJson(prediction, this.ctx.baseUrl()),
+    );
+  }
+
+  /** Queues one delivery of `payload` about a prediction or batch; `completed` ones are retried. */
+  async enqueue(subjectId: string, event: WebhookEvent, url: string, payload: unknown): Promise<void> {
+    const now = Date.now();
     await this.ctx.store.webhookDeliveries.insert({
       id: `msg_${newId()}`,
-      predictionId: prediction.id,
+      subjectId,
       event,
-      url: prediction.webhook,
-      payload: JSON.stringify(toReplicateJson(prediction, this.ctx.baseUrl())),
+      url,
+      payload: JSON.stringify(payload),
       state: "pending",
       attempts: 0,
       nextAttemptAt: now,
@@ -136,7 +147,7 @@ export class WebhookSender {
     });
     if (retryDelay !== undefined) this.loop.wakeAt(Date.now() + retryDelay);
     this.ctx.logger.warn(
-      { delivery: delivery.id, prediction: delivery.predictionId, status, attempts },
+      { delivery: delivery.id, subject: delivery.subjectId, status, attempts },
       "webhook not delivered",
     );
   }

@@ -11,7 +11,15 @@ import { DatabaseConnectionError, openDatabase } from "./database.ts";
 describeEachBackend("openDatabase", (open) => {
   it("creates every table, ready for use", async () => {
     const { db } = await open();
-    for (const table of ["predictions", "api_tokens", "files", "webhook_deliveries", "settings"] as const) {
+    for (const table of [
+      "predictions",
+      "api_tokens",
+      "files",
+      "webhook_deliveries",
+      "settings",
+      "batches",
+      "batch_items",
+    ] as const) {
       expect(await db.selectFrom(table).selectAll().execute()).toEqual([]);
     }
   });
@@ -23,7 +31,7 @@ describeEachBackend("openDatabase", (open) => {
     const third = await first.reopen();
     expect(await third.db.selectFrom("settings").selectAll().execute()).toEqual([{ key: "k", value: "v" }]);
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(second.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001-initial", "0002-prediction-route"]);
+    expect(rows.map((r) => r.name)).toEqual(["0001-initial", "0002-prediction-route", "0003-batches"]);
   });
 
   it("returns BIGINT values as numbers", async () => {

@@ -1,3 +1,4 @@
+import { BatchesRepo } from "./batches-repo.ts";
 import type { Database } from "./database.ts";
 import { FilesRepo } from "./files-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
@@ -5,6 +6,7 @@ import { SettingsRepo } from "./settings-repo.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
+export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
 export {
   type Database,
   DatabaseConnectionError,
@@ -36,6 +38,7 @@ export interface Store {
   files: FilesRepo;
   webhookDeliveries: WebhookDeliveriesRepo;
   settings: SettingsRepo;
+  batches: BatchesRepo;
   database: Database;
 }
 
@@ -47,6 +50,7 @@ export function createStore(database: Database): Store {
     files: new FilesRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db),
     settings: new SettingsRepo(db),
+    batches: new BatchesRepo(db),
     database,
   };
 }

@@ -3,11 +3,13 @@ import type { Kysely } from "kysely";
 import { type Migration, Migrator } from "kysely/migration";
 import { initial } from "./migrations/0001-initial.ts";
 import { predictionRoute } from "./migrations/0002-prediction-route.ts";
+import { batches } from "./migrations/0003-batches.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-prediction-route": predictionRoute,
+  "0003-batches": batches,
 };
 
 /**

@@ -57,7 +57,7 @@ describeEachBackend("PredictionsRepo", (open) => {
       for (const p of [missed, delivered, tooOld, noWebhook, running]) await predictions.insert(p);
       await deliveries.insert({
         id: "msg_1",
-        predictionId: delivered.id,
+        subjectId: delivered.id,
         event: "completed",
         url: "https://hooks.example.com/x",
         payload: "{}",

@@ -48,6 +48,13 @@ export interface ListPredictionsOptions {
   before?: KeysetCursor;
 }
 
+export interface DueByGroupOptions {
+  provider: string;
+  now: number;
+  /** At most this many rows from each group: a tenant's interactive predictions, or one batch. */
+  perGroup: number;
+}
+
 export interface DuePredictionsOptions {
   states: readonly PredictionState[];
   now: number;
@@ -57,7 +64,7 @@ export interface DuePredictionsOptions {
 
 type Row = Selectable<PredictionsTable>;
 
-function toRow(p: Prediction & { upstreamId?: string | null }): Row {
+export function predictionRow(p: Prediction & { upstreamId?: string | null }): Row {
   return {
     id: p.id,
     model: p.model,
@@ -86,10 +93,11 @@ function toRow(p: Prediction & { upstreamId?: string | null }): Row {
     streaming: p.streaming ? 1 : 0,
     priority: p.priority,
     route: toJson(p.route ?? null),
+    batch_id: p.batchId ?? null,
   };
 }
 
-function fromRow(row: Row): StoredPrediction {
+export function fromPredictionRow(row: Row): StoredPrediction {
   return {
     id: row.id,
     model: row.model,
@@ -118,6 +126,7 @@ function fromRow(row: Row): StoredPrediction {
     streaming: row.streaming !== 0,
     priority: row.priority,
     ...(row.route !== null && { route: fromJson<PredictionRoute>(row.route) }),
+    ...(row.batch_id !== null && { batchId: row.batch_id }),
   };
 }
 
@@ -157,12 +166,12 @@ export class PredictionsRepo {
   }
 
   async insert(prediction: Prediction & { upstreamId?: string | null }): Promise<void> {
-    await this.#db.insertInto("predictions").values(toRow(prediction)).execute();
+    await this.#db.insertInto("predictions").values(predictionRow(prediction)).execute();
   }
 
   async get(id: string): Promise<StoredPrediction | null> {
     const row = await this.#db.selectFrom("predictions").selectAll().where("id", "=", id).executeTakeFirst();
-    return row === undefined ? null : fromRow(row);
+    return row === undefined ? null : fromPredictionRow(row);
   }
 
   /** Newest first, by (createdAt, id) descending. */
@@ -171,7 +180,7 @@ export class PredictionsRepo {
     let query = this.#db.selectFrom("predictions").selectAll();
     if (tokenId !== undefined) query = query.where("token_id", "=", tokenId);
     const rows = await newestFirst(query, limit, before).execute();
-    return rows.map(fromRow);
+    return rows.map(fromPredictionRow);
   }
 
   /** Applies `patch` only if the prediction is in one of `from`; the updated row, or null. */
@@ -188,7 +197,7 @@ export class PredictionsRepo {
       .where("state", "in", from)
       .returningAll()
       .executeTakeFirst();
-    return row === undefined ? null : fromRow(row);
+    return row === undefined ? null : fromPredictionRow(row);
   }
 
   /** Applies `patch` only if state and nextCheckAt are still what the caller read. */
@@ -205,7 +214,7 @@ export class PredictionsRepo {
       .where("next_check_at", "=", expected.nextCheckAt)
       .returningAll()
       .executeTakeFirst();
-    return row === undefined ? null : fromRow(row);
+    return row === undefined ? null : fromPredictionRow(row);
   }
 
   /** Predictions in `states` whose next check is due, most urgent first. */
@@ -223,7 +232,54 @@ export class PredictionsRepo {
       .orderBy("created_at", "asc")
       .limit(options.limit)
       .execute();
-    return rows.map(fromRow);
+    return rows.map(fromPredictionRow);
+  }
+
+  /**
+   * Queued predictions of `provider` that are due, the most urgent `perGroup` of each (tenant,
+   * batch) group, most urgent first: the candidates a fair scheduler picks from.
+   */
+  async dueByGroup(options: DueByGroupOptions): Promise<StoredPrediction[]> {
+    const ranked = this.#db
+      .selectFrom("predictions")
+      .selectAll()
+      .select((eb) =>
+        eb.fn
+          .agg<number>("row_number")
+          .over((over) =>
+            over
+              .partitionBy(["token_id", "batch_id"])
+              .orderBy("priority", "desc")
+              .orderBy("next_check_at", "asc")
+              .orderBy("created_at", "asc"),
+          )
+          .as("group_rank"),
+      )
+      .where("state", "=", "queued")
+      .where("provider", "=", options.provider)
+      .where("next_check_at", "<=", options.now);
+    const rows = await this.#db
+      .selectFrom(ranked.as("ranked"))
+      .selectAll()
+      .where("group_rank", "<=", options.perGroup)
+      .orderBy("priority", "desc")
+      .orderBy("group_rank", "asc")
+      .orderBy("created_at", "asc")
+      .execute();
+    return rows.map(fromPredictionRow);
+  }
+
+  /** How many predictions of each batch are being started or running, on any provider. */
+  async countActiveByBatch(batchIds: readonly string[]): Promise<Map<string, number>> {
+    if (batchIds.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom("predictions")
+      .select((eb) => ["batch_id", eb.fn.countAll<number>().as("count")])
+      .where("batch_id", "in", batchIds)
+      .where("state", "in", ["submitting", "running"])
+      .groupBy("batch_id")
+      .execute();
+    return new Map(rows.map((row) => [row.batch_id ?? "", Number(row.count)]));
   }
 
   async findByUpstreamId(provider: string, upstreamId: string): Promise<StoredPrediction | null> {
@@ -233,7 +289,7 @@ export class PredictionsRepo {
       .where("provider", "=", provider)
       .where("upstream_id", "=", upstreamId)
       .executeTakeFirst();
-    return row === undefined ? null : fromRow(row);
+    return row === undefined ? null : fromPredictionRow(row);
   }
 
   /**
@@ -252,7 +308,7 @@ export class PredictionsRepo {
           exists(
             selectFrom("webhook_deliveries")
               .select("webhook_deliveries.id")
-              .whereRef("webhook_deliveries.prediction_id", "=", "predictions.id")
+              .whereRef("webhook_deliveries.subject_id", "=", "predictions.id")
               .where("webhook_deliveries.event", "=", "completed"),
           ),
         ),
@@ -260,7 +316,7 @@ export class PredictionsRepo {
       .orderBy("completed_at", "asc")
       .limit(limit)
       .execute();
-    return rows.map(fromRow);
+    return rows.map(fromPredictionRow);
   }
 
   /** Number of predictions in each state, optionally of one provider; zero for absent states. */

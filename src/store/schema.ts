@@ -1,4 +1,5 @@
 /** Row types of the tables, as Kysely sees them. JSON columns hold text; booleans are 0/1. */
+import type { BatchStatus } from "../core/batch.ts";
 import type { PredictionState, UpstreamPhase, WebhookEvent } from "../core/prediction.ts";
 
 export type WebhookDeliveryState = "pending" | "delivered" | "failed";
@@ -31,6 +32,7 @@ export interface PredictionsTable {
   streaming: number;
   priority: number;
   route: string | null;
+  batch_id: string | null;
 }
 
 export interface ApiTokensTable {
@@ -59,7 +61,7 @@ export interface FilesTable {
 
 export interface WebhookDeliveriesTable {
   id: string;
-  prediction_id: string;
+  subject_id: string;
   event: WebhookEvent;
   url: string;
   payload: string;
@@ -69,6 +71,28 @@ export interface WebhookDeliveriesTable {
   last_status: number | null;
   last_error: string | null;
   created_at: number;
+}
+
+export interface BatchesTable {
+  id: string;
+  token_id: string | null;
+  idempotency_key: string | null;
+  request_hash: string;
+  name_template: string;
+  concurrency: number | null;
+  webhook: string | null;
+  status: BatchStatus;
+  item_count: number;
+  created_at: number;
+  completed_at: number | null;
+}
+
+export interface BatchItemsTable {
+  batch_id: string;
+  item_index: number;
+  prediction_id: string;
+  model: string;
+  input: string;
 }
 
 export interface SettingsTable {
@@ -82,4 +106,6 @@ export interface DB {
   files: FilesTable;
   webhook_deliveries: WebhookDeliveriesTable;
   settings: SettingsTable;
+  batches: BatchesTable;
+  batch_items: BatchItemsTable;
 }

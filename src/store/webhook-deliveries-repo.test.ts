@@ -8,7 +8,7 @@ const NOW = Date.now();
 function delivery(overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
   return {
     id: `msg_${newId()}`,
-    predictionId: "p1",
+    subjectId: "p1",
     event: "completed",
     url: "https://hooks.example.com/in",
     payload: JSON.stringify({ id: "p1", status: "succeeded" }),
@@ -55,8 +55,8 @@ describeEachBackend("WebhookDeliveriesRepo", (open) => {
 
   it("records delivery and failed attempts", async () => {
     const deliveries = await repo();
-    const ok = delivery({ predictionId: "p2", createdAt: NOW });
-    const bad = delivery({ predictionId: "p2", event: "start", createdAt: NOW + 1 });
+    const ok = delivery({ subjectId: "p2", createdAt: NOW });
+    const bad = delivery({ subjectId: "p2", event: "start", createdAt: NOW + 1 });
     await deliveries.insert(ok);
     await deliveries.insert(bad);
     await deliveries.markDelivered(ok.id, 200);
@@ -67,7 +67,7 @@ describeEachBackend("WebhookDeliveriesRepo", (open) => {
       lastError: "server error",
       state: "pending",
     });
-    expect(await deliveries.listForPrediction("p2")).toEqual([
+    expect(await deliveries.listForSubject("p2")).toEqual([
       { ...ok, state: "delivered", attempts: 1, lastStatus: 200 },
       { ...bad, attempts: 1, nextAttemptAt: NOW + 5000, lastStatus: 500, lastError: "server error" },
     ]);
@@ -79,6 +79,6 @@ describeEachBackend("WebhookDeliveriesRepo", (open) => {
       state: "failed",
     });
     expect(await deliveries.due(NOW + 10_000, 10)).toEqual([]);
-    expect(await deliveries.listForPrediction("p1")).toEqual([]);
+    expect(await deliveries.listForSubject("p1")).toEqual([]);
   });
 });

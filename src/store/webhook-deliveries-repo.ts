@@ -8,7 +8,8 @@ export type { WebhookDeliveryState } from "./schema.ts";
 export interface WebhookDelivery {
   /** The `webhook-id` header value, e.g. `msg_…`. */
   id: string;
-  predictionId: string;
+  /** The prediction or batch the event is about. */
+  subjectId: string;
   event: WebhookEvent;
   url: string;
   /** The request body, exactly as sent (and signed). */
@@ -32,7 +33,7 @@ export interface DeliveryAttempt {
 function fromRow(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
   return {
     id: row.id,
-    predictionId: row.prediction_id,
+    subjectId: row.subject_id,
     event: row.event,
     url: row.url,
     payload: row.payload,
@@ -57,7 +58,7 @@ export class WebhookDeliveriesRepo {
       .insertInto("webhook_deliveries")
       .values({
         id: delivery.id,
-        prediction_id: delivery.predictionId,
+        subject_id: delivery.subjectId,
         event: delivery.event,
         url: delivery.url,
         payload: delivery.payload,
@@ -130,11 +131,11 @@ export class WebhookDeliveriesRepo {
       .execute();
   }
 
-  async listForPrediction(predictionId: string): Promise<WebhookDelivery[]> {
+  async listForSubject(subjectId: string): Promise<WebhookDelivery[]> {
     const rows = await this.#db
       .selectFrom("webhook_deliveries")
       .selectAll()
-      .where("prediction_id", "=", predictionId)
+      .where("subject_id", "=", subjectId)
       .orderBy("created_at", "asc")
       .orderBy("id", "asc")
       .execute();

@@ -72,7 +72,7 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
             wakeUp = undefined;
           } else if (event.type === "update") {
             prediction = event.prediction;
-          } else if (event.index === sent) {
+          } else if (event.type === "token" && event.index === sent) {
             await send("output", event.data);
             sent++;
           }

@@ -1,0 +1,24 @@
+/** Building blocks of the OpenAPI document. */
+
+export const json = (schema: object) => ({ "application/json": { schema } });
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+export const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ref("Problem") } },
+});
+export const errors = {
+  "400": problemResponse("Malformed request (bad JSON, bad header)"),
+  "401": problemResponse("Missing or invalid token"),
+  "404": problemResponse("Not found"),
+  "413": problemResponse("Body too large"),
+  "422": problemResponse("Invalid input; `invalid_fields` names each field"),
+};
+export const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
+export const page = (item: string) => ({
+  type: "object",
+  properties: {
+    next: { type: ["string", "null"] },
+    previous: { type: ["string", "null"] },
+    results: { type: "array", items: ref(item) },
+  },
+});

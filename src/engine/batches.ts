@@ -1,0 +1,244 @@
+/**
+ * Batches: many generations submitted as one request, validated all together, stored as numbered
+ * items that run as ordinary predictions behind interactive ones, and ended when the last item ends.
+ */
+import { createHash } from "node:crypto";
+import { BATCH_ITEM_PRIORITY, type Batch, type BatchItemRequest } from "../core/batch.ts";
+import { toBatchJson } from "../core/batch-json.ts";
+import { GatewayError, type InvalidField } from "../core/errors.ts";
+import { newId } from "../core/ids.ts";
+import { checkItemNames, parseNameTemplate } from "../core/name-template.ts";
+import { isTerminal, type Prediction } from "../core/prediction.ts";
+import type { BatchItem, KeysetCursor } from "../store/index.ts";
+import type { SubmitRequest } from "./engine.ts";
+import type { EngineContext } from "./engine-context.ts";
+import { batchChannel } from "./events.ts";
+import type { WebhookSender } from "./webhook-sender.ts";
+
+export const DEFAULT_NAME_TEMPLATE = "{index}_{slug}.{ext}";
+/** Beyond this many bad fields the 422 says how many more there are. */
+const MAX_REPORTED_FIELDS = 100;
+/** Items canceled at once when a batch is canceled. */
+const CANCEL_PARALLELISM = 8;
+
+export interface BatchRequest {
+  /** The model of items that name none. */
+  model?: string;
+  /** Input shared by every item; an item's own input wins. */
+  input?: Record<string, unknown>;
+  items: { model?: string; input?: Record<string, unknown> }[];
+  nameTemplate?: string;
+  concurrency?: number;
+  webhook?: string;
+  tokenId: string | null;
+  idempotencyKey?: string;
+}
+
+export interface BatchServiceDeps {
+  prepare(request: SubmitRequest): Promise<Prediction>;
+  cancel(predictionId: string): Promise<Prediction>;
+  wakeDispatcher(): void;
+  webhooks: WebhookSender;
+}
+
+export class BatchService {
+  private readonly ctx: EngineContext;
+  private readonly deps: BatchServiceDeps;
+
+  constructor(ctx: EngineContext, deps: BatchServiceDeps) {
+    this.ctx = ctx;
+    this.deps = deps;
+  }
+
+  /** The new batch, or with an Idempotency-Key already used for the same request, the earlier one. */
+  async create(request: BatchRequest): Promise<{ batch: Batch; created: boolean }> {
+    const requestHash = hashOf(request);
+    const idempotencyKey =
+      request.idempotencyKey === undefined ? null : `${request.tokenId ?? ""}:${request.idempotencyKey}`;
+    const earlier = idempotencyKey ? await this.ctx.store.batches.findByIdempotencyKey(idempotencyKey) : null;
+    if (earlier) return { batch: sameRequest(earlier, requestHash), created: false };
+
+    const nameTemplate = request.nameTemplate ?? DEFAULT_NAME_TEMPLATE;
+    const template = parseNameTemplate(nameTemplate);
+    const batchId = newId();
+    const items = await this.prepareItems(request, batchId);
+    checkItemNames(template, items);
+    const batch: Batch = {
+      id: batchId,
+      tokenId: request.tokenId,
+      idempotencyKey,
+      requestHash,
+      nameTemplate,
+      concurrency: request.concurrency ?? null,
+      webhook: request.webhook ?? null,
+      status: "processing",
+      itemCount: items.length,
+      createdAt: Date.now(),
+      completedAt: null,
+    };
+    try {
+      await this.ctx.store.batches.create(batch, items);
+    } catch (error) {
+      // The same key sent twice at once: the other request stored its batch first.
+      const winner = idempotencyKey
+        ? await this.ctx.store.batches.findByIdempotencyKey(idempotencyKey)
+        : null;
+      if (winner) return { batch: sameRequest(winner, requestHash), created: false };
+      throw error;
+    }
+    this.deps.wakeDispatcher();
+    return { batch, created: true };
+  }
+
+  /** Every item checked before anything is stored: one bad item fails the request, naming its fields. */
+  private async prepareItems(
+    request: BatchRequest,
+    batchId: string,
+  ): Promise<(BatchItemRequest & { prediction: Prediction })[]> {
+    const items: (BatchItemRequest & { prediction: Prediction })[] = [];
+    const invalid: InvalidField[] = [];
+    for (const [position, item] of request.items.entries()) {
+      const at = `items[${position}]`;
+      const model = item.model ?? request.model;
+      const input = { ...request.input, ...item.input };
+      if (model === undefined) {
+        invalid.push({
+          type: "required",
+          field: `${at}.model`,
+          description: "set the item's or the batch's model",
+        });
+        continue;
+      }
+      try {
+        const prediction = await this.deps.prepare({
+          model,
+          input,
+          priority: BATCH_ITEM_PRIORITY,
+          batchId,
+          ...(request.tokenId !== null && { tokenId: request.tokenId }),
+        });
+        items.push({ index: position + 1, model, input, prediction });
+      } catch (error) {
+        invalid.push(...itemFields(GatewayError.from(error), at));
+      }
+    }
+    if (invalid.length > 0) throw invalidItems(invalid);
+    return items;
+  }
+
+  async get(id: string, tokenId?: string): Promise<Batch> {
+    const batch = await this.ctx.store.batches.get(id);
+    if (!batch || (tokenId !== undefined && batch.tokenId !== tokenId)) {
+      throw new GatewayError("not_found", `batch ${id} not found`);
+    }
+    return batch;
+  }
+
+  items(id: string): Promise<BatchItem[]> {
+    return this.ctx.store.batches.items(id);
+  }
+
+  list(options: { tokenId?: string; limit: number; before?: KeysetCursor }): Promise<Batch[]> {
+    return this.ctx.store.batches.list(options);
+  }
+
+  /** Cancels every unfinished item; the batch ends as canceled. */
+  async cancel(id: string, tokenId?: string): Promise<Batch> {
+    await this.get(id, tokenId);
+    const canceled = await this.ctx.store.batches.markCanceled(id, Date.now());
+    const unfinished = (await this.items(id)).filter((item) => !isTerminal(item.prediction.state));
+    for (let i = 0; i < unfinished.length; i += CANCEL_PARALLELISM) {
+      const slice = unfinished.slice(i, i + CANCEL_PARALLELISM);
+      await Promise.all(slice.map((item) => this.deps.cancel(item.prediction.id)));
+    }
+    if (canceled) await this.ended(canceled);
+    return this.get(id, tokenId);
+  }
+
+  /** Runs every failed item again as a new prediction; the batch is processing until they end. */
+  async retry(id: string, tokenId?: string): Promise<Batch> {
+    const batch = await this.get(id, tokenId);
+    const failed = (await this.items(id)).filter((item) => item.prediction.state === "failed");
+    if (failed.length === 0) return batch;
+    const again = [];
+    for (const item of failed) {
+      const prediction = await this.deps.prepare({
+        model: item.model,
+        input: item.input,
+        priority: BATCH_ITEM_PRIORITY,
+        batchId: id,
+        ...(batch.tokenId !== null && { tokenId: batch.tokenId }),
+      });
+      again.push({ index: item.index, prediction });
+    }
+    await this.ctx.store.batches.replaceItems(id, again);
+    this.ctx.events.publish(batchChannel(id), { type: "batch", status: "processing" });
+    this.deps.wakeDispatcher();
+    return this.get(id, tokenId);
+  }
+
+  /** Called on every change of a batch item's prediction: tells listeners, ends the batch after its last item. */
+  async itemChanged(before: Prediction, after: Prediction): Promise<void> {
+    if (!after.batchId) return;
+    this.ctx.events.publish(batchChannel(after.batchId), { type: "update", prediction: after });
+    if (isTerminal(after.state) && !isTerminal(before.state)) await this.completeIfDone(after.batchId);
+  }
+
+  /** Ends batches whose last item ended while the process was stopping. */
+  async recover(): Promise<void> {
+    for (const id of await this.ctx.store.batches.processingIds()) await this.completeIfDone(id);
+  }
+
+  private async completeIfDone(id: string): Promise<void> {
+    const completed = await this.ctx.store.batches.completeIfDone(id, Date.now());
+    if (completed) await this.ended(completed);
+  }
+
+  private async ended(batch: Batch): Promise<void> {
+    this.ctx.events.publish(batchChannel(batch.id), { type: "batch", status: batch.status });
+    if (!batch.webhook) return;
+    const items = await this.items(batch.id);
+    const cost = this.ctx.catalog.pricing.sum(items.map((item) => item.prediction));
+    const json = toBatchJson(
+      batch,
+      items,
+      { usd: cost.usd, unpriced_items: cost.unpricedItems },
+      this.ctx.baseUrl(),
+    );
+    await this.deps.webhooks.enqueue(batch.id, "completed", batch.webhook, json);
+  }
+}
+
+function hashOf(request: BatchRequest): string {
+  const { tokenId: _token, idempotencyKey: _key, ...body } = request;
+  return createHash("sha256").update(JSON.stringify(body)).digest("hex");
+}
+
+function sameRequest(batch: Batch, requestHash: string): Batch {
+  if (batch.requestHash === requestHash) return batch;
+  throw new GatewayError(
+    "conflict",
+    `Idempotency-Key was already used for batch ${batch.id} with a different request; use a new key`,
+  );
+}
+
+/** An item's validation failure as fields under `items[i]`; failures that are not the item's fault pass through. */
+function itemFields(error: GatewayError, at: string): InvalidField[] {
+  if (error.code === "invalid_input" && error.invalidFields) {
+    return error.invalidFields.map((field) => ({ ...field, field: `${at}.${field.field}` }));
+  }
+  if (error.code === "not_found" || error.code === "bad_request" || error.code === "invalid_input") {
+    return [{ type: error.code, field: `${at}.model`, description: error.message }];
+  }
+  throw error;
+}
+
+function invalidItems(invalid: InvalidField[]): GatewayError {
+  const shown = invalid.slice(0, MAX_REPORTED_FIELDS);
+  const more = invalid.length - shown.length;
+  const lines = shown.map((field) => `- ${field.field}: ${field.description}`);
+  if (more > 0) lines.push(`- and ${more} more`);
+  return new GatewayError("invalid_input", `Batch validation failed\n${lines.join("\n")}`, {
+    invalidFields: shown,
+  });
+}
