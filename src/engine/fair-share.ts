@@ -9,23 +9,24 @@ import type { StoredPrediction } from "../store/index.ts";
 const tenantOf = (row: StoredPrediction) => row.tokenId ?? "";
 const groupOf = (row: StoredPrediction) => `${tenantOf(row)}\u0000${row.batchId ?? ""}`;
 
-/** Starts served per key, forgetting keys with nothing waiting. */
+/** Starts served per key, for the keys with work waiting. */
 class ServedCounts {
   private readonly counts = new Map<string, number>();
 
   get(key: string): number {
-    const known = this.counts.get(key);
-    if (known !== undefined) return known;
-    const floor = Math.min(...this.counts.values());
-    return Number.isFinite(floor) ? floor : 0;
+    return this.counts.get(key) ?? 0;
   }
 
   add(key: string): void {
     this.counts.set(key, this.get(key) + 1);
   }
 
-  keepOnly(waiting: ReadonlySet<string>): void {
+  /** Forgets keys with nothing waiting; a key that starts waiting joins at the lowest count. */
+  track(waiting: ReadonlySet<string>): void {
     for (const key of this.counts.keys()) if (!waiting.has(key)) this.counts.delete(key);
+    const lowest = Math.min(...this.counts.values());
+    const floor = Number.isFinite(lowest) ? lowest : 0;
+    for (const key of waiting) if (!this.counts.has(key)) this.counts.set(key, floor);
   }
 
   copy(): ServedCounts {
@@ -41,8 +42,8 @@ export class FairShare {
 
   /** `rows` in the order to start them; each group's own order (most urgent first) is kept. */
   order(rows: readonly StoredPrediction[]): StoredPrediction[] {
-    this.tenants.keepOnly(new Set(rows.map(tenantOf)));
-    this.groups.keepOnly(new Set(rows.map(groupOf)));
+    this.tenants.track(new Set(rows.map(tenantOf)));
+    this.groups.track(new Set(rows.map(groupOf)));
     const byPriority = new Map<number, StoredPrediction[]>();
     for (const row of rows) {
       const level = byPriority.get(row.priority) ?? [];
