@@ -1,10 +1,13 @@
 /** The batch API on a real gateway with the simulator: names, events, archive, cancel, retry, idempotency. */
+
+import { validateWebhook } from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromBuffer } from "yauzl";
 import { hashApiToken, newApiToken } from "../src/core/api-tokens.ts";
 import type { BatchItemJson, BatchJson } from "../src/core/batch-json.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 import { readSse } from "./support/sse.ts";
+import { startWebhookReceiver } from "./support/webhook-receiver.ts";
 
 const SMALL = { width: 64, height: 64 };
 
@@ -140,6 +143,41 @@ describe("a batch", () => {
     const again = await untilEnded(batch.id);
     expect(again.status).toBe("completed");
     expect(again.items?.[1]).toMatchObject({ status: "failed", error: "GPU on fire" });
+  });
+
+  it("tells its webhook, signed, when it ends", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const batch = await created({
+        model: "sim/image",
+        input: SMALL,
+        webhook: receiver.url,
+        items: [{ input: { prompt: "hooked" } }, { input: { prompt: "hooked too" } }],
+      });
+      const [delivery] = await receiver.waitFor(1);
+      const { key: secret } = (await (await gateway.api("/v1/webhooks/default/secret")).json()) as {
+        key: string;
+      };
+      const headers = delivery?.headers ?? {};
+      const signed = {
+        id: String(headers["webhook-id"]),
+        timestamp: String(headers["webhook-timestamp"]),
+        signature: String(headers["webhook-signature"]),
+        body: delivery?.body ?? "",
+        secret,
+      };
+      expect(await validateWebhook(signed)).toBe(true);
+      const sent = JSON.parse(signed.body) as BatchJson;
+      expect(sent).toMatchObject({ id: batch.id, status: "completed", counts: { total: 2, succeeded: 2 } });
+      expect(sent.items?.map((item) => item.outputs[0]?.name)).toEqual([
+        "1_hooked.webp",
+        "2_hooked-too.webp",
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("cancels queued and running items", async () => {
