@@ -1,42 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { describeEachBackend } from "../../test/support/backends.ts";
-import { newId } from "../core/ids.ts";
+import { NOW, prediction } from "../../test/support/prediction-fixture.ts";
 import { PREDICTION_STATES, type Prediction } from "../core/prediction.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
-
-const NOW = 1_760_000_000_123;
-
-function prediction(overrides: Partial<Prediction> = {}): Prediction {
-  return {
-    id: newId(),
-    model: "black-forest-labs/flux-schnell",
-    version: "v1",
-    provider: "sim",
-    providerModel: "flux-schnell",
-    input: { prompt: "a cat", steps: 4, nested: { list: [1, "two", null] } },
-    output: null,
-    logs: "",
-    error: null,
-    state: "queued",
-    upstreamPhase: null,
-    operation: null,
-    attempts: 0,
-    webhook: null,
-    webhookEventsFilter: null,
-    tokenId: null,
-    createdAt: NOW,
-    startedAt: null,
-    completedAt: null,
-    nextCheckAt: NOW,
-    deadlineAt: null,
-    cancelRequestedAt: null,
-    metrics: {},
-    streaming: false,
-    priority: 0,
-    ...overrides,
-  };
-}
 
 describeEachBackend("PredictionsRepo", (open) => {
   async function repo(): Promise<PredictionsRepo> {
