@@ -7,6 +7,21 @@ interface Problem {
   invalid_fields?: { field?: string; description?: string }[];
 }
 
+/** The server answered with an error status (as opposed to not answering at all). */
+export class HttpError extends CliError {
+  readonly status: number;
+
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface SendOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
 export class ApiClient {
   readonly baseUrl: string;
   readonly #token: string;
@@ -18,14 +33,20 @@ export class ApiClient {
 
   /** `pathOrUrl` is a path under the base URL (`/v1/...`) or an absolute URL the server gave. */
   async request<T>(method: "GET" | "POST", pathOrUrl: string, body?: unknown): Promise<T> {
+    return (await (await this.send(method, pathOrUrl, { body })).json()) as T;
+  }
+
+  /** Like `request`, for when the status, a header or a stream of the answer matters. */
+  async send(method: "GET" | "POST", pathOrUrl: string, options: SendOptions = {}): Promise<Response> {
+    const { body } = options;
     const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
+    const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${this.#token}` };
     if (body !== undefined) headers["content-type"] = "application/json";
     const init: RequestInit = { method, headers };
     if (body !== undefined) init.body = JSON.stringify(body);
     const response = await this.#fetch(url, init);
-    if (!response.ok) throw new CliError(await describeFailure(response));
-    return (await response.json()) as T;
+    if (!response.ok) throw new HttpError(await describeFailure(response), response.status);
+    return response;
   }
 
   /** Fetches an output file; output URLs are public, so the token is not sent with them. */

@@ -1,5 +1,6 @@
 /** The `gengate` command. */
 import { Command } from "commander";
+import { batchCommand } from "./commands/batch.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { predictionsCommand } from "./commands/predictions.ts";
@@ -15,6 +16,7 @@ const program = new Command("gengate")
 
 serveCommand(program);
 generateCommand(program);
+batchCommand(program);
 predictionsCommand(program);
 tokensCommand(program);
 providersCommand(program);

@@ -1,5 +1,11 @@
 import { InvalidArgumentError } from "commander";
 
+export function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError("must be a positive integer");
+  return value;
+}
+
 /** Commander collector for repeatable `--param key=value`; values are JSON when they parse, else strings. */
 export function collectParam(text: string, params: Record<string, unknown> = {}): Record<string, unknown> {
   const at = text.indexOf("=");
@@ -7,7 +13,8 @@ export function collectParam(text: string, params: Record<string, unknown> = {})
   return { ...params, [text.slice(0, at)]: parseValue(text.slice(at + 1)) };
 }
 
-function parseValue(text: string): unknown {
+/** A value typed on a command line or in a CSV cell: JSON when it parses (`4`, `true`), else the text. */
+export function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

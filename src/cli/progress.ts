@@ -6,11 +6,15 @@ export interface Progress {
   stop(): void;
 }
 
+/** Spinners and bars redraw endlessly on a terminal that reports no width, so those get plain lines. */
+export function canRedraw(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY && stream.columns);
+}
+
 export function createProgress(id: string, stream: NodeJS.WriteStream = process.stderr): Progress {
   const startedAt = Date.now();
   const label = (status: string) => `${id} ${status} ${((Date.now() - startedAt) / 1000).toFixed(1)}s`;
-  // ora redraws endlessly on a terminal that reports no width
-  if (!stream.isTTY || !stream.columns) {
+  if (!canRedraw(stream)) {
     let last = "";
     return {
       update(status) {

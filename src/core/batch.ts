@@ -2,6 +2,8 @@
 
 export type BatchStatus = "processing" | "completed" | "canceled";
 
+export const DEFAULT_NAME_TEMPLATE = "{index}_{slug}.{ext}";
+
 /** Items wait behind interactive predictions (priority 0) for the same provider. */
 export const BATCH_ITEM_PRIORITY = -10;
 

@@ -3,7 +3,12 @@
  * items that run as ordinary predictions behind interactive ones, and ended when the last item ends.
  */
 import { createHash } from "node:crypto";
-import { BATCH_ITEM_PRIORITY, type Batch, type BatchItemRequest } from "../core/batch.ts";
+import {
+  BATCH_ITEM_PRIORITY,
+  type Batch,
+  type BatchItemRequest,
+  DEFAULT_NAME_TEMPLATE,
+} from "../core/batch.ts";
 import { toBatchJson } from "../core/batch-json.ts";
 import { GatewayError, type InvalidField } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
@@ -15,7 +20,6 @@ import type { EngineContext } from "./engine-context.ts";
 import { batchChannel } from "./events.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
-export const DEFAULT_NAME_TEMPLATE = "{index}_{slug}.{ext}";
 /** Beyond this many bad fields the 422 says how many more there are. */
 const MAX_REPORTED_FIELDS = 100;
 /** Items canceled at once when a batch is canceled. */

@@ -1,5 +1,6 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
+import { positiveInteger } from "../params.ts";
 import type { PageJson, PredictionJson } from "../prediction-json.ts";
 import { formatTable } from "../table.ts";
 
@@ -8,12 +9,6 @@ interface ListOptions extends ClientOptions {
 }
 
 const predictionPath = (id: string) => `/v1/predictions/${encodeURIComponent(id)}`;
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError("must be a positive integer");
-  return value;
-}
 
 export function predictionsCommand(program: Command): void {
   const predictions = program.command("predictions").description("list, show and cancel predictions");

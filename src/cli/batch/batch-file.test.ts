@@ -1,0 +1,124 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseBatchFile, readBatchFile } from "./batch-file.ts";
+
+const errorOf = (text: string, file: string) => () => parseBatchFile(text, file);
+
+describe("a .json batch file", () => {
+  it("is an array of items, each with an input object or being the input", () => {
+    const text = JSON.stringify([
+      { prompt: "a fox", seed: 4 },
+      { model: "gengate/fast-image", prompt: "a boat" },
+      { model: "sim/text", input: { prompt: "hello" } },
+    ]);
+    expect(parseBatchFile(text, "p.json")).toEqual({
+      items: [
+        { input: { prompt: "a fox", seed: 4 } },
+        { model: "gengate/fast-image", input: { prompt: "a boat" } },
+        { model: "sim/text", input: { prompt: "hello" } },
+      ],
+    });
+  });
+
+  it("is an object with items and batch fields", () => {
+    const text = JSON.stringify({
+      items: [{ prompt: "a fox" }],
+      model: "sim/image",
+      input: { width: 64 },
+      name_template: "{index:3}.{ext}",
+      concurrency: 2,
+    });
+    expect(parseBatchFile(text, "p.json")).toEqual({
+      items: [{ input: { prompt: "a fox" } }],
+      model: "sim/image",
+      input: { width: 64 },
+      name_template: "{index:3}.{ext}",
+      concurrency: 2,
+    });
+  });
+
+  it("names the file and the item of an error", () => {
+    expect(errorOf("[{", "p.json")).toThrow(/^p\.json: not valid JSON: /);
+    expect(errorOf('"a fox"', "p.json")).toThrow(
+      'p.json: must be an array of items or an object with an "items" array',
+    );
+    expect(errorOf('{"items": [], "size": 3}', "p.json")).toThrow('p.json: unknown field "size"');
+    expect(errorOf('{"items": [], "concurrency": 0}', "p.json")).toThrow(
+      'p.json: "concurrency" must be a positive integer',
+    );
+    expect(errorOf('{"items": [], "input": [1]}', "p.json")).toThrow('p.json: "input" must be an object');
+    expect(errorOf('[{"prompt": "a"}, "b"]', "p.json")).toThrow(
+      "p.json item 2: an item must be a JSON object",
+    );
+    expect(errorOf('[{"prompt": "a", "model": 3}]', "p.json")).toThrow(
+      'p.json item 1: "model" must be a non-empty string',
+    );
+    expect(errorOf('[{"input": {"prompt": "a"}, "seed": 3}]', "p.json")).toThrow(
+      'p.json item 1: "seed" beside "input": put it inside "input"',
+    );
+  });
+});
+
+describe("a .jsonl batch file", () => {
+  it("has an item on each non-empty line", () => {
+    const text = '{"prompt": "a fox"}\r\n\n  \n{"model": "sim/text", "input": {"prompt": "hi"}}\n';
+    expect(parseBatchFile(text, "p.jsonl")).toEqual({
+      items: [{ input: { prompt: "a fox" } }, { model: "sim/text", input: { prompt: "hi" } }],
+    });
+  });
+
+  it("names the line of an error, counting blank lines", () => {
+    expect(errorOf('{"prompt": "a"}\n\n{"prompt": }\n', "p.jsonl")).toThrow(
+      /^p\.jsonl line 3: not valid JSON: /,
+    );
+    expect(errorOf('{"prompt": "a"}\n[1]\n', "p.jsonl")).toThrow(
+      "p.jsonl line 2: an item must be a JSON object",
+    );
+  });
+});
+
+describe("a .csv batch file", () => {
+  it("has an input field a column, a model column, and values parsed like --param", () => {
+    const text = '\uFEFFprompt, seed ,model,style\n"a fox, running",4,,"{""a"": 1}"\nboat,x,sim/text,\n\n';
+    expect(parseBatchFile(text, "p.csv")).toEqual({
+      items: [
+        { input: { prompt: "a fox, running", seed: 4, style: { a: 1 } } },
+        { model: "sim/text", input: { prompt: "boat", seed: "x" } },
+      ],
+    });
+  });
+
+  it("names the line of an error", () => {
+    expect(errorOf("prompt,seed\na,1\nb\n", "p.csv")).toThrow(
+      "p.csv line 3: Invalid Record Length: columns length is 2, got 1",
+    );
+    expect(errorOf('prompt\na\n"b\n', "p.csv")).toThrow(/^p\.csv line \d: Quote Not Closed/);
+    expect(errorOf("prompt,,seed\na,b,1\n", "p.csv")).toThrow("p.csv line 1: column 2 has no name");
+    expect(errorOf("prompt,seed,prompt\na,1,b\n", "p.csv")).toThrow(
+      'p.csv line 1: column "prompt" appears twice',
+    );
+  });
+});
+
+describe("any other batch file", () => {
+  it("has a prompt on each non-empty line", () => {
+    expect(parseBatchFile("a red fox\r\n\n  a lighthouse  \n", "prompts.txt")).toEqual({
+      items: [{ input: { prompt: "a red fox" } }, { input: { prompt: "a lighthouse" } }],
+    });
+  });
+});
+
+describe("readBatchFile", () => {
+  it("refuses a file without items", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gengate-batch-file-"));
+    try {
+      const path = join(dir, "empty.csv");
+      await writeFile(path, "prompt,seed\n");
+      await expect(readBatchFile(path)).rejects.toThrow(`${path}: no items`);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+});

@@ -1,0 +1,25 @@
+/** What a batch file holds, whatever its format. */
+import { CliError } from "../cli-error.ts";
+
+export interface BatchItem {
+  model?: string;
+  input: Record<string, unknown>;
+}
+
+/** A .json file may set these batch fields too; the command's flags win over them. */
+export interface BatchFile {
+  items: BatchItem[];
+  model?: string;
+  input?: Record<string, unknown>;
+  name_template?: string;
+  concurrency?: number;
+}
+
+/** `where` names the place in the file: "prompts.csv line 7", "prompts.json item 3". */
+export function fileError(where: string, message: string): CliError {
+  return new CliError(`${where}: ${message}`);
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
