@@ -110,6 +110,15 @@ describeEachBackend("BatchesRepo", (open) => {
     expect(await batches.completeIfDone(b.id, NOW + 7)).toBeNull();
   });
 
+  it("reopens a canceled batch whose failed items are retried", async () => {
+    const { batches } = await repos();
+    const b = batch();
+    await batches.create(b, items(b.id, ["failed", "canceled"]));
+    await batches.markCanceled(b.id, NOW);
+    await batches.replaceItems(b.id, [{ index: 1, prediction: prediction({ batchId: b.id }) }]);
+    expect(await batches.get(b.id)).toMatchObject({ status: "processing", completedAt: null });
+  });
+
   it("lists a token's batches newest first", async () => {
     const { batches } = await repos();
     const older = batch({ createdAt: NOW });

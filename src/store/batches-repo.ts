@@ -162,7 +162,6 @@ export class BatchesRepo {
         .updateTable("batches")
         .set({ status: "processing", completed_at: null })
         .where("id", "=", batchId)
-        .where("status", "=", "completed")
         .execute();
     });
   }
