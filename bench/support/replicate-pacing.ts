@@ -1,0 +1,139 @@
+/**
+ * What the benchmarks against the fake Replicate share: the fake as the issue describes Replicate's
+ * limits, gengate serving it, "the naive script" (the official client in a loop of N workers that
+ * retries on 429) and the issue's bound on the makespan.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Replicate from "replicate";
+import { type FakeReplicate, startFakeReplicate } from "../../test/fakes/replicate/index.ts";
+import { freePort } from "../../test/support/free-port.ts";
+import { spawnServe } from "../../test/support/serve-process.ts";
+import { BENCH_TOKEN } from "./gateway-process.ts";
+import { runPool } from "./stats.ts";
+
+export const CREATES_PER_MINUTE = 600;
+/** Replicate allows short bursts: a tenth of a minute's creates. */
+export const BURST = CREATES_PER_MINUTE / 10;
+export const REQUESTS_PER_MINUTE = 3000;
+
+/** The model both benchmarks run: the fake's official flux-schnell. */
+export const PACED_MODEL = "fake-official/flux-schnell";
+
+/** `[count=1200] [minMs=2000] [maxMs=8000]` from the command line. */
+export function pacingArgs(argv: readonly string[]): { count: number; latency: Latency } {
+  return {
+    count: Number(argv[2] ?? 1200),
+    latency: { min: Number(argv[3] ?? 2000), max: Number(argv[4] ?? 8000) },
+  };
+}
+
+export interface Latency {
+  min: number;
+  max: number;
+}
+
+/** A fresh fake Replicate with the issue's limits: 600 creates a minute (bursts of 60). */
+export function startPacedFake(latency: Latency): Promise<FakeReplicate> {
+  return startFakeReplicate({
+    latencyMs: latency,
+    createsPerMinute: CREATES_PER_MINUTE,
+    burst: BURST,
+    requestsPerMinute: REQUESTS_PER_MINUTE,
+  });
+}
+
+export interface Outcome {
+  makespanMs: number;
+  /** The issue's bound: every create at the rate limit, plus the latency of the last one created. */
+  boundMs: number;
+  /** 429 answers the fake gave. */
+  throttled: number;
+  /** Every upstream API request (output downloads are not API requests) per prediction. */
+  apiRequestsPerPrediction: number;
+  /** Prediction creates sent upstream (answered or not) per prediction. */
+  createsPerPrediction: number;
+}
+
+/** The outcome of `count` predictions on `fake` that took from `startedAt` to `endedAt`. */
+export async function outcomeOf(
+  fake: FakeReplicate,
+  count: number,
+  startedAt: number,
+  endedAt: number,
+): Promise<Outcome> {
+  // a waited create may answer with complete outputs a moment before the fake records the end
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const created = fake.predictions().filter((p) => p.kind === "prediction");
+  if (created.length !== count)
+    throw new Error(`expected ${count} upstream predictions, found ${created.length}`);
+  const last = created.at(-1);
+  if (!last?.completedAt) throw new Error("the last upstream prediction has not ended");
+  const creates = fake.requests.filter((r) => r.method === "POST" && /\/predictions$/.test(r.path));
+  return {
+    makespanMs: endedAt - startedAt,
+    boundMs: (count / CREATES_PER_MINUTE) * 60_000 + (last.completedAt - last.createdAt),
+    throttled: fake.requests.filter((r) => r.status === 429).length,
+    apiRequestsPerPrediction: fake.requests.length / count,
+    createsPerPrediction: creates.length / count,
+  };
+}
+
+export interface GengateForFake {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `gengate serve` in a child process using `fake` as its Replicate, its webhooks reachable (PUBLIC_URL set). */
+export async function startGengateFor(fake: FakeReplicate): Promise<GengateForFake> {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "gengate-pacing-"));
+  const gengate = await spawnServe(
+    {
+      GENGATE_DATA_DIR: dataDir,
+      GENGATE_ADMIN_TOKEN: BENCH_TOKEN,
+      REPLICATE_API_TOKEN: fake.token,
+      REPLICATE_BASE_URL: fake.url,
+    },
+    ["--port", String(port), "--public-url", publicUrl],
+  );
+  return {
+    url: gengate.url,
+    async stop() {
+      gengate.child.kill("SIGTERM");
+      await gengate.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface NaiveScript {
+  count: number;
+  concurrency: number;
+  model: `${string}/${string}`;
+  input: (i: number) => Record<string, unknown>;
+  /** What the script does with a prediction's output once `run` returned it (e.g. save it). */
+  onOutput?: (i: number, output: unknown) => Promise<void>;
+}
+
+/**
+ * The naive script of the issue: the official client's `run()` in `concurrency` workers, each
+ * retrying a prediction one second after a 429.
+ */
+export async function runNaiveScript(fake: FakeReplicate, script: NaiveScript): Promise<void> {
+  const replicate = new Replicate({ auth: fake.token, baseUrl: fake.url });
+  await runPool(script.count, script.concurrency, async (i) => {
+    for (;;) {
+      try {
+        const output = await replicate.run(script.model, { input: script.input(i) });
+        await script.onOutput?.(i, output);
+        return;
+      } catch (error) {
+        if (!String(error).includes("status 429")) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  });
+}
