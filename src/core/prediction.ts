@@ -99,4 +99,6 @@ export interface Prediction {
   route?: PredictionRoute | null;
   /** Set when the prediction is an item of a batch. */
   batchId?: string | null;
+  /** Set when this is a training: the `owner/name` model that receives the trained version. */
+  destination?: string | null;
 }

@@ -7,6 +7,7 @@
 import { GatewayError } from "../core/errors.ts";
 import type { Prediction } from "../core/prediction.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
+import { trainingOf } from "../providers/training-of.ts";
 import type { StoredPrediction } from "../store/index.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
@@ -139,23 +140,11 @@ export class Dispatcher {
   }
 
   private async submit(provider: Provider, row: StoredPrediction): Promise<void> {
-    const ctx = this.ctx.providerContext;
     try {
-      const found = row.attempts > 1 ? await provider.find(row.id, ctx) : null;
+      const found = row.attempts > 1 ? await this.findStarted(provider, row) : null;
       // The run this prediction left behind when it fell back to another target is no work to adopt.
       const adopted = found && found.upstreamId !== row.upstreamId ? found : null;
-      const started: StartResult =
-        adopted ??
-        (await provider.start(
-          {
-            predictionId: row.id,
-            providerModel: row.providerModel,
-            input: row.input,
-            ...(row.deadlineAt !== null && { deadlineAt: row.deadlineAt }),
-            ...(this.ctx.publicUrl && { webhookUrl: `${this.ctx.publicUrl}/hooks/${provider.id}` }),
-          },
-          ctx,
-        ));
+      const started: StartResult = adopted ?? (await this.startUpstream(provider, row));
       if (adopted) this.ctx.logger.info({ prediction: row.id }, "adopted work started before a restart");
       const now = Date.now();
       const running = await this.updater.update(row, ["submitting"], {
@@ -170,6 +159,38 @@ export class Dispatcher {
     } catch (error) {
       await this.handleStartError(provider, row, GatewayError.from(error));
     }
+  }
+
+  private findStarted(provider: Provider, row: StoredPrediction): Promise<StartResult | null> {
+    const ctx = this.ctx.providerContext;
+    return row.destination ? trainingOf(provider).findTraining(row.id, ctx) : provider.find(row.id, ctx);
+  }
+
+  private startUpstream(provider: Provider, row: StoredPrediction): Promise<StartResult> {
+    const ctx = this.ctx.providerContext;
+    const webhookUrl = this.ctx.publicUrl && `${this.ctx.publicUrl}/hooks/${provider.id}`;
+    if (row.destination) {
+      return trainingOf(provider).startTraining(
+        {
+          trainingId: row.id,
+          trainer: row.providerModel,
+          destination: row.destination,
+          input: row.input,
+          ...(webhookUrl && { webhookUrl }),
+        },
+        ctx,
+      );
+    }
+    return provider.start(
+      {
+        predictionId: row.id,
+        providerModel: row.providerModel,
+        input: row.input,
+        ...(row.deadlineAt !== null && { deadlineAt: row.deadlineAt }),
+        ...(webhookUrl && { webhookUrl }),
+      },
+      ctx,
+    );
   }
 
   private async handleStartError(

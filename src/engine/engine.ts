@@ -1,18 +1,17 @@
 /** The engine's public face: submit, read, cancel and wait for predictions; start and stop the loops. */
 
-import { ALIAS_OWNER } from "../catalog/catalog.ts";
-import { validateInput } from "../catalog/input-validation.ts";
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
-import { type ModelRef, parseModelRef } from "../core/model-ref.ts";
+import type { ModelRef } from "../core/model-ref.ts";
 import { isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
 import { BatchService } from "./batches.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { Reconciler } from "./reconciler.ts";
-import { type Routed, Router } from "./router.ts";
+import { Router } from "./router.ts";
 import { pumpStream } from "./stream-pump.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
@@ -31,6 +30,13 @@ export interface SubmitRequest {
   batchId?: string;
 }
 
+export interface TrainingSubmitRequest extends Omit<SubmitRequest, "model" | "batchId" | "priority"> {
+  /** The trainer, as a model reference (`owner/name` or `owner/name:version`). */
+  trainer: string;
+  /** `owner/name` of the model that receives the trained version. */
+  destination: string;
+}
+
 export interface ListRequest {
   tokenId?: string;
   limit: number;
@@ -44,6 +50,7 @@ export class Engine {
   private readonly reconciler: Reconciler;
   private readonly dispatcher: Dispatcher;
   private readonly router: Router;
+  private readonly resolver: ModelResolver;
   readonly batches: BatchService;
   private readonly pumps = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
@@ -57,6 +64,7 @@ export class Engine {
       return this.batches.itemChanged(before, after);
     });
     this.router = new Router(ctx);
+    this.resolver = new ModelResolver(ctx, this.router);
     this.reconciler = new Reconciler(ctx, this.updater, this.router, () => this.dispatcher.wake());
     this.dispatcher = new Dispatcher(ctx, this.updater, this.router, (row, provider) =>
       this.onRunning(row, provider),
@@ -94,12 +102,33 @@ export class Engine {
 
   /** A new queued prediction for `request`, validated but not stored yet. */
   async prepare(request: SubmitRequest): Promise<Prediction> {
-    const ref = typeof request.model === "string" ? parseModelRef(request.model) : request.model;
-    const { provider, model, input, route } = await this.resolve(ref, request.input);
+    return this.queued(request, await this.resolver.resolve(request.model, request.input, request.tokenId));
+  }
+
+  /** Starts a training of `trainer` into the model `destination` (stored and followed like a prediction). */
+  async submitTraining(request: TrainingSubmitRequest): Promise<Prediction> {
+    const training = await this.prepareTraining(request);
+    await this.ctx.store.predictions.insert(training);
+    this.dispatcher.wake();
+    return training;
+  }
+
+  /** A new queued training for `request`, validated but not stored yet. */
+  async prepareTraining(request: TrainingSubmitRequest): Promise<Prediction> {
+    const resolved = await this.resolver.resolveTrainer(request.trainer, request.input);
+    return {
+      ...this.queued(request, resolved),
+      providerModel: request.trainer,
+      destination: request.destination,
+    };
+  }
+
+  private queued(request: Omit<SubmitRequest, "model">, resolved: Resolved): Prediction {
+    const { provider, model, input, route, name } = resolved;
     const now = Date.now();
-    const prediction: Prediction = {
+    return {
       id: newId(),
-      model: route ? `${ALIAS_OWNER}/${route.alias}` : `${model.owner}/${model.name}`,
+      model: name,
       version: model.versionId,
       provider: provider.id,
       providerModel: model.providerModel,
@@ -126,18 +155,6 @@ export class Engine {
       ...(route && { route }),
       ...(request.batchId && { batchId: request.batchId }),
     };
-    return prediction;
-  }
-
-  /** An alias is routed through the catalog; any other reference goes straight to its provider. */
-  private async resolve(
-    ref: ModelRef,
-    input: Record<string, unknown>,
-  ): Promise<Omit<Routed, "route"> & { route?: Routed["route"] }> {
-    const alias = this.router.aliasOf(ref);
-    if (alias !== undefined) return this.router.route(alias, input);
-    const { provider, model } = await this.ctx.providers.resolve(ref);
-    return { provider, model, input: validateInput(model, input) };
   }
 
   async get(id: string, tokenId?: string): Promise<Prediction> {

@@ -54,6 +54,47 @@ export interface StartRequest {
   webhookUrl?: string;
 }
 
+/** A training of `trainer` that adds a version to the model `destination`. */
+export interface TrainingRequest {
+  /** gengate's id for the training (it is stored like a prediction). */
+  trainingId: string;
+  /** The trainer, a model reference this provider knows (e.g. `ostris/flux-dev-lora-trainer`). */
+  trainer: string;
+  /** `owner/name` of a model made with `createModel`. */
+  destination: string;
+  /** The trainer's input, validated against its training schema, with defaults applied. */
+  input: Record<string, unknown>;
+  webhookUrl?: string;
+}
+
+/** A training file the provider must be able to fetch. */
+export interface TrainingData {
+  name: string;
+  contentType: string;
+  size: number;
+  open(): Promise<Readable>;
+}
+
+/**
+ * Training support. A training is started once like a prediction and then followed with the
+ * provider's own `status` and `cancel` (its operation says it is a training). When it succeeds
+ * its output is `{ version: "<owner>/<name>:<version id>", weights: OutputFile }`, and that
+ * version runs like any model of the provider.
+ */
+export interface ProviderTraining {
+  /** The trainer used when the client names none. */
+  readonly defaultTrainer: string;
+  /** The JSON Schema of a trainer's training input (for validation and defaults). */
+  trainingSchema(trainer: string): Promise<JsonSchema>;
+  /** Makes sure a private model `name` exists to receive trained versions; its `owner/name`. Idempotent. */
+  createModel(name: string, ctx: ProviderContext): Promise<string>;
+  /** A URL the provider can fetch `data` from (it may upload it to the provider's own files API). */
+  uploadTrainingData(data: TrainingData, ctx: ProviderContext): Promise<string>;
+  startTraining(request: TrainingRequest, ctx: ProviderContext): Promise<StartResult>;
+  /** Finds a training already started for `trainingId` (see Provider.find). */
+  findTraining(trainingId: string, ctx: ProviderContext): Promise<StartResult | null>;
+}
+
 export interface StartResult {
   /** The provider's id for the work; inbound webhooks are matched on it. */
   upstreamId: string;
@@ -151,6 +192,7 @@ export interface Provider {
   status(operation: unknown, ctx: ProviderContext): Promise<StatusResult>;
   cancel(operation: unknown, ctx: ProviderContext): Promise<void>;
   stream?(operation: unknown, ctx: ProviderContext): AsyncIterable<StreamEvent>;
+  training?: ProviderTraining;
   webhook?: ProviderWebhook;
   /** Reachability, credentials and rate-limit headroom, without creating paid work. */
   check?(): Promise<ProviderCheck>;

@@ -19,6 +19,7 @@ describeEachBackend("openDatabase", (open) => {
       "settings",
       "batches",
       "batch_items",
+      "loras",
     ] as const) {
       expect(await db.selectFrom(table).selectAll().execute()).toEqual([]);
     }
@@ -31,7 +32,12 @@ describeEachBackend("openDatabase", (open) => {
     const third = await first.reopen();
     expect(await third.db.selectFrom("settings").selectAll().execute()).toEqual([{ key: "k", value: "v" }]);
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(second.db);
-    expect(rows.map((r) => r.name)).toEqual(["0001-initial", "0002-prediction-route", "0003-batches"]);
+    expect(rows.map((r) => r.name)).toEqual([
+      "0001-initial",
+      "0002-prediction-route",
+      "0003-batches",
+      "0004-loras",
+    ]);
   });
 
   it("returns BIGINT values as numbers", async () => {

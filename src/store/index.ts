@@ -1,6 +1,7 @@
 import { BatchesRepo } from "./batches-repo.ts";
 import type { Database } from "./database.ts";
 import { FilesRepo } from "./files-repo.ts";
+import { LorasRepo } from "./loras-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
 import { SettingsRepo } from "./settings-repo.ts";
 import { TokensRepo } from "./tokens-repo.ts";
@@ -14,6 +15,7 @@ export {
   openDatabase,
 } from "./database.ts";
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
+export { type LoraPatch, LorasRepo } from "./loras-repo.ts";
 export type { KeysetCursor } from "./newest-first.ts";
 export {
   type DuePredictionsOptions,
@@ -39,6 +41,7 @@ export interface Store {
   webhookDeliveries: WebhookDeliveriesRepo;
   settings: SettingsRepo;
   batches: BatchesRepo;
+  loras: LorasRepo;
   database: Database;
 }
 
@@ -51,6 +54,7 @@ export function createStore(database: Database): Store {
     webhookDeliveries: new WebhookDeliveriesRepo(db),
     settings: new SettingsRepo(db),
     batches: new BatchesRepo(db),
+    loras: new LorasRepo(db),
     database,
   };
 }

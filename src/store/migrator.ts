@@ -4,12 +4,14 @@ import { type Migration, Migrator } from "kysely/migration";
 import { initial } from "./migrations/0001-initial.ts";
 import { predictionRoute } from "./migrations/0002-prediction-route.ts";
 import { batches } from "./migrations/0003-batches.ts";
+import { loras } from "./migrations/0004-loras.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-prediction-route": predictionRoute,
   "0003-batches": batches,
+  "0004-loras": loras,
 };
 
 /**

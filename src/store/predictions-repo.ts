@@ -46,6 +46,8 @@ export interface ListPredictionsOptions {
   limit: number;
   /** Keyset cursor: only rows strictly older than this one in (createdAt, id) order. */
   before?: KeysetCursor;
+  /** Trainings instead of predictions. */
+  trainings?: boolean;
 }
 
 export interface DueByGroupOptions {
@@ -94,6 +96,7 @@ export function predictionRow(p: Prediction & { upstreamId?: string | null }): R
     priority: p.priority,
     route: toJson(p.route ?? null),
     batch_id: p.batchId ?? null,
+    destination: p.destination ?? null,
   };
 }
 
@@ -127,6 +130,7 @@ export function fromPredictionRow(row: Row): StoredPrediction {
     priority: row.priority,
     ...(row.route !== null && { route: fromJson<PredictionRoute>(row.route) }),
     ...(row.batch_id !== null && { batchId: row.batch_id }),
+    ...(row.destination !== null && { destination: row.destination }),
   };
 }
 
@@ -177,7 +181,10 @@ export class PredictionsRepo {
   /** Newest first, by (createdAt, id) descending. */
   async list(options: ListPredictionsOptions): Promise<StoredPrediction[]> {
     const { tokenId, before, limit } = options;
-    let query = this.#db.selectFrom("predictions").selectAll();
+    let query = this.#db
+      .selectFrom("predictions")
+      .selectAll()
+      .where("destination", options.trainings ? "is not" : "is", null);
     if (tokenId !== undefined) query = query.where("token_id", "=", tokenId);
     const rows = await newestFirst(query, limit, before).execute();
     return rows.map(fromPredictionRow);

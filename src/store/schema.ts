@@ -1,5 +1,6 @@
 /** Row types of the tables, as Kysely sees them. JSON columns hold text; booleans are 0/1. */
 import type { BatchStatus } from "../core/batch.ts";
+import type { LoraStatus } from "../core/lora.ts";
 import type { PredictionState, UpstreamPhase, WebhookEvent } from "../core/prediction.ts";
 
 export type WebhookDeliveryState = "pending" | "delivered" | "failed";
@@ -33,6 +34,7 @@ export interface PredictionsTable {
   priority: number;
   route: string | null;
   batch_id: string | null;
+  destination: string | null;
 }
 
 export interface ApiTokensTable {
@@ -95,6 +97,32 @@ export interface BatchItemsTable {
   input: string;
 }
 
+export interface LorasTable {
+  id: string;
+  token_id: string | null;
+  owner_name: string;
+  name: string;
+  trigger_word: string;
+  provider: string;
+  trainer: string;
+  params: string;
+  photo_count: number;
+  zip_key: string;
+  zip_url: string | null;
+  destination: string | null;
+  training_id: string | null;
+  version: string | null;
+  weights_key: string | null;
+  sample_count: number;
+  sample_ids: string;
+  webhook: string | null;
+  status: LoraStatus;
+  error: string | null;
+  created_at: number;
+  completed_at: number | null;
+  next_check_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -108,4 +136,5 @@ export interface DB {
   settings: SettingsTable;
   batches: BatchesTable;
   batch_items: BatchItemsTable;
+  loras: LorasTable;
 }

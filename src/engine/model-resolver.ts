@@ -1,0 +1,96 @@
+/**
+ * What a model reference runs on: a catalog alias goes through the router; `lora:<name>` and a
+ * LoRA's trained version run that version with the trigger word in the prompt; any other
+ * reference goes straight to the provider that knows it. Input is validated on the way.
+ */
+import { ALIAS_OWNER } from "../catalog/catalog.ts";
+import { validateInput } from "../catalog/input-validation.ts";
+import { GatewayError } from "../core/errors.ts";
+import { type Lora, loraNameOf, withTriggerWord } from "../core/lora.ts";
+import { formatModelRef, type ModelRef, parseModelRef } from "../core/model-ref.ts";
+import type { ModelDescriptor, Provider } from "../providers/provider.ts";
+import { trainingOf } from "../providers/training-of.ts";
+import type { EngineContext } from "./engine-context.ts";
+import type { Routed, Router } from "./router.ts";
+
+export interface Resolved {
+  provider: Provider;
+  model: ModelDescriptor;
+  input: Record<string, unknown>;
+  /** `owner/name` as the client sees it. */
+  name: string;
+  route?: Routed["route"];
+}
+
+export class ModelResolver {
+  private readonly ctx: EngineContext;
+  private readonly router: Router;
+
+  constructor(ctx: EngineContext, router: Router) {
+    this.ctx = ctx;
+    this.router = router;
+  }
+
+  async resolve(
+    model: string | ModelRef,
+    input: Record<string, unknown>,
+    tokenId?: string,
+  ): Promise<Resolved> {
+    const loraName = typeof model === "string" ? loraNameOf(model) : undefined;
+    if (loraName !== undefined) return this.resolveLora(await this.readyLora(loraName, tokenId), input);
+    const ref = typeof model === "string" ? parseModelRef(model) : model;
+    const alias = this.router.aliasOf(ref);
+    if (alias !== undefined) {
+      const routed = await this.router.route(alias, input);
+      return { ...routed, name: `${ALIAS_OWNER}/${routed.route.alias}` };
+    }
+    const lora =
+      ref.kind === "version" ? await this.ctx.store.loras.findByVersion(formatModelRef(ref)) : null;
+    if (lora) return this.resolveLora(lora, input);
+    const { provider, model: found } = await this.ctx.providers.resolve(ref);
+    return {
+      provider,
+      model: found,
+      input: validateInput(found, input),
+      name: `${found.owner}/${found.name}`,
+    };
+  }
+
+  /** A trainer of a provider that trains, with the training input validated against its schema. */
+  async resolveTrainer(trainer: string, input: Record<string, unknown>): Promise<Resolved> {
+    const { provider, model } = await this.ctx.providers.resolve(parseModelRef(trainer, "trainer"));
+    const inputSchema = await trainingOf(provider).trainingSchema(model.providerModel);
+    const validated = validateInput({ ...model, inputSchema }, input);
+    return { provider, model, input: validated, name: `${model.owner}/${model.name}` };
+  }
+
+  private async readyLora(name: string, tokenId: string | undefined): Promise<Lora> {
+    const lora = await this.ctx.store.loras.getByName(tokenId ?? null, name);
+    if (!lora) throw new GatewayError("not_found", `model lora:${name} not found`);
+    if (!lora.version) {
+      throw new GatewayError(
+        "conflict",
+        `lora:${name} is not trained yet (it is ${lora.status.replace("_", " ")})`,
+      );
+    }
+    return lora;
+  }
+
+  private async resolveLora(lora: Lora, input: Record<string, unknown>): Promise<Resolved> {
+    const provider = this.ctx.providers.get(lora.provider);
+    const model = await provider.getModel(parseModelRef(lora.version ?? ""));
+    if (!model)
+      throw new GatewayError(
+        "not_found",
+        `the trained version of lora:${lora.name} is gone from ${provider.id}`,
+      );
+    const prompt = typeof input.prompt === "string" ? input.prompt : "";
+    const withTrigger = { ...input, prompt: withTriggerWord(prompt, lora.triggerWord) };
+    return {
+      provider,
+      model,
+      input: validateInput(model, withTrigger),
+      name: `${model.owner}/${model.name}`,
+    };
+  }
+}
