@@ -8,9 +8,11 @@ import { openApiDocument } from "./openapi.ts";
 import { problem, toGatewayError } from "./problem.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
+import { loraRoutes } from "./routes/loras.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { predictionStreamRoutes } from "./routes/prediction-stream.ts";
 import { predictionRoutes } from "./routes/predictions.ts";
+import { trainingRoutes } from "./routes/trainings.ts";
 import { inboundWebhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
 
 export function createApp(deps: ApiDeps): Hono {
@@ -45,15 +47,18 @@ export function createApp(deps: ApiDeps): Hono {
 
   const v1 = new Hono<ApiEnv>();
   v1.use(requireToken(deps.store));
-  // uploads have their own, larger limit
+  // uploads (files, a LoRA's photos) have their own, larger limit
+  const uploads = /\/v1\/(files|loras)$/;
   v1.use((c, next) =>
-    c.req.method === "POST" && c.req.path.endsWith("/v1/files") ? next() : jsonBodyLimit(c, next),
+    c.req.method === "POST" && uploads.test(c.req.path) ? next() : jsonBodyLimit(c, next),
   );
   v1.route("/", predictionRoutes(deps));
   v1.route("/", modelRoutes(deps));
   v1.route("/", fileRoutes(deps));
   v1.route("/", webhookSecretRoutes(deps));
   v1.route("/", batchRoutes(deps));
+  v1.route("/", trainingRoutes(deps));
+  v1.route("/", loraRoutes(deps));
   app.route("/v1", v1);
   return app;
 }

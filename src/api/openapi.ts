@@ -1,6 +1,7 @@
 /** gengate's own API, described as OpenAPI 3.1 and served at /openapi.json. */
 import { batchPaths, batchSchemas } from "./openapi-batches.ts";
 import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
+import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
 
 const createHeaders = [
   {
@@ -183,11 +184,13 @@ export function openApiDocument() {
       },
       "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
       ...batchPaths,
+      ...trainingPaths,
     },
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
       schemas: {
         ...batchSchemas,
+        ...trainingSchemas,
         PredictionRequest: {
           type: "object",
           required: ["input"],

@@ -14,7 +14,12 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const invalidFields = invalidFieldsOf(parsed.error, "body");
+  throw invalidBody(parsed.error);
+}
+
+/** A 422 naming each field zod found wrong in a body. */
+export function invalidBody(error: z.ZodError): GatewayError {
+  const invalidFields = invalidFieldsOf(error, "body");
   const detail = invalidFields.map((f) => `- ${f.field}: ${f.description}`).join("\n");
-  throw new GatewayError("invalid_input", `Request body is not valid\n${detail}`, { invalidFields });
+  return new GatewayError("invalid_input", `Request body is not valid\n${detail}`, { invalidFields });
 }

@@ -94,6 +94,19 @@ export function toReplicateJson(prediction: Prediction, baseUrl: string): Replic
   return json;
 }
 
+/** A training as Replicate's trainings API shows it: a prediction with its destination and its own URLs. */
+export function toTrainingJson(
+  training: Prediction,
+  baseUrl: string,
+): ReplicatePrediction & { destination: string } {
+  const api = `${baseUrl}/v1/trainings/${training.id}`;
+  return {
+    ...toReplicateJson(training, baseUrl),
+    destination: training.destination ?? "",
+    urls: { get: api, cancel: `${api}/cancel` },
+  };
+}
+
 /** The seed a model reports in its logs, as Cog models do: `Using seed: N` (the last one wins). */
 export function seedInLogs(logs: string): number | undefined {
   const matches = [...logs.matchAll(/^Using seed: (\d+)\s*$/gm)];

@@ -12,6 +12,8 @@ import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { Reconciler } from "./reconciler.ts";
 import { Router } from "./router.ts";
+import { LoraRunner } from "./training/lora-runner.ts";
+import { LoraService } from "./training/lora-service.ts";
 import { pumpStream } from "./stream-pump.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
@@ -40,6 +42,8 @@ export interface TrainingSubmitRequest extends Omit<SubmitRequest, "model" | "ba
 export interface ListRequest {
   tokenId?: string;
   limit: number;
+  /** Trainings instead of predictions. */
+  trainings?: boolean;
   before?: { createdAt: number; id: string };
 }
 
@@ -52,6 +56,8 @@ export class Engine {
   private readonly router: Router;
   private readonly resolver: ModelResolver;
   readonly batches: BatchService;
+  readonly loras: LoraService;
+  private readonly loraRunner: LoraRunner;
   private readonly pumps = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
 
@@ -75,6 +81,18 @@ export class Engine {
       wakeDispatcher: () => this.dispatcher.wake(),
       webhooks: this.webhooks,
     });
+    this.loras = new LoraService(ctx, {
+      prepareTraining: (request) => this.prepareTraining(request),
+      cancel: (id) => this.cancel(id),
+      wakeRunner: () => this.loraRunner.wake(),
+      webhooks: this.webhooks,
+    });
+    this.loraRunner = new LoraRunner(ctx, {
+      prepare: (request) => this.prepare(request),
+      prepareTraining: (request) => this.prepareTraining(request),
+      wakeDispatcher: () => this.dispatcher.wake(),
+      ended: (lora) => this.loras.ended(lora),
+    });
   }
 
   /** Starts the loops. `recover` re-arms work a previous process left mid-flight (embedded mode). */
@@ -83,11 +101,13 @@ export class Engine {
     this.webhooks.start();
     this.reconciler.start();
     this.dispatcher.start();
+    this.loraRunner.start();
   }
 
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.all(this.pumps);
+    await this.loraRunner.stop();
     await this.dispatcher.stop();
     await this.reconciler.stop();
     await this.webhooks.stop();
@@ -274,6 +294,7 @@ export class Engine {
     if (orphans.length > 0)
       this.ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");
     await this.batches.recover();
+    await this.loraRunner.recover();
     const since = now - MISSED_WEBHOOK_WINDOW_MS;
     const unsent = await this.ctx.store.predictions.endedWithoutCompletedWebhook(since, all);
     for (const prediction of unsent) await this.webhooks.notify(prediction, ["completed"]);

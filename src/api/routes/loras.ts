@@ -1,0 +1,152 @@
+/**
+ * gengate's LoRA flow: `POST /v1/loras` with photos (multipart) or a zip URL starts it; the LoRA
+ * is read, listed, canceled and deleted here, and used as `model: "lora:<name>"`.
+ */
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import { GatewayError } from "../../core/errors.ts";
+import type { LoraRequest } from "../../engine/training/lora-service.ts";
+import type { UploadedFile } from "../../engine/training/photos/uploaded-file.ts";
+import type { ApiDeps, ApiEnv } from "../api-context.ts";
+import { ownerScope } from "../auth.ts";
+import { baseUrlOf } from "../base-url.ts";
+import { decodeCursor, pageOf } from "../pagination.ts";
+import { invalidBody, readJson } from "../request-body.ts";
+
+const PAGE_SIZE = 100;
+
+const samples = z.int({ error: "samples must be a whole number" });
+const params = z.record(z.string(), z.unknown(), { error: "params must be an object" });
+const fields = {
+  name: z.string({ error: "name is required" }),
+  trigger_word: z.string().min(1, "trigger_word must not be empty").max(64).optional(),
+  provider: z.string().optional(),
+  trainer: z.string().optional(),
+  params: params.optional(),
+  samples: samples.optional(),
+  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http(s) URL" }).optional(),
+};
+const jsonSchema = z.strictObject({
+  ...fields,
+  zip_url: z.url({ error: "zip_url must be a URL" }).optional(),
+  photo_urls: z.array(z.url({ error: "each photo URL must be a URL" })).optional(),
+});
+const multipartSchema = z.strictObject({
+  ...fields,
+  params: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "params must be a JSON object" });
+        return z.NEVER;
+      }
+    })
+    .pipe(params)
+    .optional(),
+  samples: z.coerce.number().pipe(samples).optional(),
+});
+
+type Fields = Omit<LoraRequest, "tokenId" | "photos">;
+
+function toFields(body: z.infer<typeof jsonSchema> | z.infer<typeof multipartSchema>): Fields {
+  return {
+    name: body.name,
+    ...(body.trigger_word !== undefined && { triggerWord: body.trigger_word }),
+    ...(body.provider !== undefined && { provider: body.provider }),
+    ...(body.trainer !== undefined && { trainer: body.trainer }),
+    ...(body.params !== undefined && { params: body.params }),
+    ...(body.samples !== undefined && { samples: body.samples }),
+    ...(body.webhook !== undefined && { webhook: body.webhook }),
+  };
+}
+
+export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const loras = engine.loras;
+  const render = async (c: Context<ApiEnv>, id: string) =>
+    loras.render(await loras.get(id, ownerScope(c.get("token"))), baseUrlOf(c, config.publicUrl));
+  const tooLarge = () => {
+    throw new GatewayError(
+      "payload_too_large",
+      `The photos must be less than ${config.maxFileBytes} bytes in all`,
+    );
+  };
+
+  /** Photos as multipart files (`photos`, repeatable; images or zips of them) and the fields as parts. */
+  const fromMultipart = async (c: Context<ApiEnv>): Promise<LoraRequest> => {
+    const form = await c.req.parseBody({ all: true }).catch(() => {
+      throw new GatewayError("bad_request", "body must be multipart/form-data (photos and fields) or JSON");
+    });
+    const { photos: parts, ...rest } = form;
+    const parsed = multipartSchema.safeParse(rest);
+    if (!parsed.success) throw invalidBody(parsed.error);
+    const files = (Array.isArray(parts) ? parts : parts === undefined ? [] : [parts]).filter(
+      (part): part is File => part instanceof File,
+    );
+    const photos: UploadedFile[] = await Promise.all(
+      files.map(async (file) => ({ name: file.name, data: Buffer.from(await file.arrayBuffer()) })),
+    );
+    return { ...toFields(parsed.data), tokenId: c.get("token").id, photos };
+  };
+
+  /** Photos by URL: a zip (`zip_url`) or images (`photo_urls`), fetched the way file inputs are. */
+  const fromJson = async (c: Context<ApiEnv>): Promise<LoraRequest> => {
+    const body = await readJson(c, jsonSchema);
+    const urls = [...(body.zip_url ? [body.zip_url] : []), ...(body.photo_urls ?? [])];
+    const photos: UploadedFile[] = [];
+    for (const url of urls) {
+      const file = await engine.ctx.providerContext.readInput(url);
+      photos.push({
+        name: decodeURIComponent(new URL(url).pathname.split("/").pop() || "photo"),
+        data: file.data,
+      });
+    }
+    return { ...toFields(body), tokenId: c.get("token").id, photos };
+  };
+
+  app.post("/loras", bodyLimit({ maxSize: config.maxFileBytes, onError: tooLarge }), async (c) => {
+    const isJson = (c.req.header("content-type") ?? "").startsWith("application/json");
+    const request = isJson ? await fromJson(c) : await fromMultipart(c);
+    const lora = await loras.create(request);
+    return c.json(await loras.render(lora, baseUrlOf(c, config.publicUrl)), 201);
+  });
+
+  app.get("/loras", async (c) => {
+    const before = decodeCursor(c.req.query("cursor"));
+    const scope = ownerScope(c.get("token"));
+    const rows = await loras.list({
+      limit: PAGE_SIZE + 1,
+      ...(scope !== undefined && { tokenId: scope }),
+      ...(before && { before }),
+    });
+    const base = baseUrlOf(c, config.publicUrl);
+    const page = pageOf(
+      rows,
+      PAGE_SIZE,
+      `${base}/v1/loras`,
+      (lora) => lora,
+      (lora) => lora,
+    );
+    return c.json({
+      ...page,
+      results: await Promise.all(page.results.map((lora) => loras.render(lora, base))),
+    });
+  });
+
+  app.get("/loras/:id", async (c) => c.json(await render(c, c.req.param("id"))));
+
+  app.post("/loras/:id/cancel", async (c) => {
+    const lora = await loras.cancel(c.req.param("id"), ownerScope(c.get("token")));
+    return c.json(await loras.render(lora, baseUrlOf(c, config.publicUrl)));
+  });
+
+  app.delete("/loras/:id", async (c) => {
+    await loras.delete(c.req.param("id"), ownerScope(c.get("token")));
+    return c.body(null, 204);
+  });
+
+  return app;
+}
