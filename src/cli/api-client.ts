@@ -17,7 +17,10 @@ export class HttpError extends CliError {
   }
 }
 
+type Method = "GET" | "POST" | "DELETE";
+
 export interface SendOptions {
+  /** Sent as JSON, or as multipart/form-data when it is a FormData. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -32,18 +35,25 @@ export class ApiClient {
   }
 
   /** `pathOrUrl` is a path under the base URL (`/v1/...`) or an absolute URL the server gave. */
-  async request<T>(method: "GET" | "POST", pathOrUrl: string, body?: unknown): Promise<T> {
+  async request<T>(method: Method, pathOrUrl: string, body?: unknown): Promise<T> {
     return (await (await this.send(method, pathOrUrl, { body })).json()) as T;
   }
 
   /** Like `request`, for when the status, a header or a stream of the answer matters. */
-  async send(method: "GET" | "POST", pathOrUrl: string, options: SendOptions = {}): Promise<Response> {
+  async send(method: Method, pathOrUrl: string, options: SendOptions = {}): Promise<Response> {
     const { body } = options;
     const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
     const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${this.#token}` };
-    if (body !== undefined) headers["content-type"] = "application/json";
     const init: RequestInit = { method, headers };
-    if (body !== undefined) init.body = JSON.stringify(body);
+    if (body instanceof FormData) {
+      // fetch writes the multipart content type itself, with its boundary. Refusing redirects spares it
+      // keeping the whole body in memory to send again (nodejs/undici#4058): files stream from disk.
+      init.body = body;
+      init.redirect = "error";
+    } else if (body !== undefined) {
+      headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
     const response = await this.#fetch(url, init);
     if (!response.ok) throw new HttpError(await describeFailure(response), response.status);
     return response;

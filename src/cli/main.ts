@@ -2,11 +2,13 @@
 import { Command } from "commander";
 import { batchCommand } from "./commands/batch.ts";
 import { generateCommand } from "./commands/generate.ts";
+import { lorasCommand } from "./commands/loras.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { predictionsCommand } from "./commands/predictions.ts";
 import { providersCommand } from "./commands/providers.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { tokensCommand } from "./commands/tokens.ts";
+import { trainCommand } from "./commands/train.ts";
 import { reportError } from "./report-error.ts";
 
 const program = new Command("gengate")
@@ -18,6 +20,8 @@ serveCommand(program);
 generateCommand(program);
 batchCommand(program);
 predictionsCommand(program);
+trainCommand(program);
+lorasCommand(program);
 tokensCommand(program);
 providersCommand(program);
 modelsCommand(program);

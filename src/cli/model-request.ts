@@ -1,4 +1,5 @@
 /** Where and what to POST to create a prediction for a model reference. */
+import { loraNameOf } from "../core/lora.ts";
 import { parseModelRef } from "../core/model-ref.ts";
 
 export interface CreateRequest {
@@ -6,8 +7,12 @@ export interface CreateRequest {
   body: { version?: string; input: Record<string, unknown> };
 }
 
-/** `owner/name` uses the model's endpoint; `owner/name:version` and bare version ids use /v1/predictions. */
+/**
+ * `owner/name` uses the model's endpoint; `owner/name:version`, bare version ids and `lora:<name>`
+ * use /v1/predictions.
+ */
 export function createRequestFor(ref: string, input: Record<string, unknown>): CreateRequest {
+  if (loraNameOf(ref) !== undefined) return { path: "/v1/predictions", body: { version: ref, input } };
   const parsed = parseModelRef(ref, "--model");
   if (parsed.kind === "model") {
     const path = `/v1/models/${encodeURIComponent(parsed.owner)}/${encodeURIComponent(parsed.name)}/predictions`;

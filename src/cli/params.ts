@@ -6,6 +6,11 @@ export function positiveInteger(text: string): number {
   return value;
 }
 
+export function nonNegativeInteger(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError("must be a whole number, 0 or more");
+  return Number(text);
+}
+
 /** Commander collector for repeatable `--param key=value`; values are JSON when they parse, else strings. */
 export function collectParam(text: string, params: Record<string, unknown> = {}): Record<string, unknown> {
   const at = text.indexOf("=");

@@ -15,6 +15,6 @@ export interface PageJson<T> {
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled", "aborted"]);
 
-export function isFinished(prediction: PredictionJson): boolean {
+export function isFinished(prediction: Pick<PredictionJson, "status">): boolean {
   return TERMINAL.has(prediction.status);
 }

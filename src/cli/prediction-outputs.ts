@@ -36,11 +36,16 @@ export function outputFiles(
   return urls.map((url, i) => ({ url, path: pathOf(url, i + 1) }));
 
   function pathOf(url: string, n: number): string {
-    if (output === undefined) return `${id}_${n}${posix.extname(new URL(url).pathname) || ".bin"}`;
+    if (output === undefined) return `${id}_${n}${extensionOf(url)}`;
     if (urls.length === 1) return output;
     const ext = extname(output);
     return `${output.slice(0, output.length - ext.length)}_${n}${ext}`;
   }
+}
+
+/** The extension of the file a URL names, with its dot; ".bin" when it has none. */
+export function extensionOf(url: string): string {
+  return posix.extname(new URL(url).pathname) || ".bin";
 }
 
 export async function download(client: ApiClient, url: string, path: string): Promise<void> {

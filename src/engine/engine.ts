@@ -12,9 +12,9 @@ import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { Reconciler } from "./reconciler.ts";
 import { Router } from "./router.ts";
+import { pumpStream } from "./stream-pump.ts";
 import { LoraRunner } from "./training/lora-runner.ts";
 import { LoraService } from "./training/lora-service.ts";
-import { pumpStream } from "./stream-pump.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 const CANCEL_WAIT_MS = 10_000;

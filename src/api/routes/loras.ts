@@ -6,7 +6,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
-import type { LoraRequest } from "../../engine/training/lora-service.ts";
+import type { LoraCaller, LoraRequest } from "../../engine/training/lora-service.ts";
 import type { UploadedFile } from "../../engine/training/photos/uploaded-file.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
@@ -63,11 +63,16 @@ function toFields(body: z.infer<typeof jsonSchema> | z.infer<typeof multipartSch
   };
 }
 
+function callerOf(c: Context<ApiEnv>): LoraCaller {
+  const token = c.get("token");
+  return { tokenId: token.id, seesAll: token.isAdmin };
+}
+
 export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const loras = engine.loras;
   const render = async (c: Context<ApiEnv>, id: string) =>
-    loras.render(await loras.get(id, ownerScope(c.get("token"))), baseUrlOf(c, config.publicUrl));
+    loras.render(await loras.get(id, callerOf(c)), baseUrlOf(c, config.publicUrl));
   const tooLarge = () => {
     throw new GatewayError(
       "payload_too_large",
@@ -139,12 +144,12 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   app.get("/loras/:id", async (c) => c.json(await render(c, c.req.param("id"))));
 
   app.post("/loras/:id/cancel", async (c) => {
-    const lora = await loras.cancel(c.req.param("id"), ownerScope(c.get("token")));
+    const lora = await loras.cancel(c.req.param("id"), callerOf(c));
     return c.json(await loras.render(lora, baseUrlOf(c, config.publicUrl)));
   });
 
   app.delete("/loras/:id", async (c) => {
-    await loras.delete(c.req.param("id"), ownerScope(c.get("token")));
+    await loras.delete(c.req.param("id"), callerOf(c));
     return c.body(null, 204);
   });
 

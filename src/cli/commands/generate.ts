@@ -18,7 +18,11 @@ export function generateCommand(program: Command): void {
     .command("generate")
     .description("run a model on a prompt, wait for it and save its outputs")
     .argument("<prompt>", "the prompt")
-    .option("--model <ref>", 'model: "owner/name", "owner/name:version" or a version id', "sim/image")
+    .option(
+      "--model <ref>",
+      'model: "owner/name", "owner/name:version", a version id or "lora:<name>"',
+      "sim/image",
+    )
     .option("--param <key=value>", "another input (repeatable); JSON values are parsed", collectParam)
     .option("-o, --output <file>", "where to save the output (several outputs: <file>_1.<ext>, …)");
   addClientOptions(command).action(generate);

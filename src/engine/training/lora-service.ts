@@ -37,6 +37,12 @@ export interface LoraRequest {
   photos: UploadedFile[];
 }
 
+/** Who asks: names are looked up among their own LoRAs; an admin reads anyone's by id. */
+export interface LoraCaller {
+  tokenId: string | null;
+  seesAll: boolean;
+}
+
 export interface LoraServiceDeps {
   prepareTraining(request: TrainingSubmitRequest): Promise<Prediction>;
   cancel(predictionId: string): Promise<Prediction>;
@@ -97,14 +103,13 @@ export class LoraService {
     return lora;
   }
 
-  async get(idOrName: string, tokenId?: string): Promise<Lora> {
-    const lora =
-      (await this.ctx.store.loras.get(idOrName)) ??
-      (await this.ctx.store.loras.getByName(tokenId ?? null, idOrName));
-    if (!lora || (tokenId !== undefined && lora.tokenId !== tokenId)) {
-      throw new GatewayError("not_found", `LoRA ${idOrName} not found`);
-    }
-    return lora;
+  /** A LoRA by id (the caller's own, or anyone's for an admin), or by name among the caller's own. */
+  async get(idOrName: string, caller: LoraCaller): Promise<Lora> {
+    const byId = await this.ctx.store.loras.get(idOrName);
+    if (byId && (caller.seesAll || byId.tokenId === caller.tokenId)) return byId;
+    const byName = await this.ctx.store.loras.getByName(caller.tokenId, idOrName);
+    if (!byName) throw new GatewayError("not_found", `LoRA ${idOrName} not found`);
+    return byName;
   }
 
   list(options: { tokenId?: string; limit: number; before?: KeysetCursor }): Promise<Lora[]> {
@@ -112,14 +117,14 @@ export class LoraService {
   }
 
   /** Stops the flow; a training or sample under way is canceled upstream too. */
-  async cancel(idOrName: string, tokenId?: string): Promise<Lora> {
-    const lora = await this.get(idOrName, tokenId);
+  async cancel(idOrName: string, caller: LoraCaller): Promise<Lora> {
+    const lora = await this.get(idOrName, caller);
     if (isLoraDone(lora.status)) return lora;
     const canceled = await this.ctx.store.loras.transition(lora.id, [lora.status], {
       status: "canceled",
       completedAt: Date.now(),
     });
-    if (!canceled) return this.cancel(lora.id, tokenId);
+    if (!canceled) return this.cancel(lora.id, caller);
     const running = [lora.trainingId, ...lora.sampleIds].filter((id): id is string => id !== null);
     for (const id of running) {
       if (await this.ctx.store.predictions.get(id)) await this.deps.cancel(id);
@@ -129,8 +134,8 @@ export class LoraService {
   }
 
   /** Cancels the LoRA if it is still in its flow, then forgets it. The model upstream is left as it is. */
-  async delete(idOrName: string, tokenId?: string): Promise<void> {
-    const lora = await this.cancel(idOrName, tokenId);
+  async delete(idOrName: string, caller: LoraCaller): Promise<void> {
+    const lora = await this.cancel(idOrName, caller);
     await this.ctx.store.loras.delete(lora.id);
   }
 

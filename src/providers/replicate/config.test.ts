@@ -18,7 +18,24 @@ describe("parseReplicateConfig", () => {
       webhookSecret: undefined,
       waitSeconds: 5,
       webhookPollMs: 30_000,
+      loraTrainer: "ostris/flux-dev-lora-trainer",
     });
+  });
+
+  it("takes the LoRA trainer from the environment, else from the configuration file", () => {
+    const env = { REPLICATE_API_TOKEN: "r8_x" };
+    const file = { settings: { loraTrainer: "me/trainer:abc123" }, configFile: "/etc/gengate.json" };
+    expect(parseReplicateConfig(env, file)?.loraTrainer).toBe("me/trainer:abc123");
+    expect(
+      parseReplicateConfig({ ...env, REPLICATE_LORA_TRAINER: "ostris/flux-dev-lora-trainer" }, file)
+        ?.loraTrainer,
+    ).toBe("ostris/flux-dev-lora-trainer");
+    expect(() => parseReplicateConfig({ ...env, REPLICATE_LORA_TRAINER: "trainer" })).toThrow(
+      /^REPLICATE_LORA_TRAINER: must be a model reference/,
+    );
+    expect(() =>
+      parseReplicateConfig(env, { settings: { trainer: "x/y" }, configFile: "/etc/gengate.json" }),
+    ).toThrow(/^\/etc\/gengate.json: providers.replicate/);
   });
 
   it("reads every variable", () => {

@@ -1,6 +1,11 @@
-/** The Replicate provider's configuration from REPLICATE_* environment variables. */
+/**
+ * The Replicate provider's configuration from REPLICATE_* environment variables and the optional
+ * `providers.replicate` section of the configuration file.
+ */
 import { z } from "zod";
-import { parseEnv } from "../../core/env-config.ts";
+import { parseEnv, parseSettings } from "../../core/env-config.ts";
+
+export const DEFAULT_LORA_TRAINER = "ostris/flux-dev-lora-trainer";
 
 export interface ReplicateConfig {
   token: string;
@@ -15,6 +20,8 @@ export interface ReplicateConfig {
   waitSeconds: number;
   /** How long to wait for a webhook before polling a webhooked prediction. */
   webhookPollMs: number;
+  /** The trainer of LoRAs when a client names none: `owner/name` or `owner/name:version`. */
+  loraTrainer: string;
 }
 
 const positive = (fallback: number) =>
@@ -22,6 +29,14 @@ const positive = (fallback: number) =>
     .number({ error: "must be a positive number" })
     .positive("must be a positive number")
     .default(fallback);
+
+/** A trainer reference: `owner/name`, optionally pinned to a version. */
+const TRAINER = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*(?::[A-Za-z0-9]+)?$/;
+const TRAINER_MESSAGE =
+  'must be a model reference such as "ostris/flux-dev-lora-trainer" (optionally ":<version id>")';
+const trainer = z.string().regex(TRAINER, TRAINER_MESSAGE);
+
+const SETTINGS_SCHEMA = z.strictObject({ loraTrainer: trainer.optional() }).default({});
 
 const ENV_SCHEMA = {
   REPLICATE_API_TOKEN: z.string().optional(),
@@ -47,11 +62,24 @@ const ENV_SCHEMA = {
     .min(0, "must be a whole number of seconds from 0 to 60")
     .max(60, "must be a whole number of seconds from 0 to 60")
     .default(5),
+  REPLICATE_LORA_TRAINER: trainer.optional(),
 } as const;
 
-/** Null when REPLICATE_API_TOKEN is unset: the provider is then not configured. */
-export function parseReplicateConfig(env: Record<string, string | undefined>): ReplicateConfig | null {
+/**
+ * Null when REPLICATE_API_TOKEN is unset: the provider is then not configured. The environment wins
+ * over the configuration file (`{"providers": {"replicate": {"loraTrainer": "…"}}}`).
+ */
+export function parseReplicateConfig(
+  env: Record<string, string | undefined>,
+  file: { settings?: unknown; configFile?: string } = {},
+): ReplicateConfig | null {
   const v = parseEnv(ENV_SCHEMA, env, ["REPLICATE_API_TOKEN", "REPLICATE_WEBHOOK_SECRET"]);
+  const settings = parseSettings(
+    SETTINGS_SCHEMA,
+    file.settings,
+    file.configFile ?? "gengate.config.json",
+    "providers.replicate",
+  );
   if (v.REPLICATE_API_TOKEN === undefined) return null;
   return {
     token: v.REPLICATE_API_TOKEN,
@@ -62,5 +90,6 @@ export function parseReplicateConfig(env: Record<string, string | undefined>): R
     webhookSecret: v.REPLICATE_WEBHOOK_SECRET,
     waitSeconds: v.REPLICATE_WAIT_SECONDS,
     webhookPollMs: v.REPLICATE_WEBHOOK_POLL_SECONDS * 1000,
+    loraTrainer: v.REPLICATE_LORA_TRAINER ?? settings.loraTrainer ?? DEFAULT_LORA_TRAINER,
   };
 }

@@ -45,7 +45,8 @@ export function startResultOf(
   return { upstreamId: prediction.id, operation, nextPollMs: firstPollMs };
 }
 
-async function upload(http: ReplicateHttp, file: InputFile): Promise<string> {
+/** Uploads a file input through Replicate's files API (§2.4); its `urls.get`. */
+export async function upload(http: ReplicateHttp, file: InputFile): Promise<string> {
   const form = new FormData();
   form.append("content", new Blob([new Uint8Array(file.data)], { type: file.contentType }), "input");
   const { body } = await http.request("/files", { method: "POST", form, what: "uploading an input file" });
@@ -68,6 +69,7 @@ export async function createPrediction(
   const input = await prepareInput(request.input, {
     fields: fileFieldsOf(model.inputSchema),
     gengateOrigin: request.webhookUrl ? new URL(request.webhookUrl).origin : undefined,
+    upstreamOrigin: new URL(deps.http.baseUrl).origin,
     ctx,
     upload: (file) => upload(deps.http, file),
   });

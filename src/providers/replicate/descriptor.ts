@@ -42,6 +42,13 @@ export function schemasOf(version: UpstreamVersion | null | undefined): {
   };
 }
 
+/** A trainable version's `TrainingInput` schema, standing alone; null when the version cannot train. */
+export function trainingInputOf(version: UpstreamVersion | null | undefined): JsonSchema | null {
+  const components = version?.openapi_schema?.components?.schemas ?? {};
+  if (!("TrainingInput" in components)) return null;
+  return asSchema(dereference(components.TrainingInput, components));
+}
+
 export function isTextIterator(output: JsonSchema): boolean {
   const items = asSchema(output.items);
   return output.type === "array" && items.type === "string" && output["x-cog-array-type"] === "iterator";

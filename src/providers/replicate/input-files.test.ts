@@ -37,6 +37,11 @@ describe("transferOf", () => {
     expect(transferOf("https://example.com/a.png", undefined)).toBe("keep");
     expect(transferOf("a cat", undefined)).toBe("keep");
   });
+
+  it("keeps files on Replicate's own API, whatever its host (its files API's urls.get)", () => {
+    expect(transferOf("http://127.0.0.1:9/v1/files/f1", undefined, "http://127.0.0.1:9")).toBe("keep");
+    expect(transferOf("http://127.0.0.1:8/v1/files/f1", undefined, "http://127.0.0.1:9")).toBe("read");
+  });
 });
 
 describe("fileFieldsOf", () => {

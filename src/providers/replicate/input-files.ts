@@ -27,10 +27,18 @@ export function fileFieldsOf(inputSchema: JsonSchema): FileFields {
 
 export type Transfer = "keep" | "read";
 
-/** What to do with one string of a file field. */
-export function transferOf(value: string, gengateOrigin: string | undefined): Transfer {
+/**
+ * What to do with one string of a file field. Files on Replicate's own API (`upstreamOrigin`, e.g.
+ * the files API's `urls.get`) are Replicate's to read.
+ */
+export function transferOf(
+  value: string,
+  gengateOrigin: string | undefined,
+  upstreamOrigin?: string | undefined,
+): Transfer {
   if (value.startsWith("data:")) return "read";
   if (!/^https?:\/\//i.test(value)) return "keep";
+  if (upstreamOrigin !== undefined && URL.parse(value)?.origin === upstreamOrigin) return "keep";
   return isReadableByUpstream(value, gengateOrigin) ? "keep" : "read";
 }
 
@@ -39,6 +47,8 @@ export type Upload = (file: InputFile) => Promise<string>;
 export interface PrepareOptions {
   fields: FileFields;
   gengateOrigin: string | undefined;
+  /** Replicate's API origin. */
+  upstreamOrigin?: string | undefined;
   ctx: ProviderContext;
   upload: Upload;
 }
@@ -62,7 +72,7 @@ async function prepareValue(value: unknown, options: PrepareOptions): Promise<un
     return items;
   }
   if (typeof value !== "string") return value;
-  if (transferOf(value, options.gengateOrigin) === "keep") return value;
+  if (transferOf(value, options.gengateOrigin, options.upstreamOrigin) === "keep") return value;
   const file = await readFile(value, options);
   if (!file) return value;
   if (file.data.length > INLINE_LIMIT_BYTES) return options.upload(file);

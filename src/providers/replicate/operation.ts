@@ -5,14 +5,18 @@ import { predictionSchema } from "./schemas.ts";
 import type { StatusContext } from "./status.ts";
 
 const operationSchema = z.object({
-  /** Replicate's prediction id. */
+  /** A training (followed at `/trainings/{id}`); absent for predictions. */
+  kind: z.literal("training").optional(),
+  /** Replicate's prediction (or training) id. */
   id: z.string().min(1),
+  /** Trainings: the `owner/name` model that receives the trained version. */
+  destination: z.string().optional(),
   streamUrl: z.string().optional(),
   webhooked: z.boolean(),
   textOutput: z.boolean(),
   /** When gengate created it (ms). */
   createdAt: z.number(),
-  /** The prediction as Replicate returned it when it had already ended (a `Prefer: wait` create). */
+  /** The prediction (or training) as Replicate returned it when it had already ended (e.g. a `Prefer: wait` create). */
   final: predictionSchema.optional(),
 });
 export type ReplicateOperation = z.infer<typeof operationSchema>;

@@ -19,6 +19,7 @@ import { parseBody, predictionSchema } from "./schemas.ts";
 import { readStream } from "./sse.ts";
 import { toStatus } from "./status.ts";
 import { parseTarget } from "./target.ts";
+import { createReplicateTraining } from "./training.ts";
 import { createWebhook } from "./webhook.ts";
 
 /** Share of the account's create limit gengate uses. */
@@ -28,7 +29,7 @@ export function createReplicateProvider(
   env: Record<string, string | undefined>,
   deps: ProviderDeps,
 ): Provider | null {
-  const config = parseReplicateConfig(env);
+  const config = parseReplicateConfig(env, deps);
   if (!config) return null;
   // One budget per account; the hash names it without revealing the token.
   const account = createHash("sha256").update(config.token).digest("hex").slice(0, 12);
@@ -40,6 +41,20 @@ export function createReplicateProvider(
   const catalog = new ModelCatalog(http);
   const journal = new CreateJournal(deps.dataDir);
   let finding: Promise<unknown> = Promise.resolve();
+  // One lookup at a time, so two lost creates of identical input cannot adopt the same work.
+  const serialize = <T>(work: () => Promise<T>): Promise<T> => {
+    const found = finding.then(work);
+    finding = found.catch(() => undefined);
+    return found;
+  };
+  const training = createReplicateTraining({
+    http,
+    catalog,
+    journal,
+    defaultTrainer: config.loraTrainer,
+    webhookPollMs: config.webhookPollMs,
+    serialize,
+  });
 
   const adopt = async (predictionId: string): Promise<StartResult | null> => {
     const found = await findCreate(predictionId, http, journal);
@@ -93,14 +108,12 @@ export function createReplicateProvider(
     },
 
     find(predictionId) {
-      // One lookup at a time, so two lost creates of identical input cannot adopt the same work.
-      const found = finding.then(() => adopt(predictionId));
-      finding = found.catch(() => undefined);
-      return found;
+      return serialize(() => adopt(predictionId));
     },
 
     async status(operation) {
       const op = parseOperation(operation);
+      if (op.kind === "training") return training.status(op);
       if (op.final) return toStatus(op.final, statusContext(op, config.webhookPollMs));
       const { body } = await http.request(`/predictions/${op.id}`, { what: "checking a prediction" });
       return toStatus(
@@ -111,6 +124,7 @@ export function createReplicateProvider(
 
     async cancel(operation) {
       const op = parseOperation(operation);
+      if (op.kind === "training") return training.cancel(op);
       try {
         await http.request(`/predictions/${op.id}/cancel`, {
           method: "POST",
@@ -125,13 +139,23 @@ export function createReplicateProvider(
     stream(operation, ctx) {
       const op = parseOperation(operation);
       if (!op.streamUrl) {
-        throw new GatewayError("bad_request", "this Replicate prediction has no stream", {
+        const what = op.kind === "training" ? "training" : "prediction";
+        throw new GatewayError("bad_request", `this Replicate ${what} has no stream`, {
           retryable: false,
         });
       }
       return readStream(op.streamUrl, http.authFor(op.streamUrl), ctx.signal);
     },
 
-    webhook: createWebhook(http, config.webhookSecret, config.webhookPollMs),
+    training: {
+      defaultTrainer: training.defaultTrainer,
+      trainingSchema: training.trainingSchema,
+      createModel: training.createModel,
+      uploadTrainingData: training.uploadTrainingData,
+      startTraining: training.startTraining,
+      findTraining: training.findTraining,
+    },
+
+    webhook: createWebhook(http, config.webhookSecret, config.webhookPollMs, training.noteStatus),
   };
 }

@@ -76,6 +76,7 @@ export function upstreamError(status: number, headers: Headers, text: string, wh
   if (status === 402) return fail("payment_required", `Replicate needs payment for ${what}: ${said}`);
   if (status === 404) return fail("not_found", `Replicate: not found while ${what}: ${said}`);
   if (status === 413) return fail("payload_too_large", `Replicate: too large while ${what}: ${said}`);
+  if (status === 409) return fail("conflict", `Replicate: conflict while ${what}: ${said}`);
   if (status === 429) {
     return new GatewayError("rate_limited", `Replicate throttled ${what}: ${said}`, {
       retryAfterMs: retryAfterMs(headers, problem),

@@ -8,15 +8,20 @@
  */
 import { GatewayError } from "../../core/errors.ts";
 import { verifySignature } from "../../core/webhook-signature.ts";
-import type { ProviderWebhook } from "../provider.ts";
+import type { ProviderWebhook, StatusResult } from "../provider.ts";
 import type { ReplicateHttp } from "./http-client.ts";
 import { parseBody, predictionSchema, secretSchema } from "./schemas.ts";
 import { toStatus } from "./status.ts";
+import { trainingStatus } from "./training-status.ts";
+
+/** A training's own URL; its webhook URL carries `training=<id>` too (see training.ts). */
+const TRAINING_URL = /\/trainings\/[^/]+$/;
 
 export function createWebhook(
   http: ReplicateHttp,
   configuredSecret: string | undefined,
   webhookPollMs: number,
+  onTraining: (update: StatusResult) => void = () => {},
 ): ProviderWebhook {
   let key: Promise<string> | undefined = configuredSecret
     ? Promise.resolve(configuredSecret.slice("whsec_".length))
@@ -55,11 +60,21 @@ export function createWebhook(
       }
       const prediction = parseBody(predictionSchema, json, "webhook");
       const createdAt = Date.parse(prediction.created_at ?? "") || Date.now();
+      const context = { webhooked: true, createdAt, webhookPollMs };
+      // The webhook URL carries gengate's id of the prediction or training (see create.ts and
+      // training.ts); the engine still checks that the upstream id in the signed body is the one it
+      // recorded. Trainings are stored as predictions, so both ids are prediction ids to the engine.
+      const params = new URL(request.url).searchParams;
+      const trainingId = params.get("training");
+      const isTraining = trainingId !== null || TRAINING_URL.test(prediction.urls?.get ?? "");
+      if (isTraining) {
+        const update = trainingStatus(prediction, context);
+        onTraining(update);
+        return { upstreamId: prediction.id, ...(trainingId && { predictionId: trainingId }), update };
+      }
       // The webhook does not say whether the model streams text; token lists are told apart by content.
-      const update = toStatus(prediction, { textOutput: false, webhooked: true, createdAt, webhookPollMs });
-      // The webhook URL carries gengate's prediction id (see create.ts); the engine still checks
-      // that the upstream id in the signed body is the one it recorded.
-      const predictionId = new URL(request.url).searchParams.get("prediction");
+      const update = toStatus(prediction, { ...context, textOutput: false });
+      const predictionId = params.get("prediction");
       return { upstreamId: prediction.id, ...(predictionId && { predictionId }), update };
     },
   };

@@ -9,6 +9,7 @@ describe("parseSimConfig", () => {
       failureRate: 0,
       concurrency: 256,
       ratePerMinute: 600_000,
+      trainingMs: 3000,
     });
   });
 
@@ -18,12 +19,14 @@ describe("parseSimConfig", () => {
       GENGATE_SIM_FAILURE_RATE: "0.25",
       GENGATE_SIM_CONCURRENCY: "8",
       GENGATE_SIM_RATE_PER_MINUTE: "120",
+      GENGATE_SIM_TRAINING_MS: "250",
     });
     expect(config).toEqual({
       latency: { kind: "lognormal", medianMs: 800, sigma: 0.3 },
       failureRate: 0.25,
       concurrency: 8,
       ratePerMinute: 120,
+      trainingMs: 250,
     });
   });
 
@@ -39,6 +42,7 @@ describe("parseSimConfig", () => {
     ["GENGATE_SIM_CONCURRENCY", "0", "GENGATE_SIM_CONCURRENCY: must be a positive integer"],
     ["GENGATE_SIM_CONCURRENCY", "1.5", "GENGATE_SIM_CONCURRENCY: must be a positive integer"],
     ["GENGATE_SIM_RATE_PER_MINUTE", "-1", "GENGATE_SIM_RATE_PER_MINUTE: must be a positive number"],
+    ["GENGATE_SIM_TRAINING_MS", "-5", "GENGATE_SIM_TRAINING_MS: must be a whole number of milliseconds"],
   ])("rejects %s=%s naming the variable", (name, value, message) => {
     const parse = () => parseSimConfig({ [name]: value });
     expect(parse).toThrow(ConfigError);

@@ -8,6 +8,8 @@ export interface SimConfig {
   failureRate: number;
   concurrency: number;
   ratePerMinute: number;
+  /** How long a sim/lora-trainer training takes. */
+  trainingMs: number;
 }
 
 const BETWEEN_0_AND_1 = "must be between 0 and 1";
@@ -36,6 +38,11 @@ const ENV_SCHEMA = {
     .number({ error: "must be a positive number" })
     .positive("must be a positive number")
     .default(600_000),
+  GENGATE_SIM_TRAINING_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must be a whole number of milliseconds")
+    .default(3000),
 } as const;
 
 export function parseSimConfig(env: Record<string, string | undefined>): SimConfig {
@@ -45,5 +52,6 @@ export function parseSimConfig(env: Record<string, string | undefined>): SimConf
     failureRate: v.GENGATE_SIM_FAILURE_RATE,
     concurrency: v.GENGATE_SIM_CONCURRENCY,
     ratePerMinute: v.GENGATE_SIM_RATE_PER_MINUTE,
+    trainingMs: v.GENGATE_SIM_TRAINING_MS,
   };
 }

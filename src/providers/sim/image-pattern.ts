@@ -122,7 +122,7 @@ function lerp(a: number, b: number, t: number): number {
 }
 
 /** Hue wraps around; saturation and lightness in 0..1; channels in 0..255. */
-function hslToRgb(hue: number, saturation: number, lightness: number): Rgb {
+export function hslToRgb(hue: number, saturation: number, lightness: number): Rgb {
   const h = (((hue % 1) + 1) % 1) * 6;
   const chroma = (1 - Math.abs(2 * lightness - 1)) * saturation;
   const x = chroma * (1 - Math.abs((h % 2) - 1));

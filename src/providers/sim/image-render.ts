@@ -1,8 +1,9 @@
-/** Renders one output of a sim/image operation into an encoded image file. */
+/** Renders one output of a sim/image (or sim-lora) operation into an encoded image file. */
 import sharp from "sharp";
 import { GatewayError } from "../../core/errors.ts";
 import type { ProviderContext } from "../provider.ts";
 import { patternPixels } from "./image-pattern.ts";
+import { applyLora } from "./lora-style.ts";
 import type { ImageOperation } from "./operation.ts";
 
 export const IMAGE_CONTENT_TYPES = { webp: "image/webp", png: "image/png", jpg: "image/jpeg" } as const;
@@ -23,6 +24,7 @@ export async function renderImage(
     const input = await readInput(operation.imageUrl);
     blendInto(pixels, await coverPixels(input.data, width, height));
   }
+  if (operation.lora) applyLora(pixels, width, height, operation.lora.name, operation.lora.scale);
   const image = sharp(pixels, { raw: { width, height, channels: 3 } });
   if (format === "png") return image.png().toBuffer();
   if (format === "jpg") return image.jpeg({ quality }).toBuffer();

@@ -1,6 +1,6 @@
 /**
- * The simulated upstream's memory: `<dataDir>/sim/starts.jsonl`, one JSON line per start or
- * cancel. Appends are synchronous so a start is on disk before start() returns; reads pick up
+ * The simulated upstream's memory: `<dataDir>/sim/starts.jsonl`, one JSON line per start (of a
+ * prediction or a training) or cancel. Appends are synchronous so a start is on disk before start() returns; reads pick up
  * lines other processes appended since the last read.
  */
 import { appendFileSync, closeSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
@@ -23,6 +23,8 @@ export class SimJournal {
   readonly #logger: Logger | undefined;
   readonly #starts = new Map<string, StartResult[]>();
   readonly #canceled = new Set<string>();
+  /** Starts of trainings (operations of kind "training"), in the order recorded. */
+  readonly #trainings: StartResult[] = [];
   #offset = 0;
 
   constructor(dataDir: string, logger?: Logger) {
@@ -43,6 +45,12 @@ export class SimJournal {
   findStart(predictionId: string): StartResult | null {
     this.#refresh();
     return this.#starts.get(predictionId)?.[0] ?? null;
+  }
+
+  /** Every training started, oldest first: the sim's record of trained versions. */
+  trainingStarts(): readonly StartResult[] {
+    this.#refresh();
+    return this.#trainings;
   }
 
   isCanceled(upstreamId: string): boolean {
@@ -93,6 +101,7 @@ export class SimJournal {
       return;
     }
     const start = { upstreamId: line.upstreamId, operation: line.operation };
+    if ((line.operation as { kind?: unknown } | null)?.kind === "training") this.#trainings.push(start);
     const starts = this.#starts.get(line.predictionId);
     if (starts) starts.push(start);
     else this.#starts.set(line.predictionId, [start]);

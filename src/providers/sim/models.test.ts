@@ -6,7 +6,11 @@ const [image, text] = SIM_MODELS;
 
 describe("sim models", () => {
   it("are described as simulators, with stable 64-hex version ids", () => {
-    expect(SIM_MODELS.map((m) => `${m.owner}/${m.name}`)).toEqual(["sim/image", "sim/text"]);
+    expect(SIM_MODELS.map((m) => `${m.owner}/${m.name}`)).toEqual([
+      "sim/image",
+      "sim/text",
+      "sim/lora-trainer",
+    ]);
     for (const model of SIM_MODELS) {
       expect(model.description).toMatch(/^Simulated .*demos, tests and benchmarks/);
       expect(model.versionId).toMatch(/^[a-f0-9]{64}$/);

@@ -9,13 +9,20 @@ export const IMAGE_FORMATS = ["webp", "png", "jpg"] as const;
 
 const VERSION_CREATED_AT = "2025-01-01T00:00:00.000Z";
 
+/** The trainer's model name: `sim/lora-trainer`. */
+export const TRAINER_NAME = "lora-trainer";
+
 /** A Cog input schema; `x-order` follows the order of `properties`. */
-function cogInput(required: string[], properties: Record<string, JsonSchema>): JsonSchema {
+export function cogInput(
+  required: string[],
+  properties: Record<string, JsonSchema>,
+  title = "Input",
+): JsonSchema {
   const ordered = Object.entries(properties).map(([name, schema], order) => [
     name,
     { ...schema, "x-order": order },
   ]);
-  return { type: "object", title: "Input", required, properties: Object.fromEntries(ordered) };
+  return { type: "object", title, required, properties: Object.fromEntries(ordered) };
 }
 
 const prompt = (description: string) => ({ type: "string", title: "Prompt", description });
@@ -37,7 +44,8 @@ const latencyControl = (what: string) => ({
   minimum: 0,
 });
 
-const imageInput = cogInput(["prompt"], {
+/** sim/image's inputs but the simulator controls, which come last. */
+export const IMAGE_PROPERTIES: Record<string, JsonSchema> = {
   prompt: prompt("Text prompt; with the seed it decides every pixel"),
   negative_prompt: { type: "string", title: "Negative Prompt", description: "Things not to show (ignored)" },
   width: {
@@ -90,9 +98,25 @@ const imageInput = cogInput(["prompt"], {
     description: "Input image, resized to the output size and blended with the generated pattern",
     format: "uri",
   },
+};
+
+export const IMAGE_CONTROLS: Record<string, JsonSchema> = {
   latency_ms: latencyControl("time from start to result"),
   fail: failControl,
-});
+};
+
+const imageInput = cogInput(["prompt"], { ...IMAGE_PROPERTIES, ...IMAGE_CONTROLS });
+
+export const IMAGE_OUTPUT: JsonSchema = {
+  type: "array",
+  items: { type: "string", format: "uri" },
+  title: "Output",
+};
+export const IMAGE_CAPABILITIES: ModelDescriptor["capabilities"] = {
+  referenceImage: true,
+  maxOutputs: 4,
+  formats: [...IMAGE_FORMATS],
+};
 
 const textInput = cogInput(["prompt"], {
   prompt: prompt("Prompt; the response starts by echoing its first words"),
@@ -125,15 +149,83 @@ const textInput = cogInput(["prompt"], {
   fail: failControl,
 });
 
+/** sim/lora-trainer's training input, after ostris/flux-dev-lora-trainer (reference/replicate.md §12). */
+export const TRAINING_INPUT = cogInput(
+  ["input_images"],
+  {
+    input_images: {
+      type: "string",
+      title: "Input Images",
+      description:
+        "A zip file of images (PNG, JPEG, WebP or GIF), with optional <image-name>.txt captions; __MACOSX/ and ._* entries are ignored",
+      format: "uri",
+    },
+    trigger_word: {
+      type: "string",
+      title: "Trigger Word",
+      description: "A word associated with all the images, to use in prompts",
+      default: "TOK",
+    },
+    autocaption: {
+      type: "boolean",
+      title: "Autocaption",
+      description: "Caption the images that have no caption file (simulated)",
+      default: true,
+    },
+    autocaption_prefix: {
+      type: "string",
+      title: "Autocaption Prefix",
+      description: "Text before each caption",
+    },
+    autocaption_suffix: {
+      type: "string",
+      title: "Autocaption Suffix",
+      description: "Text after each caption",
+    },
+    steps: {
+      type: "integer",
+      title: "Steps",
+      description:
+        "Number of training steps (the simulated training takes GENGATE_SIM_TRAINING_MS whatever the steps)",
+      default: 1000,
+      minimum: 3,
+      maximum: 6000,
+    },
+    lora_rank: {
+      type: "integer",
+      title: "Lora Rank",
+      description: "Rank of the LoRA",
+      default: 16,
+      minimum: 1,
+      maximum: 128,
+    },
+    learning_rate: { type: "number", title: "Learning Rate", description: "Learning rate", default: 0.0004 },
+    batch_size: { type: "integer", title: "Batch Size", description: "Batch size", default: 1, minimum: 1 },
+    resolution: {
+      type: "string",
+      title: "Resolution",
+      description: "Comma-separated image resolutions for training",
+      default: "512,768,1024",
+    },
+  },
+  "TrainingInput",
+);
+
+/** `trainingSchema` (trainers only) is part of what the version id is derived from. */
 function describe(
   name: string,
   description: string,
   inputSchema: JsonSchema,
   outputSchema: JsonSchema,
   capabilities: ModelDescriptor["capabilities"],
+  trainingSchema?: JsonSchema,
 ): ModelDescriptor {
   const versionId = createHash("sha256")
-    .update(JSON.stringify([inputSchema, outputSchema]))
+    .update(
+      JSON.stringify(
+        trainingSchema ? [inputSchema, outputSchema, trainingSchema] : [inputSchema, outputSchema],
+      ),
+    )
     .digest("hex");
   return {
     owner: "sim",
@@ -153,8 +245,8 @@ export const SIM_MODELS: readonly ModelDescriptor[] = [
     "image",
     "Simulated text-to-image model for demos, tests and benchmarks: makes real images whose pixels depend only on prompt and seed; no GPU, no cost.",
     imageInput,
-    { type: "array", items: { type: "string", format: "uri" }, title: "Output" },
-    { referenceImage: true, maxOutputs: 4, formats: [...IMAGE_FORMATS] },
+    IMAGE_OUTPUT,
+    IMAGE_CAPABILITIES,
   ),
   describe(
     "text",
@@ -168,6 +260,14 @@ export const SIM_MODELS: readonly ModelDescriptor[] = [
       "x-cog-array-display": "concatenate",
     },
     { streaming: true },
+  ),
+  describe(
+    TRAINER_NAME,
+    "Simulated LoRA trainer for demos, tests and benchmarks, after ostris/flux-dev-lora-trainer: trains sim-lora/<name> versions from a zip of images in GENGATE_SIM_TRAINING_MS; its predictions run like sim/image.",
+    imageInput,
+    IMAGE_OUTPUT,
+    IMAGE_CAPABILITIES,
+    TRAINING_INPUT,
   ),
 ];
 

@@ -6,7 +6,8 @@ import { invalidFieldsOf } from "../../core/zod-issues.ts";
 import type { SimConfig } from "./config.ts";
 import { resolveImageSize } from "./image-size.ts";
 import { sampleLatency } from "./latency.ts";
-import { ASPECT_RATIOS, IMAGE_FORMATS } from "./models.ts";
+import { parseLoraProviderModel } from "./lora-models.ts";
+import { ASPECT_RATIOS, IMAGE_FORMATS, TRAINER_NAME } from "./models.ts";
 import type { SimOperation } from "./operation.ts";
 
 const control = {
@@ -27,6 +28,8 @@ const imageInput = z.object({
   ...control,
 });
 
+const loraImageInput = imageInput.extend({ lora_scale: z.number().min(-1).max(3).default(1) });
+
 const textInput = z.object({
   prompt: z.string(),
   max_tokens: z.int().min(1).max(4096).default(64),
@@ -46,17 +49,16 @@ export function planOperation(
   config: SimConfig,
   upstreamId: string,
 ): SimOperation {
-  if (providerModel === "image") {
-    const input = parseInput(imageInput, rawInput);
+  // The trainer's own predictions run the base model, like ostris/flux-dev-lora-trainer's.
+  if (providerModel === "image" || providerModel === TRAINER_NAME) {
+    return imageOperation(parseInput(imageInput, rawInput), config, upstreamId);
+  }
+  const lora = parseLoraProviderModel(providerModel);
+  if (lora) {
+    const input = parseInput(loraImageInput, rawInput);
     return {
-      ...common(input, config, upstreamId),
-      kind: "image",
-      prompt: input.prompt,
-      ...resolveImageSize(input),
-      numOutputs: input.num_outputs,
-      format: input.output_format,
-      quality: input.output_quality,
-      imageUrl: input.image ?? null,
+      ...imageOperation(input, config, upstreamId),
+      lora: { name: lora.name, version: lora.version, scale: input.lora_scale },
     };
   }
   if (providerModel === "text") {
@@ -72,6 +74,23 @@ export function planOperation(
   throw new GatewayError("not_found", `The sim provider has no model "${providerModel}"`, {
     retryable: false,
   });
+}
+
+function imageOperation(
+  input: z.infer<typeof imageInput>,
+  config: SimConfig,
+  upstreamId: string,
+): Extract<SimOperation, { kind: "image" }> {
+  return {
+    ...common(input, config, upstreamId),
+    kind: "image",
+    prompt: input.prompt,
+    ...resolveImageSize(input),
+    numOutputs: input.num_outputs,
+    format: input.output_format,
+    quality: input.output_quality,
+    imageUrl: input.image ?? null,
+  };
 }
 
 function common(input: z.infer<z.ZodObject<typeof control>>, config: SimConfig, upstreamId: string) {

@@ -3,19 +3,45 @@
  * stored operation by any process) without any real upstream, for demos, tests and benchmarks.
  */
 import { GatewayError } from "../../core/errors.ts";
-import { type Provider, type ProviderDeps, perMinuteBudget, type StartResult } from "../provider.ts";
+import type { ModelRef } from "../../core/model-ref.ts";
+import {
+  type ModelDescriptor,
+  type Provider,
+  type ProviderDeps,
+  perMinuteBudget,
+  type StartResult,
+} from "../provider.ts";
 import { parseSimConfig } from "./config.ts";
 import { SimJournal } from "./journal.ts";
+import { findLora } from "./lora-models.ts";
 import { findSimModel, SIM_MODELS } from "./models.ts";
-import { parseSimOperation } from "./operation.ts";
+import { parseSimOperation, type TrainingOperation, trainingOperationOf } from "./operation.ts";
 import { newUpstreamId, planOperation } from "./plan-operation.ts";
 import { simStatus } from "./status.ts";
 import { streamTokens } from "./text-stream.ts";
 import { finishedAt } from "./timeline.ts";
+import { createSimTraining } from "./training.ts";
+import { simTrainingStatus, trainingLogs } from "./training-status.ts";
 
 export function createSimProvider(env: Record<string, string | undefined>, deps: ProviderDeps): Provider {
   const config = parseSimConfig(env);
   const journal = new SimJournal(deps.dataDir, deps.logger);
+
+  /** The trainings that made a version by `now`, with when they did. */
+  const trained = (now: number): { training: TrainingOperation; at: number }[] => {
+    const done: { training: TrainingOperation; at: number }[] = [];
+    for (const start of journal.trainingStarts()) {
+      const training = trainingOperationOf(start.operation);
+      if (!training || training.failure !== null || journal.isCanceled(training.upstreamId)) continue;
+      const at = finishedAt(training);
+      if (at <= now) done.push({ training, at });
+    }
+    return done;
+  };
+
+  const lookup = (ref: ModelRef): ModelDescriptor | null =>
+    findSimModel(ref) ?? findLora(ref, trained(Date.now()));
+
   return {
     id: "sim",
     rateLimit: perMinuteBudget("sim", config.ratePerMinute),
@@ -26,7 +52,7 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
     },
 
     async getModel(ref) {
-      return findSimModel(ref);
+      return lookup(ref);
     },
 
     async start(request) {
@@ -47,8 +73,13 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
 
     async status(operation, ctx) {
       const op = parseSimOperation(operation);
-      if (journal.isCanceled(op.upstreamId)) return { state: "canceled", logs: `Using seed: ${op.seed}\n` };
-      return simStatus(op, Date.now(), ctx);
+      const now = Date.now();
+      if (journal.isCanceled(op.upstreamId)) {
+        const logs = op.kind === "training" ? trainingLogs(op, now) : `Using seed: ${op.seed}\n`;
+        return { state: "canceled", logs };
+      }
+      if (op.kind === "training") return simTrainingStatus(op, now);
+      return simStatus(op, now, ctx);
     },
 
     async cancel(operation) {
@@ -61,9 +92,12 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
     stream(operation, ctx) {
       const op = parseSimOperation(operation);
       if (op.kind !== "text") {
-        throw new GatewayError("bad_request", "sim/image does not stream", { retryable: false });
+        const message = op.kind === "training" ? "sim trainings do not stream" : "sim/image does not stream";
+        throw new GatewayError("bad_request", message, { retryable: false });
       }
       return streamTokens(op, () => journal.isCanceled(op.upstreamId), ctx.signal);
     },
+
+    training: createSimTraining({ config, journal, dataDir: deps.dataDir }),
   };
 }

@@ -1,13 +1,18 @@
 /** A sim operation's state at a given time, derived from the clock and the operation alone. */
 import { outputFile, type ProviderContext, type StatusResult } from "../provider.ts";
 import { IMAGE_CONTENT_TYPES, renderImage } from "./image-render.ts";
-import type { ImageOperation, SimOperation, TextOperation } from "./operation.ts";
+import type { ImageOperation, TextOperation } from "./operation.ts";
 import { simTokens } from "./text-tokens.ts";
 import { finishedAt, tokenAt, tokensAvailable } from "./timeline.ts";
 
 const IMAGE_STEPS = 20;
 
-export function simStatus(operation: SimOperation, now: number, ctx: ProviderContext): StatusResult {
+/** A prediction's state (trainings: training-status.ts). */
+export function simStatus(
+  operation: ImageOperation | TextOperation,
+  now: number,
+  ctx: ProviderContext,
+): StatusResult {
   const done = now >= finishedAt(operation);
   const logs = `Using seed: ${operation.seed}\n${operation.kind === "image" ? imageProgress(operation, now) : ""}`;
   if (done && operation.failure !== null) return { state: "failed", error: operation.failure, logs };
@@ -58,7 +63,7 @@ function imageProgress(operation: ImageOperation, now: number): string {
   return lines;
 }
 
-function predictTime(operation: SimOperation): { predict_time: number } {
+function predictTime(operation: ImageOperation | TextOperation): { predict_time: number } {
   return { predict_time: (finishedAt(operation) - operation.startedAt) / 1000 };
 }
 

@@ -6,8 +6,14 @@ export function tokenAt(operation: TextOperation, index: number): number {
   return operation.startedAt + operation.latencyMs + index * operation.tokenIntervalMs;
 }
 
-/** When the operation reaches its final state (a failing text model fails before its first token). */
+/**
+ * When the operation reaches its final state (a failing text model fails before its first token,
+ * a training given a bad zip fails at once).
+ */
 export function finishedAt(operation: SimOperation): number {
+  if (operation.kind === "training") {
+    return operation.startedAt + (operation.failure === null ? operation.durationMs : 0);
+  }
   if (operation.kind === "image" || operation.failure !== null)
     return operation.startedAt + operation.latencyMs;
   return tokenAt(operation, operation.maxTokens - 1);

@@ -190,6 +190,21 @@ export function addBuiltinModels(catalog: Catalog): void {
   });
   catalog.addVersion(trainer, cogOpenApiSchema(loraPredict, loraTraining), "sdxl", fixedVersionId("trainer"));
 
+  // gengate's default trainer (reference/replicate.md §12), with fake/trainer's signature.
+  const ostris = catalog.createModel({
+    owner: "ostris",
+    name: "flux-dev-lora-trainer",
+    description: "Fine-tune FLUX.1-dev using ai-toolkit (fake)",
+    visibility: "public",
+    hardware: "gpu-h100",
+  });
+  catalog.addVersion(
+    ostris,
+    cogOpenApiSchema(loraPredict, loraTraining),
+    "sdxl",
+    fixedVersionId("flux-dev-lora-trainer"),
+  );
+
   catalog.createDeployment({
     owner: "fake",
     name: "sdxl-deploy",

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { specErrors } from "./openapi-spec.ts";
 import { latestVersion, settled, useFake } from "./test-support.ts";
+import { dataUrlOf, photosZip } from "./training-zip.ts";
 
 const ctx = useFake({ latencyMs: { min: 300, max: 300 }, trainingMs: 200 });
 
@@ -141,7 +142,7 @@ describe("trainings", () => {
     const trainer = await latestVersion(ctx.api, "fake/trainer");
     const response = await ctx.api.post(`/models/fake/trainer/versions/${trainer}/trainings`, {
       destination: "fake-user/spec-lora",
-      input: { input_images: "https://example.com/images.zip", steps: 10 },
+      input: { input_images: dataUrlOf(await photosZip(1)), steps: 10 },
     });
     expect(response.status).toBe(201);
     const created = await response.json();

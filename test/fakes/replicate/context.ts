@@ -12,6 +12,7 @@ import type { PredictionStore } from "./prediction-store.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import type { Runner } from "./runner.ts";
 import type { Scheduler } from "./scheduler.ts";
+import type { TrainingInputRecord } from "./training-data.ts";
 import type { RecordedRequest, WebhookAttempt } from "./types.ts";
 
 export interface FakeEnv {
@@ -39,6 +40,7 @@ export interface FakeState {
   requests: RecordedRequest[];
   deliveries: RecordedRequest[];
   webhookAttempts: WebhookAttempt[];
+  trainingInputs: TrainingInputRecord[];
   /** Base64 HMAC key; clients see it as `whsec_<key>`. */
   webhookKey: string;
 }

@@ -19,6 +19,7 @@ import { PredictionStore } from "./prediction-store.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { Runner } from "./runner.ts";
 import { Scheduler } from "./scheduler.ts";
+import type { TrainingInputRecord } from "./training-data.ts";
 import type { FakeReplicate, FakeReplicateOptions } from "./types.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
@@ -54,7 +55,17 @@ function createState(options: FakeReplicateOptions): FakeState {
       return view.apiUrl;
     },
   };
-  const runner = new Runner({ options: resolved, scheduler, events, catalog, delivery, validator, inputs });
+  const trainingInputs: TrainingInputRecord[] = [];
+  const runner = new Runner({
+    options: resolved,
+    scheduler,
+    events,
+    catalog,
+    delivery,
+    validator,
+    inputs,
+    trainingInputs,
+  });
   return {
     options: resolved,
     view,
@@ -71,6 +82,7 @@ function createState(options: FakeReplicateOptions): FakeState {
     requests: [],
     deliveries: [],
     webhookAttempts: [],
+    trainingInputs,
     webhookKey: newSigningKey(),
   };
 }
@@ -105,6 +117,7 @@ export async function listenFakeReplicate(
     deliveries: state.deliveries,
     webhookAttempts: state.webhookAttempts,
     predictions: () => state.predictions.snapshots(state.options.outputTtlMs),
+    trainingInputs: () => structuredClone(state.trainingInputs),
     faults: state.faults,
     reset() {
       for (const list of [state.requests, state.deliveries, state.webhookAttempts]) list.length = 0;

@@ -6,6 +6,7 @@ export type {
   FaultControls,
   PredictionStatus,
   RecordedRequest,
+  TrainingInputRecord,
   WebhookAttempt,
   WebhookEvent,
 } from "./types.ts";

@@ -1,6 +1,8 @@
 /**
- * Reads an `image` input the way a model would: data: URLs decoded, the fake's own Files API URLs
- * looked up, anything else http(s) fetched. Fails with a message saying what went wrong.
+ * Reads a file input (an `image`, a trainer's `input_images`) the way a model would: data: URLs
+ * decoded, the fake's own Files API URLs looked up (Replicate lets its models read their owner's
+ * files; reference/replicate.md §2.4), anything else http(s) fetched. Fails with a message saying
+ * what went wrong.
  */
 import sharp from "sharp";
 import type { FileStore } from "./file-store.ts";
@@ -17,7 +19,7 @@ export interface InputSources {
 const shown = (url: string) => (url.length > 80 ? `${url.slice(0, 77)}...` : url);
 
 export async function readInputImage(url: string, sources: InputSources): Promise<Buffer> {
-  const bytes = await readInput(url, sources);
+  const bytes = await readInputFile(url, sources, "image");
   const format = await sharp(bytes)
     .metadata()
     .then((metadata) => metadata.format)
@@ -26,8 +28,13 @@ export async function readInputImage(url: string, sources: InputSources): Promis
   return bytes;
 }
 
-async function readInput(url: string, { apiUrl, files, signal }: InputSources): Promise<Buffer> {
-  const failure = (why: string) => new Error(`image: could not read ${shown(url)}: ${why}`);
+/** `field` names the input in error messages. */
+export async function readInputFile(
+  url: string,
+  { apiUrl, files, signal }: InputSources,
+  field: string,
+): Promise<Buffer> {
+  const failure = (why: string) => new Error(`${field}: could not read ${shown(url)}: ${why}`);
   if (url.startsWith("data:")) {
     const match = /^data:[^,]*?(;base64)?,(.*)$/s.exec(url);
     if (!match) throw failure("malformed data URL");

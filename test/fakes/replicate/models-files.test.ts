@@ -1,7 +1,9 @@
 /** Creating models, training errors, the Files API and prediction list filters. */
 import { request } from "node:http";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { latestVersion, useFake } from "./test-support.ts";
+import { latestVersion, settled, useFake } from "./test-support.ts";
+import { dataUrlOf, photo, photosZip, zipOf } from "./training-zip.ts";
 
 const ctx = useFake({ latencyMs: { min: 10, max: 20 }, trainingMs: 2000 });
 
@@ -72,7 +74,7 @@ describe("trainings", () => {
     const created = await (
       await ctx.api.post(`/models/fake/trainer/versions/${trainer}/trainings`, {
         destination: "fake-user/dest",
-        input: { input_images: "https://example.com/x.zip" },
+        input: { input_images: dataUrlOf(await photosZip(1)) },
       })
     ).json();
     expect(created.urls.get).toBe(`${ctx.fake.url}/trainings/${created.id}`);
@@ -81,6 +83,81 @@ describe("trainings", () => {
     const list = await ctx.api.json<{ results: { id: string }[] }>("/trainings");
     expect(list.results.map(({ id }) => id)).toContain(created.id);
     expect((await ctx.api(`/predictions/${created.id}`)).status).toBe(404);
+  });
+});
+
+describe("training data", () => {
+  const upload = async (bytes: Buffer, name: string) => {
+    const form = new FormData();
+    form.append("content", new Blob([new Uint8Array(bytes)], { type: "application/zip" }), name);
+    const response = await fetch(`${ctx.fake.url}/files`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ctx.fake.token}` },
+      body: form,
+    });
+    return ((await response.json()) as { urls: { get: string } }).urls.get;
+  };
+  const train = async (inputImages: string, trainer = "ostris/flux-dev-lora-trainer") => {
+    await ctx.api.post("/models", {
+      owner: "fake-user",
+      name: "data",
+      visibility: "private",
+      hardware: "cpu",
+    });
+    const version = await latestVersion(ctx.api, trainer);
+    const created = await ctx.api.post(`/models/${trainer}/versions/${version}/trainings`, {
+      destination: "fake-user/data",
+      input: { input_images: inputImages, steps: 8 },
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    return { id, done: await settled(ctx.api, `/trainings/${id}`) };
+  };
+
+  it("ostris/flux-dev-lora-trainer reads a zip from the files API and records what it holds", async () => {
+    const zip = await zipOf({
+      "me-1.png": await photo(),
+      "me-1.txt": "a photo of TOK",
+      "me-2.jpg": await sharp(await photo())
+        .jpeg()
+        .toBuffer(),
+      "__MACOSX/._me-1.png": "resource fork",
+      "notes.md": "not an image",
+    });
+    const { id, done } = await train(await upload(zip, "photos.zip"));
+    expect(done).toMatchObject({ status: "succeeded", model: "ostris/flux-dev-lora-trainer" });
+    expect(done.logs).toMatch(/Extracted 3 files from zip to input_images\n/);
+    expect(done.logs).toMatch(/flux_train_replicate: 100%\|██████████\| 8\/8\n/);
+    const received = ctx.fake.trainingInputs().find((record) => record.trainingId === id);
+    expect(received).toMatchObject({
+      size: zip.length,
+      images: ["me-1.png", "me-2.jpg"],
+      captions: ["me-1.txt"],
+      entries: ["me-1.png", "me-1.txt", "me-2.jpg", "__MACOSX/._me-1.png", "notes.md"],
+    });
+  });
+
+  it("fails a training whose input_images is not a zip of images, saying why", async () => {
+    const notZip = await train(dataUrlOf(await photo(), "image/png"), "fake/trainer");
+    expect(notZip.done.status).toBe("failed");
+    expect(notZip.done.error).toMatch(/^input_images must be a zip file of images; this is not a zip file/);
+    expect(notZip.done.logs).toMatch(/ValueError: input_images must be a zip file/);
+    const noImages = await train(
+      dataUrlOf(await zipOf({ "readme.txt": "hello", "data.bin": "1234567890abc" })),
+    );
+    expect(noImages.done).toMatchObject({
+      status: "failed",
+      error: "input_images holds no images (PNG, JPEG, WebP or GIF): found readme.txt, data.bin",
+    });
+    const missing = await train(`${ctx.fake.url}/files/nosuchfile`);
+    expect(missing.done.error).toMatch(/^input_images: could not read .*no such file/);
+    expect(ctx.fake.trainingInputs().map((record) => record.trainingId)).not.toContain(notZip.id);
+  });
+
+  it("accepts data URLs of zips", async () => {
+    const { done } = await train(dataUrlOf(await photosZip(3)));
+    expect(done.status).toBe("succeeded");
+    expect((done.output as { version: string }).version).toMatch(/^fake-user\/data:[0-9a-f]{64}$/);
   });
 });
 

@@ -4,6 +4,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startFakeReplicate } from "./fake-replicate.ts";
 import { apiOf, latestVersion, useFake } from "./test-support.ts";
+import { dataUrlOf, photosZip } from "./training-zip.ts";
 
 const ctx = useFake({ latencyMs: { min: 20, max: 60 }, trainingMs: 100 });
 let replicate: Replicate;
@@ -99,7 +100,7 @@ describe("files, trainings, deployments and pagination", () => {
     const trainer = await latestVersion(ctx.api, "fake/trainer");
     let training = await replicate.trainings.create("fake", "trainer", trainer, {
       destination: "fake-user/client-lora",
-      input: { input_images: "https://example.com/faces.zip", trigger_word: "ZXY" },
+      input: { input_images: dataUrlOf(await photosZip(2)), trigger_word: "ZXY" },
     });
     while (!["succeeded", "failed", "canceled"].includes(training.status)) {
       await new Promise((resolve) => setTimeout(resolve, 25));

@@ -9,6 +9,7 @@ import type { ResolvedOptions } from "./options.ts";
 import type { PredictionEvents } from "./prediction-events.ts";
 import type { PredictionRecord } from "./prediction-store.ts";
 import type { Scheduler } from "./scheduler.ts";
+import type { TrainingInputRecord } from "./training-data.ts";
 import { runTraining } from "./training-run.ts";
 
 export interface RunnerDeps {
@@ -19,6 +20,8 @@ export interface RunnerDeps {
   delivery: DeliveryStore;
   validator: InputValidator;
   inputs: InputSources;
+  /** What each training found in its `input_images`. */
+  trainingInputs: TrainingInputRecord[];
 }
 
 export class Runner {
@@ -37,7 +40,8 @@ export class Runner {
     if (!version) throw new Error(`unknown version ${record.versionId}`);
     if (record.kind === "training") {
       const input = validator.withDefaults(version, "TrainingInput", record.input);
-      const deps = { lifecycle, catalog, delivery, trainingMs: options.trainingMs };
+      const received = this.#deps.trainingInputs;
+      const deps = { lifecycle, catalog, delivery, inputs, received, trainingMs: options.trainingMs };
       lifecycle.start(record, () => runTraining(record, input, deps));
       return;
     }

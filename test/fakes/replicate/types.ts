@@ -1,4 +1,7 @@
 /** The fake's programmatic API, as gengate's tests and benchmarks use it. */
+import type { TrainingInputRecord } from "./training-data.ts";
+
+export type { TrainingInputRecord } from "./training-data.ts";
 
 export interface FakeReplicateOptions {
   /** Accepted bearer token; default "r8_fake_test_token". */
@@ -82,9 +85,9 @@ export interface FaultControls {
   duplicateWebhooks(count: number): void;
   /** The next N API requests wait `ms` before answering. */
   slow(ms: number, count: number): void;
-  /** The next N prediction creates: the connection is destroyed and nothing is created. */
+  /** The next N prediction (or training) creates: the connection is destroyed and nothing is created. */
   resetBeforeCreate(count: number): void;
-  /** The next N prediction creates run, then the connection is destroyed without a response. */
+  /** The next N prediction (or training) creates run, then the connection is destroyed without a response. */
   resetAfterCreate(count: number): void;
 }
 
@@ -103,6 +106,8 @@ export interface FakeReplicate {
   webhookAttempts: WebhookAttempt[];
   /** Predictions and trainings, oldest first (snapshots). */
   predictions(): FakePrediction[];
+  /** What each training found in its `input_images` zip, in the order they read it (copies). */
+  trainingInputs(): TrainingInputRecord[];
   faults: FaultControls;
   /** Clears recorded requests, webhook attempts, faults and rate-limit buckets; keeps models. */
   reset(): void;

@@ -6,7 +6,7 @@ import { validationProblem } from "../input-validation.ts";
 import { predictionJson } from "../prediction-json.ts";
 import { newRecord } from "../prediction-store.ts";
 import { ApiProblem, notFound } from "../problem.ts";
-import { jsonBody, webhookFields } from "../request-body.ts";
+import { destroyConnection, jsonBody, webhookFields } from "../request-body.ts";
 import { recordRoutes } from "./records.ts";
 
 export function trainingRoutes(state: FakeState): Hono<FakeEnv> {
@@ -15,6 +15,7 @@ export function trainingRoutes(state: FakeState): Hono<FakeEnv> {
 
   app.post("/models/:owner/:name/versions/:id/trainings", async (c) => {
     const body = await jsonBody(c);
+    if (state.faults.take("resetBefore")) return destroyConnection(c);
     const model = catalog.model(`${c.req.param("owner")}/${c.req.param("name")}`);
     const version = catalog.version(c.req.param("id"));
     if (!model || !version || version.model !== `${model.owner}/${model.name}`) throw notFound("version");
@@ -54,6 +55,7 @@ export function trainingRoutes(state: FakeState): Hono<FakeEnv> {
       }),
     );
     state.runner.start(record);
+    if (state.faults.take("resetAfter")) return destroyConnection(c);
     return c.json(predictionJson(record, state.view), 201);
   });
 
