@@ -63,7 +63,7 @@ describe("a LoRA interrupted by kill -9", () => {
     const post = (fields: Record<string, string>, photos: { name: string; data: Buffer }[]) => {
       const form = new FormData();
       for (const [key, value] of Object.entries(fields)) form.append(key, value);
-      for (const photo of photos) form.append("photos", new Blob([photo.data]), photo.name);
+      for (const photo of photos) form.append("photos", new Blob([new Uint8Array(photo.data)]), photo.name);
       return fetch(`${server.url}/v1/loras`, { method: "POST", headers: authed, body: form });
     };
     const photos = await jpegFiles(4);

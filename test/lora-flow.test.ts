@@ -31,7 +31,7 @@ interface Photo {
 function loraForm(fields: Record<string, string>, photos: Photo[]): FormData {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  for (const photo of photos) form.append("photos", new Blob([photo.data]), photo.name);
+  for (const photo of photos) form.append("photos", new Blob([new Uint8Array(photo.data)]), photo.name);
   return form;
 }
 

@@ -22,7 +22,7 @@ export interface BlobStorage {
   stat(key: string): Promise<BlobStat | null>;
 }
 
-const KEY_PATTERN = /^[a-f0-9]{64}\.[a-z0-9]{1,8}$/;
+const KEY_PATTERN = /^[a-f0-9]{64}\.[a-z0-9]{1,12}$/;
 
 export function isBlobKey(key: string): boolean {
   return KEY_PATTERN.test(key);

@@ -23,7 +23,7 @@ function dataOutput(url: string): OutputFile {
 
 export function remoteOutput(url: string): OutputFile {
   if (url.startsWith("data:")) return dataOutput(url);
-  const extension = /\.([a-z0-9]{1,8})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  const extension = /\.([a-z0-9]{1,12})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
   const file = outputFile(contentTypeOfExtension(extension ?? ""), extension ?? "bin", async () => {
     // Delivery URLs are public and unguessable: no token is ever sent to them.
     const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
