@@ -12,6 +12,11 @@ export type JsonSchema = Record<string, unknown>;
 export interface ModelCapabilities {
   /** The model streams text tokens (Replicate's `urls.stream`). */
   streaming?: boolean;
+  /**
+   * The model takes a conversation as `messages` ([{ role, content }], OpenAI's shape) instead of
+   * one templated `prompt` (e.g. a vLLM worker).
+   */
+  chat?: boolean;
   referenceImage?: boolean;
   mask?: boolean;
   maxOutputs?: number;
