@@ -62,6 +62,9 @@ export function clientStatus(state: PredictionState, phase: UpstreamPhase | null
 export interface PredictionMetrics {
   predict_time?: number;
   total_time?: number;
+  /** Tokens read and written, when a text model's provider reports them. */
+  input_token_count?: number;
+  output_token_count?: number;
 }
 
 export interface Prediction {

@@ -48,7 +48,11 @@ export class PredictionUpdater {
       state,
       completedAt,
       nextCheckAt: completedAt,
-      metrics: { predict_time: predictTime, total_time: (completedAt - before.createdAt) / 1000 },
+      metrics: {
+        ...patch.metrics,
+        predict_time: predictTime,
+        total_time: (completedAt - before.createdAt) / 1000,
+      },
     });
   }
 }

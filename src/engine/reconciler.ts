@@ -86,9 +86,7 @@ export class Reconciler {
           ...patch,
           output,
           upstreamPhase: "processing",
-          ...(status.metrics?.predict_time !== undefined && {
-            metrics: { predict_time: status.metrics.predict_time },
-          }),
+          ...(status.metrics && { metrics: status.metrics }),
         });
       }
       case "failed": {

@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import type { z } from "zod";
 import { GatewayError } from "../core/errors.ts";
 import type { ModelRef } from "../core/model-ref.ts";
+import type { PredictionMetrics } from "../core/prediction.ts";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -139,7 +140,7 @@ export interface StatusResult {
   output?: unknown;
   logs?: string;
   error?: string;
-  metrics?: { predict_time?: number };
+  metrics?: Pick<PredictionMetrics, "predict_time" | "input_token_count" | "output_token_count">;
   /** When asking again makes sense, if the provider knows. */
   nextPollMs?: number;
 }

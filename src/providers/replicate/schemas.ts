@@ -18,7 +18,13 @@ export const predictionSchema = z.looseObject({
   deployment: z.string().nullish(),
   webhook: z.string().nullish(),
   urls: z.looseObject({ get: z.string().optional(), stream: z.string().optional() }).nullish(),
-  metrics: z.looseObject({ predict_time: z.number().optional() }).nullish(),
+  metrics: z
+    .looseObject({
+      predict_time: z.number().optional(),
+      input_token_count: z.number().optional(),
+      output_token_count: z.number().optional(),
+    })
+    .nullish(),
 });
 export type UpstreamPrediction = z.infer<typeof predictionSchema>;
 

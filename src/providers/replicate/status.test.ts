@@ -57,6 +57,17 @@ describe("toStatus", () => {
     expect(status.nextPollMs).toBeUndefined();
   });
 
+  it("keeps a language model's token counts", () => {
+    const metrics = {
+      predict_time: 0.8,
+      input_token_count: 12,
+      output_token_count: 64,
+      time_to_first_token: 0.1,
+    };
+    const status = toStatus(prediction({ status: "succeeded", output: ["Hi"], metrics }), context);
+    expect(status.metrics).toEqual({ predict_time: 0.8, input_token_count: 12, output_token_count: 64 });
+  });
+
   it("maps aborted to canceled with a reason, and failures with their error", () => {
     expect(toStatus(prediction({ status: "aborted" }), context)).toEqual({
       state: "canceled",

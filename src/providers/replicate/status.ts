@@ -66,8 +66,10 @@ export function toStatus(
   if (typeof prediction.logs === "string") result.logs = prediction.logs;
   if (prediction.status === "aborted") result.error = "deadline passed before start";
   else if (state === "failed") result.error = errorText(prediction.error);
-  const predictTime = prediction.metrics?.predict_time;
-  if (predictTime !== undefined) result.metrics = { predict_time: predictTime };
+  const { predict_time, input_token_count, output_token_count } = prediction.metrics ?? {};
+  const metrics = { predict_time, input_token_count, output_token_count };
+  const reported = Object.entries(metrics).filter(([, value]) => value !== undefined);
+  if (reported.length > 0) result.metrics = Object.fromEntries(reported);
   if (state === "starting" || state === "processing") {
     result.nextPollMs = nextPollMs(now - context.createdAt, context);
   }
