@@ -42,6 +42,7 @@ const ENV_SCHEMA = {
     .positive()
     .default(100 * 1024 * 1024),
   GENGATE_CONFIG: z.string().min(1).optional(),
+  GENGATE_ALLOW_PRIVATE_URLS: z.stringbool({ error: "must be 1 or 0 (true or false)" }).default(false),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -62,6 +63,8 @@ export interface Config {
   maxFileBytes: number;
   /** The configuration file named by GENGATE_CONFIG (else ./gengate.config.json if present). */
   configFile: string | undefined;
+  /** gengate may fetch input URLs from loopback, private and other non-public addresses. */
+  allowPrivateUrls: boolean;
 }
 
 /** Reads the configuration; `overrides` (from CLI flags) win over the environment. */
@@ -84,5 +87,6 @@ export function loadConfig(
     maxBodyBytes: v.GENGATE_MAX_BODY_BYTES,
     maxFileBytes: v.GENGATE_MAX_FILE_BYTES,
     configFile: v.GENGATE_CONFIG,
+    allowPrivateUrls: v.GENGATE_ALLOW_PRIVATE_URLS,
   };
 }

@@ -57,7 +57,10 @@ export async function startServer(
     const store = createStore(database);
     const storage = new LocalStorage(config.filesDir);
     const newAdminToken = await ensureAdminToken(store, config.adminToken);
-    const inputs = new InputReader(store, storage, config.maxFileBytes);
+    const inputs = new InputReader(store, storage, {
+      maxBytes: config.maxFileBytes,
+      allowPrivate: config.allowPrivateUrls,
+    });
     let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
     const engine = new Engine({

@@ -27,7 +27,7 @@ it("documents each served route and method", async () => {
   });
   const served = app.routes
     .filter((route) => route.method !== "ALL" && !route.path.endsWith("*"))
-    .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
+    .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}")}`);
   const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
     Object.keys(operations).map((method) => `${method} ${path}`),
   );

@@ -1,4 +1,5 @@
 /** The official `replicate` npm client, pointed at gengate with `baseUrl`, works unchanged. */
+import { EventSourceParserStream } from "eventsource-parser/stream";
 import Replicate, { validateWebhook } from "replicate";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,6 +124,37 @@ describe("replicate client against gengate", () => {
     const predictions = await replicate.predictions.list();
     const finished = predictions.results.find((p) => p.model === "sim/text");
     expect(finished && (await replicate.wait(finished, { interval: 50 })).output).toEqual(tokens);
+  });
+
+  it("a stream joined after the first tokens catches up, then gets each token as it comes", async () => {
+    const created = await replicate.predictions.create({
+      model: "sim/text",
+      input: { prompt: "late joiner", max_tokens: 10, token_interval_ms: 30, seed: 3 },
+      stream: true,
+    });
+    // Join between the pump's saves, once a few tokens have been published.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const response = await fetch(created.urls.stream ?? "", { headers: { accept: "text/event-stream" } });
+    if (!response.body) throw new Error("no event stream");
+    const reader = response.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream())
+      .getReader();
+    const arrivals: number[] = [];
+    const tokens: string[] = [];
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      if (next.value.event === "done") break;
+      if (next.value.event !== "output") continue;
+      tokens.push(next.value.data);
+      arrivals.push(Date.now());
+    }
+    await reader.cancel();
+    expect(tokens).toHaveLength(10);
+    const caughtUp = arrivals.filter((at) => at - (arrivals[0] ?? 0) < 15).length;
+    const after = arrivals.slice(caughtUp);
+    const gaps = after.map((at, i) => at - (i === 0 ? (arrivals[caughtUp - 1] ?? 0) : (after[i - 1] ?? 0)));
+    expect(caughtUp, `arrivals ${arrivals.map((t) => t - (arrivals[0] ?? 0))}`).toBeLessThanOrEqual(5);
+    expect(Math.min(...gaps), `arrivals ${arrivals.map((t) => t - (arrivals[0] ?? 0))}`).toBeGreaterThan(10);
   });
 
   it("validateWebhook() accepts what gengate delivered and rejects a tampered copy", async () => {

@@ -1,9 +1,10 @@
 /** The HTTP API: Replicate-compatible `/v1`, output files, inbound webhooks, health and OpenAPI. */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { GatewayError } from "../core/errors.ts";
 import type { ApiDeps, ApiEnv } from "./api-context.ts";
 import { requireToken } from "./auth.ts";
+import { limitBody } from "./body-limit.ts";
+import { openAiApp } from "./openai/openai-app.ts";
 import { openApiDocument } from "./openapi.ts";
 import { problem, toGatewayError } from "./problem.ts";
 import { batchRoutes } from "./routes/batches.ts";
@@ -28,15 +29,7 @@ export function createApp(deps: ApiDeps): Hono {
     problem(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
   );
 
-  const jsonBodyLimit = bodyLimit({
-    maxSize: config.maxBodyBytes,
-    onError: () => {
-      throw new GatewayError(
-        "payload_too_large",
-        `Request body must be less than ${config.maxBodyBytes} bytes`,
-      );
-    },
-  });
+  const jsonBodyLimit = limitBody(config.maxBodyBytes);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
@@ -44,6 +37,8 @@ export function createApp(deps: ApiDeps): Hono {
   app.use("/hooks/*", jsonBodyLimit);
   app.route("/", inboundWebhookRoutes(deps));
   app.route("/v1", predictionStreamRoutes(deps));
+  // OpenAI's API has its own error shape and body limits per endpoint.
+  app.route("/openai/v1", openAiApp(deps));
 
   const v1 = new Hono<ApiEnv>();
   v1.use(requireToken(deps.store));

@@ -1,6 +1,7 @@
 /** gengate's own API, described as OpenAPI 3.1 and served at /openapi.json. */
 import { batchPaths, batchSchemas } from "./openapi-batches.ts";
 import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
+import { openAiPaths } from "./openapi-openai.ts";
 import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
 
 const createHeaders = [
@@ -185,6 +186,7 @@ export function openApiDocument() {
       "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
       ...batchPaths,
       ...trainingPaths,
+      ...openAiPaths,
     },
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },

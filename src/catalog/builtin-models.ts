@@ -2,15 +2,15 @@
  * The aliases gengate knows without configuration, served by Replicate's public models. The
  * configuration file may add aliases or replace these by name.
  */
-import type { TargetCapabilities } from "../core/route.ts";
-import type { AliasInput } from "./catalog-config.ts";
+import type { AliasInput, CapabilitiesInput } from "./catalog-config.ts";
+import type { PromptFamily } from "./prompt-templates.ts";
 
 const FLUX_RATIOS = ["1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21"];
 const IMAGEN_RATIOS = ["1:1", "9:16", "16:9", "3:4", "4:3"];
 
 function replicate(
   model: string,
-  capabilities: TargetCapabilities,
+  capabilities: CapabilitiesInput,
   params: Record<string, string | null> = {},
 ) {
   return { provider: "replicate", model, capabilities, params };
@@ -25,8 +25,8 @@ const flux = (model: string, maxSteps: string) =>
   );
 const imageTool = (model: string, imageParam: string) =>
   replicate(model, { referenceImage: true }, { reference_image: imageParam });
-const text = (model: string) =>
-  replicate(model, { streaming: true }, { ...noImageInputs, max_tokens: "max_new_tokens" });
+const text = (model: string, promptTemplate: PromptFamily, params: Record<string, string | null>) =>
+  replicate(model, { streaming: true, promptTemplate }, { ...noImageInputs, ...params });
 
 export const BUILTIN_MODELS: Record<string, AliasInput> = {
   "flux-dev": {
@@ -122,9 +122,12 @@ export const BUILTIN_MODELS: Record<string, AliasInput> = {
     description: "Colorizes black-and-white photos",
     targets: [imageTool("piddnad/ddcolor", "image")],
   },
-  "gemma-2b-it": { description: "Gemma 2B instruct, text", targets: [text("google-deepmind/gemma-2b-it")] },
+  "gemma-2b-it": {
+    description: "Gemma 2B instruct, text",
+    targets: [text("google-deepmind/gemma-2b-it", "gemma", { max_tokens: "max_new_tokens" })],
+  },
   "llama-3-8b-instruct": {
     description: "Meta Llama 3 8B instruct, text",
-    targets: [text("meta/meta-llama-3-8b-instruct")],
+    targets: [text("meta/meta-llama-3-8b-instruct", "llama3", { stop: "stop_sequences" })],
   },
 };

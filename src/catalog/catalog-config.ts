@@ -1,5 +1,6 @@
 /** The `models` and `routing` sections of the configuration file, validated with zod. */
 import { z } from "zod";
+import { PROMPT_FAMILIES } from "./prompt-templates.ts";
 
 const positive = (what: string) =>
   z.number({ error: `${what} must be a positive number` }).positive(`${what} must be a positive number`);
@@ -16,6 +17,8 @@ export const capabilitiesSchema = z.strictObject({
   aspectRatios: z.array(z.string().regex(/^\d+:\d+$/, 'an aspect ratio looks like "4:3"')).optional(),
   sizeMultipleOf: z.int().positive().optional(),
   formats: z.array(z.string()).optional(),
+  /** How a chat conversation becomes this text model's prompt (otherwise guessed from the model's name). */
+  promptTemplate: z.enum(PROMPT_FAMILIES).optional(),
 });
 
 /** A condition on a request field: present (or absent), or equal to a value. */
@@ -70,6 +73,7 @@ export const routingSchema = z.strictObject({
 
 export const modelsSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), aliasSchema);
 
+export type CapabilitiesInput = z.input<typeof capabilitiesSchema>;
 export type AliasConfig = z.infer<typeof aliasSchema>;
 export type AliasInput = z.input<typeof aliasSchema>;
 export type TargetConfig = z.infer<typeof targetSchema>;

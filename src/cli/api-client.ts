@@ -4,6 +4,8 @@ import { CliError } from "./cli-error.ts";
 interface Problem {
   detail?: string;
   title?: string;
+  /** OpenAI's error shape, from /openai/v1. */
+  error?: { message?: string };
   invalid_fields?: { field?: string; description?: string }[];
 }
 
@@ -87,7 +89,8 @@ async function describeFailure(response: Response): Promise<string> {
   } catch {
     // not problem+json: the status line says enough
   }
-  const detail = problem.detail ?? problem.title ?? (text.trim() || response.statusText);
+  const detail =
+    problem.detail ?? problem.title ?? problem.error?.message ?? (text.trim() || response.statusText);
   const fields = problem.invalid_fields ?? [];
   if (fields.length === 0) return `${detail} (HTTP ${response.status})`;
   // The detail repeats the fields after its first line; list them once, from the structured form.

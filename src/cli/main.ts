@@ -1,6 +1,8 @@
 /** The `gengate` command. */
 import { Command } from "commander";
 import { batchCommand } from "./commands/batch.ts";
+import { chatCommand } from "./commands/chat.ts";
+import { completeCommand } from "./commands/complete.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { lorasCommand } from "./commands/loras.ts";
 import { modelsCommand } from "./commands/models.ts";
@@ -18,6 +20,8 @@ const program = new Command("gengate")
 
 serveCommand(program);
 generateCommand(program);
+completeCommand(program);
+chatCommand(program);
 batchCommand(program);
 predictionsCommand(program);
 trainCommand(program);

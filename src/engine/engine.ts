@@ -12,7 +12,7 @@ import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { Reconciler } from "./reconciler.ts";
 import { Router } from "./router.ts";
-import { pumpStream } from "./stream-pump.ts";
+import { type LiveTokens, pumpStream } from "./stream-pump.ts";
 import { LoraRunner } from "./training/lora-runner.ts";
 import { LoraService } from "./training/lora-service.ts";
 import { WebhookSender } from "./webhook-sender.ts";
@@ -59,6 +59,7 @@ export class Engine {
   readonly loras: LoraService;
   private readonly loraRunner: LoraRunner;
   private readonly pumps = new Set<Promise<void>>();
+  private readonly liveTokens: LiveTokens = new Map();
   private readonly stopping = new AbortController();
 
   constructor(ctx: EngineContext) {
@@ -240,6 +241,11 @@ export class Engine {
     }
   }
 
+  /** The tokens streamed so far of a prediction this process is streaming, to catch up a late listener. */
+  tokensSoFar(id: string): readonly string[] | undefined {
+    return this.liveTokens.get(id);
+  }
+
   webhookSecret(): Promise<string> {
     return this.webhooks.secret();
   }
@@ -270,7 +276,14 @@ export class Engine {
       this.reconciler.wakeAt(row.nextCheckAt);
       return;
     }
-    const pump = pumpStream(this.ctx, this.updater, row, provider, this.stopping.signal).finally(() => {
+    const pump = pumpStream(
+      this.ctx,
+      this.updater,
+      row,
+      provider,
+      this.stopping.signal,
+      this.liveTokens,
+    ).finally(() => {
       this.pumps.delete(pump);
       this.reconciler.wake();
     });

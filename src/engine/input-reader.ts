@@ -1,15 +1,25 @@
-/** Reads the file inputs clients pass: data URLs, gengate file URLs and remote URLs. */
+/**
+ * Reads the file inputs clients pass: data URLs, gengate file URLs and remote URLs (fetched only
+ * from public addresses unless configured otherwise).
+ */
 import { buffer } from "node:stream/consumers";
 import { GatewayError } from "../core/errors.ts";
 import type { InputFile } from "../providers/provider.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
 import { contentTypeOfKey } from "../storage/blob-storage.ts";
 import type { Store } from "../store/index.ts";
+import { fetchPublic } from "./public-fetch.ts";
 
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
 const FILE_PATH = /\/v1\/files\/([a-z0-9]+)$/;
 const OUTPUT_PATH = /\/files\/([a-f0-9]{64}\.[a-z0-9]+)$/;
 const FETCH_TIMEOUT_MS = 30_000;
+
+export interface InputReaderOptions {
+  maxBytes: number;
+  /** Remote URLs may point at loopback, private and other non-public addresses. */
+  allowPrivate: boolean;
+}
 
 export function decodeDataUrl(url: string): InputFile {
   const match = DATA_URL.exec(url);
@@ -23,18 +33,18 @@ export function decodeDataUrl(url: string): InputFile {
 export class InputReader {
   private readonly store: Store;
   private readonly storage: BlobStorage;
-  private readonly maxBytes: number;
+  private readonly options: InputReaderOptions;
 
-  constructor(store: Store, storage: BlobStorage, maxBytes: number) {
+  constructor(store: Store, storage: BlobStorage, options: InputReaderOptions) {
     this.store = store;
     this.storage = storage;
-    this.maxBytes = maxBytes;
+    this.options = options;
   }
 
   async read(url: string): Promise<InputFile> {
     if (url.startsWith("data:")) return decodeDataUrl(url);
     const local = await this.readLocal(url);
-    return local ?? this.fetchRemote(url);
+    return local ?? fetchPublic(url, { ...this.options, timeoutMs: FETCH_TIMEOUT_MS });
   }
 
   private async readLocal(url: string): Promise<InputFile | null> {
@@ -53,22 +63,5 @@ export class InputReader {
       return { data: await buffer(await this.storage.open(key)), contentType: contentTypeOfKey(key) };
     }
     return null;
-  }
-
-  private async fetchRemote(url: string): Promise<InputFile> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch(
-      (error: unknown) => {
-        throw new GatewayError("invalid_input", `could not fetch input file ${url}: ${String(error)}`);
-      },
-    );
-    if (!response.ok)
-      throw new GatewayError("invalid_input", `input file ${url} answered ${response.status}`);
-    const declared = Number(response.headers.get("content-length") ?? 0);
-    if (declared > this.maxBytes)
-      throw new GatewayError("payload_too_large", `input file ${url} is too large`);
-    const data = Buffer.from(await response.arrayBuffer());
-    if (data.length > this.maxBytes)
-      throw new GatewayError("payload_too_large", `input file ${url} is too large`);
-    return { data, contentType: response.headers.get("content-type") ?? "application/octet-stream" };
   }
 }

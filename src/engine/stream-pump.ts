@@ -11,15 +11,20 @@ import type { PredictionUpdater } from "./prediction-updater.ts";
 export const STREAM_LEASE_MS = 30_000;
 const SAVE_EVERY_MS = 250;
 
+/** The tokens of the streams this process is reading, for listeners that join after the first ones. */
+export type LiveTokens = Map<string, readonly string[]>;
+
 export async function pumpStream(
   ctx: EngineContext,
   updater: PredictionUpdater,
   row: Prediction,
   provider: Provider,
   signal: AbortSignal,
+  live: LiveTokens,
 ): Promise<void> {
   if (!provider.stream) return;
   const tokens: string[] = [];
+  live.set(row.id, tokens);
   let current: Prediction | null = row;
   let savedAt = Date.now();
   const save = async () => {
@@ -43,6 +48,8 @@ export async function pumpStream(
   } catch (error) {
     if (signal.aborted) return;
     ctx.logger.warn({ prediction: row.id, err: error }, "stream ended early; falling back to polling");
+  } finally {
+    live.delete(row.id);
   }
   await ctx.store.predictions.transition(row.id, ["running"], { nextCheckAt: Date.now() });
 }

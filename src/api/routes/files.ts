@@ -2,7 +2,6 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { GatewayError } from "../../core/errors.ts";
 import { newId } from "../../core/ids.ts";
 import { contentTypeOfKey, extensionOfContentType } from "../../storage/blob-storage.ts";
@@ -10,6 +9,7 @@ import type { StoredFile } from "../../store/index.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
+import { limitBody } from "../body-limit.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 
 const PAGE_SIZE = 100;
@@ -48,9 +48,6 @@ async function metadataOf(part: unknown): Promise<Record<string, unknown>> {
 /** The API's files, under /v1 and behind a token. */
 export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const tooLarge = () => {
-    throw new GatewayError("payload_too_large", `Files must be less than ${config.maxFileBytes} bytes`);
-  };
 
   const ownFile = async (c: Context<ApiEnv>) => {
     const file = await store.files.get(c.req.param("id") ?? "");
@@ -60,7 +57,7 @@ export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
     return file;
   };
 
-  app.post("/files", bodyLimit({ maxSize: config.maxFileBytes, onError: tooLarge }), async (c) => {
+  app.post("/files", limitBody(config.maxFileBytes, "Files"), async (c) => {
     const form = await c.req.parseBody().catch(() => {
       throw new GatewayError("bad_request", "body must be multipart/form-data with a content part");
     });

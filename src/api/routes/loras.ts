@@ -3,7 +3,6 @@
  * is read, listed, canceled and deleted here, and used as `model: "lora:<name>"`.
  */
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
 import type { LoraCaller, LoraRequest } from "../../engine/training/lora-service.ts";
@@ -11,6 +10,7 @@ import type { UploadedFile } from "../../engine/training/photos/uploaded-file.ts
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
+import { limitBody } from "../body-limit.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { invalidBody, readJson } from "../request-body.ts";
 
@@ -73,12 +73,6 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   const loras = engine.loras;
   const render = async (c: Context<ApiEnv>, id: string) =>
     loras.render(await loras.get(id, callerOf(c)), baseUrlOf(c, config.publicUrl));
-  const tooLarge = () => {
-    throw new GatewayError(
-      "payload_too_large",
-      `The photos must be less than ${config.maxFileBytes} bytes in all`,
-    );
-  };
 
   /** Photos as multipart files (`photos`, repeatable; images or zips of them) and the fields as parts. */
   const fromMultipart = async (c: Context<ApiEnv>): Promise<LoraRequest> => {
@@ -112,7 +106,7 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     return { ...toFields(body), tokenId: c.get("token").id, photos };
   };
 
-  app.post("/loras", bodyLimit({ maxSize: config.maxFileBytes, onError: tooLarge }), async (c) => {
+  app.post("/loras", limitBody(config.maxFileBytes, "The photos"), async (c) => {
     const isJson = (c.req.header("content-type") ?? "").startsWith("application/json");
     const request = isJson ? await fromJson(c) : await fromMultipart(c);
     const lora = await loras.create(request);

@@ -72,9 +72,13 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
             wakeUp = undefined;
           } else if (event.type === "update") {
             prediction = event.prediction;
-          } else if (event.type === "token" && event.index === sent) {
-            await send("output", event.data);
-            sent++;
+          } else if (event.type === "token" && event.index >= sent) {
+            // Joined after the first tokens were published: catch up from the live stream.
+            const missed = event.index > sent ? (engine.tokensSoFar(id) ?? []).slice(sent, event.index) : [];
+            if (missed.length === event.index - sent) {
+              for (const token of [...missed, event.data]) await send("output", token);
+              sent = event.index + 1;
+            }
           }
         }
       } finally {

@@ -29,6 +29,17 @@ describe("parseRunpodConfig", () => {
     });
   });
 
+  it("reads a vLLM endpoint, which has a served model and no retries", () => {
+    const config = parse({
+      endpoints: { chat: { endpointId: "v1", worker: "vllm", model: "Qwen/Qwen3-8B" } },
+    });
+    expect(config?.endpoints.get("chat")).toEqual({
+      endpointId: "v1",
+      worker: "vllm",
+      model: "Qwen/Qwen3-8B",
+    });
+  });
+
   it("takes RUNPOD_BASE_URL without its trailing slash", () => {
     const config = parse({ endpoints }, { RUNPOD_API_KEY: KEY, RUNPOD_BASE_URL: "http://127.0.0.1:9/v2/" });
     expect(config?.baseUrl).toBe("http://127.0.0.1:9/v2");
@@ -60,6 +71,14 @@ describe("parseRunpodConfig", () => {
     [
       { endpoints: { f: { endpointId: "e", worker: "flux", maxRetries: -1 } } },
       "providers.runpod.endpoints.f.maxRetries: ",
+    ],
+    [
+      { endpoints: { chat: { endpointId: "e", worker: "vllm" } } },
+      "providers.runpod.endpoints.chat.model: must be the model the vLLM worker serves",
+    ],
+    [
+      { endpoints: { chat: { endpointId: "e", worker: "vllm", model: "m", maxRetries: 2 } } },
+      'providers.runpod.endpoints.chat: Unrecognized key: "maxRetries"',
     ],
     [{ endpoints, concurrency: 0 }, "providers.runpod.concurrency: "],
     [{ endpoints, extra: true }, "providers.runpod: Unrecognized key"],

@@ -5,13 +5,17 @@
  *
  *   { "endpoints": { "<model name>": { "endpointId": "…", "worker": "a1111" | "comfyui" | "flux",
  *       "description"?, "presets"?: { "positive"?, "negative"? }, "checkpoint"? (comfyui),
- *       "maxRetries"?: 3, "retryDelayMs"?: 2000 } },
+ *       "maxRetries"?: 3, "retryDelayMs"?: 2000 }
+ *     | { "endpointId": "…", "worker": "vllm", "model": "<served model name>", "description"? } },
  *     "concurrency"?: 50, "perMinute"?: 6000 }
+ *
+ * A vLLM endpoint has no retries: its tokens are streamed to clients as they come, and a rerun
+ * would write different ones after them.
  */
 import { z } from "zod";
 import { parseEnv, parseSettings } from "../../core/env-config.ts";
 import type { ProviderDeps } from "../provider.ts";
-import { WORKER_KIND_NAMES } from "./worker-kinds.ts";
+import { IMAGE_WORKER_KINDS, WORKER_KIND_NAMES } from "./worker-kinds.ts";
 
 const ENV_SCHEMA = {
   RUNPOD_API_KEY: z.string().min(1).optional(),
@@ -23,13 +27,16 @@ const ENV_SCHEMA = {
 
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-const endpointSchema = z
+const endpointId = z
+  .string("must be the RunPod endpoint id")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "must be a RunPod endpoint id (letters, digits, - and _)");
+const description = z.string().min(1).optional();
+
+const imageEndpointSchema = z
   .strictObject({
-    endpointId: z
-      .string("must be the RunPod endpoint id")
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "must be a RunPod endpoint id (letters, digits, - and _)"),
-    worker: z.enum(WORKER_KIND_NAMES),
-    description: z.string().min(1).optional(),
+    endpointId,
+    worker: z.enum(IMAGE_WORKER_KINDS),
+    description,
     presets: z
       .strictObject({ positive: z.string().min(1).optional(), negative: z.string().min(1).optional() })
       .optional(),
@@ -41,6 +48,21 @@ const endpointSchema = z
     path: ["checkpoint"],
     message: "only comfyui endpoints take a checkpoint",
   });
+
+const vllmEndpointSchema = z.strictObject({
+  endpointId,
+  worker: z.literal("vllm"),
+  /** The name the worker serves the model under (MODEL_NAME or OPENAI_SERVED_MODEL_NAME_OVERRIDE). */
+  model: z.string("must be the model the vLLM worker serves").min(1),
+  description,
+});
+
+const endpointSchema = z.discriminatedUnion("worker", [imageEndpointSchema, vllmEndpointSchema], {
+  error: (issue) =>
+    issue.code === "invalid_union"
+      ? `Invalid option: expected one of ${WORKER_KIND_NAMES.map((kind) => `"${kind}"`).join("|")}`
+      : undefined,
+});
 
 const settingsSchema = z.strictObject(
   {
@@ -74,7 +96,9 @@ const settingsSchema = z.strictObject(
   },
 );
 
-export type EndpointConfig = z.infer<typeof endpointSchema>;
+export type ImageEndpointConfig = z.infer<typeof imageEndpointSchema>;
+export type VllmEndpointConfig = z.infer<typeof vllmEndpointSchema>;
+export type EndpointConfig = ImageEndpointConfig | VllmEndpointConfig;
 
 export interface RunpodConfig {
   apiKey: string;

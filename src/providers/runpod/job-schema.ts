@@ -26,6 +26,14 @@ export const jobSchema = z.looseObject({
 
 export type RunpodJob = z.infer<typeof jobSchema>;
 
+/** `/stream/{id}`: the job's status and the chunks its generator handler yielded since the last call (A.7). */
+export const streamSchema = z.looseObject({
+  status: jobStatusSchema,
+  stream: z.array(z.looseObject({ output: z.unknown() })).default([]),
+});
+
+export type RunpodStream = z.infer<typeof streamSchema>;
+
 const count = z.number().optional();
 
 export const healthSchema = z.looseObject({

@@ -1,14 +1,16 @@
 /**
  * A RunPod job as gengate's StatusResult. FAILED jobs are retried with `/retry` (same id) up to
  * the operation's maxRetries, after its retryDelayMs, while the prediction stays processing. A job
- * RunPod no longer has (404) fails: gengate never succeeds without outputs.
+ * RunPod no longer has (404) fails: gengate never succeeds without outputs. An image job's output
+ * is its files; a text job's is its tokens, with the token counts in the metrics.
  */
 import type { StatusResult } from "../provider.ts";
 import { outputFiles } from "./job-outputs.ts";
 import type { RunpodJob } from "./job-schema.ts";
-import type { RunpodOperation } from "./operation.ts";
+import type { ImageOperation, RunpodOperation } from "./operation.ts";
 import type { RetryTracker } from "./retry-tracker.ts";
 import type { RunpodClient } from "./runpod-client.ts";
+import { type TextOutput, textOutput } from "./vllm-output.ts";
 import { workerError } from "./worker-error.ts";
 
 const MIN_POLL_MS = 500;
@@ -46,7 +48,7 @@ export async function runpodStatus(op: RunpodOperation, deps: StatusDeps): Promi
       return { state: "processing", logs, nextPollMs: nextPollMs(op, now) };
     case "COMPLETED":
       deps.retries.forget(op.jobId);
-      return completed(op, job, logs);
+      return op.kind === "text" ? completedText(job, logs) : completedImages(op, job, logs);
     case "FAILED":
       return failed(op, job, logs, deps, now);
     case "CANCELLED":
@@ -58,19 +60,35 @@ export async function runpodStatus(op: RunpodOperation, deps: StatusDeps): Promi
   }
 }
 
-function completed(op: RunpodOperation, job: RunpodJob, logs: string): StatusResult {
+const shownOutput = (job: RunpodJob) => JSON.stringify(job.output ?? null).slice(0, 500);
+
+/** RunPod's execution time and, for text, the token counts; undefined when there are none. */
+function metricsOf(job: RunpodJob, text?: TextOutput): StatusResult["metrics"] {
+  const metrics = {
+    ...(job.executionTime !== undefined && { predict_time: job.executionTime / 1000 }),
+    ...(text?.usage && { input_token_count: text.usage.input, output_token_count: text.usage.output }),
+  };
+  return Object.keys(metrics).length > 0 ? metrics : undefined;
+}
+
+function completedImages(op: ImageOperation, job: RunpodJob, logs: string): StatusResult {
   const files = outputFiles(job.output, op.format);
-  if (files.length === 0) {
-    const output = JSON.stringify(job.output ?? null).slice(0, 500);
-    return { state: "failed", logs, error: `the worker returned no images: ${output}` };
-  }
-  const seconds = job.executionTime === undefined ? undefined : job.executionTime / 1000;
+  if (files.length === 0)
+    return { state: "failed", logs, error: `the worker returned no images: ${shownOutput(job)}` };
+  const metrics = metricsOf(job);
   return {
     state: "succeeded",
     output: files,
     logs: `${logs}${workerNotes(job.output)}`,
-    ...(seconds !== undefined && { metrics: { predict_time: seconds } }),
+    ...(metrics && { metrics }),
   };
+}
+
+function completedText(job: RunpodJob, logs: string): StatusResult {
+  const text = textOutput(job.output);
+  if (!text) return { state: "failed", logs, error: `the worker returned no text: ${shownOutput(job)}` };
+  const metrics = metricsOf(job, text);
+  return { state: "succeeded", output: text.tokens, logs, ...(metrics && { metrics }) };
 }
 
 async function failed(
@@ -106,7 +124,7 @@ function jobLogs(op: RunpodOperation, job: RunpodJob, retried: number): string {
     lines.push(`queued ${job.delayTime ?? 0} ms${ran}${job.workerId ? ` on worker ${job.workerId}` : ""}`);
   }
   if (retried > 0) lines.push(`retried ${retried} time${retried === 1 ? "" : "s"} after worker failures`);
-  const seed = op.seed ?? seedOf(job.output);
+  const seed = op.kind === "image" ? (op.seed ?? seedOf(job.output)) : undefined;
   if (seed !== undefined) lines.push(`Using seed: ${seed}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { findModel } from "../model-lookup.ts";
-import type { EndpointConfig } from "./config.ts";
+import type { ImageEndpointConfig } from "./config.ts";
 import { describeModel } from "./models.ts";
 
-const endpoint = (worker: EndpointConfig["worker"], extra: Partial<EndpointConfig> = {}): EndpointConfig => ({
+const endpoint = (
+  worker: ImageEndpointConfig["worker"],
+  extra: Partial<ImageEndpointConfig> = {},
+): ImageEndpointConfig => ({
   endpointId: "ep-1",
   worker,
   maxRetries: 3,
@@ -11,7 +14,7 @@ const endpoint = (worker: EndpointConfig["worker"], extra: Partial<EndpointConfi
   ...extra,
 });
 type Props = Record<string, Record<string, unknown>>;
-const props = (worker: EndpointConfig["worker"]) =>
+const props = (worker: ImageEndpointConfig["worker"]) =>
   describeModel("m", endpoint(worker)).inputSchema.properties as Props;
 
 describe("RunPod models", () => {
@@ -65,6 +68,26 @@ describe("RunPod models", () => {
     const props = styled.inputSchema.properties as Props;
     expect(props.use_enhanced_prompts?.description).toContain('appends "film grain" to the prompt');
     expect(styled.versionId).not.toBe(plain.versionId);
+  });
+
+  it("describe a vLLM endpoint as a streaming chat model taking messages or a prompt", () => {
+    const model = describeModel("chat", { endpointId: "v1", worker: "vllm", model: "Qwen/Qwen3-8B" });
+    expect(model.description).toBe(
+      "Language model. Runs Qwen/Qwen3-8B on RunPod serverless endpoint v1 with the vLLM (worker-vllm) worker.",
+    );
+    expect(model.capabilities).toEqual({ streaming: true, chat: true });
+    expect(Object.keys(model.inputSchema.properties as Props)).toEqual([
+      "messages",
+      "prompt",
+      "max_tokens",
+      "temperature",
+      "top_p",
+      "stop",
+      "seed",
+    ]);
+    expect(model.outputSchema).toMatchObject({ type: "array", "x-cog-array-type": "iterator" });
+    const other = describeModel("chat", { endpointId: "v1", worker: "vllm", model: "Qwen/Qwen3-14B" });
+    expect(other.versionId).not.toBe(model.versionId);
   });
 
   it("are found by name, version or bare version", () => {

@@ -1,14 +1,15 @@
 /** One gengate model per configured endpoint, `runpod/<name>`, described the way Cog describes a version. */
 import { createHash } from "node:crypto";
 import type { JsonSchema, ModelDescriptor } from "../provider.ts";
-import type { EndpointConfig } from "./config.ts";
+import type { EndpointConfig, ImageEndpointConfig, VllmEndpointConfig } from "./config.ts";
 import { SAMPLERS, SCHEDULERS } from "./generation-params.ts";
+import { VLLM_INPUT_SCHEMA, VLLM_OUTPUT_SCHEMA } from "./vllm-model.ts";
 import { WORKER_KINDS, type WorkerKindSpec } from "./worker-kinds.ts";
 
 const OWNER = "runpod";
 const VERSION_CREATED_AT = "2026-01-01T00:00:00.000Z";
 
-function presetsNote(presets: EndpointConfig["presets"]): string {
+function presetsNote(presets: ImageEndpointConfig["presets"]): string {
   const parts = [
     presets?.positive && `appends "${presets.positive}" to the prompt`,
     presets?.negative && `adds "${presets.negative}" to the negative prompt`,
@@ -18,7 +19,7 @@ function presetsNote(presets: EndpointConfig["presets"]): string {
     : "Use this model's prompt presets (none are configured, so this changes nothing)";
 }
 
-function inputSchema(spec: WorkerKindSpec, endpoint: EndpointConfig): JsonSchema {
+function inputSchema(spec: WorkerKindSpec, endpoint: ImageEndpointConfig): JsonSchema {
   const { defaults, size } = spec;
   const side = (title: string) => ({
     type: "integer",
@@ -93,23 +94,42 @@ function inputSchema(spec: WorkerKindSpec, endpoint: EndpointConfig): JsonSchema
   return { type: "object", title: "Input", required: ["prompt"], properties: Object.fromEntries(ordered) };
 }
 
+const versionIdOf = (facts: unknown[]) => createHash("sha256").update(JSON.stringify(facts)).digest("hex");
+
 export function describeModel(name: string, endpoint: EndpointConfig): ModelDescriptor {
+  return endpoint.worker === "vllm" ? describeVllmModel(name, endpoint) : describeImageModel(name, endpoint);
+}
+
+function describeImageModel(name: string, endpoint: ImageEndpointConfig): ModelDescriptor {
   const spec = WORKER_KINDS[endpoint.worker];
   const schema = inputSchema(spec, endpoint);
   const { endpointId, worker, presets, checkpoint } = endpoint;
-  const versionId = createHash("sha256")
-    .update(JSON.stringify([endpointId, worker, presets ?? null, checkpoint ?? null, schema]))
-    .digest("hex");
   const what = endpoint.description ?? "Text-to-image model";
   return {
     owner: OWNER,
     name,
     description: `${what}. Runs on RunPod serverless endpoint ${endpointId} with the ${spec.label} worker.`,
-    versionId,
+    versionId: versionIdOf([endpointId, worker, presets ?? null, checkpoint ?? null, schema]),
     versionCreatedAt: VERSION_CREATED_AT,
     inputSchema: schema,
     outputSchema: { type: "array", items: { type: "string", format: "uri" }, title: "Output" },
     capabilities: { maxOutputs: spec.maxOutputs, formats: [...spec.formats] },
+    providerModel: name,
+  };
+}
+
+function describeVllmModel(name: string, endpoint: VllmEndpointConfig): ModelDescriptor {
+  const { endpointId, worker, model } = endpoint;
+  const what = endpoint.description ?? "Language model";
+  return {
+    owner: OWNER,
+    name,
+    description: `${what}. Runs ${model} on RunPod serverless endpoint ${endpointId} with the vLLM (worker-vllm) worker.`,
+    versionId: versionIdOf([endpointId, worker, model, VLLM_INPUT_SCHEMA]),
+    versionCreatedAt: VERSION_CREATED_AT,
+    inputSchema: VLLM_INPUT_SCHEMA,
+    outputSchema: VLLM_OUTPUT_SCHEMA,
+    capabilities: { streaming: true, chat: true },
     providerModel: name,
   };
 }

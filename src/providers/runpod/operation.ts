@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { parseStoredOperation } from "../provider.ts";
 
-const operationSchema = z.object({
+const common = {
   provider: z.literal("runpod"),
   endpointId: z.string().min(1),
   jobId: z.string().min(1),
@@ -10,15 +10,28 @@ const operationSchema = z.object({
   /** Worker failures retried with /retry before the prediction fails, and the wait before each. */
   maxRetries: z.int().nonnegative(),
   retryDelayMs: z.int().nonnegative(),
+  /** A webhook was registered, so polling is only the fallback. */
+  webhook: z.boolean(),
+};
+
+/** Operations stored before text jobs existed have no `kind`: they are image jobs. */
+const imageOperationSchema = z.object({
+  ...common,
+  kind: z.literal("image").default("image"),
   /** The requested output format, for output URLs that do not show their type. */
   format: z.string(),
   /** The seed, when gengate knows it before the job runs. */
   seed: z.int().nullable(),
-  /** A webhook was registered, so polling is only the fallback. */
-  webhook: z.boolean(),
 });
 
+/** A vLLM job: its output is text, streamed from `/stream`. */
+const textOperationSchema = z.object({ ...common, kind: z.literal("text") });
+
+const operationSchema = z.discriminatedUnion("kind", [textOperationSchema, imageOperationSchema]);
+
 export type RunpodOperation = z.infer<typeof operationSchema>;
+export type ImageOperation = z.infer<typeof imageOperationSchema>;
+export type TextOperation = z.infer<typeof textOperationSchema>;
 
 export function parseRunpodOperation(value: unknown): RunpodOperation {
   return parseStoredOperation(operationSchema, value, "RunPod");

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { StartRequest } from "../provider.ts";
-import type { EndpointConfig } from "./config.ts";
-import { runRequest } from "./run-request.ts";
+import type { ImageEndpointConfig } from "./config.ts";
+import { jobRequest, runRequest } from "./run-request.ts";
 
 const NOW = 1_700_000_000_000;
-const endpoint = (worker: EndpointConfig["worker"], extra: Partial<EndpointConfig> = {}): EndpointConfig => ({
+const endpoint = (
+  worker: ImageEndpointConfig["worker"],
+  extra: Partial<ImageEndpointConfig> = {},
+): ImageEndpointConfig => ({
   endpointId: "e1",
   worker,
   maxRetries: 3,
@@ -122,5 +125,26 @@ describe("runRequest", () => {
     expect(body.policy).toEqual({ executionTimeout: 60_000, ttl: 60_000 });
     const soon = runRequest(request({}, { deadlineAt: NOW + 1_000 }), endpoint("flux"), undefined, NOW).body;
     expect(soon.policy).toEqual({ executionTimeout: 5_000, ttl: 10_000 });
+  });
+
+  it("sends a vLLM prediction as worker-vllm's streaming input, never retried", () => {
+    const vllm = { endpointId: "v1", worker: "vllm", model: "m" } as const;
+    const messages = [{ role: "user", content: "hi" }];
+    const input = { messages, prompt: "ignored", max_tokens: 64, temperature: 0.2, stop: ["\n"], seed: 3 };
+    expect(jobRequest(request(input), vllm, undefined, NOW)).toEqual({
+      body: {
+        input: {
+          messages,
+          sampling_params: { max_tokens: 64, temperature: 0.2, stop: ["\n"], seed: 3 },
+          stream: true,
+        },
+      },
+      facts: { kind: "text", maxRetries: 0, retryDelayMs: 0 },
+    });
+    expect(jobRequest(request({ max_tokens: 5 }), vllm, undefined, NOW).body.input).toEqual({
+      prompt: "a lighthouse",
+      sampling_params: { max_tokens: 5 },
+      stream: true,
+    });
   });
 });

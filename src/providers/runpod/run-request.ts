@@ -1,7 +1,12 @@
-/** The `/run` body for a prediction: mapped input, webhook, and a policy from the deadline. */
+/**
+ * The `/run` body for a prediction (the worker's input, the webhook, and a policy from the
+ * deadline), and what the prediction's operation must remember about the job.
+ */
 import type { StartRequest } from "../provider.ts";
-import type { EndpointConfig } from "./config.ts";
+import type { EndpointConfig, ImageEndpointConfig } from "./config.ts";
 import { type GenerationParams, generationParams } from "./generation-params.ts";
+import type { ImageOperation, TextOperation } from "./operation.ts";
+import { vllmInput } from "./vllm-request.ts";
 import { WORKER_KINDS } from "./worker-kinds.ts";
 
 const DAY_MS = 86_400_000;
@@ -9,36 +14,66 @@ const DAY_MS = 86_400_000;
 const EXECUTION_TIMEOUT_MS = { min: 5_000, max: 7 * DAY_MS };
 const TTL_MS = { min: 10_000, max: 7 * DAY_MS };
 
+export interface RunBody {
+  input: Record<string, unknown>;
+  webhook?: string;
+  policy?: { executionTimeout: number; ttl: number };
+}
+
 export interface RunRequest {
-  body: {
-    input: Record<string, unknown>;
-    webhook?: string;
-    policy?: { executionTimeout: number; ttl: number };
-  };
+  body: RunBody;
   params: GenerationParams;
 }
+
+export type JobFacts =
+  | Pick<ImageOperation, "kind" | "maxRetries" | "retryDelayMs" | "format" | "seed">
+  | Pick<TextOperation, "kind" | "maxRetries" | "retryDelayMs">;
 
 const clamp = (value: number, { min, max }: { min: number; max: number }) =>
   Math.min(max, Math.max(min, Math.round(value)));
 
-/** `webhook` is the full URL to register, if any. */
+/** Wraps a worker's input; `webhook` is the full URL to register, if any. */
+function runBody(
+  input: Record<string, unknown>,
+  request: StartRequest,
+  webhook: string | undefined,
+  now: number,
+): RunBody {
+  const left = request.deadlineAt === undefined ? undefined : request.deadlineAt - now;
+  return {
+    input,
+    ...(webhook !== undefined && { webhook }),
+    ...(left !== undefined && {
+      policy: { executionTimeout: clamp(left, EXECUTION_TIMEOUT_MS), ttl: clamp(left, TTL_MS) },
+    }),
+  };
+}
+
+/** An image prediction's body, with the parameters it was made from. */
 export function runRequest(
   request: StartRequest,
-  endpoint: EndpointConfig,
+  endpoint: ImageEndpointConfig,
   webhook: string | undefined,
   now: number,
 ): RunRequest {
   const spec = WORKER_KINDS[endpoint.worker];
   const params = generationParams(request.input, spec.defaults, endpoint.presets);
-  const left = request.deadlineAt === undefined ? undefined : request.deadlineAt - now;
-  return {
-    params,
-    body: {
-      input: spec.toInput(params, endpoint),
-      ...(webhook !== undefined && { webhook }),
-      ...(left !== undefined && {
-        policy: { executionTimeout: clamp(left, EXECUTION_TIMEOUT_MS), ttl: clamp(left, TTL_MS) },
-      }),
-    },
-  };
+  return { params, body: runBody(spec.toInput(params, endpoint), request, webhook, now) };
+}
+
+/** Any prediction's body; vLLM jobs are never retried (see config.ts). */
+export function jobRequest(
+  request: StartRequest,
+  endpoint: EndpointConfig,
+  webhook: string | undefined,
+  now: number,
+): { body: RunBody; facts: JobFacts } {
+  if (endpoint.worker === "vllm") {
+    const body = runBody(vllmInput(request.input), request, webhook, now);
+    return { body, facts: { kind: "text", maxRetries: 0, retryDelayMs: 0 } };
+  }
+  const { body, params } = runRequest(request, endpoint, webhook, now);
+  const { maxRetries, retryDelayMs } = endpoint;
+  const seed = params.seed === -1 ? null : params.seed;
+  return { body, facts: { kind: "image", maxRetries, retryDelayMs, format: params.format, seed } };
 }

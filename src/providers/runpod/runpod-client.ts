@@ -4,7 +4,14 @@
  */
 import type { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
-import { healthSchema, jobSchema, type RunpodHealth, type RunpodJob } from "./job-schema.ts";
+import {
+  healthSchema,
+  jobSchema,
+  type RunpodHealth,
+  type RunpodJob,
+  type RunpodStream,
+  streamSchema,
+} from "./job-schema.ts";
 
 const TIMEOUT_MS = 30_000;
 const DEFAULT_RETRY_AFTER_MS = 2_000;
@@ -31,6 +38,14 @@ export class RunpodClient {
     if (response.status === 404) return null;
     if (!response.ok) throw await this.#error(response, "reading the job status");
     return this.#parse(response, jobSchema);
+  }
+
+  /** The chunks streamed since the last call, or null when RunPod no longer has the job. */
+  async stream(endpointId: string, jobId: string, signal?: AbortSignal): Promise<RunpodStream | null> {
+    const response = await this.request(endpointId, `stream/${encodeURIComponent(jobId)}`, { signal });
+    if (response.status === 404) return null;
+    if (!response.ok) throw await this.#error(response, "reading the job stream");
+    return this.#parse(response, streamSchema);
   }
 
   /** Re-runs a FAILED or TIMED_OUT job under the same id; false when the job is in another state or gone. */

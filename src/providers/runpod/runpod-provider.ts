@@ -1,7 +1,8 @@
 /**
  * RunPod serverless: each configured endpoint is a model `runpod/<name>`; a prediction is one
  * `/run` job, followed with `/status` (or nudged by webhook), retried with `/retry` on worker
- * failure, and canceled with `/cancel`.
+ * failure, and canceled with `/cancel`. A vLLM endpoint's tokens are read from `/stream` as they
+ * come, and `/status` gives the whole text.
  */
 import { GatewayError } from "../../core/errors.ts";
 import { findModel } from "../model-lookup.ts";
@@ -12,8 +13,9 @@ import { runpodStatus } from "./job-status.ts";
 import { describeModel } from "./models.ts";
 import { parseRunpodOperation, type RunpodOperation } from "./operation.ts";
 import { RetryTracker } from "./retry-tracker.ts";
-import { runRequest } from "./run-request.ts";
+import { jobRequest } from "./run-request.ts";
 import { RunpodClient } from "./runpod-client.ts";
+import { vllmTokens } from "./vllm-stream.ts";
 import { runpodWebhook } from "./webhook.ts";
 
 export function createRunpodProvider(
@@ -57,18 +59,15 @@ export function createRunpodProvider(
       }
       const now = Date.now();
       const hook = request.webhookUrl && webhook.urlFor(request.webhookUrl, request.predictionId);
-      const { body, params } = runRequest(request, endpoint, hook, now);
+      const { body, facts } = jobRequest(request, endpoint, hook, now);
       const job = await client.run(endpoint.endpointId, body, ctx.signal);
       const operation: RunpodOperation = {
         provider: "runpod",
         endpointId: endpoint.endpointId,
         jobId: job.id,
         submittedAt: now,
-        maxRetries: endpoint.maxRetries,
-        retryDelayMs: endpoint.retryDelayMs,
-        format: params.format,
-        seed: params.seed === -1 ? null : params.seed,
         webhook: hook !== undefined,
+        ...facts,
       };
       return { upstreamId: job.id, operation };
     },
@@ -91,6 +90,13 @@ export function createRunpodProvider(
       const op = parseRunpodOperation(operation);
       await client.cancel(op.endpointId, op.jobId, ctx.signal);
       retries.forget(op.jobId);
+    },
+
+    stream(operation, ctx) {
+      const op = parseRunpodOperation(operation);
+      if (op.kind !== "text")
+        throw new GatewayError("bad_request", "a RunPod image job has no token stream", { retryable: false });
+      return vllmTokens(client, op, ctx.signal);
     },
 
     async check() {

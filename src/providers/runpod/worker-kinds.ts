@@ -1,6 +1,6 @@
 /**
- * The worker kinds a RunPod endpoint can run, and how gengate's parameters map onto each one's
- * `input` (reference A.11):
+ * The worker kinds a RunPod endpoint can run: `vllm` serves a language model (see vllm-request.ts);
+ * the image kinds map gengate's parameters onto their `input` like this (reference A.11):
  *
  * | gengate             | a1111 (txt2img body)             | comfyui (workflow node input)   | flux (public endpoint) |
  * |---------------------|----------------------------------|---------------------------------|------------------------|
@@ -24,8 +24,9 @@ import type {
   Scheduler,
 } from "./generation-params.ts";
 
-export const WORKER_KIND_NAMES = ["a1111", "comfyui", "flux"] as const;
-export type WorkerKind = (typeof WORKER_KIND_NAMES)[number];
+export const IMAGE_WORKER_KINDS = ["a1111", "comfyui", "flux"] as const;
+export type ImageWorkerKind = (typeof IMAGE_WORKER_KINDS)[number];
+export const WORKER_KIND_NAMES = [...IMAGE_WORKER_KINDS, "vllm"] as const;
 
 export interface WorkerKindSpec {
   label: string;
@@ -64,7 +65,7 @@ const A1111_SCHEDULERS: Record<Scheduler, string> = {
   beta: "Beta",
 };
 
-export const WORKER_KINDS: Readonly<Record<WorkerKind, WorkerKindSpec>> = {
+export const WORKER_KINDS: Readonly<Record<ImageWorkerKind, WorkerKindSpec>> = {
   a1111: {
     label: "AUTOMATIC1111 (worker-a1111)",
     defaults: { size: 1024, steps: 25, guidance: 7, randomSeedUpstream: true },

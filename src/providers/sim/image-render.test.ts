@@ -99,6 +99,62 @@ describe("renderImage", () => {
     expect(file.equals(plain)).toBe(false);
   });
 
+  it("inpaints: the pattern where the mask is white, the input image where it is black", async () => {
+    const { width, height } = operation();
+    const photo = await sharp({ create: { width, height, channels: 3, background: "#2080c0" } })
+      .png()
+      .toBuffer();
+    // A white square at x 16..47, y 8..39 on black.
+    const square = Buffer.alloc(width * height);
+    for (let y = 8; y < 40; y++) square.fill(255, y * width + 16, y * width + 48);
+    const mask = await sharp(square, { raw: { width, height, channels: 1 } })
+      .png()
+      .toBuffer();
+    const inputs: Record<string, Buffer> = {
+      "https://x.test/photo.png": photo,
+      "https://x.test/mask.png": mask,
+    };
+    const readInput = async (url: string) => ({ data: inputs[url] as Buffer, contentType: "image/png" });
+    const maskUrl = "https://x.test/mask.png";
+    const file = await renderImage(
+      operation({ imageUrl: "https://x.test/photo.png", maskUrl }),
+      0,
+      readInput,
+    );
+    const out = await rawPixels(file);
+    const pattern = await rawPixels(await renderImage(operation(), 0, noInputs));
+    const input = await rawPixels(photo);
+    for (let pixel = 0; pixel < width * height; pixel++) {
+      const x = pixel % width;
+      const y = Math.floor(pixel / width);
+      const expected = x >= 16 && x < 48 && y >= 8 && y < 40 ? pattern : input;
+      const at = pixel * 3;
+      expect([...out.subarray(at, at + 3)], `pixel ${x},${y}`).toEqual([...expected.subarray(at, at + 3)]);
+    }
+    const again = await renderImage(
+      operation({ imageUrl: "https://x.test/photo.png", maskUrl }),
+      0,
+      readInput,
+    );
+    expect(again.equals(file)).toBe(true);
+  });
+
+  it("reports an unreadable mask as invalid input naming the mask", async () => {
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
+      .png()
+      .toBuffer();
+    const readInput = async (url: string) => ({
+      data: url.endsWith("mask") ? Buffer.from("nope") : photo,
+      contentType: "image/png",
+    });
+    const render = renderImage(
+      operation({ imageUrl: "https://x.test/i", maskUrl: "https://x.test/mask" }),
+      0,
+      readInput,
+    );
+    await expect(render).rejects.toMatchObject({ code: "invalid_input", invalidFields: [{ field: "mask" }] });
+  });
+
   it("reports an unreadable input image as invalid input", async () => {
     const readInput = async () => ({ data: Buffer.from("not an image"), contentType: "image/png" });
     const render = renderImage(operation({ imageUrl: "https://example.test/x.png" }), 0, readInput);

@@ -1,14 +1,14 @@
 /** Renders one output of a sim/image (or sim-lora) operation into an encoded image file. */
 import sharp from "sharp";
 import { GatewayError } from "../../core/errors.ts";
-import type { ProviderContext } from "../provider.ts";
+import type { InputFile, ProviderContext } from "../provider.ts";
 import { patternPixels } from "./image-pattern.ts";
 import { applyLora } from "./lora-style.ts";
 import type { ImageOperation } from "./operation.ts";
 
 export const IMAGE_CONTENT_TYPES = { webp: "image/webp", png: "image/png", jpg: "image/jpeg" } as const;
 
-/** How much of the generated pattern shows through an input image. */
+/** How much of the generated pattern shows through an input image given without a mask. */
 const PATTERN_WEIGHT = 0.35;
 
 export async function renderImage(
@@ -21,8 +21,13 @@ export async function renderImage(
   const quality = Math.max(1, operation.quality);
   const pixels = patternPixels(operation.prompt, operation.seed + index, width, height);
   if (operation.imageUrl !== null) {
-    const input = await readInput(operation.imageUrl);
-    blendInto(pixels, await coverPixels(input.data, width, height));
+    const image = await coverPixels(await readInput(operation.imageUrl), "image", width, height);
+    if (operation.maskUrl) {
+      const mask = await coverPixels(await readInput(operation.maskUrl), "mask", width, height);
+      mixInto(pixels, image, (pixel) => (mask[pixel] as number) / 255);
+    } else {
+      mixInto(pixels, image, () => PATTERN_WEIGHT);
+    }
   }
   if (operation.lora) applyLora(pixels, width, height, operation.lora.name, operation.lora.scale);
   const image = sharp(pixels, { raw: { width, height, channels: 3 } });
@@ -31,27 +36,32 @@ export async function renderImage(
   return image.webp({ quality }).toBuffer();
 }
 
-/** The input image resized to cover the output size, as raw RGB. */
-async function coverPixels(data: Buffer, width: number, height: number): Promise<Buffer> {
+/** An input image resized to cover the output size, as raw RGB (a mask: raw greyscale). */
+async function coverPixels(
+  file: InputFile,
+  field: "image" | "mask",
+  width: number,
+  height: number,
+): Promise<Buffer> {
   try {
-    return await sharp(data)
+    return await sharp(file.data)
       .resize(width, height, { fit: "cover" })
-      .toColourspace("srgb")
+      .toColourspace(field === "mask" ? "b-w" : "srgb")
       .removeAlpha()
       .raw()
       .toBuffer();
   } catch (error) {
-    throw new GatewayError("invalid_input", "image: the input is not a readable image", {
+    throw new GatewayError("invalid_input", `${field}: the input is not a readable image`, {
       cause: error,
-      invalidFields: [{ type: "format", field: "image", description: "not a readable image" }],
+      invalidFields: [{ type: "format", field, description: "not a readable image" }],
     });
   }
 }
 
-function blendInto(pattern: Buffer, base: Buffer): void {
+/** Mixes an input image into the pattern: pixel p keeps `patternWeight(p)` of the pattern. */
+function mixInto(pattern: Buffer, image: Buffer, patternWeight: (pixel: number) => number): void {
   for (let i = 0; i < pattern.length; i++) {
-    pattern[i] = Math.round(
-      (base[i] as number) * (1 - PATTERN_WEIGHT) + (pattern[i] as number) * PATTERN_WEIGHT,
-    );
+    const weight = patternWeight(Math.floor(i / 3));
+    pattern[i] = Math.round((image[i] as number) * (1 - weight) + (pattern[i] as number) * weight);
   }
 }

@@ -98,6 +98,13 @@ export const IMAGE_PROPERTIES: Record<string, JsonSchema> = {
     description: "Input image, resized to the output size and blended with the generated pattern",
     format: "uri",
   },
+  mask: {
+    type: "string",
+    title: "Mask",
+    description:
+      "Inpainting mask for the input image, resized like it: white pixels are repainted with the generated pattern, black ones keep the image, grey ones mix both",
+    format: "uri",
+  },
 };
 
 export const IMAGE_CONTROLS: Record<string, JsonSchema> = {
@@ -114,6 +121,7 @@ export const IMAGE_OUTPUT: JsonSchema = {
 };
 export const IMAGE_CAPABILITIES: ModelDescriptor["capabilities"] = {
   referenceImage: true,
+  mask: true,
   maxOutputs: 4,
   formats: [...IMAGE_FORMATS],
 };

@@ -27,6 +27,8 @@ const imageOperation = z.object({
   format: z.enum(IMAGE_FORMATS),
   quality: z.int().min(0).max(100),
   imageUrl: z.string().nullable(),
+  /** Inpainting: where the pattern repaints the input image (absent in operations older than masks). */
+  maskUrl: z.string().nullish(),
   /** A sim-lora model's LoRA: its name styles the images, `scale` how strongly. */
   lora: z.object({ name: z.string().min(1), version: z.string(), scale: z.number() }).nullish(),
 });

@@ -25,6 +25,7 @@ const imageInput = z.object({
   output_format: z.enum(IMAGE_FORMATS).default("webp"),
   output_quality: z.int().min(0).max(100).default(80),
   image: z.string().min(1).optional(),
+  mask: z.string().min(1).optional(),
   ...control,
 });
 
@@ -81,6 +82,12 @@ function imageOperation(
   config: SimConfig,
   upstreamId: string,
 ): Extract<SimOperation, { kind: "image" }> {
+  if (input.mask !== undefined && input.image === undefined) {
+    const description = "a mask needs an image to repaint";
+    throw new GatewayError("invalid_input", `mask: ${description}`, {
+      invalidFields: [{ type: "required", field: "mask", description }],
+    });
+  }
   return {
     ...common(input, config, upstreamId),
     kind: "image",
@@ -90,6 +97,7 @@ function imageOperation(
     format: input.output_format,
     quality: input.output_quality,
     imageUrl: input.image ?? null,
+    maskUrl: input.mask ?? null,
   };
 }
 

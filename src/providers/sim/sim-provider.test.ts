@@ -227,6 +227,11 @@ describe("sim provider: image predictions", () => {
     const start = startImage(provider, { width: 10 }, "too-small");
     await expect(start).rejects.toBeInstanceOf(GatewayError);
     await expect(start).rejects.toMatchObject({ code: "invalid_input", invalidFields: [{ field: "width" }] });
+    const maskOnly = startImage(provider, { mask: "https://example.test/mask.png" }, "mask-only");
+    await expect(maskOnly).rejects.toMatchObject({
+      code: "invalid_input",
+      invalidFields: [{ field: "mask" }],
+    });
     const unknown = provider.start({ predictionId: "x", providerModel: "video", input: {} }, ctx);
     await expect(unknown).rejects.toMatchObject({ code: "not_found" });
     expect(await readSimStarts(dataDir)).toEqual(new Map());

@@ -52,6 +52,8 @@ export class JobQueue {
   readonly #deps: JobQueueDeps;
   readonly #jobs = new Map<string, FakeJob>();
   readonly #timers = new Map<string, JobTimers>();
+  /** The handler running each job, stopped with everything else the job scheduled. */
+  readonly #runs = new Map<string, AbortController>();
   readonly #waiters: Waiters;
   readonly #counters = new Map<string, EndpointCounters>();
   readonly #pumpTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
@@ -161,6 +163,8 @@ export class JobQueue {
   #clearTimers(id: string): void {
     for (const timer of Object.values(this.#timersOf(id))) this.#deps.timers.cancel(timer);
     this.#timers.set(id, {});
+    this.#runs.get(id)?.abort();
+    this.#runs.delete(id);
   }
 
   /** ttl counts from submission; when it runs out the job is gone, even mid-run. */
@@ -215,9 +219,19 @@ export class JobQueue {
 
   async #execute(job: FakeJob, attempt: number, crash: string | undefined): Promise<void> {
     const endpoint = this.#endpoint(job);
-    const ctx = { endpoint, files: this.#deps.files };
+    const run = new AbortController();
+    this.#runs.set(job.id, run);
+    const current = () => job.status === "IN_PROGRESS" && job.attempt === attempt && this.#jobs.has(job.id);
+    const ctx = {
+      endpoint,
+      files: this.#deps.files,
+      emit: (output: unknown) => {
+        if (current()) job.stream.push({ output });
+      },
+      signal: run.signal,
+    };
     const result = await runWorker(endpoint, job.input, ctx, job.workerId ?? "unknown", crash);
-    if (job.status !== "IN_PROGRESS" || job.attempt !== attempt || !this.#jobs.has(job.id)) return;
+    if (!current()) return;
     if (result.error !== undefined) this.#finish(job, { status: "FAILED", ...result });
     else this.#finish(job, { status: "COMPLETED", output: result.output });
   }

@@ -1,6 +1,6 @@
 /** How a fake RunPod is set up: its endpoints, their workers, and RunPod's documented limits. */
 
-export type WorkerKind = "a1111" | "comfyui" | "flux";
+export type WorkerKind = "a1111" | "comfyui" | "flux" | "vllm";
 
 /** Operations sharing a rate limit (reference A.2); `/retry` and `/health` have none listed. */
 export type RateGroup = "run" | "runsync" | "status" | "cancel" | "purge-queue";
@@ -20,13 +20,18 @@ export interface FakeEndpointOptions {
   workers?: number;
   /** Time before a queued job can be picked up; default 20 ms. */
   queueMs?: number;
-  /** Time a worker spends on a job; default 50 ms. */
+  /** Time a worker spends on a job (vllm: before its first token); default 50 ms. */
   executionMs?: number;
+  /** vllm: time between two tokens; default 10 ms. */
+  tokenIntervalMs?: number;
   /** The endpoint's execution timeout, which a job's `policy.executionTimeout` overrides; 10 min. */
   executionTimeoutMs?: number;
   /** comfyui: images as base64 (default) or as URLs, as worker-comfyui does with a bucket set. */
   comfyOutput?: "base64" | "s3_url";
-  /** The handler is a generator (`return_aggregate_stream`): its result is also a `/stream` chunk. */
+  /**
+   * The image handler is a generator (`return_aggregate_stream`): its result is also a `/stream`
+   * chunk. The vllm worker always streams its batches, as worker-vllm does.
+   */
   generator?: boolean;
   /** Requests per rate window, by operation group; RunPod's documented limits by default. */
   rateLimits?: Partial<Record<RateGroup, number>>;
@@ -53,6 +58,7 @@ export const DEFAULT_ENDPOINTS: Readonly<Record<string, FakeEndpointOptions>> = 
   "sdxl-a1111": { worker: "a1111" },
   "comfyui-sdxl": { worker: "comfyui" },
   "black-forest-labs-flux-1-schnell": { worker: "flux" },
+  "vllm-llama": { worker: "vllm" },
 };
 
 export interface ResolvedEndpoint {
@@ -61,6 +67,7 @@ export interface ResolvedEndpoint {
   workerIds: string[];
   queueMs: number;
   executionMs: number;
+  tokenIntervalMs: number;
   executionTimeoutMs: number;
   comfyOutput: "base64" | "s3_url";
   generator: boolean;
@@ -97,6 +104,7 @@ export function resolveOptions(options: FakeRunpodOptions): ResolvedOptions {
       workerIds: Array.from({ length: Math.max(1, endpoint.workers ?? 2) }, workerId),
       queueMs: endpoint.queueMs ?? 20,
       executionMs: endpoint.executionMs ?? 50,
+      tokenIntervalMs: endpoint.tokenIntervalMs ?? 10,
       executionTimeoutMs: endpoint.executionTimeoutMs ?? 10 * MINUTE,
       comfyOutput: endpoint.comfyOutput ?? "base64",
       generator: endpoint.generator ?? false,

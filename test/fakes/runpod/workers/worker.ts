@@ -5,6 +5,10 @@ import type { ResolvedEndpoint } from "../options.ts";
 export interface WorkerContext {
   endpoint: ResolvedEndpoint;
   files: FileOrigin;
+  /** A generator handler's `yield`: one `/stream` chunk. */
+  emit(output: unknown): void;
+  /** Aborted when the job ends while the handler runs (cancel, timeout, ttl). */
+  signal: AbortSignal;
 }
 
 /**

@@ -1,0 +1,88 @@
+/**
+ * A chat request as a model's input: the conversation itself for a model that takes `messages`,
+ * otherwise the prompt its family's template makes of it; then the sampling parameters the model
+ * takes. An alias's catalog renames them per target; for a model reference, the names are those
+ * of its input schema.
+ */
+import { renderChat } from "../../catalog/prompt-templates.ts";
+import type { JsonSchema } from "../../providers/provider.ts";
+import type { ChatModel } from "./chat-model.ts";
+import type { ChatRequest, Sampling } from "./chat-request.ts";
+
+export interface ChatPlan {
+  input: Record<string, unknown>;
+  /** Sequences that end the answer: gengate applies them whether or not the model does. */
+  stop: string[];
+  /** The OpenAI parameters the model does not take, left out of its input. */
+  dropped: string[];
+  /** The client's token limit, if any. */
+  maxTokens: number | undefined;
+  /** Where the model's input holds its token limit (defaults applied); undefined: it has none. */
+  maxTokensField: string | undefined;
+  /** The text the model reads, to estimate its tokens when the provider does not count them. */
+  promptText: string;
+}
+
+/** Other names models give gengate's parameters, tried in order when a model reference lacks the first. */
+const SYNONYMS: Record<string, string[]> = {
+  max_tokens: ["max_tokens", "max_new_tokens"],
+  stop: ["stop", "stop_sequences"],
+};
+
+interface Field {
+  /** The name in the input gengate submits. */
+  key: string;
+  /** The name in the model's own input (after an alias renamed it). */
+  upstream: string;
+}
+
+export function planChat(model: ChatModel, request: ChatRequest): ChatPlan {
+  const properties = model.descriptor?.inputSchema.properties as Record<string, JsonSchema> | undefined;
+  const fieldFor = (name: string): Field | undefined => {
+    for (const key of model.params ? [name] : (SYNONYMS[name] ?? [name])) {
+      const upstream = model.params && key in model.params ? model.params[key] : key;
+      if (upstream != null && (!properties || upstream in properties)) return { key, upstream };
+    }
+    return undefined;
+  };
+
+  const input: Record<string, unknown> = {};
+  let stop = request.stop;
+  let promptText: string;
+  if (model.descriptor?.capabilities.chat) {
+    input.messages = request.messages;
+    promptText = request.messages.map((m) => m.content).join("\n");
+  } else {
+    const { prompt, systemPrompt, stop: turnEnds } = renderChat(request.messages, model.family);
+    const systemField = systemPrompt === undefined ? undefined : fieldFor("system_prompt");
+    if (systemField) input[systemField.key] = systemPrompt;
+    // A model with no system prompt of its own reads it at the start of the prompt.
+    input.prompt = systemPrompt === undefined || systemField ? prompt : `${systemPrompt}\n\n${prompt}`;
+    // Replicate's LLMs wrap the prompt in their own chat template unless told it is already done.
+    const template = model.family !== "plain" && properties ? fieldFor("prompt_template") : undefined;
+    if (template) input[template.key] = "{prompt}";
+    stop = [...new Set([...request.stop, ...turnEnds])];
+    promptText = [systemPrompt, prompt].filter((text) => text !== undefined).join("\n");
+  }
+
+  const dropped: string[] = [];
+  for (const [name, value] of Object.entries(request.sampling) as [keyof Sampling, number][]) {
+    const field = fieldFor(name);
+    if (field) input[field.key] = value;
+    else dropped.push(name);
+  }
+  const stopField = stop.length > 0 ? fieldFor("stop") : undefined;
+  if (stopField) {
+    const type = properties?.[stopField.upstream]?.type;
+    // Cog models take a comma-separated string (`stop_sequences`).
+    input[stopField.key] = type === "string" ? stop.join(",") : stop;
+  }
+  return {
+    input,
+    stop,
+    dropped,
+    maxTokens: request.sampling.max_tokens,
+    maxTokensField: fieldFor("max_tokens")?.upstream,
+    promptText,
+  };
+}

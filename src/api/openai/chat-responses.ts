@@ -1,0 +1,58 @@
+/** OpenAI's shapes of a chat completion: the whole answer, and the chunks of a streamed one. */
+import type { Usage } from "./chat-usage.ts";
+
+export interface CompletionMeta {
+  /** `chatcmpl-<prediction id>`. */
+  id: string;
+  /** Seconds since the epoch. */
+  created: number;
+  model: string;
+}
+
+type FinishReason = "stop" | "length";
+
+export function chatCompletion(
+  meta: CompletionMeta,
+  content: string,
+  finishReason: FinishReason,
+  usage: Usage,
+) {
+  return {
+    ...meta,
+    object: "chat.completion",
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content, refusal: null },
+        logprobs: null,
+        finish_reason: finishReason,
+      },
+    ],
+    usage,
+  };
+}
+
+/** A chunk with one choice; with `include_usage`, every chunk has `usage: null` but the last. */
+export function completionChunk(
+  meta: CompletionMeta,
+  delta: { role?: "assistant"; content?: string },
+  finishReason: FinishReason | null,
+  includeUsage: boolean,
+) {
+  return {
+    ...meta,
+    object: "chat.completion.chunk",
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    ...(includeUsage && { usage: null }),
+  };
+}
+
+/** The last chunk when `include_usage` was asked: no choices, the usage of the whole request. */
+export function usageChunk(meta: CompletionMeta, usage: Usage) {
+  return { ...meta, object: "chat.completion.chunk", choices: [], usage };
+}
+
+/** How OpenAI reports an error in the middle of a stream. */
+export function streamError(message: string) {
+  return { error: { message, type: "server_error", param: null, code: "prediction_failed" } };
+}

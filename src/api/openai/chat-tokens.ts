@@ -1,0 +1,64 @@
+/**
+ * A prediction's text tokens, in order: each one as its token event comes, and those the events
+ * missed from the saved output. Open the feed as soon as the prediction is submitted: a token
+ * published before it is only seen once the output is next saved (every 250 ms or so).
+ */
+import { isTerminal, type Prediction } from "../../core/prediction.ts";
+import type { Engine } from "../../engine/engine.ts";
+import type { PredictionEvent } from "../../engine/events.ts";
+
+const isTokenList = (output: unknown): output is string[] =>
+  Array.isArray(output) && output.every((item) => typeof item === "string");
+
+export interface TokenFeed {
+  /**
+   * Calls `onToken` with each token until the prediction ends, `onToken` answers false, or
+   * `signal` aborts; resolves with the prediction as last seen. Closes the feed.
+   */
+  follow(signal: AbortSignal, onToken: (token: string) => Promise<boolean>): Promise<Prediction>;
+}
+
+export function openTokenFeed(engine: Engine, id: string): TokenFeed {
+  const pending: PredictionEvent[] = [];
+  let wakeUp: (() => void) | undefined;
+  const unsubscribe = engine.ctx.events.subscribe(id, (event) => {
+    pending.push(event);
+    wakeUp?.();
+  });
+
+  const follow = async (signal: AbortSignal, onToken: (token: string) => Promise<boolean>) => {
+    const onAbort = () => wakeUp?.();
+    signal.addEventListener("abort", onAbort);
+    try {
+      let prediction = await engine.get(id);
+      let sent = 0;
+      const sendSaved = async (): Promise<boolean> => {
+        const output = prediction.output;
+        if (!isTokenList(output)) return true;
+        while (sent < output.length) if (!(await onToken(output[sent++] ?? ""))) return false;
+        return true;
+      };
+      while (!signal.aborted) {
+        if (!(await sendSaved()) || isTerminal(prediction.state)) return prediction;
+        const event = pending.shift();
+        if (!event) {
+          await new Promise<void>((resolve) => {
+            wakeUp = resolve;
+            if (signal.aborted) resolve();
+          });
+          wakeUp = undefined;
+        } else if (event.type === "update") {
+          prediction = event.prediction;
+        } else if (event.type === "token" && event.index === sent) {
+          sent++;
+          if (!(await onToken(event.data))) return prediction;
+        }
+      }
+      return prediction;
+    } finally {
+      unsubscribe();
+      signal.removeEventListener("abort", onAbort);
+    }
+  };
+  return { follow };
+}

@@ -1,0 +1,56 @@
+/**
+ * A finished prediction as OpenAI's images response: each output image as a URL or inline base64,
+ * plus gengate's extension (`gengate`: the prediction and the warnings), which clients ignore.
+ */
+import { buffer } from "node:stream/consumers";
+import { GatewayError } from "../../core/errors.ts";
+import { isFileRef } from "../../core/output.ts";
+import type { Prediction } from "../../core/prediction.ts";
+import type { BlobStorage } from "../../storage/blob-storage.ts";
+
+export type ResponseFormat = "url" | "b64_json";
+
+export interface ImagesResponseOptions {
+  format: ResponseFormat;
+  baseUrl: string;
+  storage: BlobStorage;
+  /** What the request lost on its way to the model. */
+  warnings: string[];
+}
+
+/** Why a prediction that did not succeed has no images; the prediction runs on after a timeout. */
+export function unfinishedError(prediction: Prediction): GatewayError {
+  const { id, state, error } = prediction;
+  if (state === "failed") return new GatewayError("provider_error", `prediction ${id} failed: ${error}`);
+  if (state === "canceled") return new GatewayError("provider_error", `prediction ${id} was canceled`);
+  return new GatewayError(
+    "timeout",
+    `prediction ${id} is still running; follow it at /v1/predictions/${id} (the Replicate-compatible API)`,
+  );
+}
+
+export async function imagesResponse(prediction: Prediction, options: ImagesResponseOptions) {
+  const outputs = Array.isArray(prediction.output) ? prediction.output : [prediction.output];
+  const keys = outputs.filter(isFileRef).map((ref) => ref.$file);
+  if (keys.length === 0) {
+    throw new GatewayError("provider_error", `prediction ${prediction.id} made no image`, {
+      retryable: false,
+    });
+  }
+  const data = await Promise.all(
+    keys.map(async (key) =>
+      options.format === "url"
+        ? { url: `${options.baseUrl}/files/${key}` }
+        : { b64_json: (await buffer(await options.storage.open(key))).toString("base64") },
+    ),
+  );
+  return {
+    created: Math.floor((prediction.completedAt ?? Date.now()) / 1000),
+    data,
+    gengate: {
+      prediction_id: prediction.id,
+      model: prediction.model,
+      warnings: [...options.warnings, ...(prediction.route?.warnings ?? [])],
+    },
+  };
+}

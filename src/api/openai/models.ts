@@ -1,0 +1,69 @@
+/**
+ * OpenAI's model list: the catalog's aliases under their plain names (`flux-dev`) and the
+ * providers' models as `owner/name`, each id exactly what `model` takes in the other endpoints
+ * (which also take `gengate/<alias>`, versions and `lora:<name>`).
+ */
+import { Hono } from "hono";
+import { ALIAS_OWNER, type Catalog, type CatalogEntry } from "../../catalog/catalog.ts";
+import { GatewayError } from "../../core/errors.ts";
+import { parseModelRef } from "../../core/model-ref.ts";
+import type { ModelDescriptor } from "../../providers/provider.ts";
+import type { ProviderRegistry } from "../../providers/registry.ts";
+import type { ApiDeps, ApiEnv } from "../api-context.ts";
+
+/** The catalog alias an OpenAI `model` names (`flux-dev` or `gengate/flux-dev`), if any. */
+export function aliasNamed(model: string, catalog: Catalog): CatalogEntry | undefined {
+  return catalog.get(model.startsWith(`${ALIAS_OWNER}/`) ? model.slice(ALIAS_OWNER.length + 1) : model);
+}
+
+/** The model reference the engine takes for an OpenAI `model`. */
+export function engineModelOf(model: string, catalog: Catalog): string {
+  const alias = aliasNamed(model, catalog);
+  return alias ? `${ALIAS_OWNER}/${alias.name}` : model;
+}
+
+/** The provider's model an OpenAI `model` names; a 404 when none does. */
+export async function providerModelNamed(id: string, providers: ProviderRegistry): Promise<ModelDescriptor> {
+  try {
+    return (await providers.resolve(parseModelRef(id, "model"))).model;
+  } catch (error) {
+    const unknown = error instanceof GatewayError && ["not_found", "invalid_input"].includes(error.code);
+    throw unknown ? new GatewayError("not_found", `The model '${id}' does not exist`) : error;
+  }
+}
+
+/** Aliases have no creation date. */
+const aliasJson = (entry: CatalogEntry) => ({
+  id: entry.name,
+  object: "model",
+  created: 0,
+  owned_by: ALIAS_OWNER,
+});
+
+const modelJson = (model: ModelDescriptor) => ({
+  id: `${model.owner}/${model.name}`,
+  object: "model",
+  created: Math.floor(Date.parse(model.versionCreatedAt) / 1000),
+  owned_by: model.owner,
+});
+
+export function modelListRoutes({ engine }: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  const { catalog, providers } = engine.ctx;
+
+  app.get("/models", async (c) => {
+    const models = await providers.listModels();
+    const data = [...catalog.list().map(aliasJson), ...models.map(({ model }) => modelJson(model))];
+    return c.json({ object: "list", data });
+  });
+
+  // Model ids contain slashes, whether the client encodes them or not.
+  app.get("/models/:model{.+}", async (c) => {
+    const id = c.req.param("model");
+    const alias = aliasNamed(id, catalog);
+    if (alias) return c.json(aliasJson(alias));
+    return c.json(modelJson(await providerModelNamed(id, providers)));
+  });
+
+  return app;
+}

@@ -1,0 +1,31 @@
+/**
+ * The OpenAI-compatible API under `/openai/v1` (so it never clashes with the Replicate-shaped
+ * `/v1`): the same tokens, queue, rate limits and fallbacks as the rest of gengate, answered in
+ * OpenAI's shapes, errors included.
+ */
+import { Hono } from "hono";
+import { GatewayError } from "../../core/errors.ts";
+import type { ApiDeps, ApiEnv } from "../api-context.ts";
+import { requireToken } from "../auth.ts";
+import { toGatewayError } from "../problem.ts";
+import { chatRoutes } from "./chat.ts";
+import { imageRoutes } from "./images.ts";
+import { modelListRoutes } from "./models.ts";
+import { openAiError } from "./openai-error.ts";
+
+export function openAiApp(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.onError((error, c) => {
+    const gatewayError = toGatewayError(error);
+    if (gatewayError.status >= 500) deps.logger.error({ err: error, path: c.req.path }, "request failed");
+    return openAiError(c, gatewayError);
+  });
+  app.notFound((c) =>
+    openAiError(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.use(requireToken(deps.store));
+  app.route("/", chatRoutes(deps));
+  app.route("/", imageRoutes(deps));
+  app.route("/", modelListRoutes(deps));
+  return app;
+}
