@@ -297,14 +297,14 @@ describe("GET /models", () => {
       ids.push(model.id);
     }
     expect(ids).toEqual(
-      expect.arrayContaining(["flux-dev", "sd-inpainting", "sim-ratio", "sim/image", "sim/text"]),
+      expect.arrayContaining(["flux-dev", "inpaint", "sim-ratio", "sim/image", "sim/text"]),
     );
   });
 
   it("retrieves one model, whose id has a slash or not, and answers 404 for an unknown one", async () => {
     expect(await client.models.retrieve("sim/image")).toMatchObject({ id: "sim/image", owned_by: "sim" });
     expect(await client.models.retrieve("flux-dev")).toMatchObject({ id: "flux-dev", owned_by: "gengate" });
-    expect(await client.models.retrieve("gengate/sd-inpainting")).toMatchObject({ id: "sd-inpainting" });
+    expect(await client.models.retrieve("gengate/inpaint")).toMatchObject({ id: "inpaint" });
     await expect(client.models.retrieve("nobody/nothing")).rejects.toMatchObject({
       status: 404,
       type: "not_found_error",

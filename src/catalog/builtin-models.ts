@@ -23,8 +23,15 @@ const flux = (model: string, maxSteps: string) =>
     { sizeForm: "aspect_ratio", aspectRatios: FLUX_RATIOS, maxOutputs: 4, formats: ["webp", "jpg", "png"] },
     { ...noImageInputs, negative_prompt: null, steps: maxSteps, width: null, height: null },
   );
-const imageTool = (model: string, imageParam: string) =>
-  replicate(model, { referenceImage: true }, { reference_image: imageParam });
+const imageTool = (model: string, imageParam: string, params: Record<string, string | null> = {}) =>
+  replicate(model, { referenceImage: true }, { reference_image: imageParam, ...params });
+/** A tool the local provider runs offline on the CPU; parameters it lacks send the request on. */
+const localTool = (model: string, params: Record<string, string | null> = {}) => ({
+  provider: "local",
+  model,
+  capabilities: { referenceImage: true },
+  params: { reference_image: "image", ...params },
+});
 const text = (model: string, promptTemplate: PromptFamily, params: Record<string, string | null>) =>
   replicate(model, { streaming: true, promptTemplate }, { ...noImageInputs, ...params });
 
@@ -99,8 +106,9 @@ export const BUILTIN_MODELS: Record<string, AliasInput> = {
       ),
     ],
   },
-  "sd-inpainting": {
-    description: "Stable Diffusion inpainting: repaints the masked part of an image",
+  inpaint: {
+    description:
+      "Stable Diffusion inpainting: repaints the white part of a mask over an image, from a prompt",
     targets: [
       replicate(
         "stability-ai/stable-diffusion-inpainting",
@@ -110,14 +118,21 @@ export const BUILTIN_MODELS: Record<string, AliasInput> = {
     ],
   },
   "remove-background": {
-    description: "Removes the background of an image",
-    targets: [imageTool("851-labs/background-remover", "image")],
+    description: "Removes the background of an image (offline with ISNet, else on Replicate)",
+    targets: [localTool("local/remove-background"), imageTool("bria/remove-background", "image")],
   },
-  "real-esrgan": {
-    description: "Real-ESRGAN upscaling",
-    targets: [imageTool("nightmareai/real-esrgan", "image")],
+  upscale: {
+    description:
+      "Upscales an image 2x or 4x (offline with ESRGAN, else Real-ESRGAN on Replicate, which also enhances faces)",
+    targets: [
+      localTool("local/upscale", { face_enhance: null }),
+      imageTool("nightmareai/real-esrgan", "image"),
+    ],
   },
-  gfpgan: { description: "GFPGAN face restoration", targets: [imageTool("tencentarc/gfpgan", "img")] },
+  "restore-face": {
+    description: "Restores faces in old or blurry photos (GFPGAN)",
+    targets: [imageTool("tencentarc/gfpgan", "img")],
+  },
   colorize: {
     description: "Colorizes black-and-white photos",
     targets: [imageTool("piddnad/ddcolor", "image")],

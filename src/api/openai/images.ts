@@ -18,7 +18,7 @@ import { imagesResponse, unfinishedError } from "./image-response.ts";
 
 const DEFAULT_MODEL = "flux-schnell";
 const DEFAULT_EDIT_MODEL = "flux-kontext-pro";
-const DEFAULT_INPAINTING_MODEL = "sd-inpainting";
+const DEFAULT_INPAINTING_MODEL = "inpaint";
 /** Under the official clients' 10-minute timeout, after which they would send the request again. */
 const WAIT_MS = 9 * 60_000;
 
