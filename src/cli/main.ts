@@ -10,6 +10,7 @@ import { predictionsCommand } from "./commands/predictions.ts";
 import { providersCommand } from "./commands/providers.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { tokensCommand } from "./commands/tokens.ts";
+import { toolCommand } from "./commands/tool.ts";
 import { trainCommand } from "./commands/train.ts";
 import { reportError } from "./report-error.ts";
 
@@ -20,6 +21,7 @@ const program = new Command("gengate")
 
 serveCommand(program);
 generateCommand(program);
+toolCommand(program);
 completeCommand(program);
 chatCommand(program);
 batchCommand(program);

@@ -1,0 +1,80 @@
+import type { Command } from "commander";
+import { CliError } from "../cli-error.ts";
+import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
+import { createRequestFor } from "../model-request.ts";
+import { collectParam } from "../params.ts";
+import type { PredictionJson } from "../prediction-json.ts";
+import { download, outputText, outputUrls } from "../prediction-outputs.ts";
+import { checkInput, inputUrl, toolOutputFiles } from "../tool/tool-files.ts";
+import { toolModel } from "../tool/tool-model.ts";
+import { waitForPrediction } from "../wait-for-prediction.ts";
+
+interface ToolOptions extends ClientOptions {
+  param?: Record<string, unknown>;
+  mask?: string;
+  output?: string;
+}
+
+const HELP = `
+Tools: remove-background, upscale, restore-face, inpaint, colorize (the catalog's aliases
+gengate/<name>; \`gengate models list\` shows them all). A name with a slash is any model:
+local/upscale, owner/name or owner/name:version.
+
+A local input file (and mask) is uploaded with POST /v1/files; an http(s) URL is passed as is.
+An alias gets the image as its reference_image input, any other model as image; the mask goes
+in mask. --param adds the model's other inputs (--param scale=4, --param prompt="…").
+
+Without -o, outputs are saved in the current folder as <input name>-<tool>.<ext>
+(photo.jpg through upscale: photo-upscale.png), numbered <input name>-<tool>_1.<ext>, _2…
+when there are several; existing files are overwritten. The saved paths are printed.
+
+Examples:
+  gengate tool upscale photo.jpg
+  gengate tool remove-background photo.jpg -o cutout.png
+  gengate tool inpaint room.png --mask mask.png --param prompt="a red sofa"
+  gengate tool local/upscale photo.jpg --param scale=2`;
+
+export function toolCommand(program: Command): void {
+  const command = program
+    .command("tool")
+    .description("run an image tool (upscale, remove-background, …) on an image file and save the result")
+    .argument("<name>", 'a tool ("upscale" is the alias gengate/upscale) or a model: "owner/name[:version]"')
+    .argument("<input-file>", "the image: a local file (uploaded) or an http(s) URL")
+    .option("--mask <file>", "a mask image (file or URL), for tools that take one: white is repainted")
+    .option("--param <key=value>", "another input (repeatable); JSON values are parsed", collectParam)
+    .option(
+      "-o, --output <file>",
+      "where to save the output (several outputs: <file>_1.<ext>, …; default: <input name>-<tool>.<ext>)",
+    )
+    .addHelpText("after", HELP);
+  addClientOptions(command).action(tool);
+}
+
+async function tool(name: string, inputFile: string, options: ToolOptions): Promise<void> {
+  const model = toolModel(name);
+  await checkInput(inputFile, "input");
+  if (options.mask !== undefined) await checkInput(options.mask, "mask");
+  const client = clientFrom(options);
+
+  const input: Record<string, unknown> = { ...options.param };
+  input[model.imageField] = await inputUrl(client, inputFile);
+  if (options.mask !== undefined) input.mask = await inputUrl(client, options.mask);
+  const request = createRequestFor(model.ref, input);
+  const created = await client.request<PredictionJson>("POST", request.path, request.body);
+  const prediction = await waitForPrediction(client, created);
+  if (prediction.status !== "succeeded") {
+    throw new CliError(
+      `prediction ${prediction.id} ${prediction.status}${prediction.error ? `: ${prediction.error}` : ""}`,
+    );
+  }
+  const urls = outputUrls(prediction.output);
+  if (urls.length === 0) {
+    const text = outputText(prediction.output);
+    if (text !== undefined) process.stdout.write(`${text}\n`);
+    return;
+  }
+  for (const { url, path } of toolOutputFiles(urls, inputFile, model.label, options.output)) {
+    await download(client, url, path);
+    process.stdout.write(`${path}\n`);
+  }
+}
