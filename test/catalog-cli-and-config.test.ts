@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Replicate from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROVIDER_IDS } from "../src/providers/registry.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 
 const BIN = resolve(import.meta.dirname, "../bin/gengate.js");
@@ -128,7 +129,7 @@ describe("a configuration file with a mistake", () => {
       models: { x: { targets: [{ provider: "replicat", model: "a/b" }] } },
     });
     await expect(start).rejects.toThrow(
-      `${file}: models.x.targets.0.provider: unknown provider "replicat"; use one of sim, runpod, fal, replicate`,
+      `${file}: models.x.targets.0.provider: unknown provider "replicat"; use one of ${PROVIDER_IDS.join(", ")}`,
     );
   });
 

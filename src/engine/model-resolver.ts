@@ -42,18 +42,24 @@ export class ModelResolver {
     const alias = this.router.aliasOf(ref);
     if (alias !== undefined) {
       const routed = await this.router.route(alias, input);
+      await this.checkInput(routed.provider, routed.model, routed.input);
       return { ...routed, name: `${ALIAS_OWNER}/${routed.route.alias}` };
     }
     const lora =
       ref.kind === "version" ? await this.ctx.store.loras.findByVersion(formatModelRef(ref)) : null;
     if (lora) return this.resolveLora(lora, input);
     const { provider, model: found } = await this.ctx.providers.resolve(ref);
-    return {
-      provider,
-      model: found,
-      input: validateInput(found, input),
-      name: `${found.owner}/${found.name}`,
-    };
+    const validated = validateInput(found, input);
+    await this.checkInput(provider, found, validated);
+    return { provider, model: found, input: validated, name: `${found.owner}/${found.name}` };
+  }
+
+  private checkInput(
+    provider: Provider,
+    model: ModelDescriptor,
+    input: Record<string, unknown>,
+  ): Promise<void> {
+    return provider.checkInput?.(model.providerModel, input, this.ctx.providerContext) ?? Promise.resolve();
   }
 
   /** A trainer of a provider that trains, with the training input validated against its schema. */

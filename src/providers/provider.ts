@@ -189,6 +189,11 @@ export interface Provider {
   readonly concurrency: number;
   listModels(): Promise<ModelDescriptor[]>;
   getModel(ref: ModelRef): Promise<ModelDescriptor | null>;
+  /**
+   * Checks what the input's schema cannot (an input image's content, its size), before the
+   * prediction is stored, so the client gets a 4xx instead of a failed prediction.
+   */
+  checkInput?(providerModel: string, input: Record<string, unknown>, ctx: ProviderContext): Promise<void>;
   start(request: StartRequest, ctx: ProviderContext): Promise<StartResult>;
   /**
    * Finds work already started for this prediction, so that a process that died between

@@ -3,6 +3,7 @@ import { GatewayError } from "../core/errors.ts";
 import { formatModelRef, type ModelRef } from "../core/model-ref.ts";
 import { DEFAULT_CONFIG_FILE, type FileConfig } from "../file-config.ts";
 import { createFalProvider } from "./fal/index.ts";
+import { createLocalProvider } from "./local/index.ts";
 import type { ModelDescriptor, Provider, ProviderDeps } from "./provider.ts";
 import { createReplicateProvider } from "./replicate/index.ts";
 import { createRunpodProvider } from "./runpod/index.ts";
@@ -16,6 +17,7 @@ type ProviderFactory = (env: Record<string, string | undefined>, deps: ProviderD
  */
 const FACTORIES: Record<string, ProviderFactory> = {
   sim: createSimProvider,
+  local: createLocalProvider,
   runpod: createRunpodProvider,
   fal: createFalProvider,
   replicate: createReplicateProvider,
