@@ -2,6 +2,7 @@
 import type { Catalog } from "./catalog.ts";
 import { type CogField, type CogSignature, cogOpenApiSchema } from "./cog-schema.ts";
 import { fixedVersionId } from "./ids.ts";
+import { addToolModels } from "./tool-models.ts";
 
 /** The account every token of the fake belongs to. */
 export const ACCOUNT = { type: "user", username: "fake-user", name: "Fake User" } as const;
@@ -214,4 +215,6 @@ export function addBuiltinModels(catalog: Catalog): void {
     minInstances: 0,
     maxInstances: 2,
   });
+
+  addToolModels(catalog);
 }

@@ -1,8 +1,21 @@
 /** Models, versions and deployments the fake knows: the built-in ones plus those created through the API. */
 import { deploymentVersionId, randomVersionId } from "./ids.ts";
 
+/** Image tools after real Replicate models: each makes its output from its input image. */
+export const TOOL_BEHAVIOURS = [
+  "upscale",
+  "restore-face",
+  "inpaint",
+  "remove-background",
+  "colorize",
+] as const;
+export type ToolBehaviour = (typeof TOOL_BEHAVIOURS)[number];
+
 /** How a version behaves when it runs. */
-export type Behaviour = "flux" | "sdxl" | "llm";
+export type Behaviour = "flux" | "sdxl" | "llm" | ToolBehaviour;
+
+export const isToolBehaviour = (behaviour: Behaviour): behaviour is ToolBehaviour =>
+  (TOOL_BEHAVIOURS as readonly string[]).includes(behaviour);
 
 /** `seq` is the creation order, for pagination. */
 export interface VersionRecord {

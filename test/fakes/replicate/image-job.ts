@@ -1,6 +1,5 @@
 /** What an image model is asked to make, read from its input (defaults filled in). */
 import { randomInt } from "node:crypto";
-import type { Behaviour } from "./catalog.ts";
 
 export const IMAGE_CONTENT_TYPES = { webp: "image/webp", png: "image/png", jpg: "image/jpeg" } as const;
 export type ImageFormat = keyof typeof IMAGE_CONTENT_TYPES;
@@ -20,7 +19,7 @@ export interface ImageJob {
 /** flux renders small: the short side of its images, whatever the aspect ratio. */
 const FLUX_SHORT_SIDE = 64;
 
-export function imageJob(behaviour: Exclude<Behaviour, "llm">, input: Record<string, unknown>): ImageJob {
+export function imageJob(behaviour: "flux" | "sdxl", input: Record<string, unknown>): ImageJob {
   const common = {
     prompt: String(input.prompt),
     count: Number(input.num_outputs),

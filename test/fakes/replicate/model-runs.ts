@@ -1,5 +1,4 @@
 /** What happens while a model version runs: image files or a stream of tokens. */
-import type { Behaviour } from "./catalog.ts";
 import type { DeliveryStore } from "./delivery.ts";
 import { IMAGE_CONTENT_TYPES, imageJob } from "./image-job.ts";
 import { type InputSources, readInputImage } from "./input-image.ts";
@@ -43,7 +42,7 @@ export function finishLater(
 /** `input` has the schema's defaults filled in. */
 export async function runImages(
   record: PredictionRecord,
-  behaviour: Exclude<Behaviour, "llm">,
+  behaviour: "flux" | "sdxl",
   input: Record<string, unknown>,
   deps: RunDeps,
 ): Promise<void> {

@@ -1,5 +1,5 @@
 /** Starts and cancels predictions and trainings: picks what runs from the version's behaviour. */
-import type { Catalog } from "./catalog.ts";
+import { type Catalog, isToolBehaviour } from "./catalog.ts";
 import type { DeliveryStore } from "./delivery.ts";
 import type { InputSources } from "./input-image.ts";
 import type { InputValidator } from "./input-validation.ts";
@@ -9,6 +9,7 @@ import type { ResolvedOptions } from "./options.ts";
 import type { PredictionEvents } from "./prediction-events.ts";
 import type { PredictionRecord } from "./prediction-store.ts";
 import type { Scheduler } from "./scheduler.ts";
+import { runTool } from "./tool-runs.ts";
 import type { TrainingInputRecord } from "./training-data.ts";
 import { runTraining } from "./training-run.ts";
 
@@ -49,9 +50,11 @@ export class Runner {
     const { min, max } = options.latencyMs;
     const deps = { lifecycle, delivery, inputs, runMs: () => min + Math.random() * (max - min) };
     const { behaviour } = version;
-    lifecycle.start(record, () =>
-      behaviour === "llm" ? runText(record, input, deps) : runImages(record, behaviour, input, deps),
-    );
+    lifecycle.start(record, () => {
+      if (behaviour === "llm") return runText(record, input, deps);
+      if (isToolBehaviour(behaviour)) return runTool(record, behaviour, input, deps);
+      return runImages(record, behaviour, input, deps);
+    });
   }
 
   cancel(record: PredictionRecord): void {
