@@ -3,16 +3,17 @@
  * rerunning the same command finishes the batch. Nothing is lost (every file, exactly named) and
  * nothing is created upstream twice (the fake Replicate's log of creates proves it).
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
+import { CLI_BIN, cliEnv, runCli } from "./support/cli-process.ts";
 import { TEST_TOKEN } from "./support/gateway.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
+import { until } from "./support/until.ts";
 
-const BIN = resolve(import.meta.dirname, "../bin/gengate.js");
 const ITEMS = 120;
 const MODEL = "fake-official/flux-schnell";
 
@@ -29,13 +30,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Env for the CLI without whatever GENGATE_* the developer's shell has. */
-function cliEnv(url: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("GENGATE_")),
-  );
-  return { ...env, GENGATE_URL: url, GENGATE_TOKEN: TEST_TOKEN };
-}
+const clientEnv = (url: string) => cliEnv({ GENGATE_URL: url, GENGATE_TOKEN: TEST_TOKEN });
 
 const batchArgs = [
   "batch",
@@ -47,14 +42,6 @@ const batchArgs = [
   "--name",
   "{index:3}_{slug}.{ext}",
 ];
-
-async function until(probe: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe("a batch interrupted by kill -9", () => {
   it("finishes when the same command is run again after a restart, paying for nothing twice", async () => {
@@ -71,13 +58,13 @@ describe("a batch interrupted by kill -9", () => {
 
     const first = await spawnServe(env);
     servers.push(first);
-    const interrupted = spawn(process.execPath, [BIN, ...batchArgs], {
-      env: cliEnv(first.url),
+    const interrupted = spawn(process.execPath, [CLI_BIN, ...batchArgs], {
+      env: clientEnv(first.url),
       stdio: "ignore",
     });
     clients.push(interrupted);
     const done = () => started.predictions().filter((p) => p.completedAt !== undefined).length;
-    await until(() => done() >= ITEMS / 4);
+    await until(() => done() >= ITEMS / 4 || undefined);
     first.child.kill("SIGKILL");
     expect(await first.exited).toBe("SIGKILL");
     interrupted.kill("SIGKILL");
@@ -86,11 +73,7 @@ describe("a batch interrupted by kill -9", () => {
 
     const second = await spawnServe(env);
     servers.push(second);
-    const rerun = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, [BIN, ...batchArgs], { env: cliEnv(second.url) }, (error, stdout, stderr) =>
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    const rerun = await runCli(batchArgs, { env: clientEnv(second.url) });
     expect(rerun.stderr).toContain("resumed");
     expect(rerun.code, rerun.stderr).toBe(0);
 

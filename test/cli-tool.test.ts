@@ -3,22 +3,15 @@
  * tools (it takes `image` and `mask`: an img2img run), also behind the alias `sim-tool`, so no
  * model runs. The local tools are off, so no provider serves the built-in `upscale` alias here.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliEnv, runCli } from "./support/cli-process.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 
-const BIN = resolve(import.meta.dirname, "../bin/gengate.js");
 const SMALL = ["--param", "width=64", "--param", "height=64"];
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 interface PredictionJson {
   id: string;
@@ -47,20 +40,7 @@ async function tempDir(): Promise<string> {
 }
 
 /** Env for the CLI without whatever GENGATE_* the developer's shell has. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("GENGATE_")),
-  );
-  return { ...env, ...extra };
-}
-
-function gengate(args: string[], cwd: string): Promise<Result> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: clientEnv }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const gengate = (args: string[], cwd: string) => runCli(args, { cwd, env: clientEnv });
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await gateway.api(path);
@@ -127,7 +107,7 @@ beforeAll(async () => {
     GENGATE_SIM_LATENCY: "100",
     LOCAL_TOOLS: "off",
   });
-  clientEnv = cleanEnv({ GENGATE_URL: gateway.url, GENGATE_TOKEN: gateway.token });
+  clientEnv = cliEnv({ GENGATE_URL: gateway.url, GENGATE_TOKEN: gateway.token });
 });
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { jpegFiles } from "../src/engine/training/photos/test-fixtures.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { TEST_TOKEN } from "./support/gateway.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
+import { until } from "./support/until.ts";
 
 const SAMPLES = 3;
 const dataDir = mkdtempSync(join(tmpdir(), "gengate-lora-crash-"));
@@ -25,16 +26,6 @@ afterAll(async () => {
 });
 
 const authed = { authorization: `Bearer ${TEST_TOKEN}` };
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function loraOf(url: string): Promise<LoraJson> {
   return (await (await fetch(`${url}/v1/loras/crashy`, { headers: authed })).json()) as LoraJson;

@@ -3,18 +3,16 @@
  * `replicate` client, and `gengate train` run as a user would, from a folder of photos to a LoRA
  * whose webhook says it is ready.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import Replicate from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoraJson } from "../src/core/lora-json.ts";
 import { jpegFiles, zipOf } from "../src/engine/training/photos/test-fixtures.ts";
+import { cliEnv, runCli } from "./support/cli-process.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver.ts";
-
-const BIN = resolve(import.meta.dirname, "../bin/gengate.js");
 
 let gateway: TestGateway;
 let receiver: WebhookReceiver;
@@ -69,13 +67,9 @@ describe("gengate train", () => {
     const folder = await mkdtemp(join(tmpdir(), "gengate-photos-"));
     temps.push(folder);
     for (const photo of await jpegFiles(5, 100)) await writeFile(join(folder, photo.name), photo.data);
-    const env = { ...process.env, GENGATE_URL: gateway.url, GENGATE_TOKEN: gateway.token };
-    const args = [BIN, "train", folder, "--name", "carla", "--trigger", "CARLA", "--samples", "2"];
-    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, [...args, "--webhook", receiver.url], { env }, (error, stdout, stderr) =>
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+    const env = cliEnv({ GENGATE_URL: gateway.url, GENGATE_TOKEN: gateway.token });
+    const args = ["train", folder, "--name", "carla", "--trigger", "CARLA", "--samples", "2"];
+    const result = await runCli([...args, "--webhook", receiver.url], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("lora:carla");
     expect(result.stderr).toMatch(/ready/);

@@ -90,6 +90,8 @@ export interface TrainingData {
 export interface ProviderTraining {
   /** The trainer used when the client names none. */
   readonly defaultTrainer: string;
+  /** Trains nothing real (the simulator): picked only when no other provider can train. */
+  readonly simulated?: boolean;
   /** The JSON Schema of a trainer's training input (for validation and defaults). */
   trainingSchema(trainer: string): Promise<JsonSchema>;
   /** Makes sure a private model `name` exists to receive trained versions; its `owner/name`. Idempotent. */

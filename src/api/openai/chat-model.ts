@@ -2,14 +2,12 @@
  * The model a chat request names: a catalog alias (`llama-3-8b-instruct` or
  * `gengate/llama-3-8b-instruct`) or a model reference, with what gengate needs to build its input.
  */
-import { ALIAS_OWNER } from "../../catalog/catalog.ts";
-import type { TargetConfig } from "../../catalog/catalog-config.ts";
 import { guessPromptFamily, type PromptFamily } from "../../catalog/prompt-templates.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { loraNameOf } from "../../core/lora.ts";
-import { parseModelRef } from "../../core/model-ref.ts";
 import type { Engine } from "../../engine/engine.ts";
 import type { ModelDescriptor } from "../../providers/provider.ts";
+import { aliasNamed, engineModelOf, firstTargetModel, providerModelNamed } from "./models.ts";
 
 const VERSION_ID = /^[a-f0-9]{64}$/;
 
@@ -34,13 +32,14 @@ export async function resolveChatModel(engine: Engine, name: string): Promise<Ch
 }
 
 async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
-  const alias = name.startsWith(`${ALIAS_OWNER}/`) ? name.slice(ALIAS_OWNER.length + 1) : name;
+  const { catalog, providers } = engine.ctx;
+  const alias = aliasNamed(name, catalog);
   // Routing moves on to other targets and fallback aliases as it needs; the input is built for the first.
-  const target = engine.ctx.catalog.get(alias)?.targets[0];
-  if (target) {
+  const target = alias?.targets[0];
+  if (alias && target) {
     return {
-      ref: `${ALIAS_OWNER}/${alias}`,
-      descriptor: await describeTarget(engine, target),
+      ref: engineModelOf(name, catalog),
+      descriptor: await firstTargetModel(alias, engine),
       family: target.capabilities.promptTemplate ?? guessPromptFamily(target.model),
       params: target.params,
     };
@@ -48,10 +47,8 @@ async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
   if (loraNameOf(name) !== undefined) throw modelError("bad_request", `The model '${name}' makes images`);
   if (!name.includes("/") && !VERSION_ID.test(name))
     throw modelError("not_found", `The model '${name}' does not exist`);
-  const { model } = await engine.ctx.providers.resolve(parseModelRef(name, "model")).catch((error) => {
-    throw GatewayError.from(error).code === "not_found"
-      ? modelError("not_found", `The model '${name}' does not exist`)
-      : error;
+  const model = await providerModelNamed(name, providers).catch((error) => {
+    throw GatewayError.from(error).code === "not_found" ? modelError("not_found", error.message) : error;
   });
   return {
     ref: name,
@@ -59,14 +56,4 @@ async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
     family: guessPromptFamily(`${model.owner}/${model.name}`),
     params: null,
   };
-}
-
-/** Null when the target's provider is not configured or cannot say: routing will tell why. */
-async function describeTarget(engine: Engine, target: TargetConfig): Promise<ModelDescriptor | null> {
-  const provider = engine.ctx.providers.all().find((p) => p.id === target.provider);
-  try {
-    return (await provider?.getModel(parseModelRef(target.model))) ?? null;
-  } catch {
-    return null;
-  }
 }

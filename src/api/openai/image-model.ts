@@ -6,11 +6,10 @@
  */
 import type { Catalog, CatalogEntry } from "../../catalog/catalog.ts";
 import { loraNameOf } from "../../core/lora.ts";
-import { parseModelRef } from "../../core/model-ref.ts";
 import type { TargetCapabilities } from "../../core/route.ts";
 import type { Engine } from "../../engine/engine.ts";
 import type { JsonSchema, ModelDescriptor } from "../../providers/provider.ts";
-import { aliasNamed, engineModelOf, providerModelNamed } from "./models.ts";
+import { aliasNamed, engineModelOf, firstTargetModel, providerModelNamed } from "./models.ts";
 
 export type ImageCapabilities = Pick<TargetCapabilities, "referenceImage" | "mask" | "maxOutputs">;
 
@@ -89,17 +88,6 @@ function chainOf(alias: CatalogEntry, catalog: Catalog): CatalogEntry[] {
 }
 
 /** The model of an alias's first target, or null when its provider is not configured or does not answer. */
-async function firstTargetModel(alias: CatalogEntry, engine: Engine): Promise<ModelDescriptor | null> {
-  const target = alias.targets[0];
-  const provider = engine.ctx.providers.all().find((p) => p.id === target?.provider);
-  if (!target || !provider) return null;
-  try {
-    return await provider.getModel(parseModelRef(target.model));
-  } catch {
-    return null;
-  }
-}
-
 function propertiesOf(model: ModelDescriptor): Record<string, JsonSchema> {
   const properties = model.inputSchema.properties;
   return typeof properties === "object" && properties !== null

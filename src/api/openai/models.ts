@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { ALIAS_OWNER, type Catalog, type CatalogEntry } from "../../catalog/catalog.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { parseModelRef } from "../../core/model-ref.ts";
+import type { Engine } from "../../engine/engine.ts";
 import type { ModelDescriptor } from "../../providers/provider.ts";
 import type { ProviderRegistry } from "../../providers/registry.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
@@ -29,6 +30,18 @@ export async function providerModelNamed(id: string, providers: ProviderRegistry
   } catch (error) {
     const unknown = error instanceof GatewayError && ["not_found", "invalid_input"].includes(error.code);
     throw unknown ? new GatewayError("not_found", `The model '${id}' does not exist`) : error;
+  }
+}
+
+/** The model an alias's first target runs; null when its provider is not configured or cannot say. */
+export async function firstTargetModel(alias: CatalogEntry, engine: Engine): Promise<ModelDescriptor | null> {
+  const target = alias.targets[0];
+  const provider = engine.ctx.providers.all().find((p) => p.id === target?.provider);
+  if (!target || !provider) return null;
+  try {
+    return await provider.getModel(parseModelRef(target.model));
+  } catch {
+    return null;
   }
 }
 

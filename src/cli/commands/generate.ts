@@ -1,11 +1,8 @@
 import type { Command } from "commander";
-import { CliError } from "../cli-error.ts";
 import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
-import { createRequestFor } from "../model-request.ts";
 import { collectParam } from "../params.ts";
-import type { PredictionJson } from "../prediction-json.ts";
-import { download, outputFiles, outputText, outputUrls } from "../prediction-outputs.ts";
-import { waitForPrediction } from "../wait-for-prediction.ts";
+import { outputFiles } from "../prediction-outputs.ts";
+import { runAndSave } from "../run-and-save.ts";
 
 interface GenerateOptions extends ClientOptions {
   model: string;
@@ -29,23 +26,7 @@ export function generateCommand(program: Command): void {
 }
 
 async function generate(prompt: string, options: GenerateOptions): Promise<void> {
-  const client = clientFrom(options);
-  const request = createRequestFor(options.model, { prompt, ...options.param });
-  const created = await client.request<PredictionJson>("POST", request.path, request.body);
-  const prediction = await waitForPrediction(client, created);
-  if (prediction.status !== "succeeded") {
-    throw new CliError(
-      `prediction ${prediction.id} ${prediction.status}${prediction.error ? `: ${prediction.error}` : ""}`,
-    );
-  }
-  const urls = outputUrls(prediction.output);
-  if (urls.length === 0) {
-    const text = outputText(prediction.output);
-    if (text !== undefined) process.stdout.write(`${text}\n`);
-    return;
-  }
-  for (const { url, path } of outputFiles(urls, prediction.id, options.output)) {
-    await download(client, url, path);
-    process.stdout.write(`${path}\n`);
-  }
+  await runAndSave(clientFrom(options), options.model, { prompt, ...options.param }, (urls, id) =>
+    outputFiles(urls, id, options.output),
+  );
 }

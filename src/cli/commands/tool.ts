@@ -1,13 +1,9 @@
 import type { Command } from "commander";
-import { CliError } from "../cli-error.ts";
 import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
-import { createRequestFor } from "../model-request.ts";
 import { collectParam } from "../params.ts";
-import type { PredictionJson } from "../prediction-json.ts";
-import { download, outputText, outputUrls } from "../prediction-outputs.ts";
+import { runAndSave } from "../run-and-save.ts";
 import { checkInput, inputUrl, toolOutputFiles } from "../tool/tool-files.ts";
 import { toolModel } from "../tool/tool-model.ts";
-import { waitForPrediction } from "../wait-for-prediction.ts";
 
 interface ToolOptions extends ClientOptions {
   param?: Record<string, unknown>;
@@ -59,22 +55,7 @@ async function tool(name: string, inputFile: string, options: ToolOptions): Prom
   const input: Record<string, unknown> = { ...options.param };
   input[model.imageField] = await inputUrl(client, inputFile);
   if (options.mask !== undefined) input.mask = await inputUrl(client, options.mask);
-  const request = createRequestFor(model.ref, input);
-  const created = await client.request<PredictionJson>("POST", request.path, request.body);
-  const prediction = await waitForPrediction(client, created);
-  if (prediction.status !== "succeeded") {
-    throw new CliError(
-      `prediction ${prediction.id} ${prediction.status}${prediction.error ? `: ${prediction.error}` : ""}`,
-    );
-  }
-  const urls = outputUrls(prediction.output);
-  if (urls.length === 0) {
-    const text = outputText(prediction.output);
-    if (text !== undefined) process.stdout.write(`${text}\n`);
-    return;
-  }
-  for (const { url, path } of toolOutputFiles(urls, inputFile, model.label, options.output)) {
-    await download(client, url, path);
-    process.stdout.write(`${path}\n`);
-  }
+  await runAndSave(client, model.ref, input, (urls) =>
+    toolOutputFiles(urls, inputFile, model.label, options.output),
+  );
 }

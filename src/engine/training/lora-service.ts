@@ -168,7 +168,7 @@ export class LoraService {
       return named;
     }
     const trainers = this.ctx.providers.all().filter((provider) => provider.training);
-    const chosen = trainers.find((provider) => provider.id !== "sim") ?? trainers[0];
+    const chosen = trainers.find((provider) => !provider.training?.simulated) ?? trainers[0];
     if (!chosen) throw new GatewayError("bad_request", "no enabled provider can train models");
     return chosen;
   }

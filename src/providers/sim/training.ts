@@ -95,6 +95,7 @@ export function createSimTraining({ config, journal, dataDir }: SimTrainingDeps)
 
   return {
     defaultTrainer: DEFAULT_TRAINER,
+    simulated: true,
 
     async trainingSchema(trainer) {
       checkTrainer(trainer);

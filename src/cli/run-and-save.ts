@@ -1,0 +1,35 @@
+/** Runs a prediction to its end, then saves its output files where `filesOf` says, or prints its text. */
+import type { ApiClient } from "./api-client.ts";
+import { CliError } from "./cli-error.ts";
+import { createRequestFor } from "./model-request.ts";
+import type { PredictionJson } from "./prediction-json.ts";
+import { download, outputText, outputUrls } from "./prediction-outputs.ts";
+import { waitForPrediction } from "./wait-for-prediction.ts";
+
+export type OutputPaths = (urls: string[], predictionId: string) => { url: string; path: string }[];
+
+export async function runAndSave(
+  client: ApiClient,
+  model: string,
+  input: Record<string, unknown>,
+  filesOf: OutputPaths,
+): Promise<void> {
+  const request = createRequestFor(model, input);
+  const created = await client.request<PredictionJson>("POST", request.path, request.body);
+  const prediction = await waitForPrediction(client, created);
+  if (prediction.status !== "succeeded") {
+    throw new CliError(
+      `prediction ${prediction.id} ${prediction.status}${prediction.error ? `: ${prediction.error}` : ""}`,
+    );
+  }
+  const urls = outputUrls(prediction.output);
+  if (urls.length === 0) {
+    const text = outputText(prediction.output);
+    if (text !== undefined) process.stdout.write(`${text}\n`);
+    return;
+  }
+  for (const { url, path } of filesOf(urls, prediction.id)) {
+    await download(client, url, path);
+    process.stdout.write(`${path}\n`);
+  }
+}
