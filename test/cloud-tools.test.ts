@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakePrediction, type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { inpaintColour } from "./fakes/replicate/tool-runs.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { until } from "./support/until.ts";
 
 interface ToolPrediction {
   id: string;
@@ -102,13 +103,20 @@ function sentInput(): Record<string, unknown> {
   return input;
 }
 
-/** The one prediction the fake ran for `model` since the last reset. */
-function upstreamOf(model: string): FakePrediction {
+/**
+ * The one prediction the fake ran for `model` since the last reset, once it has succeeded there:
+ * gengate may finish first, from a waited create that answered "processing" with the outputs.
+ */
+async function upstreamOf(model: string): Promise<FakePrediction> {
   const runs = fake.predictions().filter((p) => p.model === model);
   const last = runs.at(-1);
   if (!last) throw new Error(`the fake ran no ${model}`);
-  expect(last.status).toBe("succeeded");
-  return last;
+  const ended = await until(() => {
+    const now = fake.predictions().find((p) => p.id === last.id);
+    return now?.status === "starting" || now?.status === "processing" ? undefined : now;
+  }, 5_000);
+  expect(ended.status).toBe("succeeded");
+  return ended;
 }
 
 async function bytesAt(url: string): Promise<Buffer> {
@@ -161,7 +169,7 @@ describe("tool aliases on Replicate", () => {
       model: "bria/remove-background",
     });
 
-    const upstream = upstreamOf("bria/remove-background");
+    const upstream = await upstreamOf("bria/remove-background");
     expect(sentInput()).toMatchObject({ image: dataUrl(image) });
     // An official model: run by name.
     expect(fake.requests.some((r) => r.path === "/v1/models/bria/remove-background/predictions")).toBe(true);
@@ -182,7 +190,7 @@ describe("tool aliases on Replicate", () => {
       model: "nightmareai/real-esrgan",
     });
 
-    const upstream = upstreamOf("nightmareai/real-esrgan");
+    const upstream = await upstreamOf("nightmareai/real-esrgan");
     expect(sentInput()).toMatchObject({ image: dataUrl(image), scale: 2, face_enhance: false });
     // Community models are pinned to their latest version.
     const versioned = fake.requests.find((r) => r.path === "/v1/predictions");
@@ -207,7 +215,7 @@ describe("tool aliases on Replicate", () => {
     const prediction = await run("restore-face", { reference_image: fileUrl, scale: 3, version: "v1.3" });
     expect(prediction.gengate.target).toMatchObject({ provider: "replicate", model: "tencentarc/gfpgan" });
 
-    const upstream = upstreamOf("tencentarc/gfpgan");
+    const upstream = await upstreamOf("tencentarc/gfpgan");
     expect(Object.keys(sentInput()).sort()).toEqual(["img", "scale", "version"]);
     expect(sentInput()).toMatchObject({ scale: 3, version: "v1.3" });
     // Never gengate's private URL: inline (a data URL) or on Replicate's files API.
@@ -247,7 +255,7 @@ describe("tool aliases on Replicate", () => {
       model: "stability-ai/stable-diffusion-inpainting",
     });
 
-    const upstream = upstreamOf("stability-ai/stable-diffusion-inpainting");
+    const upstream = await upstreamOf("stability-ai/stable-diffusion-inpainting");
     expect(sentInput()).toMatchObject({
       prompt: "a red balloon",
       image: dataUrl(image),
@@ -275,7 +283,7 @@ describe("tool aliases on Replicate", () => {
     const prediction = await run("colorize", { reference_image: dataUrl(image), model_size: "tiny" });
     expect(prediction.gengate.target).toMatchObject({ provider: "replicate", model: "piddnad/ddcolor" });
 
-    const upstream = upstreamOf("piddnad/ddcolor");
+    const upstream = await upstreamOf("piddnad/ddcolor");
     expect(sentInput()).toEqual({ image: dataUrl(image), model_size: "tiny" });
 
     const [output] = await sameOutputs(prediction, upstream);
@@ -315,7 +323,7 @@ describe("upscale with local tools on", () => {
       { target: "upscale#1", provider: "replicate", model: "nightmareai/real-esrgan", outcome: "ran" },
     ]);
 
-    const upstream = upstreamOf("nightmareai/real-esrgan");
+    const upstream = await upstreamOf("nightmareai/real-esrgan");
     expect(sentInput()).toEqual({ image: dataUrl(image), scale: 2, face_enhance: true });
     expect(upstream.logs).toContain("Running GFPGAN");
     const [output] = await sameOutputs(prediction, upstream);
