@@ -46,7 +46,10 @@ export function startPacedFake(latency: Latency): Promise<FakeReplicate> {
 
 export interface Outcome {
   makespanMs: number;
-  /** The bound: every create at the rate limit, plus the latency of the last one created. */
+  /**
+   * The fastest any client could finish: the fake's burst spent at once, every other create at the
+   * rate limit, plus the latency of the last one created.
+   */
   boundMs: number;
   /** 429 answers the fake gave. */
   throttled: number;
@@ -73,7 +76,8 @@ export async function outcomeOf(
   const creates = fake.requests.filter((r) => r.method === "POST" && /\/predictions$/.test(r.path));
   return {
     makespanMs: endedAt - startedAt,
-    boundMs: (count / CREATES_PER_MINUTE) * 60_000 + (last.completedAt - last.createdAt),
+    boundMs:
+      (Math.max(0, count - BURST) / CREATES_PER_MINUTE) * 60_000 + (last.completedAt - last.createdAt),
     throttled: fake.requests.filter((r) => r.status === 429).length,
     apiRequestsPerPrediction: fake.requests.length / count,
     createsPerPrediction: creates.length / count,
