@@ -10,6 +10,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
+import { checkProviders, type ProviderCheckResult } from "./provider-checks.ts";
 import { Reconciler } from "./reconciler.ts";
 import { Router } from "./router.ts";
 import { type LiveTokens, pumpStream } from "./stream-pump.ts";
@@ -244,6 +245,11 @@ export class Engine {
   /** The tokens streamed so far of a prediction this process is streaming, to catch up a late listener. */
   tokensSoFar(id: string): readonly string[] | undefined {
     return this.liveTokens.get(id);
+  }
+
+  /** Each configured provider's connection test, with this process's configuration. */
+  checkProviders(): Promise<ProviderCheckResult[]> {
+    return checkProviders(this.ctx.providers);
   }
 
   webhookSecret(): Promise<string> {
