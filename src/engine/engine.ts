@@ -31,6 +31,8 @@ export interface SubmitRequest {
   deadlineAt?: number;
   priority?: number;
   batchId?: string;
+  /** Input fields sent only when the model takes them (a batch's name template fields); else left out. */
+  sendIfTaken?: readonly string[];
 }
 
 export interface TrainingSubmitRequest extends Omit<SubmitRequest, "model" | "batchId" | "priority"> {
@@ -124,7 +126,8 @@ export class Engine {
 
   /** A new queued prediction for `request`, validated but not stored yet. */
   async prepare(request: SubmitRequest): Promise<Prediction> {
-    return this.queued(request, await this.resolver.resolve(request.model, request.input, request.tokenId));
+    const { model, input, tokenId, sendIfTaken } = request;
+    return this.queued(request, await this.resolver.resolve(model, input, tokenId, sendIfTaken));
   }
 
   /** Starts a training of `trainer` into the model `destination` (stored and followed like a prediction). */
