@@ -139,6 +139,32 @@ describe("gengate init", () => {
     expect(existsSync(rememberedIn(env))).toBe(false);
   });
 
+  it("refuses models the configuration file cannot take, or none where they are needed, and writes nothing", async () => {
+    const dir = await folder();
+    const env = cliEnv(providerUrls());
+    const badApp = await runCli(
+      ["init", "--no-input", "--fal-key", fal.key, "--fal-apps", "dev=not-an-app"],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(badApp.code).toBe(1);
+    expect(badApp.stderr).toMatch(
+      /^gengate: fal: .*gengate\.config\.json: providers\.fal\.apps\.dev\.app: must be a fal app id .*; nothing was written\n$/,
+    );
+    const noEndpoints = await runCli(["init", "--no-input", "--runpod-key", runpod.apiKey], {
+      cwd: dir,
+      env,
+    });
+    expect(noEndpoints.code).toBe(1);
+    expect(noEndpoints.stderr).toBe(
+      "gengate: runpod needs its models listed (--runpod-endpoints, or providers.runpod in gengate.config.json); nothing was written\n",
+    );
+    expect(existsSync(join(dir, ".env"))).toBe(false);
+    expect(existsSync(join(dir, "gengate.config.json"))).toBe(false);
+  });
+
   it("then gengate serve in that folder runs with its keys, and the CLI needs no flags", async () => {
     const dir = await folder();
     const env = cliEnv(providerUrls());

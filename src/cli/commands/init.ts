@@ -13,16 +13,11 @@ import { CliError } from "../cli-error.ts";
 import { DOT_ENV } from "../dot-env.ts";
 import { readEnvFile, withValues } from "../init/env-file.ts";
 import { createPrompter, type Prompter } from "../init/prompter.ts";
-import { PROVIDER_SETUPS, type ProviderSetup } from "../init/provider-setups.ts";
+import { type AnswerOptions, flagOf, PROVIDER_SETUPS, type ProviderSetup } from "../init/provider-setups.ts";
 import { tryProvider } from "../init/try-provider.ts";
 import { writePrivateFile } from "../private-file.ts";
 
-interface InitOptions {
-  replicateToken?: string;
-  falKey?: string;
-  falApps?: string;
-  runpodKey?: string;
-  runpodEndpoints?: string;
+interface InitOptions extends AnswerOptions {
   port?: string;
   envFile: string;
   /** false with --no-input: nothing is asked. */
@@ -66,7 +61,14 @@ async function init(options: InitOptions): Promise<void> {
   const fileConfig: FileConfig = existsSync(configPath)
     ? loadFileConfig(configPath)
     : { path: configPath, providers: {} };
-  const port = portOf(options.port ?? envFile.values.PORT ?? DEFAULT_PORT);
+  // The port a `gengate serve` started here listens on: the flag's, else the shell's, else .env's.
+  const [port, portSource] =
+    options.port !== undefined
+      ? [options.port, "--port"]
+      : process.env.PORT
+        ? [process.env.PORT, "PORT in this shell"]
+        : [envFile.values.PORT ?? DEFAULT_PORT, `PORT in ${DOT_ENV}`];
+  checkPort(port, portSource);
   const prompter = options.input ? createPrompter() : undefined;
   const chosen = new Map<ProviderSetup, Chosen>();
   try {
@@ -82,7 +84,7 @@ async function init(options: InitOptions): Promise<void> {
   const changes: Record<string, string> = {
     ...Object.fromEntries([...chosen].map(([setup, { key }]) => [setup.variable, key])),
     ...(envFile.values.GENGATE_ADMIN_TOKEN === undefined && { GENGATE_ADMIN_TOKEN: adminToken }),
-    ...(options.port !== undefined && { PORT: String(port) }),
+    ...(options.port !== undefined && { PORT: options.port }),
   };
   writePrivateFile(envFile.path, withValues(envFile.text, changes));
   const sections = [...chosen].flatMap(([setup, { section }]) =>
@@ -107,11 +109,10 @@ async function init(options: InitOptions): Promise<void> {
   }
 }
 
-function portOf(text: string): number {
+function checkPort(text: string, source: string): void {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw new CliError(`--port: must be a whole number from 1 to 65535 (got ${JSON.stringify(text)})`);
-  return port;
+    throw new CliError(`${source}: must be a whole number from 1 to 65535 (got ${JSON.stringify(text)})`);
 }
 
 function shellOverrides(name: string, value: string | undefined): boolean {
@@ -131,7 +132,7 @@ async function chooseProvider(
   options: InitOptions,
   { envFile, fileConfig, prompter }: Context,
 ): Promise<Chosen | undefined> {
-  const flagged = flagValue(options, setup.flag);
+  const flagged = options[setup.option];
   const hasKey = envFile[setup.variable] !== undefined;
   for (;;) {
     const key =
@@ -150,8 +151,10 @@ async function chooseProvider(
       return { key, ...(section && { section }) };
     }
     const refusal = `${setup.id}: ${trial.reason}`;
-    if (flagged !== undefined || !prompter)
-      throw new CliError(`${refusal}; nothing was written (--no-check saves keys untested)`);
+    if (flagged !== undefined || !prompter) {
+      const hint = trial.byCheck ? " (--no-check saves keys untested)" : "";
+      throw new CliError(`${refusal}; nothing was written${hint}`);
+    }
     process.stderr.write(`${refusal}; try again, or leave it blank to skip ${setup.id}\n`);
   }
 }
@@ -168,12 +171,12 @@ async function modelsSection(
 ): Promise<Record<string, unknown> | null | undefined> {
   const models = setup.models;
   if (!models || fileConfig.providers[setup.id] !== undefined) return undefined;
-  const flagged = flagValue(options, models.flag);
+  const flagged = options[models.option];
   for (;;) {
     const answer = flagged ?? (await prompter?.ask(models.question)) ?? "";
     const chosen = answer || models.defaultAnswer;
     if (!chosen) {
-      const needed = `${setup.id} needs its models listed (--${models.flag}, or providers.${setup.id} in ${DEFAULT_CONFIG_FILE})`;
+      const needed = `${setup.id} needs its models listed (${flagOf(models.option)}, or providers.${setup.id} in ${DEFAULT_CONFIG_FILE})`;
       if (!prompter) throw new CliError(`${needed}; nothing was written`);
       process.stderr.write(`${needed}: skipping ${setup.id}\n`);
       return null;
@@ -185,13 +188,6 @@ async function modelsSection(
       process.stderr.write(`${error.message}; try again\n`);
     }
   }
-}
-
-/** The value of `--<flag>` (kebab-case) from commander's camel-cased options. */
-function flagValue(options: InitOptions, flag: string): string | undefined {
-  const name = flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
-  const value = (options as unknown as Record<string, unknown>)[name];
-  return typeof value === "string" ? value : undefined;
 }
 
 /** Adds `sections` under `providers` of the configuration file, keeping the rest of it. */

@@ -4,9 +4,22 @@
  */
 import { CliError } from "../cli-error.ts";
 
+/** The answers `gengate init` takes as flags instead of asking, as commander names them. */
+export interface AnswerOptions {
+  replicateToken?: string;
+  falKey?: string;
+  falApps?: string;
+  runpodKey?: string;
+  runpodEndpoints?: string;
+}
+
+/** `--runpod-key` for `runpodKey`. */
+export const flagOf = (option: keyof AnswerOptions) =>
+  `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
 export interface SectionQuestion {
-  /** The option that answers it without asking, e.g. `fal-apps` for `--fal-apps`. */
-  flag: string;
+  /** The option that answers it without asking. */
+  option: keyof AnswerOptions;
   question: string;
   /** What a blank answer means; without one a blank answer leaves the provider off. */
   defaultAnswer?: string;
@@ -18,8 +31,8 @@ export interface ProviderSetup {
   id: "replicate" | "fal" | "runpod";
   label: string;
   variable: string;
-  /** The option that gives the key without asking, e.g. `replicate-token`. */
-  flag: string;
+  /** The option that gives the key without asking. */
+  option: keyof AnswerOptions;
   models?: SectionQuestion;
 }
 
@@ -38,7 +51,7 @@ function entries(answer: string, nameOf: (value: string) => string): [string, st
 }
 
 const FAL_APPS: SectionQuestion = {
-  flag: "fal-apps",
+  option: "falApps",
   question: "fal apps to serve, comma-separated, each an app id or name=app id [flux-dev=fal-ai/flux/dev]: ",
   defaultAnswer: "flux-dev=fal-ai/flux/dev",
   section(answer) {
@@ -49,7 +62,7 @@ const FAL_APPS: SectionQuestion = {
 };
 
 const RUNPOD_ENDPOINTS: SectionQuestion = {
-  flag: "runpod-endpoints",
+  option: "runpodEndpoints",
   question:
     "RunPod endpoints, comma-separated, each name=endpointId:worker (a1111, comfyui, flux, or vllm:<served model>): ",
   section(answer) {
@@ -70,13 +83,18 @@ const RUNPOD_ENDPOINTS: SectionQuestion = {
 };
 
 export const PROVIDER_SETUPS: ProviderSetup[] = [
-  { id: "replicate", label: "Replicate API token", variable: "REPLICATE_API_TOKEN", flag: "replicate-token" },
-  { id: "fal", label: "fal key", variable: "FAL_KEY", flag: "fal-key", models: FAL_APPS },
+  {
+    id: "replicate",
+    label: "Replicate API token",
+    variable: "REPLICATE_API_TOKEN",
+    option: "replicateToken",
+  },
+  { id: "fal", label: "fal key", variable: "FAL_KEY", option: "falKey", models: FAL_APPS },
   {
     id: "runpod",
     label: "RunPod API key",
     variable: "RUNPOD_API_KEY",
-    flag: "runpod-key",
+    option: "runpodKey",
     models: RUNPOD_ENDPOINTS,
   },
 ];

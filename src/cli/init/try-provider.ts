@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { ConfigError } from "../../core/env-config.ts";
 import type { FileConfig } from "../../file-config.ts";
 
-export type Trial = { ok: true; detail: string } | { ok: false; reason: string };
+/** `byCheck`: the provider's connection test refused, rather than its configuration. */
+export type Trial = { ok: true; detail: string } | { ok: false; reason: string; byCheck: boolean };
 
 const quiet = { info() {}, warn() {} };
 
@@ -24,17 +25,17 @@ export async function tryProvider(
   const dataDir = await mkdtemp(join(tmpdir(), "gengate-init-"));
   try {
     const provider = createProvider(id, env, { dataDir, logger: quiet }, fileConfig);
-    if (!provider) return { ok: false, reason: "the provider stays off with these settings" };
+    if (!provider) return { ok: false, reason: "the provider stays off with these settings", byCheck: false };
     try {
       if (!check) return { ok: true, detail: "not tested (--no-check)" };
       const result = await checkProvider(provider);
       if (result.reachable && result.authenticated === true) return { ok: true, detail: result.detail };
-      return { ok: false, reason: result.detail };
+      return { ok: false, reason: result.detail, byCheck: true };
     } finally {
       await provider.close?.();
     }
   } catch (error) {
-    if (error instanceof ConfigError) return { ok: false, reason: error.message };
+    if (error instanceof ConfigError) return { ok: false, reason: error.message, byCheck: false };
     throw error;
   } finally {
     await rm(dataDir, { recursive: true, force: true });
