@@ -7,6 +7,7 @@ import { limitBody } from "./body-limit.ts";
 import { openAiApp } from "./openai/openai-app.ts";
 import { openApiDocument } from "./openapi.ts";
 import { problem, toGatewayError } from "./problem.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
 import { loraRoutes } from "./routes/loras.ts";
@@ -54,6 +55,7 @@ export function createApp(deps: ApiDeps): Hono {
   v1.route("/", batchRoutes(deps));
   v1.route("/", trainingRoutes(deps));
   v1.route("/", loraRoutes(deps));
+  v1.route("/", adminRoutes(deps));
   app.route("/v1", v1);
   return app;
 }

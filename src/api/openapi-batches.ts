@@ -25,6 +25,18 @@ const cost = {
   },
 };
 
+const outputPath = {
+  type: "string",
+  maxLength: 1024,
+  description:
+    "The item's own file name in the archive and the CLI's --out folder, instead of name_template's: a relative path, subfolders with /, kept as given (the output's extension is added when it has none; _2, _3… before it for more outputs). No .. or . parts, no leading /, no \\ : * ? \" < > | or control characters",
+};
+const metadata = {
+  type: "object",
+  description:
+    "Your data about the item (at most 16 KiB of JSON): kept and returned with it, never sent to the model",
+};
+
 export const batchPaths = {
   "/v1/batches": {
     post: {
@@ -69,7 +81,7 @@ export const batchPaths = {
   },
   "/v1/batches/{id}/archive": {
     get: {
-      summary: "Every output of the succeeded items as a zip, under their templated names",
+      summary: "Every output of the succeeded items as a zip, under their output_path or templated names",
       parameters: [idParam("id")],
       responses: { "200": { description: "The archive", content: { "application/zip": {} } }, ...errors },
     },
@@ -87,13 +99,22 @@ export const batchSchemas = {
         type: "array",
         minItems: 1,
         maxItems: 10_000,
-        items: { type: "object", properties: { model: { type: "string" }, input: { type: "object" } } },
+        items: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            model: { type: "string" },
+            input: { type: "object" },
+            output_path: outputPath,
+            metadata,
+          },
+        },
       },
       name_template: {
         type: "string",
         default: "{index}_{slug}.{ext}",
         description:
-          "Output file names: {index} (from 1; {index:4} zero-pads), {output}, {ext}, {slug} (the prompt), {model}, or an input field",
+          "Output file names of items without an output_path: {index} (from 1; {index:4} zero-pads), {output}, {ext}, {slug} (the prompt), {model}, or a field of the item's input or metadata (an input field the model does not take is not sent to it)",
       },
       concurrency: { type: "integer", minimum: 1, description: "At most this many items run at once" },
       webhook: { type: "string", format: "uri", description: "Receives the batch when it ends" },
@@ -120,6 +141,8 @@ export const batchSchemas = {
     properties: {
       index: { type: "integer", description: "Position in the request, from 1" },
       model: { type: "string" },
+      output_path: { ...outputPath, type: ["string", "null"] },
+      metadata: { ...metadata, type: ["object", "null"] },
       status: { enum: ["queued", "starting", "processing", "succeeded", "failed", "canceled"] },
       prediction_id: {
         type: "string",

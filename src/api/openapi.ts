@@ -158,6 +158,41 @@ export function openApiDocument() {
           },
         },
       },
+      "/v1/admin/providers/check": {
+        get: {
+          summary:
+            "Run each configured provider's connection test on this server (reachability, credentials, rate-limit headroom), creating no paid work; admin tokens only",
+          responses: {
+            "200": {
+              description: "One result per configured provider",
+              content: json({
+                type: "object",
+                properties: {
+                  providers: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      required: ["provider", "reachable", "authenticated", "rate_limit_remaining", "detail"],
+                      properties: {
+                        provider: { type: "string" },
+                        reachable: { type: "boolean" },
+                        authenticated: {
+                          type: ["boolean", "null"],
+                          description: "null when the provider needs no credentials or could not be asked",
+                        },
+                        rate_limit_remaining: { type: ["integer", "null"] },
+                        detail: { type: "string" },
+                      },
+                    },
+                  },
+                },
+              }),
+            },
+            "401": errors["401"],
+            "403": problemResponse("Not an admin token"),
+          },
+        },
+      },
       "/files/{key}": {
         get: {
           summary: "An output file (public, content-addressed)",

@@ -30,10 +30,13 @@ export interface SendOptions {
 export class ApiClient {
   readonly baseUrl: string;
   readonly #token: string;
+  #onAccepted: (() => void) | undefined;
 
-  constructor(baseUrl: string, token: string) {
+  /** `onAccepted` runs once, after the server first answers a request with success. */
+  constructor(baseUrl: string, token: string, onAccepted?: () => void) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.#token = token;
+    this.#onAccepted = onAccepted;
   }
 
   /** `pathOrUrl` is a path under the base URL (`/v1/...`) or an absolute URL the server gave. */
@@ -58,6 +61,9 @@ export class ApiClient {
     }
     const response = await this.#fetch(url, init);
     if (!response.ok) throw new HttpError(await describeFailure(response), response.status);
+    const onAccepted = this.#onAccepted;
+    this.#onAccepted = undefined;
+    onAccepted?.();
     return response;
   }
 

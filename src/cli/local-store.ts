@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.ts";
 import type { Store } from "../store/index.ts";
+import { loadDotEnv } from "./dot-env.ts";
 
 export interface LocalStoreOptions {
   dataDir?: string;
@@ -21,6 +22,8 @@ export async function withLocalStore<T>(
   options: LocalStoreOptions,
   work: (store: Store) => Promise<T>,
 ): Promise<T> {
+  // The same database as `gengate serve` started in this folder.
+  loadDotEnv();
   const config = loadConfig(process.env, {
     ...(options.dataDir !== undefined && { GENGATE_DATA_DIR: options.dataDir }),
     ...(options.databaseUrl !== undefined && { DATABASE_URL: options.databaseUrl }),

@@ -4,6 +4,7 @@ import { batchCommand } from "./commands/batch.ts";
 import { chatCommand } from "./commands/chat.ts";
 import { completeCommand } from "./commands/complete.ts";
 import { generateCommand } from "./commands/generate.ts";
+import { initCommand } from "./commands/init.ts";
 import { lorasCommand } from "./commands/loras.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { predictionsCommand } from "./commands/predictions.ts";
@@ -19,6 +20,7 @@ const program = new Command("gengate")
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(`gengate: ${text.replace(/^error: /, "")}`) });
 
+initCommand(program);
 serveCommand(program);
 generateCommand(program);
 toolCommand(program);

@@ -1,6 +1,6 @@
 /** A batch as the API shows it: counts, cost so far, and each item with its named output files. */
 import type { Batch, BatchItemRequest, BatchStatus } from "./batch.ts";
-import { type NameTemplate, parseNameTemplate, renderName } from "./name-template.ts";
+import { fileName, type NameTemplate, parseNameTemplate } from "./name-template.ts";
 import { isFileRef } from "./output.ts";
 import type { Prediction } from "./prediction.ts";
 
@@ -12,6 +12,8 @@ export type BatchCounts = Record<ItemStatus | "total", number>;
 export interface BatchItemJson {
   index: number;
   model: string;
+  output_path: string | null;
+  metadata: Record<string, unknown> | null;
   status: ItemStatus;
   prediction_id: string;
   error: string | null;
@@ -76,13 +78,13 @@ function textOf(output: unknown): string | undefined {
   return undefined;
 }
 
-/** Each output file of a succeeded item with its templated name and storage key. */
+/** Each output file of a succeeded item with its name (its own path, or the template's) and storage key. */
 export function namedOutputs(template: NameTemplate, item: ItemPrediction): { name: string; key: string }[] {
   if (item.prediction.state !== "succeeded") return [];
   const keys = fileKeys(item.prediction.output);
   return keys.map((key, i) => ({
     key,
-    name: renderName(template, item, {
+    name: fileName(template, item, {
       output: i + 1,
       outputs: keys.length,
       ext: key.slice(key.lastIndexOf(".") + 1),
@@ -99,6 +101,8 @@ export function toItemJson(template: NameTemplate, item: ItemPrediction, baseUrl
   const json: BatchItemJson = {
     index: item.index,
     model: item.model,
+    output_path: item.outputPath ?? null,
+    metadata: item.metadata ?? null,
     status: itemStatus(prediction),
     prediction_id: prediction.id,
     error: prediction.error,

@@ -13,6 +13,10 @@ export interface BatchItemRequest {
   index: number;
   model: string;
   input: Record<string, unknown>;
+  /** The item's own file path in the output folder, instead of the name template's name. */
+  outputPath?: string;
+  /** The client's own data about the item: kept and returned, never sent to the model. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface Batch {

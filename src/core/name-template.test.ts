@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GatewayError, type InvalidField } from "./errors.ts";
 import {
   checkItemNames,
+  fileName,
   type NameFile,
   type NameItem,
   parseNameTemplate,
@@ -130,9 +131,11 @@ describe("{slug}, {model} and input fields", () => {
     expect(missing.field).toEqual({
       type: "required",
       field: "input.seed",
-      description: "seed is required by name_template",
+      description: "seed is required by name_template (in the input or the metadata)",
     });
-    expect(missing.message).toBe("input.seed: seed is required by name_template");
+    expect(missing.message).toBe(
+      "input.seed: seed is required by name_template (in the input or the metadata)",
+    );
     for (const value of [null, { a: 1 }, [1]]) {
       expect(failure(() => render("{seed}", { seed: value })).field).toMatchObject({
         type: "type",
@@ -226,6 +229,47 @@ describe("checkItemNames", () => {
     expect(field).toMatchObject({ type: "type", field: "items[2].input.seed" });
     expect(message).toBe(
       "items[2].input.seed: seed must be a string, number or boolean to be used in name_template",
+    );
+  });
+});
+
+describe("an item's metadata and output_path", () => {
+  it("fills a {field} from the metadata when the input lacks it; the input wins", () => {
+    expect(render("{shelf}.{ext}", {}, {}, { metadata: { shelf: "Top Row" } })).toBe("top-row.png");
+    expect(render("{shelf}.{ext}", { shelf: "input" }, {}, { metadata: { shelf: "meta" } })).toBe(
+      "input.png",
+    );
+  });
+
+  it("names an item with its own path, whatever the template needs", () => {
+    const batch: NameItem[] = [
+      { index: 1, model: "sim/image", input: {}, outputPath: "a/Fox 1.png" },
+      { index: 2, model: "sim/image", input: { seed: 2 } },
+    ];
+    expect(() => checkItemNames(parseNameTemplate("{seed}.{ext}"), batch)).not.toThrow();
+    const file = { output: 2, outputs: 2, ext: "webp" };
+    expect(fileName(parseNameTemplate(DEFAULT), batch[0] as NameItem, file)).toBe("a/Fox 1_2.png");
+  });
+
+  it("refuses a path another item has, or needs as a folder, naming the later item's output_path", () => {
+    const named = (paths: string[]) =>
+      paths.map((outputPath, position) => ({ index: position + 1, model: "m", input: {}, outputPath }));
+    const template = parseNameTemplate(DEFAULT);
+    const same = failure(() => checkItemNames(template, named(["x/A.png", "b.png", "x/a.png"])));
+    expect(same.field.field).toBe("items[2].output_path");
+    expect(same.message).toBe(
+      'items[2].output_path: items 1 and 3 would both be named "x/a.png"; give each item its own path',
+    );
+    expect(failure(() => checkItemNames(template, named(["x/a.png", "x/A.png/b.png"]))).message).toContain(
+      'items 1 and 2: "x/A.png" would be both a file and a folder',
+    );
+    expect(failure(() => checkItemNames(template, named(["x/a.png/b.png", "x/a.png"]))).message).toContain(
+      'items 1 and 2: "x/a.png" would be both a folder and a file',
+    );
+    // Without an extension a path gets the output's, so a folder of the same name is another path.
+    expect(() => checkItemNames(template, named(["x/a", "x/a/b.png"]))).not.toThrow();
+    expect(failure(() => checkItemNames(template, named(["x.png/b.png", "x.png"]))).field.field).toBe(
+      "items[1].output_path",
     );
   });
 });

@@ -1,5 +1,9 @@
-/** Batch output file names from a `name_template` such as `{index:4}_{slug}.{ext}`. */
+/**
+ * Batch output file names from a `name_template` such as `{index:4}_{slug}.{ext}`, or from an item's
+ * own `output_path`.
+ */
 import { GatewayError, type InvalidField } from "./errors.ts";
+import { renderOutputPath } from "./output-path.ts";
 
 type Part =
   | { kind: "text"; text: string }
@@ -21,6 +25,10 @@ export interface NameItem {
   index: number;
   model: string;
   input: Record<string, unknown>;
+  /** Looked up for a `{field}` the input does not have. */
+  metadata?: Record<string, unknown> | undefined;
+  /** The item's own path, which the template does not name. */
+  outputPath?: string | undefined;
 }
 
 export interface NameFile {
@@ -125,12 +133,22 @@ function scalarText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Why `input` cannot fill `{name}`, as an invalid field under `path` (the path of the input). */
-function fieldIssue(input: Record<string, unknown>, name: string, path: string): InvalidField | undefined {
-  const value = Object.hasOwn(input, name) ? input[name] : undefined;
+/** The value of `{name}`: the item's input field, else its metadata field. */
+function fieldValue(item: NameItem, name: string): unknown {
+  if (Object.hasOwn(item.input, name)) return item.input[name];
+  return item.metadata && Object.hasOwn(item.metadata, name) ? item.metadata[name] : undefined;
+}
+
+/** Why `item` cannot fill `{name}`, as an invalid field under `path` (the path of its input). */
+function fieldIssue(item: NameItem, name: string, path: string): InvalidField | undefined {
+  const value = fieldValue(item, name);
   if (scalarText(value) !== undefined) return undefined;
   return value === undefined
-    ? { type: "required", field: `${path}.${name}`, description: `${name} is required by name_template` }
+    ? {
+        type: "required",
+        field: `${path}.${name}`,
+        description: `${name} is required by name_template (in the input or the metadata)`,
+      }
     : {
         type: "type",
         field: `${path}.${name}`,
@@ -159,9 +177,9 @@ function renderPart(part: Part, item: NameItem, file: NameFile): string {
     case "model":
       return slugify(item.model.slice(item.model.lastIndexOf("/") + 1).split(":")[0] ?? "");
     case "field": {
-      const issue = fieldIssue(item.input, part.name, "input");
+      const issue = fieldIssue(item, part.name, "input");
       if (issue) invalidItem(issue);
-      return slugify(scalarText(item.input[part.name]) ?? "");
+      return slugify(scalarText(fieldValue(item, part.name)) ?? "");
     }
   }
 }
@@ -208,26 +226,71 @@ export function renderName(template: NameTemplate, item: NameItem, file: NameFil
   return cutToBytes(head, MAX_BYTES - Buffer.byteLength(kept)) + kept;
 }
 
+/** The name of one output file of `item`: its own output path, else the template's name. */
+export function fileName(template: NameTemplate, item: NameItem, file: NameFile): string {
+  return item.outputPath === undefined
+    ? renderName(template, item, file)
+    : renderOutputPath(item.outputPath, file);
+}
+
 const PLACEHOLDER: NameFile = { ext: "{ext}", output: 1, outputs: 1 };
 
+/** Names that differ only in case or Unicode form are the same file on macOS and Windows. */
+const sameFileKey = (name: string) => name.normalize("NFC").toLowerCase();
+
+/** Each folder a relative path goes through: `a/b/c.png` → `a`, `a/b`. */
+function foldersOf(name: string): string[] {
+  const parts = name.split("/").slice(0, -1);
+  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
+/** How `name` of item `index` clashes with the names before it (by key, see sameFileKey), if it does. */
+function clashOf(
+  name: string,
+  index: number,
+  files: ReadonlyMap<string, number>,
+  folders: ReadonlyMap<string, number>,
+): string | undefined {
+  const earlier = files.get(sameFileKey(name));
+  if (earlier !== undefined) return `items ${earlier} and ${index} would both be named "${name}"`;
+  const folderOfEarlier = folders.get(sameFileKey(name));
+  if (folderOfEarlier !== undefined)
+    return `items ${folderOfEarlier} and ${index}: "${name}" would be both a folder and a file`;
+  for (const folder of foldersOf(name)) {
+    const file = files.get(sameFileKey(folder));
+    if (file !== undefined)
+      return `items ${file} and ${index}: "${folder}" would be both a file and a folder`;
+  }
+  return undefined;
+}
+
 /**
- * Checks a batch's items before anything runs: a field the template needs that an item lacks is a 422
- * on `items[<position>].input.<field>` (position in the array, from 0); two items that would get the same
- * name are a 422 on `name_template` naming the first such pair by `index`.
+ * Checks a batch's items before anything runs: a field the template needs that an item named by it
+ * lacks is a 422 on `items[<position>].input.<field>` (position in the array, from 0); two items that
+ * would get the same name, or a name that another item needs as a folder, are a 422 on
+ * `items[<position>].output_path` when the later item has its own path, else on `name_template`.
  */
 export function checkItemNames(template: NameTemplate, items: readonly NameItem[]): void {
-  const seen = new Map<string, number>();
+  const files = new Map<string, number>();
+  const folders = new Map<string, number>();
   for (const [position, item] of items.entries()) {
-    for (const field of template.fields) {
-      const issue = fieldIssue(item.input, field, `items[${position}].input`);
-      if (issue) invalidItem(issue);
+    if (item.outputPath === undefined) {
+      for (const field of template.fields) {
+        const issue = fieldIssue(item, field, `items[${position}].input`);
+        if (issue) invalidItem(issue);
+      }
     }
-    const name = renderName(template, item, PLACEHOLDER);
-    const earlier = seen.get(name);
-    if (earlier !== undefined) {
+    const name = fileName(template, item, PLACEHOLDER);
+    const clash = clashOf(name, item.index, files, folders);
+    if (clash !== undefined) {
+      if (item.outputPath !== undefined) {
+        const field = `items[${position}].output_path`;
+        invalidItem({ type: "conflict", field, description: `${clash}; give each item its own path` });
+      }
       const fix = template.hasIndex ? "names are cut to 200 bytes: put {index} earlier" : "add {index}";
-      invalidTemplate(`items ${earlier} and ${item.index} would both be named "${name}"; ${fix}`);
+      invalidTemplate(`${clash}; ${fix}`);
     }
-    seen.set(name, item.index);
+    files.set(sameFileKey(name), item.index);
+    for (const folder of foldersOf(name)) folders.set(sameFileKey(folder), item.index);
   }
 }

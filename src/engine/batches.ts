@@ -12,7 +12,8 @@ import {
 import { toBatchJson } from "../core/batch-json.ts";
 import { GatewayError, type InvalidField } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
-import { checkItemNames, parseNameTemplate } from "../core/name-template.ts";
+import { checkItemNames, type NameTemplate, parseNameTemplate } from "../core/name-template.ts";
+import { outputPathProblem } from "../core/output-path.ts";
 import { isTerminal, type Prediction } from "../core/prediction.ts";
 import type { BatchItem, KeysetCursor } from "../store/index.ts";
 import type { SubmitRequest } from "./engine.ts";
@@ -22,15 +23,25 @@ import type { WebhookSender } from "./webhook-sender.ts";
 
 /** Beyond this many bad fields the 422 says how many more there are. */
 const MAX_REPORTED_FIELDS = 100;
+/** An item's metadata is returned with every read of the batch: it stays small. */
+const MAX_METADATA_BYTES = 16 * 1024;
 /** Items canceled at once when a batch is canceled. */
 const CANCEL_PARALLELISM = 8;
+
+/** One item as the client sent it. */
+export interface BatchItemInput {
+  model?: string;
+  input?: Record<string, unknown>;
+  outputPath?: string;
+  metadata?: Record<string, unknown>;
+}
 
 export interface BatchRequest {
   /** The model of items that name none. */
   model?: string;
   /** Input shared by every item; an item's own input wins. */
   input?: Record<string, unknown>;
-  items: { model?: string; input?: Record<string, unknown> }[];
+  items: BatchItemInput[];
   nameTemplate?: string;
   concurrency?: number;
   webhook?: string;
@@ -65,7 +76,7 @@ export class BatchService {
     const nameTemplate = request.nameTemplate ?? DEFAULT_NAME_TEMPLATE;
     const template = parseNameTemplate(nameTemplate);
     const batchId = newId();
-    const items = await this.prepareItems(request, batchId);
+    const items = await this.prepareItems(request, template, batchId);
     checkItemNames(template, items);
     const batch: Batch = {
       id: batchId,
@@ -94,9 +105,13 @@ export class BatchService {
     return { batch, created: true };
   }
 
-  /** Every item checked before anything is stored: one bad item fails the request, naming its fields. */
+  /**
+   * Every item checked before anything is stored: one bad item fails the request, naming its fields.
+   * Input fields the name template names go to the model only if it takes them.
+   */
   private async prepareItems(
     request: BatchRequest,
+    template: NameTemplate,
     batchId: string,
   ): Promise<(BatchItemRequest & { prediction: Prediction })[]> {
     const items: (BatchItemRequest & { prediction: Prediction })[] = [];
@@ -105,6 +120,7 @@ export class BatchService {
       const at = `items[${position}]`;
       const model = item.model ?? request.model;
       const input = { ...request.input, ...item.input };
+      invalid.push(...extrasFields(item, at));
       if (model === undefined) {
         invalid.push({
           type: "required",
@@ -119,9 +135,18 @@ export class BatchService {
           input,
           priority: BATCH_ITEM_PRIORITY,
           batchId,
+          sendIfTaken: template.fields,
           ...(request.tokenId !== null && { tokenId: request.tokenId }),
         });
-        items.push({ index: position + 1, model, input, prediction });
+        const { outputPath, metadata } = item;
+        items.push({
+          index: position + 1,
+          model,
+          input,
+          ...(outputPath !== undefined && { outputPath }),
+          ...(metadata !== undefined && { metadata }),
+          prediction,
+        });
       } catch (error) {
         invalid.push(...itemFields(GatewayError.from(error), at));
       }
@@ -164,6 +189,7 @@ export class BatchService {
     const batch = await this.get(id, tokenId);
     const failed = (await this.items(id)).filter((item) => item.prediction.state === "failed");
     if (failed.length === 0) return batch;
+    const { fields } = parseNameTemplate(batch.nameTemplate);
     const again = [];
     for (const item of failed) {
       const prediction = await this.deps.prepare({
@@ -171,6 +197,7 @@ export class BatchService {
         input: item.input,
         priority: BATCH_ITEM_PRIORITY,
         batchId: id,
+        sendIfTaken: fields,
         ...(batch.tokenId !== null && { tokenId: batch.tokenId }),
       });
       again.push({ index: item.index, prediction });
@@ -224,6 +251,22 @@ function sameRequest(batch: Batch, requestHash: string): Batch {
     "conflict",
     `Idempotency-Key was already used for batch ${batch.id} with a different request; use a new key`,
   );
+}
+
+/** What is wrong with an item's output path and metadata, as fields under `at`. */
+function extrasFields(item: BatchItemInput, at: string): InvalidField[] {
+  const fields: InvalidField[] = [];
+  const pathProblem = item.outputPath === undefined ? undefined : outputPathProblem(item.outputPath);
+  if (pathProblem !== undefined)
+    fields.push({ type: "format", field: `${at}.output_path`, description: `output_path ${pathProblem}` });
+  const metadataBytes = item.metadata === undefined ? 0 : Buffer.byteLength(JSON.stringify(item.metadata));
+  if (metadataBytes > MAX_METADATA_BYTES)
+    fields.push({
+      type: "size",
+      field: `${at}.metadata`,
+      description: `metadata is ${metadataBytes} bytes of JSON; at most ${MAX_METADATA_BYTES}`,
+    });
+  return fields;
 }
 
 /** An item's validation failure as fields under `items[i]`; failures that are not the item's fault pass through. */

@@ -10,6 +10,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
+import { checkProviders, type ProviderCheckResult } from "./provider-checks.ts";
 import { Reconciler } from "./reconciler.ts";
 import { Router } from "./router.ts";
 import { type LiveTokens, pumpStream } from "./stream-pump.ts";
@@ -30,6 +31,8 @@ export interface SubmitRequest {
   deadlineAt?: number;
   priority?: number;
   batchId?: string;
+  /** Input fields sent only when the model takes them (a batch's name template fields); else left out. */
+  sendIfTaken?: readonly string[];
 }
 
 export interface TrainingSubmitRequest extends Omit<SubmitRequest, "model" | "batchId" | "priority"> {
@@ -123,7 +126,8 @@ export class Engine {
 
   /** A new queued prediction for `request`, validated but not stored yet. */
   async prepare(request: SubmitRequest): Promise<Prediction> {
-    return this.queued(request, await this.resolver.resolve(request.model, request.input, request.tokenId));
+    const { model, input, tokenId, sendIfTaken } = request;
+    return this.queued(request, await this.resolver.resolve(model, input, tokenId, sendIfTaken));
   }
 
   /** Starts a training of `trainer` into the model `destination` (stored and followed like a prediction). */
@@ -244,6 +248,11 @@ export class Engine {
   /** The tokens streamed so far of a prediction this process is streaming, to catch up a late listener. */
   tokensSoFar(id: string): readonly string[] | undefined {
     return this.liveTokens.get(id);
+  }
+
+  /** Each configured provider's connection test, with this process's configuration. */
+  checkProviders(): Promise<ProviderCheckResult[]> {
+    return checkProviders(this.ctx.providers);
   }
 
   webhookSecret(): Promise<string> {

@@ -31,7 +31,27 @@ export class ModelResolver {
     this.router = router;
   }
 
+  /**
+   * `sendIfTaken` names input fields that go to the model only if it takes them: the request is
+   * resolved without them, then again with those the chosen model takes.
+   */
   async resolve(
+    model: string | ModelRef,
+    input: Record<string, unknown>,
+    tokenId?: string,
+    sendIfTaken: readonly string[] = [],
+  ): Promise<Resolved> {
+    const optional = sendIfTaken.filter((name) => Object.hasOwn(input, name));
+    if (optional.length === 0) return this.resolveInput(model, input, tokenId);
+    const without = Object.fromEntries(Object.entries(input).filter(([name]) => !optional.includes(name)));
+    const resolved = await this.resolveInput(model, without, tokenId);
+    const taken = optional.filter((name) => takesInput(resolved, name));
+    if (taken.length === 0) return resolved;
+    const withTaken = { ...without, ...Object.fromEntries(taken.map((name) => [name, input[name]])) };
+    return this.resolveInput(model, withTaken, tokenId);
+  }
+
+  private async resolveInput(
     model: string | ModelRef,
     input: Record<string, unknown>,
     tokenId?: string,
@@ -99,4 +119,15 @@ export class ModelResolver {
       name: `${model.owner}/${model.name}`,
     };
   }
+}
+
+/**
+ * Whether the model `resolved` runs takes the input field `name`: for a catalog alias, one of
+ * gengate's parameters its target maps (or drops with a warning or moves on), else a property of
+ * the model's input schema.
+ */
+function takesInput(resolved: Resolved, name: string): boolean {
+  if (resolved.route && Object.hasOwn(resolved.route.current.params, name)) return true;
+  const properties = resolved.model.inputSchema.properties;
+  return typeof properties === "object" && properties !== null && Object.hasOwn(properties, name);
 }

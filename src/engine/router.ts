@@ -6,7 +6,7 @@
 import { adaptInput } from "../catalog/adapt-input.ts";
 import { ALIAS_OWNER } from "../catalog/catalog.ts";
 import { validateInput } from "../catalog/input-validation.ts";
-import { GatewayError } from "../core/errors.ts";
+import { GatewayError, type InvalidField } from "../core/errors.ts";
 import { type ModelRef, parseModelRef } from "../core/model-ref.ts";
 import type { Prediction } from "../core/prediction.ts";
 import { logEntry, type PredictionRoute, type RouteLogEntry, type RouteTarget } from "../core/route.ts";
@@ -93,7 +93,9 @@ export class Router {
     candidates: RouteTarget[],
     log: RouteLogEntry[],
   ): Promise<Routed | { error: GatewayError }> {
-    let invalid: GatewayError | undefined;
+    let invalid = false;
+    /** Why each target refused, as fields: a client fixing its request needs every target's reason. */
+    const refusals: InvalidField[] = [];
     for (const [index, target] of candidates.entries()) {
       const attempt = await this.#try(target, request);
       if (attempt.ok) {
@@ -108,16 +110,15 @@ export class Router {
         };
         return { ...attempt.routed, route };
       }
-      if (attempt.error.code === "invalid_input") invalid ??= attempt.error;
-      log.push(logEntry(target, "skipped", attempt.error.message.split("\n")[0]));
+      if (attempt.error.code === "invalid_input") invalid = true;
+      const entry = logEntry(target, "skipped", attempt.error.message.split("\n")[0]);
+      log.push(entry);
+      refusals.push(...refusalFields(entry.target, target.model, attempt.error));
     }
     const reasons = log.map((entry) => `- ${entry.target} (${entry.model}): ${entry.reason}`).join("\n");
     const detail = `no target of ${alias} can serve this request\n${reasons}`;
     if (!invalid) return { error: new GatewayError("provider_unavailable", detail, { retryable: false }) };
-    const invalidFields = invalid.invalidFields ?? [
-      { type: "route", field: "input", description: invalid.message },
-    ];
-    return { error: new GatewayError("invalid_input", detail, { invalidFields }) };
+    return { error: new GatewayError("invalid_input", detail, { invalidFields: refusals }) };
   }
 
   async #try(target: RouteTarget, request: Record<string, unknown>): Promise<Attempt> {
@@ -152,4 +153,18 @@ export class Router {
       };
     }
   }
+}
+
+/**
+ * A target's refusal as invalid fields, each description led by the target: the fields its input
+ * validation named, else the input as a whole (a capability or parameter it lacks), else the model
+ * (the target cannot run at all now).
+ */
+function refusalFields(target: string, model: string, error: GatewayError): InvalidField[] {
+  const by = `${target} (${model})`;
+  if (error.invalidFields)
+    return error.invalidFields.map((field) => ({ ...field, description: `${by}: ${field.description}` }));
+  const field = error.code === "invalid_input" ? "input" : "model";
+  const type = error.code === "invalid_input" ? "route" : "unavailable";
+  return [{ type, field, description: `${by}: ${error.message}` }];
 }

@@ -81,8 +81,20 @@ export function createProviders(
       `${configFile}: providers.${unknown[0]}: unknown provider; known providers are ${known}`,
     );
   }
-  const providers = Object.entries(FACTORIES).map(([id, create]) =>
-    create(env, { ...deps, settings: fileConfig.providers[id], configFile }),
-  );
+  const providers = PROVIDER_IDS.map((id) => createProvider(id, env, deps, fileConfig));
   return new ProviderRegistry(providers.filter((p) => p !== null));
+}
+
+/** The provider `id` as `env` and the configuration file set it up, or null when they leave it off. */
+export function createProvider(
+  id: string,
+  env: Record<string, string | undefined>,
+  deps: Omit<ProviderDeps, "settings" | "configFile">,
+  fileConfig: FileConfig,
+): Provider | null {
+  const create = FACTORIES[id];
+  if (!create)
+    throw new ConfigError(`unknown provider ${id}; known providers are ${PROVIDER_IDS.join(", ")}`);
+  const configFile = fileConfig.path ?? DEFAULT_CONFIG_FILE;
+  return create(env, { ...deps, settings: fileConfig.providers[id], configFile });
 }

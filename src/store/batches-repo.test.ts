@@ -52,6 +52,21 @@ describeEachBackend("BatchesRepo", (open) => {
     expect(read[1]?.prediction).toMatchObject({ state: "running", batchId: b.id });
   });
 
+  it("keeps an item's output path and metadata, and reads their absence as absent", async () => {
+    const { batches } = await repos();
+    const b = batch({ itemCount: 2 });
+    const [withExtras, plain] = items(b.id, ["queued", "queued"]) as [
+      ReturnType<typeof items>[0],
+      ReturnType<typeof items>[0],
+    ];
+    const metadata = { sku: "A-1", tags: ["x", "é"], nested: { n: 3 } };
+    await batches.create(b, [{ ...withExtras, outputPath: "a/Fox café.png", metadata }, plain]);
+    const [first, second] = await batches.items(b.id);
+    expect([first?.outputPath, first?.metadata]).toEqual(["a/Fox café.png", metadata]);
+    expect(second).not.toHaveProperty("outputPath");
+    expect(second).not.toHaveProperty("metadata");
+  });
+
   it("writes a large batch in chunks, all or nothing", async () => {
     const { batches, predictions } = await repos();
     const b = batch({ itemCount: 1_200 });

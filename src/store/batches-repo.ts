@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Batch, BatchItemRequest } from "../core/batch.ts";
 import type { Prediction } from "../core/prediction.ts";
+import { toJson } from "./json.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
 import { fromPredictionRow, predictionRow, type StoredPrediction } from "./predictions-repo.ts";
 import type { BatchesTable, DB } from "./schema.ts";
@@ -86,6 +87,8 @@ export class BatchesRepo {
               prediction_id: item.prediction.id,
               model: item.model,
               input: JSON.stringify(item.input),
+              output_path: item.outputPath ?? null,
+              metadata: toJson(item.metadata),
             })),
           )
           .execute();
@@ -125,6 +128,8 @@ export class BatchesRepo {
         "batch_items.item_index",
         "batch_items.model as item_model",
         "batch_items.input as item_input",
+        "batch_items.output_path as item_output_path",
+        "batch_items.metadata as item_metadata",
       ])
       .where("batch_items.batch_id", "=", batchId)
       .orderBy("batch_items.item_index", "asc")
@@ -133,6 +138,10 @@ export class BatchesRepo {
       index: row.item_index,
       model: row.item_model,
       input: JSON.parse(row.item_input) as Record<string, unknown>,
+      ...(row.item_output_path !== null && { outputPath: row.item_output_path }),
+      ...(row.item_metadata !== null && {
+        metadata: JSON.parse(row.item_metadata) as Record<string, unknown>,
+      }),
       prediction: fromPredictionRow(row),
     }));
   }

@@ -95,6 +95,9 @@ export interface BatchItemsTable {
   prediction_id: string;
   model: string;
   input: string;
+  output_path: string | null;
+  /** JSON object, or null. */
+  metadata: string | null;
 }
 
 export interface LorasTable {

@@ -11,8 +11,14 @@ export interface ServeProcess {
   exited: Promise<number | string | null>;
 }
 
-export async function spawnServe(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
+/** `cwd` is where it looks for `.env` (by default the test process's). */
+export async function spawnServe(
+  env: Record<string, string>,
+  args: string[] = [],
+  cwd?: string,
+): Promise<ServeProcess> {
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--host", "127.0.0.1", ...args], {
+    ...(cwd !== undefined && { cwd }),
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -21,13 +21,18 @@ const MAX_IDEMPOTENCY_KEY = 200;
 const inputSchema = z.record(z.string(), z.unknown(), { error: "input must be an object" });
 const modelSchema = z.string({ error: "model must be a string" }).min(1, "model must not be empty");
 
+const itemSchema = z.strictObject({
+  model: modelSchema.optional(),
+  input: inputSchema.optional(),
+  output_path: z.string({ error: "output_path must be a string" }).optional(),
+  metadata: z.record(z.string(), z.unknown(), { error: "metadata must be an object" }).optional(),
+});
+
 const batchRequestSchema = z.strictObject({
   model: modelSchema.optional(),
   input: inputSchema.optional(),
   items: z
-    .array(z.strictObject({ model: modelSchema.optional(), input: inputSchema.optional() }), {
-      error: "items must be a list of { model?, input }",
-    })
+    .array(itemSchema, { error: "items must be a list of { model?, input?, output_path?, metadata? }" })
     .min(1, "items must not be empty")
     .max(MAX_ITEMS, `a batch holds at most ${MAX_ITEMS} items`),
   name_template: z.string({ error: "name_template must be a string" }).optional(),
@@ -64,7 +69,12 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const body = await readJson(c, batchRequestSchema);
     const idempotencyKey = idempotencyKeyOf(c);
     const request: BatchRequest = {
-      items: body.items,
+      items: body.items.map(({ model, input, output_path, metadata }) => ({
+        ...(model !== undefined && { model }),
+        ...(input !== undefined && { input }),
+        ...(output_path !== undefined && { outputPath: output_path }),
+        ...(metadata !== undefined && { metadata }),
+      })),
       tokenId: c.get("token").id,
       ...(body.model !== undefined && { model: body.model }),
       ...(body.input !== undefined && { input: body.input }),

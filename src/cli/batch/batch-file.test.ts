@@ -61,6 +61,40 @@ describe("a .json batch file", () => {
   });
 });
 
+describe("an item's output_path and metadata", () => {
+  it("sit beside its input, or are taken out of a flat item", () => {
+    const lines = [
+      { input: { prompt: "a" }, output_path: "x/a.png", metadata: { sku: 1 } },
+      { prompt: "b", output_path: "x/b", metadata: { tags: ["t"] }, model: "sim/image" },
+    ];
+    expect(parseBatchFile(lines.map((line) => JSON.stringify(line)).join("\n"), "p.jsonl")).toEqual({
+      items: [
+        { input: { prompt: "a" }, output_path: "x/a.png", metadata: { sku: 1 } },
+        { model: "sim/image", input: { prompt: "b" }, output_path: "x/b", metadata: { tags: ["t"] } },
+      ],
+    });
+  });
+
+  it("come from the output_path and metadata.<name> columns of a CSV, the path as written", () => {
+    const text = "prompt,output_path,metadata.sku,metadata.shelf\na,renders/007,A-1,3\nb,,,\n";
+    expect(parseBatchFile(text, "p.csv")).toEqual({
+      items: [
+        { input: { prompt: "a" }, output_path: "renders/007", metadata: { sku: "A-1", shelf: 3 } },
+        { input: { prompt: "b" } },
+      ],
+    });
+  });
+
+  it("are refused, naming the item, when of the wrong type", () => {
+    expect(errorOf('[{"prompt": "a", "metadata": [1]}]', "p.json")).toThrow(
+      'p.json item 1: "metadata" must be an object',
+    );
+    expect(errorOf('{"input": {"prompt": "a"}, "output_path": 3}\n', "p.jsonl")).toThrow(
+      'p.jsonl line 1: "output_path" must be a non-empty string',
+    );
+  });
+});
+
 describe("a .jsonl batch file", () => {
   it("has an item on each non-empty line", () => {
     const text = '{"prompt": "a fox"}\r\n\n  \n{"model": "sim/text", "input": {"prompt": "hi"}}\n';

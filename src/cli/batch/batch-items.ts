@@ -4,6 +4,10 @@ import { CliError } from "../cli-error.ts";
 export interface BatchItem {
   model?: string;
   input: Record<string, unknown>;
+  /** Where its outputs go under --out, instead of the name template's name. */
+  output_path?: string;
+  /** Kept with the item on the server, never sent to the model. */
+  metadata?: Record<string, unknown>;
 }
 
 /** A .json file may set these batch fields too; the command's flags win over them. */

@@ -31,6 +31,8 @@ function item(
   return {
     index,
     model: "sim/image",
+    output_path: null,
+    metadata: null,
     status,
     prediction_id: `p${index}`,
     error: null,

@@ -1,7 +1,12 @@
-/** Batch files in CSV: a header row, then an item a row; each column is an input field but `model`. */
+/**
+ * Batch files in CSV: a header row, then an item a row; each column is an input field but `model`,
+ * `output_path` (the item's file path, as written) and `metadata.<name>` (a field of its metadata).
+ */
 import { CsvError, parse } from "csv-parse/sync";
 import { parseValue } from "../params.ts";
 import { type BatchItem, fileError } from "./batch-items.ts";
+
+const METADATA = "metadata.";
 
 export function csvItems(text: string, file: string): BatchItem[] {
   let rows: Record<string, string>[];
@@ -35,6 +40,9 @@ function itemFromRow(row: Record<string, string>): BatchItem {
     // An empty cell leaves the field to the batch's defaults (--param) rather than sending "".
     if (cell === "") continue;
     if (column === "model") item.model = cell;
+    else if (column === "output_path") item.output_path = cell;
+    else if (column.startsWith(METADATA))
+      item.metadata = { ...item.metadata, [column.slice(METADATA.length)]: parseValue(cell) };
     else item.input[column] = parseValue(cell);
   }
   return item;

@@ -36,21 +36,35 @@ export function jsonLinesItems(text: string, file: string): BatchItem[] {
   });
 }
 
-/** `{ model?, input }` when there is an `input` object; otherwise the object is the input, less its `model`. */
+/**
+ * `{ model?, input, output_path?, metadata? }` when there is an `input` object; otherwise the object
+ * is the input, less its `model`, `output_path` and `metadata`.
+ */
 function itemFrom(value: unknown, where: string): BatchItem {
   if (!isObject(value)) throw fileError(where, "an item must be a JSON object");
   if (isObject(value.input)) {
-    const { model, input, ...rest } = value;
+    const { model, input, output_path, metadata, ...rest } = value;
     const stray = Object.keys(rest)[0];
     if (stray !== undefined) throw fileError(where, `"${stray}" beside "input": put it inside "input"`);
-    return withModel(model, input, where);
+    return withExtras({ model, output_path, metadata }, input, where);
   }
-  const { model, ...input } = value;
-  return withModel(model, input, where);
+  const { model, output_path, metadata, ...input } = value;
+  return withExtras({ model, output_path, metadata }, input, where);
 }
 
-function withModel(model: unknown, input: Record<string, unknown>, where: string): BatchItem {
-  return model === undefined ? { input } : { model: nonEmptyString(model, where, "model"), input };
+function withExtras(
+  { model, output_path, metadata }: Record<"model" | "output_path" | "metadata", unknown>,
+  input: Record<string, unknown>,
+  where: string,
+): BatchItem {
+  const item: BatchItem = { input };
+  if (model !== undefined) item.model = nonEmptyString(model, where, "model");
+  if (output_path !== undefined) item.output_path = nonEmptyString(output_path, where, "output_path");
+  if (metadata !== undefined) {
+    if (!isObject(metadata)) throw fileError(where, '"metadata" must be an object');
+    item.metadata = metadata;
+  }
+  return item;
 }
 
 function nonEmptyString(value: unknown, where: string, field: string): string {

@@ -51,9 +51,18 @@ describe("saveOutput", () => {
     expect((await readdir(dir)).filter((name) => name.includes("2_b"))).toEqual([]);
   });
 
+  it("saves a name with folders into those subfolders", async () => {
+    const name = "animals/red fox/1 (a).png";
+    expect(await saveOutput(client(), { name, url: `${url}/deep` }, dir)).toBe("saved");
+    expect(await readFile(join(dir, name), "utf8")).toBe("bytes of /deep");
+    expect(await readdir(join(dir, "animals/red fox"))).toEqual(["1 (a).png"]);
+  });
+
   it("refuses a name that leads out of the directory", async () => {
-    for (const name of ["../x.png", "a/b.png", "..", ""]) {
-      await expect(saveOutput(client(), { name, url: `${url}/a` }, dir)).rejects.toThrow("not a file name");
+    for (const name of ["../x.png", "a/../../x.png", "/etc/x.png", "a\\..\\x.png", "..", "", "a//b.png"]) {
+      await expect(saveOutput(client(), { name, url: `${url}/a` }, dir)).rejects.toThrow(
+        "which is not a path inside",
+      );
     }
   });
 });

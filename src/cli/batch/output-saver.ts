@@ -1,6 +1,7 @@
 /** Saves the output files of succeeded items as they come, each once, never half-written under its name. */
-import { access, rename, rm } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { access, mkdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { outputPathProblem } from "../../core/output-path.ts";
 import type { ApiClient } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
 import { download } from "../prediction-outputs.ts";
@@ -50,18 +51,23 @@ export function createOutputSaver(client: ApiClient, dir: string): OutputSaver {
   };
 }
 
+/** Saves `output` under its name in `dir`, in the subfolders the name has. */
 export async function saveOutput(
   client: ApiClient,
   output: OutputFile,
   dir: string,
 ): Promise<"saved" | "present"> {
   // The name comes from the server; never let it point outside the directory.
-  if (output.name !== basename(output.name) || /^\.{0,2}$/.test(output.name)) {
-    throw new CliError(`the server named an output ${JSON.stringify(output.name)}, which is not a file name`);
+  const problem = outputPathProblem(output.name);
+  if (problem !== undefined) {
+    throw new CliError(
+      `the server named an output ${JSON.stringify(output.name)}, which is not a path inside ${dir}: it ${problem}`,
+    );
   }
   const path = join(dir, output.name);
   if (await exists(path)) return "present";
-  const partial = join(dir, `.${output.name}.part`);
+  await mkdir(dirname(path), { recursive: true });
+  const partial = join(dirname(path), `.${basename(path)}.part`);
   try {
     await download(client, output.url, partial);
   } catch (error) {

@@ -31,7 +31,8 @@ export function batchCommand(program: Command): void {
     .argument(
       "<file>",
       ".json (array of items, or { items, model, input, name_template, concurrency }), " +
-        ".jsonl (an item a line), .csv (a column an input field, and model), or else a prompt a line",
+        ".jsonl (an item a line), .csv (a column an input field, and model, output_path, metadata.<name>), " +
+        "or else a prompt a line; an item may have its own output_path (a file path under --out) and metadata",
     )
     // No commander defaults for --model and --name: a .json file's own fields go between flag and default.
     .option("--model <ref>", `model of the items that name none (default: "${DEFAULT_MODEL}")`)

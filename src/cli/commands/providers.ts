@@ -1,59 +1,45 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config.ts";
-import type { ProviderCheck } from "../../providers/provider.ts";
 import { CliError } from "../cli-error.ts";
+import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
 import { formatTable } from "../table.ts";
 
-const NO_CHECK: ProviderCheck = {
-  reachable: true,
-  authenticated: null,
-  detail: "this provider has no connection test",
-};
-
-export function providersCommand(program: Command): void {
-  const providers = program
-    .command("providers")
-    .description("the providers this machine's configuration enables");
-  providers
-    .command("check")
-    .description(
-      "test each provider's connection, credentials and rate-limit headroom, creating no paid work",
-    )
-    .action(check);
+interface ProviderCheckJson {
+  provider: string;
+  reachable: boolean;
+  authenticated: boolean | null;
+  rate_limit_remaining: number | null;
+  detail: string;
 }
 
-async function check(): Promise<void> {
-  const config = loadConfig(process.env);
-  // Loaded here so that the commands which talk HTTP start without the providers' modules.
-  const { createProviders } = await import("../../providers/registry.ts");
-  const { loadFileConfig } = await import("../../file-config.ts");
-  const logger = { info() {}, warn() {} };
-  const registry = createProviders(
-    process.env,
-    { dataDir: config.dataDir, logger },
-    loadFileConfig(config.configFile),
+export function providersCommand(program: Command): void {
+  const providers = program.command("providers").description("the providers of a running gengate");
+  const check = providers
+    .command("check")
+    .description(
+      "ask the running server to test each of its providers' connection, credentials and rate-limit " +
+        "headroom, creating no paid work (needs an admin token)",
+    );
+  addClientOptions(check).action(checkProviders);
+}
+
+async function checkProviders(options: ClientOptions): Promise<void> {
+  const client = clientFrom(options);
+  const { providers } = await client.request<{ providers: ProviderCheckJson[] }>(
+    "GET",
+    "/v1/admin/providers/check",
   );
-  try {
-    const results = await Promise.all(
-      registry
-        .all()
-        .map(async (provider) => ({ id: provider.id, ...(await (provider.check?.() ?? NO_CHECK)) })),
-    );
-    const yesNo = (value: boolean | null) => (value === null ? "n/a" : value ? "yes" : "NO");
-    const table = formatTable(
-      ["provider", "reachable", "authenticated", "rate limit left", "detail"],
-      results.map((r) => [
-        r.id,
-        yesNo(r.reachable),
-        yesNo(r.authenticated),
-        String(r.rateLimitRemaining ?? "-"),
-        r.detail,
-      ]),
-    );
-    process.stdout.write(`${table}\n`);
-    const failing = results.filter((r) => !r.reachable || r.authenticated === false);
-    if (failing.length > 0) throw new CliError(`${failing.map((r) => r.id).join(", ")}: not usable`);
-  } finally {
-    await registry.close();
-  }
+  const yesNo = (value: boolean | null) => (value === null ? "n/a" : value ? "yes" : "NO");
+  const table = formatTable(
+    ["provider", "reachable", "authenticated", "rate limit left", "detail"],
+    providers.map((p) => [
+      p.provider,
+      yesNo(p.reachable),
+      yesNo(p.authenticated),
+      String(p.rate_limit_remaining ?? "-"),
+      p.detail,
+    ]),
+  );
+  process.stdout.write(`${table}\n`);
+  const failing = providers.filter((p) => !p.reachable || p.authenticated === false);
+  if (failing.length > 0) throw new CliError(`${failing.map((p) => p.provider).join(", ")}: not usable`);
 }

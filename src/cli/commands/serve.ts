@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type EnvName, loadConfig } from "../../config.ts";
+import { DOT_ENV, loadDotEnv } from "../dot-env.ts";
 
 interface ServeOptions {
   port?: string;
@@ -22,7 +23,7 @@ const FLAG_ENV: Record<keyof ServeOptions, EnvName> = {
 export function serveCommand(program: Command): void {
   program
     .command("serve")
-    .description("start the gateway (flags override the environment)")
+    .description(`start the gateway (flags override the environment, which overrides ./${DOT_ENV})`)
     .option("--port <n>", "port to listen on (env PORT, default 8080; 0 picks a free one)")
     .option("--host <h>", "interface to listen on (env HOST, default 0.0.0.0)")
     .option("--data-dir <dir>", "data folder (env GENGATE_DATA_DIR, default ./data)")
@@ -38,10 +39,12 @@ async function serve(options: ServeOptions): Promise<void> {
     const value = options[flag as keyof ServeOptions];
     if (value !== undefined) overrides[env] = value;
   }
+  const fromDotEnv = loadDotEnv();
   const config = loadConfig(process.env, overrides);
   // Loaded only here: the client commands start faster without the server's modules.
   const { startServer } = await import("../../server.ts");
   const server = await startServer(config);
+  if (fromDotEnv) process.stdout.write(`settings read from ./${DOT_ENV} (the environment wins over it)\n`);
   process.stdout.write(banner(server.url, server.newAdminToken));
 
   let closing = false;

@@ -5,6 +5,16 @@ import { parseRunpodConfig } from "./config.ts";
 const FILE = "/srv/gengate.config.json";
 const KEY = "rpa_SECRET_KEY_0123456789";
 const endpoints = { sdxl: { endpointId: "abc123", worker: "a1111" } };
+/** What `run` throws; the test fails when it throws nothing. */
+function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return expect.fail("expected an error, but none was thrown");
+}
+
 const parse = (settings: unknown, env: Record<string, string> = { RUNPOD_API_KEY: KEY }) =>
   parseRunpodConfig(env, { settings, configFile: FILE });
 
@@ -88,14 +98,15 @@ describe("parseRunpodConfig", () => {
     expect(run).toThrow(`${FILE}: ${message}`);
   });
 
-  it("never repeats the API key in an error", () => {
-    expect(() => parse({ endpoints }, { RUNPOD_API_KEY: KEY, RUNPOD_BASE_URL: "ftp://x" })).toThrow(
-      "RUNPOD_BASE_URL: must be a URL starting with http:// or https://",
-    );
-    try {
-      parse({ endpoints: {} });
-    } catch (error) {
-      expect(String(error)).not.toContain(KEY);
-    }
+  it.each([
+    [{ endpoints }, "ftp://x", "RUNPOD_BASE_URL: must be a URL starting with http:// or https://"],
+    [{ endpoints: {} }, undefined, `${FILE}: providers.runpod.endpoints: list at least one endpoint`],
+    [{ endpoints: { sdxl: { worker: "a1111" } } }, undefined, "providers.runpod.endpoints.sdxl.endpointId"],
+  ])("never repeats the API key in an error (%j, base URL %s)", (settings, baseUrl, message) => {
+    const env = { RUNPOD_API_KEY: KEY, ...(baseUrl !== undefined && { RUNPOD_BASE_URL: baseUrl }) };
+    const error = thrownBy(() => parse(settings, env));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toContain(message);
+    expect(String(error)).not.toContain(KEY);
   });
 });
