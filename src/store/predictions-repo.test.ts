@@ -138,9 +138,9 @@ describeEachBackend("PredictionsRepo", (open) => {
   describe("transition", () => {
     it("applies the patch when the state matches and returns the new row", async () => {
       const predictions = await repo();
-      const p = prediction({ operation: { keep: true }, error: "old" });
+      const p = prediction({ state: "submitting", operation: { keep: true }, error: "old" });
       await predictions.insert(p);
-      const updated = await predictions.transition(p.id, ["queued"], {
+      const updated = await predictions.transition(p.id, ["submitting"], {
         state: "running",
         upstreamPhase: "starting",
         upstreamId: "job-9",
@@ -203,6 +203,35 @@ describeEachBackend("PredictionsRepo", (open) => {
         expect(stored?.state).toBe(winners[0]?.state);
         expect(stored?.logs).toBe(winners[0]?.logs);
       }
+    });
+
+    it("refuses a change the state machine does not allow, before writing anything", async () => {
+      const predictions = await repo();
+      const queued = prediction();
+      const ended = prediction({ state: "succeeded", output: ["a.png"] });
+      for (const p of [queued, ended]) await predictions.insert(p);
+      // queued work must be claimed (submitting) before it runs, and nothing ends twice
+      await expect(predictions.transition(queued.id, ["queued"], { state: "running" })).rejects.toThrow(
+        "a prediction cannot go from queued to running",
+      );
+      await expect(
+        predictions.transition(queued.id, ["queued", "running"], { state: "submitting" }),
+      ).rejects.toThrow("a prediction cannot go from running to submitting");
+      await expect(
+        predictions.claim(queued.id, { state: "queued", nextCheckAt: NOW }, { state: "succeeded" }),
+      ).rejects.toThrow("a prediction cannot go from queued to succeeded");
+      await expect(predictions.transition(ended.id, ["succeeded"], { state: "failed" })).rejects.toThrow(
+        "a succeeded prediction cannot change any more",
+      );
+      await expect(predictions.transition(ended.id, ["succeeded"], { output: null })).rejects.toThrow(
+        "a succeeded prediction cannot change any more",
+      );
+      expect(await predictions.get(queued.id)).toEqual({ ...queued, upstreamId: null });
+      expect(await predictions.get(ended.id)).toEqual({ ...ended, upstreamId: null });
+      // every transition the machine allows goes through
+      expect(await predictions.transition(queued.id, ["queued"], { state: "submitting" })).not.toBeNull();
+      expect(await predictions.transition(queued.id, ["submitting"], { state: "running" })).not.toBeNull();
+      expect(await predictions.transition(queued.id, ["running"], { state: "queued" })).not.toBeNull();
     });
 
     it("with an empty patch only reports whether the guard held", async () => {

@@ -1,6 +1,7 @@
 /** Predictions table ⇄ `Prediction`. Every state change is a conditional UPDATE. */
 import type { Kysely, Selectable, UpdateObject } from "kysely";
 import {
+  checkTransition,
   PREDICTION_STATES,
   type Prediction,
   type PredictionMetrics,
@@ -190,12 +191,16 @@ export class PredictionsRepo {
     return rows.map(fromPredictionRow);
   }
 
-  /** Applies `patch` only if the prediction is in one of `from`; the updated row, or null. */
+  /**
+   * Applies `patch` only if the prediction is in one of `from`; the updated row, or null. A change
+   * the state machine does not allow from one of `from` is refused with an error.
+   */
   async transition(
     id: string,
     from: readonly PredictionState[],
     patch: PredictionPatch,
   ): Promise<StoredPrediction | null> {
+    checkTransition(from, patch.state);
     if (from.length === 0) return null;
     const row = await this.#db
       .updateTable("predictions")
@@ -207,12 +212,13 @@ export class PredictionsRepo {
     return row === undefined ? null : fromPredictionRow(row);
   }
 
-  /** Applies `patch` only if state and nextCheckAt are still what the caller read. */
+  /** Applies `patch` only if state and nextCheckAt are still what the caller read; checked as transition(). */
   async claim(
     id: string,
     expected: { state: PredictionState; nextCheckAt: number },
     patch: PredictionPatch,
   ): Promise<StoredPrediction | null> {
+    checkTransition([expected.state], patch.state);
     const row = await this.#db
       .updateTable("predictions")
       .set(patchToUpdate(patch))
