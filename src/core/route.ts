@@ -58,6 +58,8 @@ export interface PredictionRoute {
   log: RouteLogEntry[];
   /** Each adaptation of the request made for the current target. */
   warnings: string[];
+  /** This prediction is the probe of the current target's half-open circuit. */
+  probe?: boolean;
 }
 
 export function logEntry(target: RouteTarget, outcome: RouteOutcome, reason?: string): RouteLogEntry {

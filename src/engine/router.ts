@@ -22,7 +22,7 @@ export interface Routed {
 }
 
 type Attempt =
-  | { ok: true; routed: Omit<Routed, "route">; warnings: string[] }
+  | { ok: true; routed: Omit<Routed, "route">; warnings: string[]; probe: boolean }
   | { ok: false; error: GatewayError };
 
 export class Router {
@@ -62,7 +62,12 @@ export class Router {
     if ((row.deadlineAt !== null && row.deadlineAt <= Date.now()) || row.cancelRequestedAt !== null)
       return { route: { ...route, log } };
     if (route.failures < current.retries) {
-      const retry = { ...route, failures: route.failures + 1, log: [...log, logEntry(current, "ran")] };
+      const retry = {
+        ...route,
+        failures: route.failures + 1,
+        log: [...log, logEntry(current, "ran")],
+        probe: false,
+      };
       return this.#requeue(retry);
     }
     const routed = await this.#firstUsable(route.alias, route.request, route.remaining, log);
@@ -105,6 +110,7 @@ export class Router {
           remaining: candidates.slice(index + 1),
           log: [...log, logEntry(target, "ran")],
           warnings: attempt.warnings,
+          probe: attempt.probe,
         };
         return { ...attempt.routed, route };
       }
@@ -139,8 +145,14 @@ export class Router {
     try {
       const input = validateInput(model, adapted.input);
       // Asked last: past the open time, the first caller that asks becomes the probe.
-      if (!this.#ctx.breakers.allows(target.key)) return fail("provider_unavailable", "circuit open");
-      return { ok: true, routed: { provider, model, input }, warnings: adapted.warnings };
+      const admission = this.#ctx.breakers.admit(target.key);
+      if (admission === "open") return fail("provider_unavailable", "circuit open");
+      return {
+        ok: true,
+        routed: { provider, model, input },
+        warnings: adapted.warnings,
+        probe: admission === "probe",
+      };
     } catch (error) {
       const invalid = GatewayError.from(error);
       const detail = invalid.message.split("\n").slice(1).join("; ");
