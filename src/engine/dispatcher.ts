@@ -13,8 +13,10 @@ import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
+import { overriddenBudget } from "./rate-budget.ts";
 import type { Router } from "./router.ts";
 import { STREAM_LEASE_MS } from "./stream-pump.ts";
+import type { TokenBucket } from "./token-bucket.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
@@ -89,8 +91,7 @@ export class Dispatcher {
     });
     const fairShare = this.fairShareOf(provider.id);
     const due = fairShare.order(await this.batchCaps.within(candidates)).slice(0, limit);
-    const { bucket: key, perMinute, burst } = provider.rateLimit;
-    const bucket = this.ctx.limiter.bucket(key, limits?.perMinute ?? perMinute, burst);
+    const bucket = this.bucketOf(provider);
     for (const row of due) {
       const wait = bucket.take();
       if (wait > 0) return wait;
@@ -104,6 +105,13 @@ export class Dispatcher {
       this.track(this.submit(provider, claimed));
     }
     return due.length === limit && free > limit ? 0 : IDLE_MS;
+  }
+
+  /** The provider's start budget, as the configuration may override it. */
+  private bucketOf(provider: Provider): TokenBucket {
+    const override = this.ctx.catalog.routing.providers[provider.id]?.perMinute;
+    const { bucket, perMinute, burst } = overriddenBudget(provider.rateLimit, override);
+    return this.ctx.limiter.bucket(bucket, perMinute, burst);
   }
 
   private fairShareOf(providerId: string): FairShare {
@@ -198,10 +206,7 @@ export class Dispatcher {
     row: StoredPrediction,
     error: GatewayError,
   ): Promise<void> {
-    if (error.code === "rate_limited") {
-      const { bucket, perMinute, burst } = provider.rateLimit;
-      this.ctx.limiter.bucket(bucket, perMinute, burst).pause(error.retryAfterMs ?? 1_000);
-    }
+    if (error.code === "rate_limited") this.bucketOf(provider).pause(error.retryAfterMs ?? 1_000);
     // A throttled start created nothing upstream: it waits for the budget without using up a try.
     const throttled = error.code === "rate_limited";
     if (throttled || (error.retryable && row.attempts < MAX_START_ATTEMPTS)) {
