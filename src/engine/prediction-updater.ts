@@ -40,7 +40,8 @@ export class PredictionUpdater {
     patch: PredictionPatch = {},
   ): Promise<Prediction | null> {
     const completedAt = Date.now();
-    const startedAt = before.startedAt ?? completedAt;
+    // Only a running prediction has a run to time: a queued one may keep the start of a run it fell back from.
+    const startedAt = before.state === "running" ? (before.startedAt ?? completedAt) : completedAt;
     const predictTime = patch.metrics?.predict_time ?? (completedAt - startedAt) / 1000;
     const after = await this.update(before, from, {
       ...patch,

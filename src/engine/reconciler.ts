@@ -91,15 +91,21 @@ export class Reconciler {
       }
       case "failed": {
         const error = status.error ?? "failed upstream";
+        const predictTime = status.metrics?.predict_time ?? (now - (row.startedAt ?? now)) / 1000;
         // Output already shown to clients (streamed tokens) must not be mixed with another model's.
-        const next = hasOutput(row.output) ? {} : await this.router.next(row, error);
+        const next = hasOutput(row.output) ? {} : await this.router.next(row, error, predictTime);
         const moved =
           next.state === "queued" && (await this.updater.update(row, ["running"], { ...patch, ...next }));
         if (moved) {
           this.requeued();
           return moved;
         }
-        return this.updater.finish(row, ["running"], "failed", { ...patch, ...next, error });
+        return this.updater.finish(row, ["running"], "failed", {
+          ...patch,
+          ...next,
+          error,
+          metrics: { ...status.metrics, predict_time: predictTime },
+        });
       }
       case "canceled":
         return this.updater.finish(row, ["running"], "canceled", {
