@@ -14,6 +14,7 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from "./database.ts";
+export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
 export { type LoraPatch, LorasRepo } from "./loras-repo.ts";
 export type { KeysetCursor } from "./newest-first.ts";
