@@ -46,9 +46,11 @@ describe("Pricing", () => {
   it("prices the simulator and the local models at nothing, unless configured", () => {
     expect(new Pricing().costOf(prediction({ provider: "local" }))).toBe(0);
     expect(new Pricing().costOf(prediction({ provider: "sim" }))).toBe(0);
-    expect(new Pricing({ local: { perRun: 0.5, perSecond: 0, models: {} } }).costOf(
-      prediction({ provider: "local" }),
-    )).toBe(0.5);
+    expect(
+      new Pricing({ local: { perRun: 0.5, perSecond: 0, models: {} } }).costOf(
+        prediction({ provider: "local" }),
+      ),
+    ).toBe(0.5);
   });
 
   it("sums finished predictions and counts the unpriced ones", () => {

@@ -15,6 +15,7 @@ import { FairShare } from "./fair-share.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import { overriddenBudget } from "./rate-budget.ts";
 import type { Router } from "./router.ts";
+import { RowGuard } from "./row-guard.ts";
 import { STREAM_LEASE_MS } from "./stream-pump.ts";
 import type { TokenBucket } from "./token-bucket.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
@@ -37,6 +38,7 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly fairShares = new Map<string, FairShare>();
   private readonly batchCaps: BatchCaps;
+  private readonly guard: RowGuard;
 
   constructor(
     ctx: EngineContext,
@@ -49,6 +51,7 @@ export class Dispatcher {
     this.router = router;
     this.onRunning = onRunning;
     this.batchCaps = new BatchCaps(ctx.store);
+    this.guard = new RowGuard(ctx, updater);
     this.loop = new WakeableLoop(
       () => this.dispatch(),
       (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),
@@ -84,27 +87,36 @@ export class Dispatcher {
     if (free <= 0 || counts.queued === 0) return IDLE_MS;
     const limit = Math.min(free, CLAIM_BATCH);
     const now = Date.now();
-    const candidates = await this.ctx.store.predictions.dueByGroup({
-      provider: provider.id,
-      now,
-      perGroup: limit,
-    });
+    const candidates = await this.guard.usable(
+      await this.ctx.store.predictions.dueByGroup({ provider: provider.id, now, perGroup: limit }),
+      "start",
+    );
     const fairShare = this.fairShareOf(provider.id);
     const due = fairShare.order(await this.batchCaps.within(candidates)).slice(0, limit);
     const bucket = this.bucketOf(provider);
     for (const row of due) {
       const wait = bucket.take();
       if (wait > 0) return wait;
-      const claimed = await this.ctx.store.predictions.transition(row.id, ["queued"], {
-        state: "submitting",
-        attempts: row.attempts + 1,
-        nextCheckAt: now + SUBMIT_LEASE_MS,
-      });
-      if (!claimed) continue;
-      fairShare.record(claimed);
-      this.track(this.submit(provider, claimed));
+      await this.guard.run(row, "start", () => this.claim(provider, row, now + SUBMIT_LEASE_MS, fairShare));
     }
     return due.length === limit && free > limit ? 0 : IDLE_MS;
+  }
+
+  /** Takes a queued prediction for this process (until `leaseEnd`) and starts it. */
+  private async claim(
+    provider: Provider,
+    row: StoredPrediction,
+    leaseEnd: number,
+    fairShare: FairShare,
+  ): Promise<void> {
+    const claimed = await this.ctx.store.predictions.transition(row.id, ["queued"], {
+      state: "submitting",
+      attempts: row.attempts + 1,
+      nextCheckAt: leaseEnd,
+    });
+    if (!claimed) return;
+    fairShare.record(claimed);
+    this.track(this.guard.run(claimed, "start", () => this.submit(provider, claimed)));
   }
 
   /** The provider's start budget, as the configuration may override it. */
@@ -125,16 +137,21 @@ export class Dispatcher {
   /** Submissions whose lease ran out belong to a process that died; their next try looks them up first. */
   private async requeueAbandoned(provider: Provider): Promise<void> {
     const now = Date.now();
-    const abandoned = await this.ctx.store.predictions.due({
-      states: ["submitting"],
-      now,
-      limit: CLAIM_BATCH,
-      provider: provider.id,
-    });
+    const abandoned = await this.guard.usable(
+      await this.ctx.store.predictions.due({
+        states: ["submitting"],
+        now,
+        limit: CLAIM_BATCH,
+        provider: provider.id,
+      }),
+      "start",
+    );
     for (const row of abandoned) {
-      await this.ctx.store.predictions.transition(row.id, ["submitting"], {
-        state: "queued",
-        nextCheckAt: now,
+      await this.guard.run(row, "start", async () => {
+        await this.ctx.store.predictions.transition(row.id, ["submitting"], {
+          state: "queued",
+          nextCheckAt: now,
+        });
       });
     }
   }

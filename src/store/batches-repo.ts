@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { Batch, BatchItemRequest } from "../core/batch.ts";
 import type { Prediction } from "../core/prediction.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
-import { fromPredictionRow, predictionRow, type StoredPrediction } from "./predictions-repo.ts";
+import { fromPredictionRow, predictionRow, type StoredPrediction } from "./prediction-row.ts";
 import type { BatchesTable, DB } from "./schema.ts";
 
 /** Rows per INSERT: well under SQLite's and PostgreSQL's limits on bound parameters. */

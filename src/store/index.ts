@@ -8,13 +8,13 @@ import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
 export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
+export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 export {
   type Database,
   DatabaseConnectionError,
   type OpenDatabaseOptions,
   openDatabase,
 } from "./database.ts";
-export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
 export { type LoraPatch, LorasRepo } from "./loras-repo.ts";
 export type { KeysetCursor } from "./newest-first.ts";
@@ -23,6 +23,7 @@ export {
   type ListPredictionsOptions,
   type PredictionPatch,
   PredictionsRepo,
+  type RowDamage,
   type StoredPrediction,
 } from "./predictions-repo.ts";
 export type { DB } from "./schema.ts";

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { describeEachBackend } from "../../test/support/backends.ts";
 import { NOW, prediction } from "../../test/support/prediction-fixture.ts";
@@ -240,6 +241,56 @@ describeEachBackend("PredictionsRepo", (open) => {
       await predictions.insert(p);
       expect(await predictions.transition(p.id, ["queued"], {})).toEqual({ ...p, upstreamId: null });
       expect(await predictions.transition(p.id, ["running"], {})).toBeNull();
+    });
+  });
+
+  describe("a damaged row", () => {
+    it("reads with stand-ins for what cannot be read, says what is damaged, and is repaired by its patch", async () => {
+      const database = await open();
+      const predictions = new PredictionsRepo(database.db);
+      const damaged = prediction({ deadlineAt: NOW + 60_000 });
+      const fine = prediction({ createdAt: NOW - 1 });
+      for (const p of [damaged, fine]) await predictions.insert(p);
+      // As an older version or a hand-made row may leave it: a time beyond 2^53 ms, JSON that does not parse.
+      await sql`update predictions set deadline_at = 360001760000000000, input = '{"prompt":' where id = ${damaged.id}`.execute(
+        database.db,
+      );
+      const read = await predictions.get(damaged.id);
+      expect(read).toMatchObject({ id: damaged.id, deadlineAt: null, input: {} });
+      expect(read?.damage?.reason).toBe(
+        "input is not valid JSON; deadline_at 360001760000000000 is not a time",
+      );
+      expect((await predictions.list({ limit: 10 })).map((p) => [p.id, p.damage === undefined])).toEqual([
+        [damaged.id, false],
+        [fine.id, true],
+      ]);
+      expect((await predictions.due({ states: ["queued"], now: NOW, limit: 10 })).length).toBe(2);
+
+      const repaired = await predictions.transition(damaged.id, ["queued"], {
+        ...read?.damage?.repair,
+        state: "failed",
+        error: "damaged",
+      });
+      expect(repaired?.damage).toBeUndefined();
+      expect(await predictions.get(damaged.id)).toMatchObject({
+        state: "failed",
+        deadlineAt: null,
+        input: {},
+      });
+    });
+
+    it("is never written: a time out of range is refused, naming its column", async () => {
+      const predictions = await repo();
+      const p = prediction();
+      await expect(predictions.insert(prediction({ deadlineAt: 1e17 }))).rejects.toThrow(
+        "deadline_at cannot be stored: 100000000000000000 is not a time from 1970 to 9999",
+      );
+      await predictions.insert(p);
+      await expect(predictions.transition(p.id, ["queued"], { nextCheckAt: 9e15 })).rejects.toThrow(
+        "next_check_at cannot be stored",
+      );
+      expect((await predictions.list({ limit: 10 })).map((row) => row.id)).toEqual([p.id]);
+      expect((await predictions.get(p.id))?.nextCheckAt).toBe(NOW);
     });
   });
 
