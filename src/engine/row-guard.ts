@@ -48,10 +48,22 @@ export class RowGuard {
       { prediction: row.id, err: reason },
       `could not ${action} a prediction; failing it`,
     );
+    await this.cancelUpstream(row);
     try {
       await this.updater.finish(row, UNFINISHED, "failed", { ...repair, error });
     } catch (cause) {
       this.ctx.logger.error({ prediction: row.id, err: cause }, "could not fail a prediction either");
+    }
+  }
+
+  /** Work running upstream is canceled, if its provider can still be asked, so it is not paid for unseen. */
+  private async cancelUpstream(row: StoredPrediction): Promise<void> {
+    if (row.state !== "running" || row.operation === null) return;
+    const provider = this.ctx.providers.all().find((p) => p.id === row.provider);
+    try {
+      await provider?.cancel(row.operation, this.ctx.providerContext);
+    } catch (cause) {
+      this.ctx.logger.warn({ prediction: row.id, err: cause }, "could not cancel its upstream work");
     }
   }
 }
