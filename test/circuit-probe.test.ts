@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 import { until } from "./support/until.ts";
 
-const OPEN_MS = 300;
+const OPEN_MS = 1_000;
 const ENDINGS = ["success", "failure", "cancel", "timeout", "lost"] as const;
 const sim = { provider: "sim", model: "sim/image" };
 const CONFIG = {
@@ -137,8 +137,6 @@ describe("a circuit's probe", () => {
     });
     expect(refused.status).toBe(422);
     expect(circuit("lost")).toBe("half-open");
-    const blocked = await create("lost", { latency_ms: 0 }, true);
-    expect(routeOf(blocked)[0]).toEqual(["lost#0", "skipped", "circuit open"]);
     await until(async () => {
       const next = await create("lost", { latency_ms: 0 }, true);
       return next.gengate.target.key === "lost#0" ? next : undefined;
