@@ -54,6 +54,8 @@ describe("a SQLite data folder", () => {
   it("is free again once its process stops", async () => {
     const dataDir = newDataDir();
     const first = await serve(dataDir);
+    // Answering a request, it is past setting up its SIGTERM handler (installed just after the banner).
+    expect(await healthy(first.url)).toBe(true);
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
     expect(existsSync(join(dataDir, "gengate.pid"))).toBe(false);
