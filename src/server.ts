@@ -16,7 +16,7 @@ import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import { LocalStorage } from "./storage/local-storage.ts";
-import { createStore, openDatabase, type Store } from "./store/index.ts";
+import { createStore, type DataDirLock, lockDataDir, openDatabase, type Store } from "./store/index.ts";
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://localhost:8080. */
@@ -44,16 +44,21 @@ export async function startServer(
     file: fileConfig.path ?? DEFAULT_CONFIG_FILE,
     knownProviders: PROVIDER_IDS,
   });
-  const database = await openDatabase({
-    dataDir: config.dataDir,
-    ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
-  });
   /** What to undo, first step first, when stopping or when starting fails half-way. */
-  const teardown: Array<() => Promise<void>> = [() => providers.close(), () => database.close()];
+  const teardown: Array<() => Promise<void>> = [() => providers.close()];
+  let lock: DataDirLock | undefined;
   const runTeardown = async () => {
     for (const step of teardown) await step();
+    lock?.release();
   };
   try {
+    // A SQLite data folder is served by one process; PostgreSQL is shared by design.
+    if (config.databaseUrl === undefined) lock = lockDataDir(config.dataDir);
+    const database = await openDatabase({
+      dataDir: config.dataDir,
+      ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
+    });
+    teardown.push(() => database.close());
     const store = createStore(database);
     const storage = new LocalStorage(config.filesDir);
     const newAdminToken = await ensureAdminToken(store, config.adminToken);

@@ -15,7 +15,7 @@ const createHeaders = [
     name: "Cancel-After",
     in: "header",
     schema: { type: "string" },
-    description: "Deadline such as `30s` or `1h30m` (at least 5 s).",
+    description: "Deadline such as `30s` or `1h30m` (from 5 s to 168 h).",
   },
 ];
 const createOperation = (summary: string, body: string, extraParams: object[] = []) => ({

@@ -1,5 +1,6 @@
 /** Opaque cursors and absolute `next` links, as the Replicate clients expect (reference/replicate.md §2.6). */
 import { GatewayError } from "../core/errors.ts";
+import { isTimestamp } from "../core/timestamps.ts";
 import type { KeysetCursor } from "../store/index.ts";
 
 export function encodeCursor(cursor: KeysetCursor): string {
@@ -10,7 +11,7 @@ export function decodeCursor(value: string | undefined): KeysetCursor | undefine
   if (!value) return undefined;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as unknown[];
-    if (typeof createdAt === "number" && typeof id === "string") return { createdAt, id };
+    if (isTimestamp(createdAt) && typeof id === "string") return { createdAt, id };
   } catch {
     // fall through to the error below
   }

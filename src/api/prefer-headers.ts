@@ -25,18 +25,24 @@ export function parsePreferWait(
 }
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/;
+const MIN_CANCEL_AFTER_MS = 5_000;
+/** A deadline further away than a week is no deadline a client means; it must stay a storable time. */
+const MAX_CANCEL_AFTER_MS = 7 * 24 * 3_600_000;
+/** How much of a refused header the error repeats. */
+const SHOWN_CHARACTERS = 40;
 
-/** A `Cancel-After` duration (`90`, `45s`, `1h30m45s`) in ms; at least 5 s. */
+/** A `Cancel-After` duration (`90`, `45s`, `1h30m45s`) in ms; from 5 s to 168 h. */
 export function parseCancelAfter(header: string | undefined): number | undefined {
   if (!header) return undefined;
   const match = DURATION.exec(header.trim());
   const ms = match
     ? (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0)) * 1000
     : 0;
-  if (ms < 5_000) {
+  if (!(ms >= MIN_CANCEL_AFTER_MS && ms <= MAX_CANCEL_AFTER_MS)) {
+    const shown = header.length > SHOWN_CHARACTERS ? `${header.slice(0, SHOWN_CHARACTERS)}…` : header;
     throw new GatewayError(
       "bad_request",
-      `Cancel-After must be a duration of at least 5s, like "30s" or "1h30m" (got "${header}")`,
+      `Cancel-After must be a duration from 5s to 168h, like "30s" or "1h30m" (got "${shown}")`,
     );
   }
   return ms;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RouteTarget } from "../core/route.ts";
 import { adaptInput } from "./adapt-input.ts";
-import { CircuitBreakers } from "./circuit-breakers.ts";
 
 const target = (over: Partial<RouteTarget>): RouteTarget => ({
   key: "t#0",
@@ -47,24 +46,5 @@ describe("adapting a request to a target", () => {
       ok: false,
       reason: "capability missing: 2 outputs (at most 1)",
     });
-  });
-});
-
-describe("a circuit breaker", () => {
-  it("opens after N failures in the window, lets one probe through after the open time, closes on success", () => {
-    const breakers = new CircuitBreakers({ failures: 2, windowMs: 1_000, openMs: 500 });
-    breakers.failure("k", 0);
-    breakers.failure("k", 2_000);
-    expect(breakers.allows("k", 2_001)).toBe(true);
-    breakers.failure("k", 2_100);
-    expect(breakers.state("k", 2_200)).toBe("open");
-    expect(breakers.allows("k", 2_200)).toBe(false);
-    expect(breakers.allows("k", 2_700)).toBe(true);
-    expect(breakers.allows("k", 2_701)).toBe(false);
-    breakers.failure("k", 2_800);
-    expect(breakers.allows("k", 3_000)).toBe(false);
-    expect(breakers.allows("k", 3_400)).toBe(true);
-    breakers.success("k");
-    expect(breakers.state("k")).toBe("closed");
   });
 });

@@ -30,6 +30,29 @@ describe("Pricing", () => {
     expect(pricing.costOf(prediction({ state: "canceled", startedAt: null }))).toBe(0);
   });
 
+  it("adds every earlier run that used provider time before the prediction fell back", () => {
+    const route = {
+      endedRuns: [
+        { provider: "replicate", providerModel: "acme/any", predictTime: 4 },
+        { provider: "replicate", providerModel: "acme/flux", predictTime: 2 },
+      ],
+    } as Prediction["route"];
+    // 10 s now, 4 s before at $0.001 a second, and a failed acme/flux run that costs nothing
+    expect(pricing.costOf(prediction({ route }))).toBeCloseTo(0.014);
+    const unpricedBefore = { endedRuns: [{ provider: "fal", providerModel: "x", predictTime: 1 }] };
+    expect(pricing.costOf(prediction({ route: unpricedBefore as Prediction["route"] }))).toBeUndefined();
+  });
+
+  it("prices the simulator and the local models at nothing, unless configured", () => {
+    expect(new Pricing().costOf(prediction({ provider: "local" }))).toBe(0);
+    expect(new Pricing().costOf(prediction({ provider: "sim" }))).toBe(0);
+    expect(
+      new Pricing({ local: { perRun: 0.5, perSecond: 0, models: {} } }).costOf(
+        prediction({ provider: "local" }),
+      ),
+    ).toBe(0.5);
+  });
+
   it("sums finished predictions and counts the unpriced ones", () => {
     const sum = pricing.sum([
       prediction({}),

@@ -20,8 +20,9 @@ export const pricingSchema = z.record(
 
 export type PricingConfig = z.infer<typeof pricingSchema>;
 
-/** The simulator costs nothing; other providers are unpriced until the configuration says. */
-const BUILTIN: PricingConfig = { sim: { perRun: 0, perSecond: 0, models: {} } };
+const FREE = { perRun: 0, perSecond: 0, models: {} };
+/** The simulator and the local models cost nothing; other providers are unpriced until the configuration says. */
+const BUILTIN: PricingConfig = { sim: FREE, local: FREE };
 
 export interface CostSummary {
   usd: number;
@@ -36,14 +37,28 @@ export class Pricing {
     this.#prices = { ...BUILTIN, ...configured };
   }
 
-  /** The cost of a finished prediction in US dollars; undefined when unpriced or not finished. */
+  /**
+   * The cost of a finished prediction in US dollars: its last run, and every earlier run that used
+   * provider time before it fell back or retried; undefined when not finished or any run is unpriced.
+   */
   costOf(prediction: Prediction): number | undefined {
     if (!isTerminal(prediction.state)) return undefined;
-    const provider = this.#prices[prediction.provider];
-    if (!provider) return undefined;
-    const price = provider.models[prediction.providerModel] ?? provider;
-    const seconds = prediction.startedAt === null ? 0 : (prediction.metrics.predict_time ?? 0);
-    return (prediction.state === "succeeded" ? price.perRun : 0) + price.perSecond * seconds;
+    const { provider, providerModel, startedAt, metrics, state } = prediction;
+    const last = {
+      provider,
+      providerModel,
+      predictTime: startedAt === null ? 0 : (metrics.predict_time ?? 0),
+      succeeded: state === "succeeded",
+    };
+    const runs = [...(prediction.route?.endedRuns ?? []).map((run) => ({ ...run, succeeded: false })), last];
+    let usd = 0;
+    for (const run of runs) {
+      const prices = this.#prices[run.provider];
+      if (!prices) return undefined;
+      const price = prices.models[run.providerModel] ?? prices;
+      usd += (run.succeeded ? price.perRun : 0) + price.perSecond * run.predictTime;
+    }
+    return usd;
   }
 
   /** The cost so far of a set of predictions; unfinished ones count nothing yet. */

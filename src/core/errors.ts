@@ -62,7 +62,7 @@ export class GatewayError extends Error {
     return ERROR_STATUS[this.code];
   }
 
-  /** Any thrown value as a GatewayError; unknown failures become a retryable internal error. */
+  /** Any thrown value as a GatewayError: a GatewayError as it is, anything else a non-retryable internal error. */
   static from(error: unknown): GatewayError {
     if (error instanceof GatewayError) return error;
     const message = error instanceof Error ? error.message : String(error);

@@ -1,3 +1,4 @@
+import { GatewayError } from "./errors.ts";
 import type { PredictionRoute } from "./route.ts";
 
 /**
@@ -38,9 +39,20 @@ export function canTransition(from: PredictionState, to: PredictionState): boole
   return TRANSITIONS[from].includes(to);
 }
 
-/** States a transition into `to` may start from; used as the guard of conditional updates. */
-export function statesLeadingTo(to: PredictionState): PredictionState[] {
-  return PREDICTION_STATES.filter((from) => canTransition(from, to));
+/**
+ * Refuses a change of a row in one of `from` that the state machine does not allow: an ended
+ * prediction never changes again, and a new state must be reachable from each of `from`
+ * (`to` equal to the current state, or undefined, changes other fields only).
+ */
+export function checkTransition(from: readonly PredictionState[], to: PredictionState | undefined): void {
+  for (const state of from) {
+    if (isTerminal(state)) {
+      throw new GatewayError("internal", `a ${state} prediction cannot change any more`);
+    }
+    if (to !== undefined && to !== state && !canTransition(state, to)) {
+      throw new GatewayError("internal", `a prediction cannot go from ${state} to ${to}`);
+    }
+  }
 }
 
 export function isTerminal(state: PredictionState): boolean {

@@ -45,6 +45,14 @@ export interface RouteLogEntry {
   reason?: string;
 }
 
+/** A run that ended upstream (it failed) before the prediction moved on to another run. */
+export interface EndedRun {
+  provider: string;
+  providerModel: string;
+  /** Seconds of provider time it used. */
+  predictTime: number;
+}
+
 export interface PredictionRoute {
   alias: string;
   /** The client's input, before it was mapped to a target. */
@@ -58,6 +66,10 @@ export interface PredictionRoute {
   log: RouteLogEntry[];
   /** Each adaptation of the request made for the current target. */
   warnings: string[];
+  /** This prediction is the probe of the current target's half-open circuit. */
+  probe?: boolean;
+  /** Runs before the current one that used provider time, oldest first. */
+  endedRuns?: EndedRun[];
 }
 
 export function logEntry(target: RouteTarget, outcome: RouteOutcome, reason?: string): RouteLogEntry {

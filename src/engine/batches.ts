@@ -215,9 +215,15 @@ export class BatchService {
     if (isTerminal(after.state) && !isTerminal(before.state)) await this.completeIfDone(after.batchId);
   }
 
-  /** Ends batches whose last item ended while the process was stopping. */
+  /** Ends batches whose last item ended while the process was stopping; one that cannot be is logged and left. */
   async recover(): Promise<void> {
-    for (const id of await this.ctx.store.batches.processingIds()) await this.completeIfDone(id);
+    for (const id of await this.ctx.store.batches.processingIds()) {
+      try {
+        await this.completeIfDone(id);
+      } catch (error) {
+        this.ctx.logger.error({ batch: id, err: error }, "could not end a batch after restart");
+      }
+    }
   }
 
   private async completeIfDone(id: string): Promise<void> {

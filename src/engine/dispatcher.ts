@@ -13,8 +13,11 @@ import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
+import { overriddenBudget } from "./rate-budget.ts";
 import type { Router } from "./router.ts";
+import { RowGuard } from "./row-guard.ts";
 import { STREAM_LEASE_MS } from "./stream-pump.ts";
+import type { TokenBucket } from "./token-bucket.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
@@ -35,6 +38,7 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly fairShares = new Map<string, FairShare>();
   private readonly batchCaps: BatchCaps;
+  private readonly guard: RowGuard;
 
   constructor(
     ctx: EngineContext,
@@ -47,6 +51,7 @@ export class Dispatcher {
     this.router = router;
     this.onRunning = onRunning;
     this.batchCaps = new BatchCaps(ctx.store);
+    this.guard = new RowGuard(ctx, updater);
     this.loop = new WakeableLoop(
       () => this.dispatch(),
       (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),
@@ -82,28 +87,43 @@ export class Dispatcher {
     if (free <= 0 || counts.queued === 0) return IDLE_MS;
     const limit = Math.min(free, CLAIM_BATCH);
     const now = Date.now();
-    const candidates = await this.ctx.store.predictions.dueByGroup({
-      provider: provider.id,
-      now,
-      perGroup: limit,
-    });
+    const candidates = await this.guard.usable(
+      await this.ctx.store.predictions.dueByGroup({ provider: provider.id, now, perGroup: limit }),
+      "start",
+    );
     const fairShare = this.fairShareOf(provider.id);
     const due = fairShare.order(await this.batchCaps.within(candidates)).slice(0, limit);
-    const { bucket: key, perMinute, burst } = provider.rateLimit;
-    const bucket = this.ctx.limiter.bucket(key, limits?.perMinute ?? perMinute, burst);
+    const bucket = this.bucketOf(provider);
     for (const row of due) {
       const wait = bucket.take();
       if (wait > 0) return wait;
-      const claimed = await this.ctx.store.predictions.transition(row.id, ["queued"], {
-        state: "submitting",
-        attempts: row.attempts + 1,
-        nextCheckAt: now + SUBMIT_LEASE_MS,
-      });
-      if (!claimed) continue;
-      fairShare.record(claimed);
-      this.track(this.submit(provider, claimed));
+      await this.guard.run(row, "start", () => this.claim(provider, row, now + SUBMIT_LEASE_MS, fairShare));
     }
     return due.length === limit && free > limit ? 0 : IDLE_MS;
+  }
+
+  /** Takes a queued prediction for this process (until `leaseEnd`) and starts it. */
+  private async claim(
+    provider: Provider,
+    row: StoredPrediction,
+    leaseEnd: number,
+    fairShare: FairShare,
+  ): Promise<void> {
+    const claimed = await this.ctx.store.predictions.transition(row.id, ["queued"], {
+      state: "submitting",
+      attempts: row.attempts + 1,
+      nextCheckAt: leaseEnd,
+    });
+    if (!claimed) return;
+    fairShare.record(claimed);
+    this.track(this.guard.run(claimed, "start", () => this.submit(provider, claimed)));
+  }
+
+  /** The provider's start budget, as the configuration may override it. */
+  private bucketOf(provider: Provider): TokenBucket {
+    const override = this.ctx.catalog.routing.providers[provider.id]?.perMinute;
+    const { bucket, perMinute, burst } = overriddenBudget(provider.rateLimit, override);
+    return this.ctx.limiter.bucket(bucket, perMinute, burst);
   }
 
   private fairShareOf(providerId: string): FairShare {
@@ -117,16 +137,21 @@ export class Dispatcher {
   /** Submissions whose lease ran out belong to a process that died; their next try looks them up first. */
   private async requeueAbandoned(provider: Provider): Promise<void> {
     const now = Date.now();
-    const abandoned = await this.ctx.store.predictions.due({
-      states: ["submitting"],
-      now,
-      limit: CLAIM_BATCH,
-      provider: provider.id,
-    });
+    const abandoned = await this.guard.usable(
+      await this.ctx.store.predictions.due({
+        states: ["submitting"],
+        now,
+        limit: CLAIM_BATCH,
+        provider: provider.id,
+      }),
+      "start",
+    );
     for (const row of abandoned) {
-      await this.ctx.store.predictions.transition(row.id, ["submitting"], {
-        state: "queued",
-        nextCheckAt: now,
+      await this.guard.run(row, "start", async () => {
+        await this.ctx.store.predictions.transition(row.id, ["submitting"], {
+          state: "queued",
+          nextCheckAt: now,
+        });
       });
     }
   }
@@ -198,10 +223,7 @@ export class Dispatcher {
     row: StoredPrediction,
     error: GatewayError,
   ): Promise<void> {
-    if (error.code === "rate_limited") {
-      const { bucket, perMinute, burst } = provider.rateLimit;
-      this.ctx.limiter.bucket(bucket, perMinute, burst).pause(error.retryAfterMs ?? 1_000);
-    }
+    if (error.code === "rate_limited") this.bucketOf(provider).pause(error.retryAfterMs ?? 1_000);
     // A throttled start created nothing upstream: it waits for the budget without using up a try.
     const throttled = error.code === "rate_limited";
     if (throttled || (error.retryable && row.attempts < MAX_START_ATTEMPTS)) {

@@ -13,6 +13,7 @@ import { PredictionUpdater } from "./prediction-updater.ts";
 import { checkProviders, type ProviderCheckResult } from "./provider-checks.ts";
 import { Reconciler } from "./reconciler.ts";
 import { Router } from "./router.ts";
+import { RowGuard } from "./row-guard.ts";
 import { type LiveTokens, pumpStream } from "./stream-pump.ts";
 import { LoraRunner } from "./training/lora-runner.ts";
 import { LoraService } from "./training/lora-service.ts";
@@ -302,16 +303,19 @@ export class Engine {
   private async recover(): Promise<void> {
     const all = Number.MAX_SAFE_INTEGER;
     const now = Date.now();
+    const guard = new RowGuard(this.ctx, this.updater);
     const orphans = await this.ctx.store.predictions.due({
       states: ["submitting", "running"],
       now: all,
       limit: all,
     });
-    for (const row of orphans) {
+    for (const row of await guard.usable(orphans, "resume")) {
       // A start that may have reached the provider goes back to the queue; its next try looks it up first.
       const patch =
         row.state === "submitting" ? { state: "queued" as const, nextCheckAt: now } : { nextCheckAt: now };
-      await this.ctx.store.predictions.transition(row.id, [row.state], patch);
+      await guard.run(row, "resume", async () => {
+        await this.ctx.store.predictions.transition(row.id, [row.state], patch);
+      });
     }
     if (orphans.length > 0)
       this.ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");

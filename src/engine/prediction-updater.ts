@@ -33,17 +33,17 @@ export class PredictionUpdater {
   }
 
   /** Ends a prediction with a terminal state, filling in times and metrics. */
-  finish(
+  async finish(
     before: Prediction,
     from: readonly PredictionState[],
     state: Extract<PredictionState, "succeeded" | "failed" | "canceled">,
     patch: PredictionPatch = {},
   ): Promise<Prediction | null> {
-    if (state === "succeeded" && before.route) this.ctx.breakers.success(before.route.current.key);
     const completedAt = Date.now();
-    const startedAt = before.startedAt ?? completedAt;
+    // Only a running prediction has a run to time: a queued one may keep the start of a run it fell back from.
+    const startedAt = before.state === "running" ? (before.startedAt ?? completedAt) : completedAt;
     const predictTime = patch.metrics?.predict_time ?? (completedAt - startedAt) / 1000;
-    return this.update(before, from, {
+    const after = await this.update(before, from, {
       ...patch,
       state,
       completedAt,
@@ -54,6 +54,19 @@ export class PredictionUpdater {
         total_time: (completedAt - before.createdAt) / 1000,
       },
     });
+    if (after) this.settleCircuit(before, state);
+    return after;
+  }
+
+  /**
+   * A success closes the target's circuit. A failed run already reopened it when the router moved
+   * on; any other end of the probe (canceled, timed out, lost) frees the circuit for a new probe.
+   */
+  private settleCircuit(before: Prediction, state: PredictionState): void {
+    const route = before.route;
+    if (!route) return;
+    if (state === "succeeded") this.ctx.breakers.success(route.current.key);
+    else if (route.probe) this.ctx.breakers.release(route.current.key);
   }
 }
 

@@ -9,6 +9,7 @@ import { collectOutputs, hasPendingFiles } from "./collector.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import type { Router } from "./router.ts";
+import { RowGuard } from "./row-guard.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
@@ -31,6 +32,7 @@ export class Reconciler {
   private readonly requeued: () => void;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly guard: RowGuard;
 
   /** `requeued` is called when a failed run was queued again on another catalog target. */
   constructor(ctx: EngineContext, updater: PredictionUpdater, router: Router, requeued: () => void) {
@@ -38,6 +40,7 @@ export class Reconciler {
     this.updater = updater;
     this.router = router;
     this.requeued = requeued;
+    this.guard = new RowGuard(ctx, updater);
     this.loop = new WakeableLoop(
       () => this.reconcileDue(),
       (error) => ctx.logger.error({ err: error }, "reconcile loop failed"),
@@ -91,15 +94,21 @@ export class Reconciler {
       }
       case "failed": {
         const error = status.error ?? "failed upstream";
+        const predictTime = status.metrics?.predict_time ?? (now - (row.startedAt ?? now)) / 1000;
         // Output already shown to clients (streamed tokens) must not be mixed with another model's.
-        const next = hasOutput(row.output) ? {} : await this.router.next(row, error);
+        const next = hasOutput(row.output) ? {} : await this.router.next(row, error, predictTime);
         const moved =
           next.state === "queued" && (await this.updater.update(row, ["running"], { ...patch, ...next }));
         if (moved) {
           this.requeued();
           return moved;
         }
-        return this.updater.finish(row, ["running"], "failed", { ...patch, ...next, error });
+        return this.updater.finish(row, ["running"], "failed", {
+          ...patch,
+          ...next,
+          error,
+          metrics: { ...status.metrics, predict_time: predictTime },
+        });
       }
       case "canceled":
         return this.updater.finish(row, ["running"], "canceled", {
@@ -120,13 +129,15 @@ export class Reconciler {
   private async reconcileDue(): Promise<number> {
     const now = Date.now();
     const due = await this.ctx.store.predictions.due({ states: ["running"], now, limit: BATCH });
-    for (const row of due) {
-      const claimed = await this.ctx.store.predictions.claim(
-        row.id,
-        { state: "running", nextCheckAt: row.nextCheckAt },
-        { nextCheckAt: now + POLL_LEASE_MS },
-      );
-      if (claimed) this.track(this.check(claimed));
+    for (const row of await this.guard.usable(due, "follow")) {
+      await this.guard.run(row, "follow", async () => {
+        const claimed = await this.ctx.store.predictions.claim(
+          row.id,
+          { state: "running", nextCheckAt: row.nextCheckAt },
+          { nextCheckAt: now + POLL_LEASE_MS },
+        );
+        if (claimed) this.track(this.guard.run(claimed, "follow", () => this.check(claimed)));
+      });
     }
     await Promise.all(this.inFlight);
     return due.length === BATCH ? 0 : IDLE_MS;

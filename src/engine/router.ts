@@ -22,7 +22,7 @@ export interface Routed {
 }
 
 type Attempt =
-  | { ok: true; routed: Omit<Routed, "route">; warnings: string[] }
+  | { ok: true; routed: Omit<Routed, "route">; warnings: string[]; probe: boolean }
   | { ok: false; error: GatewayError };
 
 export class Router {
@@ -49,9 +49,10 @@ export class Router {
   /**
    * After the current target failed with `reason`: a patch that re-queues the prediction on the
    * same target (retries left) or the next usable one (state "queued"), or, when none is left, the
-   * patch recording the failure on the route.
+   * patch recording the failure on the route. `predictTime` is the provider time the failed run
+   * used (none when it never started upstream); a re-queued prediction keeps it among its ended runs.
    */
-  async next(row: Prediction, reason: string): Promise<PredictionPatch> {
+  async next(row: Prediction, reason: string, predictTime?: number): Promise<PredictionPatch> {
     const route = row.route;
     if (!route) return {};
     const { current } = route;
@@ -61,12 +62,23 @@ export class Router {
     // Past its deadline or asked to cancel, a prediction ends here rather than start new work.
     if ((row.deadlineAt !== null && row.deadlineAt <= Date.now()) || row.cancelRequestedAt !== null)
       return { route: { ...route, log } };
+    const { provider, providerModel } = row;
+    const ran = predictTime === undefined ? [] : [{ provider, providerModel, predictTime }];
+    const endedRuns = [...(route.endedRuns ?? []), ...ran];
     if (route.failures < current.retries) {
-      const retry = { ...route, failures: route.failures + 1, log: [...log, logEntry(current, "ran")] };
+      const retry = {
+        ...route,
+        failures: route.failures + 1,
+        log: [...log, logEntry(current, "ran")],
+        probe: false,
+        endedRuns,
+      };
       return this.#requeue(retry);
     }
     const routed = await this.#firstUsable(route.alias, route.request, route.remaining, log);
-    return "provider" in routed ? this.#requeue(routed.route, routed) : { route: { ...route, log } };
+    return "provider" in routed
+      ? this.#requeue({ ...routed.route, endedRuns }, routed)
+      : { route: { ...route, log } };
   }
 
   #requeue(route: PredictionRoute, routed?: Routed): PredictionPatch {
@@ -107,6 +119,7 @@ export class Router {
           remaining: candidates.slice(index + 1),
           log: [...log, logEntry(target, "ran")],
           warnings: attempt.warnings,
+          probe: attempt.probe,
         };
         return { ...attempt.routed, route };
       }
@@ -140,8 +153,14 @@ export class Router {
     try {
       const input = validateInput(model, adapted.input);
       // Asked last: past the open time, the first caller that asks becomes the probe.
-      if (!this.#ctx.breakers.allows(target.key)) return fail("provider_unavailable", "circuit open");
-      return { ok: true, routed: { provider, model, input }, warnings: adapted.warnings };
+      const admission = this.#ctx.breakers.admit(target.key);
+      if (admission === "open") return fail("provider_unavailable", "circuit open");
+      return {
+        ok: true,
+        routed: { provider, model, input },
+        warnings: adapted.warnings,
+        probe: admission === "probe",
+      };
     } catch (error) {
       const invalid = GatewayError.from(error);
       const detail = invalid.message.split("\n").slice(1).join("; ");

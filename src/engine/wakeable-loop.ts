@@ -2,6 +2,8 @@
  * Runs `tick` again and again: right after a wake(), at a time asked with wakeAt(), or after the
  * delay the tick itself returns. One tick at a time.
  */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class WakeableLoop {
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -36,8 +38,12 @@ export class WakeableLoop {
     this.timerAt = time;
     const delay = time - Date.now();
     // setTimeout waits at least 1 ms, so an immediate wake uses setImmediate; and it may fire a
-    // fraction of a millisecond before Date.now() reaches `time`, hence the extra millisecond.
-    this.timer = delay > 0 ? setTimeout(() => this.run(), delay + 1) : setImmediate(() => this.run());
+    // fraction of a millisecond before Date.now() reaches `time`, hence the extra millisecond. It
+    // fires at once for a delay beyond about 24.8 days, so a later wake runs a tick at that point.
+    this.timer =
+      delay > 0
+        ? setTimeout(() => this.run(), Math.min(delay + 1, MAX_TIMER_MS))
+        : setImmediate(() => this.run());
   }
 
   private cancelTimer(): void {

@@ -93,19 +93,42 @@ export class WebhookSender {
   private async deliverDue(): Promise<number> {
     const now = Date.now();
     const due = await this.ctx.store.webhookDeliveries.due(now, BATCH);
-    const claimed = await Promise.all(
-      due.map(async (delivery) =>
-        (await this.ctx.store.webhookDeliveries.claim(
-          delivery.id,
-          delivery.nextAttemptAt,
-          now + REQUEST_TIMEOUT_MS * 2,
-        ))
-          ? delivery
-          : null,
-      ),
+    await Promise.all(
+      due.map(async (delivery) => {
+        try {
+          const leaseEnd = now + REQUEST_TIMEOUT_MS * 2;
+          if (await this.ctx.store.webhookDeliveries.claim(delivery.id, delivery.nextAttemptAt, leaseEnd)) {
+            await this.deliver(delivery);
+          }
+        } catch (error) {
+          await this.giveUp(delivery, error);
+        }
+      }),
     );
-    await Promise.all(claimed.filter((d) => d !== null).map((delivery) => this.deliver(delivery)));
     return due.length === BATCH ? 0 : 1_000;
+  }
+
+  /** A delivery that cannot be handled is failed, instead of stopping the others at every turn. */
+  private async giveUp(delivery: WebhookDelivery, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.ctx.logger.error(
+      { delivery: delivery.id, err: reason },
+      "could not handle a webhook delivery; failing it",
+    );
+    try {
+      await this.ctx.store.webhookDeliveries.markAttempt(delivery.id, {
+        attempts: delivery.attempts,
+        nextAttemptAt: Date.now(),
+        lastStatus: null,
+        lastError: `gengate could not handle this delivery: ${reason}`,
+        state: "failed",
+      });
+    } catch (cause) {
+      this.ctx.logger.error(
+        { delivery: delivery.id, err: cause },
+        "could not fail a webhook delivery either",
+      );
+    }
   }
 
   private async deliver(delivery: WebhookDelivery): Promise<void> {

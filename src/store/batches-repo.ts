@@ -4,7 +4,7 @@ import type { Batch, BatchItemRequest } from "../core/batch.ts";
 import type { Prediction } from "../core/prediction.ts";
 import { toJson } from "./json.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
-import { fromPredictionRow, predictionRow, type StoredPrediction } from "./predictions-repo.ts";
+import { fromPredictionRow, predictionRow, type StoredPrediction } from "./prediction-row.ts";
 import type { BatchesTable, DB } from "./schema.ts";
 
 /** Rows per INSERT: well under SQLite's and PostgreSQL's limits on bound parameters. */

@@ -8,6 +8,7 @@ import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
 export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
+export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 export {
   type Database,
   DatabaseConnectionError,
@@ -22,6 +23,7 @@ export {
   type ListPredictionsOptions,
   type PredictionPatch,
   PredictionsRepo,
+  type RowDamage,
   type StoredPrediction,
 } from "./predictions-repo.ts";
 export type { DB } from "./schema.ts";

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { describeEachBackend } from "../../test/support/backends.ts";
 import { NOW, prediction } from "../../test/support/prediction-fixture.ts";
@@ -138,9 +139,9 @@ describeEachBackend("PredictionsRepo", (open) => {
   describe("transition", () => {
     it("applies the patch when the state matches and returns the new row", async () => {
       const predictions = await repo();
-      const p = prediction({ operation: { keep: true }, error: "old" });
+      const p = prediction({ state: "submitting", operation: { keep: true }, error: "old" });
       await predictions.insert(p);
-      const updated = await predictions.transition(p.id, ["queued"], {
+      const updated = await predictions.transition(p.id, ["submitting"], {
         state: "running",
         upstreamPhase: "starting",
         upstreamId: "job-9",
@@ -205,12 +206,91 @@ describeEachBackend("PredictionsRepo", (open) => {
       }
     });
 
+    it("refuses a change the state machine does not allow, before writing anything", async () => {
+      const predictions = await repo();
+      const queued = prediction();
+      const ended = prediction({ state: "succeeded", output: ["a.png"] });
+      for (const p of [queued, ended]) await predictions.insert(p);
+      // queued work must be claimed (submitting) before it runs, and nothing ends twice
+      await expect(predictions.transition(queued.id, ["queued"], { state: "running" })).rejects.toThrow(
+        "a prediction cannot go from queued to running",
+      );
+      await expect(
+        predictions.transition(queued.id, ["queued", "running"], { state: "submitting" }),
+      ).rejects.toThrow("a prediction cannot go from running to submitting");
+      await expect(
+        predictions.claim(queued.id, { state: "queued", nextCheckAt: NOW }, { state: "succeeded" }),
+      ).rejects.toThrow("a prediction cannot go from queued to succeeded");
+      await expect(predictions.transition(ended.id, ["succeeded"], { state: "failed" })).rejects.toThrow(
+        "a succeeded prediction cannot change any more",
+      );
+      await expect(predictions.transition(ended.id, ["succeeded"], { output: null })).rejects.toThrow(
+        "a succeeded prediction cannot change any more",
+      );
+      expect(await predictions.get(queued.id)).toEqual({ ...queued, upstreamId: null });
+      expect(await predictions.get(ended.id)).toEqual({ ...ended, upstreamId: null });
+      // every transition the machine allows goes through
+      expect(await predictions.transition(queued.id, ["queued"], { state: "submitting" })).not.toBeNull();
+      expect(await predictions.transition(queued.id, ["submitting"], { state: "running" })).not.toBeNull();
+      expect(await predictions.transition(queued.id, ["running"], { state: "queued" })).not.toBeNull();
+    });
+
     it("with an empty patch only reports whether the guard held", async () => {
       const predictions = await repo();
       const p = prediction();
       await predictions.insert(p);
       expect(await predictions.transition(p.id, ["queued"], {})).toEqual({ ...p, upstreamId: null });
       expect(await predictions.transition(p.id, ["running"], {})).toBeNull();
+    });
+  });
+
+  describe("a damaged row", () => {
+    it("reads with stand-ins for what cannot be read, says what is damaged, and is repaired by its patch", async () => {
+      const database = await open();
+      const predictions = new PredictionsRepo(database.db);
+      const damaged = prediction({ deadlineAt: NOW + 60_000 });
+      const fine = prediction({ createdAt: NOW - 1 });
+      for (const p of [damaged, fine]) await predictions.insert(p);
+      // As an older version or a hand-made row may leave it: a time beyond 2^53 ms, JSON that does not parse.
+      await sql`update predictions set deadline_at = 360001760000000000, input = '{"prompt":' where id = ${damaged.id}`.execute(
+        database.db,
+      );
+      const read = await predictions.get(damaged.id);
+      expect(read).toMatchObject({ id: damaged.id, deadlineAt: null, input: {} });
+      expect(read?.damage?.reason).toBe(
+        "input is not valid JSON; deadline_at 360001760000000000 is not a time",
+      );
+      expect((await predictions.list({ limit: 10 })).map((p) => [p.id, p.damage === undefined])).toEqual([
+        [damaged.id, false],
+        [fine.id, true],
+      ]);
+      expect((await predictions.due({ states: ["queued"], now: NOW, limit: 10 })).length).toBe(2);
+
+      const repaired = await predictions.transition(damaged.id, ["queued"], {
+        ...read?.damage?.repair,
+        state: "failed",
+        error: "damaged",
+      });
+      expect(repaired?.damage).toBeUndefined();
+      expect(await predictions.get(damaged.id)).toMatchObject({
+        state: "failed",
+        deadlineAt: null,
+        input: {},
+      });
+    });
+
+    it("is never written: a time out of range is refused, naming its column", async () => {
+      const predictions = await repo();
+      const p = prediction();
+      await expect(predictions.insert(prediction({ deadlineAt: 1e17 }))).rejects.toThrow(
+        "deadline_at cannot be stored: 100000000000000000 is not a time from 1970 to 9999",
+      );
+      await predictions.insert(p);
+      await expect(predictions.transition(p.id, ["queued"], { nextCheckAt: 9e15 })).rejects.toThrow(
+        "next_check_at cannot be stored",
+      );
+      expect((await predictions.list({ limit: 10 })).map((row) => row.id)).toEqual([p.id]);
+      expect((await predictions.get(p.id))?.nextCheckAt).toBe(NOW);
     });
   });
 

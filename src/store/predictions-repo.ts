@@ -1,44 +1,22 @@
 /** Predictions table ⇄ `Prediction`. Every state change is a conditional UPDATE. */
-import type { Kysely, Selectable, UpdateObject } from "kysely";
+import type { Kysely } from "kysely";
 import {
+  checkTransition,
   PREDICTION_STATES,
   type Prediction,
-  type PredictionMetrics,
   type PredictionState,
-  type WebhookEvent,
 } from "../core/prediction.ts";
-import type { PredictionRoute } from "../core/route.ts";
-import { fromJson, toJson } from "./json.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
-import type { DB, PredictionsTable } from "./schema.ts";
+import {
+  fromPredictionRow,
+  type PredictionPatch,
+  patchToUpdate,
+  predictionRow,
+  type StoredPrediction,
+} from "./prediction-row.ts";
+import type { DB } from "./schema.ts";
 
-/** A prediction as stored: the domain object plus the provider's id for it, once known. */
-export type StoredPrediction = Prediction & { upstreamId: string | null };
-
-export type PredictionPatch = Partial<
-  Pick<
-    StoredPrediction,
-    | "state"
-    | "upstreamPhase"
-    | "upstreamId"
-    | "operation"
-    | "output"
-    | "logs"
-    | "error"
-    | "attempts"
-    | "startedAt"
-    | "completedAt"
-    | "nextCheckAt"
-    | "metrics"
-    | "cancelRequestedAt"
-    | "deadlineAt"
-    | "provider"
-    | "providerModel"
-    | "version"
-    | "input"
-    | "route"
-  >
->;
+export type { PredictionPatch, RowDamage, StoredPrediction } from "./prediction-row.ts";
 
 export interface ListPredictionsOptions {
   /** Only this token's predictions; all when undefined. */
@@ -62,104 +40,6 @@ export interface DuePredictionsOptions {
   now: number;
   limit: number;
   provider?: string;
-}
-
-type Row = Selectable<PredictionsTable>;
-
-export function predictionRow(p: Prediction & { upstreamId?: string | null }): Row {
-  return {
-    id: p.id,
-    model: p.model,
-    version: p.version,
-    provider: p.provider,
-    provider_model: p.providerModel,
-    input: JSON.stringify(p.input),
-    output: toJson(p.output),
-    logs: p.logs,
-    error: p.error,
-    state: p.state,
-    upstream_phase: p.upstreamPhase,
-    upstream_id: p.upstreamId ?? null,
-    operation: toJson(p.operation),
-    attempts: p.attempts,
-    webhook: p.webhook,
-    webhook_events_filter: toJson(p.webhookEventsFilter),
-    token_id: p.tokenId,
-    created_at: p.createdAt,
-    started_at: p.startedAt,
-    completed_at: p.completedAt,
-    next_check_at: p.nextCheckAt,
-    deadline_at: p.deadlineAt,
-    cancel_requested_at: p.cancelRequestedAt,
-    metrics: JSON.stringify(p.metrics),
-    streaming: p.streaming ? 1 : 0,
-    priority: p.priority,
-    route: toJson(p.route ?? null),
-    batch_id: p.batchId ?? null,
-    destination: p.destination ?? null,
-  };
-}
-
-export function fromPredictionRow(row: Row): StoredPrediction {
-  return {
-    id: row.id,
-    model: row.model,
-    version: row.version,
-    provider: row.provider,
-    providerModel: row.provider_model,
-    input: JSON.parse(row.input) as Record<string, unknown>,
-    output: fromJson(row.output),
-    logs: row.logs,
-    error: row.error,
-    state: row.state,
-    upstreamPhase: row.upstream_phase,
-    upstreamId: row.upstream_id,
-    operation: fromJson(row.operation),
-    attempts: row.attempts,
-    webhook: row.webhook,
-    webhookEventsFilter: fromJson<WebhookEvent[]>(row.webhook_events_filter),
-    tokenId: row.token_id,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    completedAt: row.completed_at,
-    nextCheckAt: row.next_check_at,
-    deadlineAt: row.deadline_at,
-    cancelRequestedAt: row.cancel_requested_at,
-    metrics: JSON.parse(row.metrics) as PredictionMetrics,
-    streaming: row.streaming !== 0,
-    priority: row.priority,
-    ...(row.route !== null && { route: fromJson<PredictionRoute>(row.route) }),
-    ...(row.batch_id !== null && { batchId: row.batch_id }),
-    ...(row.destination !== null && { destination: row.destination }),
-  };
-}
-
-/** The columns a patch writes; keys left undefined are not touched. */
-function patchToUpdate(patch: PredictionPatch): UpdateObject<DB, "predictions"> {
-  const columns: UpdateObject<DB, "predictions"> = {
-    state: patch.state,
-    upstream_phase: patch.upstreamPhase,
-    upstream_id: patch.upstreamId,
-    operation: patch.operation === undefined ? undefined : toJson(patch.operation),
-    output: patch.output === undefined ? undefined : toJson(patch.output),
-    logs: patch.logs,
-    error: patch.error,
-    attempts: patch.attempts,
-    started_at: patch.startedAt,
-    completed_at: patch.completedAt,
-    next_check_at: patch.nextCheckAt,
-    metrics: patch.metrics === undefined ? undefined : JSON.stringify(patch.metrics),
-    cancel_requested_at: patch.cancelRequestedAt,
-    deadline_at: patch.deadlineAt,
-    provider: patch.provider,
-    provider_model: patch.providerModel,
-    version: patch.version,
-    input: patch.input === undefined ? undefined : JSON.stringify(patch.input),
-    route: patch.route === undefined ? undefined : toJson(patch.route),
-  };
-  const defined = Object.entries(columns).filter(([, value]) => value !== undefined);
-  // An empty patch still needs a SET clause; rewriting the id leaves the row as it was.
-  return defined.length === 0 ? { id: (eb) => eb.ref("id") } : Object.fromEntries(defined);
 }
 
 export class PredictionsRepo {
@@ -190,12 +70,16 @@ export class PredictionsRepo {
     return rows.map(fromPredictionRow);
   }
 
-  /** Applies `patch` only if the prediction is in one of `from`; the updated row, or null. */
+  /**
+   * Applies `patch` only if the prediction is in one of `from`; the updated row, or null. A change
+   * the state machine does not allow from one of `from` is refused with an error.
+   */
   async transition(
     id: string,
     from: readonly PredictionState[],
     patch: PredictionPatch,
   ): Promise<StoredPrediction | null> {
+    checkTransition(from, patch.state);
     if (from.length === 0) return null;
     const row = await this.#db
       .updateTable("predictions")
@@ -207,12 +91,13 @@ export class PredictionsRepo {
     return row === undefined ? null : fromPredictionRow(row);
   }
 
-  /** Applies `patch` only if state and nextCheckAt are still what the caller read. */
+  /** Applies `patch` only if state and nextCheckAt are still what the caller read; checked as transition(). */
   async claim(
     id: string,
     expected: { state: PredictionState; nextCheckAt: number },
     patch: PredictionPatch,
   ): Promise<StoredPrediction | null> {
+    checkTransition([expected.state], patch.state);
     const row = await this.#db
       .updateTable("predictions")
       .set(patchToUpdate(patch))

@@ -36,6 +36,24 @@ describe("wrapDatabaseSync", () => {
   });
 });
 
+describe("reading integers", () => {
+  it("gives back one beyond Number's safe range as the nearest number, without failing the query", () => {
+    const db = wrapDatabaseSync(new DatabaseSync(":memory:"));
+    db.prepare("create table t (id text, at bigint)").run([]);
+    db.prepare("insert into t values ('ok', 1760000000123), ('huge', 360001760000000000)").run([]);
+    const select = db.prepare("select id, at from t order by id");
+    expect(select.all([])).toEqual([
+      { id: "huge", at: 360001760000000000 },
+      { id: "ok", at: 1760000000123 },
+    ]);
+    expect([...select.iterate([])].map((row) => typeof (row as { at: unknown }).at)).toEqual([
+      "number",
+      "number",
+    ]);
+    db.close();
+  });
+});
+
 describe("createSqliteDialect", () => {
   let dir: string | undefined;
   afterEach(async () => {

@@ -6,8 +6,7 @@ const PRAGMAS = ["journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5
 
 /**
  * node:sqlite binds every JS number as REAL (1 would become '1.0' in a text column), so whole
- * numbers go in as BigInt to bind as INTEGER; booleans become 0/1. Results still come back as
- * numbers.
+ * numbers go in as BigInt to bind as INTEGER; booleans become 0/1. Results come back as numbers.
  */
 function bindValue(value: unknown): SQLInputValue {
   if (typeof value === "boolean") return value ? 1n : 0n;
@@ -19,17 +18,33 @@ function bind(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
   return parameters.map(bindValue);
 }
 
+/**
+ * Integers are read as BigInt and given back as numbers: one beyond Number's safe range (only a
+ * damaged row holds one) comes back as the nearest number, for the row's reader to refuse, instead
+ * of failing the whole query and every query that meets the row after it.
+ */
+function withNumbers(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [column, value] of Object.entries(row)) {
+    if (typeof value === "bigint") row[column] = Number(value);
+  }
+  return row;
+}
+
 /** Adapts a `DatabaseSync` to the subset of better-sqlite3 that Kysely's SqliteDialect uses. */
 export function wrapDatabaseSync(database: DatabaseSync): SqliteDatabase {
   return {
     close: () => database.close(),
     prepare(sql): SqliteStatement {
       const statement = database.prepare(sql);
+      const reader = statement.columns().length > 0;
+      if (reader) statement.setReadBigInts(true);
       return {
-        reader: statement.columns().length > 0,
-        all: (parameters) => statement.all(...bind(parameters)),
+        reader,
+        all: (parameters) => statement.all(...bind(parameters)).map(withNumbers),
         run: (parameters) => statement.run(...bind(parameters)),
-        iterate: (parameters) => statement.iterate(...bind(parameters)),
+        *iterate(parameters) {
+          for (const row of statement.iterate(...bind(parameters))) yield withNumbers(row);
+        },
       };
     },
   };

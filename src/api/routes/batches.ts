@@ -39,6 +39,7 @@ const batchRequestSchema = z.strictObject({
   concurrency: z
     .int({ error: "concurrency must be a whole number" })
     .positive("concurrency must be 1 or more")
+    .max(MAX_ITEMS, `concurrency must be at most ${MAX_ITEMS}`)
     .optional(),
   webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http(s) URL" }).optional(),
 });

@@ -71,10 +71,31 @@ export class LoraRunner {
   private async runDue(): Promise<number> {
     const due = await this.ctx.store.loras.due(LORA_ACTIVE_STATUSES, Date.now(), CLAIM_BATCH);
     for (const lora of due) {
-      const claimed = await this.ctx.store.loras.claim(lora, { nextCheckAt: Date.now() + STEP_LEASE_MS });
-      if (claimed) await this.advance(claimed);
+      try {
+        const claimed = await this.ctx.store.loras.claim(lora, { nextCheckAt: Date.now() + STEP_LEASE_MS });
+        if (claimed) await this.advance(claimed);
+      } catch (error) {
+        // One LoRA that cannot be handled is failed, instead of stopping the others at every turn.
+        await this.failUnhandled(lora, GatewayError.from(error));
+      }
     }
     return due.length === CLAIM_BATCH ? 0 : IDLE_MS;
+  }
+
+  private async failUnhandled(lora: Lora, failure: GatewayError): Promise<void> {
+    this.ctx.logger.error({ lora: lora.id, err: failure.message }, "could not go on with a LoRA; failing it");
+    try {
+      const now = Date.now();
+      const failed = await this.ctx.store.loras.transition(lora.id, LORA_ACTIVE_STATUSES, {
+        status: "failed",
+        error: `gengate could not go on with this LoRA: ${failure.message}`,
+        nextCheckAt: now,
+        completedAt: now,
+      });
+      if (failed) await this.deps.ended(failed);
+    } catch (cause) {
+      this.ctx.logger.error({ lora: lora.id, err: cause }, "could not fail a LoRA either");
+    }
   }
 
   private async advance(lora: Lora): Promise<void> {

@@ -15,7 +15,10 @@ export function simStatus(
 ): StatusResult {
   const done = now >= finishedAt(operation);
   const logs = `Using seed: ${operation.seed}\n${operation.kind === "image" ? imageProgress(operation, now) : ""}`;
-  if (done && operation.failure !== null) return { state: "failed", error: operation.failure, logs };
+  if (done && operation.failure !== null) {
+    // Like Replicate, a failed run reports the time it used.
+    return { state: "failed", error: operation.failure, logs, metrics: predictTime(operation) };
+  }
   return operation.kind === "image"
     ? imageStatus(operation, now, done, logs, ctx)
     : textStatus(operation, now, done, logs);
