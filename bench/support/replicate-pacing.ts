@@ -76,8 +76,7 @@ export async function outcomeOf(
   const creates = fake.requests.filter((r) => r.method === "POST" && /\/predictions$/.test(r.path));
   return {
     makespanMs: endedAt - startedAt,
-    boundMs:
-      (Math.max(0, count - BURST) / CREATES_PER_MINUTE) * 60_000 + (last.completedAt - last.createdAt),
+    boundMs: (Math.max(0, count - BURST) / CREATES_PER_MINUTE) * 60_000 + (last.completedAt - last.createdAt),
     throttled: fake.requests.filter((r) => r.status === 429).length,
     apiRequestsPerPrediction: fake.requests.length / count,
     createsPerPrediction: creates.length / count,
