@@ -104,7 +104,10 @@ describe("RunPod: a /run whose answer is lost", () => {
 
   it("is adopted when its marked webhook arrives: one job upstream, the prediction has its output", async () => {
     const proxy = await dropFirst(fake.url, (path) => path.endsWith("/run"));
-    const gateway = await gatewayBehind({ RUNPOD_API_KEY: fake.apiKey, RUNPOD_BASE_URL: proxy.url }, providers("sd"));
+    const gateway = await gatewayBehind(
+      { RUNPOD_API_KEY: fake.apiKey, RUNPOD_BASE_URL: proxy.url },
+      providers("sd"),
+    );
 
     const prediction = await runToEnd(gateway, "runpod/sdxl");
     expect(proxy.dropped).toHaveLength(1);
@@ -139,7 +142,11 @@ describe("fal: a queue submit whose answer is lost", () => {
   afterEach(() => fake.reset());
 
   const providers = { fal: { apps: { "flux-dev": { app: "fal-ai/flux/dev" } } } };
-  const env = (queueUrl: string) => ({ FAL_KEY: fake.key, FAL_QUEUE_URL: queueUrl, FAL_JWKS_URL: fake.jwksUrl });
+  const env = (queueUrl: string) => ({
+    FAL_KEY: fake.key,
+    FAL_QUEUE_URL: queueUrl,
+    FAL_JWKS_URL: fake.jwksUrl,
+  });
 
   it("is adopted when its signed, marked webhook arrives: one request upstream, the prediction has its output", async () => {
     const proxy = await dropFirst(fake.queueUrl, (path) => path.startsWith("/fal-ai/flux/dev"));

@@ -61,7 +61,10 @@ async function failedPrediction(gateway: TestGateway, model: string): Promise<st
 }
 
 /** The same through OpenAI's image endpoint, which answers a failed run with an HTTP status. */
-async function openAiImage(gateway: TestGateway, model: string): Promise<{ status: number; message: string }> {
+async function openAiImage(
+  gateway: TestGateway,
+  model: string,
+): Promise<{ status: number; message: string }> {
   const response = await gateway.api("/openai/v1/images/generations", {
     method: "POST",
     body: JSON.stringify({ model, prompt: "a lighthouse", n: 1, size: "256x256" }),

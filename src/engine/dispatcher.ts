@@ -12,6 +12,7 @@ import type { StoredPrediction } from "../store/index.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
+import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import type { Router } from "./router.ts";
 import { STREAM_LEASE_MS } from "./stream-pump.ts";
@@ -198,6 +199,7 @@ export class Dispatcher {
     row: StoredPrediction,
     error: GatewayError,
   ): Promise<void> {
+    reportMisconfiguration(this.ctx.logger, error, { prediction: row.id, provider: provider.id });
     if (error.code === "rate_limited") {
       const { bucket, perMinute, burst } = provider.rateLimit;
       this.ctx.limiter.bucket(bucket, perMinute, burst).pause(error.retryAfterMs ?? 1_000);

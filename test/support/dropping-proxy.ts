@@ -30,7 +30,10 @@ export interface DroppingProxy {
   close(): Promise<void>;
 }
 
-export async function startDroppingProxy(upstream: string, options: DroppingProxyOptions): Promise<DroppingProxy> {
+export async function startDroppingProxy(
+  upstream: string,
+  options: DroppingProxyOptions,
+): Promise<DroppingProxy> {
   const target = new URL(upstream);
   const forwarded: ProxiedRequest[] = [];
   const dropped: ProxiedRequest[] = [];

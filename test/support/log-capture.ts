@@ -13,7 +13,12 @@ export function captureLogs(): CapturedLogs {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split("\n").filter((line) => line !== ""));
+      lines.push(
+        ...chunk
+          .toString()
+          .split("\n")
+          .filter((line) => line !== ""),
+      );
       done();
     },
   });
