@@ -33,14 +33,18 @@ interface PredictionJson {
   logs: string;
 }
 
-/** gengate behind `proxy`, reachable by webhooks at its PUBLIC_URL. */
-async function gatewayBehind(env: Record<string, string>, providers: unknown): Promise<TestGateway> {
+/** gengate with `providers`, reachable by webhooks at its PUBLIC_URL unless `reachable` is false. */
+async function gatewayBehind(
+  env: Record<string, string>,
+  providers: unknown,
+  reachable = true,
+): Promise<TestGateway> {
   const file = join(dir, `config-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify({ providers }));
   const port = await freePort();
   const gateway = await startGateway({
     PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...(reachable && { PUBLIC_URL: `http://127.0.0.1:${port}` }),
     GENGATE_CONFIG: file,
     GENGATE_UNCONFIRMED_START_WAIT_SECONDS: String(WAIT_SECONDS),
     ...env,
@@ -130,6 +134,24 @@ describe("RunPod: a /run whose answer is lost", () => {
     expect(runs()).toHaveLength(1);
     expectMayHaveRun(prediction);
     expect(Date.now() - started).toBeLessThan((WAIT_SECONDS + 3) * 1000);
+  });
+
+  it("fails at once when no webhook can come (no PUBLIC_URL), without a second /run", async () => {
+    const proxy = await dropFirst(fake.url, (path) => path.endsWith("/run"));
+    const gateway = await gatewayBehind(
+      { RUNPOD_API_KEY: fake.apiKey, RUNPOD_BASE_URL: proxy.url },
+      providers("sd"),
+      false,
+    );
+
+    const prediction = await runToEnd(gateway, "runpod/sdxl");
+    expect(proxy.dropped).toHaveLength(1);
+    expect(runs()).toHaveLength(1);
+    expect(prediction.status).toBe("failed");
+    expect(prediction.error).toMatch(
+      /without a PUBLIC_URL no webhook can identify the work: it may have run/,
+    );
+    expect(prediction.error).toMatch(/not submitted again/);
   });
 });
 

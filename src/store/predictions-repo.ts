@@ -12,8 +12,11 @@ import { fromJson, toJson } from "./json.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
 import type { DB, PredictionsTable } from "./schema.ts";
 
-/** A prediction as stored: the domain object plus the provider's id for it, once known. */
-export type StoredPrediction = Prediction & { upstreamId: string | null };
+/**
+ * A prediction as stored: the domain object plus the provider's id for it, once known, and the id
+ * of its latest submit (a fresh one each time it is claimed to start), which marks that submit.
+ */
+export type StoredPrediction = Prediction & { upstreamId: string | null; submitId: string | null };
 
 export type PredictionPatch = Partial<
   Pick<
@@ -21,6 +24,7 @@ export type PredictionPatch = Partial<
     | "state"
     | "upstreamPhase"
     | "upstreamId"
+    | "submitId"
     | "operation"
     | "output"
     | "logs"
@@ -66,7 +70,7 @@ export interface DuePredictionsOptions {
 
 type Row = Selectable<PredictionsTable>;
 
-export function predictionRow(p: Prediction & { upstreamId?: string | null }): Row {
+export function predictionRow(p: Prediction & { upstreamId?: string | null; submitId?: string | null }): Row {
   return {
     id: p.id,
     model: p.model,
@@ -80,6 +84,7 @@ export function predictionRow(p: Prediction & { upstreamId?: string | null }): R
     state: p.state,
     upstream_phase: p.upstreamPhase,
     upstream_id: p.upstreamId ?? null,
+    submit_id: p.submitId ?? null,
     operation: toJson(p.operation),
     attempts: p.attempts,
     webhook: p.webhook,
@@ -114,6 +119,7 @@ export function fromPredictionRow(row: Row): StoredPrediction {
     state: row.state,
     upstreamPhase: row.upstream_phase,
     upstreamId: row.upstream_id,
+    submitId: row.submit_id,
     operation: fromJson(row.operation),
     attempts: row.attempts,
     webhook: row.webhook,
@@ -140,6 +146,7 @@ function patchToUpdate(patch: PredictionPatch): UpdateObject<DB, "predictions"> 
     state: patch.state,
     upstream_phase: patch.upstreamPhase,
     upstream_id: patch.upstreamId,
+    submit_id: patch.submitId,
     operation: patch.operation === undefined ? undefined : toJson(patch.operation),
     output: patch.output === undefined ? undefined : toJson(patch.output),
     logs: patch.logs,
@@ -169,7 +176,9 @@ export class PredictionsRepo {
     this.#db = db;
   }
 
-  async insert(prediction: Prediction & { upstreamId?: string | null }): Promise<void> {
+  async insert(
+    prediction: Prediction & { upstreamId?: string | null; submitId?: string | null },
+  ): Promise<void> {
     await this.#db.insertInto("predictions").values(predictionRow(prediction)).execute();
   }
 
@@ -283,7 +292,7 @@ export class PredictionsRepo {
       .selectFrom("predictions")
       .select((eb) => ["batch_id", eb.fn.countAll<number>().as("count")])
       .where("batch_id", "in", batchIds)
-      .where("state", "in", ["submitting", "running"])
+      .where("state", "in", ["submitting", "unconfirmed", "running"])
       .groupBy("batch_id")
       .execute();
     return new Map(rows.map((row) => [row.batch_id ?? "", Number(row.count)]));
