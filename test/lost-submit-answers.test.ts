@@ -12,7 +12,8 @@ import { type FakeFal, startFakeFal } from "./fakes/fal/index.ts";
 import { type FakeRunpod, startFakeRunpod } from "./fakes/runpod/index.ts";
 import { type DroppingProxy, startDroppingProxy } from "./support/dropping-proxy.ts";
 import { freePort } from "./support/free-port.ts";
-import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { startGateway, TEST_TOKEN, type TestGateway } from "./support/gateway.ts";
+import { spawnServe } from "./support/serve-process.ts";
 import { until } from "./support/until.ts";
 
 const WAIT_SECONDS = 2;
@@ -61,17 +62,28 @@ async function dropFirst(upstream: string, isSubmit: (path: string) => boolean):
   return proxy;
 }
 
-async function runToEnd(gateway: TestGateway, model: string): Promise<PredictionJson> {
-  const created = await gateway.api(`/v1/models/${model}/predictions`, {
+const authed = { authorization: `Bearer ${TEST_TOKEN}` };
+
+async function create(url: string, model: string): Promise<string> {
+  const created = await fetch(`${url}/v1/models/${model}/predictions`, {
     method: "POST",
+    headers: authed,
     body: JSON.stringify({ input: { prompt: "a lighthouse", width: 64, height: 64 } }),
   });
   expect(created.status).toBe(201);
-  const { id } = (await created.json()) as PredictionJson;
+  return ((await created.json()) as PredictionJson).id;
+}
+
+function ended(url: string, id: string): Promise<PredictionJson> {
   return until(async () => {
-    const prediction = (await (await gateway.api(`/v1/predictions/${id}`)).json()) as PredictionJson;
+    const response = await fetch(`${url}/v1/predictions/${id}`, { headers: authed });
+    const prediction = (await response.json()) as PredictionJson;
     return ["succeeded", "failed", "canceled"].includes(prediction.status) ? prediction : undefined;
   }, 20_000);
+}
+
+async function runToEnd(gateway: TestGateway, model: string): Promise<PredictionJson> {
+  return ended(gateway.url, await create(gateway.url, model));
 }
 
 async function expectImage(url: string | undefined): Promise<void> {
@@ -153,6 +165,37 @@ describe("RunPod: a /run whose answer is lost", () => {
     );
     expect(prediction.error).toMatch(/not submitted again/);
   });
+
+  it("is not submitted again by the next process after a kill -9 while its /run was unanswered", async () => {
+    const proxy = await startDroppingProxy(fake.url, {
+      drop: ({ method, path }) => method === "POST" && path.endsWith("/run"),
+      hold: true,
+    });
+    closers.push(() => proxy.close());
+    const file = join(dir, "crash.json");
+    writeFileSync(file, JSON.stringify({ providers: providers("sd") }));
+    const env = {
+      GENGATE_DATA_DIR: join(dir, "crash-data"),
+      GENGATE_ADMIN_TOKEN: TEST_TOKEN,
+      GENGATE_CONFIG: file,
+      RUNPOD_API_KEY: fake.apiKey,
+      RUNPOD_BASE_URL: proxy.url,
+    };
+    const first = await spawnServe(env);
+    closers.push(async () => void first.child.kill("SIGKILL"));
+    const id = await create(first.url, "runpod/sdxl");
+    await until(() => (proxy.dropped.length === 1 ? true : undefined), 10_000);
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBe("SIGKILL");
+
+    const second = await spawnServe(env);
+    closers.push(async () => void second.child.kill("SIGKILL"));
+    const prediction = await ended(second.url, id);
+    expect(runs()).toHaveLength(1);
+    expect(prediction.status).toBe("failed");
+    expect(prediction.error).toMatch(/\(the process submitting it stopped\).*it may have run/);
+    expect(prediction.error).toMatch(/not submitted again/);
+  }, 45_000);
 });
 
 describe("fal: a queue submit whose answer is lost", () => {

@@ -206,17 +206,22 @@ export class Engine {
         await this.waitUntil(id, (p) => p.state !== "submitting", CANCEL_WAIT_MS);
         continue;
       }
-      const ended =
-        row.state === "queued"
-          ? await this.updater.finish(row, ["queued"], "canceled")
-          : row.state === "unconfirmed"
-            ? await this.updater.finish(row, ["unconfirmed"], "canceled", {
-                error: `canceled before any webhook identified the work at ${row.provider}: it may have run upstream`,
-              })
-            : await this.reconciler.cancelRunning(row, this.ctx.providers.get(row.provider));
+      const ended = await this.cancelFrom(row);
       if (ended) return ended;
     }
     return this.get(id, tokenId);
+  }
+
+  /** Ends a prediction that is not being submitted as canceled; null if it moved on meanwhile. */
+  private cancelFrom(row: Prediction): Promise<Prediction | null> {
+    switch (row.state) {
+      case "queued":
+        return this.updater.finish(row, ["queued"], "canceled");
+      case "unconfirmed":
+        return this.unconfirmed.cancel(row);
+      default:
+        return this.reconciler.cancelRunning(row, this.ctx.providers.get(row.provider));
+    }
   }
 
   /** Resolves with the prediction once it is terminal, or as it is when `timeoutMs` runs out. */

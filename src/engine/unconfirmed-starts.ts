@@ -34,9 +34,10 @@ export class UnconfirmedStarts {
   async park(row: StoredPrediction, provider: Provider, reason: string): Promise<void> {
     const lost = `The answer to the submit to ${provider.id} was lost (${reason})`;
     const logged = { prediction: row.id, provider: provider.id, reason };
-    if (!provider.adopt || !provider.webhook || webhookUrlOf(this.#ctx, provider) === undefined) {
+    const unidentifiable = whyNoWebhookCanCome(this.#ctx, provider);
+    if (unidentifiable) {
       this.#ctx.logger.warn(logged, "start answer lost, and no webhook can identify the work");
-      const error = `${lost}, and without a PUBLIC_URL no webhook can identify the work: it may have run (and been charged) upstream. ${NOT_AGAIN}`;
+      const error = `${lost}, and ${unidentifiable}: it may have run (and been charged) upstream. ${NOT_AGAIN}`;
       await this.#updater.finish(row, ["submitting"], "failed", { error });
       return;
     }
@@ -71,6 +72,12 @@ export class UnconfirmedStarts {
     return running;
   }
 
+  /** Cancels an unconfirmed prediction: its work, unknown, cannot be canceled upstream. */
+  cancel(row: Prediction): Promise<Prediction | null> {
+    const error = `canceled before any webhook identified the work at ${row.provider}: it may have run upstream`;
+    return this.#updater.finish(row, ["unconfirmed"], "canceled", { error });
+  }
+
   /** Fails the unconfirmed predictions of `provider` whose wait is over. */
   async expire(provider: Provider): Promise<void> {
     const now = Date.now();
@@ -93,6 +100,14 @@ export class UnconfirmedStarts {
       await this.#updater.finish(row, ["unconfirmed"], "failed", { error });
     }
   }
+}
+
+/** Why no webhook can name the work of a lost submit to `provider`; undefined when one can. */
+function whyNoWebhookCanCome(ctx: EngineContext, provider: Provider): string | undefined {
+  if (!provider.adopt || !provider.webhook) return `${provider.id} has no webhook that can identify the work`;
+  if (webhookUrlOf(ctx, provider) === undefined)
+    return "without a PUBLIC_URL no webhook can identify the work";
+  return undefined;
 }
 
 function seconds(ms: number): string {

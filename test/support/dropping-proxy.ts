@@ -1,8 +1,9 @@
 /**
  * A real HTTP proxy on loopback in front of an upstream that loses answers: it forwards every
  * request, and for the first `count` requests `drop` picks it lets the upstream answer in full,
- * then closes the client's connection without passing the answer on. The upstream did the work;
- * the client cannot know. Every other answer is passed through as it came.
+ * then closes the client's connection without passing the answer on (or, with `hold`, keeps the
+ * connection open and never answers). The upstream did the work; the client cannot know. Every
+ * other answer is passed through as it came.
  */
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,6 +19,8 @@ export interface DroppingProxyOptions {
   drop(request: ProxiedRequest): boolean;
   /** How many of them; 1 by default. */
   count?: number;
+  /** Keep their connections open without an answer instead of closing them (until close()). */
+  hold?: boolean;
 }
 
 export interface DroppingProxy {
@@ -61,7 +64,7 @@ export async function startDroppingProxy(
         answer.resume();
         answer.on("end", () => {
           dropped.push(seen);
-          incoming.socket.destroy();
+          if (!options.hold) incoming.socket.destroy();
         });
       },
     );
