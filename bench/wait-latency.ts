@@ -34,7 +34,12 @@ async function directSamples(): Promise<number[]> {
     for (let i = 0; i < COUNT + WARMUP; i++) {
       const started = performance.now();
       const { operation } = await sim.start(
-        { predictionId: `direct-${i}`, providerModel: "image", input: { prompt: `p ${i}`, ...INPUT } },
+        {
+          predictionId: `direct-${i}`,
+          submitId: `s-${i}`,
+          providerModel: "image",
+          input: { prompt: `p ${i}`, ...INPUT },
+        },
         ctx,
       );
       let status = await sim.status(operation, ctx);

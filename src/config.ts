@@ -43,6 +43,11 @@ const ENV_SCHEMA = {
     .default(100 * 1024 * 1024),
   GENGATE_CONFIG: z.string().min(1).optional(),
   GENGATE_ALLOW_PRIVATE_URLS: z.stringbool({ error: "must be 1 or 0 (true or false)" }).default(false),
+  GENGATE_UNCONFIRMED_START_WAIT_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(7 * 86_400, "must be at most 604800 (7 days)")
+    .default(900),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -65,6 +70,8 @@ export interface Config {
   configFile: string | undefined;
   /** gengate may fetch input URLs from loopback, private and other non-public addresses. */
   allowPrivateUrls: boolean;
+  /** How long a start whose answer was lost waits for the provider's webhook to name its work. */
+  unconfirmedStartWaitMs: number;
 }
 
 /** Reads the configuration; `overrides` (from CLI flags) win over the environment. */
@@ -88,5 +95,6 @@ export function loadConfig(
     maxFileBytes: v.GENGATE_MAX_FILE_BYTES,
     configFile: v.GENGATE_CONFIG,
     allowPrivateUrls: v.GENGATE_ALLOW_PRIVATE_URLS,
+    unconfirmedStartWaitMs: v.GENGATE_UNCONFIRMED_START_WAIT_SECONDS * 1000,
   };
 }

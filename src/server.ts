@@ -80,6 +80,7 @@ export async function startServer(
       providerContext: { readInput: (url) => inputs.read(url) },
       baseUrl: () => baseUrl,
       publicUrl: config.publicUrl,
+      unconfirmedStartWaitMs: config.unconfirmedStartWaitMs,
     });
     // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
     await engine.start({ recover: database.dialect === "sqlite" });

@@ -174,7 +174,7 @@ async function leftMidSubmission(
     latency_ms: 100,
   };
   const run = await sim.start(
-    { predictionId: id, providerModel: "image", input: { ...input, ...upstreamRun } },
+    { predictionId: id, submitId: `${id}-s`, providerModel: "image", input: { ...input, ...upstreamRun } },
     { readInput: () => Promise.reject(new Error("no inputs")) },
   );
   const now = Date.now();

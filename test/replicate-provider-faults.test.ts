@@ -101,7 +101,15 @@ describe("Replicate's rate limit", () => {
     try {
       const model = await provider?.getModel({ kind: "model", owner: "fake", name: "sdxl" });
       const start = (predictionId: string) =>
-        provider?.start({ predictionId, providerModel: model?.providerModel ?? "", input: input("x") }, ctx);
+        provider?.start(
+          {
+            predictionId,
+            submitId: `${predictionId}-s`,
+            providerModel: model?.providerModel ?? "",
+            input: input("x"),
+          },
+          ctx,
+        );
       await start("p1");
       const error = await start("p2")?.catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(GatewayError);

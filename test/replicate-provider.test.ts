@@ -179,7 +179,7 @@ describe("the Replicate provider through gengate", () => {
     ).rejects.toThrow("The model failed as requested by the prompt");
   });
 
-  it("tells a wrong API token apart, without repeating it", async () => {
+  it("tells a wrong API token apart as gengate's configuration (502, not 401), without repeating it", async () => {
     const wrong = "r8_wrong_token_that_must_stay_secret";
     const other = await startGateway({ REPLICATE_API_TOKEN: wrong, REPLICATE_BASE_URL: fake.url });
     try {
@@ -188,7 +188,9 @@ describe("the Replicate provider through gengate", () => {
         body: JSON.stringify({ input: { prompt: "x" } }),
       });
       const text = await response.text();
-      expect(response.status).toBe(401);
+      // The client's gengate token is fine: Replicate refused gengate's own.
+      expect(response.status).toBe(502);
+      expect(text).toContain("gengate is misconfigured");
       expect(text).toContain("REPLICATE_API_TOKEN");
       expect(text).not.toContain(wrong);
     } finally {

@@ -235,6 +235,7 @@ describe("a training", () => {
     const prediction = await provider.start(
       {
         predictionId: "lorapredictionaaaaaaaaaaa",
+        submitId: "lorasubmit",
         providerModel: trained?.providerModel ?? "",
         input: { prompt: "a photo of ZXY", width: 256, height: 256, lora_scale: 0.8 },
       },

@@ -207,7 +207,9 @@ describe("RunPod webhooks into gengate", () => {
       expect(Date.now() - started).toBeLessThan(4_000); // polls alone would wait 5 s
       const hook = runBodies()[0] as unknown as { webhook: string };
       expect(hook.webhook).toMatch(
-        new RegExp(`^${publicUrl}/hooks/runpod\\?prediction=${prediction.id}&token=[\\w-]{43}$`),
+        new RegExp(
+          `^${publicUrl}/hooks/runpod\\?prediction=${prediction.id}&submit=[a-z2-7]{26}&token=[\\w-]{43}$`,
+        ),
       );
       expect(fake.webhooks).toEqual([
         expect.objectContaining({ url: hook.webhook, status: 200, attempt: 1 }),

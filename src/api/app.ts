@@ -1,6 +1,7 @@
 /** The HTTP API: Replicate-compatible `/v1`, output files, inbound webhooks, health and OpenAPI. */
 import { Hono } from "hono";
 import { GatewayError } from "../core/errors.ts";
+import { reportMisconfiguration } from "../engine/misconfiguration.ts";
 import type { ApiDeps, ApiEnv } from "./api-context.ts";
 import { requireToken } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
@@ -23,7 +24,8 @@ export function createApp(deps: ApiDeps): Hono {
 
   app.onError((error, c) => {
     const gatewayError = toGatewayError(error);
-    if (gatewayError.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
+    if (gatewayError.configSetting) reportMisconfiguration(logger, gatewayError, { path: c.req.path });
+    else if (gatewayError.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
     return problem(c, gatewayError);
   });
   app.notFound((c) =>

@@ -49,6 +49,7 @@ export function itemStatus(prediction: Prediction): ItemStatus {
     case "queued":
       return "queued";
     case "submitting":
+    case "unconfirmed":
       return "starting";
     case "running":
       return prediction.upstreamPhase ?? "starting";

@@ -31,6 +31,16 @@ export interface GatewayErrorOptions {
   invalidFields?: InvalidField[];
   /** What the upstream said, for logs and the prediction's error; never contains secrets. */
   providerDetail?: string;
+  /**
+   * The failure is gengate's own configuration, not the client's doing (a provider refused the
+   * key gengate holds): the setting the operator must fix, e.g. `RUNPOD_API_KEY`.
+   */
+  configSetting?: string;
+  /**
+   * The request may have taken effect upstream although its answer was lost (a reset or a
+   * timeout after it was sent): repeating it could do the work, and charge for it, twice.
+   */
+  outcomeUnknown?: boolean;
   cause?: unknown;
 }
 
@@ -47,6 +57,8 @@ export class GatewayError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly invalidFields: InvalidField[] | undefined;
   readonly providerDetail: string | undefined;
+  readonly configSetting: string | undefined;
+  readonly outcomeUnknown: boolean;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +68,8 @@ export class GatewayError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.invalidFields = options.invalidFields;
     this.providerDetail = options.providerDetail;
+    this.configSetting = options.configSetting;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 
   get status(): number {

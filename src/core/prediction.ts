@@ -9,6 +9,7 @@ import type { PredictionRoute } from "./route.ts";
 export const PREDICTION_STATES = [
   "queued",
   "submitting",
+  "unconfirmed",
   "running",
   "succeeded",
   "failed",
@@ -26,8 +27,11 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const TRANSITIONS: Record<PredictionState, readonly PredictionState[]> = {
   queued: ["submitting", "failed", "canceled"],
-  // back to queued when a retryable error happened before the provider accepted the work
-  submitting: ["running", "queued", "failed", "canceled"],
+  // back to queued when a retryable error happened before the provider accepted the work;
+  // unconfirmed when the start's answer was lost at a provider that cannot look its work up
+  submitting: ["running", "queued", "unconfirmed", "failed", "canceled"],
+  // may be running upstream: adopted when a marked webhook names it, failed when none does in time
+  unconfirmed: ["running", "failed", "canceled"],
   // back to queued when the run failed upstream and a catalog route has another target to try
   running: ["succeeded", "failed", "canceled", "queued"],
   succeeded: [],
@@ -63,6 +67,7 @@ export function clientStatus(state: PredictionState, phase: UpstreamPhase | null
   switch (state) {
     case "queued":
     case "submitting":
+    case "unconfirmed":
       return "starting";
     case "running":
       return phase ?? "starting";

@@ -1,10 +1,12 @@
 /**
  * Starts queued predictions when their provider's concurrency and rate budget allow, higher
  * priority first and then in fair turns between tenants and batches. A start that may have
- * reached the provider before a crash or error is looked up (find) before trying again, so no
- * paid work is started twice.
+ * reached the provider before a crash or a lost answer is never repeated blindly: it is looked up
+ * (find) before trying again, or, at a provider that cannot look its work up, waits for a webhook
+ * to name it (unconfirmed-starts.ts), so no paid work is started twice.
  */
 import { GatewayError } from "../core/errors.ts";
+import { newId } from "../core/ids.ts";
 import type { Prediction } from "../core/prediction.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
@@ -12,12 +14,14 @@ import type { StoredPrediction } from "../store/index.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
+import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import { overriddenBudget } from "./rate-budget.ts";
 import type { Router } from "./router.ts";
 import { RowGuard } from "./row-guard.ts";
-import { STREAM_LEASE_MS } from "./stream-pump.ts";
+import { runningPatch, startRequestOf, webhookUrlOf } from "./starts.ts";
 import type { TokenBucket } from "./token-bucket.ts";
+import type { UnconfirmedStarts } from "./unconfirmed-starts.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
@@ -33,6 +37,7 @@ export class Dispatcher {
   private readonly ctx: EngineContext;
   private readonly updater: PredictionUpdater;
   private readonly router: Router;
+  private readonly unconfirmed: UnconfirmedStarts;
   private readonly onRunning: (prediction: Prediction, provider: Provider) => void;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
@@ -44,11 +49,13 @@ export class Dispatcher {
     ctx: EngineContext,
     updater: PredictionUpdater,
     router: Router,
+    unconfirmed: UnconfirmedStarts,
     onRunning: (prediction: Prediction, provider: Provider) => void,
   ) {
     this.ctx = ctx;
     this.updater = updater;
     this.router = router;
+    this.unconfirmed = unconfirmed;
     this.onRunning = onRunning;
     this.batchCaps = new BatchCaps(ctx.store);
     this.guard = new RowGuard(ctx, updater);
@@ -81,9 +88,12 @@ export class Dispatcher {
 
   private async dispatchFor(provider: Provider): Promise<number> {
     await this.requeueAbandoned(provider);
+    await this.unconfirmed.expire(provider);
     const limits = this.ctx.catalog.routing.providers[provider.id];
     const counts = await this.ctx.store.predictions.countByState(provider.id);
-    const free = (limits?.concurrency ?? provider.concurrency) - counts.submitting - counts.running;
+    // Unconfirmed work may be running upstream: it holds its place until it is known.
+    const inFlight = counts.submitting + counts.unconfirmed + counts.running;
+    const free = (limits?.concurrency ?? provider.concurrency) - inFlight;
     if (free <= 0 || counts.queued === 0) return IDLE_MS;
     const limit = Math.min(free, CLAIM_BATCH);
     const now = Date.now();
@@ -112,6 +122,7 @@ export class Dispatcher {
     const claimed = await this.ctx.store.predictions.transition(row.id, ["queued"], {
       state: "submitting",
       attempts: row.attempts + 1,
+      submitId: newId(),
       nextCheckAt: leaseEnd,
     });
     if (!claimed) return;
@@ -134,7 +145,10 @@ export class Dispatcher {
     return created;
   }
 
-  /** Submissions whose lease ran out belong to a process that died; their next try looks them up first. */
+  /**
+   * Submissions whose lease ran out belong to a process that died, maybe after its submit
+   * arrived: their next try looks them up first, or they wait for a webhook to name their work.
+   */
   private async requeueAbandoned(provider: Provider): Promise<void> {
     const now = Date.now();
     const abandoned = await this.guard.usable(
@@ -148,6 +162,10 @@ export class Dispatcher {
     );
     for (const row of abandoned) {
       await this.guard.run(row, "start", async () => {
+        if (!canFind(provider, row)) {
+          await this.unconfirmed.park(row, provider, "the process submitting it stopped");
+          return;
+        }
         await this.ctx.store.predictions.transition(row.id, ["submitting"], {
           state: "queued",
           nextCheckAt: now,
@@ -166,20 +184,12 @@ export class Dispatcher {
 
   private async submit(provider: Provider, row: StoredPrediction): Promise<void> {
     try {
-      const found = row.attempts > 1 ? await this.findStarted(provider, row) : null;
+      const found = row.attempts > 1 && canFind(provider, row) ? await this.findStarted(provider, row) : null;
       // The run this prediction left behind when it fell back to another target is no work to adopt.
       const adopted = found && found.upstreamId !== row.upstreamId ? found : null;
       const started: StartResult = adopted ?? (await this.startUpstream(provider, row));
       if (adopted) this.ctx.logger.info({ prediction: row.id }, "adopted work started before a restart");
-      const now = Date.now();
-      const running = await this.updater.update(row, ["submitting"], {
-        state: "running",
-        upstreamId: started.upstreamId,
-        operation: started.operation,
-        upstreamPhase: "starting",
-        startedAt: now,
-        nextCheckAt: now + (row.streaming ? STREAM_LEASE_MS : (started.nextPollMs ?? 0)),
-      });
+      const running = await this.updater.update(row, ["submitting"], runningPatch(row, started, Date.now()));
       if (running) this.onRunning(running, provider);
     } catch (error) {
       await this.handleStartError(provider, row, GatewayError.from(error));
@@ -188,13 +198,14 @@ export class Dispatcher {
 
   private findStarted(provider: Provider, row: StoredPrediction): Promise<StartResult | null> {
     const ctx = this.ctx.providerContext;
-    return row.destination ? trainingOf(provider).findTraining(row.id, ctx) : provider.find(row.id, ctx);
+    if (row.destination) return trainingOf(provider).findTraining(row.id, ctx);
+    return provider.find?.(row.id, ctx) ?? Promise.resolve(null);
   }
 
   private startUpstream(provider: Provider, row: StoredPrediction): Promise<StartResult> {
     const ctx = this.ctx.providerContext;
-    const webhookUrl = this.ctx.publicUrl && `${this.ctx.publicUrl}/hooks/${provider.id}`;
     if (row.destination) {
+      const webhookUrl = webhookUrlOf(this.ctx, provider);
       return trainingOf(provider).startTraining(
         {
           trainingId: row.id,
@@ -206,16 +217,7 @@ export class Dispatcher {
         ctx,
       );
     }
-    return provider.start(
-      {
-        predictionId: row.id,
-        providerModel: row.providerModel,
-        input: row.input,
-        ...(row.deadlineAt !== null && { deadlineAt: row.deadlineAt }),
-        ...(webhookUrl && { webhookUrl }),
-      },
-      ctx,
-    );
+    return provider.start(startRequestOf(this.ctx, provider, row), ctx);
   }
 
   private async handleStartError(
@@ -223,6 +225,11 @@ export class Dispatcher {
     row: StoredPrediction,
     error: GatewayError,
   ): Promise<void> {
+    reportMisconfiguration(this.ctx.logger, error, { prediction: row.id, provider: provider.id });
+    if (error.outcomeUnknown && !canFind(provider, row)) {
+      await this.unconfirmed.park(row, provider, error.message);
+      return;
+    }
     if (error.code === "rate_limited") this.bucketOf(provider).pause(error.retryAfterMs ?? 1_000);
     // A throttled start created nothing upstream: it waits for the budget without using up a try.
     const throttled = error.code === "rate_limited";
@@ -245,4 +252,9 @@ export class Dispatcher {
     }
     await this.updater.finish(row, ["submitting"], "failed", { ...next, error: error.message });
   }
+}
+
+/** Whether work this row's earlier submit may have started can be looked up at `provider`. */
+function canFind(provider: Provider, row: StoredPrediction): boolean {
+  return Boolean(row.destination) || provider.find !== undefined;
 }

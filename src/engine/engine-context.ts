@@ -25,4 +25,6 @@ export interface EngineContext {
   baseUrl(): string;
   /** Where providers reach gengate's inbound webhooks; undefined when not reachable from outside. */
   publicUrl: string | undefined;
+  /** How long a start whose answer was lost waits for a webhook to name its work (unconfirmed-starts.ts). */
+  unconfirmedStartWaitMs: number;
 }

@@ -17,6 +17,7 @@ import { RowGuard } from "./row-guard.ts";
 import { type LiveTokens, pumpStream } from "./stream-pump.ts";
 import { LoraRunner } from "./training/lora-runner.ts";
 import { LoraService } from "./training/lora-service.ts";
+import { UnconfirmedStarts } from "./unconfirmed-starts.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 const CANCEL_WAIT_MS = 10_000;
@@ -57,6 +58,7 @@ export class Engine {
   private readonly updater: PredictionUpdater;
   private readonly reconciler: Reconciler;
   private readonly dispatcher: Dispatcher;
+  private readonly unconfirmed: UnconfirmedStarts;
   private readonly router: Router;
   private readonly resolver: ModelResolver;
   readonly batches: BatchService;
@@ -77,7 +79,10 @@ export class Engine {
     this.router = new Router(ctx);
     this.resolver = new ModelResolver(ctx, this.router);
     this.reconciler = new Reconciler(ctx, this.updater, this.router, () => this.dispatcher.wake());
-    this.dispatcher = new Dispatcher(ctx, this.updater, this.router, (row, provider) =>
+    this.unconfirmed = new UnconfirmedStarts(ctx, this.updater, (row, provider) =>
+      this.onRunning(row, provider),
+    );
+    this.dispatcher = new Dispatcher(ctx, this.updater, this.router, this.unconfirmed, (row, provider) =>
       this.onRunning(row, provider),
     );
     this.batches = new BatchService(ctx, {
@@ -206,13 +211,22 @@ export class Engine {
         await this.waitUntil(id, (p) => p.state !== "submitting", CANCEL_WAIT_MS);
         continue;
       }
-      const ended =
-        row.state === "queued"
-          ? await this.updater.finish(row, ["queued"], "canceled")
-          : await this.reconciler.cancelRunning(row, this.ctx.providers.get(row.provider));
+      const ended = await this.cancelFrom(row);
       if (ended) return ended;
     }
     return this.get(id, tokenId);
+  }
+
+  /** Ends a prediction that is not being submitted as canceled; null if it moved on meanwhile. */
+  private cancelFrom(row: Prediction): Promise<Prediction | null> {
+    switch (row.state) {
+      case "queued":
+        return this.updater.finish(row, ["queued"], "canceled");
+      case "unconfirmed":
+        return this.unconfirmed.cancel(row);
+      default:
+        return this.reconciler.cancelRunning(row, this.ctx.providers.get(row.provider));
+    }
   }
 
   /** Resolves with the prediction once it is terminal, or as it is when `timeoutMs` runs out. */
@@ -267,13 +281,22 @@ export class Engine {
     if (!(await provider.webhook.verify(request, rawBody))) {
       throw new GatewayError("unauthenticated", "webhook signature is not valid");
     }
-    const { upstreamId, predictionId, update } = await provider.webhook.parse(request, rawBody);
+    const { upstreamId, predictionId, submitId, update } = await provider.webhook.parse(request, rawBody);
     const row = predictionId
       ? await this.ctx.store.predictions.get(predictionId)
       : await this.ctx.store.predictions.findByUpstreamId(provider.id, upstreamId);
     if (!row || row.provider !== provider.id)
       throw new GatewayError("not_found", "no prediction for this webhook");
-    if (row.state === "queued" || row.state === "submitting") {
+    // The webhook names the work of the submit being made or whose answer was lost: it is adopted.
+    const ofThisSubmit = submitId !== undefined && submitId === row.submitId;
+    if (ofThisSubmit && (row.state === "submitting" || row.state === "unconfirmed")) {
+      const adopted = await this.unconfirmed.adopt(row, provider, upstreamId);
+      if (adopted) {
+        await this.reconciler.apply(adopted, update);
+        return;
+      }
+    }
+    if (row.state === "queued" || row.state === "submitting" || row.state === "unconfirmed") {
       // The start has not been recorded yet: ask the provider to send it again later.
       throw new GatewayError("conflict", "prediction is not running yet; retry later");
     }
@@ -310,11 +333,9 @@ export class Engine {
       limit: all,
     });
     for (const row of await guard.usable(orphans, "resume")) {
-      // A start that may have reached the provider goes back to the queue; its next try looks it up first.
-      const patch =
-        row.state === "submitting" ? { state: "queued" as const, nextCheckAt: now } : { nextCheckAt: now };
+      // A start that may have reached the provider is the dispatcher's to resolve, at once.
       await guard.run(row, "resume", async () => {
-        await this.ctx.store.predictions.transition(row.id, [row.state], patch);
+        await this.ctx.store.predictions.transition(row.id, [row.state], { nextCheckAt: now });
       });
     }
     if (orphans.length > 0)

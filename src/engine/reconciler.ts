@@ -7,6 +7,7 @@ import type { Prediction } from "../core/prediction.ts";
 import type { Provider, StatusResult } from "../providers/provider.ts";
 import { collectOutputs, hasPendingFiles } from "./collector.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import type { Router } from "./router.ts";
 import { RowGuard } from "./row-guard.ts";
@@ -163,6 +164,7 @@ export class Reconciler {
   }
 
   private async handleCheckError(row: Prediction, error: GatewayError): Promise<void> {
+    reportMisconfiguration(this.ctx.logger, error, { prediction: row.id, provider: row.provider });
     if (!error.retryable) {
       await this.updater.finish(row, ["running"], "failed", { error: error.message });
       return;

@@ -52,6 +52,13 @@ export interface ProviderContext {
 
 export interface StartRequest {
   predictionId: string;
+  /**
+   * gengate's id for this submit, new on each try. A provider that cannot look its work up
+   * (no `find`) marks the submit with it (see submit-marker.ts), so that a webhook can name the
+   * work of a submit whose answer was lost; where the provider takes a client-chosen id or
+   * idempotency key, this is it.
+   */
+  submitId: string;
   providerModel: string;
   /** Validated input with schema defaults applied. */
   input: Record<string, unknown>;
@@ -165,6 +172,8 @@ export interface WebhookUpdate {
   upstreamId: string;
   /** gengate's prediction id, when the provider marked the webhook URL with it. */
   predictionId?: string;
+  /** The submit whose work this is, when the webhook URL carries its verified mark. */
+  submitId?: string;
   update: StatusResult;
 }
 
@@ -196,12 +205,23 @@ export interface Provider {
    * prediction is stored, so the client gets a 4xx instead of a failed prediction.
    */
   checkInput?(providerModel: string, input: Record<string, unknown>, ctx: ProviderContext): Promise<void>;
+  /**
+   * Starts the work. A failure whose answer was lost after the request may have arrived is a
+   * GatewayError with `outcomeUnknown`: the engine never starts it again blindly.
+   */
   start(request: StartRequest, ctx: ProviderContext): Promise<StartResult>;
   /**
-   * Finds work already started for this prediction, so that a process that died between
-   * start() and recording its result adopts it instead of paying twice.
+   * Finds work already started for this prediction, so that a start whose answer was lost (a
+   * crash, a reset) is adopted instead of paid twice; null means nothing was started. Providers
+   * that cannot look their work up by anything of gengate's leave it out: a start of theirs that
+   * may have arrived is never repeated, and waits for a webhook marked with its submit (`adopt`).
    */
-  find(predictionId: string, ctx: ProviderContext): Promise<StartResult | null>;
+  find?(predictionId: string, ctx: ProviderContext): Promise<StartResult | null>;
+  /**
+   * For providers without `find`: the StartResult of the work `upstreamId`, which a webhook marked
+   * with `request.submitId` named as that submit's, after the submit's own answer was lost.
+   */
+  adopt?(request: StartRequest, upstreamId: string, ctx: ProviderContext): Promise<StartResult>;
   status(operation: unknown, ctx: ProviderContext): Promise<StatusResult>;
   cancel(operation: unknown, ctx: ProviderContext): Promise<void>;
   stream?(operation: unknown, ctx: ProviderContext): AsyncIterable<StreamEvent>;

@@ -189,7 +189,7 @@ export class BatchesRepo {
               .innerJoin("predictions", "predictions.id", "batch_items.prediction_id")
               .select("batch_items.item_index")
               .where("batch_items.batch_id", "=", id)
-              .where("predictions.state", "in", ["queued", "submitting", "running"]),
+              .where("predictions.state", "in", ["queued", "submitting", "unconfirmed", "running"]),
           ),
         ),
       )

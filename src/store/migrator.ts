@@ -5,6 +5,7 @@ import { initial } from "./migrations/0001-initial.ts";
 import { predictionRoute } from "./migrations/0002-prediction-route.ts";
 import { batches } from "./migrations/0003-batches.ts";
 import { loras } from "./migrations/0004-loras.ts";
+import { submitId } from "./migrations/0005-submit-id.ts";
 import { batchItemPaths } from "./migrations/0009-batch-item-paths.ts";
 import type { DB } from "./schema.ts";
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0002-prediction-route": predictionRoute,
   "0003-batches": batches,
   "0004-loras": loras,
+  "0005-submit-id": submitId,
   "0009-batch-item-paths": batchItemPaths,
 };
 

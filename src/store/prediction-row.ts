@@ -18,6 +18,7 @@ export type PredictionPatch = Partial<
     | "state"
     | "upstreamPhase"
     | "upstreamId"
+    | "submitId"
     | "operation"
     | "output"
     | "logs"
@@ -45,8 +46,15 @@ export interface RowDamage {
   repair: PredictionPatch;
 }
 
-/** A prediction as stored: the domain object plus the provider's id for it, once known. */
-export type StoredPrediction = Prediction & { upstreamId: string | null; damage?: RowDamage };
+/**
+ * A prediction as stored: the domain object plus the provider's id for it, once known, and the id
+ * of its latest submit (a fresh one each time it is claimed to start), which marks that submit.
+ */
+export type StoredPrediction = Prediction & {
+  upstreamId: string | null;
+  submitId: string | null;
+  damage?: RowDamage;
+};
 
 type Row = Selectable<PredictionsTable>;
 
@@ -64,7 +72,7 @@ function storable<T extends number | null | undefined>(column: TimeColumn, value
   throw new GatewayError("internal", `${column} cannot be stored: ${value} is not a time from 1970 to 9999`);
 }
 
-export function predictionRow(p: Prediction & { upstreamId?: string | null }): Row {
+export function predictionRow(p: Prediction & { upstreamId?: string | null; submitId?: string | null }): Row {
   return {
     id: p.id,
     model: p.model,
@@ -78,6 +86,7 @@ export function predictionRow(p: Prediction & { upstreamId?: string | null }): R
     state: p.state,
     upstream_phase: p.upstreamPhase,
     upstream_id: p.upstreamId ?? null,
+    submit_id: p.submitId ?? null,
     operation: toJson(p.operation),
     attempts: p.attempts,
     webhook: p.webhook,
@@ -145,6 +154,7 @@ export function fromPredictionRow(row: Row): StoredPrediction {
     state: row.state,
     upstreamPhase: row.upstream_phase,
     upstreamId: row.upstream_id,
+    submitId: row.submit_id,
     operation: read.json("operation", "operation", row.operation, null),
     attempts: row.attempts,
     webhook: row.webhook,
@@ -179,6 +189,7 @@ export function patchToUpdate(patch: PredictionPatch): UpdateObject<DB, "predict
     state: patch.state,
     upstream_phase: patch.upstreamPhase,
     upstream_id: patch.upstreamId,
+    submit_id: patch.submitId,
     operation: patch.operation === undefined ? undefined : toJson(patch.operation),
     output: patch.output === undefined ? undefined : toJson(patch.output),
     logs: patch.logs,

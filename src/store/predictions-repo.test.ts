@@ -68,14 +68,14 @@ describeEachBackend("PredictionsRepo", (open) => {
       });
       await predictions.insert(p);
       // toEqual also checks the timestamps came back as numbers, not strings
-      expect(await predictions.get(p.id)).toEqual({ ...p, upstreamId: null });
+      expect(await predictions.get(p.id)).toEqual({ ...p, upstreamId: null, submitId: null });
     });
 
-    it("round-trips null and scalar JSON and stores the upstream id", async () => {
+    it("round-trips null and scalar JSON and stores the upstream and submit ids", async () => {
       const predictions = await repo();
       const p = prediction();
-      await predictions.insert({ ...p, upstreamId: "up-1" });
-      expect(await predictions.get(p.id)).toEqual({ ...p, upstreamId: "up-1" });
+      await predictions.insert({ ...p, upstreamId: "up-1", submitId: "sub-1" });
+      expect(await predictions.get(p.id)).toEqual({ ...p, upstreamId: "up-1", submitId: "sub-1" });
       for (const output of ["just text", 42, false, [], {}]) {
         const q = prediction({ output, operation: output });
         await predictions.insert(q);
@@ -145,6 +145,7 @@ describeEachBackend("PredictionsRepo", (open) => {
         state: "running",
         upstreamPhase: "starting",
         upstreamId: "job-9",
+        submitId: "sub-9",
         startedAt: NOW + 10,
         attempts: 1,
         error: null,
@@ -155,6 +156,7 @@ describeEachBackend("PredictionsRepo", (open) => {
         state: "running",
         upstreamPhase: "starting",
         upstreamId: "job-9",
+        submitId: "sub-9",
         startedAt: NOW + 10,
         attempts: 1,
         error: null,
@@ -227,8 +229,8 @@ describeEachBackend("PredictionsRepo", (open) => {
       await expect(predictions.transition(ended.id, ["succeeded"], { output: null })).rejects.toThrow(
         "a succeeded prediction cannot change any more",
       );
-      expect(await predictions.get(queued.id)).toEqual({ ...queued, upstreamId: null });
-      expect(await predictions.get(ended.id)).toEqual({ ...ended, upstreamId: null });
+      expect(await predictions.get(queued.id)).toEqual({ ...queued, upstreamId: null, submitId: null });
+      expect(await predictions.get(ended.id)).toEqual({ ...ended, upstreamId: null, submitId: null });
       // every transition the machine allows goes through
       expect(await predictions.transition(queued.id, ["queued"], { state: "submitting" })).not.toBeNull();
       expect(await predictions.transition(queued.id, ["submitting"], { state: "running" })).not.toBeNull();
@@ -239,7 +241,11 @@ describeEachBackend("PredictionsRepo", (open) => {
       const predictions = await repo();
       const p = prediction();
       await predictions.insert(p);
-      expect(await predictions.transition(p.id, ["queued"], {})).toEqual({ ...p, upstreamId: null });
+      expect(await predictions.transition(p.id, ["queued"], {})).toEqual({
+        ...p,
+        upstreamId: null,
+        submitId: null,
+      });
       expect(await predictions.transition(p.id, ["running"], {})).toBeNull();
     });
   });

@@ -49,7 +49,9 @@ export class PredictionsRepo {
     this.#db = db;
   }
 
-  async insert(prediction: Prediction & { upstreamId?: string | null }): Promise<void> {
+  async insert(
+    prediction: Prediction & { upstreamId?: string | null; submitId?: string | null },
+  ): Promise<void> {
     await this.#db.insertInto("predictions").values(predictionRow(prediction)).execute();
   }
 
@@ -168,7 +170,7 @@ export class PredictionsRepo {
       .selectFrom("predictions")
       .select((eb) => ["batch_id", eb.fn.countAll<number>().as("count")])
       .where("batch_id", "in", batchIds)
-      .where("state", "in", ["submitting", "running"])
+      .where("state", "in", ["submitting", "unconfirmed", "running"])
       .groupBy("batch_id")
       .execute();
     return new Map(rows.map((row) => [row.batch_id ?? "", Number(row.count)]));

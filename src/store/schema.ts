@@ -18,6 +18,7 @@ export interface PredictionsTable {
   state: PredictionState;
   upstream_phase: UpstreamPhase | null;
   upstream_id: string | null;
+  submit_id: string | null;
   operation: string | null;
   attempts: number;
   webhook: string | null;

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Logger } from "pino";
 import { loadConfig } from "../../src/config.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 
@@ -14,7 +15,12 @@ export interface TestGateway extends RunningServer {
   api(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startGateway(env: Record<string, string> = {}, dataDir?: string): Promise<TestGateway> {
+/** `logger` receives gengate's logs (silent by default; see log-capture.ts). */
+export async function startGateway(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  logger?: Logger,
+): Promise<TestGateway> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "gengate-e2e-"));
   const config = loadConfig({
     GENGATE_DATA_DIR: dir,
@@ -24,7 +30,7 @@ export async function startGateway(env: Record<string, string> = {}, dataDir?: s
     GENGATE_ADMIN_TOKEN: TEST_TOKEN,
     ...env,
   });
-  const server = await startServer(config, { GENGATE_SIM_LATENCY: "0", ...env });
+  const server = await startServer(config, { GENGATE_SIM_LATENCY: "0", ...env }, logger);
   return {
     ...server,
     dataDir: dir,

@@ -9,12 +9,12 @@ import { GatewayError } from "../../core/errors.ts";
 import type { ProviderCheck } from "../provider.ts";
 import type { FalConfig } from "./config.ts";
 import type { FalHttp } from "./fal-http.ts";
+import { requestUrl } from "./operation.ts";
 import type { WebhookKeys } from "./webhook-keys.ts";
 
 /** The provider's connection test: the key and the webhook keys, creating no work. */
 export async function checkFal(config: FalConfig, http: FalHttp, keys: WebhookKeys): Promise<ProviderCheck> {
-  const [owner, alias] = (config.apps[0]?.app ?? "fal-ai/flux").split("/");
-  const probeUrl = `${config.queueUrl}/${owner}/${alias}/requests/${randomUUID()}/status`;
+  const probeUrl = `${requestUrl(config.queueUrl, config.apps[0]?.app ?? "fal-ai/flux", randomUUID())}/status`;
   const where = config.webhookKeys ? "FAL_WEBHOOK_PUBLIC_KEYS" : config.jwksUrl;
   const [key, webhookKeys] = await Promise.all([checkKey(http, probeUrl), checkWebhookKeys(keys, where)]);
   return {

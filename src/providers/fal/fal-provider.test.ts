@@ -29,7 +29,13 @@ afterAll(() => fake.close());
 
 const start = (input: Record<string, unknown>, webhookUrl?: string) =>
   fal.start(
-    { predictionId: "p1", providerModel: "fal-ai/flux/dev", input, ...(webhookUrl && { webhookUrl }) },
+    {
+      predictionId: "p1",
+      submitId: "s1",
+      providerModel: "fal-ai/flux/dev",
+      input,
+      ...(webhookUrl && { webhookUrl }),
+    },
     ctx,
   );
 
@@ -56,12 +62,25 @@ describe("fal provider against the fake queue", () => {
       statusUrl: `${fake.queueUrl}/fal-ai/flux/requests/${op.requestId}/status`,
       cancelUrl: `${fake.queueUrl}/fal-ai/flux/requests/${op.requestId}/cancel`,
     });
-    expect(fake.submits()[0]?.query.fal_webhook).toBe("https://gengate.example/hooks/fal?prediction=p1");
+    expect(fake.submits()[0]?.query.fal_webhook).toMatch(
+      /^https:\/\/gengate\.example\/hooks\/fal\?prediction=p1&submit=s1&token=[\w-]{43}$/,
+    );
     expect(await fal.status(started.operation, ctx)).toMatchObject({
       state: "starting",
       logs: "Waiting in the fal queue at position 0\n",
     });
-    expect(await fal.find("p1", ctx)).toBeNull();
+  });
+
+  it("adopts a request a marked webhook named, rebuilding the URLs fal gave for it", async () => {
+    expect(fal.find).toBeUndefined();
+    const started = await start({ prompt: "x" });
+    const request = { predictionId: "p1", submitId: "s1", providerModel: "fal-ai/flux/dev", input: {} };
+    const adopted = await fal.adopt?.(request, started.upstreamId, ctx);
+    expect(adopted?.upstreamId).toBe(started.upstreamId);
+    expect({ ...(adopted?.operation as object), submittedAt: 0 }).toEqual({
+      ...(started.operation as object),
+      submittedAt: 0,
+    });
   });
 
   it("fails with the model's input errors from the result", async () => {
@@ -84,7 +103,10 @@ describe("fal provider against the fake queue", () => {
 
   it("maps fal's refusals to errors that never show the key", async () => {
     const error = await provider("wrong-key:secret")
-      .start({ predictionId: "p2", providerModel: "fal-ai/flux/dev", input: { prompt: "x" } }, ctx)
+      .start(
+        { predictionId: "p2", submitId: "s2", providerModel: "fal-ai/flux/dev", input: { prompt: "x" } },
+        ctx,
+      )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: "provider_error", retryable: false });

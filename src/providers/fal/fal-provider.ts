@@ -5,11 +5,12 @@
 
 import { findModel } from "../model-lookup.ts";
 import { type Provider, type ProviderDeps, perMinuteBudget, type StartResult } from "../provider.ts";
+import { SubmitMarker } from "../submit-marker.ts";
 import { checkFal } from "./check.ts";
 import { parseFalConfig } from "./config.ts";
 import { FalHttp } from "./fal-http.ts";
 import { describeApp } from "./models.ts";
-import { type FalOperation, parseFalOperation } from "./operation.ts";
+import { type FalOperation, parseFalOperation, requestUrl } from "./operation.ts";
 import { toFalInput } from "./parameters.ts";
 import { parseAnswer, submitAnswer } from "./responses.ts";
 import { falStatus } from "./status.ts";
@@ -32,6 +33,7 @@ export function createFalProvider(
   const keys = new WebhookKeys(
     config.webhookKeys ? { keys: config.webhookKeys } : { jwksUrl: config.jwksUrl },
   );
+  const marker = new SubmitMarker(config.key, "fal");
   return {
     id: "fal",
     rateLimit: perMinuteBudget("fal", config.perMinute),
@@ -51,11 +53,8 @@ export function createFalProvider(
 
     async start(request): Promise<StartResult> {
       const submitUrl = new URL(`${config.queueUrl}/${request.providerModel}`);
-      if (request.webhookUrl) {
-        const hook = new URL(request.webhookUrl);
-        hook.searchParams.set("prediction", request.predictionId);
-        submitUrl.searchParams.set("fal_webhook", hook.href);
-      }
+      if (request.webhookUrl)
+        submitUrl.searchParams.set("fal_webhook", marker.mark(request.webhookUrl, request));
       const what = `submitting to ${request.providerModel}`;
       const answer = await http.request(submitUrl.href, {
         method: "POST",
@@ -75,11 +74,21 @@ export function createFalProvider(
       return { upstreamId: submitted.request_id, operation };
     },
 
-    // fal's queue API has no way to list requests or to find one by a client-chosen marker (no
-    // idempotency key, no metadata; reference B.1, B.5), so work started by a process that died
-    // before recording it cannot be adopted: the engine submits it again.
-    async find() {
-      return null;
+    // No find: fal's queue API cannot list requests or find one by a client-chosen marker (no
+    // idempotency key, no metadata; reference B.1, B.5). A submit whose answer was lost is
+    // adopted when fal's signed webhook, through the URL marked for that submit, names it.
+    async adopt(request, requestId) {
+      const responseUrl = requestUrl(config.queueUrl, request.providerModel, requestId);
+      const operation: FalOperation = {
+        provider: "fal",
+        app: request.providerModel,
+        requestId,
+        statusUrl: `${responseUrl}/status`,
+        responseUrl,
+        cancelUrl: `${responseUrl}/cancel`,
+        submittedAt: Date.now(),
+      };
+      return { upstreamId: requestId, operation };
     },
 
     async status(operation) {
@@ -101,6 +110,6 @@ export function createFalProvider(
       throw upstreamError(answer.status, answer.headers, answer.body, what);
     },
 
-    webhook: falWebhook(keys),
+    webhook: falWebhook(keys, marker),
   };
 }

@@ -17,3 +17,9 @@ export type FalOperation = z.infer<typeof falOperation>;
 export function parseFalOperation(value: unknown): FalOperation {
   return parseStoredOperation(falOperation, value, "fal");
 }
+
+/** Where fal keeps a request of `app`: under `owner/alias`, without the app's subpath (reference B.1). */
+export function requestUrl(queueUrl: string, app: string, requestId: string): string {
+  const [owner, alias] = app.split("/");
+  return `${queueUrl}/${owner}/${alias}/requests/${encodeURIComponent(requestId)}`;
+}

@@ -1,7 +1,14 @@
 /** fal's error answers (reference B.2) as GatewayErrors; messages carry fal's words, never the key. */
 import { GatewayError } from "../../core/errors.ts";
+import {
+  mayHaveArrived,
+  retryAfterHeaderMs,
+  type Upstream,
+  upstreamStatusError,
+} from "../upstream-errors.ts";
 
 const DEFAULT_RETRY_AFTER_MS = 1_000;
+const FAL: Upstream = { name: "fal", keySetting: "FAL_KEY" };
 
 /** fal's `detail`: a message, or a list of `{ loc, msg }` from a model's input checks. */
 export function detailOf(body: unknown): string {
@@ -19,43 +26,22 @@ function describeIssue(issue: unknown): string {
   return path ? `${path}: ${message}` : message;
 }
 
-export function retryAfterMs(headers: Headers): number {
-  const value = headers.get("retry-after");
-  if (value === null) return DEFAULT_RETRY_AFTER_MS;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? DEFAULT_RETRY_AFTER_MS : Math.max(0, date - Date.now());
-}
-
 export function upstreamError(status: number, headers: Headers, body: unknown, what: string): GatewayError {
   const detail = detailOf(body);
-  const said = detail ? `: ${detail}` : "";
-  const options = { providerDetail: detail || `HTTP ${status}` };
-  if (status === 401 || status === 403)
-    return new GatewayError("provider_error", `fal refused the API key (${status}) while ${what}`, {
-      ...options,
-      retryable: false,
-    });
-  if (status === 422) return new GatewayError("invalid_input", `fal rejected the input${said}`, options);
-  if (status === 429)
-    return new GatewayError("rate_limited", `fal is rate limiting (${what})${said}`, {
-      ...options,
-      retryAfterMs: retryAfterMs(headers),
-    });
   if (status === 504 && headers.get("x-fal-request-timeout-type") === "user")
-    return new GatewayError("timeout", `fal: the request did not start in time${said}`, {
-      ...options,
-      retryable: false,
-    });
-  if (status >= 500) {
-    const code =
-      status === 502 || status === 503 || status === 504 ? "provider_unavailable" : "provider_error";
-    return new GatewayError(code, `fal answered ${status} while ${what}${said}`, options);
-  }
-  return new GatewayError("provider_error", `fal answered ${status} while ${what}${said}`, {
-    ...options,
-    retryable: false,
+    return new GatewayError(
+      "timeout",
+      `fal: the request did not start in time${detail ? `: ${detail}` : ""}`,
+      {
+        providerDetail: detail || `HTTP ${status}`,
+        retryable: false,
+      },
+    );
+  return upstreamStatusError(FAL, {
+    status,
+    detail,
+    what,
+    retryAfterMs: retryAfterHeaderMs(headers) ?? DEFAULT_RETRY_AFTER_MS,
   });
 }
 
@@ -64,5 +50,6 @@ export function transportError(cause: unknown, what: string): GatewayError {
   const reason = timedOut ? "no answer in time" : cause instanceof Error ? cause.message : String(cause);
   return new GatewayError(timedOut ? "timeout" : "provider_unavailable", `fal: ${reason} while ${what}`, {
     cause,
+    outcomeUnknown: mayHaveArrived(cause),
   });
 }

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isOutputFile } from "../provider.ts";
+import { SubmitMarker } from "../submit-marker.ts";
 import { falWebhook } from "./webhook.ts";
 import { WebhookKeys } from "./webhook-keys.ts";
 
@@ -11,12 +12,17 @@ function keyPair(): { privateKey: KeyObject; x: string } {
   return { privateKey, x: publicKey.export({ format: "jwk" }).x ?? "" };
 }
 
-function signed(privateKey: KeyObject, body: string, timestamp = Math.floor(Date.now() / 1000)): Request {
+function signed(
+  privateKey: KeyObject,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+  url = "http://gengate/hooks/fal",
+): Request {
   const hash = createHash("sha256").update(body).digest("hex");
   const signature = sign(null, Buffer.from(`req-1\nuser-1\n${timestamp}\n${hash}`), privateKey).toString(
     "hex",
   );
-  return new Request("http://gengate/hooks/fal", {
+  return new Request(url, {
     method: "POST",
     body,
     headers: {
@@ -35,9 +41,11 @@ const OK_BODY = JSON.stringify({
   payload: { images: [{ url: "https://v3.fal.media/files/a/b.png", content_type: "image/png" }], seed: 1 },
 });
 
+const marker = new SubmitMarker("fal-key-id:fal-key-secret", "fal");
+
 describe("fal webhook signatures", () => {
   const pair = keyPair();
-  const webhook = falWebhook(new WebhookKeys({ keys: [keyPair().x, pair.x] }));
+  const webhook = falWebhook(new WebhookKeys({ keys: [keyPair().x, pair.x] }), marker);
 
   it("accepts a signature by any configured key", async () => {
     expect(await webhook.verify(signed(pair.privateKey, OK_BODY), OK_BODY)).toBe(true);
@@ -81,6 +89,19 @@ describe("fal webhook signatures", () => {
       nextPollMs: 0,
     });
   });
+
+  it("names the submit only through a URL marked with gengate's token", async () => {
+    const at = Math.floor(Date.now() / 1000);
+    const marked = marker.mark("http://gengate/hooks/fal", { predictionId: "p1", submitId: "s1" });
+    const named = await webhook.parse(signed(pair.privateKey, OK_BODY, at, marked), OK_BODY);
+    expect(named).toMatchObject({ upstreamId: "req-1", predictionId: "p1", submitId: "s1" });
+
+    const forged = new URL(marked);
+    forged.searchParams.set("submit", "s2");
+    const unnamed = await webhook.parse(signed(pair.privateKey, OK_BODY, at, forged.href), OK_BODY);
+    expect(unnamed.upstreamId).toBe("req-1");
+    expect([unnamed.predictionId, unnamed.submitId]).toEqual([undefined, undefined]);
+  });
 });
 
 describe("fal webhook keys from a JWKS", () => {
@@ -105,7 +126,7 @@ describe("fal webhook keys from a JWKS", () => {
     const rotated = keyPair();
     published = [first.x];
     let now = Date.now();
-    const webhook = falWebhook(new WebhookKeys({ jwksUrl: url }, () => now), () => now);
+    const webhook = falWebhook(new WebhookKeys({ jwksUrl: url }, () => now), marker, () => now);
     const check = (pair: { privateKey: KeyObject }) =>
       webhook.verify(signed(pair.privateKey, OK_BODY, Math.floor(now / 1000)), OK_BODY);
 

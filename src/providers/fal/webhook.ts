@@ -5,6 +5,7 @@
 import { createHash, type KeyObject, verify } from "node:crypto";
 import { GatewayError } from "../../core/errors.ts";
 import type { ProviderWebhook, StatusResult } from "../provider.ts";
+import type { SubmitMarker } from "../submit-marker.ts";
 import { succeededWith } from "./outputs.ts";
 import { parseAnswer, webhookBody } from "./responses.ts";
 import { endState } from "./status.ts";
@@ -27,7 +28,15 @@ function signedMessage(request: Request, rawBody: string, now: number): Buffer |
 const signedBy = (keys: KeyObject[], message: Buffer, signature: Buffer) =>
   keys.some((key) => verify(null, message, key, signature));
 
-export function falWebhook(keys: WebhookKeys, now: () => number = Date.now): ProviderWebhook {
+/**
+ * `marker` reads the submit a webhook URL was marked for: fal's signature covers the body, not the
+ * URL, so only a mark with gengate's token names the submit (and lets a lost submit be adopted).
+ */
+export function falWebhook(
+  keys: WebhookKeys,
+  marker: SubmitMarker,
+  now: () => number = Date.now,
+): ProviderWebhook {
   return {
     async verify(request, rawBody) {
       const signature = request.headers.get("x-fal-webhook-signature") ?? "";
@@ -39,7 +48,7 @@ export function falWebhook(keys: WebhookKeys, now: () => number = Date.now): Pro
       return refreshed !== null && signedBy(refreshed, message, bytes);
     },
 
-    async parse(_request, rawBody) {
+    async parse(request, rawBody) {
       let json: unknown;
       try {
         json = JSON.parse(rawBody);
@@ -47,7 +56,12 @@ export function falWebhook(keys: WebhookKeys, now: () => number = Date.now): Pro
         throw new GatewayError("bad_request", "fal webhook body is not JSON");
       }
       const body = parseAnswer(webhookBody, json, "reading a webhook");
-      return { upstreamId: body.request_id, update: webhookUpdate(body.status, body.payload, body.error) };
+      const mark = marker.read(request.url);
+      return {
+        upstreamId: body.request_id,
+        ...mark,
+        update: webhookUpdate(body.status, body.payload, body.error),
+      };
     },
   };
 }

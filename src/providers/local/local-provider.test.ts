@@ -45,9 +45,12 @@ describe("createLocalProvider", () => {
 describe("a local job", () => {
   it("is found again by its prediction while this process holds it", async () => {
     const input = { image: "data:", quality: "fast", scale: 2 };
-    const started = await provider.start({ predictionId: "p-1", providerModel: "upscale", input }, ctx);
-    expect(await provider.find("p-1", ctx)).toEqual(started);
-    expect(await provider.find("p-2", ctx)).toBeNull();
+    const started = await provider.start(
+      { predictionId: "p-1", submitId: "s-1", providerModel: "upscale", input },
+      ctx,
+    );
+    expect(await provider.find?.("p-1", ctx)).toEqual(started);
+    expect(await provider.find?.("p-2", ctx)).toBeNull();
     let status = await provider.status(started.operation, ctx);
     while (status.state !== "succeeded") {
       expect(["starting", "processing"]).toContain(status.state);
@@ -59,7 +62,12 @@ describe("a local job", () => {
 
   it("of a process that is gone is lost; of another live one, waited for", async () => {
     const { operation } = await provider.start(
-      { predictionId: "p-3", providerModel: "upscale", input: { image: "data:", quality: "fast" } },
+      {
+        predictionId: "p-3",
+        submitId: "s-3",
+        providerModel: "upscale",
+        input: { image: "data:", quality: "fast" },
+      },
       ctx,
     );
     const op = operation as { owner: object; startedAt: number };

@@ -17,7 +17,7 @@ export async function checkReplicate(http: ReplicateHttp, baseUrl: string): Prom
     };
   } catch (cause) {
     const error = GatewayError.from(cause);
-    const refused = error.code === "unauthenticated" || error.code === "forbidden";
+    const refused = error.configSetting !== undefined;
     const reachable = refused || error.status < 500;
     return { reachable, authenticated: refused ? false : null, detail: `${baseUrl}: ${error.message}` };
   }

@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../../core/errors.ts";
+import { mayHaveArrived } from "../upstream-errors.ts";
 import type { RequestBucket } from "./request-bucket.ts";
 import { parseProblem, retryAfterMs, upstreamError } from "./upstream-error.ts";
 
@@ -121,6 +122,7 @@ function transportError(cause: unknown, options: RequestOptions): GatewayError {
       `lost the answer from Replicate while ${options.what}: ${reason}`,
       {
         cause,
+        outcomeUnknown: mayHaveArrived(cause),
       },
     );
   }

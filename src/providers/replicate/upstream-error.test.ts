@@ -44,11 +44,13 @@ describe("upstreamError", () => {
     ]);
   });
 
-  it("names the configuration on 401 and 403, not retryable", () => {
-    const unauthenticated = map(401, { title: "Unauthenticated", detail: "You did not pass a valid token" });
-    expect([unauthenticated.code, unauthenticated.retryable]).toEqual(["unauthenticated", false]);
-    expect(unauthenticated.message).toContain("REPLICATE_API_TOKEN");
-    expect(map(403, { detail: "nope" }).code).toBe("forbidden");
+  it("makes 401 and 403 gengate's configuration problem: a 502 naming REPLICATE_API_TOKEN, not retryable", () => {
+    for (const status of [401, 403]) {
+      const refused = map(status, { title: "Unauthenticated", detail: "You did not pass a valid token" });
+      expect([refused.code, refused.status, refused.retryable]).toEqual(["provider_error", 502, false]);
+      expect(refused.configSetting).toBe("REPLICATE_API_TOKEN");
+      expect(refused.message).toMatch(/^gengate is misconfigured: .*REPLICATE_API_TOKEN/);
+    }
   });
 
   it.each([

@@ -16,6 +16,7 @@ const endpoint = (
 });
 const request = (input: Record<string, unknown>, extra: Partial<StartRequest> = {}): StartRequest => ({
   predictionId: "p1",
+  submitId: "s1",
   providerModel: "m",
   input: { prompt: "a lighthouse", ...input },
   ...extra,

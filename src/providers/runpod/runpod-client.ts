@@ -5,6 +5,12 @@
 import type { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
 import {
+  mayHaveArrived,
+  retryAfterHeaderMs,
+  type Upstream,
+  upstreamStatusError,
+} from "../upstream-errors.ts";
+import {
   healthSchema,
   jobSchema,
   type RunpodHealth,
@@ -15,6 +21,7 @@ import {
 
 const TIMEOUT_MS = 30_000;
 const DEFAULT_RETRY_AFTER_MS = 2_000;
+const RUNPOD: Upstream = { name: "RunPod", keySetting: "RUNPOD_API_KEY" };
 
 export class RunpodClient {
   readonly #baseUrl: string;
@@ -96,6 +103,7 @@ export class RunpodClient {
       const reason = timeout.aborted ? `no answer within ${TIMEOUT_MS / 1000} s` : causeOf(error);
       throw new GatewayError("provider_unavailable", `RunPod is unreachable: ${this.redact(reason)}`, {
         cause: error,
+        outcomeUnknown: mayHaveArrived(error),
       });
     }
   }
@@ -104,7 +112,16 @@ export class RunpodClient {
   readonly redact = (text: string): string => text.split(this.#apiKey).join("[redacted]");
 
   async #parse<T extends z.ZodType>(response: Response, schema: T): Promise<z.infer<T>> {
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new GatewayError("provider_unavailable", `RunPod's answer was cut off: ${causeOf(error)}`, {
+        cause: error,
+        outcomeUnknown: true,
+      });
+    }
+    const parsed = schema.safeParse(parseJson(text));
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     throw new GatewayError(
@@ -116,29 +133,18 @@ export class RunpodClient {
 
   async #error(response: Response, doing: string): Promise<GatewayError> {
     const detail = this.redact(await upstreamMessage(response));
-    const what = `RunPod answered HTTP ${response.status} ${doing}${detail ? `: ${detail}` : ""}`;
-    const options = { providerDetail: detail };
-    switch (response.status) {
-      case 400:
-        return new GatewayError("invalid_input", what, { ...options, retryable: false });
-      case 401:
-      case 403:
-        return new GatewayError("provider_error", `${what} (check RUNPOD_API_KEY and its permissions)`, {
-          ...options,
-          retryable: false,
-        });
-      case 404:
-        return new GatewayError("provider_error", `${what} (check the endpoint id)`, {
-          ...options,
-          retryable: false,
-        });
-      case 429:
-        return new GatewayError("rate_limited", what, { ...options, retryAfterMs: retryAfterMs(response) });
-      default:
-        return response.status >= 500
-          ? new GatewayError("provider_unavailable", what, options)
-          : new GatewayError("provider_error", what, { ...options, retryable: false });
-    }
+    const said = `RunPod answered HTTP ${response.status} ${doing}${detail ? `: ${detail}` : ""}`;
+    const options = { providerDetail: detail || `HTTP ${response.status}`, retryable: false };
+    // What is RunPod's own: a 400 is the worker's verdict on the input, a 404 an endpoint id it does not have.
+    if (response.status === 400) return new GatewayError("invalid_input", said, options);
+    if (response.status === 404)
+      return new GatewayError("provider_error", `${said} (check the endpoint id)`, options);
+    return upstreamStatusError(RUNPOD, {
+      status: response.status,
+      detail,
+      what: doing,
+      retryAfterMs: retryAfterHeaderMs(response.headers) ?? DEFAULT_RETRY_AFTER_MS,
+    });
   }
 }
 
@@ -153,13 +159,12 @@ async function upstreamMessage(response: Response): Promise<string> {
   return text.trim().slice(0, 300);
 }
 
-function retryAfterMs(response: Response): number {
-  const header = response.headers.get("retry-after");
-  if (header === null) return DEFAULT_RETRY_AFTER_MS;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_MS : Math.max(0, at - Date.now());
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function causeOf(error: unknown): string {

@@ -39,7 +39,15 @@ function provider(env: Record<string, string> = {}): Provider {
 
 let predictions = 0;
 const start = (p: Provider, providerModel: string, input: Record<string, unknown>) =>
-  p.start({ predictionId: `p${++predictions}`, providerModel, input: { prompt: "a heron", ...input } }, ctx);
+  p.start(
+    {
+      predictionId: `p${++predictions}`,
+      submitId: `s${predictions}`,
+      providerModel,
+      input: { prompt: "a heron", ...input },
+    },
+    ctx,
+  );
 
 async function until(
   p: Provider,
@@ -163,7 +171,25 @@ describe("RunPod provider", () => {
       (e: unknown) => e,
     );
     expect(down).toMatchObject({ code: "provider_unavailable", retryable: true });
-    expect(await provider().find("p1", ctx)).toBeNull();
+  });
+
+  it("adopts the job a marked webhook named, with the operation its start would have stored", async () => {
+    const p = provider();
+    expect(p.find).toBeUndefined();
+    const request = {
+      predictionId: "lost",
+      submitId: "lost-s",
+      providerModel: "sdxl",
+      input: { prompt: "a heron" },
+    };
+    const started = await p.start(request, ctx);
+    const adopted = await p.adopt?.(request, started.upstreamId, ctx);
+    expect(adopted?.upstreamId).toBe(started.upstreamId);
+    expect({ ...(adopted?.operation as object), submittedAt: 0 }).toEqual({
+      ...(started.operation as object),
+      submittedAt: 0,
+    });
+    expect((await until(p, adopted?.operation, terminal)).state).toBe("succeeded");
   });
 
   it("checks each endpoint's health without creating work", async () => {

@@ -6,7 +6,7 @@
  */
 import { GatewayError } from "../../core/errors.ts";
 import { findModel } from "../model-lookup.ts";
-import { type Provider, type ProviderDeps, perMinuteBudget } from "../provider.ts";
+import { type Provider, type ProviderDeps, perMinuteBudget, type StartRequest } from "../provider.ts";
 import { parseRunpodConfig } from "./config.ts";
 import { checkRunpod, summariseChecks } from "./health.ts";
 import { runpodStatus } from "./job-status.ts";
@@ -36,6 +36,28 @@ export function createRunpodProvider(
   const retries = new RetryTracker();
   const models = [...config.endpoints].map(([name, endpoint]) => describeModel(name, endpoint));
 
+  /** The /run body of a prediction's submit, and the operation of the job it makes. */
+  const job = (request: StartRequest) => {
+    const endpoint = config.endpoints.get(request.providerModel);
+    if (!endpoint) {
+      throw new GatewayError("not_found", `runpod/${request.providerModel} is no longer configured`, {
+        retryable: false,
+      });
+    }
+    const now = Date.now();
+    const hook = request.webhookUrl && webhook.urlFor(request.webhookUrl, request);
+    const { body, facts } = jobRequest(request, endpoint, hook, now);
+    const operation = (jobId: string): RunpodOperation => ({
+      provider: "runpod",
+      endpointId: endpoint.endpointId,
+      jobId,
+      submittedAt: now,
+      webhook: hook !== undefined,
+      ...facts,
+    });
+    return { endpoint, body, operation };
+  };
+
   return {
     id: "runpod",
     rateLimit: perMinuteBudget("runpod", config.perMinute),
@@ -51,35 +73,19 @@ export function createRunpodProvider(
     },
 
     async start(request, ctx) {
-      const endpoint = config.endpoints.get(request.providerModel);
-      if (!endpoint) {
-        throw new GatewayError("not_found", `runpod/${request.providerModel} is no longer configured`, {
-          retryable: false,
-        });
-      }
-      const now = Date.now();
-      const hook = request.webhookUrl && webhook.urlFor(request.webhookUrl, request.predictionId);
-      const { body, facts } = jobRequest(request, endpoint, hook, now);
-      const job = await client.run(endpoint.endpointId, body, ctx.signal);
-      const operation: RunpodOperation = {
-        provider: "runpod",
-        endpointId: endpoint.endpointId,
-        jobId: job.id,
-        submittedAt: now,
-        webhook: hook !== undefined,
-        ...facts,
-      };
-      return { upstreamId: job.id, operation };
+      const { endpoint, body, operation } = job(request);
+      const submitted = await client.run(endpoint.endpointId, body, ctx.signal);
+      return { upstreamId: submitted.id, operation: operation(submitted.id) };
     },
 
-    /**
-     * RunPod cannot look a job up by anything of ours: `/run` takes no client id or idempotency
-     * key, the only listing (`/requests`) has an undocumented shape, and the webhook URL (which
-     * holds our prediction id) is never shown back. So a start whose answer was lost is unknown
-     * here, and the engine starts it again.
+    /*
+     * No find: RunPod cannot look a job up by anything of ours (`/run` takes no client id or
+     * idempotency key, the only listing, `/requests`, has an undocumented shape, and the webhook
+     * URL is never shown back). A /run whose answer was lost is adopted when its marked webhook
+     * names the job.
      */
-    async find() {
-      return null;
+    async adopt(request, jobId) {
+      return { upstreamId: jobId, operation: job(request).operation(jobId) };
     },
 
     async status(operation, ctx) {

@@ -31,7 +31,10 @@ afterAll(() => fake.close());
 
 let predictions = 0;
 const start = (input: Record<string, unknown>) =>
-  provider.start({ predictionId: `p${++predictions}`, providerModel: "chat", input }, ctx);
+  provider.start(
+    { predictionId: `p${++predictions}`, submitId: `s${predictions}`, providerModel: "chat", input },
+    ctx,
+  );
 
 async function statusWhenDone(operation: unknown): Promise<StatusResult> {
   for (;;) {
@@ -88,7 +91,7 @@ describe("RunPod vLLM models", () => {
 
   it("have no token stream for image jobs", async () => {
     const image = await provider.start(
-      { predictionId: "img", providerModel: "sdxl", input: { prompt: "a heron" } },
+      { predictionId: "img", submitId: "s-img", providerModel: "sdxl", input: { prompt: "a heron" } },
       ctx,
     );
     expect(() => provider.stream?.(image.operation, ctx)).toThrow("no token stream");

@@ -38,7 +38,12 @@ function startImage(
   predictionId = `p${++predictions}`,
 ) {
   return provider.start(
-    { predictionId, providerModel: "image", input: { prompt: "a red fox", ...input } },
+    {
+      predictionId,
+      submitId: `${predictionId}-s`,
+      providerModel: "image",
+      input: { prompt: "a red fox", ...input },
+    },
     ctx,
   );
 }
@@ -232,7 +237,10 @@ describe("sim provider: image predictions", () => {
       code: "invalid_input",
       invalidFields: [{ field: "mask" }],
     });
-    const unknown = provider.start({ predictionId: "x", providerModel: "video", input: {} }, ctx);
+    const unknown = provider.start(
+      { predictionId: "x", submitId: "s", providerModel: "video", input: {} },
+      ctx,
+    );
     await expect(unknown).rejects.toMatchObject({ code: "not_found" });
     expect(await readSimStarts(dataDir)).toEqual(new Map());
   });
@@ -250,21 +258,21 @@ describe("sim provider: resuming in another process", () => {
     const first = sim(dataDir);
     const start = await startImage(first, { latency_ms: 40, seed: 9, output_format: "png" }, "resume-me");
     const second = sim(dataDir);
-    expect(await second.find("resume-me", ctx)).toEqual(start);
-    expect(await second.find("never-started", ctx)).toBeNull();
+    expect(await second.find?.("resume-me", ctx)).toEqual(start);
+    expect(await second.find?.("never-started", ctx)).toBeNull();
     expect((await second.status(start.operation, ctx)).state).toBe("processing");
     await sleep(50);
     const fromFirst = await succeededFiles(first, start.operation);
-    const fromSecond = await succeededFiles(second, (await second.find("resume-me", ctx))?.operation);
+    const fromSecond = await succeededFiles(second, (await second.find?.("resume-me", ctx))?.operation);
     expect(fromSecond[0]?.equals(fromFirst[0] as Buffer)).toBe(true);
   });
 
   it("sees starts made by another instance after its own first read", async () => {
     const dataDir = tempDir();
     const reader = sim(dataDir);
-    expect(await reader.find("later", ctx)).toBeNull();
+    expect(await reader.find?.("later", ctx)).toBeNull();
     const start = await startImage(sim(dataDir), {}, "later");
-    expect(await reader.find("later", ctx)).toEqual(start);
+    expect(await reader.find?.("later", ctx)).toEqual(start);
   });
 
   it("counts starts per prediction with readSimStarts", async () => {

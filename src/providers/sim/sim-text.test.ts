@@ -28,6 +28,7 @@ let predictions = 0;
 async function startText(provider: Provider, input: Record<string, unknown>) {
   const request = {
     predictionId: `t${++predictions}`,
+    submitId: `s${predictions}`,
     providerModel: "text",
     input: { prompt: "Tell me a story", ...input },
   };
@@ -154,7 +155,7 @@ describe("sim/text", () => {
 
   it("does not stream images", async () => {
     const provider = sim();
-    const request = { predictionId: "img", providerModel: "image", input: { prompt: "x" } };
+    const request = { predictionId: "img", submitId: "s", providerModel: "image", input: { prompt: "x" } };
     const { operation } = await provider.start(request, ctx);
     expect(() => streamOf(provider, operation)).toThrow("sim/image does not stream");
   });

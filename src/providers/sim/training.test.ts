@@ -99,6 +99,7 @@ async function imageOf(provider: Provider, providerModel: string, input: Record<
   const start = await provider.start(
     {
       predictionId: newId(),
+      submitId: newId(),
       providerModel,
       input: { prompt: "a portrait", seed: 7, width: 64, height: 64, output_format: "png", ...input },
     },
