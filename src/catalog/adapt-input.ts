@@ -1,9 +1,15 @@
 /**
  * Turns a request in gengate's normalised parameters into one target's input: checks the target
- * can serve it, converts the size form, renames parameters. Every change is reported as a warning;
- * what cannot be adapted is a reason to move to another target.
+ * can serve it, converts the size form, expands LoRAs, renames parameters, and keeps what the
+ * client sent in the target's own names (those win over a renamed parameter). Every change is
+ * reported as a warning; what cannot be adapted is a reason to move to another target, and so is
+ * a parameter the target's input schema does not list (or, by the alias's rule, it is dropped
+ * with a warning).
  */
+import { isDeepStrictEqual } from "node:util";
 import type { RouteTarget } from "../core/route.ts";
+import type { JsonSchema } from "../providers/provider.ts";
+import { loraInput, parseLoras } from "./loras.ts";
 import { nearestAspectRatio, sizeForAspectRatio, snap } from "./size-forms.ts";
 
 export type Adapted =
@@ -14,11 +20,13 @@ const present = (input: Record<string, unknown>, key: string) =>
   input[key] !== undefined && input[key] !== null;
 
 /** Why the target cannot serve this request at all, or undefined when it can. */
-function missingCapability(target: RouteTarget, input: Record<string, unknown>): string | undefined {
+export function missingCapability(target: RouteTarget, input: Record<string, unknown>): string | undefined {
   const caps = target.capabilities;
   if (present(input, "reference_image") && !caps.referenceImage) return "capability missing: reference image";
   if (present(input, "mask") && !caps.mask) return "capability missing: mask";
   if (present(input, "loras") && !caps.loras) return "capability missing: LoRA";
+  if (Array.isArray(input.loras) && input.loras.length > 1)
+    return `capability missing: ${input.loras.length} LoRAs (takes one)`;
   const outputs = input.num_outputs;
   if (typeof outputs === "number" && caps.maxOutputs !== undefined && outputs > caps.maxOutputs)
     return `capability missing: ${outputs} outputs (at most ${caps.maxOutputs})`;
@@ -58,22 +66,98 @@ function adaptSize(target: RouteTarget, input: Record<string, unknown>, warnings
   }
 }
 
-export function adaptInput(target: RouteTarget, request: Record<string, unknown>): Adapted {
+/** The input names a model's schema lists; undefined when it takes any (no list, or more allowed). */
+function namesTaken(schema: JsonSchema | undefined): Set<string> | undefined {
+  const properties = schema?.properties;
+  if (typeof properties !== "object" || properties === null) return undefined;
+  const more = schema?.additionalProperties;
+  if (more === true || (typeof more === "object" && more !== null)) return undefined;
+  return new Set(Object.keys(properties));
+}
+
+/** A value as a warning shows it: short, whatever it is (a data URL can be megabytes). */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** An input field and the request parameter it came from. */
+interface Field {
+  value: unknown;
+  from: string;
+}
+
+/**
+ * The request's fields under the target's names: renamed ones (`params`, LoRAs) apart from those
+ * sent in the target's own names. A reason when two parameters would set one field differently.
+ */
+function rename(target: RouteTarget, request: Record<string, unknown>, unsupported: string[]) {
+  const renamed = new Map<string, Field>();
+  const own = new Map<string, Field>();
+  const entries = Object.entries(request).flatMap(([key, value]) => {
+    if (key !== "loras") return [[key, value, key] as const];
+    const [lora] = present(request, key) ? parseLoras(value) : [];
+    return Object.entries(lora ? loraInput(lora) : {}).map(([name, part]) => [name, part, key] as const);
+  });
+  for (const [key, value, from] of entries) {
+    if (!(key in target.params) && from === key) {
+      own.set(key, { value, from });
+      continue;
+    }
+    const name = key in target.params ? target.params[key] : key;
+    if (name === null || name === undefined) {
+      // One output is what a target without the parameter makes anyway.
+      if (!(key === "num_outputs" && value === 1)) unsupported.push(from);
+      continue;
+    }
+    const earlier = renamed.get(name);
+    if (earlier && !isDeepStrictEqual(earlier.value, value))
+      return `${earlier.from} and ${from} both give ${target.model}'s ${name}, different values`;
+    renamed.set(name, { value, from });
+  }
+  return { renamed, own };
+}
+
+export function adaptInput(
+  target: RouteTarget,
+  request: Record<string, unknown>,
+  inputSchema?: JsonSchema,
+): Adapted {
   const missing = missingCapability(target, request);
   if (missing) return { ok: false, reason: missing };
   const warnings: string[] = [];
   const normalised = structuredClone(request);
   adaptSize(target, normalised, warnings);
-  const input: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(normalised)) {
-    const name = key in target.params ? target.params[key] : key;
-    if (name !== null && name !== undefined) {
-      input[name] = value;
-      continue;
-    }
-    if (target.onUnsupported === "fallback")
-      return { ok: false, reason: `unsupported parameter: ${target.model} does not take ${key}` };
-    warnings.push(`${key} dropped: ${target.model} does not take it`);
+  const unsupported: string[] = [];
+  const fields = rename(target, normalised, unsupported);
+  if (typeof fields === "string") return { ok: false, reason: fields };
+  const input = new Map(fields.renamed);
+  for (const [name, field] of fields.own) {
+    const earlier = input.get(name);
+    if (earlier && !isDeepStrictEqual(earlier.value, field.value))
+      warnings.push(
+        `${earlier.from} ${shown(earlier.value)} not sent: the request's own ${name} ${shown(field.value)} wins`,
+      );
+    input.set(name, field);
   }
-  return { ok: true, input: { ...input, ...target.input }, warnings };
+  const taken = namesTaken(inputSchema);
+  for (const [name, { value, from }] of input) {
+    if (!taken || taken.has(name)) continue;
+    input.delete(name);
+    if (!(from === "num_outputs" && value === 1))
+      unsupported.push(from === name ? name : `${from} (as ${name})`);
+  }
+  for (const name of new Set(unsupported)) {
+    if (target.onUnsupported === "fallback")
+      return { ok: false, reason: `unsupported parameter: ${target.model} does not take ${name}` };
+    warnings.push(`${name} dropped: ${target.model} does not take it`);
+  }
+  const adapted = Object.fromEntries([...input].map(([name, { value }]) => [name, value]));
+  for (const [name, value] of Object.entries(target.input)) {
+    if (name in adapted && !isDeepStrictEqual(adapted[name], value))
+      warnings.push(
+        `${name} ${shown(adapted[name])} replaced by ${shown(value)}, which ${target.key} always sends`,
+      );
+  }
+  return { ok: true, input: { ...adapted, ...target.input }, warnings };
 }

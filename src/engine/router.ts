@@ -6,7 +6,8 @@
 import { adaptInput } from "../catalog/adapt-input.ts";
 import { ALIAS_OWNER } from "../catalog/catalog.ts";
 import { validateInput } from "../catalog/input-validation.ts";
-import { GatewayError } from "../core/errors.ts";
+import { parseLoras } from "../catalog/loras.ts";
+import { type ErrorCode, GatewayError, type InvalidField } from "../core/errors.ts";
 import { type ModelRef, parseModelRef } from "../core/model-ref.ts";
 import type { Prediction } from "../core/prediction.ts";
 import { logEntry, type PredictionRoute, type RouteLogEntry, type RouteTarget } from "../core/route.ts";
@@ -40,6 +41,7 @@ export class Router {
 
   /** The first target able to take the request; a request no target takes is refused with the reasons. */
   async route(alias: string, request: Record<string, unknown>): Promise<Routed> {
+    if (request.loras !== undefined && request.loras !== null) parseLoras(request.loras);
     const candidates = this.#ctx.catalog.candidates(alias, request);
     const routed = await this.#firstUsable(alias, request, candidates, []);
     if ("provider" in routed) return routed;
@@ -65,7 +67,9 @@ export class Router {
       const retry = { ...route, failures: route.failures + 1, log: [...log, logEntry(current, "ran")] };
       return this.#requeue(retry);
     }
-    const routed = await this.#firstUsable(route.alias, route.request, route.remaining, log);
+    const routed = await this.#firstUsable(route.alias, route.request, route.remaining, log).catch(
+      (error: unknown) => ({ error: GatewayError.from(error) }),
+    );
     return "provider" in routed ? this.#requeue(routed.route, routed) : { route: { ...route, log } };
   }
 
@@ -93,7 +97,7 @@ export class Router {
     candidates: RouteTarget[],
     log: RouteLogEntry[],
   ): Promise<Routed | { error: GatewayError }> {
-    let invalid: GatewayError | undefined;
+    let refusal: GatewayError | undefined;
     for (const [index, target] of candidates.entries()) {
       const attempt = await this.#try(target, request);
       if (attempt.ok) {
@@ -108,27 +112,28 @@ export class Router {
         };
         return { ...attempt.routed, route };
       }
-      if (attempt.error.code === "invalid_input") invalid ??= attempt.error;
+      // The refusal the client hears names a field when one can.
+      const { error } = attempt;
+      if (REFUSALS.has(error.code) && (!refusal || (!refusal.invalidFields && error.invalidFields)))
+        refusal = error;
       log.push(logEntry(target, "skipped", attempt.error.message.split("\n")[0]));
     }
     const reasons = log.map((entry) => `- ${entry.target} (${entry.model}): ${entry.reason}`).join("\n");
     const detail = `no target of ${alias} can serve this request\n${reasons}`;
-    if (!invalid) return { error: new GatewayError("provider_unavailable", detail, { retryable: false }) };
-    const invalidFields = invalid.invalidFields ?? [
-      { type: "route", field: "input", description: invalid.message },
+    if (!refusal) return { error: new GatewayError("provider_unavailable", detail, { retryable: false }) };
+    const invalidFields = refusal.invalidFields ?? [
+      { type: "route", field: "input", description: refusal.message },
     ];
-    return { error: new GatewayError("invalid_input", detail, { invalidFields }) };
+    return { error: new GatewayError(refusal.code, detail, { invalidFields }) };
   }
 
   async #try(target: RouteTarget, request: Record<string, unknown>): Promise<Attempt> {
-    const fail = (code: "invalid_input" | "provider_unavailable", message: string): Attempt => ({
+    const fail = (code: ErrorCode, message: string, invalidFields?: InvalidField[]): Attempt => ({
       ok: false,
-      error: new GatewayError(code, message),
+      error: new GatewayError(code, message, { ...(invalidFields && { invalidFields }) }),
     });
     const provider = this.#ctx.providers.all().find((p) => p.id === target.provider);
     if (!provider) return fail("provider_unavailable", `provider not configured: ${target.provider}`);
-    const adapted = adaptInput(target, request);
-    if (!adapted.ok) return fail("invalid_input", adapted.reason);
     let model: ModelDescriptor | null;
     try {
       model = await provider.getModel(parseModelRef(target.model));
@@ -136,20 +141,28 @@ export class Router {
       return fail("provider_unavailable", `model lookup failed: ${GatewayError.from(error).message}`);
     }
     if (!model) return fail("provider_unavailable", `model not found at ${provider.id}: ${target.model}`);
+    let input: Record<string, unknown>;
+    let warnings: string[];
     try {
-      const input = validateInput(model, adapted.input);
-      // Asked last: past the open time, the first caller that asks becomes the probe.
-      if (!this.#ctx.breakers.allows(target.key)) return fail("provider_unavailable", "circuit open");
-      return { ok: true, routed: { provider, model, input }, warnings: adapted.warnings };
+      const adapted = adaptInput(target, request, model.inputSchema);
+      if (!adapted.ok) return fail("invalid_input", adapted.reason);
+      input = validateInput(model, adapted.input);
+      warnings = [...adapted.warnings, ...(provider.inputWarnings?.(model.providerModel, input) ?? [])];
+      // What the schema cannot tell (an image over a local model's size cap) lets the next target try.
+      await provider.checkInput?.(model.providerModel, input, this.#ctx.providerContext);
     } catch (error) {
-      const invalid = GatewayError.from(error);
-      const detail = invalid.message.split("\n").slice(1).join("; ");
-      return {
-        ok: false,
-        error: new GatewayError("invalid_input", `validation failed: ${detail}`, {
-          ...(invalid.invalidFields && { invalidFields: invalid.invalidFields }),
-        }),
-      };
+      const refused = GatewayError.from(error);
+      // Bad input every target would refuse (a malformed URL) is the client's to hear at once.
+      if (!REFUSALS.has(refused.code) && refused.status < 500) throw refused;
+      const [first = "", ...details] = refused.message.split("\n");
+      const reason = details.length > 0 ? `validation failed: ${details.join("; ")}` : first;
+      return fail(refused.code, reason, refused.invalidFields);
     }
+    // Asked last: past the open time, the first caller that asks becomes the probe.
+    if (!this.#ctx.breakers.allows(target.key)) return fail("provider_unavailable", "circuit open");
+    return { ok: true, routed: { provider, model, input }, warnings };
   }
 }
+
+/** Refusals of the request by one target: the next target may take it; if none does, the client hears why. */
+const REFUSALS: ReadonlySet<ErrorCode> = new Set(["invalid_input", "unsupported_media_type"]);

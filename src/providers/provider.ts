@@ -196,6 +196,12 @@ export interface Provider {
    * prediction is stored, so the client gets a 4xx instead of a failed prediction.
    */
   checkInput?(providerModel: string, input: Record<string, unknown>, ctx: ProviderContext): Promise<void>;
+  /**
+   * What the provider will drop or rewrite of this validated input when it starts it (a
+   * parameter its worker does not take, one the request's own provider-native name overrides),
+   * as warnings shown on the prediction.
+   */
+  inputWarnings?(providerModel: string, input: Record<string, unknown>): string[];
   start(request: StartRequest, ctx: ProviderContext): Promise<StartResult>;
   /**
    * Finds work already started for this prediction, so that a process that died between

@@ -97,6 +97,7 @@ export function predictionRow(p: Prediction & { upstreamId?: string | null }): R
     route: toJson(p.route ?? null),
     batch_id: p.batchId ?? null,
     destination: p.destination ?? null,
+    warnings: p.warnings?.length ? JSON.stringify(p.warnings) : null,
   };
 }
 
@@ -131,6 +132,7 @@ export function fromPredictionRow(row: Row): StoredPrediction {
     ...(row.route !== null && { route: fromJson<PredictionRoute>(row.route) }),
     ...(row.batch_id !== null && { batchId: row.batch_id }),
     ...(row.destination !== null && { destination: row.destination }),
+    ...(row.warnings !== null && { warnings: JSON.parse(row.warnings) as string[] }),
   };
 }
 
