@@ -440,6 +440,25 @@ describe("the seed's fallback rules, as the route shows them", () => {
     }
   });
 
+  it("sends a parameter given in the model's own name over gengate's renamed one, with a warning", async () => {
+    const since = Date.now();
+    const created = await gateway.api("/v1/models/gengate/flux-dev/predictions", {
+      method: "POST",
+      headers: { prefer: "wait", "content-type": "application/json" },
+      body: JSON.stringify({ input: { prompt: "a fox", steps: 20, num_inference_steps: 30 } }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const done = await until(async () => {
+      const got = (await (await gateway.api(`/v1/predictions/${id}`)).json()) as GatewayPrediction;
+      return got.status === "succeeded" ? got : undefined;
+    });
+    expect(done.gengate.warnings).toEqual([
+      "steps 20 not sent: the request's own num_inference_steps 30 wins",
+    ]);
+    const [sent] = fake.predictions().filter((p) => p.createdAt >= since);
+    expect(sent?.input.num_inference_steps).toBe(30);
+  });
+
   it("refuses a malformed loras list, naming the field, before anything is stored", async () => {
     const response = await gateway.api("/v1/models/gengate/flux-dev/predictions", {
       method: "POST",

@@ -8,6 +8,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { RouteTarget } from "../core/route.ts";
+import { preview } from "../core/value-preview.ts";
 import type { JsonSchema } from "../providers/provider.ts";
 import { loraInput, parseLoras } from "./loras.ts";
 import { nearestAspectRatio, sizeForAspectRatio, snap } from "./size-forms.ts";
@@ -75,12 +76,6 @@ function namesTaken(schema: JsonSchema | undefined): Set<string> | undefined {
   return new Set(Object.keys(properties));
 }
 
-/** A value as a warning shows it: short, whatever it is (a data URL can be megabytes). */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
 /** An input field and the request parameter it came from. */
 interface Field {
   value: unknown;
@@ -136,7 +131,7 @@ export function adaptInput(
     const earlier = input.get(name);
     if (earlier && !isDeepStrictEqual(earlier.value, field.value))
       warnings.push(
-        `${earlier.from} ${shown(earlier.value)} not sent: the request's own ${name} ${shown(field.value)} wins`,
+        `${earlier.from} ${preview(earlier.value)} not sent: the request's own ${name} ${preview(field.value)} wins`,
       );
     input.set(name, field);
   }
@@ -156,7 +151,7 @@ export function adaptInput(
   for (const [name, value] of Object.entries(target.input)) {
     if (name in adapted && !isDeepStrictEqual(adapted[name], value))
       warnings.push(
-        `${name} ${shown(adapted[name])} replaced by ${shown(value)}, which ${target.key} always sends`,
+        `${name} ${preview(adapted[name])} replaced by ${preview(value)}, which ${target.key} always sends`,
       );
   }
   return { ok: true, input: { ...adapted, ...target.input }, warnings };
