@@ -82,35 +82,41 @@ interface Field {
   from: string;
 }
 
+/** One output is what a target without `num_outputs` makes anyway: asking for it is no parameter to drop. */
+const madeAnyway = ({ value, from }: Field) => from === "num_outputs" && value === 1;
+
 /**
  * The request's fields under the target's names: renamed ones (`params`, LoRAs) apart from those
- * sent in the target's own names. A reason when two parameters would set one field differently.
+ * sent in the target's own names, and the parameters `params` says it does not take. A reason
+ * when two parameters would give one field different values.
  */
-function rename(target: RouteTarget, request: Record<string, unknown>, unsupported: string[]) {
+function rename(target: RouteTarget, request: Record<string, unknown>) {
   const renamed = new Map<string, Field>();
   const own = new Map<string, Field>();
+  const untaken: string[] = [];
   const entries = Object.entries(request).flatMap(([key, value]) => {
-    if (key !== "loras") return [[key, value, key] as const];
+    if (key !== "loras") return [[key, { value, from: key }] as const];
     const [lora] = present(request, key) ? parseLoras(value) : [];
-    return Object.entries(lora ? loraInput(lora) : {}).map(([name, part]) => [name, part, key] as const);
+    return Object.entries(lora ? loraInput(lora) : {}).map(
+      ([name, part]) => [name, { value: part, from: key }] as const,
+    );
   });
-  for (const [key, value, from] of entries) {
-    if (!(key in target.params) && from === key) {
-      own.set(key, { value, from });
+  for (const [key, field] of entries) {
+    if (!(key in target.params) && field.from === key) {
+      own.set(key, field);
       continue;
     }
     const name = key in target.params ? target.params[key] : key;
     if (name === null || name === undefined) {
-      // One output is what a target without the parameter makes anyway.
-      if (!(key === "num_outputs" && value === 1)) unsupported.push(from);
+      if (!madeAnyway(field)) untaken.push(field.from);
       continue;
     }
     const earlier = renamed.get(name);
-    if (earlier && !isDeepStrictEqual(earlier.value, value))
-      return `${earlier.from} and ${from} both give ${target.model}'s ${name}, different values`;
-    renamed.set(name, { value, from });
+    if (earlier && !isDeepStrictEqual(earlier.value, field.value))
+      return `${earlier.from} and ${field.from} both give ${target.model}'s ${name}, different values`;
+    renamed.set(name, field);
   }
-  return { renamed, own };
+  return { renamed, own, untaken };
 }
 
 export function adaptInput(
@@ -123,9 +129,9 @@ export function adaptInput(
   const warnings: string[] = [];
   const normalised = structuredClone(request);
   adaptSize(target, normalised, warnings);
-  const unsupported: string[] = [];
-  const fields = rename(target, normalised, unsupported);
+  const fields = rename(target, normalised);
   if (typeof fields === "string") return { ok: false, reason: fields };
+  const unsupported = [...fields.untaken];
   const input = new Map(fields.renamed);
   for (const [name, field] of fields.own) {
     const earlier = input.get(name);
@@ -136,11 +142,10 @@ export function adaptInput(
     input.set(name, field);
   }
   const taken = namesTaken(inputSchema);
-  for (const [name, { value, from }] of input) {
+  for (const [name, field] of input) {
     if (!taken || taken.has(name)) continue;
     input.delete(name);
-    if (!(from === "num_outputs" && value === 1))
-      unsupported.push(from === name ? name : `${from} (as ${name})`);
+    if (!madeAnyway(field)) unsupported.push(field.from === name ? name : `${field.from} (as ${name})`);
   }
   for (const name of new Set(unsupported)) {
     if (target.onUnsupported === "fallback")

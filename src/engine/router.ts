@@ -116,7 +116,7 @@ export class Router {
       const { error } = attempt;
       if (REFUSALS.has(error.code) && (!refusal || (!refusal.invalidFields && error.invalidFields)))
         refusal = error;
-      log.push(logEntry(target, "skipped", attempt.error.message.split("\n")[0]));
+      log.push(logEntry(target, "skipped", error.message.split("\n")[0]));
     }
     const reasons = log.map((entry) => `- ${entry.target} (${entry.model}): ${entry.reason}`).join("\n");
     const detail = `no target of ${alias} can serve this request\n${reasons}`;
