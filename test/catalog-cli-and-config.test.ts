@@ -57,7 +57,7 @@ describe("the catalog through the API and the CLI", () => {
     expect(flux).toMatchObject({
       owner: "gengate",
       name: "flux-dev",
-      gengate: { builtin: true, strategy: "fallback", fallback: "qwen-image" },
+      gengate: { builtin: true, strategy: "conditional", fallback: "qwen-image" },
     });
     expect(flux.gengate.targets[0]).toMatchObject({
       provider: "replicate",
@@ -94,7 +94,9 @@ describe("the catalog through the API and the CLI", () => {
   it("gengate models list and show", async () => {
     const list = await gengate(["models", "list"]);
     expect(list.code, list.stderr).toBe(0);
-    expect(list.stdout).toMatch(/gengate\/flux-dev\s+black-forest-labs\/flux-dev\s+qwen-image/);
+    expect(list.stdout).toMatch(
+      /gengate\/flux-dev\s+black-forest-labs\/flux-dev \| black-forest-labs\/flux-kontext-max \| black-forest-labs\/flux-kontext-pro \| black-forest-labs\/flux-dev-lora\s+qwen-image/,
+    );
     expect(list.stdout).toMatch(/gengate\/doodle\s+sim\/image/);
     const show = await gengate(["models", "show", "doodle"]);
     expect(show.code, show.stderr).toBe(0);

@@ -330,4 +330,27 @@ describe("upscale with local tools on", () => {
     const out = await pixels(output ?? Buffer.alloc(0));
     expect([out.width, out.height]).toEqual([32, 32]);
   });
+
+  it("sends an image over the local upscaler's cap on to real-esrgan, saying which cap", async () => {
+    // ESRGAN slim ×4 takes at most 512×512.
+    const large = await sharp({ create: { width: 600, height: 520, channels: 3, background: "#808080" } })
+      .png()
+      .toBuffer();
+    const prediction = await run("upscale", { image: dataUrl(large), scale: 4 }, local);
+    expect(prediction.gengate.route).toEqual([
+      {
+        target: "upscale#0",
+        provider: "local",
+        model: "local/upscale",
+        outcome: "skipped",
+        reason:
+          "input.image: the image is 600×520 (312,000 pixels); this takes at most 262,144 pixels (512×512)",
+      },
+      { target: "upscale#1", provider: "replicate", model: "nightmareai/real-esrgan", outcome: "ran" },
+    ]);
+    expect(sentInput()).toEqual({ image: dataUrl(large), scale: 4, face_enhance: false });
+    const [output] = await sameOutputs(prediction, await upstreamOf("nightmareai/real-esrgan"));
+    const out = await pixels(output ?? Buffer.alloc(0));
+    expect([out.width, out.height]).toEqual([2400, 2080]);
+  });
 });

@@ -124,6 +124,30 @@ describe("fal provider", () => {
     }
   });
 
+  it("passes fields in fal's own names to the app, one winning over a mapped parameter with a warning", async () => {
+    const prediction = await finish(
+      await replicate.predictions.create({
+        model: "fal/flux-dev",
+        input: { prompt: "a fox", ...small, guidance: 3.5, guidance_scale: 6, enable_safety_checker: false },
+      }),
+    );
+    expect(prediction.status).toBe("succeeded");
+    const [submit] = fake.submits();
+    expect(submit?.body).toEqual({
+      prompt: "a fox",
+      image_size: { width: 96, height: 64 },
+      num_images: 1,
+      guidance_scale: 6,
+      enable_safety_checker: false,
+    });
+    const json = (await (await gateway.api(`/v1/predictions/${prediction.id}`)).json()) as {
+      gengate: { warnings: string[] };
+    };
+    expect(json.gengate.warnings).toEqual([
+      "guidance_scale 6, sent in the provider's own name, wins over 3.5 from gengate's parameters",
+    ]);
+  });
+
   it("sends an aspect ratio as fal's preset and leaves the rest to the app", async () => {
     const prediction = await finish(
       await replicate.predictions.create({

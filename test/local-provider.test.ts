@@ -246,6 +246,32 @@ describe("local/upscale", () => {
       "input.image: the image is 600×600 (360,000 pixels); this takes at most 262,144 pixels (512×512)",
     );
   });
+
+  it("through the upscale alias with no other target, refuses it naming the cap to respect", async () => {
+    const large = await sharp({ create: { width: 600, height: 600, channels: 3, background: "#808080" } })
+      .png()
+      .toBuffer();
+    const response = await gateway.api("/v1/models/gengate/upscale/predictions", {
+      method: "POST",
+      body: JSON.stringify({ input: { image: dataUrl(large), scale: 4 } }),
+    });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { detail: string; invalid_fields: unknown[] };
+    expect(body.detail).toBe(
+      [
+        "no target of upscale can serve this request",
+        "- upscale#0 (local/upscale): input.image: the image is 600×600 (360,000 pixels); this takes at most 262,144 pixels (512×512)",
+        "- upscale#1 (nightmareai/real-esrgan): provider not configured: replicate",
+      ].join("\n"),
+    );
+    expect(body.invalid_fields).toEqual([
+      {
+        type: "value",
+        field: "input.image",
+        description: "the image is 600×600 (360,000 pixels); this takes at most 262,144 pixels (512×512)",
+      },
+    ]);
+  });
 });
 
 describe("bad images", () => {

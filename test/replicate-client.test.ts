@@ -1,6 +1,6 @@
 /** The official `replicate` npm client, pointed at gengate with `baseUrl`, works unchanged. */
 import { EventSourceParserStream } from "eventsource-parser/stream";
-import Replicate, { validateWebhook } from "replicate";
+import Replicate, { parseProgressFromLogs, validateWebhook } from "replicate";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
@@ -58,6 +58,25 @@ describe("replicate client against gengate", () => {
     await expect(replicate.run("sim/image", { input: { prompt: "x", fail: "out of ink" } })).rejects.toThrow(
       "Prediction failed: out of ink",
     );
+  });
+
+  it("parseProgressFromLogs() reads the simulator's progress while it runs", async () => {
+    let prediction = await replicate.predictions.create({
+      model: "sim/image",
+      input: { prompt: "progress", width: 64, height: 64, latency_ms: 1200 },
+    });
+    const seen: number[] = [];
+    while (!["succeeded", "failed", "canceled"].includes(prediction.status)) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      prediction = await replicate.predictions.get(prediction.id);
+      const progress = parseProgressFromLogs(prediction);
+      if (progress && prediction.status !== "succeeded") seen.push(progress.percentage);
+    }
+    expect(prediction.status).toBe("succeeded");
+    expect(parseProgressFromLogs(prediction)).toEqual({ percentage: 1, current: 20, total: 20 });
+    // Between the start and the end, the official client saw it move, never backwards.
+    expect(seen.some((percentage) => percentage > 0 && percentage < 1)).toBe(true);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
   });
 
   it("predictions.create, get, wait and cancel", async () => {

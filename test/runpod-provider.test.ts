@@ -135,6 +135,59 @@ describe("RunPod models through gengate", () => {
     expect([without?.input.prompt, without?.input.negative_prompt]).toEqual(["a fox", "fog"]);
   });
 
+  it("sends the request's own A1111 fields to the worker, winning over mapped ones, each change a warning", async () => {
+    const own = await replicate.predictions.create({
+      model: "runpod/sdxl",
+      input: {
+        prompt: "a fox",
+        width: 64,
+        height: 64,
+        sampler_name: "DPM++ 2M Karras",
+        use_enhanced_prompts: false,
+      },
+    });
+    const both = await replicate.predictions.create({
+      model: "runpod/sdxl",
+      input: { prompt: "a fox", width: 64, height: 64, sampler: "dpmpp_2m", sampler_name: "DPM++ 2M Karras" },
+    });
+    const [ownDone, bothDone] = await Promise.all(
+      [own, both].map((p) => replicate.wait(p, { interval: 100 })),
+    );
+    expect(ownDone?.status).toBe("succeeded");
+    expect(bothDone?.status).toBe("succeeded");
+    for (const body of runBodies()) expect(body.input.sampler_name).toBe("DPM++ 2M Karras");
+    // What the worker ran with, as A1111 reports it.
+    const ran = fake
+      .jobs()
+      .map((job) => (job.output as { parameters?: { sampler_name?: string } }).parameters);
+    expect(ran.map((parameters) => parameters?.sampler_name)).toEqual(["DPM++ 2M Karras", "DPM++ 2M Karras"]);
+
+    const warningsOf = async (id: string) =>
+      ((await (await gateway.api(`/v1/predictions/${id}`)).json()) as { gengate?: { warnings?: string[] } })
+        .gengate?.warnings;
+    expect(await warningsOf(own.id)).toBeUndefined();
+    expect(await warningsOf(both.id)).toEqual([
+      "prompts extended with the endpoint's presets (use_enhanced_prompts: false sends them as they are)",
+      `sampler_name "DPM++ 2M Karras", sent in the provider's own name, wins over "DPM++ 2M" from gengate's parameters`,
+    ]);
+  });
+
+  it("says when a worker drops a parameter it does not take", async () => {
+    const prediction = await replicate.predictions.create({
+      model: "runpod/flux",
+      input: { prompt: "a fox", width: 256, height: 256, sampler: "euler" },
+    });
+    await replicate.wait(prediction, { interval: 100 });
+    const [body] = runBodies();
+    expect(body?.input).not.toHaveProperty("sampler");
+    const json = (await (await gateway.api(`/v1/predictions/${prediction.id}`)).json()) as {
+      gengate: { warnings: string[] };
+    };
+    expect(json.gengate.warnings).toEqual([
+      "sampler dropped: the Flux (RunPod public Flux endpoint) worker does not take it",
+    ]);
+  });
+
   it("refuses input the worker cannot take before anything is sent to RunPod", async () => {
     await expect(
       replicate.predictions.create({ model: "runpod/flux", input: { prompt: "x", width: 300 } }),

@@ -315,7 +315,8 @@ export function openApiDocument() {
                 warnings: {
                   type: "array",
                   items: { type: "string" },
-                  description: "Adaptations made to the input",
+                  description:
+                    "What was dropped or rewritten of the input: the catalog's adaptations for a target, what the provider's mapping drops or overrides",
                 },
               },
             },

@@ -1,9 +1,16 @@
 /**
  * Turns a request in gengate's normalised parameters into one target's input: checks the target
- * can serve it, converts the size form, renames parameters. Every change is reported as a warning;
- * what cannot be adapted is a reason to move to another target.
+ * can serve it, converts the size form, expands LoRAs, renames parameters, and keeps what the
+ * client sent in the target's own names (those win over a renamed parameter). Every change is
+ * reported as a warning; what cannot be adapted is a reason to move to another target, and so is
+ * a parameter the target's input schema does not list (or, by the alias's rule, it is dropped
+ * with a warning).
  */
+import { isDeepStrictEqual } from "node:util";
 import type { RouteTarget } from "../core/route.ts";
+import { preview } from "../core/value-preview.ts";
+import type { JsonSchema } from "../providers/provider.ts";
+import { loraInput, parseLoras } from "./loras.ts";
 import { nearestAspectRatio, sizeForAspectRatio, snap } from "./size-forms.ts";
 
 export type Adapted =
@@ -14,11 +21,13 @@ const present = (input: Record<string, unknown>, key: string) =>
   input[key] !== undefined && input[key] !== null;
 
 /** Why the target cannot serve this request at all, or undefined when it can. */
-function missingCapability(target: RouteTarget, input: Record<string, unknown>): string | undefined {
+export function missingCapability(target: RouteTarget, input: Record<string, unknown>): string | undefined {
   const caps = target.capabilities;
   if (present(input, "reference_image") && !caps.referenceImage) return "capability missing: reference image";
   if (present(input, "mask") && !caps.mask) return "capability missing: mask";
   if (present(input, "loras") && !caps.loras) return "capability missing: LoRA";
+  if (Array.isArray(input.loras) && input.loras.length > 1)
+    return `capability missing: ${input.loras.length} LoRAs (takes one)`;
   const outputs = input.num_outputs;
   if (typeof outputs === "number" && caps.maxOutputs !== undefined && outputs > caps.maxOutputs)
     return `capability missing: ${outputs} outputs (at most ${caps.maxOutputs})`;
@@ -58,22 +67,97 @@ function adaptSize(target: RouteTarget, input: Record<string, unknown>, warnings
   }
 }
 
-export function adaptInput(target: RouteTarget, request: Record<string, unknown>): Adapted {
+/** The input names a model's schema lists; undefined when it takes any (no list, or more allowed). */
+function namesTaken(schema: JsonSchema | undefined): Set<string> | undefined {
+  const properties = schema?.properties;
+  if (typeof properties !== "object" || properties === null) return undefined;
+  const more = schema?.additionalProperties;
+  if (more === true || (typeof more === "object" && more !== null)) return undefined;
+  return new Set(Object.keys(properties));
+}
+
+/** An input field and the request parameter it came from. */
+interface Field {
+  value: unknown;
+  from: string;
+}
+
+/** One output is what a target without `num_outputs` makes anyway: asking for it is no parameter to drop. */
+const madeAnyway = ({ value, from }: Field) => from === "num_outputs" && value === 1;
+
+/**
+ * The request's fields under the target's names: renamed ones (`params`, LoRAs) apart from those
+ * sent in the target's own names, and the parameters `params` says it does not take. A reason
+ * when two parameters would give one field different values.
+ */
+function rename(target: RouteTarget, request: Record<string, unknown>) {
+  const renamed = new Map<string, Field>();
+  const own = new Map<string, Field>();
+  const untaken: string[] = [];
+  const entries = Object.entries(request).flatMap(([key, value]) => {
+    if (key !== "loras") return [[key, { value, from: key }] as const];
+    const [lora] = present(request, key) ? parseLoras(value) : [];
+    return Object.entries(lora ? loraInput(lora) : {}).map(
+      ([name, part]) => [name, { value: part, from: key }] as const,
+    );
+  });
+  for (const [key, field] of entries) {
+    if (!(key in target.params) && field.from === key) {
+      own.set(key, field);
+      continue;
+    }
+    const name = key in target.params ? target.params[key] : key;
+    if (name === null || name === undefined) {
+      if (!madeAnyway(field)) untaken.push(field.from);
+      continue;
+    }
+    const earlier = renamed.get(name);
+    if (earlier && !isDeepStrictEqual(earlier.value, field.value))
+      return `${earlier.from} and ${field.from} both give ${target.model}'s ${name}, different values`;
+    renamed.set(name, field);
+  }
+  return { renamed, own, untaken };
+}
+
+export function adaptInput(
+  target: RouteTarget,
+  request: Record<string, unknown>,
+  inputSchema?: JsonSchema,
+): Adapted {
   const missing = missingCapability(target, request);
   if (missing) return { ok: false, reason: missing };
   const warnings: string[] = [];
   const normalised = structuredClone(request);
   adaptSize(target, normalised, warnings);
-  const input: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(normalised)) {
-    const name = key in target.params ? target.params[key] : key;
-    if (name !== null && name !== undefined) {
-      input[name] = value;
-      continue;
-    }
-    if (target.onUnsupported === "fallback")
-      return { ok: false, reason: `unsupported parameter: ${target.model} does not take ${key}` };
-    warnings.push(`${key} dropped: ${target.model} does not take it`);
+  const fields = rename(target, normalised);
+  if (typeof fields === "string") return { ok: false, reason: fields };
+  const unsupported = [...fields.untaken];
+  const input = new Map(fields.renamed);
+  for (const [name, field] of fields.own) {
+    const earlier = input.get(name);
+    if (earlier && !isDeepStrictEqual(earlier.value, field.value))
+      warnings.push(
+        `${earlier.from} ${preview(earlier.value)} not sent: the request's own ${name} ${preview(field.value)} wins`,
+      );
+    input.set(name, field);
   }
-  return { ok: true, input: { ...input, ...target.input }, warnings };
+  const taken = namesTaken(inputSchema);
+  for (const [name, field] of input) {
+    if (!taken || taken.has(name)) continue;
+    input.delete(name);
+    if (!madeAnyway(field)) unsupported.push(field.from === name ? name : `${field.from} (as ${name})`);
+  }
+  for (const name of new Set(unsupported)) {
+    if (target.onUnsupported === "fallback")
+      return { ok: false, reason: `unsupported parameter: ${target.model} does not take ${name}` };
+    warnings.push(`${name} dropped: ${target.model} does not take it`);
+  }
+  const adapted = Object.fromEntries([...input].map(([name, { value }]) => [name, value]));
+  for (const [name, value] of Object.entries(target.input)) {
+    if (name in adapted && !isDeepStrictEqual(adapted[name], value))
+      warnings.push(
+        `${name} ${preview(adapted[name])} replaced by ${preview(value)}, which ${target.key} always sends`,
+      );
+  }
+  return { ok: true, input: { ...adapted, ...target.input }, warnings };
 }

@@ -11,6 +11,7 @@ export const capabilitiesSchema = z.strictObject({
   referenceImage: z.boolean().optional(),
   mask: z.boolean().optional(),
   loras: z.boolean().optional(),
+  loraBase: z.string().min(1).optional(),
   streaming: z.boolean().optional(),
   maxOutputs: z.int().positive().optional(),
   sizeForm: z.enum(["aspect_ratio", "width_height"]).optional(),

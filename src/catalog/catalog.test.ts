@@ -16,6 +16,37 @@ describe("the catalog", () => {
     expect(chain).toEqual(["black-forest-labs/flux-dev", "qwen/qwen-image", "google/imagen-4-ultra"]);
   });
 
+  it("sends a reference image to flux-dev on to FLUX Kontext, and tries each model once", () => {
+    const catalog = load(undefined);
+    const models = (alias: string, input: Record<string, unknown>) =>
+      catalog.candidates(alias, input).map((t) => t.model);
+    expect(models("flux-dev", { prompt: "x", reference_image: "u" })).toEqual([
+      "black-forest-labs/flux-dev",
+      "black-forest-labs/flux-kontext-max",
+      "black-forest-labs/flux-kontext-pro",
+      "qwen/qwen-image",
+      "google/imagen-4-ultra",
+    ]);
+    // flux-kontext-max falls back to flux-dev, whose own Kontext [max] target is not tried again.
+    expect(models("flux-kontext-max", { prompt: "x", reference_image: "u" })).toEqual([
+      "black-forest-labs/flux-kontext-max",
+      "black-forest-labs/flux-dev",
+      "black-forest-labs/flux-kontext-pro",
+      "qwen/qwen-image",
+      "google/imagen-4-ultra",
+    ]);
+  });
+
+  it("keeps a request's LoRAs with the base model of the first target that takes them", () => {
+    const catalog = load(undefined);
+    const chain = catalog.candidates("flux-dev", { prompt: "x", loras: ["fofr/cars"] }).map((t) => t.model);
+    expect(chain).toEqual([
+      "black-forest-labs/flux-dev",
+      "black-forest-labs/flux-dev-lora",
+      "google/imagen-4-ultra",
+    ]);
+  });
+
   it("lets the configuration file replace a built-in alias", () => {
     const catalog = load({ "flux-dev": { targets: [sim()] } });
     expect(catalog.candidates("flux-dev", {}).map((t) => t.key)).toEqual(["flux-dev#0"]);

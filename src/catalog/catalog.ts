@@ -55,10 +55,14 @@ export class Catalog {
 
   /**
    * The targets to try for a request, in order: the alias's own (the weighted choice first for
-   * loadbalance, by weighted round-robin; those whose condition the request meets for conditional), then its fallback chain.
+   * loadbalance, by weighted round-robin; those whose condition the request meets for
+   * conditional), then its fallback chain. A target an earlier alias of the chain already has is
+   * not tried again, and a request's LoRAs stay with the base model of the first target that
+   * takes LoRAs.
    */
   candidates(alias: string, input: Record<string, unknown>): RouteTarget[] {
     const targets: RouteTarget[] = [];
+    const seen = new Set<string>();
     for (let entry = this.#entries.get(alias); entry; entry = this.#fallbackOf(entry)) {
       const configs = entry.targets;
       let order = configs.map((_, index) => index);
@@ -67,9 +71,14 @@ export class Catalog {
         const chosen = this.#balancerOf(entry).next();
         order = [chosen, ...order.filter((index) => index !== chosen)];
       }
-      for (const index of order) targets.push(toRouteTarget(entry, configs[index] as TargetConfig, index));
+      const identities = order.map((index) => identityOf(configs[index] as TargetConfig));
+      order.forEach((index, at) => {
+        if (!seen.has(identities[at] ?? ""))
+          targets.push(toRouteTarget(entry, configs[index] as TargetConfig, index));
+      });
+      for (const identity of identities) seen.add(identity);
     }
-    return targets;
+    return withLorasOfOneBase(targets, input);
   }
 
   #balancerOf(entry: CatalogEntry): WeightedRoundRobin {
@@ -90,6 +99,19 @@ function toRouteTarget(entry: CatalogEntry, target: TargetConfig, index: number)
   const { provider, model, capabilities, params, input, retries } = target;
   const key = `${entry.name}#${index}`;
   return { key, provider, model, capabilities, params, input, retries, onUnsupported: entry.onUnsupported };
+}
+
+/** Two aliases' targets are the same when they send the same model the same input. */
+const identityOf = ({ provider, model, params, input }: TargetConfig) =>
+  JSON.stringify([provider, model, params, input]);
+
+function withLorasOfOneBase(targets: RouteTarget[], input: Record<string, unknown>): RouteTarget[] {
+  if (input.loras === undefined || input.loras === null) return targets;
+  const base = targets.find((target) => target.capabilities.loras)?.capabilities.loraBase;
+  if (base === undefined) return targets;
+  const otherBase = ({ capabilities }: RouteTarget) =>
+    capabilities.loras === true && capabilities.loraBase !== undefined && capabilities.loraBase !== base;
+  return targets.filter((target) => !otherBase(target));
 }
 
 function meets(target: TargetConfig | undefined, input: Record<string, unknown>): boolean {

@@ -121,4 +121,6 @@ export interface Prediction {
   batchId?: string | null;
   /** Set when this is a training: the `owner/name` model that receives the trained version. */
   destination?: string | null;
+  /** What the provider drops or rewrites of the input (a routed prediction's are in its route). */
+  warnings?: string[];
 }

@@ -88,6 +88,7 @@ export function toReplicateJson(prediction: Prediction, baseUrl: string): Replic
       warnings: route.warnings,
     };
   }
+  if (prediction.warnings?.length) json.gengate = { ...json.gengate, warnings: prediction.warnings };
   const seed = seedInLogs(prediction.logs);
   if (seed !== undefined) json.gengate = { ...json.gengate, seed };
   if (prediction.batchId) json.gengate = { ...json.gengate, batch_id: prediction.batchId };

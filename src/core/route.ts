@@ -7,7 +7,10 @@
 export interface TargetCapabilities {
   referenceImage?: boolean;
   mask?: boolean;
+  /** Takes one LoRA (gengate's `loras`, as `lora_weights` and `lora_scale` before renaming). */
   loras?: boolean;
+  /** The base model the LoRAs it takes are made for: a request's LoRAs never move to another base. */
+  loraBase?: string;
   streaming?: boolean;
   maxOutputs?: number;
   /** How the target takes its size: `aspect_ratio` or `width`/`height`. */

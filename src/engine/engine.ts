@@ -155,7 +155,7 @@ export class Engine {
   }
 
   private queued(request: Omit<SubmitRequest, "model">, resolved: Resolved): Prediction {
-    const { provider, model, input, route, name } = resolved;
+    const { provider, model, input, route, name, warnings } = resolved;
     const now = Date.now();
     return {
       id: newId(),
@@ -184,6 +184,7 @@ export class Engine {
       streaming: model.capabilities.streaming === true && provider.stream !== undefined,
       priority: request.priority ?? 0,
       ...(route && { route }),
+      ...(warnings && { warnings }),
       ...(request.batchId && { batchId: request.batchId }),
     };
   }

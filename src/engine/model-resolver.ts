@@ -20,6 +20,8 @@ export interface Resolved {
   /** `owner/name` as the client sees it. */
   name: string;
   route?: Routed["route"];
+  /** What the provider will drop or rewrite of the input (a routed prediction has them in its route). */
+  warnings?: string[];
 }
 
 export class ModelResolver {
@@ -62,7 +64,6 @@ export class ModelResolver {
     const alias = this.router.aliasOf(ref);
     if (alias !== undefined) {
       const routed = await this.router.route(alias, input);
-      await this.checkInput(routed.provider, routed.model, routed.input);
       return { ...routed, name: `${ALIAS_OWNER}/${routed.route.alias}` };
     }
     const lora =
@@ -71,7 +72,14 @@ export class ModelResolver {
     const { provider, model: found } = await this.ctx.providers.resolve(ref);
     const validated = validateInput(found, input);
     await this.checkInput(provider, found, validated);
-    return { provider, model: found, input: validated, name: `${found.owner}/${found.name}` };
+    const warnings = provider.inputWarnings?.(found.providerModel, validated) ?? [];
+    return {
+      provider,
+      model: found,
+      input: validated,
+      name: `${found.owner}/${found.name}`,
+      ...(warnings.length > 0 && { warnings }),
+    };
   }
 
   private checkInput(

@@ -6,7 +6,8 @@
 import { adaptInput } from "../catalog/adapt-input.ts";
 import { ALIAS_OWNER } from "../catalog/catalog.ts";
 import { validateInput } from "../catalog/input-validation.ts";
-import { GatewayError, type InvalidField } from "../core/errors.ts";
+import { parseLoras } from "../catalog/loras.ts";
+import { type ErrorCode, GatewayError, type InvalidField } from "../core/errors.ts";
 import { type ModelRef, parseModelRef } from "../core/model-ref.ts";
 import type { Prediction } from "../core/prediction.ts";
 import { logEntry, type PredictionRoute, type RouteLogEntry, type RouteTarget } from "../core/route.ts";
@@ -40,6 +41,7 @@ export class Router {
 
   /** The first target able to take the request; a request no target takes is refused with the reasons. */
   async route(alias: string, request: Record<string, unknown>): Promise<Routed> {
+    if (request.loras !== undefined && request.loras !== null) parseLoras(request.loras);
     const candidates = this.#ctx.catalog.candidates(alias, request);
     const routed = await this.#firstUsable(alias, request, candidates, []);
     if ("provider" in routed) return routed;
@@ -75,7 +77,9 @@ export class Router {
       };
       return this.#requeue(retry);
     }
-    const routed = await this.#firstUsable(route.alias, route.request, route.remaining, log);
+    const routed = await this.#firstUsable(route.alias, route.request, route.remaining, log).catch(
+      (error: unknown) => ({ error: GatewayError.from(error) }),
+    );
     return "provider" in routed
       ? this.#requeue({ ...routed.route, endedRuns }, routed)
       : { route: { ...route, log } };
@@ -105,9 +109,9 @@ export class Router {
     candidates: RouteTarget[],
     log: RouteLogEntry[],
   ): Promise<Routed | { error: GatewayError }> {
-    let invalid = false;
     /** Why each target refused, as fields: a client fixing its request needs every target's reason. */
     const refusals: InvalidField[] = [];
+    let refusal: GatewayError | undefined;
     for (const [index, target] of candidates.entries()) {
       const attempt = await this.#try(target, request);
       if (attempt.ok) {
@@ -123,26 +127,27 @@ export class Router {
         };
         return { ...attempt.routed, route };
       }
-      if (attempt.error.code === "invalid_input") invalid = true;
-      const entry = logEntry(target, "skipped", attempt.error.message.split("\n")[0]);
+      // The status the client hears is that of a refusal naming a field, when one does.
+      const { error } = attempt;
+      if (REFUSALS.has(error.code) && (!refusal || (!refusal.invalidFields && error.invalidFields)))
+        refusal = error;
+      const entry = logEntry(target, "skipped", error.message.split("\n")[0]);
       log.push(entry);
-      refusals.push(...refusalFields(entry.target, target.model, attempt.error));
+      refusals.push(...refusalFields(entry.target, target.model, error));
     }
     const reasons = log.map((entry) => `- ${entry.target} (${entry.model}): ${entry.reason}`).join("\n");
     const detail = `no target of ${alias} can serve this request\n${reasons}`;
-    if (!invalid) return { error: new GatewayError("provider_unavailable", detail, { retryable: false }) };
-    return { error: new GatewayError("invalid_input", detail, { invalidFields: refusals }) };
+    if (!refusal) return { error: new GatewayError("provider_unavailable", detail, { retryable: false }) };
+    return { error: new GatewayError(refusal.code, detail, { invalidFields: refusals }) };
   }
 
   async #try(target: RouteTarget, request: Record<string, unknown>): Promise<Attempt> {
-    const fail = (code: "invalid_input" | "provider_unavailable", message: string): Attempt => ({
+    const fail = (code: ErrorCode, message: string, invalidFields?: InvalidField[]): Attempt => ({
       ok: false,
-      error: new GatewayError(code, message),
+      error: new GatewayError(code, message, { ...(invalidFields && { invalidFields }) }),
     });
     const provider = this.#ctx.providers.all().find((p) => p.id === target.provider);
     if (!provider) return fail("provider_unavailable", `provider not configured: ${target.provider}`);
-    const adapted = adaptInput(target, request);
-    if (!adapted.ok) return fail("invalid_input", adapted.reason);
     let model: ModelDescriptor | null;
     try {
       model = await provider.getModel(parseModelRef(target.model));
@@ -150,27 +155,27 @@ export class Router {
       return fail("provider_unavailable", `model lookup failed: ${GatewayError.from(error).message}`);
     }
     if (!model) return fail("provider_unavailable", `model not found at ${provider.id}: ${target.model}`);
+    let input: Record<string, unknown>;
+    let warnings: string[];
     try {
-      const input = validateInput(model, adapted.input);
-      // Asked last: past the open time, the first caller that asks becomes the probe.
-      const admission = this.#ctx.breakers.admit(target.key);
-      if (admission === "open") return fail("provider_unavailable", "circuit open");
-      return {
-        ok: true,
-        routed: { provider, model, input },
-        warnings: adapted.warnings,
-        probe: admission === "probe",
-      };
+      const adapted = adaptInput(target, request, model.inputSchema);
+      if (!adapted.ok) return fail("invalid_input", adapted.reason);
+      input = validateInput(model, adapted.input);
+      warnings = [...adapted.warnings, ...(provider.inputWarnings?.(model.providerModel, input) ?? [])];
+      // What the schema cannot tell (an image over a local model's size cap) lets the next target try.
+      await provider.checkInput?.(model.providerModel, input, this.#ctx.providerContext);
     } catch (error) {
-      const invalid = GatewayError.from(error);
-      const detail = invalid.message.split("\n").slice(1).join("; ");
-      return {
-        ok: false,
-        error: new GatewayError("invalid_input", `validation failed: ${detail}`, {
-          ...(invalid.invalidFields && { invalidFields: invalid.invalidFields }),
-        }),
-      };
+      const refused = GatewayError.from(error);
+      // Bad input every target would refuse (a malformed URL) is the client's to hear at once.
+      if (!REFUSALS.has(refused.code) && refused.status < 500) throw refused;
+      const [first = "", ...details] = refused.message.split("\n");
+      const reason = details.length > 0 ? `validation failed: ${details.join("; ")}` : first;
+      return fail(refused.code, reason, refused.invalidFields);
     }
+    // Asked last: past the open time, the first caller that asks becomes the probe.
+    const admission = this.#ctx.breakers.admit(target.key);
+    if (admission === "open") return fail("provider_unavailable", "circuit open");
+    return { ok: true, routed: { provider, model, input }, warnings, probe: admission === "probe" };
   }
 }
 
@@ -183,7 +188,15 @@ function refusalFields(target: string, model: string, error: GatewayError): Inva
   const by = `${target} (${model})`;
   if (error.invalidFields)
     return error.invalidFields.map((field) => ({ ...field, description: `${by}: ${field.description}` }));
-  const field = error.code === "invalid_input" ? "input" : "model";
-  const type = error.code === "invalid_input" ? "route" : "unavailable";
-  return [{ type, field, description: `${by}: ${error.message}` }];
+  const refused = REFUSALS.has(error.code);
+  return [
+    {
+      type: refused ? "route" : "unavailable",
+      field: refused ? "input" : "model",
+      description: `${by}: ${error.message}`,
+    },
+  ];
 }
+
+/** Refusals of the request by one target: the next target may take it; if none does, the client hears why. */
+const REFUSALS: ReadonlySet<ErrorCode> = new Set(["invalid_input", "unsupported_media_type"]);

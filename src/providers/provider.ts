@@ -206,6 +206,12 @@ export interface Provider {
    */
   checkInput?(providerModel: string, input: Record<string, unknown>, ctx: ProviderContext): Promise<void>;
   /**
+   * What the provider will drop or rewrite of this validated input when it starts it (a
+   * parameter its worker does not take, one the request's own provider-native name overrides),
+   * as warnings shown on the prediction.
+   */
+  inputWarnings?(providerModel: string, input: Record<string, unknown>): string[];
+  /**
    * Starts the work. A failure whose answer was lost after the request may have arrived is a
    * GatewayError with `outcomeUnknown`: the engine never starts it again blindly.
    */

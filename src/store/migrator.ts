@@ -6,6 +6,7 @@ import { predictionRoute } from "./migrations/0002-prediction-route.ts";
 import { batches } from "./migrations/0003-batches.ts";
 import { loras } from "./migrations/0004-loras.ts";
 import { submitId } from "./migrations/0005-submit-id.ts";
+import { predictionWarnings } from "./migrations/0008-prediction-warnings.ts";
 import { batchItemPaths } from "./migrations/0009-batch-item-paths.ts";
 import type { DB } from "./schema.ts";
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003-batches": batches,
   "0004-loras": loras,
   "0005-submit-id": submitId,
+  "0008-prediction-warnings": predictionWarnings,
   "0009-batch-item-paths": batchItemPaths,
 };
 

@@ -37,6 +37,7 @@ export type PredictionPatch = Partial<
     | "input"
     | "webhookEventsFilter"
     | "route"
+    | "warnings"
   >
 >;
 
@@ -104,6 +105,7 @@ export function predictionRow(p: Prediction & { upstreamId?: string | null; subm
     route: toJson(p.route ?? null),
     batch_id: p.batchId ?? null,
     destination: p.destination ?? null,
+    warnings: p.warnings?.length ? JSON.stringify(p.warnings) : null,
   };
 }
 
@@ -179,6 +181,8 @@ export function fromPredictionRow(row: Row): StoredPrediction {
     ...(row.batch_id !== null && { batchId: row.batch_id }),
     ...(row.destination !== null && { destination: row.destination }),
   };
+  const warnings = read.json<string[]>("warnings", "warnings", row.warnings, null);
+  if (warnings !== null) prediction.warnings = warnings;
   if (read.problems.length === 0) return prediction;
   return { ...prediction, damage: { reason: read.problems.join("; "), repair: read.repair } };
 }
@@ -209,6 +213,7 @@ export function patchToUpdate(patch: PredictionPatch): UpdateObject<DB, "predict
     webhook_events_filter:
       patch.webhookEventsFilter === undefined ? undefined : toJson(patch.webhookEventsFilter),
     route: patch.route === undefined ? undefined : toJson(patch.route),
+    warnings: patch.warnings === undefined ? undefined : toJson(patch.warnings),
   };
   const defined = Object.entries(columns).filter(([, value]) => value !== undefined);
   // An empty patch still needs a SET clause; rewriting the id leaves the row as it was.

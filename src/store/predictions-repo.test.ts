@@ -65,6 +65,7 @@ describeEachBackend("PredictionsRepo", (open) => {
         metrics: { predict_time: 1.25, total_time: 2.5 },
         streaming: true,
         priority: 7,
+        warnings: ["sampler dropped: the Flux worker does not take it"],
       });
       await predictions.insert(p);
       // toEqual also checks the timestamps came back as numbers, not strings

@@ -36,6 +36,7 @@ export interface PredictionsTable {
   route: string | null;
   batch_id: string | null;
   destination: string | null;
+  warnings: string | null;
 }
 
 export interface ApiTokensTable {

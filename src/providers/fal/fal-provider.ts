@@ -51,6 +51,10 @@ export function createFalProvider(
       return findModel(models, ref);
     },
 
+    inputWarnings(_app, input) {
+      return toFalInput(input).warnings;
+    },
+
     async start(request): Promise<StartResult> {
       const submitUrl = new URL(`${config.queueUrl}/${request.providerModel}`);
       if (request.webhookUrl)
@@ -58,7 +62,7 @@ export function createFalProvider(
       const what = `submitting to ${request.providerModel}`;
       const answer = await http.request(submitUrl.href, {
         method: "POST",
-        json: toFalInput(request.input),
+        json: toFalInput(request.input).input,
         what,
       });
       const submitted = parseAnswer(submitAnswer, answer.body, what);

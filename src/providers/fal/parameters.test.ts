@@ -3,7 +3,7 @@ import { falImageSize } from "./image-size.ts";
 import { FAL_INPUT_SCHEMA, toFalInput } from "./parameters.ts";
 
 describe("fal parameters", () => {
-  it("maps gengate's names to fal's", () => {
+  it("maps gengate's names to fal's, and passes fields in fal's own names as they are", () => {
     expect(
       toFalInput({
         prompt: "a fox",
@@ -15,22 +15,35 @@ describe("fal parameters", () => {
         steps: 20,
         guidance: 4.5,
         output_format: "jpg",
-        unknown: "dropped",
+        enable_safety_checker: false,
       }),
     ).toEqual({
-      prompt: "a fox",
-      negative_prompt: "blur",
-      image_size: { width: 640, height: 480 },
-      num_images: 2,
-      seed: 42,
-      num_inference_steps: 20,
-      guidance_scale: 4.5,
-      output_format: "jpeg",
+      input: {
+        prompt: "a fox",
+        negative_prompt: "blur",
+        image_size: { width: 640, height: 480 },
+        num_images: 2,
+        seed: 42,
+        num_inference_steps: 20,
+        guidance_scale: 4.5,
+        output_format: "jpeg",
+        enable_safety_checker: false,
+      },
+      warnings: [],
     });
-    expect(toFalInput({ prompt: "p", aspect_ratio: "16:9", output_format: "png" })).toEqual({
+    expect(toFalInput({ prompt: "p", aspect_ratio: "16:9", output_format: "png" }).input).toEqual({
       prompt: "p",
       image_size: "landscape_16_9",
       output_format: "png",
+    });
+  });
+
+  it("lets a field sent in fal's own name win over a translated one, with a warning", () => {
+    expect(toFalInput({ prompt: "p", guidance: 4.5, guidance_scale: 7, image_size: "square_hd" })).toEqual({
+      input: { prompt: "p", guidance_scale: 7, image_size: "square_hd" },
+      warnings: [
+        `guidance_scale 7, sent in the provider's own name, wins over 4.5 from gengate's parameters`,
+      ],
     });
   });
 

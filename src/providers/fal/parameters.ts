@@ -2,6 +2,7 @@
  * gengate's normalised image parameters and the fal input field each becomes: one table gives
  * both the models' input schema and the translation of an input.
  */
+import { type NativeInput, withNativeFields } from "../native-input.ts";
 import type { JsonSchema } from "../provider.ts";
 import { ASPECT_RATIOS, falImageSize, type ImageSizeInput, MAX_SIDE, MIN_SIDE } from "./image-size.ts";
 
@@ -103,7 +104,10 @@ const PARAMETERS: Parameter[] = [
   },
 ];
 
-/** The Cog-style input schema of every fal model; `x-order` follows the table. */
+/**
+ * The Cog-style input schema of every fal model; `x-order` follows the table. Fields in fal's
+ * own names (`enable_safety_checker`, `image_url`…) pass through to the app.
+ */
 export const FAL_INPUT_SCHEMA: JsonSchema = {
   type: "object",
   title: "Input",
@@ -111,14 +115,20 @@ export const FAL_INPUT_SCHEMA: JsonSchema = {
   properties: Object.fromEntries(
     PARAMETERS.map(({ name, schema }, order) => [name, { ...schema, "x-order": order }]),
   ),
+  additionalProperties: true,
 };
 
-/** A validated gengate input as fal's input; parameters not given are left to the app's defaults. */
-export function toFalInput(input: Record<string, unknown>): Record<string, unknown> {
+const GENGATE_NAMES: ReadonlySet<string> = new Set(PARAMETERS.map(({ name }) => name));
+
+/**
+ * A validated input as fal's input: gengate's parameters translated (those not given are left to
+ * the app's defaults), the fields in fal's own names as they are, winning over a translated one.
+ */
+export function toFalInput(input: Record<string, unknown>): NativeInput {
   const fal: Record<string, unknown> = {};
   for (const { name, fal: falName, value } of PARAMETERS) {
     if (input[name] === undefined) continue;
     fal[falName] = value ? value(input) : input[name];
   }
-  return fal;
+  return withNativeFields(fal, input, GENGATE_NAMES);
 }

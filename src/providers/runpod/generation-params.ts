@@ -77,6 +77,9 @@ const inputSchema = z.looseObject({
   output_format: z.enum(OUTPUT_FORMATS).optional(),
 });
 
+/** gengate's parameter names; any other input field is the worker's own and passes through to it. */
+export const GENERATION_PARAM_NAMES: ReadonlySet<string> = new Set(Object.keys(inputSchema.shape));
+
 export function generationParams(
   input: Record<string, unknown>,
   defaults: ParamDefaults,

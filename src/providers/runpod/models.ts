@@ -91,7 +91,14 @@ function inputSchema(spec: WorkerKindSpec, endpoint: ImageEndpointConfig): JsonS
     name,
     { ...schema, "x-order": order },
   ]);
-  return { type: "object", title: "Input", required: ["prompt"], properties: Object.fromEntries(ordered) };
+  // Fields in the worker's own names (A1111's sampler_name…) pass through to it.
+  return {
+    type: "object",
+    title: "Input",
+    required: ["prompt"],
+    properties: Object.fromEntries(ordered),
+    additionalProperties: true,
+  };
 }
 
 const versionIdOf = (facts: unknown[]) => createHash("sha256").update(JSON.stringify(facts)).digest("hex");

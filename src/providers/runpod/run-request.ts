@@ -2,9 +2,10 @@
  * The `/run` body for a prediction (the worker's input, the webhook, and a policy from the
  * deadline), and what the prediction's operation must remember about the job.
  */
+import { withNativeFields } from "../native-input.ts";
 import type { StartRequest } from "../provider.ts";
 import type { EndpointConfig, ImageEndpointConfig } from "./config.ts";
-import { type GenerationParams, generationParams } from "./generation-params.ts";
+import { GENERATION_PARAM_NAMES, type GenerationParams, generationParams } from "./generation-params.ts";
 import type { ImageOperation, TextOperation } from "./operation.ts";
 import { vllmInput } from "./vllm-request.ts";
 import { WORKER_KINDS } from "./worker-kinds.ts";
@@ -23,6 +24,13 @@ export interface RunBody {
 export interface RunRequest {
   body: RunBody;
   params: GenerationParams;
+}
+
+export interface WorkerInput {
+  params: GenerationParams;
+  input: Record<string, unknown>;
+  /** What of the request the worker input drops or rewrites. */
+  warnings: string[];
 }
 
 export type JobFacts =
@@ -49,6 +57,27 @@ function runBody(
   };
 }
 
+/**
+ * An image worker's input: gengate's parameters mapped to the worker's names, and the fields the
+ * request sent in the worker's own names (`sampler_name` for A1111, a whole `workflow` for
+ * ComfyUI), which win over a mapped value.
+ */
+export function imageWorkerInput(input: Record<string, unknown>, endpoint: ImageEndpointConfig): WorkerInput {
+  const spec = WORKER_KINDS[endpoint.worker];
+  const params = generationParams(input, spec.defaults, endpoint.presets);
+  const warnings: string[] = [];
+  const untaken = spec.samplers ? [] : ["sampler", "scheduler"];
+  for (const name of untaken.filter((name) => input[name] !== undefined))
+    warnings.push(`${name} dropped: the ${spec.label} worker does not take it`);
+  const { presets } = endpoint;
+  if (input.use_enhanced_prompts !== false && (presets?.positive || presets?.negative))
+    warnings.push(
+      "prompts extended with the endpoint's presets (use_enhanced_prompts: false sends them as they are)",
+    );
+  const worker = withNativeFields(spec.toInput(params, endpoint), input, GENERATION_PARAM_NAMES);
+  return { params, input: worker.input, warnings: [...warnings, ...worker.warnings] };
+}
+
 /** An image prediction's body, with the parameters it was made from. */
 export function runRequest(
   request: StartRequest,
@@ -56,9 +85,8 @@ export function runRequest(
   webhook: string | undefined,
   now: number,
 ): RunRequest {
-  const spec = WORKER_KINDS[endpoint.worker];
-  const params = generationParams(request.input, spec.defaults, endpoint.presets);
-  return { params, body: runBody(spec.toInput(params, endpoint), request, webhook, now) };
+  const { params, input } = imageWorkerInput(request.input, endpoint);
+  return { params, body: runBody(input, request, webhook, now) };
 }
 
 /** Any prediction's body; vLLM jobs are never retried (see config.ts). */

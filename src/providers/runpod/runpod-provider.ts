@@ -13,7 +13,7 @@ import { runpodStatus } from "./job-status.ts";
 import { describeModel } from "./models.ts";
 import { parseRunpodOperation, type RunpodOperation } from "./operation.ts";
 import { RetryTracker } from "./retry-tracker.ts";
-import { jobRequest } from "./run-request.ts";
+import { imageWorkerInput, jobRequest } from "./run-request.ts";
 import { RunpodClient } from "./runpod-client.ts";
 import { vllmTokens } from "./vllm-stream.ts";
 import { runpodWebhook } from "./webhook.ts";
@@ -70,6 +70,11 @@ export function createRunpodProvider(
 
     async getModel(ref) {
       return findModel(models, ref);
+    },
+
+    inputWarnings(providerModel, input) {
+      const endpoint = config.endpoints.get(providerModel);
+      return endpoint && endpoint.worker !== "vllm" ? imageWorkerInput(input, endpoint).warnings : [];
     },
 
     async start(request, ctx) {

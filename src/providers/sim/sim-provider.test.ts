@@ -112,10 +112,24 @@ describe("sim provider: image predictions", () => {
     expect(early.nextPollMs).toBeGreaterThan(0);
     expect(early.nextPollMs).toBeLessThanOrEqual(100);
     expect(early.logs?.startsWith("Using seed: 5\n")).toBe(true);
-    await sleep((early.nextPollMs ?? 0) + 5);
-    const done = await provider.status(operation, ctx);
+    // Polled when each progress line is due: a quarter of the latency apart, then done.
+    let done = early;
+    for (let polls = 0; done.state === "processing" && polls < 10; polls++) {
+      await sleep((done.nextPollMs ?? 0) + 5);
+      done = await provider.status(operation, ctx);
+    }
     expect(done).toMatchObject({ state: "succeeded", metrics: { predict_time: 0.1 } });
-    expect(done.logs).toMatch(/^Using seed: 5\n(Step \d+\/20\n){4}$/);
+    expect(done.logs).toBe(
+      [
+        "Using seed: 5",
+        "  0%|          | 0/20 [00:00<?, ?it/s]",
+        " 25%|███       | 5/20 [00:00<00:00, 200.00it/s]",
+        " 50%|█████     | 10/20 [00:00<00:00, 200.00it/s]",
+        " 75%|████████  | 15/20 [00:00<00:00, 200.00it/s]",
+        "100%|██████████| 20/20 [00:00<00:00, 200.00it/s]",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("uses the configured latency when the input sets none", async () => {
@@ -123,7 +137,9 @@ describe("sim provider: image predictions", () => {
     const { operation } = await startImage(provider, {});
     const status = await provider.status(operation, ctx);
     expect(status.state).toBe("processing");
-    expect(status.nextPollMs).toBeGreaterThan(59_000);
+    // Polled again when the first quarter of the 60 s is done, for the next progress line.
+    expect(status.nextPollMs).toBeGreaterThan(14_900);
+    expect(status.nextPollMs).toBeLessThanOrEqual(15_000);
   });
 
   it("renders files only when opened, in the requested size and format", async () => {

@@ -31,7 +31,7 @@ function imageStatus(
   logs: string,
   ctx: ProviderContext,
 ): StatusResult {
-  if (!done) return { state: "processing", logs, nextPollMs: remaining(finishedAt(operation), now) };
+  if (!done) return { state: "processing", logs, nextPollMs: remaining(nextProgressAt(operation, now), now) };
   const { format, numOutputs } = operation;
   const output = Array.from({ length: numOutputs }, (_, index) =>
     outputFile(IMAGE_CONTENT_TYPES[format], format, () => renderImage(operation, index, ctx.readInput)),
@@ -56,13 +56,47 @@ function textStatus(operation: TextOperation, now: number, done: boolean, logs: 
     : { state: "processing", output: tokens, logs, nextPollMs };
 }
 
-/** A line per finished quarter of the simulated denoising steps. */
-function imageProgress(operation: ImageOperation, now: number): string {
+/** How far the simulated denoising is at `now`, from 0 to 1. */
+function progressAt(operation: ImageOperation, now: number): number {
   const fraction = operation.latencyMs === 0 ? 1 : (now - operation.startedAt) / operation.latencyMs;
-  const steps = Math.floor(Math.min(1, Math.max(0, fraction)) * IMAGE_STEPS);
-  let lines = "";
+  return Math.min(1, Math.max(0, fraction));
+}
+
+/** When the next progress line is due (the end, after the last quarter). */
+function nextProgressAt(operation: ImageOperation, now: number): number {
+  const quarter = Math.floor(progressAt(operation, now) * 4) + 1;
+  return Math.min(finishedAt(operation), operation.startedAt + (operation.latencyMs * quarter) / 4);
+}
+
+/** `mm:ss`, as tqdm shows times. */
+function clock(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/**
+ * tqdm's progress bar, as Cog models print it and the official clients read it
+ * (`parseProgressFromLogs`): ` 25%|██▌       | 5/20 [00:00<00:01, 12.50it/s]`.
+ */
+function progressLine(step: number, stepMs: number): string {
+  const percent = Math.round((100 * step) / IMAGE_STEPS);
+  const filled = Math.round(percent / 10);
+  const bar = `${"█".repeat(filled)}${" ".repeat(10 - filled)}`;
+  const elapsed = clock(step * stepMs);
+  const timing =
+    step === 0
+      ? `${elapsed}<?, ?it/s`
+      : `${elapsed}<${clock((IMAGE_STEPS - step) * stepMs)}, ${(1000 / Math.max(stepMs, 1)).toFixed(2)}it/s`;
+  return `${String(percent).padStart(3)}%|${bar}| ${step}/${IMAGE_STEPS} [${timing}]`;
+}
+
+/** The bar at the start, then at each finished quarter of the simulated denoising steps. */
+function imageProgress(operation: ImageOperation, now: number): string {
+  const steps = Math.floor(progressAt(operation, now) * IMAGE_STEPS);
+  const stepMs = operation.latencyMs / IMAGE_STEPS;
+  let lines = `${progressLine(0, stepMs)}\n`;
   for (let step = IMAGE_STEPS / 4; step <= steps; step += IMAGE_STEPS / 4)
-    lines += `Step ${step}/${IMAGE_STEPS}\n`;
+    lines += `${progressLine(step, stepMs)}\n`;
   return lines;
 }
 

@@ -2,6 +2,8 @@
 import type { Catalog } from "./catalog.ts";
 import { type CogField, type CogSignature, cogOpenApiSchema } from "./cog-schema.ts";
 import { fixedVersionId } from "./ids.ts";
+import { addImageModels } from "./image-models.ts";
+import { addTextModels } from "./text-models.ts";
 import { addToolModels } from "./tool-models.ts";
 
 /** The account every token of the fake belongs to. */
@@ -217,4 +219,6 @@ export function addBuiltinModels(catalog: Catalog): void {
   });
 
   addToolModels(catalog);
+  addImageModels(catalog);
+  addTextModels(catalog);
 }

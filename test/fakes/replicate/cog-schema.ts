@@ -130,3 +130,9 @@ export function cogOpenApiSchema(predict: CogSignature, train?: CogSignature): R
     components: { schemas: { ...schemas, ...enums } },
   };
 }
+
+/** Whether a version's output is a list (of files or tokens) rather than a single value. */
+export function outputIsList(openapiSchema: Record<string, unknown>): boolean {
+  const components = openapiSchema.components as { schemas?: { Output?: { type?: unknown } } } | undefined;
+  return components?.schemas?.Output?.type === "array";
+}

@@ -56,6 +56,7 @@ function createState(options: FakeReplicateOptions): FakeState {
     },
   };
   const trainingInputs: TrainingInputRecord[] = [];
+  const faults = new FaultState();
   const runner = new Runner({
     options: resolved,
     scheduler,
@@ -63,6 +64,7 @@ function createState(options: FakeReplicateOptions): FakeState {
     catalog,
     delivery,
     validator,
+    faults,
     inputs,
     trainingInputs,
   });
@@ -76,7 +78,7 @@ function createState(options: FakeReplicateOptions): FakeState {
     events,
     scheduler,
     runner,
-    faults: new FaultState(),
+    faults,
     limiter: new RateLimiter(resolved),
     validator,
     requests: [],

@@ -1,4 +1,4 @@
-/** Injected faults: 5xx answers, slow answers, connections reset before or after a create. */
+/** Injected faults: 5xx answers, slow answers, connections reset before or after a create, failing runs. */
 import { beforeEach, describe, expect, it } from "vitest";
 import { settled, useFake } from "./test-support.ts";
 
@@ -20,6 +20,20 @@ describe("faults", () => {
     ctx.fake.faults.errors5xx(1, 502);
     expect((await ctx.api("/account")).status).toBe(502);
     expect(ctx.fake.requests.map(({ status }) => status)).toEqual([503, 503, 201, 502]);
+  });
+
+  it("failRuns makes the next runs of one model fail upstream, as a Cog model does", async () => {
+    ctx.fake.faults.failRuns("black-forest-labs/flux-dev", 1);
+    const run = async (model: string) => {
+      const created = await ctx.api.post(`/models/${model}/predictions`, { input: { prompt: "x" } });
+      return settled(ctx.api, `/predictions/${((await created.json()) as { id: string }).id}`);
+    };
+    const other = await run("black-forest-labs/flux-schnell");
+    const failed = await run("black-forest-labs/flux-dev");
+    const again = await run("black-forest-labs/flux-dev");
+    expect([other.status, failed.status, again.status]).toEqual(["succeeded", "failed", "succeeded"]);
+    expect(failed.error).toBe("CUDA out of memory");
+    expect(failed.logs).toContain("RuntimeError: CUDA out of memory");
   });
 
   it("slow holds the next answers", async () => {

@@ -5,6 +5,8 @@ type Fault = "errors" | "drop" | "duplicate" | "slow" | "resetBefore" | "resetAf
 
 export class FaultState implements FaultControls {
   readonly #left = new Map<Fault, number>();
+  /** By model ("owner/name"): the error its next runs fail with, and how many more do. */
+  readonly #failingRuns = new Map<string, { left: number; error: string }>();
   #errorStatus = 503;
   #slowMs = 0;
 
@@ -34,6 +36,18 @@ export class FaultState implements FaultControls {
     this.#left.set("resetAfter", count);
   }
 
+  failRuns(model: string, count: number, error = "CUDA out of memory"): void {
+    this.#failingRuns.set(model, { left: count, error });
+  }
+
+  /** The error a run of `model` starting now fails with, if one is due. */
+  takeRunFailure(model: string): string | undefined {
+    const failing = this.#failingRuns.get(model);
+    if (!failing || failing.left <= 0) return undefined;
+    failing.left--;
+    return failing.error;
+  }
+
   /** Consumes one occurrence of `fault`; true when it applies. */
   take(fault: Fault): boolean {
     const left = this.#left.get(fault) ?? 0;
@@ -54,5 +68,6 @@ export class FaultState implements FaultControls {
 
   clear(): void {
     this.#left.clear();
+    this.#failingRuns.clear();
   }
 }

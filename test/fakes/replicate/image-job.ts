@@ -12,29 +12,46 @@ export interface ImageJob {
   format: ImageFormat;
   quality: number;
   seed: number;
-  /** img2img: the input image's URL. */
-  imageUrl: string | null;
 }
 
-/** flux renders small: the short side of its images, whatever the aspect ratio. */
+/** Models with an aspect ratio render small: the short side of their images, whatever the ratio. */
 const FLUX_SHORT_SIDE = 64;
 
-export function imageJob(behaviour: "flux" | "sdxl", input: Record<string, unknown>): ImageJob {
+/** The input image of an img2img or editing model: `image`, or `input_image` (FLUX Kontext). */
+export function imageInputOf(input: Record<string, unknown>): string | null {
+  const url = input.image ?? input.input_image;
+  return typeof url === "string" ? url : null;
+}
+
+/**
+ * "flux": models that take an aspect ratio (`match_input_image`, or none with an input image,
+ * follows the input image); "sdxl": models that take width and height and make PNGs.
+ */
+export function imageJob(
+  behaviour: "flux" | "sdxl",
+  input: Record<string, unknown>,
+  base: { width?: number; height?: number } | null,
+): ImageJob {
   const common = {
     prompt: String(input.prompt),
-    count: Number(input.num_outputs),
+    count: typeof input.num_outputs === "number" ? input.num_outputs : 1,
     seed: typeof input.seed === "number" ? input.seed : randomInt(2 ** 31),
   };
   if (behaviour === "flux") {
-    const [across = 1, down = 1] = String(input.aspect_ratio).split(":").map(Number);
+    const ratio = input.aspect_ratio;
+    const followsImage = base !== null && (ratio === undefined || ratio === "match_input_image");
+    const [across = 1, down = 1] = followsImage
+      ? [base.width ?? 1, base.height ?? 1]
+      : String(ratio ?? "1:1")
+          .split(":")
+          .map(Number);
     const scale = FLUX_SHORT_SIDE / Math.min(across, down);
     return {
       ...common,
       width: Math.round(across * scale),
       height: Math.round(down * scale),
-      format: input.output_format as ImageFormat,
-      quality: Number(input.output_quality),
-      imageUrl: null,
+      format: (input.output_format ?? "webp") as ImageFormat,
+      quality: Number(input.output_quality ?? 80),
     };
   }
   return {
@@ -43,6 +60,5 @@ export function imageJob(behaviour: "flux" | "sdxl", input: Record<string, unkno
     height: Number(input.height),
     format: "png",
     quality: 100,
-    imageUrl: typeof input.image === "string" ? input.image : null,
   };
 }

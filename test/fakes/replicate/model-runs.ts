@@ -1,6 +1,7 @@
 /** What happens while a model version runs: image files or a stream of tokens. */
+import sharp from "sharp";
 import type { DeliveryStore } from "./delivery.ts";
-import { IMAGE_CONTENT_TYPES, imageJob } from "./image-job.ts";
+import { IMAGE_CONTENT_TYPES, imageInputOf, imageJob } from "./image-job.ts";
 import { type InputSources, readInputImage } from "./input-image.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import type { PredictionRecord } from "./prediction-store.ts";
@@ -32,25 +33,32 @@ export function finishLater(
   complete: () => unknown,
 ): void {
   const failure = requestedFailure(record.input);
-  lifecycle.later(record, ms, () => {
-    if (failure === null) return complete();
-    lifecycle.appendLogs(record, `RuntimeError: ${failure}`);
-    lifecycle.fail(record, failure);
-  });
+  lifecycle.later(record, ms, () => (failure === null ? complete() : failRun(lifecycle, record, failure)));
 }
 
-/** `input` has the schema's defaults filled in. */
+/** The run fails the way a Cog model's does: the error at the end of the logs. */
+export function failRun(lifecycle: Lifecycle, record: PredictionRecord, failure: string): void {
+  lifecycle.appendLogs(record, `RuntimeError: ${failure}`);
+  lifecycle.fail(record, failure);
+}
+
+/**
+ * `input` has the schema's defaults filled in. `listOutput`: the model answers a list of files
+ * (most do), or one file (its Output schema is a single URI).
+ */
 export async function runImages(
   record: PredictionRecord,
   behaviour: "flux" | "sdxl",
   input: Record<string, unknown>,
+  listOutput: boolean,
   deps: RunDeps,
 ): Promise<void> {
   const { lifecycle } = deps;
-  const job = imageJob(behaviour, input);
+  const imageUrl = imageInputOf(input);
+  const base = imageUrl === null ? null : await readInputImage(imageUrl, deps.inputs);
+  const job = imageJob(behaviour, input, base === null ? null : await sharp(base).metadata());
   const runMs = deps.runMs();
   lifecycle.appendLogs(record, `Using seed: ${job.seed}`);
-  const base = job.imageUrl === null ? null : await readInputImage(job.imageUrl, deps.inputs);
   lifecycle.later(record, runMs / 2, () =>
     lifecycle.appendLogs(record, ` 50%|█████     | ${job.count}/${job.count * 2} [running]`),
   );
@@ -60,13 +68,14 @@ export async function runImages(
       const bytes = await renderImage(job, index, base);
       urls.push(deps.delivery.put(`out-${index}.${job.format}`, bytes, IMAGE_CONTENT_TYPES[job.format]));
     }
-    lifecycle.complete(record, urls, { image_count: job.count });
+    lifecycle.complete(record, listOutput ? urls : urls[0], { image_count: job.count });
   });
 }
 
 export function runText(record: PredictionRecord, input: Record<string, unknown>, deps: RunDeps): void {
   const { lifecycle } = deps;
-  const tokens = textTokens(String(input.prompt), Number(input.max_tokens));
+  // Replicate's language models name their limit max_tokens or max_new_tokens.
+  const tokens = textTokens(String(input.prompt), Number(input.max_tokens ?? input.max_new_tokens));
   const runMs = deps.runMs();
   const perToken = runMs / tokens.length;
   record.output = [];

@@ -1,10 +1,12 @@
 /** Starts and cancels predictions and trainings: picks what runs from the version's behaviour. */
 import { type Catalog, isToolBehaviour } from "./catalog.ts";
+import { outputIsList } from "./cog-schema.ts";
 import type { DeliveryStore } from "./delivery.ts";
+import type { FaultState } from "./faults.ts";
 import type { InputSources } from "./input-image.ts";
 import type { InputValidator } from "./input-validation.ts";
 import { Lifecycle } from "./lifecycle.ts";
-import { runImages, runText } from "./model-runs.ts";
+import { failRun, runImages, runText } from "./model-runs.ts";
 import type { ResolvedOptions } from "./options.ts";
 import type { PredictionEvents } from "./prediction-events.ts";
 import type { PredictionRecord } from "./prediction-store.ts";
@@ -20,6 +22,7 @@ export interface RunnerDeps {
   catalog: Catalog;
   delivery: DeliveryStore;
   validator: InputValidator;
+  faults: FaultState;
   inputs: InputSources;
   /** What each training found in its `input_images`. */
   trainingInputs: TrainingInputRecord[];
@@ -50,10 +53,13 @@ export class Runner {
     const { min, max } = options.latencyMs;
     const deps = { lifecycle, delivery, inputs, runMs: () => min + Math.random() * (max - min) };
     const { behaviour } = version;
+    const failure = this.#deps.faults.takeRunFailure(version.model);
     lifecycle.start(record, () => {
+      if (failure !== undefined)
+        return lifecycle.later(record, deps.runMs(), () => failRun(lifecycle, record, failure));
       if (behaviour === "llm") return runText(record, input, deps);
       if (isToolBehaviour(behaviour)) return runTool(record, behaviour, input, deps);
-      return runImages(record, behaviour, input, deps);
+      return runImages(record, behaviour, input, outputIsList(version.openapiSchema), deps);
     });
   }
 

@@ -89,6 +89,8 @@ export interface FaultControls {
   resetBeforeCreate(count: number): void;
   /** The next N prediction (or training) creates run, then the connection is destroyed without a response. */
   resetAfterCreate(count: number): void;
+  /** The next N runs of model "owner/name" fail upstream with `error` (default "CUDA out of memory"). */
+  failRuns(model: string, count: number, error?: string): void;
 }
 
 export interface FakeReplicate {
