@@ -268,7 +268,13 @@ describe("local/upscale", () => {
       {
         type: "value",
         field: "input.image",
-        description: "the image is 600×600 (360,000 pixels); this takes at most 262,144 pixels (512×512)",
+        description:
+          "upscale#0 (local/upscale): the image is 600×600 (360,000 pixels); this takes at most 262,144 pixels (512×512)",
+      },
+      {
+        type: "unavailable",
+        field: "model",
+        description: "upscale#1 (nightmareai/real-esrgan): provider not configured: replicate",
       },
     ]);
   });
