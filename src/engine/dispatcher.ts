@@ -162,12 +162,12 @@ export class Dispatcher {
   }
 
   private findStarted(provider: Provider, row: StoredPrediction): Promise<StartResult | null> {
-    const ctx = this.ctx.providerContext;
+    const ctx = this.ctx.providerContext(row.tokenId);
     return row.destination ? trainingOf(provider).findTraining(row.id, ctx) : provider.find(row.id, ctx);
   }
 
   private startUpstream(provider: Provider, row: StoredPrediction): Promise<StartResult> {
-    const ctx = this.ctx.providerContext;
+    const ctx = this.ctx.providerContext(row.tokenId);
     const webhookUrl = this.ctx.publicUrl && `${this.ctx.publicUrl}/hooks/${provider.id}`;
     if (row.destination) {
       return trainingOf(provider).startTraining(

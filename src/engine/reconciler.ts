@@ -64,7 +64,9 @@ export class Reconciler {
   /** Applies a status that arrived by webhook or poll; returns the updated row when it changed. */
   async apply(row: Prediction, status: StatusResult): Promise<Prediction | null> {
     const now = Date.now();
-    const patch = { ...(status.logs !== undefined && { logs: status.logs }) };
+    // Logs only grow: an update that arrives late, with older and shorter logs, leaves the row's.
+    const newerLogs = status.logs !== undefined && status.logs.length >= row.logs.length;
+    const patch = { ...(newerLogs && { logs: status.logs }) };
     switch (status.state) {
       case "starting":
       case "processing": {
@@ -111,7 +113,7 @@ export class Reconciler {
 
   /** Cancels running work upstream and ends the prediction as canceled. */
   async cancelRunning(row: Prediction, provider: Provider): Promise<Prediction | null> {
-    await provider.cancel(row.operation, this.ctx.providerContext);
+    await provider.cancel(row.operation, this.ctx.providerContext(row.tokenId));
     return this.updater.finish(row, ["running"], "canceled", {
       ...(row.deadlineAt !== null && row.deadlineAt <= Date.now() && { error: "deadline exceeded" }),
     });
@@ -145,7 +147,7 @@ export class Reconciler {
         await this.cancelRunning(row, provider);
         return;
       }
-      await this.apply(row, await provider.status(row.operation, this.ctx.providerContext));
+      await this.apply(row, await provider.status(row.operation, this.ctx.providerContext(row.tokenId)));
     } catch (cause) {
       await this.handleCheckError(row, GatewayError.from(cause));
     }

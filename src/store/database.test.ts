@@ -37,6 +37,7 @@ describeEachBackend("openDatabase", (open) => {
       "0002-prediction-route",
       "0003-batches",
       "0004-loras",
+      "0007-tenant-boundaries",
     ]);
   });
 

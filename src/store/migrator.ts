@@ -5,6 +5,7 @@ import { initial } from "./migrations/0001-initial.ts";
 import { predictionRoute } from "./migrations/0002-prediction-route.ts";
 import { batches } from "./migrations/0003-batches.ts";
 import { loras } from "./migrations/0004-loras.ts";
+import { tenantBoundaries } from "./migrations/0007-tenant-boundaries.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0002-prediction-route": predictionRoute,
   "0003-batches": batches,
   "0004-loras": loras,
+  "0007-tenant-boundaries": tenantBoundaries,
 };
 
 /**

@@ -11,6 +11,7 @@ import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { readJson } from "../request-body.ts";
+import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 import { zipStream } from "../zip-stream.ts";
 import { batchEventRoutes } from "./batch-events.ts";
 
@@ -35,7 +36,7 @@ const batchRequestSchema = z.strictObject({
     .int({ error: "concurrency must be a whole number" })
     .positive("concurrency must be 1 or more")
     .optional(),
-  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http(s) URL" }).optional(),
+  webhook: webhookUrlSchema.optional(),
 });
 
 function idempotencyKeyOf(c: Context): string | undefined {
@@ -62,6 +63,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post("/batches", async (c) => {
     const body = await readJson(c, batchRequestSchema);
+    checkWebhookUrl(body.webhook, config.allowPrivateUrls);
     const idempotencyKey = idempotencyKeyOf(c);
     const request: BatchRequest = {
       items: body.items,
