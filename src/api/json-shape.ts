@@ -20,6 +20,17 @@ function refused(path: string[], root: string, description: string): GatewayErro
   });
 }
 
+/**
+ * The field the client wrote that nests too deep, not the levels under it: the path down to its
+ * last named key within the first few levels (`input.extra` for `input.extra.0.0.0…`).
+ */
+function fieldOfDeep(path: string[], rootLength: number): string[] {
+  const head = path.slice(0, rootLength + 8);
+  let end = head.length;
+  while (end > rootLength + 1 && /^\d+$/.test(head[end - 1] ?? "")) end--;
+  return head.slice(0, end);
+}
+
 /** Throws a 422 naming the first field too deep or holding a NUL; `root` names the whole value. */
 export function checkJsonShape(value: unknown, root: string, rootPath: string[] = []): void {
   const stack: Pending[] = [{ value, path: rootPath }];
@@ -30,10 +41,8 @@ export function checkJsonShape(value: unknown, root: string, rootPath: string[] 
       continue;
     }
     if (typeof current !== "object" || current === null) continue;
-    if (path.length - rootPath.length >= MAX_JSON_DEPTH) {
-      // The field the client wrote, not the 64 levels under it.
-      throw refused(path.slice(0, rootPath.length + 2), root, `nests deeper than ${MAX_JSON_DEPTH} levels`);
-    }
+    if (path.length - rootPath.length >= MAX_JSON_DEPTH)
+      throw refused(fieldOfDeep(path, rootPath.length), root, `nests deeper than ${MAX_JSON_DEPTH} levels`);
     for (const [key, child] of Object.entries(current)) {
       if (key.includes("\0")) throw refused(path, root, "must not have a key with NUL characters (\\u0000)");
       stack.push({ value: child, path: [...path, key] });
