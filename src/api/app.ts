@@ -1,6 +1,6 @@
 /** The HTTP API: Replicate-compatible `/v1`, output files, inbound webhooks, health and OpenAPI. */
 import { Hono } from "hono";
-import { type RequestIdVariables, requestId } from "hono/request-id";
+import type { RequestIdVariables } from "hono/request-id";
 import { GatewayError } from "../core/errors.ts";
 import type { ApiDeps, ApiEnv } from "./api-context.ts";
 import { requireToken } from "./auth.ts";
@@ -9,6 +9,7 @@ import { openAiApp } from "./openai/openai-app.ts";
 import { openApiDocument } from "./openapi.ts";
 import { refuseNulInPath } from "./path-check.ts";
 import { problem, toGatewayError } from "./problem.ts";
+import { requestIds } from "./request-id.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
 import { loraRoutes } from "./routes/loras.ts";
@@ -34,8 +35,7 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
 
   const jsonBodyLimit = limitBody(config.maxBodyBytes);
 
-  // Every answer carries `x-request-id`: the client's own when it sent a usable one.
-  app.use(requestId());
+  app.use(requestIds);
   app.use("/v1/*", refuseNulInPath);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
