@@ -64,9 +64,10 @@ export class Reconciler {
   /** Applies a status that arrived by webhook or poll; returns the updated row when it changed. */
   async apply(row: Prediction, status: StatusResult): Promise<Prediction | null> {
     const now = Date.now();
-    // Logs only grow: an update that arrives late, with older and shorter logs, leaves the row's.
-    const newerLogs = status.logs !== undefined && status.logs.length >= row.logs.length;
-    const patch = { ...(newerLogs && { logs: status.logs }) };
+    // Logs grow by appending: an update that arrives late, with a beginning of the row's logs, is older.
+    const olderLogs =
+      status.logs !== undefined && status.logs.length < row.logs.length && row.logs.startsWith(status.logs);
+    const patch = { ...(status.logs !== undefined && !olderLogs && { logs: status.logs }) };
     switch (status.state) {
       case "starting":
       case "processing": {
