@@ -92,7 +92,9 @@ describe("outbound webhooks", () => {
         .executeTakeFirst();
       return row && row.attempts > 0 ? row : undefined;
     });
-    expect(attempt.last_error ?? "delivered").toMatch(/is not on a public address .*GENGATE_ALLOW_PRIVATE_URLS/);
+    expect(attempt.last_error ?? "delivered").toMatch(
+      /is not on a public address .*GENGATE_ALLOW_PRIVATE_URLS/,
+    );
     expect(receiver.received).toEqual([]);
 
     const allowed = await startGateway({ GENGATE_ALLOW_PRIVATE_URLS: "1" });
