@@ -51,7 +51,7 @@ export class InputReader {
         throw new GatewayError("invalid_input", `input file ${url.href} was not found or has expired`);
       return { data: await buffer(await this.storage.open(file.storageKey)), contentType: file.contentType };
     }
-    const key = decodeURIComponent(PUBLIC_PATH.exec(url.pathname)?.[1] ?? "");
+    const key = PUBLIC_PATH.exec(url.pathname)?.[1] ?? "";
     if (isPublicBlobKey(key) && (await this.storage.stat(key))) {
       return { data: await buffer(await this.storage.open(key)), contentType: contentTypeOfKey(key) };
     }

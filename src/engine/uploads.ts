@@ -7,7 +7,7 @@
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
 import { newId } from "../core/ids.ts";
-import { type BlobStorage, extensionOfContentType } from "../storage/blob-storage.ts";
+import { type BlobStorage, extensionOfContentType, isUploadKey } from "../storage/blob-storage.ts";
 import type { ListFilesOptions, Store, StoredFile } from "../store/index.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
@@ -95,7 +95,7 @@ export class Uploads {
 
   private async dropBytesIfUnused(key: string): Promise<void> {
     // Uploads made before the uploads area existed share their key with outputs: those stay.
-    if (!key.startsWith("uploads/")) return;
+    if (!isUploadKey(key)) return;
     if (!(await this.store.files.isKeyLive(key, Date.now()))) await this.storage.delete(key);
   }
 

@@ -45,8 +45,13 @@ export function isPublicBlobKey(key: string): boolean {
   return PUBLIC_KEY.test(key);
 }
 
+/** A key of a blob in the uploads area. */
+export function isUploadKey(key: string): boolean {
+  return key.startsWith(UPLOADS_PREFIX) && isPublicBlobKey(key.slice(UPLOADS_PREFIX.length));
+}
+
 export function isBlobKey(key: string): boolean {
-  return isPublicBlobKey(key.startsWith(UPLOADS_PREFIX) ? key.slice(UPLOADS_PREFIX.length) : key);
+  return isPublicBlobKey(key) || isUploadKey(key);
 }
 
 export function blobKey(sha256: string, extension: string, area: BlobArea): string {
