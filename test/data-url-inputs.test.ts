@@ -75,4 +75,27 @@ describe("data URL inputs", () => {
     });
     expect(((await response.json()) as { input: { prompt: string } }).input.prompt).toBe(prompt);
   });
+
+  it("shared by a batch's items are stored once, and each item runs with the bytes", async () => {
+    const image = await noisyPng();
+    const before = (await gateway.store.files.list({ limit: 1000 })).length;
+    const response = await gateway.api("/v1/batches", {
+      method: "POST",
+      body: JSON.stringify({
+        model: "sim/image",
+        input: { width: 64, height: 64, image: `data:image/png;base64,${image.toString("base64")}` },
+        items: [{ input: { prompt: "a" } }, { input: { prompt: "b" } }, { input: { prompt: "c" } }],
+      }),
+    });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    expect((await gateway.store.files.list({ limit: 1000 })).length).toBe(before + 1);
+    const items = await gateway.store.batches.items(id);
+    const links = new Set(items.flatMap((item) => [item.input.image, item.prediction.input.image]));
+    expect([...links]).toEqual([expect.stringMatching(/\/v1\/files\/[a-z0-9]+$/)]);
+    for (const item of items) {
+      const done = await gateway.engine.waitFor(item.prediction.id, 10_000);
+      expect([done.state, done.error]).toEqual(["succeeded", null]);
+    }
+  });
 });

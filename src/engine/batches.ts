@@ -41,8 +41,8 @@ export interface BatchRequest {
 
 export interface BatchServiceDeps {
   prepare(request: SubmitRequest): Promise<Prediction>;
-  /** Stores a prepared prediction's data URLs as uploads, once the batch is accepted. */
-  storeInputs(prediction: Prediction): Promise<StoredInputs>;
+  /** Stores a prepared prediction's data URLs as uploads (reusing `links`), once the batch is accepted. */
+  storeInputs(prediction: Prediction, links: Map<string, string>): Promise<StoredInputs>;
   cancel(predictionId: string): Promise<Prediction>;
   wakeDispatcher(): void;
   webhooks: WebhookSender;
@@ -134,13 +134,17 @@ export class BatchService {
     return items;
   }
 
-  /** Each item with its data URLs stored as uploads, in its prediction and in its own input alike. */
+  /**
+   * Each item with its data URLs stored as uploads, in its prediction and in its own input alike;
+   * a data URL several items share is stored once.
+   */
   private async storeInputs<T extends BatchItemRequest & { prediction: Prediction }>(
     items: T[],
   ): Promise<T[]> {
     const stored: T[] = [];
+    const links = new Map<string, string>();
     for (const item of items) {
-      const { prediction, links } = await this.deps.storeInputs(item.prediction);
+      const { prediction } = await this.deps.storeInputs(item.prediction, links);
       const input = (await relink(item.input, links)) as Record<string, unknown>;
       stored.push({ ...item, input, prediction });
     }

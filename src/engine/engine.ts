@@ -85,7 +85,7 @@ export class Engine {
     );
     this.batches = new BatchService(ctx, {
       prepare: (request) => this.prepare(request),
-      storeInputs: (prediction) => this.fileInputs.store(prediction),
+      storeInputs: (prediction, links) => this.fileInputs.store(prediction, links),
       cancel: (id) => this.cancel(id),
       wakeDispatcher: () => this.dispatcher.wake(),
       webhooks: this.webhooks,

@@ -4,7 +4,8 @@
  * uploads of the client's token and replaced by their `/v1/files/<id>` links, so rows, list
  * pages and webhooks carry a link instead of the bytes. Only file fields count (a prompt that
  * starts with "data:" stays text), and nothing is stored until the whole request is accepted:
- * `check` when a prediction is prepared, `store` before it is written.
+ * `check` when a prediction is prepared, `store` before it is written. A model whose schema names
+ * no fields keeps its data URLs as sent.
  */
 import { decodeDataUrl, isDataUrl } from "../core/data-url.ts";
 import { GatewayError } from "../core/errors.ts";
@@ -16,7 +17,7 @@ import { type Uploads, uploadIdOf } from "./uploads.ts";
 export interface StoredInputs {
   prediction: Prediction;
   /** Each data URL stored, and the link that replaced it (to rewrite copies of the same input). */
-  links: ReadonlyMap<string, string>;
+  links: Map<string, string>;
 }
 
 /** Each string in the file fields of `input`, with the field holding it. */
@@ -50,7 +51,8 @@ export class FileInputs {
     const dataUrls = new Map<string, string>();
     for (const [field, value] of fileStrings(prediction.input, fields)) {
       if (isDataUrl(value)) {
-        dataUrls.set(value, field);
+        // Without a schema, a field may hold text that only looks like a data URL: it stays as sent.
+        if (fields !== "any") dataUrls.set(value, field);
         continue;
       }
       const uploadId = uploadIdOf(value);
@@ -65,11 +67,15 @@ export class FileInputs {
     if (dataUrls.size > 0) this.dataUrls.set(prediction, dataUrls);
   }
 
-  async store(prediction: Prediction): Promise<StoredInputs> {
+  /**
+   * Stores the prediction's data URLs as uploads; `links` holds those already stored for the same
+   * request (a batch's shared input is stored once) and gets the new ones.
+   */
+  async store(prediction: Prediction, links = new Map<string, string>()): Promise<StoredInputs> {
     const found = this.dataUrls.get(prediction);
-    const links = new Map<string, string>();
     if (!found) return { prediction, links };
     for (const [url, field] of found) {
+      if (links.has(url)) continue;
       const { data, contentType } = decodeDataUrl(url, `input.${field}`);
       const upload = await this.uploads.add(data, {
         name: field,
