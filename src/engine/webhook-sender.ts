@@ -4,6 +4,7 @@
  * retried with backoff under the same `webhook-id`, never following redirects, and sent only to
  * public addresses unless private ones are allowed (the policy of input fetching).
  */
+import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { Prediction, WebhookEvent } from "../core/prediction.ts";
 import { toReplicateJson } from "../core/replicate-json.ts";
@@ -137,7 +138,7 @@ export class WebhookSender {
     let error: string | null = null;
     try {
       const url = URL.parse(delivery.url);
-      if (!url) throw new Error("the webhook URL is malformed");
+      if (!url) throw new GatewayError("invalid_input", "the webhook URL is malformed");
       const response = await requestPublic(url, {
         purpose: "webhook",
         allowPrivate: this.ctx.allowPrivateUrls,
