@@ -12,6 +12,7 @@ import { Engine } from "./engine/engine.ts";
 import { LocalEventBus } from "./engine/events.ts";
 import { InputReader } from "./engine/input-reader.ts";
 import { RateLimiter } from "./engine/token-bucket.ts";
+import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
@@ -61,8 +62,9 @@ export async function startServer(
     teardown.push(() => database.close());
     const store = createStore(database);
     const storage = new LocalStorage(config.filesDir);
+    const uploads = new Uploads(store, storage, logger);
     const newAdminToken = await ensureAdminToken(store, config.adminToken);
-    const inputs = new InputReader(store, storage, {
+    const inputs = new InputReader(uploads, storage, {
       maxBytes: config.maxFileBytes,
       allowPrivate: config.allowPrivateUrls,
     });
@@ -71,14 +73,16 @@ export async function startServer(
     const engine = new Engine({
       store,
       storage,
+      uploads,
       providers,
       events: new LocalEventBus(),
       limiter: new RateLimiter(),
       catalog,
       breakers: new CircuitBreakers(catalog.routing.circuitBreaker),
       logger,
-      providerContext: { readInput: (url) => inputs.read(url) },
+      providerContext: (tokenId) => ({ readInput: (url) => inputs.read(url, tokenId) }),
       baseUrl: () => baseUrl,
+      allowPrivateUrls: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
       unconfirmedStartWaitMs: config.unconfirmedStartWaitMs,
     });

@@ -1,4 +1,10 @@
-/** Bad requests get a clear error and cost nothing: no row is written and no provider is called. */
+/**
+ * Bad requests get a clear error and cost nothing: no row or file is written and no provider is
+ * called. What would only fail once running is refused at create.
+ */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSimStarts } from "../src/providers/sim/index.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
@@ -11,10 +17,24 @@ beforeAll(async () => {
 
 afterAll(() => gateway.close());
 
+/** Every file in gengate's storage, uploads included (none before the first is stored). */
+async function storedFiles(): Promise<string[]> {
+  const entries = await readdir(join(gateway.dataDir, "files"), {
+    recursive: true,
+    withFileTypes: true,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
 async function expectNothingHappened() {
   const counts = await gateway.store.predictions.countByState();
   expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
   expect((await readSimStarts(gateway.dataDir)).size).toBe(0);
+  expect(await gateway.store.files.list({ limit: 1 })).toEqual([]);
+  expect(await storedFiles()).toEqual([]);
 }
 
 async function problemOf(response: Response) {
@@ -101,6 +121,70 @@ describe("bad input", () => {
     const response = await create(JSON.stringify({ input: { prompt: "x".repeat(10_000) } }));
     expect(response.status).toBe(413);
     await problemOf(response);
+    await expectNothingHappened();
+  });
+
+  it("a refused upload leaves no file behind", async () => {
+    const form = new FormData();
+    form.append("content", new Blob([new Uint8Array(64)], { type: "image/png" }), "a.png");
+    form.append("metadata", "not json");
+    const response = await gateway.api("/v1/files", { method: "POST", body: form });
+    expect(response.status).toBe(422);
+    expect((await problemOf(response)).invalid_fields?.[0]?.field).toBe("metadata");
+    await expectNothingHappened();
+  });
+
+  it("an edit whose mask has no alpha leaves no file behind", async () => {
+    const opaque = (format: "png" | "jpeg") =>
+      sharp({ create: { width: 64, height: 64, channels: 3, background: "#808080" } })
+        .toFormat(format)
+        .toBuffer();
+    const form = new FormData();
+    form.append("image", new Blob([new Uint8Array(await opaque("png"))], { type: "image/png" }), "a.png");
+    form.append("mask", new Blob([new Uint8Array(await opaque("jpeg"))], { type: "image/jpeg" }), "m.jpg");
+    form.append("prompt", "x");
+    form.append("model", "sim/image");
+    const response = await gateway.api("/openai/v1/images/edits", { method: "POST", body: form });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { param: string } }).error.param).toBe("mask");
+    await expectNothingHappened();
+  });
+
+  it("what would only fail once running is refused at create, naming the field", async () => {
+    const trainer = (await (await gateway.api("/v1/models/sim/lora-trainer")).json()) as {
+      latest_version: { id: string };
+    };
+    const refusals: [path: string, body: object, field: string][] = [
+      ["/v1/models/sim/image/predictions", { input: { prompt: "x", seed: 2 ** 53 + 2 } }, "input.seed"],
+      [
+        "/v1/models/sim/image/predictions",
+        { input: { prompt: "x", image: "file:///etc/passwd" } },
+        "input.image",
+      ],
+      [
+        `/v1/models/sim/lora-trainer/versions/${trainer.latest_version.id}/trainings`,
+        { destination: "someone/else", input: { input_images: "https://example.com/photos.zip" } },
+        "destination",
+      ],
+      [
+        "/v1/batches",
+        { model: "sim/image", items: [{ input: { prompt: "x" } }], name_template: "." },
+        "name_template",
+      ],
+      [
+        "/v1/batches",
+        { model: "sim/image", items: [{ input: { prompt: "x" } }], name_template: ".." },
+        "name_template",
+      ],
+    ];
+    for (const [path, body, field] of refusals) {
+      const response = await gateway.api(path, { method: "POST", body: JSON.stringify(body) });
+      expect(response.status, path).toBe(422);
+      expect(
+        (await problemOf(response)).invalid_fields?.map((f) => f.field),
+        path,
+      ).toEqual([field]);
+    }
     await expectNothingHappened();
   });
 });

@@ -121,7 +121,9 @@ describe("webhooks after a crash", () => {
     const dataDir = newDataDir();
     const receiver = await startWebhookReceiver();
     try {
-      const first = await startGateway({}, dataDir);
+      // The webhook goes to a receiver on loopback.
+      const env = { GENGATE_ALLOW_PRIVATE_URLS: "1" };
+      const first = await startGateway(env, dataDir);
       const prediction = await first.engine.submit({
         model: "sim/image",
         input: { prompt: "ended", width: 64, height: 64 },
@@ -137,7 +139,7 @@ describe("webhooks after a crash", () => {
       await database.close();
       receiver.received.length = 0;
 
-      const second = await startGateway({}, dataDir);
+      const second = await startGateway(env, dataDir);
       try {
         const [delivery] = await receiver.waitFor(1);
         expect(JSON.parse(delivery?.body ?? "{}")).toMatchObject({ id: prediction.id, status: "succeeded" });

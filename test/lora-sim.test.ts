@@ -20,7 +20,8 @@ let replicate: Replicate;
 const temps: string[] = [];
 
 beforeAll(async () => {
-  gateway = await startGateway({ GENGATE_SIM_TRAINING_MS: "300" });
+  // The LoRA webhook goes to a receiver on loopback.
+  gateway = await startGateway({ GENGATE_SIM_TRAINING_MS: "300", GENGATE_ALLOW_PRIVATE_URLS: "1" });
   receiver = await startWebhookReceiver();
   replicate = new Replicate({ auth: gateway.token, baseUrl: `${gateway.url}/v1` });
 });

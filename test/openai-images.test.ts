@@ -216,11 +216,12 @@ describe("POST /images/edits", () => {
     const prediction = await (
       await gateway.api(`/v1/predictions/${gengateOf(response).prediction_id}`)
     ).json();
+    // The image and mask are the client's own uploads, stored once the prediction was accepted.
     expect(prediction.input).toMatchObject({
       width: WIDTH,
       height: HEIGHT,
-      image: expect.stringMatching(/\/files\/[a-f0-9]{64}\.png$/),
-      mask: expect.stringMatching(/\/files\/[a-f0-9]{64}\.png$/),
+      image: expect.stringMatching(/\/v1\/files\/[a-z0-9]+$/),
+      mask: expect.stringMatching(/\/v1\/files\/[a-z0-9]+$/),
     });
   });
 

@@ -7,7 +7,8 @@ let gateway: TestGateway;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  gateway = await startGateway();
+  // Webhooks go to a receiver on loopback.
+  gateway = await startGateway({ GENGATE_ALLOW_PRIVATE_URLS: "1" });
   receiver = await startWebhookReceiver();
 });
 

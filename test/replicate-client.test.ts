@@ -11,7 +11,8 @@ let replicate: Replicate;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  gateway = await startGateway({ GENGATE_SIM_LATENCY: "50" });
+  // Webhooks go to a receiver on loopback.
+  gateway = await startGateway({ GENGATE_SIM_LATENCY: "50", GENGATE_ALLOW_PRIVATE_URLS: "1" });
   replicate = new Replicate({ auth: gateway.token, baseUrl: `${gateway.url}/v1` });
   receiver = await startWebhookReceiver();
 });

@@ -4,6 +4,7 @@ import { sign } from "../src/core/webhook-signature.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { freePort } from "./support/free-port.ts";
 import { startGateway, TEST_TOKEN, type TestGateway } from "./support/gateway.ts";
+import { until } from "./support/until.ts";
 
 let fake: FakeReplicate;
 let gateway: TestGateway;
@@ -37,16 +38,6 @@ const input = (prompt: string) => ({ prompt, width: 256, height: 256 });
 const upstreamOf = (prompt: string) => fake.predictions().find((p) => p.input.prompt === prompt);
 const hooks = (predictionId: string) =>
   fake.webhookAttempts.filter((attempt) => attempt.url.endsWith(`prediction=${predictionId}`));
-
-async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function postHook(body: object, key = fake.webhookSecret.slice("whsec_".length), id = `msg_${Date.now()}`) {
   const raw = JSON.stringify(body);
@@ -141,5 +132,24 @@ describe("webhooks from Replicate", () => {
     const done = await replicate.wait(prediction, { interval: 50 });
     expect(done.status).toBe("succeeded");
     expect(fake.predictions().filter((p) => p.input.prompt === "reset after")).toHaveLength(1);
+  });
+
+  it("keeps the longer logs when an older webhook arrives after a newer one", async () => {
+    fake.faults.dropWebhooks(20);
+    const prediction = await replicate.predictions.create({ model: "fake/sdxl", input: input("late logs") });
+    const upstream = await until(() => upstreamOf("late logs"));
+    await until(async () =>
+      (await gateway.store.predictions.get(prediction.id))?.upstreamId ? true : undefined,
+    );
+    // Longer than anything the fake writes, so no poll can rightly replace them.
+    const newer = Array.from({ length: 200 }, (_, i) => `step ${i + 1}/200`).join("\n");
+    const older = "step 1/200";
+    const hook = (logs: string) => ({ id: upstream.id, status: "processing", input: {}, output: null, logs });
+    expect((await postHook(hook(newer))).status).toBe(200);
+    expect((await postHook(hook(older))).status).toBe(200);
+    const row = await gateway.store.predictions.get(prediction.id);
+    expect([row?.state, row?.logs]).toEqual(["running", newer]);
+    fake.faults.dropWebhooks(0);
+    await replicate.wait(prediction, { interval: 50 });
   });
 });

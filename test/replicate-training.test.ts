@@ -139,6 +139,18 @@ describe("Replicate trainer and schema", () => {
 });
 
 describe("destination models", () => {
+  it("are checked before a training is stored: the account's own, and existing", async () => {
+    const training = trainingOf();
+    const refusal = {
+      code: "invalid_input",
+      invalidFields: [expect.objectContaining({ field: "destination" })],
+    };
+    await expect(training.checkDestination("someone-else/model", ctx)).rejects.toMatchObject(refusal);
+    await expect(training.checkDestination("fake-user/never-made", ctx)).rejects.toMatchObject(refusal);
+    const made = await training.createModel("lora-checked", ctx);
+    await expect(training.checkDestination(made, ctx)).resolves.toBeUndefined();
+  });
+
   it("are created once, private, owned by the token's account, however often asked", async () => {
     const training = trainingOf();
     expect(await training.createModel("lora-once", ctx)).toBe("fake-user/lora-once");

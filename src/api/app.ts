@@ -1,5 +1,6 @@
 /** The HTTP API: Replicate-compatible `/v1`, output files, inbound webhooks, health and OpenAPI. */
 import { Hono } from "hono";
+import type { RequestIdVariables } from "hono/request-id";
 import { GatewayError } from "../core/errors.ts";
 import { reportMisconfiguration } from "../engine/misconfiguration.ts";
 import type { ApiDeps, ApiEnv } from "./api-context.ts";
@@ -7,7 +8,9 @@ import { requireToken } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
 import { openAiApp } from "./openai/openai-app.ts";
 import { openApiDocument } from "./openapi.ts";
+import { refuseNulInPath } from "./path-check.ts";
 import { problem, toGatewayError } from "./problem.ts";
+import { requestIds } from "./request-id.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
@@ -18,14 +21,15 @@ import { predictionRoutes } from "./routes/predictions.ts";
 import { trainingRoutes } from "./routes/trainings.ts";
 import { inboundWebhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
 
-export function createApp(deps: ApiDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }> {
+  const app = new Hono<{ Variables: RequestIdVariables }>();
   const { config, logger } = deps;
 
   app.onError((error, c) => {
     const gatewayError = toGatewayError(error);
     if (gatewayError.configSetting) reportMisconfiguration(logger, gatewayError, { path: c.req.path });
-    else if (gatewayError.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
+    else if (gatewayError.status >= 500)
+      logger.error({ err: error, path: c.req.path, requestId: c.get("requestId") }, "request failed");
     return problem(c, gatewayError);
   });
   app.notFound((c) =>
@@ -33,6 +37,9 @@ export function createApp(deps: ApiDeps): Hono {
   );
 
   const jsonBodyLimit = limitBody(config.maxBodyBytes);
+
+  app.use(requestIds);
+  app.use("/v1/*", refuseNulInPath);
 
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/openapi.json", (c) => c.json(openApiDocument()));

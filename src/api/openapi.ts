@@ -124,7 +124,7 @@ export function openApiDocument() {
           responses: { "201": { description: "The file", content: json(ref("File")) }, ...errors },
         },
         get: {
-          summary: "List files",
+          summary: "List the caller's files that have not expired",
           responses: { "200": { description: "A page of files", content: json(page("File")) } },
         },
       },
@@ -135,7 +135,7 @@ export function openApiDocument() {
           responses: { "200": { description: "The file", content: json(ref("File")) }, ...errors },
         },
         delete: {
-          summary: "Delete a file",
+          summary: "Delete a file; its bytes go once no other live file holds them",
           parameters: [idParam("id")],
           responses: { "204": { description: "Deleted" }, ...errors },
         },
@@ -149,7 +149,8 @@ export function openApiDocument() {
       },
       "/v1/webhooks/default/secret": {
         get: {
-          summary: "The `whsec_` secret outbound webhooks are signed with (Standard Webhooks)",
+          summary:
+            "The `whsec_` secret the caller's outbound webhooks are signed with (Standard Webhooks; one per token)",
           responses: {
             "200": {
               description: "The secret",
@@ -195,7 +196,7 @@ export function openApiDocument() {
       },
       "/files/{key}": {
         get: {
-          summary: "An output file (public, content-addressed)",
+          summary: "An output file (public, content-addressed; uploads are read at /v1/files/{id}/download)",
           security: [],
           parameters: [idParam("key")],
           responses: { "200": { description: "The bytes" } },

@@ -1,7 +1,12 @@
 /** Opaque cursors and absolute `next` links, as the Replicate clients expect (reference/replicate.md §2.6). */
+import { z } from "zod";
 import { GatewayError } from "../core/errors.ts";
+import { ID_PATTERN } from "../core/ids.ts";
 import { isTimestamp } from "../core/timestamps.ts";
 import type { KeysetCursor } from "../store/index.ts";
+
+/** What a cursor holds: a row's creation time (ms since the epoch) and id, as `encodeCursor` wrote them. */
+const cursorSchema = z.tuple([z.int().refine(isTimestamp), z.string().regex(ID_PATTERN)]);
 
 export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString("base64url");
@@ -9,13 +14,18 @@ export function encodeCursor(cursor: KeysetCursor): string {
 
 export function decodeCursor(value: string | undefined): KeysetCursor | undefined {
   if (!value) return undefined;
+  let decoded: unknown;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as unknown[];
-    if (isTimestamp(createdAt) && typeof id === "string") return { createdAt, id };
+    decoded = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
   } catch {
-    // fall through to the error below
+    // reported below
   }
-  throw new GatewayError("bad_request", "cursor is not valid; use the next link of a previous page");
+  const parsed = cursorSchema.safeParse(decoded);
+  if (parsed.success) return { createdAt: parsed.data[0], id: parsed.data[1] };
+  const description = "cursor is not valid; use the next link of a previous page";
+  throw new GatewayError("bad_request", description, {
+    invalidFields: [{ type: "format", field: "cursor", description }],
+  });
 }
 
 export interface Page<T> {

@@ -20,6 +20,7 @@ const model: ModelDescriptor = {
       width: { type: "integer", minimum: 64, maximum: 2048, default: 512 },
       output_format: { type: "string", enum: ["png", "webp"] },
       image: { type: "string", format: "uri" },
+      seed: { type: "integer" },
     },
   },
 };
@@ -55,5 +56,28 @@ describe("validateInput", () => {
       "input.width",
     ]);
     expect(fields?.find((f) => f.field === "input.output_format")?.description).toContain("png, webp");
+  });
+
+  it("refuses what would only fail once running: a file input gengate cannot read, an unsafe integer", () => {
+    for (const image of [
+      "file:///etc/passwd",
+      "http://[::1]:99999/x",
+      "data:image/png,%FF",
+      "data:image/png;base64,!!!",
+      "data:image/png;base64,",
+    ]) {
+      expect(fieldsOf({ prompt: "x", image })).toEqual([
+        {
+          type: "format",
+          field: "input.image",
+          description:
+            "image must be a URL gengate or the provider can read (http(s), or a data URL holding the file)",
+        },
+      ]);
+    }
+    expect(fieldsOf({ prompt: "x", seed: 2 ** 53 + 2 })?.map((f) => f.field)).toEqual(["input.seed"]);
+    expect(fieldsOf({ prompt: "x", seed: -(2 ** 60) })?.map((f) => f.field)).toEqual(["input.seed"]);
+    const fine = { prompt: "x", image: "data:image/png;base64,iVBORw0KGgo=", seed: 2 ** 53 - 1 };
+    expect(validateInput(model, fine)).toMatchObject(fine);
   });
 });

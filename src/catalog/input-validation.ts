@@ -1,12 +1,19 @@
 /** Checks a prediction's input against the model version's JSON Schema before any money is spent. */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import ajvFormats from "ajv-formats";
+import { isUsableFileUrl } from "../core/data-url.ts";
 import { GatewayError, type InvalidField } from "../core/errors.ts";
 import type { ModelDescriptor } from "../providers/provider.ts";
+import { withSafeIntegers } from "./safe-integers.ts";
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false });
 // ajv-formats is CommonJS: under ESM its function is the `default` property of the module.
 ajvFormats.default(ajv);
+// A file input is read by gengate or the provider: anything else (file://, a malformed URL) would
+// only fail once the prediction runs.
+ajv.addFormat("uri", { type: "string", validate: isUsableFileUrl });
+const URI_MESSAGE =
+  "must be a URL gengate or the provider can read (http(s), or a data URL holding the file)";
 
 /** Compiled validators by schema text: the same version id may first be seen without its schema. */
 const compiled = new Map<string, ValidateFunction>();
@@ -15,7 +22,7 @@ function validatorFor(model: ModelDescriptor): ValidateFunction {
   const key = JSON.stringify(model.inputSchema);
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv.compile(model.inputSchema);
+    validate = ajv.compile(withSafeIntegers(model.inputSchema));
     compiled.set(key, validate);
   }
   return validate;
@@ -32,11 +39,12 @@ function toInvalidField(error: ErrorObject): InvalidField {
     };
   }
   const field = path ? `input.${path}` : "input";
+  const message = error.keyword === "format" && error.params.format === "uri" ? URI_MESSAGE : error.message;
   const allowed = error.keyword === "enum" ? `: ${(error.params.allowedValues as unknown[]).join(", ")}` : "";
   return {
     type: error.keyword,
     field,
-    description: `${path || "input"} ${error.message ?? "is invalid"}${allowed}`,
+    description: `${path || "input"} ${message ?? "is invalid"}${allowed}`,
   };
 }
 

@@ -23,3 +23,6 @@ export function newId(): string {
 export function newSecret(prefix: string, bytes = 24): string {
   return `${prefix}${randomBytes(bytes).toString("base64url")}`;
 }
+
+/** What an id of a row may look like (`newId`'s, and the shorter ones tests make): never more. */
+export const ID_PATTERN = /^[a-z0-9]{1,64}$/;

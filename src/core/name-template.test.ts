@@ -68,6 +68,8 @@ describe("parseNameTemplate", () => {
 
   it.each([
     ["", "must not be empty"],
+    [".", 'must not be ".": that names a folder, not a file'],
+    ["..", 'must not be "..": that names a folder, not a file'],
     ["a/{index}", "must not contain / or \\: names are flat"],
     ["a\\{index}", "must not contain / or \\: names are flat"],
     ["a\n{index}", "must not contain control characters"],
@@ -173,8 +175,8 @@ describe("multiple outputs", () => {
 describe("safe names", () => {
   it("never renders an empty, dot or hidden name", () => {
     expect(render(".{ext}")).toBe("_.png");
-    expect(render(".")).toBe("_.");
-    expect(render("..")).toBe("_..");
+    expect(render(".{style}", { style: "" })).toBe("_.");
+    expect(render("..{style}", { style: "" })).toBe("_..");
     expect(render(".hidden-{index}")).toBe("_.hidden-1");
     expect(render("{style}", { style: "" })).toBe("_");
     expect(render("{style}.{ext}", { style: "" }, { output: 2, outputs: 2 })).toBe("__2.png");

@@ -72,6 +72,8 @@ function variableOf(body: string): Part {
 /** Parses a template; a bad one is a 422 on `name_template`. Literal braces are written `{{` and `}}`. */
 export function parseNameTemplate(text: string): NameTemplate {
   if (text === "") invalidTemplate("must not be empty");
+  if (text === "." || text === "..")
+    invalidTemplate(`must not be "${text}": that names a folder, not a file`);
   if (/[/\\]/.test(text)) invalidTemplate("must not contain / or \\: names are flat");
   if (/\p{Cc}/u.test(text)) invalidTemplate("must not contain control characters");
   const parts: Part[] = [];

@@ -19,6 +19,7 @@ import type { BatchItem, KeysetCursor } from "../store/index.ts";
 import type { SubmitRequest } from "./engine.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { batchChannel } from "./events.ts";
+import { relink, type StoredInputs } from "./file-inputs.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
 /** Beyond this many bad fields the 422 says how many more there are. */
@@ -51,6 +52,8 @@ export interface BatchRequest {
 
 export interface BatchServiceDeps {
   prepare(request: SubmitRequest): Promise<Prediction>;
+  /** Stores a prepared prediction's data URLs as uploads (reusing `links`), once the batch is accepted. */
+  storeInputs(prediction: Prediction, links: Map<string, string>): Promise<StoredInputs>;
   cancel(predictionId: string): Promise<Prediction>;
   wakeDispatcher(): void;
   webhooks: WebhookSender;
@@ -76,8 +79,9 @@ export class BatchService {
     const nameTemplate = request.nameTemplate ?? DEFAULT_NAME_TEMPLATE;
     const template = parseNameTemplate(nameTemplate);
     const batchId = newId();
-    const items = await this.prepareItems(request, template, batchId);
-    checkItemNames(template, items);
+    const prepared = await this.prepareItems(request, template, batchId);
+    checkItemNames(template, prepared);
+    const items = await this.storeInputs(prepared);
     const batch: Batch = {
       id: batchId,
       tokenId: request.tokenId,
@@ -153,6 +157,23 @@ export class BatchService {
     }
     if (invalid.length > 0) throw invalidItems(invalid);
     return items;
+  }
+
+  /**
+   * Each item with its data URLs stored as uploads, in its prediction and in its own input alike;
+   * a data URL several items share is stored once.
+   */
+  private async storeInputs<T extends BatchItemRequest & { prediction: Prediction }>(
+    items: T[],
+  ): Promise<T[]> {
+    const stored: T[] = [];
+    const links = new Map<string, string>();
+    for (const item of items) {
+      const { prediction } = await this.deps.storeInputs(item.prediction, links);
+      const input = (await relink(item.input, links)) as Record<string, unknown>;
+      stored.push({ ...item, input, prediction });
+    }
+    return stored;
   }
 
   async get(id: string, tokenId?: string): Promise<Batch> {
@@ -242,7 +263,7 @@ export class BatchService {
       { usd: cost.usd, unpriced_items: cost.unpricedItems },
       this.ctx.baseUrl(),
     );
-    await this.deps.webhooks.enqueue(batch.id, "completed", batch.webhook, json);
+    await this.deps.webhooks.enqueue(batch, "completed", batch.webhook, json);
   }
 }
 

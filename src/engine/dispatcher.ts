@@ -197,13 +197,13 @@ export class Dispatcher {
   }
 
   private findStarted(provider: Provider, row: StoredPrediction): Promise<StartResult | null> {
-    const ctx = this.ctx.providerContext;
+    const ctx = this.ctx.providerContext(row.tokenId);
     if (row.destination) return trainingOf(provider).findTraining(row.id, ctx);
     return provider.find?.(row.id, ctx) ?? Promise.resolve(null);
   }
 
   private startUpstream(provider: Provider, row: StoredPrediction): Promise<StartResult> {
-    const ctx = this.ctx.providerContext;
+    const ctx = this.ctx.providerContext(row.tokenId);
     if (row.destination) {
       const webhookUrl = webhookUrlOf(this.ctx, provider);
       return trainingOf(provider).startTraining(

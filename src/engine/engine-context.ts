@@ -7,11 +7,14 @@ import type { BlobStorage } from "../storage/blob-storage.ts";
 import type { Store } from "../store/index.ts";
 import type { EventBus } from "./events.ts";
 import type { RateLimiter } from "./token-bucket.ts";
+import type { Uploads } from "./uploads.ts";
 
 /** What the engine's parts share. */
 export interface EngineContext {
   store: Store;
   storage: BlobStorage;
+  /** Files clients upload (also inputs sent as data URLs), private to their token. */
+  uploads: Uploads;
   providers: ProviderRegistry;
   events: EventBus;
   limiter: RateLimiter;
@@ -20,9 +23,12 @@ export interface EngineContext {
   /** Per route target, in this process's memory. */
   breakers: CircuitBreakers;
   logger: Logger;
-  providerContext: ProviderContext;
+  /** What providers are handed for work of `tokenId`: its file inputs are read as that token's. */
+  providerContext(tokenId: string | null): ProviderContext;
   /** Where clients reach gengate (for URLs in webhook payloads). */
   baseUrl(): string;
+  /** Outbound requests (webhooks) may reach loopback, private and other non-public addresses. */
+  allowPrivateUrls: boolean;
   /** Where providers reach gengate's inbound webhooks; undefined when not reachable from outside. */
   publicUrl: string | undefined;
   /** How long a start whose answer was lost waits for a webhook to name its work (unconfirmed-starts.ts). */

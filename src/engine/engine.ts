@@ -5,9 +5,11 @@ import { newId } from "../core/ids.ts";
 import type { ModelRef } from "../core/model-ref.ts";
 import { isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
+import { trainingOf } from "../providers/training-of.ts";
 import { BatchService } from "./batches.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { FileInputs } from "./file-inputs.ts";
 import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { checkProviders, type ProviderCheckResult } from "./provider-checks.ts";
@@ -18,6 +20,7 @@ import { type LiveTokens, pumpStream } from "./stream-pump.ts";
 import { LoraRunner } from "./training/lora-runner.ts";
 import { LoraService } from "./training/lora-service.ts";
 import { UnconfirmedStarts } from "./unconfirmed-starts.ts";
+import type { Uploads } from "./uploads.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 const CANCEL_WAIT_MS = 10_000;
@@ -63,6 +66,8 @@ export class Engine {
   private readonly resolver: ModelResolver;
   readonly batches: BatchService;
   readonly loras: LoraService;
+  readonly uploads: Uploads;
+  private readonly fileInputs: FileInputs;
   private readonly loraRunner: LoraRunner;
   private readonly pumps = new Set<Promise<void>>();
   private readonly liveTokens: LiveTokens = new Map();
@@ -70,6 +75,8 @@ export class Engine {
 
   constructor(ctx: EngineContext) {
     this.ctx = ctx;
+    this.uploads = ctx.uploads;
+    this.fileInputs = new FileInputs(ctx.uploads, ctx.baseUrl);
     this.webhooks = new WebhookSender(ctx);
     this.updater = new PredictionUpdater(ctx, this.webhooks, (before, after) => {
       // An ended prediction frees a place at its provider (and in its batch) for a queued one.
@@ -87,6 +94,7 @@ export class Engine {
     );
     this.batches = new BatchService(ctx, {
       prepare: (request) => this.prepare(request),
+      storeInputs: (prediction, links) => this.fileInputs.store(prediction, links),
       cancel: (id) => this.cancel(id),
       wakeDispatcher: () => this.dispatcher.wake(),
       webhooks: this.webhooks,
@@ -108,6 +116,7 @@ export class Engine {
   /** Starts the loops. `recover` re-arms work a previous process left mid-flight (embedded mode). */
   async start({ recover }: { recover: boolean }): Promise<void> {
     if (recover) await this.recover();
+    this.uploads.start();
     this.webhooks.start();
     this.reconciler.start();
     this.dispatcher.start();
@@ -121,37 +130,52 @@ export class Engine {
     await this.dispatcher.stop();
     await this.reconciler.stop();
     await this.webhooks.stop();
+    await this.uploads.stop();
   }
 
   async submit(request: SubmitRequest): Promise<Prediction> {
-    const prediction = await this.prepare(request);
+    const { prediction } = await this.fileInputs.store(await this.prepare(request));
     await this.ctx.store.predictions.insert(prediction);
     this.dispatcher.wake();
     return prediction;
   }
 
-  /** A new queued prediction for `request`, validated but not stored yet. */
+  /**
+   * A new queued prediction for `request`, validated but not stored yet; its data URLs become
+   * uploads only once the whole request is accepted (by `submit`, or a batch's creation).
+   */
   async prepare(request: SubmitRequest): Promise<Prediction> {
     const { model, input, tokenId, sendIfTaken } = request;
-    return this.queued(request, await this.resolver.resolve(model, input, tokenId, sendIfTaken));
+    const resolved = await this.resolver.resolve(model, input, tokenId, sendIfTaken);
+    const prediction = this.queued(request, resolved);
+    await this.fileInputs.check(prediction, resolved.fileFields);
+    return prediction;
   }
 
   /** Starts a training of `trainer` into the model `destination` (stored and followed like a prediction). */
   async submitTraining(request: TrainingSubmitRequest): Promise<Prediction> {
-    const training = await this.prepareTraining(request);
+    const prepared = await this.prepareTraining(request);
+    const provider = this.ctx.providers.get(prepared.provider);
+    await trainingOf(provider).checkDestination(
+      request.destination,
+      this.ctx.providerContext(prepared.tokenId),
+    );
+    const { prediction: training } = await this.fileInputs.store(prepared);
     await this.ctx.store.predictions.insert(training);
     this.dispatcher.wake();
     return training;
   }
 
-  /** A new queued training for `request`, validated but not stored yet. */
+  /** A new queued training for `request`, validated but not stored yet (see `prepare`). */
   async prepareTraining(request: TrainingSubmitRequest): Promise<Prediction> {
     const resolved = await this.resolver.resolveTrainer(request.trainer, request.input);
-    return {
+    const training = {
       ...this.queued(request, resolved),
       providerModel: request.trainer,
       destination: request.destination,
     };
+    await this.fileInputs.check(training, resolved.fileFields);
+    return training;
   }
 
   private queued(request: Omit<SubmitRequest, "model">, resolved: Resolved): Prediction {
@@ -271,8 +295,9 @@ export class Engine {
     return checkProviders(this.ctx.providers);
   }
 
-  webhookSecret(): Promise<string> {
-    return this.webhooks.secret();
+  /** The secret outbound webhooks of `tokenId`'s work are signed with. */
+  webhookSecret(tokenId: string): Promise<string> {
+    return this.webhooks.secret(tokenId);
   }
 
   /** An inbound provider webhook: verified, matched to its prediction, applied if it moves it forward. */

@@ -1,18 +1,19 @@
 /**
- * Reads the file inputs clients pass: data URLs, gengate file URLs and remote URLs (fetched only
- * from public addresses unless configured otherwise).
+ * Reads the file inputs clients pass: data URLs; gengate's own URLs, whatever host they name (an
+ * upload at `/v1/files/<id>` only for work of the token that owns it, or of an admin, and only
+ * until it expires; a public blob at `/files/<key>`); and remote URLs, fetched only from public
+ * addresses unless configured otherwise.
  */
 import { buffer } from "node:stream/consumers";
+import { decodeDataUrl, isDataUrl } from "../core/data-url.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { InputFile } from "../providers/provider.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
-import { contentTypeOfKey } from "../storage/blob-storage.ts";
-import type { Store } from "../store/index.ts";
+import { contentTypeOfKey, isPublicBlobKey } from "../storage/blob-storage.ts";
 import { fetchPublic } from "./public-fetch.ts";
+import { type Uploads, uploadIdOf } from "./uploads.ts";
 
-const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
-const FILE_PATH = /\/v1\/files\/([a-z0-9]+)$/;
-const OUTPUT_PATH = /\/files\/([a-f0-9]{64}\.[a-z0-9]+)$/;
+const PUBLIC_PATH = /\/files\/([^/]+)$/;
 const FETCH_TIMEOUT_MS = 30_000;
 
 export interface InputReaderOptions {
@@ -21,45 +22,37 @@ export interface InputReaderOptions {
   allowPrivate: boolean;
 }
 
-export function decodeDataUrl(url: string): InputFile {
-  const match = DATA_URL.exec(url);
-  if (!match) throw new GatewayError("invalid_input", "malformed data URL");
-  const [, type = "", params = "", payload = ""] = match;
-  const isBase64 = params.split(";").includes("base64");
-  const data = isBase64 ? Buffer.from(payload, "base64") : Buffer.from(decodeURIComponent(payload), "utf8");
-  return { data, contentType: type || "application/octet-stream" };
-}
-
 export class InputReader {
-  private readonly store: Store;
+  private readonly uploads: Uploads;
   private readonly storage: BlobStorage;
   private readonly options: InputReaderOptions;
 
-  constructor(store: Store, storage: BlobStorage, options: InputReaderOptions) {
-    this.store = store;
+  constructor(uploads: Uploads, storage: BlobStorage, options: InputReaderOptions) {
+    this.uploads = uploads;
     this.storage = storage;
     this.options = options;
   }
 
-  async read(url: string): Promise<InputFile> {
-    if (url.startsWith("data:")) return decodeDataUrl(url);
-    const local = await this.readLocal(url);
+  /** Reads `url` for work of `tokenId`. */
+  async read(url: string, tokenId: string | null): Promise<InputFile> {
+    if (isDataUrl(url)) return decodeDataUrl(url);
+    const parsed = URL.parse(url);
+    if (!parsed) throw new GatewayError("invalid_input", `input file ${url} is not a valid URL`);
+    const local = await this.readLocal(parsed, tokenId);
     return local ?? fetchPublic(url, { ...this.options, timeoutMs: FETCH_TIMEOUT_MS });
   }
 
-  private async readLocal(url: string): Promise<InputFile | null> {
-    const path = new URL(url).pathname;
-    const fileId = FILE_PATH.exec(path)?.[1];
-    if (fileId) {
-      const file = await this.store.files.get(fileId);
-      if (file)
-        return {
-          data: await buffer(await this.storage.open(file.storageKey)),
-          contentType: file.contentType,
-        };
+  private async readLocal(url: URL, tokenId: string | null): Promise<InputFile | null> {
+    const fileId = uploadIdOf(url.href);
+    if (fileId && (await this.uploads.exists(fileId))) {
+      const file = await this.uploads.readableBy(fileId, tokenId);
+      // Another token's upload, or an expired one, is not there for this work: no fetch either.
+      if (!file)
+        throw new GatewayError("invalid_input", `input file ${url.href} was not found or has expired`);
+      return { data: await buffer(await this.storage.open(file.storageKey)), contentType: file.contentType };
     }
-    const key = OUTPUT_PATH.exec(path)?.[1];
-    if (key && (await this.storage.stat(key))) {
+    const key = PUBLIC_PATH.exec(url.pathname)?.[1] ?? "";
+    if (isPublicBlobKey(key) && (await this.storage.stat(key))) {
       return { data: await buffer(await this.storage.open(key)), contentType: contentTypeOfKey(key) };
     }
     return null;

@@ -6,6 +6,7 @@
 import { ALIAS_OWNER } from "../catalog/catalog.ts";
 import { validateInput } from "../catalog/input-validation.ts";
 import { GatewayError } from "../core/errors.ts";
+import { type FileFields, fileFieldsOf } from "../core/file-fields.ts";
 import { type Lora, loraNameOf, withTriggerWord } from "../core/lora.ts";
 import { formatModelRef, type ModelRef, parseModelRef } from "../core/model-ref.ts";
 import type { ModelDescriptor, Provider } from "../providers/provider.ts";
@@ -22,6 +23,8 @@ export interface Resolved {
   route?: Routed["route"];
   /** What the provider will drop or rewrite of the input (a routed prediction has them in its route). */
   warnings?: string[];
+  /** The input's fields that hold files, by the schema it was validated against. */
+  fileFields: FileFields;
 }
 
 export class ModelResolver {
@@ -63,15 +66,21 @@ export class ModelResolver {
     const ref = typeof model === "string" ? parseModelRef(model) : model;
     const alias = this.router.aliasOf(ref);
     if (alias !== undefined) {
-      const routed = await this.router.route(alias, input);
-      return { ...routed, name: `${ALIAS_OWNER}/${routed.route.alias}` };
+      const routed = await this.router.route(alias, input, tokenId ?? null);
+      return {
+        ...routed,
+        name: `${ALIAS_OWNER}/${routed.route.alias}`,
+        fileFields: fileFieldsOf(routed.model.inputSchema),
+      };
     }
-    const lora =
-      ref.kind === "version" ? await this.ctx.store.loras.findByVersion(formatModelRef(ref)) : null;
-    if (lora) return this.resolveLora(lora, input);
+    const lora = await this.loraOf(ref);
+    // A LoRA's trained model runs for its owner only, however it is named.
+    if (lora && !(await this.mayUse(lora, tokenId)))
+      throw new GatewayError("not_found", `model ${formatModelRef(ref)} not found`);
+    if (lora && lora.version === formatModelRef(ref)) return this.resolveLora(lora, input);
     const { provider, model: found } = await this.ctx.providers.resolve(ref);
     const validated = validateInput(found, input);
-    await this.checkInput(provider, found, validated);
+    await this.checkInput(provider, found, validated, tokenId);
     const warnings = provider.inputWarnings?.(found.providerModel, validated) ?? [];
     return {
       provider,
@@ -79,6 +88,7 @@ export class ModelResolver {
       input: validated,
       name: `${found.owner}/${found.name}`,
       ...(warnings.length > 0 && { warnings }),
+      fileFields: fileFieldsOf(found.inputSchema),
     };
   }
 
@@ -86,8 +96,10 @@ export class ModelResolver {
     provider: Provider,
     model: ModelDescriptor,
     input: Record<string, unknown>,
+    tokenId: string | undefined,
   ): Promise<void> {
-    return provider.checkInput?.(model.providerModel, input, this.ctx.providerContext) ?? Promise.resolve();
+    const ctx = this.ctx.providerContext(tokenId ?? null);
+    return provider.checkInput?.(model.providerModel, input, ctx) ?? Promise.resolve();
   }
 
   /** A trainer of a provider that trains, with the training input validated against its schema. */
@@ -95,7 +107,27 @@ export class ModelResolver {
     const { provider, model } = await this.ctx.providers.resolve(parseModelRef(trainer, "trainer"));
     const inputSchema = await trainingOf(provider).trainingSchema(model.providerModel);
     const validated = validateInput({ ...model, inputSchema }, input);
-    return { provider, model, input: validated, name: `${model.owner}/${model.name}` };
+    return {
+      provider,
+      model,
+      input: validated,
+      name: `${model.owner}/${model.name}`,
+      fileFields: fileFieldsOf(inputSchema),
+    };
+  }
+
+  /** The LoRA whose trained model or version `ref` names, if any. */
+  private loraOf(ref: ModelRef): Promise<Lora | null> {
+    const { loras } = this.ctx.store;
+    if (ref.kind === "bare-version") return loras.findByVersionId(ref.version);
+    if (ref.kind === "deployment") return Promise.resolve(null);
+    return loras.findByDestination(`${ref.owner}/${ref.name}`);
+  }
+
+  private async mayUse(lora: Lora, tokenId: string | undefined): Promise<boolean> {
+    if (lora.tokenId === (tokenId ?? null)) return true;
+    const token = tokenId === undefined ? null : await this.ctx.store.tokens.get(tokenId);
+    return token?.isAdmin === true;
   }
 
   private async readyLora(name: string, tokenId: string | undefined): Promise<Lora> {
@@ -125,6 +157,7 @@ export class ModelResolver {
       model,
       input: validateInput(model, withTrigger),
       name: `${model.owner}/${model.name}`,
+      fileFields: fileFieldsOf(model.inputSchema),
     };
   }
 }

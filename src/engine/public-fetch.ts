@@ -1,8 +1,9 @@
 /**
- * Fetches a URL on gengate's own behalf (an input image a local tool reads, a LoRA's photos):
- * only public unicast addresses unless private ones are allowed, checked on every connection
- * (so a name that re-resolves to 127.0.0.1 after the check is caught), at most a few redirects,
- * at most `maxBytes`, within a timeout.
+ * Requests gengate makes on its own behalf to URLs a client gave (an input image a local tool
+ * reads, a LoRA's photos, an outbound webhook): only to public unicast addresses unless private
+ * ones are allowed, checked on every connection (the literal host, and each DNS answer at connect
+ * time, so a name that re-resolves to 127.0.0.1 after a check is caught, redirects included).
+ * Fetching also caps redirects, bytes and time.
  */
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
@@ -21,7 +22,18 @@ export interface PublicFetchOptions {
   allowPrivate: boolean;
 }
 
-/** Why an address may not be fetched from, or undefined for a public unicast one. */
+export interface PublicRequest {
+  /** What the URL is, for messages: "input file", "webhook". */
+  purpose: string;
+  /** Also reach loopback, private, link-local and other non-public addresses. */
+  allowPrivate: boolean;
+  signal: AbortSignal;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** Why an address may not be reached, or undefined for a public unicast one. */
 export function nonPublicReason(address: string): string | undefined {
   let parsed = ipaddr.parse(address);
   if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
@@ -31,20 +43,28 @@ export function nonPublicReason(address: string): string | undefined {
   return range === "unicast" ? undefined : `${address} is a ${range} address`;
 }
 
-function refused(url: string, reason: string): GatewayError {
+/** Why a URL is private without asking DNS (an IP literal, or `localhost`), or undefined. */
+export function plainlyPrivateReason(url: URL): string | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (isIP(host)) return nonPublicReason(host);
+  const name = host.toLowerCase().replace(/\.$/, "");
+  return name === "localhost" || name.endsWith(".localhost") ? `${name} is a loopback name` : undefined;
+}
+
+function refused(purpose: string, url: string, reason: string): GatewayError {
   return new GatewayError(
     "invalid_input",
-    `input file ${url} is not on a public address (${reason}); set GENGATE_ALLOW_PRIVATE_URLS=1 to allow it`,
+    `${purpose} ${url} is not on a public address (${reason}); set GENGATE_ALLOW_PRIVATE_URLS=1 to allow it`,
   );
 }
 
 /** A DNS lookup that fails for names resolving to a non-public address. */
-function publicLookup(url: string): LookupFunction {
+function publicLookup(onRefused: (reason: string) => GatewayError): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 0);
       const reason = addresses.map((a) => nonPublicReason(a.address)).find((r) => r !== undefined);
-      if (reason) return callback(refused(url, reason), "", 0);
+      if (reason) return callback(onRefused(reason), "", 0);
       if (options.all) return callback(null, addresses as never, 0);
       const [first] = addresses;
       callback(null, first?.address ?? "", first?.family ?? 4);
@@ -52,16 +72,27 @@ function publicLookup(url: string): LookupFunction {
   };
 }
 
-function get(url: URL, options: PublicFetchOptions, signal: AbortSignal): Promise<IncomingMessage> {
-  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+/** One HTTP(S) request to `url`, refused before connecting to a non-public address unless allowed. */
+export function requestPublic(url: URL, request: PublicRequest): Promise<IncomingMessage> {
+  const { purpose, allowPrivate } = request;
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return Promise.reject(
+      new GatewayError("invalid_input", `${purpose} ${url.href}: only http(s) URLs are used`),
+    );
+  }
+  const literalReason = plainlyPrivateReason(url);
+  if (literalReason && !allowPrivate) return Promise.reject(refused(purpose, url.href, literalReason));
+  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      signal,
-      ...(!options.allowPrivate && { lookup: publicLookup(url.href) }),
+    const req = send(url, {
+      signal: request.signal,
+      ...(request.method && { method: request.method }),
+      ...(request.headers && { headers: request.headers }),
+      ...(!allowPrivate && { lookup: publicLookup((reason) => refused(purpose, url.href, reason)) }),
     });
     req.on("response", resolve);
     req.on("error", reject);
-    req.end();
+    req.end(request.body);
   });
 }
 
@@ -88,13 +119,11 @@ export async function fetchPublic(url: string, options: PublicFetchOptions): Pro
   const signal = AbortSignal.timeout(options.timeoutMs);
   let current = new URL(url);
   for (let redirects = 0; ; redirects++) {
-    if (current.protocol !== "http:" && current.protocol !== "https:") {
-      throw new GatewayError("invalid_input", `input file ${url}: only http(s) URLs can be fetched`);
-    }
-    const literal = current.hostname.replace(/^\[|\]$/g, "");
-    const literalReason = isIP(literal) ? nonPublicReason(literal) : undefined;
-    if (literalReason && !options.allowPrivate) throw refused(url, literalReason);
-    const response = await get(current, options, signal).catch((error: unknown) => {
+    const response = await requestPublic(current, {
+      purpose: "input file",
+      allowPrivate: options.allowPrivate,
+      signal,
+    }).catch((error: unknown) => {
       if (error instanceof GatewayError) throw error;
       throw new GatewayError(
         "invalid_input",
@@ -111,7 +140,9 @@ export async function fetchPublic(url: string, options: PublicFetchOptions): Pro
           `input file ${url} redirects more than ${MAX_REDIRECTS} times`,
         );
       }
-      current = new URL(location, current);
+      const next = URL.parse(location, current);
+      if (!next) throw new GatewayError("invalid_input", `input file ${url} redirects to a malformed URL`);
+      current = next;
       continue;
     }
     if (status < 200 || status >= 300) {

@@ -68,7 +68,10 @@ export class Reconciler {
   /** Applies a status that arrived by webhook or poll; returns the updated row when it changed. */
   async apply(row: Prediction, status: StatusResult): Promise<Prediction | null> {
     const now = Date.now();
-    const patch = { ...(status.logs !== undefined && { logs: status.logs }) };
+    // Logs grow by appending: an update that arrives late, with a beginning of the row's logs, is older.
+    const olderLogs =
+      status.logs !== undefined && status.logs.length < row.logs.length && row.logs.startsWith(status.logs);
+    const patch = { ...(status.logs !== undefined && !olderLogs && { logs: status.logs }) };
     switch (status.state) {
       case "starting":
       case "processing": {
@@ -121,7 +124,7 @@ export class Reconciler {
 
   /** Cancels running work upstream and ends the prediction as canceled. */
   async cancelRunning(row: Prediction, provider: Provider): Promise<Prediction | null> {
-    await provider.cancel(row.operation, this.ctx.providerContext);
+    await provider.cancel(row.operation, this.ctx.providerContext(row.tokenId));
     return this.updater.finish(row, ["running"], "canceled", {
       ...(row.deadlineAt !== null && row.deadlineAt <= Date.now() && { error: "deadline exceeded" }),
     });
@@ -157,7 +160,7 @@ export class Reconciler {
         await this.cancelRunning(row, provider);
         return;
       }
-      await this.apply(row, await provider.status(row.operation, this.ctx.providerContext));
+      await this.apply(row, await provider.status(row.operation, this.ctx.providerContext(row.tokenId)));
     } catch (cause) {
       await this.handleCheckError(row, GatewayError.from(cause));
     }

@@ -39,11 +39,14 @@ export class Router {
     return this.#ctx.catalog.get(ref.name) ? ref.name : undefined;
   }
 
-  /** The first target able to take the request; a request no target takes is refused with the reasons. */
-  async route(alias: string, request: Record<string, unknown>): Promise<Routed> {
+  /**
+   * The first target able to take the request of `tokenId` (whose files its input may name); a
+   * request no target takes is refused with the reasons.
+   */
+  async route(alias: string, request: Record<string, unknown>, tokenId: string | null): Promise<Routed> {
     if (request.loras !== undefined && request.loras !== null) parseLoras(request.loras);
     const candidates = this.#ctx.catalog.candidates(alias, request);
-    const routed = await this.#firstUsable(alias, request, candidates, []);
+    const routed = await this.#firstUsable(alias, request, candidates, [], tokenId);
     if ("provider" in routed) return routed;
     throw routed.error;
   }
@@ -77,7 +80,8 @@ export class Router {
       };
       return this.#requeue(retry);
     }
-    const routed = await this.#firstUsable(route.alias, route.request, route.remaining, log).catch(
+    const { alias, request, remaining } = route;
+    const routed = await this.#firstUsable(alias, request, remaining, log, row.tokenId).catch(
       (error: unknown) => ({ error: GatewayError.from(error) }),
     );
     return "provider" in routed
@@ -108,12 +112,13 @@ export class Router {
     request: Record<string, unknown>,
     candidates: RouteTarget[],
     log: RouteLogEntry[],
+    tokenId: string | null,
   ): Promise<Routed | { error: GatewayError }> {
     /** Why each target refused, as fields: a client fixing its request needs every target's reason. */
     const refusals: InvalidField[] = [];
     let refusal: GatewayError | undefined;
     for (const [index, target] of candidates.entries()) {
-      const attempt = await this.#try(target, request);
+      const attempt = await this.#try(target, request, tokenId);
       if (attempt.ok) {
         const route: PredictionRoute = {
           alias,
@@ -141,7 +146,11 @@ export class Router {
     return { error: new GatewayError(refusal.code, detail, { invalidFields: refusals }) };
   }
 
-  async #try(target: RouteTarget, request: Record<string, unknown>): Promise<Attempt> {
+  async #try(
+    target: RouteTarget,
+    request: Record<string, unknown>,
+    tokenId: string | null,
+  ): Promise<Attempt> {
     const fail = (code: ErrorCode, message: string, invalidFields?: InvalidField[]): Attempt => ({
       ok: false,
       error: new GatewayError(code, message, { ...(invalidFields && { invalidFields }) }),
@@ -163,7 +172,7 @@ export class Router {
       input = validateInput(model, adapted.input);
       warnings = [...adapted.warnings, ...(provider.inputWarnings?.(model.providerModel, input) ?? [])];
       // What the schema cannot tell (an image over a local model's size cap) lets the next target try.
-      await provider.checkInput?.(model.providerModel, input, this.#ctx.providerContext);
+      await provider.checkInput?.(model.providerModel, input, this.#ctx.providerContext(tokenId));
     } catch (error) {
       const refused = GatewayError.from(error);
       // Bad input every target would refuse (a malformed URL) is the client's to hear at once.

@@ -61,7 +61,7 @@ export class RowGuard {
     if (row.state !== "running" || row.operation === null) return;
     const provider = this.ctx.providers.all().find((p) => p.id === row.provider);
     try {
-      await provider?.cancel(row.operation, this.ctx.providerContext);
+      await provider?.cancel(row.operation, this.ctx.providerContext(row.tokenId));
     } catch (cause) {
       this.ctx.logger.warn({ prediction: row.id, err: cause }, "could not cancel its upstream work");
     }

@@ -37,7 +37,10 @@ export async function pumpStream(
     });
   };
   try {
-    for await (const event of provider.stream(row.operation, { ...ctx.providerContext, signal })) {
+    for await (const event of provider.stream(row.operation, {
+      ...ctx.providerContext(row.tokenId),
+      signal,
+    })) {
       if (event.type !== "output") continue;
       const index = tokens.push(event.data) - 1;
       ctx.events.publish(row.id, { type: "token", index, data: event.data });

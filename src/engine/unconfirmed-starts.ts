@@ -58,7 +58,7 @@ export class UnconfirmedStarts {
   async adopt(row: StoredPrediction, provider: Provider, upstreamId: string): Promise<Prediction | null> {
     if (!provider.adopt) return null;
     const request = startRequestOf(this.#ctx, provider, row);
-    const started = await provider.adopt(request, upstreamId, this.#ctx.providerContext);
+    const started = await provider.adopt(request, upstreamId, this.#ctx.providerContext(row.tokenId));
     const running = await this.#updater.update(row, ["submitting", "unconfirmed"], {
       ...runningPatch(row, started, Date.now()),
       ...(row.state === "unconfirmed" && { logs: `${row.logs}Its webhook named the work: ${upstreamId}.\n` }),

@@ -1,13 +1,17 @@
 /**
- * Outbound webhooks: one durable delivery row per notification, signed with Standard Webhooks,
- * terminal events retried with backoff under the same `webhook-id`, never following redirects.
+ * Outbound webhooks: one durable delivery row per notification, signed with Standard Webhooks by
+ * the key of the token the subject belongs to (so no tenant can sign another's), terminal events
+ * retried with backoff under the same `webhook-id`, never following redirects, and sent only to
+ * public addresses unless private ones are allowed (the policy of input fetching).
  */
+import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { Prediction, WebhookEvent } from "../core/prediction.ts";
 import { toReplicateJson } from "../core/replicate-json.ts";
 import { newSigningKey, sign, signingSecret } from "../core/webhook-signature.ts";
 import type { WebhookDelivery } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { requestPublic } from "./public-fetch.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const DEFAULT_FILTER: readonly WebhookEvent[] = ["output", "completed"];
@@ -17,13 +21,15 @@ const THROTTLE_MS = 500;
 const RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000];
 const REQUEST_TIMEOUT_MS = 10_000;
 const BATCH = 32;
-const SIGNING_KEY_SETTING = "webhook_signing_key";
+/** The one key of deliveries queued before each token had its own. */
+const LEGACY_SIGNING_KEY_SETTING = "webhook_signing_key";
 
 export class WebhookSender {
   private readonly ctx: EngineContext;
   private readonly lastThrottledAt = new Map<string, number>();
   private readonly loop: WakeableLoop;
-  private key: string | undefined;
+  /** Signing keys by token id ("" for the legacy key). */
+  private readonly keys = new Map<string, string>();
 
   constructor(ctx: EngineContext) {
     this.ctx = ctx;
@@ -41,8 +47,9 @@ export class WebhookSender {
     return this.loop.stop();
   }
 
-  async secret(): Promise<string> {
-    return signingSecret(await this.signingKey());
+  /** The secret the webhooks of `tokenId`'s predictions, batches and LoRAs are signed with. */
+  async secret(tokenId: string): Promise<string> {
+    return signingSecret(await this.signingKey(tokenId));
   }
 
   async notify(prediction: Prediction, events: WebhookEvent[]): Promise<void> {
@@ -59,19 +66,28 @@ export class WebhookSender {
       this.lastThrottledAt.set(prediction.id, now);
     }
     await this.enqueue(
-      prediction.id,
+      { id: prediction.id, tokenId: prediction.tokenId },
       event,
       prediction.webhook,
       toReplicateJson(prediction, this.ctx.baseUrl()),
     );
   }
 
-  /** Queues one delivery of `payload` about a prediction or batch; `completed` ones are retried. */
-  async enqueue(subjectId: string, event: WebhookEvent, url: string, payload: unknown): Promise<void> {
+  /**
+   * Queues one delivery of `payload` about a prediction, batch or LoRA (signed with its token's
+   * key); `completed` ones are retried.
+   */
+  async enqueue(
+    subject: { id: string; tokenId: string | null },
+    event: WebhookEvent,
+    url: string,
+    payload: unknown,
+  ): Promise<void> {
     const now = Date.now();
     await this.ctx.store.webhookDeliveries.insert({
       id: `msg_${newId()}`,
-      subjectId,
+      subjectId: subject.id,
+      tokenId: subject.tokenId,
       event,
       url,
       payload: JSON.stringify(payload),
@@ -85,9 +101,16 @@ export class WebhookSender {
     this.loop.wake();
   }
 
-  private async signingKey(): Promise<string> {
-    this.key ??= await this.ctx.store.settings.getOrCreate(SIGNING_KEY_SETTING, newSigningKey);
-    return this.key;
+  /** A token's key; subjects of no token, and deliveries older than per-token keys, use the legacy one. */
+  private async signingKey(tokenId: string | null): Promise<string> {
+    const cached = this.keys.get(tokenId ?? "");
+    if (cached) return cached;
+    const key =
+      tokenId === null
+        ? await this.ctx.store.settings.getOrCreate(LEGACY_SIGNING_KEY_SETTING, newSigningKey)
+        : await this.ctx.store.tokens.webhookSigningKey(tokenId, newSigningKey);
+    this.keys.set(tokenId ?? "", key);
+    return key;
   }
 
   private async deliverDue(): Promise<number> {
@@ -137,22 +160,30 @@ export class WebhookSender {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(delivery.url, {
+      const url = URL.parse(delivery.url);
+      if (!url) throw new GatewayError("invalid_input", "the webhook URL is malformed");
+      const response = await requestPublic(url, {
+        purpose: "webhook",
+        allowPrivate: this.ctx.allowPrivateUrls,
         method: "POST",
-        redirect: "manual",
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         headers: {
           "content-type": "application/json",
           "user-agent": "gengate-webhooks",
           "webhook-id": delivery.id,
           "webhook-timestamp": String(timestamp),
-          "webhook-signature": sign(await this.signingKey(), delivery.id, timestamp, delivery.payload),
+          "webhook-signature": sign(
+            await this.signingKey(delivery.tokenId),
+            delivery.id,
+            timestamp,
+            delivery.payload,
+          ),
         },
         body: delivery.payload,
       });
-      status = response.status;
-      await response.body?.cancel();
-      if (response.ok) {
+      status = response.statusCode ?? 0;
+      response.resume();
+      if (status >= 200 && status < 300) {
         await this.ctx.store.webhookDeliveries.markDelivered(delivery.id, status);
         return;
       }

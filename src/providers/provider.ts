@@ -101,6 +101,11 @@ export interface ProviderTraining {
   readonly simulated?: boolean;
   /** The JSON Schema of a trainer's training input (for validation and defaults). */
   trainingSchema(trainer: string): Promise<JsonSchema>;
+  /**
+   * Refuses (a 422 naming `destination`) a destination `owner/name` a training could not push its
+   * version to, before the training is stored.
+   */
+  checkDestination(destination: string, ctx: ProviderContext): Promise<void>;
   /** Makes sure a private model `name` exists to receive trained versions; its `owner/name`. Idempotent. */
   createModel(name: string, ctx: ProviderContext): Promise<string>;
   /** A URL the provider can fetch `data` from (it may upload it to the provider's own files API). */
@@ -245,6 +250,14 @@ export interface ProviderDeps {
   settings: unknown;
   /** The configuration file, for error messages. */
   configFile: string;
+}
+
+/** A 422 naming a training's `destination`. */
+export function invalidDestination(description: string): GatewayError {
+  return new GatewayError("invalid_input", `destination: ${description}`, {
+    retryable: false,
+    invalidFields: [{ type: "destination", field: "destination", description }],
+  });
 }
 
 /** A stored operation, checked against the provider's schema; anything else is an internal error. */

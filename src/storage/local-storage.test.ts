@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../core/errors.ts";
+import { isPublicBlobKey } from "./blob-storage.ts";
 import { LocalStorage } from "./local-storage.ts";
 
 const newStorage = () => new LocalStorage(mkdtempSync(join(tmpdir(), "gengate-storage-")));
@@ -41,5 +42,18 @@ describe("LocalStorage", () => {
     const storage = newStorage();
     await expect(storage.open(`${"0".repeat(64)}.png`)).rejects.toBeInstanceOf(GatewayError);
     expect(await storage.stat("../../etc/passwd")).toBeNull();
+  });
+
+  it("keeps uploads apart from public blobs, and deletes a blob", async () => {
+    const storage = newStorage();
+    const upload = await storage.put(Buffer.from("mine"), "png", undefined, "uploads");
+    const output = await storage.put(Buffer.from("mine"), "png");
+    expect(upload.key).toBe(`uploads/${output.key}`);
+    expect(isPublicBlobKey(upload.key)).toBe(false);
+    expect(isPublicBlobKey(output.key)).toBe(true);
+    await storage.delete(upload.key);
+    expect(await storage.stat(upload.key)).toBeNull();
+    expect(await text(await storage.open(output.key))).toBe("mine");
+    await storage.delete(upload.key);
   });
 });

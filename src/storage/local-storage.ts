@@ -5,7 +5,14 @@ import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GatewayError } from "../core/errors.ts";
-import { type BlobStat, type BlobStorage, isBlobKey, type StoredBlob } from "./blob-storage.ts";
+import {
+  type BlobArea,
+  type BlobStat,
+  type BlobStorage,
+  blobKey,
+  isBlobKey,
+  type StoredBlob,
+} from "./blob-storage.ts";
 
 /** Content-addressed files on local disk, written through a temporary file and renamed into place. */
 export class LocalStorage implements BlobStorage {
@@ -20,6 +27,7 @@ export class LocalStorage implements BlobStorage {
     source: Readable | Uint8Array,
     extension: string,
     maxBytes = Number.POSITIVE_INFINITY,
+    area: BlobArea = "public",
   ): Promise<StoredBlob> {
     const tmpDir = await this.ensureDir(join(this.root, "tmp"));
     const tmpPath = join(tmpDir, randomBytes(12).toString("hex"));
@@ -42,7 +50,7 @@ export class LocalStorage implements BlobStorage {
     try {
       await pipeline(input, hashing, createWriteStream(tmpPath));
       const digest = sha256.digest("hex");
-      const key = `${digest}.${extension.toLowerCase()}`;
+      const key = blobKey(digest, extension, area);
       const finalPath = this.pathOf(key);
       await this.ensureDir(dirname(finalPath));
       await rename(tmpPath, finalPath);
@@ -77,7 +85,14 @@ export class LocalStorage implements BlobStorage {
     }
   }
 
+  async delete(key: string): Promise<void> {
+    if (isBlobKey(key)) await rm(this.pathOf(key), { force: true });
+  }
+
+  /** `<root>[/uploads]/ab/cd/<key>`: two levels of folders by the hash's first characters. */
   private pathOf(key: string): string {
-    return join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+    const slash = key.indexOf("/");
+    const name = key.slice(slash + 1);
+    return join(this.root, key.slice(0, slash + 1), name.slice(0, 2), name.slice(2, 4), name);
   }
 }

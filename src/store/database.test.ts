@@ -38,6 +38,7 @@ describeEachBackend("openDatabase", (open) => {
       "0003-batches",
       "0004-loras",
       "0005-submit-id",
+      "0007-tenant-boundaries",
       "0008-prediction-warnings",
       "0009-batch-item-paths",
     ]);

@@ -1,5 +1,5 @@
 /** Metadata of uploaded and output files; the bytes live in file storage under `storageKey`. */
-import type { Kysely, Selectable } from "kysely";
+import type { ExpressionBuilder, Kysely, Selectable } from "kysely";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
 import type { DB, FilesTable } from "./schema.ts";
 
@@ -23,7 +23,13 @@ export interface ListFilesOptions {
   limit: number;
   /** Keyset cursor: only rows strictly older than this one in (createdAt, id) order. */
   before?: KeysetCursor;
+  /** Only files not expired at this time. */
+  liveAt?: number;
 }
+
+/** Files not expired at `now`. */
+const liveAt = (now: number) => (eb: ExpressionBuilder<DB, "files">) =>
+  eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]);
 
 function fromRow(row: Selectable<FilesTable>): StoredFile {
   return {
@@ -72,13 +78,48 @@ export class FilesRepo {
     return row === undefined ? null : fromRow(row);
   }
 
+  /**
+   * The file if it has not expired at `now` and, when `tokenId` is given (null: files of no
+   * token), belongs to that token.
+   */
+  async getLive(id: string, now: number, tokenId?: string | null): Promise<StoredFile | null> {
+    let query = this.#db.selectFrom("files").selectAll().where("id", "=", id).where(liveAt(now));
+    if (tokenId !== undefined) query = query.where("token_id", tokenId === null ? "is" : "=", tokenId);
+    const row = await query.executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  }
+
   /** Newest first, by (createdAt, id) descending. */
   async list(options: ListFilesOptions): Promise<StoredFile[]> {
     const { tokenId, before, limit } = options;
     let query = this.#db.selectFrom("files").selectAll();
     if (tokenId !== undefined) query = query.where("token_id", "=", tokenId);
+    if (options.liveAt !== undefined) query = query.where(liveAt(options.liveAt));
     const rows = await newestFirst(query, limit, before).execute();
     return rows.map(fromRow);
+  }
+
+  /** Files expired at `now`, soonest expired first. */
+  async expired(now: number, limit: number): Promise<StoredFile[]> {
+    const rows = await this.#db
+      .selectFrom("files")
+      .selectAll()
+      .where("expires_at", "<=", now)
+      .orderBy("expires_at", "asc")
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** Whether a file not expired at `now` keeps its bytes under `storageKey`. */
+  async isKeyLive(storageKey: string, now: number): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom("files")
+      .select("id")
+      .where("storage_key", "=", storageKey)
+      .where(liveAt(now))
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** True when the file existed. */

@@ -124,12 +124,22 @@ export class LorasRepo {
     return row === undefined ? null : fromRow(row);
   }
 
-  /** The LoRA whose trained version this is (`owner/name:version`). */
-  async findByVersion(version: string): Promise<Lora | null> {
+  /** The LoRA whose trained model is `destination` (`owner/name`). */
+  async findByDestination(destination: string): Promise<Lora | null> {
     const row = await this.#db
       .selectFrom("loras")
       .selectAll()
-      .where("version", "=", version)
+      .where("destination", "=", destination)
+      .executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  }
+
+  /** The LoRA whose trained version has this version id (the part after `:`). */
+  async findByVersionId(versionId: string): Promise<Lora | null> {
+    const row = await this.#db
+      .selectFrom("loras")
+      .selectAll()
+      .where("version", "like", `%:${versionId.replace(/[%_\\]/g, "")}`)
       .executeTakeFirst();
     return row === undefined ? null : fromRow(row);
   }

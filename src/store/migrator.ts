@@ -6,6 +6,7 @@ import { predictionRoute } from "./migrations/0002-prediction-route.ts";
 import { batches } from "./migrations/0003-batches.ts";
 import { loras } from "./migrations/0004-loras.ts";
 import { submitId } from "./migrations/0005-submit-id.ts";
+import { tenantBoundaries } from "./migrations/0007-tenant-boundaries.ts";
 import { predictionWarnings } from "./migrations/0008-prediction-warnings.ts";
 import { batchItemPaths } from "./migrations/0009-batch-item-paths.ts";
 import type { DB } from "./schema.ts";
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003-batches": batches,
   "0004-loras": loras,
   "0005-submit-id": submitId,
+  "0007-tenant-boundaries": tenantBoundaries,
   "0008-prediction-warnings": predictionWarnings,
   "0009-batch-item-paths": batchItemPaths,
 };

@@ -35,6 +35,7 @@ describeEachBackend("PredictionsRepo", (open) => {
         lastStatus: 200,
         lastError: null,
         createdAt: NOW,
+        tokenId: delivered.tokenId,
       });
       const found = await predictions.endedWithoutCompletedWebhook(NOW - 1_000, 10);
       expect(found.map((p) => p.id)).toEqual([missed.id]);

@@ -47,6 +47,7 @@ export interface ApiTokensTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  webhook_signing_key: string | null;
 }
 
 export interface FilesTable {
@@ -75,6 +76,7 @@ export interface WebhookDeliveriesTable {
   last_status: number | null;
   last_error: string | null;
   created_at: number;
+  token_id: string | null;
 }
 
 export interface BatchesTable {

@@ -1,5 +1,6 @@
 /** API tokens. Only a hash of each token is stored; the token itself is shown once, at creation. */
 import type { Kysely, Selectable } from "kysely";
+import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { ApiTokensTable, DB } from "./schema.ts";
 
@@ -68,6 +69,40 @@ export class TokensRepo {
       .where("revoked_at", "is", null)
       .executeTakeFirst();
     return row === undefined ? null : fromRow(row);
+  }
+
+  /** A token by id, revoked or not. */
+  async get(id: string): Promise<ApiToken | null> {
+    const row = await this.#db
+      .selectFrom("api_tokens")
+      .select(COLUMNS)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row === undefined ? null : fromRow(row);
+  }
+
+  /** The key this token's outbound webhooks are signed with, made by `create` on first use. */
+  async webhookSigningKey(id: string, create: () => string): Promise<string> {
+    const read = async () =>
+      (
+        await this.#db
+          .selectFrom("api_tokens")
+          .select("webhook_signing_key")
+          .where("id", "=", id)
+          .executeTakeFirst()
+      )?.webhook_signing_key;
+    const existing = await read();
+    if (existing) return existing;
+    // Two processes may both make one: the first write wins, and both return it.
+    await this.#db
+      .updateTable("api_tokens")
+      .set({ webhook_signing_key: create() })
+      .where("id", "=", id)
+      .where("webhook_signing_key", "is", null)
+      .execute();
+    const key = await read();
+    if (!key) throw new GatewayError("not_found", `no API token ${id}`);
+    return key;
   }
 
   /** All tokens, revoked ones included, oldest first. */

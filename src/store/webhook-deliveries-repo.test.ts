@@ -18,6 +18,7 @@ function delivery(overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
     lastStatus: null,
     lastError: null,
     createdAt: NOW,
+    tokenId: "tok",
     ...overrides,
   };
 }

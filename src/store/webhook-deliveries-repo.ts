@@ -20,6 +20,8 @@ export interface WebhookDelivery {
   lastStatus: number | null;
   lastError: string | null;
   createdAt: number;
+  /** The token whose key signs the delivery (the subject's); null for rows older than per-token keys. */
+  tokenId: string | null;
 }
 
 export interface DeliveryAttempt {
@@ -43,6 +45,7 @@ function fromRow(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
     lastStatus: row.last_status,
     lastError: row.last_error,
     createdAt: row.created_at,
+    tokenId: row.token_id,
   };
 }
 
@@ -68,6 +71,7 @@ export class WebhookDeliveriesRepo {
         last_status: delivery.lastStatus,
         last_error: delivery.lastError,
         created_at: delivery.createdAt,
+        token_id: delivery.tokenId,
       })
       .execute();
   }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { loadConfig } from "../../src/config.ts";
+import { hashApiToken, newApiToken } from "../../src/core/api-tokens.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 
 export const TEST_TOKEN = "gg_test_admin_token_0123456789abcdef";
@@ -44,5 +45,26 @@ export async function startGateway(
       await server.close();
       if (!dataDir) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A non-admin token of the gateway, and a fetch that sends it. */
+export interface Tenant {
+  id: string;
+  token: string;
+  api(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function newTenant(gateway: TestGateway, name: string): Promise<Tenant> {
+  const token = newApiToken();
+  const { id } = await gateway.store.tokens.create({ name, tokenHash: hashApiToken(token), isAdmin: false });
+  return {
+    id,
+    token,
+    api: (path, init = {}) =>
+      fetch(`${gateway.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+      }),
   };
 }

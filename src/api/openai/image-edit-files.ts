@@ -1,32 +1,29 @@
 /**
- * An edit's uploads, stored where models read them (content-hash URLs, like outputs). OpenAI's
- * mask marks what to edit with transparent pixels; inpainting models take black and white, white
- * where they repaint: the mask's alpha, inverted (partly transparent pixels become grey).
+ * An edit's image and mask, checked and passed to the model as data URLs: like any data URL
+ * input they are stored (as the client's uploads) only once the prediction is accepted, so a
+ * refused edit leaves no file behind. OpenAI's mask marks what to edit with transparent pixels;
+ * inpainting models take black and white, white where they repaint: the mask's alpha, inverted
+ * (partly transparent pixels become grey).
  */
 import sharp, { type Metadata } from "sharp";
-import type { BlobStorage } from "../../storage/blob-storage.ts";
 import type { EditImages } from "./image-input.ts";
 import { badParam } from "./image-request.ts";
 
-const EXTENSIONS: Record<string, string> = { png: "png", jpeg: "jpg", webp: "webp" };
+const CONTENT_TYPES: Record<string, string> = { png: "image/png", jpeg: "image/jpeg", webp: "image/webp" };
 
-export async function storeEditImages(
-  image: File,
-  mask: File | undefined,
-  storage: BlobStorage,
-  baseUrl: string,
-): Promise<EditImages> {
-  const store = async (data: Buffer, extension: string) =>
-    `${baseUrl}/files/${(await storage.put(data, extension)).key}`;
+const dataUrl = (data: Buffer, contentType: string) =>
+  `data:${contentType};base64,${data.toString("base64")}`;
+
+export async function editImages(image: File, mask: File | undefined): Promise<EditImages> {
   const imageData = Buffer.from(await image.arrayBuffer());
   const { format, width, height } = await metadataOf(imageData, "image");
-  const extension = EXTENSIONS[format ?? ""];
-  if (!extension) throw badParam("image", "image must be a PNG, JPEG or WebP image");
+  const contentType = CONTENT_TYPES[format ?? ""];
+  if (!contentType) throw badParam("image", "image must be a PNG, JPEG or WebP image");
   const size = { width: width ?? 0, height: height ?? 0 };
-  const stored: EditImages = { image: await store(imageData, extension), size };
+  const edit: EditImages = { image: dataUrl(imageData, contentType), size };
   if (mask)
-    stored.mask = await store(await inpaintingMask(Buffer.from(await mask.arrayBuffer()), size), "png");
-  return stored;
+    edit.mask = dataUrl(await inpaintingMask(Buffer.from(await mask.arrayBuffer()), size), "image/png");
+  return edit;
 }
 
 async function inpaintingMask(data: Buffer, size: { width: number; height: number }): Promise<Buffer> {

@@ -9,6 +9,7 @@ import { loraNameOf } from "../../core/lora.ts";
 import type { TargetCapabilities } from "../../core/route.ts";
 import type { Engine } from "../../engine/engine.ts";
 import type { JsonSchema, ModelDescriptor } from "../../providers/provider.ts";
+import { badParam } from "./image-request.ts";
 import { aliasNamed, engineModelOf, firstTargetModel, providerModelNamed } from "./models.ts";
 
 export type ImageCapabilities = Pick<TargetCapabilities, "referenceImage" | "mask" | "maxOutputs">;
@@ -36,11 +37,16 @@ export async function imageModelOf(name: string, engine: Engine): Promise<ImageM
   const { catalog, providers } = engine.ctx;
   const ref = engineModelOf(name, catalog);
   const alias = aliasNamed(name, catalog);
-  if (alias) return aliasModel(name, ref, alias, catalog, await firstTargetModel(alias, engine));
+  if (alias) {
+    if (alias.targets.every((target) => target.capabilities.streaming)) throw makesText(name);
+    return aliasModel(name, ref, alias, catalog, await firstTargetModel(alias, engine));
+  }
   if (loraNameOf(name) !== undefined) {
     return { name, ref, capabilities: undefined, nameOf: (param) => param, property: () => undefined };
   }
   const model = await providerModelNamed(name, providers);
+  // Refused before a prediction is made: it would run, and answer with no image.
+  if (model.capabilities.streaming) throw makesText(name);
   const properties = propertiesOf(model);
   const nameOf = (param: string) =>
     (MODEL_NAMES[param] ?? [param]).find((candidate) => candidate in properties) ?? param;
@@ -52,6 +58,8 @@ export async function imageModelOf(name: string, engine: Engine): Promise<ImageM
     property: (param) => properties[nameOf(param)],
   };
 }
+
+const makesText = (name: string) => badParam("model", `The model '${name}' generates text, not images`);
 
 function aliasModel(
   name: string,

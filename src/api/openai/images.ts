@@ -9,8 +9,8 @@ import { GatewayError } from "../../core/errors.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { limitBody } from "../body-limit.ts";
-import { readJson } from "../request-body.ts";
-import { storeEditImages } from "./image-edit-files.ts";
+import { checkFormFields, readJson } from "../request-body.ts";
+import { editImages } from "./image-edit-files.ts";
 import { checkEdit, type ImageInput, imageInput } from "./image-input.ts";
 import { imageModelOf } from "./image-model.ts";
 import { badParam, type ImageRequest, parseImageRequest } from "./image-request.ts";
@@ -50,6 +50,7 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const form = await c.req.parseBody().catch(() => {
       throw new GatewayError("bad_request", "body must be multipart/form-data with an image");
     });
+    checkFormFields(form);
     const { image, "image[]": images, mask, ...fields } = form;
     const request = parseImageRequest(fields);
     const first = image ?? (Array.isArray(images) ? images[0] : images);
@@ -58,7 +59,7 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const defaultModel = mask ? DEFAULT_INPAINTING_MODEL : DEFAULT_EDIT_MODEL;
     const model = await imageModelOf(request.model ?? defaultModel, engine);
     checkEdit(model, mask !== undefined);
-    const edit = await storeEditImages(first, mask, storage, baseUrlOf(c, config.publicUrl));
+    const edit = await editImages(first, mask);
     const built = imageInput(request, model, edit);
     if (Array.isArray(images) && images.length > 1) built.warnings.push("only the first image is used");
     return run(c, request, model.ref, built);

@@ -11,6 +11,7 @@ import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { readJson } from "../request-body.ts";
+import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 import { zipStream } from "../zip-stream.ts";
 import { batchEventRoutes } from "./batch-events.ts";
 
@@ -41,7 +42,7 @@ const batchRequestSchema = z.strictObject({
     .positive("concurrency must be 1 or more")
     .max(MAX_ITEMS, `concurrency must be at most ${MAX_ITEMS}`)
     .optional(),
-  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http(s) URL" }).optional(),
+  webhook: webhookUrlSchema.optional(),
 });
 
 function idempotencyKeyOf(c: Context): string | undefined {
@@ -68,6 +69,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   app.post("/batches", async (c) => {
     const body = await readJson(c, batchRequestSchema);
+    checkWebhookUrl(body.webhook, config.allowPrivateUrls);
     const idempotencyKey = idempotencyKeyOf(c);
     const request: BatchRequest = {
       items: body.items.map(({ model, input, output_path, metadata }) => ({

@@ -3,14 +3,15 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { type Context, Hono } from "hono";
 import { GatewayError } from "../../core/errors.ts";
-import { newId } from "../../core/ids.ts";
-import { contentTypeOfKey, extensionOfContentType } from "../../storage/blob-storage.ts";
+import { contentTypeOfKey, isPublicBlobKey } from "../../storage/blob-storage.ts";
 import type { StoredFile } from "../../store/index.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { limitBody } from "../body-limit.ts";
+import { checkJsonShape } from "../json-shape.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
+import { checkFormFields } from "../request-body.ts";
 
 const PAGE_SIZE = 100;
 const FILE_LIFETIME_MS = 24 * 3600 * 1000;
@@ -35,8 +36,10 @@ async function metadataOf(part: unknown): Promise<Record<string, unknown>> {
   const text = part instanceof Blob ? await part.text() : String(part);
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value))
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      checkJsonShape(value, "metadata", ["metadata"]);
       return value as Record<string, unknown>;
+    }
   } catch {
     // reported below
   }
@@ -45,15 +48,14 @@ async function metadataOf(part: unknown): Promise<Record<string, unknown>> {
   });
 }
 
-/** The API's files, under /v1 and behind a token. */
-export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
+/** The API's files, under /v1 and behind a token: each token's own, until they expire. */
+export function fileRoutes({ engine, storage, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  const { uploads } = engine;
 
   const ownFile = async (c: Context<ApiEnv>) => {
-    const file = await store.files.get(c.req.param("id") ?? "");
-    const scope = ownerScope(c.get("token"));
-    if (!file || (scope !== undefined && file.tokenId !== scope))
-      throw new GatewayError("not_found", "file not found");
+    const file = await uploads.get(c.req.param("id") ?? "", ownerScope(c.get("token")));
+    if (!file) throw new GatewayError("not_found", "file not found");
     return file;
   };
 
@@ -61,6 +63,7 @@ export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
     const form = await c.req.parseBody().catch(() => {
       throw new GatewayError("bad_request", "body must be multipart/form-data with a content part");
     });
+    checkFormFields(form);
     const content = form.content;
     if (!(content instanceof File)) {
       throw new GatewayError("invalid_input", "content is required and must be a file", {
@@ -69,32 +72,28 @@ export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
         ],
       });
     }
+    // Everything is checked before the bytes are stored: a refused upload leaves nothing behind.
+    const metadata = await metadataOf(form.metadata);
     const contentType =
       (typeof form.type === "string" && form.type) || content.type || "application/octet-stream";
-    const stream = Readable.fromWeb(content.stream() as NodeReadableStream<Uint8Array>);
-    const stored = await storage.put(stream, extensionOfContentType(contentType), config.maxFileBytes);
-    const now = Date.now();
-    const file: StoredFile = {
-      id: newId(),
-      name: (typeof form.filename === "string" && form.filename) || content.name || "file",
-      contentType,
-      size: stored.size,
-      sha256: stored.sha256,
-      md5: stored.md5,
-      storageKey: stored.key,
-      metadata: await metadataOf(form.metadata),
-      tokenId: c.get("token").id,
-      createdAt: now,
-      expiresAt: now + FILE_LIFETIME_MS,
-    };
-    await store.files.insert(file);
+    const file = await uploads.add(
+      Readable.fromWeb(content.stream() as NodeReadableStream<Uint8Array>),
+      {
+        name: (typeof form.filename === "string" && form.filename) || content.name || "file",
+        contentType,
+        metadata,
+        tokenId: c.get("token").id,
+        expiresAt: Date.now() + FILE_LIFETIME_MS,
+      },
+      config.maxFileBytes,
+    );
     return c.json(fileJson(file, baseUrlOf(c, config.publicUrl)), 201);
   });
 
   app.get("/files", async (c) => {
     const before = decodeCursor(c.req.query("cursor"));
     const scope = ownerScope(c.get("token"));
-    const rows = await store.files.list({
+    const rows = await uploads.list({
       limit: PAGE_SIZE + 1,
       ...(before && { before }),
       ...(scope !== undefined && { tokenId: scope }),
@@ -120,19 +119,22 @@ export function fileRoutes({ store, storage, config }: ApiDeps): Hono<ApiEnv> {
   });
 
   app.delete("/files/:id", async (c) => {
-    await store.files.delete((await ownFile(c)).id);
+    await uploads.remove(await ownFile(c));
     return c.body(null, 204);
   });
 
   return app;
 }
 
-/** Output files: public, unguessable content-hash URLs, as the clients fetch them without a token. */
+/**
+ * Output files: public, unguessable content-hash URLs, as the clients fetch them without a token.
+ * Uploads are not among them: they are read through `/v1/files/{id}` by their owner only.
+ */
 export function outputFileRoutes({ storage }: ApiDeps): Hono {
   const app = new Hono();
   app.get("/files/:key", async (c) => {
     const key = c.req.param("key");
-    const info = await storage.stat(key);
+    const info = isPublicBlobKey(key) ? await storage.stat(key) : null;
     if (!info) throw new GatewayError("not_found", "file not found");
     c.header("Content-Type", contentTypeOfKey(key));
     c.header("Content-Length", String(info.size));

@@ -11,8 +11,10 @@ import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { limitBody } from "../body-limit.ts";
+import { inField } from "../field-error.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
-import { invalidBody, readJson } from "../request-body.ts";
+import { checkFormFields, invalidBody, readJson } from "../request-body.ts";
+import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 
 const PAGE_SIZE = 100;
 
@@ -25,7 +27,7 @@ const fields = {
   trainer: z.string().optional(),
   params: params.optional(),
   samples: samples.optional(),
-  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http(s) URL" }).optional(),
+  webhook: webhookUrlSchema.optional(),
 };
 const jsonSchema = z.strictObject({
   ...fields,
@@ -63,6 +65,17 @@ function toFields(body: z.infer<typeof jsonSchema> | z.infer<typeof multipartSch
   };
 }
 
+/** The last part of a photo URL's path, as its name (`photo` for a data URL or a path with none). */
+function photoNameOf(url: string): string {
+  const parsed = URL.parse(url);
+  const last = parsed?.protocol === "data:" ? "" : (parsed?.pathname.split("/").pop() ?? "");
+  try {
+    return decodeURIComponent(last) || "photo";
+  } catch {
+    return last || "photo";
+  }
+}
+
 function callerOf(c: Context<ApiEnv>): LoraCaller {
   const token = c.get("token");
   return { tokenId: token.id, seesAll: token.isAdmin };
@@ -79,9 +92,11 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     const form = await c.req.parseBody({ all: true }).catch(() => {
       throw new GatewayError("bad_request", "body must be multipart/form-data (photos and fields) or JSON");
     });
+    checkFormFields(form);
     const { photos: parts, ...rest } = form;
     const parsed = multipartSchema.safeParse(rest);
     if (!parsed.success) throw invalidBody(parsed.error);
+    checkWebhookUrl(parsed.data.webhook, config.allowPrivateUrls);
     const files = (Array.isArray(parts) ? parts : parts === undefined ? [] : [parts]).filter(
       (part): part is File => part instanceof File,
     );
@@ -91,19 +106,24 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     return { ...toFields(parsed.data), tokenId: c.get("token").id, photos };
   };
 
-  /** Photos by URL: a zip (`zip_url`) or images (`photo_urls`), fetched the way file inputs are. */
+  /** Photos by URL: a zip (`zip_url`) or images (`photo_urls`), read the way file inputs are, as the caller's. */
   const fromJson = async (c: Context<ApiEnv>): Promise<LoraRequest> => {
     const body = await readJson(c, jsonSchema);
-    const urls = [...(body.zip_url ? [body.zip_url] : []), ...(body.photo_urls ?? [])];
+    checkWebhookUrl(body.webhook, config.allowPrivateUrls);
+    const tokenId = c.get("token").id;
+    const { readInput } = engine.ctx.providerContext(tokenId);
+    const urls: [field: string, url: string][] = [
+      ...(body.zip_url ? [["zip_url", body.zip_url] as [string, string]] : []),
+      ...(body.photo_urls ?? []).map((url, i): [string, string] => [`photo_urls.${i}`, url]),
+    ];
     const photos: UploadedFile[] = [];
-    for (const url of urls) {
-      const file = await engine.ctx.providerContext.readInput(url);
-      photos.push({
-        name: decodeURIComponent(new URL(url).pathname.split("/").pop() || "photo"),
-        data: file.data,
+    for (const [field, url] of urls) {
+      const file = await readInput(url).catch((error: unknown) => {
+        throw inField(error, field);
       });
+      photos.push({ name: photoNameOf(url), data: file.data });
     }
-    return { ...toFields(body), tokenId: c.get("token").id, photos };
+    return { ...toFields(body), tokenId, photos };
   };
 
   app.post("/loras", limitBody(config.maxFileBytes, "The photos"), async (c) => {

@@ -10,12 +10,13 @@ import { baseUrlOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { parseCancelAfter, parsePreferWait } from "../prefer-headers.ts";
 import { readJson } from "../request-body.ts";
+import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 
 const PAGE_SIZE = 100;
 
 const requestFields = {
   input: z.record(z.string(), z.unknown(), { error: "input must be an object" }),
-  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http(s) URL" }).optional(),
+  webhook: webhookUrlSchema.optional(),
   webhook_events_filter: z.array(z.enum(WEBHOOK_EVENTS)).optional(),
   stream: z.boolean().optional(),
 };
@@ -34,6 +35,7 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     model: SubmitRequest["model"],
     body: z.infer<typeof modelRequestSchema>,
   ) => {
+    checkWebhookUrl(body.webhook, config.allowPrivateUrls);
     const wait = parsePreferWait(c.req.header("prefer"));
     const cancelAfter = parseCancelAfter(c.req.header("cancel-after"));
     const request: SubmitRequest = { model, input: body.input, tokenId: c.get("token").id };

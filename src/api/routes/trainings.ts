@@ -9,6 +9,7 @@ import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { readJson } from "../request-body.ts";
+import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 
 const PAGE_SIZE = 100;
 
@@ -17,7 +18,7 @@ const trainingRequestSchema = z.looseObject({
     .string({ error: "destination is required" })
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'destination must be "owner/name"'),
   input: z.record(z.string(), z.unknown(), { error: "input must be an object" }),
-  webhook: z.url({ protocol: /^https?$/, error: "webhook must be an http(s) URL" }).optional(),
+  webhook: webhookUrlSchema.optional(),
   webhook_events_filter: z.array(z.enum(WEBHOOK_EVENTS)).optional(),
 });
 
@@ -33,6 +34,7 @@ export function trainingRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
 
   app.post("/models/:owner/:name/versions/:version/trainings", async (c) => {
     const body = await readJson(c, trainingRequestSchema);
+    checkWebhookUrl(body.webhook, config.allowPrivateUrls);
     const { owner, name, version } = c.req.param();
     const training = await engine.submitTraining({
       trainer: `${owner}/${name}:${version}`,

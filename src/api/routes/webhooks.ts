@@ -1,10 +1,15 @@
 import { Hono } from "hono";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 
-/** The secret our outbound webhooks are signed with, as Replicate's `webhooks.default.secret.get`. */
+/**
+ * The secret the caller's outbound webhooks are signed with, as Replicate's
+ * `webhooks.default.secret.get`: each token has its own.
+ */
 export function webhookSecretRoutes({ engine }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  app.get("/webhooks/default/secret", async (c) => c.json({ key: await engine.webhookSecret() }));
+  app.get("/webhooks/default/secret", async (c) =>
+    c.json({ key: await engine.webhookSecret(c.get("token").id) }),
+  );
   return app;
 }
 

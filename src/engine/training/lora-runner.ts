@@ -160,7 +160,7 @@ export class LoraRunner {
         size: stat.size,
         open: () => storage.open(lora.zipKey),
       },
-      this.ctx.providerContext,
+      this.ctx.providerContext(lora.tokenId),
     );
     return { next: "creating_model", patch: { zipUrl } };
   }
@@ -170,7 +170,7 @@ export class LoraRunner {
     // The LoRA's id makes the name unique, and the same on every try: a retry finds the model it made.
     const destination = await training.createModel(
       `${lora.name}-${lora.id.slice(0, 10)}`,
-      this.ctx.providerContext,
+      this.ctx.providerContext(lora.tokenId),
     );
     return { next: "training", patch: { destination } };
   }

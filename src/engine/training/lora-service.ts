@@ -152,7 +152,7 @@ export class LoraService {
   async ended(lora: Lora): Promise<void> {
     if (!lora.webhook) return;
     await this.deps.webhooks.enqueue(
-      lora.id,
+      lora,
       "completed",
       lora.webhook,
       await this.render(lora, this.ctx.baseUrl()),

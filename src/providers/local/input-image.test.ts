@@ -75,4 +75,9 @@ describe("decodeImage", () => {
       "input.image: the image is 80×60 (4,800 pixels); this takes at most 4,096 pixels (64×64)",
     );
   });
+
+  it("refuses an empty file as a bad image, not as a crash", async () => {
+    const refused = await refusal(Buffer.alloc(0));
+    expect(refused.status).toBe(422);
+  });
 });

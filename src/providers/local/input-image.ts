@@ -39,8 +39,9 @@ export async function decodeImage(
   file: InputFile,
   options: { maxSide: number; flatten: boolean },
 ): Promise<RawImage> {
-  const metadata = await sharp(file.data)
-    .metadata()
+  // sharp throws at once for an empty buffer: inside the chain, that is refused like any bad image.
+  const metadata = await Promise.resolve()
+    .then(() => sharp(file.data).metadata())
     .catch((error: unknown) => {
       const reason = reasonOf(error);
       if (reason?.includes("unsupported image format"))

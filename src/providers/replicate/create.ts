@@ -1,11 +1,12 @@
 /** Creates a prediction on Replicate for a gengate prediction (replicate.md §2.1, §4.1–4.3). */
 import { GatewayError } from "../../core/errors.ts";
+import { fileFieldsOf } from "../../core/file-fields.ts";
 import type { InputFile, ProviderContext, StartRequest, StartResult } from "../provider.ts";
 import { type CreateJournal, inputKey } from "./create-journal.ts";
 import { isTextIterator } from "./descriptor.ts";
 import { webhookMarker } from "./find-create.ts";
 import type { ReplicateHttp } from "./http-client.ts";
-import { fileFieldsOf, prepareInput } from "./input-files.ts";
+import { prepareInput } from "./input-files.ts";
 import type { ModelCatalog } from "./model-catalog.ts";
 import type { ReplicateOperation } from "./operation.ts";
 import { fileSchema, parseBody, predictionSchema, type UpstreamPrediction } from "./schemas.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InputFile, ProviderContext } from "../provider.ts";
-import { fileFieldsOf, INLINE_LIMIT_BYTES, prepareInput, transferOf } from "./input-files.ts";
+import { INLINE_LIMIT_BYTES, prepareInput, transferOf } from "./input-files.ts";
 import { isReadableByUpstream } from "./public-url.ts";
 
 describe("isReadableByUpstream", () => {
@@ -41,21 +41,6 @@ describe("transferOf", () => {
   it("keeps files on Replicate's own API, whatever its host (its files API's urls.get)", () => {
     expect(transferOf("http://127.0.0.1:9/v1/files/f1", undefined, "http://127.0.0.1:9")).toBe("keep");
     expect(transferOf("http://127.0.0.1:8/v1/files/f1", undefined, "http://127.0.0.1:9")).toBe("read");
-  });
-});
-
-describe("fileFieldsOf", () => {
-  it("finds uri fields and arrays of them; no properties means any field", () => {
-    const schema = {
-      type: "object",
-      properties: {
-        prompt: { type: "string" },
-        image: { type: "string", format: "uri" },
-        images: { type: "array", items: { type: "string", format: "uri" } },
-      },
-    };
-    expect(fileFieldsOf(schema)).toEqual(new Set(["image", "images"]));
-    expect(fileFieldsOf({ type: "object" })).toBe("any");
   });
 });
 

@@ -3,27 +3,11 @@
  * read by gengate and sent inline as a data URL up to 256 KB, else through Replicate's files API
  * (reference/replicate.md §7).
  */
-import type { InputFile, JsonSchema, ProviderContext } from "../provider.ts";
+import type { FileFields } from "../../core/file-fields.ts";
+import type { InputFile, ProviderContext } from "../provider.ts";
 import { isReadableByUpstream } from "./public-url.ts";
 
 export const INLINE_LIMIT_BYTES = 256 * 1024;
-
-/** Input fields holding files, or "any" when the schema is unknown (every URL-like string counts). */
-export type FileFields = Set<string> | "any";
-
-const asSchema = (value: unknown): JsonSchema =>
-  typeof value === "object" && value !== null ? (value as JsonSchema) : {};
-
-export function fileFieldsOf(inputSchema: JsonSchema): FileFields {
-  const properties = inputSchema.properties;
-  if (typeof properties !== "object" || properties === null) return "any";
-  const fields = new Set<string>();
-  for (const [name, value] of Object.entries(properties)) {
-    const schema = asSchema(value);
-    if (schema.format === "uri" || asSchema(schema.items).format === "uri") fields.add(name);
-  }
-  return fields;
-}
 
 export type Transfer = "keep" | "read";
 

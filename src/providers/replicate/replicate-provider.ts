@@ -150,6 +150,7 @@ export function createReplicateProvider(
     training: {
       defaultTrainer: training.defaultTrainer,
       trainingSchema: training.trainingSchema,
+      checkDestination: training.checkDestination,
       createModel: training.createModel,
       uploadTrainingData: training.uploadTrainingData,
       startTraining: training.startTraining,

@@ -6,19 +6,21 @@
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
-import type {
-  ProviderContext,
-  ProviderTraining,
-  StartResult,
-  StatusResult,
-  TrainingData,
-  TrainingRequest,
+import { fileFieldsOf } from "../../core/file-fields.ts";
+import {
+  invalidDestination,
+  type ProviderContext,
+  type ProviderTraining,
+  type StartResult,
+  type StatusResult,
+  type TrainingData,
+  type TrainingRequest,
 } from "../provider.ts";
 import { upload } from "./create.ts";
 import { type CreateJournal, inputKey } from "./create-journal.ts";
 import { findTraining, trainingMarker } from "./find-training.ts";
 import type { ReplicateHttp } from "./http-client.ts";
-import { fileFieldsOf, prepareInput } from "./input-files.ts";
+import { prepareInput } from "./input-files.ts";
 import type { ModelCatalog, Trainer } from "./model-catalog.ts";
 import type { ReplicateOperation } from "./operation.ts";
 import { fileSchema, parseBody, predictionSchema, type UpstreamPrediction } from "./schemas.ts";
@@ -159,6 +161,18 @@ export function createReplicateTraining(deps: TrainingDeps): ReplicateTraining {
 
     async trainingSchema(trainer) {
       return (await trainerOf(trainer)).trainingInput;
+    },
+
+    async checkDestination(destination) {
+      const username = await owner();
+      const [modelOwner, name = ""] = destination.split("/");
+      if (modelOwner !== username) {
+        throw invalidDestination(
+          `${destination} is not a model of the Replicate account ${username}, which trainings push to`,
+        );
+      }
+      if (!(await exists(`/models/${username}/${name}`, `looking up model ${destination}`)))
+        throw invalidDestination(`${destination} does not exist on Replicate; create the model first`);
     },
 
     async createModel(name) {

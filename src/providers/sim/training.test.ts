@@ -277,7 +277,14 @@ describe("a sim training", () => {
     };
     await expect(training.startTraining(request, ctx)).rejects.toMatchObject({ code: "invalid_input" });
     const elsewhere = { ...request, destination: "me/x", input: { input_images: "sim-upload://x" } };
-    await expect(training.startTraining(elsewhere, ctx)).rejects.toMatchObject({ code: "bad_request" });
+    const refusal = {
+      code: "invalid_input",
+      invalidFields: [expect.objectContaining({ field: "destination" })],
+    };
+    await expect(training.startTraining(elsewhere, ctx)).rejects.toMatchObject(refusal);
+    // The same refusal comes at create, before the training is stored.
+    await expect(training.checkDestination("me/x", ctx)).rejects.toMatchObject(refusal);
+    await expect(training.checkDestination("sim-lora/x", ctx)).resolves.toBeUndefined();
     expect(await readSimStarts(dataDir)).toEqual(new Map());
   });
 

@@ -15,12 +15,13 @@ import { join } from "node:path";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
 import { invalidFieldsOf } from "../../core/zod-issues.ts";
-import type {
-  ProviderContext,
-  ProviderTraining,
-  StartResult,
-  TrainingData,
-  TrainingRequest,
+import {
+  invalidDestination,
+  type ProviderContext,
+  type ProviderTraining,
+  type StartResult,
+  type TrainingData,
+  type TrainingRequest,
 } from "../provider.ts";
 import type { SimConfig } from "./config.ts";
 import type { SimJournal } from "./journal.ts";
@@ -54,6 +55,15 @@ export function checkTrainer(trainer: string): void {
   throw new GatewayError("not_found", `the sim has no trainer "${trainer}"; it has ${DEFAULT_TRAINER}`, {
     retryable: false,
   });
+}
+
+function checkSimDestination(destination: string): void {
+  const [owner, name = "", ...rest] = destination.split("/");
+  if (owner !== LORA_OWNER || rest.length > 0 || !LORA_MODEL_NAME.test(name)) {
+    throw invalidDestination(
+      `the sim trains into ${LORA_OWNER}/<name> models (from createModel), not "${destination}"`,
+    );
+  }
 }
 
 function parseTrainingInput(input: Record<string, unknown>) {
@@ -102,6 +112,10 @@ export function createSimTraining({ config, journal, dataDir }: SimTrainingDeps)
       return TRAINING_INPUT;
     },
 
+    async checkDestination(destination) {
+      checkSimDestination(destination);
+    },
+
     async createModel(name) {
       if (!LORA_MODEL_NAME.test(name)) {
         throw new GatewayError(
@@ -138,14 +152,7 @@ export function createSimTraining({ config, journal, dataDir }: SimTrainingDeps)
 
     async startTraining(request: TrainingRequest, ctx: ProviderContext): Promise<StartResult> {
       checkTrainer(request.trainer);
-      const [owner, name = "", ...rest] = request.destination.split("/");
-      if (owner !== LORA_OWNER || rest.length > 0 || !LORA_MODEL_NAME.test(name)) {
-        throw new GatewayError(
-          "bad_request",
-          `the sim trains into ${LORA_OWNER}/<name> models (from createModel), not "${request.destination}"`,
-          { retryable: false },
-        );
-      }
+      checkSimDestination(request.destination);
       const input = parseTrainingInput(request.input);
       // Reading fails the start (the engine may try again); what the zip holds decides the training.
       const zip = await readZip(input.input_images, ctx);

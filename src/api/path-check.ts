@@ -1,0 +1,16 @@
+/** Ids and names in a path never hold a NUL (`%00`): no row can have one, and PostgreSQL cannot look one up. */
+import type { MiddlewareHandler } from "hono";
+import { GatewayError } from "../core/errors.ts";
+
+export const refuseNulInPath: MiddlewareHandler = async (c, next) => {
+  // Hono's path is percent-decoded already.
+  const segment = c.req.path.split("/").find((part) => part.includes("\0"));
+  if (segment !== undefined) {
+    const shown = encodeURIComponent(segment);
+    const description = `path segment ${shown} must not contain NUL characters (%00)`;
+    throw new GatewayError("bad_request", description, {
+      invalidFields: [{ type: "format", field: "path", description }],
+    });
+  }
+  await next();
+};
