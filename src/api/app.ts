@@ -7,6 +7,7 @@ import { limitBody } from "./body-limit.ts";
 import { openAiApp } from "./openai/openai-app.ts";
 import { openApiDocument } from "./openapi.ts";
 import { problem, toGatewayError } from "./problem.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
 import { loraRoutes } from "./routes/loras.ts";
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps): Hono {
   v1.use((c, next) =>
     c.req.method === "POST" && uploads.test(c.req.path) ? next() : jsonBodyLimit(c, next),
   );
+  v1.route("/", accountRoutes());
   v1.route("/", predictionRoutes(deps));
   v1.route("/", modelRoutes(deps));
   v1.route("/", fileRoutes(deps));
