@@ -54,7 +54,11 @@ async function loadModel(ref) {
 
 /** The input to run: from the JSON editor when it is on, else from the form. */
 function currentInput() {
-  if (!rawToggle.checked) return form?.read() ?? {};
+  return rawToggle.checked ? rawJsonInput() : (form?.read() ?? {});
+}
+
+/** @returns {Record<string, unknown>} */
+function rawJsonInput() {
   let value;
   try {
     value = JSON.parse(rawInput.value || "{}");
@@ -90,7 +94,7 @@ rawToggle.addEventListener("change", () => {
     return;
   }
   try {
-    const extra = form?.write(currentInput()) ?? [];
+    const extra = form?.write(rawJsonInput()) ?? [];
     if (extra.length > 0)
       throw new Error(`The form has no field for ${extra.join(", ")}; keep editing as JSON`);
     showRawEditor(false);
