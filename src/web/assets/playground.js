@@ -123,6 +123,8 @@ byId("run-form", HTMLFormElement).addEventListener("submit", async (event) => {
     const mount = h("div");
     result.replaceChildren(mount);
     stopWatching = watchPrediction(prediction, new PredictionPanel(mount, { pageLink: true }));
+    // On a phone the result is below the form.
+    result.scrollIntoView({ block: "nearest" });
   } catch (error) {
     showError(error);
   } finally {
