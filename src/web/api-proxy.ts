@@ -22,15 +22,17 @@ const FORWARDED_HEADERS = [
 
 export function apiProxy(api: ApiFetch) {
   return async (c: Context<WebEnv>): Promise<Response> => {
-    const path = c.req.path.slice(UI_API.length);
-    if (!PUBLIC_API.test(path)) throw new GatewayError("not_found", `no API route ${path}`);
+    // Resolved first, so that no dot segment (`%2e%2e`) can step out of the public API.
+    const requested = new URL(c.req.url);
+    const target = new URL(`${requested.pathname.slice(UI_API.length)}${requested.search}`, requested);
+    if (!requested.pathname.startsWith(`${UI_API}/`) || !PUBLIC_API.test(target.pathname))
+      throw new GatewayError("not_found", `no API route ${target.pathname}`);
     const headers = new Headers();
     for (const name of FORWARDED_HEADERS) {
       const value = c.req.header(name);
       if (value !== undefined) headers.set(name, value);
     }
-    const { search } = new URL(c.req.url);
-    const response = await callApi(c, api, c.get("session").token, `${path}${search}`, {
+    const response = await callApi(c, api, c.get("session").token, `${target.pathname}${target.search}`, {
       method: c.req.method,
       headers,
       body: c.req.raw.body,

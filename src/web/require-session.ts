@@ -10,9 +10,13 @@ export function signInPath(next: string): string {
   return `/sign-in?next=${encodeURIComponent(next)}`;
 }
 
-/** `value` when it is a path on this site (never another origin), else the playground. */
+const HERE = "http://here.invalid";
+
+/** `value` as a path on this site (never another origin, however written), else the playground. */
 export function localPath(value: string | undefined): string {
-  return value && /^\/(?![/\\])/.test(value) ? value : "/playground";
+  if (!value?.startsWith("/")) return "/playground";
+  const url = new URL(value, HERE);
+  return url.origin === HERE ? `${url.pathname}${url.search}${url.hash}` : "/playground";
 }
 
 export function requireSession(

@@ -1,5 +1,7 @@
 /** Sign-in with an API token (checked by the API's `GET /v1/account`), and sign-out. */
 import { Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { GatewayError } from "../core/errors.ts";
 import { callApi } from "./api-client.ts";
 import { assertCsrfToken, assertSameOrigin } from "./csrf.ts";
 import { localPath, requireSession } from "./require-session.ts";
@@ -7,6 +9,14 @@ import { newSession, type SessionSealer } from "./session.ts";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.ts";
 import { signInView } from "./views/sign-in-view.ts";
 import type { WebDeps, WebEnv } from "./web-env.ts";
+
+/** A sign-in or sign-out form is a few hundred bytes. */
+const formLimit = bodyLimit({
+  maxSize: 16 * 1024,
+  onError: () => {
+    throw new GatewayError("payload_too_large", "The form must be less than 16 KB");
+  },
+});
 
 interface Account {
   username: string;
@@ -21,7 +31,7 @@ export function signInRoutes(
 
   app.get("/sign-in", headers, (c) => c.html(signInView(localPath(c.req.query("next")))));
 
-  app.post("/sign-in", headers, async (c) => {
+  app.post("/sign-in", headers, formLimit, async (c) => {
     // A sign-in forced from another site would put the victim in the attacker's account.
     assertSameOrigin(c, publicUrl);
     const form = await c.req.parseBody();
@@ -38,7 +48,7 @@ export function signInRoutes(
     return c.redirect(next, 303);
   });
 
-  app.post("/sign-out", headers, requireSession(sealer, "sign-in"), async (c) => {
+  app.post("/sign-out", headers, formLimit, requireSession(sealer, "sign-in"), async (c) => {
     assertSameOrigin(c, publicUrl);
     const form = await c.req.parseBody();
     assertCsrfToken(c, typeof form.csrf === "string" ? form.csrf : undefined);

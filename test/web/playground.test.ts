@@ -135,6 +135,22 @@ describe("playground", () => {
     await expect.poll(statusOf, { timeout: 10_000 }).toContain("succeeded");
   });
 
+  it("keeps the form's content through an ended session and the sign-in after it", async () => {
+    await openPlayground("sim/image");
+    await page.getByRole("textbox", { name: "Prompt", exact: true }).fill("kept through sign-in");
+    await page.getByRole("spinbutton", { name: "Seed" }).fill("42");
+    await context.clearCookies();
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForURL("**/sign-in?next=**");
+    await page.getByLabel("API token").fill(gateway.token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/playground?model=sim%2Fimage");
+    await expect
+      .poll(() => page.getByRole("textbox", { name: "Prompt", exact: true }).inputValue())
+      .toBe("kept through sign-in");
+    expect(await page.getByRole("spinbutton", { name: "Seed" }).inputValue()).toBe("42");
+  });
+
   it("copies a curl command that runs the same prediction", async () => {
     await openPlayground("sim/image");
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);

@@ -1,4 +1,5 @@
 /** Signing in and out of the dashboard, the session cookie, CSRF and the page headers, in Chromium. */
+import { request } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiToken } from "../../src/core/api-tokens.ts";
@@ -87,7 +88,7 @@ describe("sign-in", () => {
     await context.close();
   });
 
-  it("only accepts a sign-in posted from the dashboard's own origin", async () => {
+  it("only accepts a sign-in posted from the dashboard's own origin, and of a form's size", async () => {
     const forged = await fetch(`${gateway.url}/sign-in`, {
       method: "POST",
       headers: { origin: "http://evil.example", "content-type": "application/x-www-form-urlencoded" },
@@ -96,6 +97,13 @@ describe("sign-in", () => {
     });
     expect(forged.status).toBe(403);
     expect(forged.headers.get("set-cookie")).toBeNull();
+    const oversized = await fetch(`${gateway.url}/sign-in`, {
+      method: "POST",
+      headers: { origin: gateway.url, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: "x".repeat(20_000) }),
+      redirect: "manual",
+    });
+    expect(oversized.status).toBe(413);
   });
 });
 
@@ -143,6 +151,33 @@ describe("CSRF", () => {
 
     expect(await post({ "x-csrf-token": csrf })).toBe(201);
     expect(await predictionCount()).toBe(before + 1);
+    await context.close();
+  });
+});
+
+describe("the /ui/api pass-through", () => {
+  it("reaches the public API and nothing else, whatever dot segments the path holds", async () => {
+    const { context, page } = await signedInPage(browser, gateway.url, gateway.token);
+    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const status = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { hostname, port } = new URL(gateway.url);
+        request({ hostname, port, path, headers: { cookie } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+          .on("error", reject)
+          .end();
+      });
+    expect(await status("/ui/api/v1/account")).toBe(200);
+    expect(await status("/ui/api/openai/v1/models")).toBe(200);
+    for (const outside of [
+      "/ui/api/health",
+      "/ui/api/v1/%2e%2e/health",
+      "/ui/api/v1/%2E%2E/%2e%2e/sign-in",
+      "/ui/api/v1/../openapi.json",
+    ])
+      expect(await status(outside), outside).toBe(404);
     await context.close();
   });
 });

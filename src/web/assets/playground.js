@@ -20,8 +20,8 @@ const ALIAS_SCHEMA = {
   },
 };
 
-/** The model last picked here, picked again on the next visit. */
-const LAST_MODEL = "gengate.playground.model";
+/** The form as last edited (model, input, JSON or not): kept across visits and a sign-in. */
+const DRAFT = "gengate.playground.draft";
 
 const modelSelect = byId("model", HTMLSelectElement);
 const description = byId("model-description");
@@ -104,10 +104,34 @@ rawToggle.addEventListener("change", () => {
   }
 });
 
+/** @typedef {{ model: string, raw: boolean, json: string, input?: Record<string, unknown> }} Draft */
+
+function saveDraft() {
+  /** @type {Draft} */
+  const draft = { model: modelSelect.value, raw: rawToggle.checked, json: rawInput.value };
+  try {
+    if (!draft.raw) draft.input = form?.read();
+  } catch {
+    return; // a field holds something unreadable for now (half a number): keep the last draft
+  }
+  localStorage.setItem(DRAFT, JSON.stringify(draft));
+}
+
+/** @returns {Draft | undefined} */
+function savedDraft() {
+  try {
+    return JSON.parse(localStorage.getItem(DRAFT) ?? "null") ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+byId("run-form", HTMLFormElement).addEventListener("input", saveDraft);
+byId("run-form", HTMLFormElement).addEventListener("change", saveDraft);
+
 modelSelect.addEventListener("change", () => {
   formError.textContent = "";
-  localStorage.setItem(LAST_MODEL, modelSelect.value);
-  loadModel(modelSelect.value).catch(showError);
+  loadModel(modelSelect.value).then(saveDraft, showError);
 });
 
 byId("run-form", HTMLFormElement).addEventListener("submit", async (event) => {
@@ -142,19 +166,31 @@ byId("copy-curl", HTMLButtonElement).addEventListener("click", async () => {
   }
 });
 
-/** `?from=<id>`: the model and input of an earlier prediction ("Load into playground"). */
+/**
+ * What the form starts with: `?from=<id>`, an earlier prediction ("Load into playground"); else
+ * the draft, unless `?model=` asks for another model.
+ */
 async function start() {
   const query = new URLSearchParams(location.search);
   const from = query.get("from");
-  const remembered = localStorage.getItem(LAST_MODEL);
-  const known = (/** @type {string | null} */ ref) =>
+  const known = (/** @type {string} */ ref) =>
     [...modelSelect.options].some((option) => option.value === ref);
-  if (!query.has("model") && remembered && known(remembered)) modelSelect.value = remembered;
   const earlier = from ? await api(`/v1/predictions/${encodeURIComponent(from)}`) : undefined;
+  const draft = savedDraft();
+  const useDraft =
+    !earlier &&
+    draft !== undefined &&
+    known(draft.model) &&
+    (query.get("model") ?? draft.model) === draft.model;
   if (earlier && !known(earlier.model))
     modelSelect.append(h("option", { value: earlier.model }, earlier.model));
   if (earlier) modelSelect.value = earlier.model;
+  else if (useDraft) modelSelect.value = draft.model;
   await loadModel(modelSelect.value);
+  if (useDraft && draft.raw) {
+    rawInput.value = draft.json;
+    showRawEditor(true);
+  } else if (useDraft) form?.write(draft.input ?? {});
   if (!earlier) return;
   const extra = form?.write(earlier.input) ?? [];
   if (extra.length > 0) {
