@@ -1,5 +1,7 @@
 /** Calls the public API in-process as the signed-in user, so tenant scoping is exactly the API's. */
 import type { Context } from "hono";
+import { codeOfStatus } from "../api/problem.ts";
+import { GatewayError } from "../core/errors.ts";
 import type { ApiFetch } from "./web-env.ts";
 
 export interface ApiCall {
@@ -26,7 +28,7 @@ export function callApi(c: Context, api: ApiFetch, token: string, path: string, 
   return api(new Request(new URL(path, c.req.url), init));
 }
 
-/** GET `path` as JSON; `undefined` when the API answers 404. Other failures throw. */
+/** GET `path` as JSON; `undefined` when the API answers 404. Other failures are the API's error. */
 export async function getApiJson<T>(
   c: Context,
   api: ApiFetch,
@@ -35,15 +37,11 @@ export async function getApiJson<T>(
 ): Promise<T | undefined> {
   const response = await callApi(c, api, token, path, { headers: { accept: "application/json" } });
   if (response.status === 404) return undefined;
-  if (!response.ok) throw new ApiCallError(response.status, await response.text());
+  if (!response.ok) throw new GatewayError(codeOfStatus(response.status), await problemDetail(response));
   return (await response.json()) as T;
 }
 
-export class ApiCallError extends Error {
-  readonly status: number;
-
-  constructor(status: number, body: string) {
-    super(`the API answered ${status}: ${body.slice(0, 200)}`);
-    this.status = status;
-  }
+async function problemDetail(response: Response): Promise<string> {
+  const problem = (await response.json().catch(() => null)) as { detail?: unknown } | null;
+  return typeof problem?.detail === "string" ? problem.detail : `the API answered ${response.status}`;
 }

@@ -25,7 +25,7 @@ export function apiProxy(api: ApiFetch) {
     // Resolved first, so that no dot segment (`%2e%2e`) can step out of the public API.
     const requested = new URL(c.req.url);
     const target = new URL(`${requested.pathname.slice(UI_API.length)}${requested.search}`, requested);
-    if (!requested.pathname.startsWith(`${UI_API}/`) || !PUBLIC_API.test(target.pathname))
+    if (!PUBLIC_API.test(target.pathname))
       throw new GatewayError("not_found", `no API route ${target.pathname}`);
     const headers = new Headers();
     for (const name of FORWARDED_HEADERS) {

@@ -1,6 +1,7 @@
 /** The dashboard's pages; what they show comes from the public API, as the signed-in user. */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { ApiCallError, getApiJson } from "./api-client.ts";
+import { GatewayError } from "../core/errors.ts";
+import { getApiJson } from "./api-client.ts";
 import { requireSession, signInPath } from "./require-session.ts";
 import type { SessionSealer } from "./session.ts";
 import { clearSessionCookie } from "./session-cookie.ts";
@@ -17,7 +18,7 @@ async function render(c: Context<WebEnv>, page: () => Promise<Html>): Promise<Re
   try {
     return c.html(await page());
   } catch (error) {
-    if (!(error instanceof ApiCallError) || error.status !== 401) throw error;
+    if (!(error instanceof GatewayError) || error.code !== "unauthenticated") throw error;
     clearSessionCookie(c);
     const url = new URL(c.req.url);
     return c.redirect(signInPath(`${url.pathname}${url.search}`), 303);

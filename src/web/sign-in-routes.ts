@@ -1,6 +1,8 @@
 /** Sign-in with an API token (checked by the API's `GET /v1/account`), and sign-out. */
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import { codeOfStatus } from "../api/problem.ts";
 import { GatewayError } from "../core/errors.ts";
 import { callApi } from "./api-client.ts";
 import { assertCsrfToken, assertSameOrigin } from "./csrf.ts";
@@ -18,9 +20,8 @@ const formLimit = bodyLimit({
   },
 });
 
-interface Account {
-  username: string;
-}
+const accountSchema = z.object({ username: z.string() });
+const NOT_ACCEPTED = "This token was not accepted: it may be mistyped or revoked.";
 
 export function signInRoutes(
   { api, publicUrl }: WebDeps,
@@ -38,11 +39,13 @@ export function signInRoutes(
     const next = localPath(typeof form.next === "string" ? form.next : undefined);
     const token = typeof form.token === "string" ? form.token.trim() : "";
     if (!token) return c.html(signInView(next, "Enter an API token."), 422);
+    // A token is one word of printable characters; anything else cannot be one (nor a header value).
+    if (!/^[\x21-\x7e]+$/.test(token)) return c.html(signInView(next, NOT_ACCEPTED), 401);
     const response = await callApi(c, api, token, "/v1/account");
-    if (response.status === 401)
-      return c.html(signInView(next, "This token was not accepted: it may be mistyped or revoked."), 401);
-    if (!response.ok) throw new Error(`GET /v1/account answered ${response.status}`);
-    const account = (await response.json()) as Account;
+    if (response.status === 401) return c.html(signInView(next, NOT_ACCEPTED), 401);
+    if (!response.ok)
+      throw new GatewayError(codeOfStatus(response.status), "gengate could not check the token");
+    const account = accountSchema.parse(await response.json());
     const session = newSession(token, account.username);
     writeSessionCookie(c, await sealer.seal(session));
     return c.redirect(next, 303);

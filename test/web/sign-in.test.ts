@@ -61,6 +61,15 @@ describe("sign-in", () => {
     expect(new URL(page.url()).pathname).toBe("/sign-in");
     expect(await context.cookies()).toEqual([]);
     await context.close();
+    for (const token of ["gg_two\nlines", "gg with spaces", "gg_é"]) {
+      const response = await fetch(`${gateway.url}/sign-in`, {
+        method: "POST",
+        headers: { origin: gateway.url, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token }),
+      });
+      expect(response.status, token).toBe(401);
+      expect(await response.text()).toContain("This token was not accepted");
+    }
   });
 
   it("sends a garbled or revoked session back to sign-in, pages and API calls alike", async () => {
