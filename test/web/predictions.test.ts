@@ -71,6 +71,15 @@ describe("prediction page", () => {
     expect(await run.getByLabel("Logs").textContent()).toContain("Using seed: 4");
   });
 
+  it("shows a text model's tokens as one text", async () => {
+    const prediction = await create("sim/text", { prompt: "Tell a short story", max_tokens: 12, seed: 5 });
+    await open();
+    await page.goto(prediction.urls.web ?? "");
+    const text = page.getByRole("region", { name: "Run" }).getByLabel("Output text");
+    expect(await text.textContent()).toBe((prediction.output as string[]).join(""));
+    expect(await text.count()).toBe(1);
+  });
+
   it("follows a running prediction until its image is ready", async () => {
     const prediction = await create("sim/image", {
       prompt: "soon",
@@ -156,7 +165,9 @@ describe("predictions list", () => {
     await page.getByLabel("Model").selectOption("sim/text");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/model=sim%2Ftext/);
-    await expect.poll(rowIds).toEqual([text.id]);
+    await expect.poll(rowIds).toContain(text.id);
+    const models = await rows().locator("td:nth-child(2)").allTextContents();
+    expect(new Set(models)).toEqual(new Set(["sim/text"]));
 
     await page.goto("/predictions");
     await page.getByLabel("Search by id").fill(failed.id);

@@ -166,7 +166,7 @@ describe("CSRF", () => {
 
 describe("the /ui/api pass-through", () => {
   it("reaches the public API and nothing else, whatever dot segments the path holds", async () => {
-    const { context, page } = await signedInPage(browser, gateway.url, gateway.token);
+    const { context } = await signedInPage(browser, gateway.url, gateway.token);
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     const status = (path: string) =>
       new Promise<number>((resolve, reject) => {

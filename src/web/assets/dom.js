@@ -51,15 +51,14 @@ export function byId(id, type) {
 }
 
 /**
- * A URL fit for `src` or `href`: http(s) only, so a value can never run script.
+ * `value` when it is an absolute http(s) URL, fit for `src` or `href` (it can never run script).
  * @param {unknown} value
  * @returns {string | undefined}
  */
 export function safeUrl(value) {
-  if (typeof value !== "string") return undefined;
+  if (typeof value !== "string" || !/^https?:\/\//i.test(value)) return undefined;
   try {
-    const url = new URL(value, location.href);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
+    return new URL(value).href;
   } catch {
     return undefined;
   }

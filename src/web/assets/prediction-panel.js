@@ -102,7 +102,8 @@ export class PredictionPanel {
       return;
     }
     const items = Array.isArray(output) ? output : [output];
-    if (prediction.urls.stream && items.every((item) => typeof item === "string")) {
+    // A text model's output is a list of tokens (Cog's iterator, shown concatenated).
+    if (items.every((item) => typeof item === "string" && !safeUrl(item))) {
       this.text = h("pre", { class: "text-output", "aria-label": "Output text" }, items.join(""));
       this.outputs.replaceChildren(this.text);
       return;
