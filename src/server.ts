@@ -18,6 +18,7 @@ import { createLogger } from "./logger.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import { LocalStorage } from "./storage/local-storage.ts";
 import { createStore, type DataDirLock, lockDataDir, openDatabase, type Store } from "./store/index.ts";
+import { webApp } from "./web/web-app.ts";
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://localhost:8080. */
@@ -91,6 +92,11 @@ export async function startServer(
     teardown.unshift(() => engine.stop());
 
     const app = createApp({ engine, store, storage, config, logger });
+    // The dashboard calls the public API in-process, exactly as a remote client would.
+    app.route(
+      "/",
+      webApp({ api: (request) => app.fetch(request), keyStore: store.settings, publicUrl: config.publicUrl }),
+    );
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);

@@ -11,6 +11,7 @@ import { openApiDocument } from "./openapi.ts";
 import { refuseNulInPath } from "./path-check.ts";
 import { problem, toGatewayError } from "./problem.ts";
 import { requestIds } from "./request-id.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
   v1.use((c, next) =>
     c.req.method === "POST" && uploads.test(c.req.path) ? next() : jsonBodyLimit(c, next),
   );
+  v1.route("/", accountRoutes());
   v1.route("/", predictionRoutes(deps));
   v1.route("/", modelRoutes(deps));
   v1.route("/", fileRoutes(deps));

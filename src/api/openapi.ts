@@ -42,7 +42,22 @@ export function openApiDocument() {
         ),
         get: {
           summary: "List predictions, newest first",
-          parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }],
+          parameters: [
+            { name: "cursor", in: "query", schema: { type: "string" } },
+            {
+              name: "status",
+              in: "query",
+              schema: { type: "string" },
+              description:
+                "gengate's filter: only these statuses, comma-separated (`starting`, `processing`, `succeeded`, `failed`, `canceled`)",
+            },
+            {
+              name: "model",
+              in: "query",
+              schema: { type: "string" },
+              description: "gengate's filter: only this model or alias (`owner/name`)",
+            },
+          ],
           responses: { "200": { description: "A page", content: json(page("Prediction")) }, ...errors },
         },
       },
@@ -78,6 +93,30 @@ export function openApiDocument() {
           security: [],
           parameters: [idParam("id")],
           responses: { "200": { description: "Event stream", content: { "text/event-stream": {} } } },
+        },
+      },
+      "/v1/account": {
+        get: {
+          summary: "The account of the token: its name, and in `gengate` its id and whether it is an admin",
+          responses: {
+            "200": {
+              description: "The account",
+              content: json({
+                type: "object",
+                required: ["type", "username"],
+                properties: {
+                  type: { enum: ["user"] },
+                  username: { type: "string" },
+                  name: { type: "string" },
+                  gengate: {
+                    type: "object",
+                    properties: { token_id: { type: "string" }, admin: { type: "boolean" } },
+                  },
+                },
+              }),
+            },
+            ...errors,
+          },
         },
       },
       "/v1/models": {

@@ -21,7 +21,8 @@ const TITLES: Record<ErrorCode, string> = {
   timeout: "Timeout",
 };
 
-function codeOfStatus(status: number): ErrorCode {
+/** The error code of an HTTP status (`internal` for one gengate does not use). */
+export function codeOfStatus(status: number): ErrorCode {
   const found = Object.entries(ERROR_STATUS).find(([, s]) => s === status);
   return (found?.[0] as ErrorCode | undefined) ?? "internal";
 }

@@ -22,11 +22,12 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
   throw invalidBody(parsed.error);
 }
 
-/** A 422 naming each field zod found wrong in a body. */
-export function invalidBody(error: z.ZodError): GatewayError {
-  const invalidFields = invalidFieldsOf(error, "body");
+/** A 422 naming each field zod found wrong in a body (or in the query string). */
+export function invalidBody(error: z.ZodError, part: "body" | "query" = "body"): GatewayError {
+  const invalidFields = invalidFieldsOf(error, part);
   const detail = invalidFields.map((f) => `- ${f.field}: ${f.description}`).join("\n");
-  return new GatewayError("invalid_input", `Request body is not valid\n${detail}`, { invalidFields });
+  const what = part === "body" ? "Request body" : "Query string";
+  return new GatewayError("invalid_input", `${what} is not valid\n${detail}`, { invalidFields });
 }
 
 /** Refuses a multipart part (its value, or a file's name and type) holding a NUL character, naming the part. */

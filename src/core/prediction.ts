@@ -17,7 +17,8 @@ export const PREDICTION_STATES = [
 ] as const;
 export type PredictionState = (typeof PREDICTION_STATES)[number];
 
-export type ClientStatus = "starting" | "processing" | "succeeded" | "failed" | "canceled";
+export const CLIENT_STATUSES = ["starting", "processing", "succeeded", "failed", "canceled"] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 /** What the provider last told us about a running prediction. */
 export type UpstreamPhase = "starting" | "processing";

@@ -3,7 +3,7 @@
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { ModelRef } from "../core/model-ref.ts";
-import { isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
+import { type ClientStatus, isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
 import { BatchService } from "./batches.ts";
@@ -53,6 +53,10 @@ export interface ListRequest {
   /** Trainings instead of predictions. */
   trainings?: boolean;
   before?: { createdAt: number; id: string };
+  /** Only predictions in one of these client statuses. */
+  statuses?: readonly ClientStatus[];
+  /** Only predictions of this `owner/name` model or alias. */
+  model?: string;
 }
 
 export class Engine {

@@ -2,7 +2,13 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { describeEachBackend } from "../../test/support/backends.ts";
 import { NOW, prediction } from "../../test/support/prediction-fixture.ts";
-import { PREDICTION_STATES, type Prediction } from "../core/prediction.ts";
+import {
+  CLIENT_STATUSES,
+  clientStatus,
+  PREDICTION_STATES,
+  type Prediction,
+  type UpstreamPhase,
+} from "../core/prediction.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
@@ -121,6 +127,47 @@ describeEachBackend("PredictionsRepo", (open) => {
       }
       expect(pageSizes).toEqual([10, 10, 5]);
       expect(seen).toEqual(expected);
+    });
+
+    it("filters by client status as clientStatus() maps each state and upstream phase", async () => {
+      const predictions = await repo();
+      const phases: Array<UpstreamPhase | null> = [null, "starting", "processing"];
+      const rows = PREDICTION_STATES.flatMap((state) =>
+        phases.map((upstreamPhase) => prediction({ state, upstreamPhase })),
+      );
+      for (const p of rows) await predictions.insert(p);
+      for (const status of CLIENT_STATUSES) {
+        const expected = rows.filter((p) => clientStatus(p.state, p.upstreamPhase) === status);
+        const found = await predictions.list({ statuses: [status], limit: 100 });
+        expect(found.map((p) => p.id).sort(), status).toEqual(expected.map((p) => p.id).sort());
+      }
+      const running = await predictions.list({ statuses: ["starting", "processing"], limit: 100 });
+      expect(running).toHaveLength(
+        rows.filter((p) => !["succeeded", "failed", "canceled"].includes(p.state)).length,
+      );
+      expect(await predictions.list({ statuses: [], limit: 100 })).toEqual([]);
+    });
+
+    it("filters by model together with token, status and cursor", async () => {
+      const predictions = await repo();
+      const mine = (createdAt: number, overrides: Partial<Prediction> = {}) =>
+        prediction({ tokenId: "a", model: "sim/image", state: "succeeded", createdAt, ...overrides });
+      const newest = mine(NOW + 3);
+      const middle = mine(NOW + 2);
+      const oldest = mine(NOW + 1);
+      const otherModel = mine(NOW + 4, { model: "sim/text" });
+      const failed = mine(NOW + 5, { state: "failed" });
+      const theirs = mine(NOW + 6, { tokenId: "b" });
+      for (const p of [newest, middle, oldest, otherModel, failed, theirs]) await predictions.insert(p);
+      const filter = { tokenId: "a", model: "sim/image", statuses: ["succeeded"] as const };
+      const first = await predictions.list({ ...filter, limit: 2 });
+      expect(first.map((p) => p.id)).toEqual([newest.id, middle.id]);
+      const before = { createdAt: middle.createdAt, id: middle.id };
+      expect((await predictions.list({ ...filter, limit: 2, before })).map((p) => p.id)).toEqual([oldest.id]);
+      expect((await predictions.list({ model: "sim/text", limit: 10 })).map((p) => p.id)).toEqual([
+        otherModel.id,
+      ]);
+      expect(await predictions.list({ model: "sim/none", limit: 10 })).toEqual([]);
     });
 
     it("filters by token", async () => {

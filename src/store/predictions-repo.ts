@@ -1,6 +1,7 @@
 /** Predictions table ⇄ `Prediction`. Every state change is a conditional UPDATE. */
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import {
+  type ClientStatus,
   checkTransition,
   PREDICTION_STATES,
   type Prediction,
@@ -26,6 +27,10 @@ export interface ListPredictionsOptions {
   before?: KeysetCursor;
   /** Trainings instead of predictions. */
   trainings?: boolean;
+  /** Only predictions a client sees in one of these statuses. */
+  statuses?: readonly ClientStatus[];
+  /** Only predictions of this `owner/name` model (or alias). */
+  model?: string;
 }
 
 export interface DueByGroupOptions {
@@ -68,6 +73,10 @@ export class PredictionsRepo {
       .selectAll()
       .where("destination", options.trainings ? "is not" : "is", null);
     if (tokenId !== undefined) query = query.where("token_id", "=", tokenId);
+    if (options.model !== undefined) query = query.where("model", "=", options.model);
+    const { statuses } = options;
+    if (statuses !== undefined)
+      query = query.where((eb) => eb.or(statuses.map((status) => hasClientStatus(eb, status))));
     const rows = await newestFirst(query, limit, before).execute();
     return rows.map(fromPredictionRow);
   }
@@ -227,5 +236,23 @@ export class PredictionsRepo {
     >;
     for (const row of rows) counts[row.state] = row.count;
     return counts;
+  }
+}
+
+/** The rows `clientStatus(state, upstream_phase)` maps onto `status`, as a SQL condition. */
+function hasClientStatus(eb: ExpressionBuilder<DB, "predictions">, status: ClientStatus) {
+  switch (status) {
+    case "starting":
+      return eb.or([
+        eb("state", "in", ["queued", "submitting"]),
+        eb.and([
+          eb("state", "=", "running"),
+          eb.or([eb("upstream_phase", "is", null), eb("upstream_phase", "=", "starting")]),
+        ]),
+      ]);
+    case "processing":
+      return eb.and([eb("state", "=", "running"), eb("upstream_phase", "=", "processing")]);
+    default:
+      return eb("state", "=", status);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * `urls.stream`: Server-Sent Events with `output`, `logs`, `error` and `done` events. It works
- * without a token (the official JS client sends none); the prediction id is unguessable.
+ * `urls.stream`: Server-Sent Events with `output`, `logs` (the log text added since the last one),
+ * `error` and `done` events. It works without a token (the official JS client sends none); the
+ * prediction id is unguessable.
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -42,14 +43,22 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
       const second = Math.floor(Date.now() / 1000);
       let seq = 0;
       let sent = 0;
+      let logsSent = 0;
       const send = (event: string, data: string) =>
         stream.writeSSE({ event, data, id: `${second}:${seq++}` });
+      /** The log text added since the last `logs` event. */
+      const sendNewLogs = async (logs: string) => {
+        if (logs.length <= logsSent) return;
+        await send("logs", logs.slice(logsSent));
+        logsSent = logs.length;
+      };
       const sendTokensOf = async (output: unknown) => {
         if (!isTokenList(output)) return;
         for (; sent < output.length; sent++) await send("output", output[sent] ?? "");
       };
       try {
         while (!closed) {
+          await sendNewLogs(prediction.logs);
           await sendTokensOf(prediction.output);
           if (isTerminal(prediction.state)) {
             if (!isTokenList(prediction.output) && prediction.output !== null) {

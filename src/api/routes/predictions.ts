@@ -1,7 +1,7 @@
 /** Replicate's prediction endpoints (reference/replicate.md §2.1, §4, §13.1). */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { type Prediction, WEBHOOK_EVENTS } from "../../core/prediction.ts";
+import { CLIENT_STATUSES, type Prediction, WEBHOOK_EVENTS } from "../../core/prediction.ts";
 import { toReplicateJson } from "../../core/replicate-json.ts";
 import type { SubmitRequest } from "../../engine/engine.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
@@ -9,7 +9,7 @@ import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { parseCancelAfter, parsePreferWait } from "../prefer-headers.ts";
-import { readJson } from "../request-body.ts";
+import { invalidBody, readJson } from "../request-body.ts";
 import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 
 const PAGE_SIZE = 100;
@@ -21,6 +21,24 @@ const requestFields = {
   stream: z.boolean().optional(),
 };
 const modelRequestSchema = z.looseObject(requestFields);
+/** gengate's filters on the list: `status` (comma-separated client statuses) and `model` (`owner/name`). */
+const listFilterSchema = z.object({
+  status: z
+    .string()
+    .transform((value) => value.split(","))
+    .pipe(
+      z.array(
+        z.enum(CLIENT_STATUSES, {
+          error: `status must be a comma-separated list of ${CLIENT_STATUSES.join(", ")}`,
+        }),
+      ),
+    )
+    .optional(),
+  model: z
+    .string()
+    .regex(/^[^/\s]+\/[^/\s]+$/, "model must be owner/name")
+    .optional(),
+});
 const versionRequestSchema = z.looseObject({
   ...requestFields,
   version: z.string({ error: "version is required" }).min(1, "version is required"),
@@ -71,19 +89,30 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
 
   app.get("/predictions", async (c) => {
     const before = decodeCursor(c.req.query("cursor"));
+    const filters = listFilterSchema.safeParse({
+      status: c.req.query("status"),
+      model: c.req.query("model"),
+    });
+    if (!filters.success) throw invalidBody(filters.error, "query");
+    const { status, model } = filters.data;
     const token = c.get("token");
     const scope = ownerScope(token);
     const rows = await engine.list({
       limit: PAGE_SIZE + 1,
       ...(scope !== undefined && { tokenId: scope }),
       ...(before && { before }),
+      ...(status && { statuses: status }),
+      ...(model && { model }),
     });
     const base = baseUrlOf(c, config.publicUrl);
+    const pageUrl = new URL(`${base}/v1/predictions`);
+    if (status) pageUrl.searchParams.set("status", status.join(","));
+    if (model) pageUrl.searchParams.set("model", model);
     return c.json(
       pageOf(
         rows,
         PAGE_SIZE,
-        `${base}/v1/predictions`,
+        pageUrl.toString(),
         (p) => p,
         (p) => toReplicateJson(p, base),
       ),

@@ -1,0 +1,60 @@
+// @ts-check
+/** A prediction's page: the live panel, and the actions cancel, re-run (and the playground link). */
+import { api } from "./api.js";
+import { byId } from "./dom.js";
+import { isTerminal } from "./format.js";
+import { PredictionPanel } from "./prediction-panel.js";
+import { watchPrediction } from "./prediction-stream.js";
+
+const mount = byId("prediction-panel");
+const cancelButton = byId("cancel", HTMLButtonElement);
+const rerunButton = byId("rerun", HTMLButtonElement);
+const actionStatus = byId("action-status");
+
+/** @type {import("./prediction-panel.js").Prediction} */
+const prediction = JSON.parse(mount.dataset.prediction ?? "{}");
+const panel = new PredictionPanel(mount);
+
+/** @param {unknown} error */
+const say = (error) => {
+  actionStatus.textContent = error instanceof Error ? error.message : String(error);
+};
+
+const ended = () => {
+  cancelButton.hidden = true;
+};
+
+cancelButton.hidden = isTerminal(prediction.status);
+const stop = watchPrediction(prediction, panel, ended);
+
+cancelButton.addEventListener("click", async () => {
+  cancelButton.disabled = true;
+  try {
+    const canceled = await api(`/v1/predictions/${encodeURIComponent(prediction.id)}/cancel`, {
+      method: "POST",
+    });
+    if (isTerminal(canceled.status)) {
+      stop();
+      panel.show(canceled);
+      ended();
+    }
+    actionStatus.textContent = `Prediction ${canceled.status}`;
+  } catch (error) {
+    say(error);
+  } finally {
+    cancelButton.disabled = false;
+  }
+});
+
+rerunButton.addEventListener("click", async () => {
+  rerunButton.disabled = true;
+  try {
+    const [owner = "", name = ""] = prediction.model.split("/");
+    const path = `/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`;
+    const again = await api(path, { method: "POST", json: { input: prediction.input } });
+    location.assign(`/p/${encodeURIComponent(again.id)}`);
+  } catch (error) {
+    say(error);
+    rerunButton.disabled = false;
+  }
+});
