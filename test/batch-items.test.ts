@@ -166,7 +166,7 @@ describe("a batch item's output_path and metadata", () => {
     ["animals/../../escape.png", "must stay inside the output folder"],
     ["/etc/passwd", "must be relative"],
     ["a\\b.png", "must not contain"],
-    ["nul\u0000byte.png", "control characters"],
+    ["nul\u0000byte.png", "NUL characters"],
     ["line\nbreak.png", "control characters"],
     ["a//b.png", "empty part"],
     ["folder/", "empty part"],

@@ -13,8 +13,16 @@ interface Pending {
   path: string[];
 }
 
+/** `items[1].output_path`: array positions in brackets, as the rest of the API names them. */
+function fieldName(path: string[]): string {
+  return path.reduce(
+    (name, key) => (/^\[\d+\]$/.test(key) ? `${name}${key}` : name ? `${name}.${key}` : key),
+    "",
+  );
+}
+
 function refused(path: string[], root: string, description: string): GatewayError {
-  const field = path.length > 0 ? path.join(".") : root;
+  const field = path.length > 0 ? fieldName(path) : root;
   return new GatewayError("invalid_input", `${field} ${description}`, {
     invalidFields: [{ type: "format", field, description: `${field} ${description}` }],
   });
@@ -27,7 +35,7 @@ function refused(path: string[], root: string, description: string): GatewayErro
 function fieldOfDeep(path: string[], rootLength: number): string[] {
   const head = path.slice(0, rootLength + 8);
   let end = head.length;
-  while (end > rootLength + 1 && /^\d+$/.test(head[end - 1] ?? "")) end--;
+  while (end > rootLength + 1 && /^\[\d+\]$/.test(head[end - 1] ?? "")) end--;
   return head.slice(0, end);
 }
 
@@ -43,9 +51,10 @@ export function checkJsonShape(value: unknown, root: string, rootPath: string[] 
     if (typeof current !== "object" || current === null) continue;
     if (path.length - rootPath.length >= MAX_JSON_DEPTH)
       throw refused(fieldOfDeep(path, rootPath.length), root, `nests deeper than ${MAX_JSON_DEPTH} levels`);
+    const isArray = Array.isArray(current);
     for (const [key, child] of Object.entries(current)) {
       if (key.includes("\0")) throw refused(path, root, "must not have a key with NUL characters (\\u0000)");
-      stack.push({ value: child, path: [...path, key] });
+      stack.push({ value: child, path: [...path, isArray ? `[${key}]` : key] });
     }
   }
 }

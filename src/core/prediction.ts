@@ -64,17 +64,13 @@ export function isTerminal(state: PredictionState): boolean {
   return state === "succeeded" || state === "failed" || state === "canceled";
 }
 
+/** States before the provider has the work for sure: clients see them as "starting". */
+export const NOT_YET_STARTED_STATES: readonly PredictionState[] = ["queued", "submitting", "unconfirmed"];
+
 export function clientStatus(state: PredictionState, phase: UpstreamPhase | null): ClientStatus {
-  switch (state) {
-    case "queued":
-    case "submitting":
-    case "unconfirmed":
-      return "starting";
-    case "running":
-      return phase ?? "starting";
-    default:
-      return state;
-  }
+  if (NOT_YET_STARTED_STATES.includes(state)) return "starting";
+  if (state === "running") return phase ?? "starting";
+  return state as ClientStatus;
 }
 
 export interface PredictionMetrics {

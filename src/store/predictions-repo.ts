@@ -3,6 +3,7 @@ import type { ExpressionBuilder, Kysely } from "kysely";
 import {
   type ClientStatus,
   checkTransition,
+  NOT_YET_STARTED_STATES,
   PREDICTION_STATES,
   type Prediction,
   type PredictionState,
@@ -244,7 +245,7 @@ function hasClientStatus(eb: ExpressionBuilder<DB, "predictions">, status: Clien
   switch (status) {
     case "starting":
       return eb.or([
-        eb("state", "in", ["queued", "submitting"]),
+        eb("state", "in", NOT_YET_STARTED_STATES),
         eb.and([
           eb("state", "=", "running"),
           eb.or([eb("upstream_phase", "is", null), eb("upstream_phase", "=", "starting")]),

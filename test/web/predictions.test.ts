@@ -100,7 +100,7 @@ describe("prediction page", () => {
         run.getByRole("img", { name: "Output" }).evaluate((img: HTMLImageElement) => img.naturalWidth),
       )
       .toBe(64);
-    expect(await run.getByLabel("Logs").textContent()).toMatch(/Step 20\/20/);
+    expect(await run.getByLabel("Logs").textContent()).toMatch(/ 20\/20 \[/);
   });
 
   it("cancels a running prediction", async () => {
