@@ -400,6 +400,12 @@ describe("the seed's fallback rules, as the route shows them", () => {
     }
   });
 
+  it("a prompt alone sent to flux-kontext-pro runs there: Kontext makes an image from text too", async () => {
+    expect(await routeOf("flux-kontext-pro", { prompt: "a lighthouse" })).toEqual([
+      [KONTEXT_PRO, "ran", undefined],
+    ]);
+  });
+
   it("an API error runs down flux-dev → qwen-image → imagen-4-ultra", async () => {
     fake.faults.failRuns(FLUX_DEV, 1);
     fake.faults.failRuns(QWEN, 1);

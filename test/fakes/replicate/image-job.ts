@@ -24,8 +24,8 @@ export function imageInputOf(input: Record<string, unknown>): string | null {
 }
 
 /**
- * "flux": models that take an aspect ratio (`match_input_image`, or none with an input image,
- * follows the input image); "sdxl": models that take width and height and make PNGs.
+ * "flux": models that take an aspect ratio (`match_input_image`, or none, with an input image
+ * follows the input image; without one it is square); "sdxl": models that take width and height and make PNGs.
  */
 export function imageJob(
   behaviour: "flux" | "sdxl",
@@ -38,13 +38,14 @@ export function imageJob(
     seed: typeof input.seed === "number" ? input.seed : randomInt(2 ** 31),
   };
   if (behaviour === "flux") {
-    const ratio = input.aspect_ratio;
-    const followsImage = base !== null && (ratio === undefined || ratio === "match_input_image");
-    const [across = 1, down = 1] = followsImage
-      ? [base.width ?? 1, base.height ?? 1]
-      : String(ratio ?? "1:1")
-          .split(":")
-          .map(Number);
+    // with no input image to match, a ratio that follows it means square
+    const ratio = input.aspect_ratio === "match_input_image" ? undefined : input.aspect_ratio;
+    const [across = 1, down = 1] =
+      base !== null && ratio === undefined
+        ? [base.width ?? 1, base.height ?? 1]
+        : String(ratio ?? "1:1")
+            .split(":")
+            .map(Number);
     const scale = FLUX_SHORT_SIDE / Math.min(across, down);
     return {
       ...common,
