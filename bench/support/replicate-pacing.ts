@@ -99,6 +99,8 @@ export async function startGengateFor(fake: FakeReplicate): Promise<GengateForFa
       GENGATE_ADMIN_TOKEN: BENCH_TOKEN,
       REPLICATE_API_TOKEN: fake.token,
       REPLICATE_BASE_URL: fake.url,
+      // its webhooks go to a receiver on loopback
+      GENGATE_ALLOW_PRIVATE_URLS: "1",
     },
     ["--port", String(port), "--public-url", publicUrl],
   );
