@@ -7,7 +7,14 @@ let gateway: TestGateway;
 let alice: Tenant;
 let bob: Tenant;
 
-type Output = { prediction_id: string; index: number; url: string; model: string; prompt: string; favorite: boolean };
+type Output = {
+  prediction_id: string;
+  index: number;
+  url: string;
+  model: string;
+  prompt: string;
+  favorite: boolean;
+};
 type Page = { next: string | null; results: Output[] };
 
 beforeAll(async () => {
@@ -37,7 +44,12 @@ async function outputs(who: Tenant | TestGateway, query = ""): Promise<Page> {
 
 describe("GET /v1/outputs", () => {
   it("lists each stored output of the caller's succeeded predictions, newest first, filtered", async () => {
-    const pair = await run(alice, "sim/image", { prompt: "two Red boats", num_outputs: 2, width: 64, height: 64 });
+    const pair = await run(alice, "sim/image", {
+      prompt: "two Red boats",
+      num_outputs: 2,
+      width: 64,
+      height: 64,
+    });
     const single = await run(alice, "sim/image", { prompt: "a green hill", width: 64, height: 64 });
     await run(alice, "sim/text", { prompt: "red words only", max_tokens: 4 });
     const theirs = await run(bob, "sim/image", { prompt: "red boats of bob", width: 64, height: 64 });
@@ -68,7 +80,12 @@ describe("GET /v1/outputs", () => {
 
 describe("favourites", () => {
   it("are the caller's own, found again with favorite=true, and unmarked", async () => {
-    const id = await run(alice, "sim/image", { prompt: "a favourite", num_outputs: 2, width: 64, height: 64 });
+    const id = await run(alice, "sim/image", {
+      prompt: "a favourite",
+      num_outputs: 2,
+      width: 64,
+      height: 64,
+    });
     expect((await alice.api(`/v1/favorites/${id}/1`, { method: "PUT" })).status).toBe(204);
     expect((await alice.api(`/v1/favorites/${id}/1`, { method: "PUT" })).status).toBe(204);
 
@@ -92,7 +109,9 @@ describe("favourites", () => {
     expect((await alice.api("/v1/favorites/nope/0", { method: "PUT" })).status).toBe(404);
     const bad = await alice.api(`/v1/favorites/${id}/first`, { method: "PUT" });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { invalid_fields: { field: string }[] }).invalid_fields[0]?.field).toBe("index");
+    expect(((await bad.json()) as { invalid_fields: { field: string }[] }).invalid_fields[0]?.field).toBe(
+      "index",
+    );
     expect((await outputs(bob, "?favorite=true")).results).toEqual([]);
   });
 });

@@ -97,7 +97,11 @@ export const trainingPaths = {
               max_total_bytes: { type: "integer", description: "Largest sum of the files" },
               min_side: { type: "integer", description: "Smallest shorter side, in pixels" },
               max_pixels: { type: "integer" },
-              photo_types: { type: "array", items: { type: "string" }, description: "Media types, by content" },
+              photo_types: {
+                type: "array",
+                items: { type: "string" },
+                description: "Media types, by content",
+              },
               archive_types: { type: "array", items: { type: "string" } },
             },
           }),

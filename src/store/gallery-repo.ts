@@ -55,7 +55,9 @@ export class GalleryRepo {
     if (options.tokenId !== undefined) query = query.where("token_id", "=", options.tokenId);
     if (options.model !== undefined) query = query.where("model", "=", options.model);
     if (options.text !== undefined) {
-      query = query.where(sql<boolean>`lower(input) like lower(${containsPattern(options.text)}) escape '\\'`);
+      query = query.where(
+        sql<boolean>`lower(input) like lower(${containsPattern(options.text)}) escape '\\'`,
+      );
     }
     if (options.favoritesOnly) {
       query = query.where(({ exists, selectFrom }) =>
@@ -104,7 +106,8 @@ export class GalleryRepo {
       .where("prediction_id", "in", predictionIds)
       .orderBy("output_index")
       .execute();
-    for (const row of rows) marked.set(row.prediction_id, [...(marked.get(row.prediction_id) ?? []), row.output_index]);
+    for (const row of rows)
+      marked.set(row.prediction_id, [...(marked.get(row.prediction_id) ?? []), row.output_index]);
     return marked;
   }
 }

@@ -81,6 +81,7 @@ describe("the gallery", () => {
     expect(await status()).toBe(`${SCENES.length + 2} outputs.`);
     expect(await tiles().last().getAttribute("alt")).toBe("scene number 1");
     expect(pages).toEqual(["", expect.stringMatching(/^\?cursor=/)]);
+    expect(await page.locator("#gallery .gallery-caption").first().textContent()).toBe(HOSTILE);
     expect(dialogs).toEqual([]);
   });
 
@@ -144,8 +145,10 @@ describe("the gallery", () => {
     await page.waitForURL(/favorite=true/);
     await expect.poll(() => status()).toBe("1 output.");
     expect(await tiles().first().getAttribute("alt")).toBe("a lighthouse at dusk");
-    expect(await page.getByRole("button", { name: "Favourite: a lighthouse at dusk" }).getAttribute("aria-pressed")).toBe(
-      "true",
-    );
+    expect(
+      await page
+        .getByRole("button", { name: "Favourite: a lighthouse at dusk" })
+        .getAttribute("aria-pressed"),
+    ).toBe("true");
   });
 });

@@ -18,10 +18,7 @@ let page: Page;
 let trainedId = "";
 
 beforeAll(async () => {
-  [gateway, browser] = await Promise.all([
-    startGateway({ GENGATE_SIM_TRAINING_MS: "300" }),
-    launchBrowser(),
-  ]);
+  [gateway, browser] = await Promise.all([startGateway({ GENGATE_SIM_TRAINING_MS: "300" }), launchBrowser()]);
   alice = await newTenant(gateway, "alice");
   bob = await newTenant(gateway, "bob");
 });
@@ -45,7 +42,9 @@ describe("training a LoRA", () => {
     const photos = await jpegFiles(4);
     await page
       .getByLabel("Choose photos")
-      .setInputFiles(photos.map((photo) => ({ name: photo.name, mimeType: "image/jpeg", buffer: photo.data })));
+      .setInputFiles(
+        photos.map((photo) => ({ name: photo.name, mimeType: "image/jpeg", buffer: photo.data })),
+      );
     await expect.poll(() => page.locator("#photo-summary").textContent()).toMatch(/^4 files ready/);
     await page.getByLabel("Name").fill("anna");
     await page.getByLabel("Trigger word").fill("ANNA");
@@ -94,7 +93,8 @@ describe("the photo checks", () => {
         const data = new DataTransfer();
         for (const file of list) {
           // A JPEG's first bytes, padded to the size asked for.
-          const body = file.text ?? new Uint8Array(file.bytes ?? 0).fill(0).map((_, i) => [0xff, 0xd8, 0xff][i] ?? 0);
+          const body =
+            file.text ?? new Uint8Array(file.bytes ?? 0).fill(0).map((_, i) => [0xff, 0xd8, 0xff][i] ?? 0);
           data.items.add(new File([body], file.name, { type: "image/jpeg" }));
         }
         return data;
@@ -108,7 +108,9 @@ describe("the photo checks", () => {
     expect(await alert.textContent()).toContain("nothing was sent");
 
     await drop([1, 2, 3, 4].map((i) => ({ name: `big-${i}.jpg`, bytes: i === 2 ? 21 * 2 ** 20 : 1000 })));
-    await expect.poll(() => alert.textContent()).toContain('"big-2.jpg" is 21 MiB, over the 20 MiB a photo may be');
+    await expect
+      .poll(() => alert.textContent())
+      .toContain('"big-2.jpg" is 21 MiB, over the 20 MiB a photo may be');
 
     await drop([{ name: "one.jpg", bytes: 1000 }]);
     await expect.poll(() => alert.textContent()).toContain("1 photo chosen: a LoRA takes 4 to 200");

@@ -20,7 +20,11 @@ const PAGE_SIZE = 40;
 
 const querySchema = z.object({
   q: z.string().trim().min(1, "q must not be empty").max(200, "q must be at most 200 characters").optional(),
-  model: z.string().min(1, "model must not be empty").max(200, "model must be at most 200 characters").optional(),
+  model: z
+    .string()
+    .min(1, "model must not be empty")
+    .max(200, "model must be at most 200 characters")
+    .optional(),
   favorite: z.literal("true", { error: "favorite must be true (or left out)" }).optional(),
 });
 const indexSchema = z.coerce

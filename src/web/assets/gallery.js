@@ -34,8 +34,7 @@ const messageOf = (error) => (error instanceof Error ? error.message : String(er
 const nameOf = (output) => output.prompt || `an output of ${output.model}`;
 
 /** @param {Output} output */
-const favoritePath = (output) =>
-  `/v1/favorites/${encodeURIComponent(output.prediction_id)}/${output.index}`;
+const favoritePath = (output) => `/v1/favorites/${encodeURIComponent(output.prediction_id)}/${output.index}`;
 
 /**
  * Marks or unmarks output `index` as a favourite, in the API first.
@@ -86,13 +85,15 @@ function tile(output, index) {
       },
       output.favorite ? "★" : "☆",
     ),
+    h("p", { class: "gallery-caption", title: output.prompt ?? "" }, output.prompt ?? output.model),
   );
 }
 
 function sayCount() {
   const count = outputs.length;
   const none = onlyFavorites ? "No favourites match." : "No outputs match.";
-  status.textContent = count === 0 ? none : `${count} output${count === 1 ? "" : "s"}${next ? " so far" : ""}.`;
+  status.textContent =
+    count === 0 ? none : `${count} output${count === 1 ? "" : "s"}${next ? " so far" : ""}.`;
 }
 
 async function loadMore() {

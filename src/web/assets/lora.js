@@ -79,10 +79,14 @@ function showSamples() {
       );
   });
   samples.replaceChildren(...images);
-  const waiting = lora.samples.filter((sample) => !["succeeded", "failed", "canceled"].includes(sample.status));
+  const waiting = lora.samples.filter(
+    (sample) => !["succeeded", "failed", "canceled"].includes(sample.status),
+  );
   samplesHint.hidden = images.length > 0 && waiting.length === 0;
-  if (waiting.length > 0) samplesHint.textContent = `${waiting.length} sample${waiting.length === 1 ? "" : "s"} on the way…`;
-  else if (images.length === 0 && lora.status === "ready") samplesHint.textContent = "No samples were asked for.";
+  if (waiting.length > 0)
+    samplesHint.textContent = `${waiting.length} sample${waiting.length === 1 ? "" : "s"} on the way…`;
+  else if (images.length === 0 && lora.status === "ready")
+    samplesHint.textContent = "No samples were asked for.";
 }
 
 function show() {

@@ -76,7 +76,8 @@ form.addEventListener("submit", async (event) => {
   trainError.textContent = "";
   const name = nameInput.value.trim();
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) {
-    trainError.textContent = "Name: use 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit.";
+    trainError.textContent =
+      "Name: use 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit.";
     nameInput.focus();
     return;
   }

@@ -56,7 +56,9 @@ export async function photoProblems(files, limits) {
       archives++;
     } else if (!limits.photo_types.includes(type)) {
       const why = type === "image/heic" ? "HEIC, which cannot be read; export it as JPEG" : "not a photo";
-      problems.push(`"${file.name}" is ${why}. Use JPEG, PNG, WebP, AVIF, TIFF or GIF photos, or zips of them.`);
+      problems.push(
+        `"${file.name}" is ${why}. Use JPEG, PNG, WebP, AVIF, TIFF or GIF photos, or zips of them.`,
+      );
     } else {
       photos++;
       if (file.size > limits.max_file_bytes) {

@@ -13,7 +13,11 @@ export interface GalleryFilters {
   favorite: boolean;
 }
 
-export function galleryView(session: Session, models: readonly ModelSummary[], filters: GalleryFilters): Html {
+export function galleryView(
+  session: Session,
+  models: readonly ModelSummary[],
+  filters: GalleryFilters,
+): Html {
   return layout(
     { title: "Gallery", script: "gallery.js", session, section: "gallery" },
     html`<h1>Gallery</h1>

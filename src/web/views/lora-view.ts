@@ -45,7 +45,7 @@ export function loraView(session: Session, lora: LoraSummary): Html {
         </ol>
         <p id="lora-error" class="error" role="alert"></p>
         <h2 id="samples-heading">Samples</h2>
-        <div id="samples" class="outputs" aria-labelledby="samples-heading"></div>
+        <div id="samples" class="outputs lora-samples" aria-labelledby="samples-heading"></div>
         <p id="samples-hint" class="hint">The samples appear once the LoRA is trained.</p>
       </section>
       <section class="panel" aria-labelledby="try-heading">

@@ -34,12 +34,12 @@ export function lorasView(session: Session, limits: PhotoLimits): Html {
         </div>
         <div class="field">
           <label for="lora-name">Name</label>
-          <input id="lora-name" name="name" required pattern="[a-z0-9][a-z0-9\\-]{0,39}" maxlength="40" autocomplete="off" spellcheck="false" aria-describedby="name-hint" />
+          <input id="lora-name" name="name" type="text" required pattern="[a-z0-9][a-z0-9\\-]{0,39}" maxlength="40" autocomplete="off" spellcheck="false" aria-describedby="name-hint" />
           <p id="name-hint" class="hint">Lowercase letters, digits and dashes; you will use it as <code>lora:name</code>.</p>
         </div>
         <div class="field">
           <label for="trigger-word">Trigger word</label>
-          <input id="trigger-word" name="trigger_word" maxlength="64" value="TOK" autocomplete="off" spellcheck="false" />
+          <input id="trigger-word" name="trigger_word" type="text" maxlength="64" value="TOK" autocomplete="off" spellcheck="false" />
         </div>
         <details class="options">
           <summary>Options</summary>
