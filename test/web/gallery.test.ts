@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, signIn } from "../support/browser.ts";
 import { freePort } from "../support/free-port.ts";
@@ -69,9 +69,10 @@ const dialog = () => page.getByRole("dialog");
 describe("the gallery", () => {
   it("shows every output newest first, loading more as the page scrolls, prompts as text", async () => {
     const pages: string[] = [];
-    page.on("request", (request) => {
+    const onRequest = (request: Request) => {
       if (request.url().includes("/ui/api/v1/outputs")) pages.push(new URL(request.url()).search);
-    });
+    };
+    page.on("request", onRequest);
     await page.goto("/gallery");
     await expect.poll(() => tiles().count()).toBeGreaterThanOrEqual(40);
     expect(await tiles().first().getAttribute("alt")).toBe(HOSTILE);
@@ -80,6 +81,7 @@ describe("the gallery", () => {
     await expect.poll(() => tiles().count()).toBe(SCENES.length + 2);
     expect(await status()).toBe(`${SCENES.length + 2} outputs.`);
     expect(await tiles().last().getAttribute("alt")).toBe("scene number 1");
+    page.off("request", onRequest);
     expect(pages).toEqual(["", expect.stringMatching(/^\?cursor=/)]);
     expect(await page.locator("#gallery .gallery-caption").first().textContent()).toBe(HOSTILE);
     expect(dialogs).toEqual([]);
