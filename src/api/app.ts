@@ -15,6 +15,7 @@ import { accountRoutes } from "./routes/account.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
+import { galleryRoutes } from "./routes/gallery.ts";
 import { loraRoutes } from "./routes/loras.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { predictionStreamRoutes } from "./routes/prediction-stream.ts";
@@ -66,6 +67,7 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
   v1.route("/", batchRoutes(deps));
   v1.route("/", trainingRoutes(deps));
   v1.route("/", loraRoutes(deps));
+  v1.route("/", galleryRoutes(deps));
   v1.route("/", adminRoutes(deps));
   app.route("/v1", v1);
   return app;

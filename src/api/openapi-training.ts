@@ -82,6 +82,34 @@ export const trainingPaths = {
       responses: { "200": { description: "A page", content: json(page("Lora")) }, ...errors },
     },
   },
+  "/v1/lora-photo-limits": {
+    get: {
+      summary: "What a LoRA's photos are checked against, to check them before uploading",
+      responses: {
+        "200": {
+          description: "The limits",
+          content: json({
+            type: "object",
+            properties: {
+              min_photos: { type: "integer" },
+              max_photos: { type: "integer" },
+              max_file_bytes: { type: "integer", description: "Largest photo (zips are exempt)" },
+              max_total_bytes: { type: "integer", description: "Largest sum of the files" },
+              min_side: { type: "integer", description: "Smallest shorter side, in pixels" },
+              max_pixels: { type: "integer" },
+              photo_types: {
+                type: "array",
+                items: { type: "string" },
+                description: "Media types, by content",
+              },
+              archive_types: { type: "array", items: { type: "string" } },
+            },
+          }),
+        },
+        ...errors,
+      },
+    },
+  },
   "/v1/loras/{id}": {
     get: { summary: "Get a LoRA by id or name", parameters: [idParam("id")], responses: loraResponse },
     delete: {

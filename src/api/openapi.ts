@@ -1,5 +1,6 @@
 /** gengate's own API, described as OpenAPI 3.1 and served at /openapi.json. */
 import { batchPaths, batchSchemas } from "./openapi-batches.ts";
+import { galleryPaths, gallerySchemas } from "./openapi-gallery.ts";
 import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
 import { openAiPaths } from "./openapi-openai.ts";
 import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
@@ -261,6 +262,7 @@ export function openApiDocument() {
       "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
       ...batchPaths,
       ...trainingPaths,
+      ...galleryPaths,
       ...openAiPaths,
     },
     components: {
@@ -268,6 +270,7 @@ export function openApiDocument() {
       schemas: {
         ...batchSchemas,
         ...trainingSchemas,
+        ...gallerySchemas,
         PredictionRequest: {
           type: "object",
           required: ["input"],

@@ -46,3 +46,10 @@ export function mapFileRefs(value: unknown, replace: (key: string) => unknown): 
   }
   return value;
 }
+
+/** The storage keys of an output's files, in the order the output lists them. */
+export function fileKeysOf(value: unknown): string[] {
+  const keys: string[] = [];
+  mapFileRefs(value, (key) => keys.push(key));
+  return keys;
+}

@@ -10,6 +10,7 @@ import { BatchService } from "./batches.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FileInputs } from "./file-inputs.ts";
+import { Gallery } from "./gallery.ts";
 import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { checkProviders, type ProviderCheckResult } from "./provider-checks.ts";
@@ -70,6 +71,7 @@ export class Engine {
   private readonly resolver: ModelResolver;
   readonly batches: BatchService;
   readonly loras: LoraService;
+  readonly gallery: Gallery;
   readonly uploads: Uploads;
   private readonly fileInputs: FileInputs;
   private readonly loraRunner: LoraRunner;
@@ -103,6 +105,7 @@ export class Engine {
       wakeDispatcher: () => this.dispatcher.wake(),
       webhooks: this.webhooks,
     });
+    this.gallery = new Gallery(ctx.store);
     this.loras = new LoraService(ctx, {
       prepareTraining: (request) => this.prepareTraining(request),
       cancel: (id) => this.cancel(id),

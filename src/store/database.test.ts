@@ -20,6 +20,7 @@ describeEachBackend("openDatabase", (open) => {
       "batches",
       "batch_items",
       "loras",
+      "favorites",
     ] as const) {
       expect(await db.selectFrom(table).selectAll().execute()).toEqual([]);
     }
@@ -41,6 +42,7 @@ describeEachBackend("openDatabase", (open) => {
       "0007-tenant-boundaries",
       "0008-prediction-warnings",
       "0009-batch-item-paths",
+      "0011-favorites",
     ]);
   });
 

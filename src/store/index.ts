@@ -1,6 +1,7 @@
 import { BatchesRepo } from "./batches-repo.ts";
 import type { Database } from "./database.ts";
 import { FilesRepo } from "./files-repo.ts";
+import { GalleryRepo } from "./gallery-repo.ts";
 import { LorasRepo } from "./loras-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
 import { SettingsRepo } from "./settings-repo.ts";
@@ -16,6 +17,7 @@ export {
   openDatabase,
 } from "./database.ts";
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
+export { type GalleryEntry, GalleryRepo, type ListGalleryOptions } from "./gallery-repo.ts";
 export { type LoraPatch, LorasRepo } from "./loras-repo.ts";
 export type { KeysetCursor } from "./newest-first.ts";
 export {
@@ -44,6 +46,7 @@ export interface Store {
   settings: SettingsRepo;
   batches: BatchesRepo;
   loras: LorasRepo;
+  gallery: GalleryRepo;
   database: Database;
 }
 
@@ -57,6 +60,7 @@ export function createStore(database: Database): Store {
     settings: new SettingsRepo(db),
     batches: new BatchesRepo(db),
     loras: new LorasRepo(db),
+    gallery: new GalleryRepo(db),
     database,
   };
 }

@@ -130,6 +130,13 @@ export interface LorasTable {
   next_check_at: number;
 }
 
+export interface FavoritesTable {
+  token_id: string;
+  prediction_id: string;
+  output_index: number;
+  created_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -144,4 +151,5 @@ export interface DB {
   batches: BatchesTable;
   batch_items: BatchItemsTable;
   loras: LorasTable;
+  favorites: FavoritesTable;
 }

@@ -5,7 +5,10 @@ import { getApiJson } from "./api-client.ts";
 import { requireSession, signInPath } from "./require-session.ts";
 import type { SessionSealer } from "./session.ts";
 import { clearSessionCookie } from "./session-cookie.ts";
+import { type GalleryFilters, galleryView } from "./views/gallery-view.ts";
 import type { Html } from "./views/html.ts";
+import { type LoraSummary, loraView } from "./views/lora-view.ts";
+import { lorasView, type PhotoLimits } from "./views/loras-view.ts";
 import { messageView } from "./views/message-view.ts";
 import type { ModelSummary } from "./views/model-options.ts";
 import { playgroundView } from "./views/playground-view.ts";
@@ -65,6 +68,35 @@ export function pageRoutes(
         "Prediction not found",
         `No prediction ${id} is yours to see.`,
       );
+    }),
+  );
+
+  app.get("/loras", headers, session, (c) =>
+    render(c, async () => {
+      const limits = await get<PhotoLimits>(c, "/v1/lora-photo-limits");
+      if (!limits) throw new GatewayError("internal", "the API gave no photo limits");
+      return lorasView(c.get("session"), limits);
+    }),
+  );
+
+  app.get("/loras/:id", headers, session, (c) =>
+    render(c, async () => {
+      const id = c.req.param("id");
+      const found = await get<LoraSummary>(c, `/v1/loras/${encodeURIComponent(id)}`);
+      if (found) return loraView(c.get("session"), found);
+      c.status(404);
+      return messageView(c.get("session"), "loras", "LoRA not found", `No LoRA ${id} is yours to see.`);
+    }),
+  );
+
+  app.get("/gallery", headers, session, (c) =>
+    render(c, async () => {
+      const filters: GalleryFilters = {
+        q: c.req.query("q")?.trim() ?? "",
+        model: c.req.query("model") ?? "",
+        favorite: c.req.query("favorite") === "true",
+      };
+      return galleryView(c.get("session"), await models(c), filters);
     }),
   );
 

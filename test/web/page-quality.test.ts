@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jpegFiles } from "../../src/engine/training/photos/test-fixtures.ts";
 import { type ColorScheme, launchBrowser, seriousViolations, signIn } from "../support/browser.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { until } from "../support/until.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
 const JS_BUDGET_BYTES = 100 * 1024;
@@ -16,9 +18,10 @@ const JS_BUDGET_BYTES = 100 * 1024;
 let gateway: TestGateway;
 let browser: Browser;
 let imageId: string;
+let loraId: string;
 
 beforeAll(async () => {
-  [gateway, browser] = await Promise.all([startGateway(), launchBrowser()]);
+  [gateway, browser] = await Promise.all([startGateway({ GENGATE_SIM_TRAINING_MS: "300" }), launchBrowser()]);
   mkdirSync(SCREENSHOTS, { recursive: true });
   const run = async (model: string, input: Record<string, unknown>) => {
     const response = await gateway.api(`/v1/models/${model}/predictions`, {
@@ -41,7 +44,26 @@ beforeAll(async () => {
     seed: 7,
     aspect_ratio: "4:3",
   });
+  loraId = await trainLora();
 });
+
+/** A LoRA trained by the simulator, with one sample, ready. */
+async function trainLora(): Promise<string> {
+  const form = new FormData();
+  form.set("name", "anna");
+  form.set("trigger_word", "ANNA");
+  form.set("samples", "1");
+  for (const photo of await jpegFiles(4))
+    form.append("photos", new Blob([new Uint8Array(photo.data)]), photo.name);
+  const created = (await (await gateway.api("/v1/loras", { method: "POST", body: form })).json()) as {
+    id: string;
+  };
+  await until(async () => {
+    const lora = (await (await gateway.api(`/v1/loras/${created.id}`)).json()) as { status: string };
+    return lora.status === "ready" || undefined;
+  });
+  return created.id;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -83,7 +105,40 @@ const VISITS: Visit[] = [
       await imageLoaded(page.getByRole("region", { name: "Run" }).getByRole("img", { name: "Output" }));
     },
   },
+  {
+    name: "loras",
+    path: "/loras",
+    async ready(page) {
+      await page.locator("#loras tbody tr").first().waitFor();
+    },
+  },
+  {
+    name: "lora",
+    path: "/loras/",
+    async ready(page) {
+      await imageLoaded(page.getByRole("img", { name: /^Sample 1/ }));
+    },
+  },
+  {
+    name: "gallery",
+    path: "/gallery",
+    async ready(page) {
+      await imageLoaded(newestLighthouse(page).getByRole("img"));
+    },
+  },
+  {
+    name: "gallery-lightbox",
+    path: "/gallery",
+    async ready(page) {
+      await newestLighthouse(page).click();
+      await imageLoaded(page.getByRole("dialog").getByRole("img"));
+    },
+  },
 ];
+
+/** The gallery's tile of the newest lighthouse (the playground visit makes one more each time). */
+const newestLighthouse = (page: Page) =>
+  page.getByRole("button", { name: "a lighthouse at dusk, oil painting", exact: true }).first();
 
 async function imageLoaded(image: ReturnType<Page["getByRole"]>): Promise<void> {
   await expect
@@ -97,7 +152,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
-const pathOf = (visit: Visit) => (visit.name === "prediction" ? `/p/${imageId}` : visit.path);
+const pathOf = (visit: Visit) =>
+  visit.name === "prediction" ? `/p/${imageId}` : visit.name === "lora" ? `/loras/${loraId}` : visit.path;
 
 /** A new context in `colorScheme`, with what the page logs about its Content-Security-Policy. */
 async function newPage(colorScheme: ColorScheme, viewport = { width: 1280, height: 860 }) {

@@ -6,6 +6,8 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
 import type { LoraCaller, LoraRequest } from "../../engine/training/lora-service.ts";
+import { DEFAULT_PHOTO_LIMITS } from "../../engine/training/photos/limits.ts";
+import { PHOTO_MEDIA_TYPES } from "../../engine/training/photos/normalise-image.ts";
 import type { UploadedFile } from "../../engine/training/photos/uploaded-file.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
@@ -131,6 +133,22 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     const request = isJson ? await fromJson(c) : await fromMultipart(c);
     const lora = await loras.create(request);
     return c.json(await loras.render(lora, baseUrlOf(c, config.publicUrl)), 201);
+  });
+
+  /** What the photos are checked against, for a client to check them before it uploads anything. */
+  app.get("/lora-photo-limits", (c) => {
+    const limits = DEFAULT_PHOTO_LIMITS;
+    return c.json({
+      min_photos: limits.minPhotos,
+      max_photos: limits.maxPhotos,
+      max_file_bytes: limits.maxFileBytes,
+      // The whole request is capped too, by the largest upload.
+      max_total_bytes: Math.min(limits.maxTotalBytes, config.maxFileBytes),
+      min_side: limits.minSide,
+      max_pixels: limits.maxPixels,
+      photo_types: Object.values(PHOTO_MEDIA_TYPES).flat(),
+      archive_types: ["application/zip"],
+    });
   });
 
   app.get("/loras", async (c) => {

@@ -13,8 +13,19 @@ export interface NormalisedImage {
   height: number;
 }
 
-/** sharp's names for the formats taken; AVIF is `heif`. Vector and document formats (SVG, PDF) are not photos. */
-const PHOTO_FORMATS: ReadonlySet<string> = new Set(["jpeg", "png", "webp", "heif", "tiff", "gif"]);
+/**
+ * The formats taken, by sharp's name (AVIF is `heif`), with their media types: what a client may
+ * check before uploading. Vector and document formats (SVG, PDF) are not photos.
+ */
+export const PHOTO_MEDIA_TYPES: Readonly<Record<string, readonly string[]>> = {
+  jpeg: ["image/jpeg"],
+  png: ["image/png"],
+  webp: ["image/webp"],
+  heif: ["image/avif", "image/heif"],
+  tiff: ["image/tiff"],
+  gif: ["image/gif"],
+};
+const PHOTO_FORMATS: ReadonlySet<string> = new Set(Object.keys(PHOTO_MEDIA_TYPES));
 const JPEG_QUALITY = 90;
 
 async function metadataOf(data: Buffer, original: string): Promise<Metadata> {
