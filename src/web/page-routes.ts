@@ -11,6 +11,7 @@ import type { ModelSummary } from "./views/model-options.ts";
 import { playgroundView } from "./views/playground-view.ts";
 import { type PredictionSummary, predictionView } from "./views/prediction-view.ts";
 import { predictionsView } from "./views/predictions-view.ts";
+import { toolsView } from "./views/tools-view.ts";
 import type { WebDeps, WebEnv } from "./web-env.ts";
 
 /** Renders `page`, or sends the user to sign in again when the API no longer takes the session's token. */
@@ -52,6 +53,8 @@ export function pageRoutes(
       }),
     ),
   );
+
+  app.get("/tools", headers, session, (c) => c.html(toolsView(c.get("session"))));
 
   app.get("/p/:id", headers, session, (c) =>
     render(c, async () => {

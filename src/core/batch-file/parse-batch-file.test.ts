@@ -143,11 +143,12 @@ describe("any other batch file", () => {
 
 describe("every batch file", () => {
   it("is refused without items, as invalid input naming the file", () => {
-    for (const [text, file] of [
+    const files = [
       ["prompt,seed\n", "dir/empty.csv"],
       ["\n  \n", "prompts.txt"],
       ["[]", "p.json"],
-    ]) {
+    ] as const;
+    for (const [text, file] of files) {
       expect(errorOf(text, file)).toThrow(
         expect.objectContaining({
           code: "invalid_input",
