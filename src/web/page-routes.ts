@@ -5,6 +5,7 @@ import { getApiJson } from "./api-client.ts";
 import { requireSession, signInPath } from "./require-session.ts";
 import type { SessionSealer } from "./session.ts";
 import { clearSessionCookie } from "./session-cookie.ts";
+import { batchesView, batchView } from "./views/batches-view.ts";
 import type { Html } from "./views/html.ts";
 import { messageView } from "./views/message-view.ts";
 import type { ModelSummary } from "./views/model-options.ts";
@@ -55,6 +56,20 @@ export function pageRoutes(
   );
 
   app.get("/tools", headers, session, (c) => c.html(toolsView(c.get("session"))));
+
+  app.get("/batches", headers, session, (c) =>
+    render(c, async () => batchesView(c.get("session"), await models(c))),
+  );
+
+  app.get("/batches/:id", headers, session, (c) =>
+    render(c, async () => {
+      const id = c.req.param("id");
+      if (await get<{ id: string }>(c, `/v1/batches/${encodeURIComponent(id)}`))
+        return batchView(c.get("session"), id);
+      c.status(404);
+      return messageView(c.get("session"), "batches", "Batch not found", `No batch ${id} is yours to see.`);
+    }),
+  );
 
   app.get("/p/:id", headers, session, (c) =>
     render(c, async () => {
