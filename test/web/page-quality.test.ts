@@ -11,11 +11,13 @@ import { type ColorScheme, launchBrowser, seriousViolations, signIn } from "../s
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
+const ASTRONAUT = join(import.meta.dirname, "../fixtures/astronaut.jpg");
 const JS_BUDGET_BYTES = 100 * 1024;
 
 let gateway: TestGateway;
 let browser: Browser;
 let imageId: string;
+let batchId: string;
 
 beforeAll(async () => {
   [gateway, browser] = await Promise.all([startGateway(), launchBrowser()]);
@@ -36,6 +38,17 @@ beforeAll(async () => {
     height: 64,
     fail: "out of memory",
   });
+  const batch = await gateway.api("/v1/batches", {
+    method: "POST",
+    body: JSON.stringify({
+      model: "sim/image",
+      input: { width: 64, height: 64 },
+      items: ["a red fox", "a lighthouse", "a boat at dawn", "a harbour at night"].map((prompt, seed) => ({
+        input: { prompt, seed },
+      })),
+    }),
+  });
+  batchId = ((await batch.json()) as { id: string }).id;
   imageId = await run("sim/image", {
     prompt: "a lighthouse at dusk, oil painting",
     seed: 7,
@@ -83,6 +96,36 @@ const VISITS: Visit[] = [
       await imageLoaded(page.getByRole("region", { name: "Run" }).getByRole("img", { name: "Output" }));
     },
   },
+  {
+    name: "tools",
+    path: "/tools?tool=upscale",
+    async ready(page) {
+      const panel = page.getByRole("tabpanel", { name: "Upscale" });
+      await panel.getByLabel("Choose an image").setInputFiles(ASTRONAUT);
+      await panel.getByLabel("Quality").selectOption("fast");
+      await panel.getByRole("button", { name: "Upscale" }).click();
+      await expect
+        .poll(() => panel.getByRole("status").textContent(), { timeout: 30_000 })
+        .toContain("succeeded");
+      await imageLoaded(panel.getByRole("img", { name: "After" }));
+    },
+  },
+  {
+    name: "batches",
+    path: "/batches",
+    async ready(page) {
+      await page.getByRole("row").filter({ hasText: batchId }).waitFor();
+    },
+  },
+  {
+    name: "batch",
+    path: "/batches/",
+    async ready(page) {
+      const thumbnails = page.getByRole("list", { name: "Items" }).getByRole("img");
+      await expect.poll(() => thumbnails.count(), { timeout: 10_000 }).toBe(4);
+      for (const thumbnail of await thumbnails.all()) await imageLoaded(thumbnail);
+    },
+  },
 ];
 
 async function imageLoaded(image: ReturnType<Page["getByRole"]>): Promise<void> {
@@ -97,7 +140,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
-const pathOf = (visit: Visit) => (visit.name === "prediction" ? `/p/${imageId}` : visit.path);
+const pathOf = (visit: Visit) =>
+  visit.name === "prediction" ? `/p/${imageId}` : visit.name === "batch" ? `/batches/${batchId}` : visit.path;
 
 /** A new context in `colorScheme`, with what the page logs about its Content-Security-Policy. */
 async function newPage(colorScheme: ColorScheme, viewport = { width: 1280, height: 860 }) {

@@ -11,7 +11,7 @@ export function batchesView(session: Session, models: readonly ModelSummary[]): 
   return layout(
     { title: "Batches", script: "batches.js", session, section: "batches" },
     html`<h1>Batches</h1>
-    <section class="panel" aria-labelledby="new-batch-heading">
+    <section class="panel batch-panel" aria-labelledby="new-batch-heading">
       <h2 id="new-batch-heading">New batch</h2>
       <form id="batch-form" novalidate>
         <div class="drop-zone" id="batch-drop" role="group" aria-label="Batch file">
@@ -48,7 +48,7 @@ export function batchesView(session: Session, models: readonly ModelSummary[]): 
         </div>
       </form>
     </section>
-    <section class="panel" aria-labelledby="batch-list-heading">
+    <section class="panel batch-panel" aria-labelledby="batch-list-heading">
       <h2 id="batch-list-heading">Your batches</h2>
       <p id="batch-list-status" class="hint" role="status"></p>
       <div class="table-wrap" role="region" aria-label="Batches table" tabindex="0">
@@ -70,7 +70,7 @@ export function batchView(session: Session, id: string): Html {
     html`<div class="page-head">
       <h1>Batch <code id="batch-id">${id}</code></h1>
     </div>
-    <section class="panel" aria-labelledby="progress-heading">
+    <section class="panel batch-panel" aria-labelledby="progress-heading">
       <h2 id="progress-heading">Progress</h2>
       <p class="status-line" role="status" id="batch-status"></p>
       <progress id="batch-progress" max="100" value="0" aria-label="Items finished"></progress>
@@ -81,7 +81,7 @@ export function batchView(session: Session, id: string): Html {
         <a class="button" id="download-zip" href="${archive}" download="batch-${id}.zip">Download the zip</a>
       </div>
     </section>
-    <section class="panel" aria-labelledby="items-heading">
+    <section class="panel batch-panel" aria-labelledby="items-heading">
       <h2 id="items-heading">Items</h2>
       <ol id="batch-grid" class="batch-grid" aria-label="Items"></ol>
     </section>`,
