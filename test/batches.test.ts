@@ -292,3 +292,58 @@ describe("creating a batch", () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe("POST /v1/batches/parse", () => {
+  const parse = (body: unknown) =>
+    gateway.api("/v1/batches/parse", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  it("reads a file by the rules of gengate batch, and creates nothing", async () => {
+    const before = (await (await gateway.api("/v1/batches")).json()) as { results: unknown[] };
+    const csv = await parse({
+      name: "prompts.csv",
+      text: 'prompt,seed,metadata.sku\n"a fox, running",4,A-1\nboat,,\n',
+    });
+    expect(csv.status).toBe(200);
+    expect(await csv.json()).toEqual({
+      items: [
+        { input: { prompt: "a fox, running", seed: 4 }, metadata: { sku: "A-1" } },
+        { input: { prompt: "boat" } },
+      ],
+    });
+    const json = await parse({
+      name: "p.json",
+      text: JSON.stringify({ model: "sim/image", input: SMALL, items: [{ prompt: "a" }] }),
+    });
+    expect(await json.json()).toEqual({
+      model: "sim/image",
+      input: SMALL,
+      items: [{ input: { prompt: "a" } }],
+    });
+    const lines = await parse({ name: "prompts.txt", text: "a red fox\n\na lighthouse\n" });
+    expect(await lines.json()).toEqual({
+      items: [{ input: { prompt: "a red fox" } }, { input: { prompt: "a lighthouse" } }],
+    });
+    const after = (await (await gateway.api("/v1/batches")).json()) as { results: unknown[] };
+    expect(after.results).toHaveLength(before.results.length);
+  });
+
+  it("refuses a bad file with a 422 naming its line, and a body without a name", async () => {
+    const bad = await parse({ name: "p.jsonl", text: '{"prompt": "a"}\n{"prompt": }\n' });
+    expect(bad.status).toBe(422);
+    const problem = (await bad.json()) as { detail: string; invalid_fields: { field: string }[] };
+    expect(problem.detail).toMatch(/^p\.jsonl line 2: not valid JSON: /);
+    expect(problem.invalid_fields).toEqual([expect.objectContaining({ field: "file" })]);
+    const empty = await parse({ name: "empty.csv", text: "prompt\n" });
+    expect(empty.status).toBe(422);
+    expect(((await empty.json()) as { detail: string }).detail).toBe("empty.csv: no items");
+    const nameless = await parse({ text: "a" });
+    expect(nameless.status).toBe(422);
+    expect(((await nameless.json()) as { invalid_fields: { field: string }[] }).invalid_fields).toEqual([
+      expect.objectContaining({ field: "name" }),
+    ]);
+  });
+});

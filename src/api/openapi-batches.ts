@@ -63,6 +63,18 @@ export const batchPaths = {
       responses: { "200": { description: "A page", content: json(page("Batch")) }, ...errors },
     },
   },
+  "/v1/batches/parse": {
+    post: {
+      summary: "Read a batch file as `gengate batch` does; creates nothing",
+      description:
+        "The file's name picks its format: .csv (a header row, an item a row), .json (an array of items, or an object with items and batch fields), .jsonl (an item a line), anything else a prompt a line. The answer holds the items and the batch fields the file sets, ready for POST /v1/batches; an error names the file and its line or item.",
+      requestBody: { required: true, content: json(ref("BatchFile")) },
+      responses: {
+        "200": { description: "What the file holds", content: json(ref("BatchFileContent")) },
+        ...errors,
+      },
+    },
+  },
   "/v1/batches/{id}": {
     get: {
       summary: "Get a batch with its items",
@@ -89,6 +101,26 @@ export const batchPaths = {
 };
 
 export const batchSchemas = {
+  BatchFile: {
+    type: "object",
+    required: ["name", "text"],
+    additionalProperties: false,
+    properties: {
+      name: { type: "string", maxLength: 255, description: "The file's name, e.g. prompts.csv" },
+      text: { type: "string", description: "The file's content" },
+    },
+  },
+  BatchFileContent: {
+    type: "object",
+    required: ["items"],
+    properties: {
+      items: { type: "array", minItems: 1, items: { type: "object" } },
+      model: { type: "string" },
+      input: { type: "object" },
+      name_template: { type: "string" },
+      concurrency: { type: "integer", minimum: 1 },
+    },
+  },
   BatchRequest: {
     type: "object",
     required: ["items"],

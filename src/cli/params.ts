@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { parseValue } from "../core/parse-value.ts";
 
 export function positiveInteger(text: string): number {
   const value = Number(text);
@@ -16,13 +17,4 @@ export function collectParam(text: string, params: Record<string, unknown> = {})
   const at = text.indexOf("=");
   if (at <= 0) throw new InvalidArgumentError("must look like key=value");
   return { ...params, [text.slice(0, at)]: parseValue(text.slice(at + 1)) };
-}
-
-/** A value typed on a command line or in a CSV cell: JSON when it parses (`4`, `true`), else the text. */
-export function parseValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

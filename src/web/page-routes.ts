@@ -5,6 +5,7 @@ import { getApiJson } from "./api-client.ts";
 import { requireSession, signInPath } from "./require-session.ts";
 import type { SessionSealer } from "./session.ts";
 import { clearSessionCookie } from "./session-cookie.ts";
+import { batchesView, batchView } from "./views/batches-view.ts";
 import { type GalleryFilters, galleryView } from "./views/gallery-view.ts";
 import type { Html } from "./views/html.ts";
 import { type LoraSummary, loraView } from "./views/lora-view.ts";
@@ -14,6 +15,7 @@ import type { ModelSummary } from "./views/model-options.ts";
 import { playgroundView } from "./views/playground-view.ts";
 import { type PredictionSummary, predictionView } from "./views/prediction-view.ts";
 import { predictionsView } from "./views/predictions-view.ts";
+import { toolsView } from "./views/tools-view.ts";
 import type { WebDeps, WebEnv } from "./web-env.ts";
 
 /** Renders `page`, or sends the user to sign in again when the API no longer takes the session's token. */
@@ -54,6 +56,22 @@ export function pageRoutes(
         id: c.req.query("id")?.trim() ?? "",
       }),
     ),
+  );
+
+  app.get("/tools", headers, session, (c) => c.html(toolsView(c.get("session"))));
+
+  app.get("/batches", headers, session, (c) =>
+    render(c, async () => batchesView(c.get("session"), await models(c))),
+  );
+
+  app.get("/batches/:id", headers, session, (c) =>
+    render(c, async () => {
+      const id = c.req.param("id");
+      if (await get<{ id: string }>(c, `/v1/batches/${encodeURIComponent(id)}`))
+        return batchView(c.get("session"), id);
+      c.status(404);
+      return messageView(c.get("session"), "batches", "Batch not found", `No batch ${id} is yours to see.`);
+    }),
   );
 
   app.get("/p/:id", headers, session, (c) =>

@@ -13,12 +13,14 @@ import { startGateway, type TestGateway } from "../support/gateway.ts";
 import { until } from "../support/until.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
+const ASTRONAUT = join(import.meta.dirname, "../fixtures/astronaut.jpg");
 const JS_BUDGET_BYTES = 100 * 1024;
 
 let gateway: TestGateway;
 let browser: Browser;
 let imageId: string;
 let loraId: string;
+let batchId: string;
 
 beforeAll(async () => {
   [gateway, browser] = await Promise.all([startGateway({ GENGATE_SIM_TRAINING_MS: "300" }), launchBrowser()]);
@@ -39,6 +41,17 @@ beforeAll(async () => {
     height: 64,
     fail: "out of memory",
   });
+  const batch = await gateway.api("/v1/batches", {
+    method: "POST",
+    body: JSON.stringify({
+      model: "sim/image",
+      input: { width: 64, height: 64 },
+      items: ["a red fox", "a lighthouse", "a boat at dawn", "a harbour at night"].map((prompt, seed) => ({
+        input: { prompt, seed },
+      })),
+    }),
+  });
+  batchId = ((await batch.json()) as { id: string }).id;
   imageId = await run("sim/image", {
     prompt: "a lighthouse at dusk, oil painting",
     seed: 7,
@@ -134,6 +147,36 @@ const VISITS: Visit[] = [
       await imageLoaded(page.getByRole("dialog").getByRole("img"));
     },
   },
+  {
+    name: "tools",
+    path: "/tools?tool=upscale",
+    async ready(page) {
+      const panel = page.getByRole("tabpanel", { name: "Upscale" });
+      await panel.getByLabel("Choose an image").setInputFiles(ASTRONAUT);
+      await panel.getByLabel("Quality").selectOption("fast");
+      await panel.getByRole("button", { name: "Upscale" }).click();
+      await expect
+        .poll(() => panel.getByRole("status").textContent(), { timeout: 30_000 })
+        .toContain("succeeded");
+      await imageLoaded(panel.getByRole("img", { name: "After" }));
+    },
+  },
+  {
+    name: "batches",
+    path: "/batches",
+    async ready(page) {
+      await page.getByRole("row").filter({ hasText: batchId }).waitFor();
+    },
+  },
+  {
+    name: "batch",
+    path: "/batches/",
+    async ready(page) {
+      const thumbnails = page.getByRole("list", { name: "Items" }).getByRole("img");
+      await expect.poll(() => thumbnails.count(), { timeout: 10_000 }).toBe(4);
+      for (const thumbnail of await thumbnails.all()) await imageLoaded(thumbnail);
+    },
+  },
 ];
 
 /** The gallery's tile of the newest lighthouse (the playground visit makes one more each time). */
@@ -153,7 +196,13 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 const pathOf = (visit: Visit) =>
-  visit.name === "prediction" ? `/p/${imageId}` : visit.name === "lora" ? `/loras/${loraId}` : visit.path;
+  visit.name === "prediction"
+    ? `/p/${imageId}`
+    : visit.name === "lora"
+      ? `/loras/${loraId}`
+      : visit.name === "batch"
+        ? `/batches/${batchId}`
+        : visit.path;
 
 /** A new context in `colorScheme`, with what the page logs about its Content-Security-Policy. */
 async function newPage(colorScheme: ColorScheme, viewport = { width: 1280, height: 860 }) {

@@ -14,6 +14,7 @@ import { readJson } from "../request-body.ts";
 import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 import { zipStream } from "../zip-stream.ts";
 import { batchEventRoutes } from "./batch-events.ts";
+import { batchFileRoutes } from "./batch-files.ts";
 
 const PAGE_SIZE = 100;
 const MAX_ITEMS = 10_000;
@@ -66,6 +67,8 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return toBatchJson(batch, items, summary, baseUrlOf(c, config.publicUrl), withItems);
   };
   const batchOf = (c: Context<ApiEnv>) => batches.get(c.req.param("id") ?? "", ownerScope(c.get("token")));
+
+  app.route("/", batchFileRoutes());
 
   app.post("/batches", async (c) => {
     const body = await readJson(c, batchRequestSchema);

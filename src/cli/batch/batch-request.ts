@@ -1,7 +1,7 @@
 /** The body of POST /v1/batches, and the idempotency key that lets a rerun find the batch again. */
 import { createHash } from "node:crypto";
 import { DEFAULT_NAME_TEMPLATE } from "../../core/batch.ts";
-import type { BatchFile, BatchItem } from "./batch-items.ts";
+import type { BatchFile, BatchItem } from "../../core/batch-file/parse-batch-file.ts";
 
 export { DEFAULT_NAME_TEMPLATE };
 export const DEFAULT_MODEL = "sim/image";

@@ -67,8 +67,9 @@ export const streamPath = (/** @type {string} */ id) =>
 function problemText(problem, status) {
   if (!problem || typeof problem.detail !== "string") return `The API answered ${status}.`;
   const fields = Array.isArray(problem.invalid_fields) ? problem.invalid_fields : [];
-  const lines = fields.map((/** @type {any} */ f) => `${f.field}: ${f.description}`);
-  return lines.length > 0 && !problem.detail.includes(lines[0])
-    ? [problem.detail, ...lines].join("\n")
-    : problem.detail;
+  // Only what the detail does not say already.
+  const lines = fields
+    .filter((/** @type {any} */ f) => !problem.detail.includes(f.description))
+    .map((/** @type {any} */ f) => `${f.field}: ${f.description}`);
+  return [problem.detail, ...lines].join("\n");
 }

@@ -9,10 +9,12 @@ import { isTerminal } from "./format.js";
 /** How long to wait before following again when the stream ended but the prediction had not. */
 const RETRY_MS = 2_000;
 
+/** @typedef {Pick<import("./prediction-panel.js").PredictionPanel, "show" | "restartLive" | "appendLogs" | "appendToken">} LivePanel */
+
 /**
  * Shows `prediction` in `panel` and keeps it live until it ends.
  * @param {import("./prediction-panel.js").Prediction} prediction
- * @param {import("./prediction-panel.js").PredictionPanel} panel
+ * @param {LivePanel} panel
  * @param {(ended: import("./prediction-panel.js").Prediction) => void} [onEnd]
  * @returns {() => void} stops following
  */

@@ -2,7 +2,7 @@
 import type { Session } from "../session.ts";
 import { type Html, html } from "./html.ts";
 
-export type Section = "playground" | "predictions" | "loras" | "gallery";
+export type Section = "playground" | "predictions" | "tools" | "batches" | "loras" | "gallery";
 
 export interface PageOptions {
   title: string;
@@ -16,6 +16,8 @@ export interface PageOptions {
 const NAV: Array<{ section: Section; href: string; label: string }> = [
   { section: "playground", href: "/playground", label: "Playground" },
   { section: "predictions", href: "/predictions", label: "Predictions" },
+  { section: "tools", href: "/tools", label: "Tools" },
+  { section: "batches", href: "/batches", label: "Batches" },
   { section: "gallery", href: "/gallery", label: "Gallery" },
   { section: "loras", href: "/loras", label: "LoRAs" },
 ];

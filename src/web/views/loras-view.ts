@@ -24,7 +24,7 @@ export function lorasView(session: Session, limits: PhotoLimits): Html {
     <div class="lora-layout">
       <form id="train-form" class="panel" novalidate aria-labelledby="train-heading" data-limits="${JSON.stringify(limits)}">
         <h2 id="train-heading">Train a LoRA</h2>
-        <div class="drop-zone" id="drop-zone">
+        <div class="photo-drop" id="drop-zone">
           <input type="file" id="photos" class="visually-hidden" multiple accept="image/*,.zip,application/zip" aria-describedby="photo-rules" />
           <label for="photos" class="button">Choose photos</label>
           <span>or drop them here</span>

@@ -3,8 +3,8 @@
  * `output_path` (the item's file path, as written) and `metadata.<name>` (a field of its metadata).
  */
 import { CsvError, parse } from "csv-parse/sync";
-import { parseValue } from "../params.ts";
-import { type BatchItem, fileError } from "./batch-items.ts";
+import { parseValue } from "../parse-value.ts";
+import { type BatchItem, fileError } from "./batch-file-items.ts";
 
 const METADATA = "metadata.";
 

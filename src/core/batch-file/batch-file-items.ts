@@ -1,5 +1,5 @@
-/** What a batch file holds, whatever its format. */
-import { CliError } from "../cli-error.ts";
+/** What a batch file holds, whatever its format: read the same by `gengate batch` and the dashboard. */
+import { GatewayError } from "../errors.ts";
 
 export interface BatchItem {
   model?: string;
@@ -20,8 +20,10 @@ export interface BatchFile {
 }
 
 /** `where` names the place in the file: "prompts.csv line 7", "prompts.json item 3". */
-export function fileError(where: string, message: string): CliError {
-  return new CliError(`${where}: ${message}`);
+export function fileError(where: string, message: string): GatewayError {
+  return new GatewayError("invalid_input", `${where}: ${message}`, {
+    invalidFields: [{ type: "batch_file", field: "file", description: `${where}: ${message}` }],
+  });
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 /** Batch files in JSON (an array of items, or an object with `items`) and JSON Lines (an item a line). */
-import { type BatchFile, type BatchItem, fileError, isObject } from "./batch-items.ts";
+import { type BatchFile, type BatchItem, fileError, isObject } from "./batch-file-items.ts";
 
 const FILE_FIELDS = new Set(["items", "model", "input", "name_template", "concurrency"]);
 

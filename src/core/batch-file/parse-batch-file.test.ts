@@ -1,8 +1,5 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseBatchFile, readBatchFile } from "./batch-file.ts";
+import { parseBatchFile } from "./parse-batch-file.ts";
 
 const errorOf = (text: string, file: string) => () => parseBatchFile(text, file);
 
@@ -144,15 +141,28 @@ describe("any other batch file", () => {
   });
 });
 
-describe("readBatchFile", () => {
-  it("refuses a file without items", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "gengate-batch-file-"));
-    try {
-      const path = join(dir, "empty.csv");
-      await writeFile(path, "prompt,seed\n");
-      await expect(readBatchFile(path)).rejects.toThrow(`${path}: no items`);
-    } finally {
-      await rm(dir, { recursive: true });
+describe("every batch file", () => {
+  it("is refused without items, as invalid input naming the file", () => {
+    const files = [
+      ["prompt,seed\n", "dir/empty.csv"],
+      ["\n  \n", "prompts.txt"],
+      ["[]", "p.json"],
+    ] as const;
+    for (const [text, file] of files) {
+      expect(errorOf(text, file)).toThrow(
+        expect.objectContaining({
+          code: "invalid_input",
+          message: `${file}: no items`,
+          invalidFields: [{ type: "batch_file", field: "file", description: `${file}: no items` }],
+        }),
+      );
     }
+  });
+
+  it("is read by the extension of its name, in any case, whatever folder it is in", () => {
+    const items = [{ input: { prompt: "a" } }];
+    expect(parseBatchFile("prompt\na\n", "C:\\files.d\\P.CSV")).toEqual({ items });
+    expect(parseBatchFile('{"prompt":"a"}', "in.d/p.JSONL")).toEqual({ items });
+    expect(parseBatchFile("a", ".csv")).toEqual({ items });
   });
 });
