@@ -17,10 +17,11 @@ export {
 } from "./database.ts";
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
 export { type LoraPatch, LorasRepo } from "./loras-repo.ts";
-export type { KeysetCursor } from "./newest-first.ts";
+export type { CreationOrder, KeysetCursor } from "./newest-first.ts";
 export {
   type DuePredictionsOptions,
   type ListPredictionsOptions,
+  type PredictionFilters,
   type PredictionPatch,
   PredictionsRepo,
   type RowDamage,
@@ -50,7 +51,7 @@ export interface Store {
 export function createStore(database: Database): Store {
   const { db } = database;
   return {
-    predictions: new PredictionsRepo(db),
+    predictions: new PredictionsRepo(db, database.dialect),
     tokens: new TokensRepo(db),
     files: new FilesRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db),
