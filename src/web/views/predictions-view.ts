@@ -127,7 +127,7 @@ export function predictionsView(
     </div>
     <dialog id="bulk-confirm" aria-labelledby="bulk-question">
       <form method="dialog">
-        <p id="bulk-question"></p>
+        <p id="bulk-question" class="dialog-question"></p>
         <div class="actions">
           <button type="submit" value="confirm" id="bulk-go">Confirm</button>
           <button type="submit" value="back" class="quiet">Back</button>
