@@ -11,7 +11,12 @@ import { newId } from "../src/core/ids.ts";
 import type { Prediction, PredictionState } from "../src/core/prediction.ts";
 import { openDatabase } from "../src/store/database.ts";
 import { predictionRow } from "../src/store/prediction-row.ts";
-import { type Backend, BENCH_TOKEN, type BenchDatabase, startBenchGateway } from "./support/gateway-process.ts";
+import {
+  type Backend,
+  BENCH_TOKEN,
+  type BenchDatabase,
+  startBenchGateway,
+} from "./support/gateway-process.ts";
 import { fmt, percentile } from "./support/stats.ts";
 
 const REQUESTS = Number(process.argv[2] ?? 300);
@@ -121,7 +126,8 @@ async function measure(backend: Backend, predictions: Prediction[]): Promise<Res
         headers: { authorization: `Bearer ${BENCH_TOKEN}` },
       });
       const page = (await response.json()) as { results: unknown[] };
-      if (response.status !== 200) throw new Error(`list answered ${response.status}: ${JSON.stringify(page)}`);
+      if (response.status !== 200)
+        throw new Error(`list answered ${response.status}: ${JSON.stringify(page)}`);
       if (i >= WARMUP) samples.push(performance.now() - started);
       results = page.results.length;
     }

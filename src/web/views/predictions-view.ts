@@ -88,7 +88,7 @@ export function predictionsView(
       ${field(
         "filter-provider",
         "Provider",
-        html`<input id="filter-provider" name="provider" list="providers" value="${filters.provider}" autocomplete="off" spellcheck="false" />
+        html`<input id="filter-provider" name="provider" type="text" list="providers" value="${filters.provider}" autocomplete="off" spellcheck="false" />
         <datalist id="providers">${PROVIDERS.map((name) => html`<option value="${name}"></option>`)}</datalist>`,
       )}
       ${
@@ -96,7 +96,7 @@ export function predictionsView(
           ? field(
               "filter-token",
               "Token id",
-              html`<input id="filter-token" name="token" value="${filters.token}" autocomplete="off" spellcheck="false" />`,
+              html`<input id="filter-token" name="token" type="text" value="${filters.token}" autocomplete="off" spellcheck="false" />`,
             )
           : ""
       }
