@@ -3,7 +3,7 @@
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { ModelRef } from "../core/model-ref.ts";
-import { type ClientStatus, isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
+import { isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
 import type { ListPredictionsOptions } from "../store/index.ts";
