@@ -13,9 +13,16 @@ export interface BenchGateway extends ServeProcess {
   stop(): Promise<void>;
 }
 
+/** Where the server's database is, for a benchmark to fill it before the server starts. */
+export interface BenchDatabase {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
 export async function startBenchGateway(
   backend: Backend,
   env: Record<string, string> = {},
+  prepare?: (database: BenchDatabase) => Promise<void>,
 ): Promise<BenchGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-"));
   const serveEnv: Record<string, string> = {
@@ -25,6 +32,7 @@ export async function startBenchGateway(
   };
   const schema = backend === "postgres" ? await createPostgresSchema("bench") : undefined;
   if (schema) serveEnv.DATABASE_URL = schema.databaseUrl;
+  await prepare?.({ dataDir, ...(schema && { databaseUrl: schema.databaseUrl }) });
   const server = await spawnServe(serveEnv);
   return {
     ...server,

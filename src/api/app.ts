@@ -18,7 +18,9 @@ import { fileRoutes, outputFileRoutes } from "./routes/files.ts";
 import { galleryRoutes } from "./routes/gallery.ts";
 import { loraRoutes } from "./routes/loras.ts";
 import { modelRoutes } from "./routes/models.ts";
+import { predictionBulkRoutes } from "./routes/prediction-bulk.ts";
 import { predictionStreamRoutes } from "./routes/prediction-stream.ts";
+import { predictionWebhookRoutes } from "./routes/prediction-webhooks.ts";
 import { predictionRoutes } from "./routes/predictions.ts";
 import { trainingRoutes } from "./routes/trainings.ts";
 import { inboundWebhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
@@ -60,7 +62,9 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
     c.req.method === "POST" && uploads.test(c.req.path) ? next() : jsonBodyLimit(c, next),
   );
   v1.route("/", accountRoutes());
+  v1.route("/", predictionBulkRoutes(deps));
   v1.route("/", predictionRoutes(deps));
+  v1.route("/", predictionWebhookRoutes(deps));
   v1.route("/", modelRoutes(deps));
   v1.route("/", fileRoutes(deps));
   v1.route("/", webhookSecretRoutes(deps));

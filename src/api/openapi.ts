@@ -2,6 +2,7 @@
 import { batchPaths, batchSchemas } from "./openapi-batches.ts";
 import { galleryPaths, gallerySchemas } from "./openapi-gallery.ts";
 import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
+import { monitorPaths, monitorSchemas, predictionListParameters } from "./openapi-monitor.ts";
 import { openAiPaths } from "./openapi-openai.ts";
 import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
 
@@ -42,23 +43,8 @@ export function openApiDocument() {
           "VersionPredictionRequest",
         ),
         get: {
-          summary: "List predictions, newest first",
-          parameters: [
-            { name: "cursor", in: "query", schema: { type: "string" } },
-            {
-              name: "status",
-              in: "query",
-              schema: { type: "string" },
-              description:
-                "gengate's filter: only these statuses, comma-separated (`starting`, `processing`, `succeeded`, `failed`, `canceled`)",
-            },
-            {
-              name: "model",
-              in: "query",
-              schema: { type: "string" },
-              description: "gengate's filter: only this model or alias (`owner/name`)",
-            },
-          ],
+          summary: "List predictions, newest first unless `sort` says",
+          parameters: predictionListParameters,
           responses: { "200": { description: "A page", content: json(page("Prediction")) }, ...errors },
         },
       },
@@ -261,6 +247,7 @@ export function openApiDocument() {
       },
       "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
       ...batchPaths,
+      ...monitorPaths,
       ...trainingPaths,
       ...galleryPaths,
       ...openAiPaths,
@@ -269,6 +256,7 @@ export function openApiDocument() {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
       schemas: {
         ...batchSchemas,
+        ...monitorSchemas,
         ...trainingSchemas,
         ...gallerySchemas,
         PredictionRequest: {
@@ -328,6 +316,11 @@ export function openApiDocument() {
               type: "object",
               properties: {
                 seed: { type: "integer", description: "From the model's logs (`Using seed: N`)" },
+                cost_usd: {
+                  type: "number",
+                  description:
+                    "What the finished prediction cost in US dollars, from the `pricing` configuration",
+                },
                 alias: { type: "string" },
                 target: {
                   type: "object",

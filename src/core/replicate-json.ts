@@ -9,6 +9,8 @@ export type GengateJson = Partial<GengateRouteJson> & {
   seed?: number;
   /** The batch the prediction is an item of. */
   batch_id?: string;
+  /** What the finished prediction cost in US dollars, from the configured prices; absent while unknown. */
+  cost_usd?: number;
 };
 
 /** How a catalog alias was routed. */

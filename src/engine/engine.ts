@@ -3,9 +3,10 @@
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { ModelRef } from "../core/model-ref.ts";
-import { type ClientStatus, isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
+import { isTerminal, type Prediction, type WebhookEvent } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
+import type { ListPredictionsOptions } from "../store/index.ts";
 import { BatchService } from "./batches.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { EngineContext } from "./engine-context.ts";
@@ -48,17 +49,8 @@ export interface TrainingSubmitRequest extends Omit<SubmitRequest, "model" | "ba
   destination: string;
 }
 
-export interface ListRequest {
-  tokenId?: string;
-  limit: number;
-  /** Trainings instead of predictions. */
-  trainings?: boolean;
-  before?: { createdAt: number; id: string };
-  /** Only predictions in one of these client statuses. */
-  statuses?: readonly ClientStatus[];
-  /** Only predictions of this `owner/name` model or alias. */
-  model?: string;
-}
+/** Which predictions to list, in which order, and from where. */
+export type ListRequest = ListPredictionsOptions;
 
 export class Engine {
   readonly ctx: EngineContext;

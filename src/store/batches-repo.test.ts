@@ -35,8 +35,8 @@ function items(batchId: string, states: PredictionState[], tokenId = "t1") {
 
 describeEachBackend("BatchesRepo", (open) => {
   async function repos() {
-    const { db } = await open();
-    return { batches: new BatchesRepo(db), predictions: new PredictionsRepo(db) };
+    const { db, dialect } = await open();
+    return { batches: new BatchesRepo(db), predictions: new PredictionsRepo(db, dialect) };
   }
 
   it("stores a batch with its items and reads them back in order", async () => {

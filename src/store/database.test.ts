@@ -42,6 +42,7 @@ describeEachBackend("openDatabase", (open) => {
       "0007-tenant-boundaries",
       "0008-prediction-warnings",
       "0009-batch-item-paths",
+      "0010-prediction-search",
       "0011-favorites",
     ]);
   });

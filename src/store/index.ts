@@ -19,10 +19,11 @@ export {
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
 export { type GalleryEntry, GalleryRepo, type ListGalleryOptions } from "./gallery-repo.ts";
 export { type LoraPatch, LorasRepo } from "./loras-repo.ts";
-export type { KeysetCursor } from "./newest-first.ts";
+export type { CreationOrder, KeysetCursor } from "./newest-first.ts";
 export {
   type DuePredictionsOptions,
   type ListPredictionsOptions,
+  type PredictionFilters,
   type PredictionPatch,
   PredictionsRepo,
   type RowDamage,
@@ -53,7 +54,7 @@ export interface Store {
 export function createStore(database: Database): Store {
   const { db } = database;
   return {
-    predictions: new PredictionsRepo(db),
+    predictions: new PredictionsRepo(db, database.dialect),
     tokens: new TokensRepo(db),
     files: new FilesRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db),

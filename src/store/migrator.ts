@@ -9,6 +9,7 @@ import { submitId } from "./migrations/0005-submit-id.ts";
 import { tenantBoundaries } from "./migrations/0007-tenant-boundaries.ts";
 import { predictionWarnings } from "./migrations/0008-prediction-warnings.ts";
 import { batchItemPaths } from "./migrations/0009-batch-item-paths.ts";
+import { predictionSearch } from "./migrations/0010-prediction-search.ts";
 import { favorites } from "./migrations/0011-favorites.ts";
 import type { DB } from "./schema.ts";
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0007-tenant-boundaries": tenantBoundaries,
   "0008-prediction-warnings": predictionWarnings,
   "0009-batch-item-paths": batchItemPaths,
+  "0010-prediction-search": predictionSearch,
   "0011-favorites": favorites,
 };
 

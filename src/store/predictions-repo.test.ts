@@ -14,13 +14,14 @@ import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
 describeEachBackend("PredictionsRepo", (open) => {
   async function repo(): Promise<PredictionsRepo> {
-    return new PredictionsRepo((await open()).db);
+    const database = await open();
+    return new PredictionsRepo(database.db, database.dialect);
   }
 
   describe("endedWithoutCompletedWebhook", () => {
     it("finds recently ended predictions with a webhook whose completed delivery was never queued", async () => {
       const database = await open();
-      const predictions = new PredictionsRepo(database.db);
+      const predictions = new PredictionsRepo(database.db, database.dialect);
       const deliveries = new WebhookDeliveriesRepo(database.db);
       const ended = { state: "succeeded" as const, completedAt: NOW, webhook: "https://hooks.example.com/x" };
       const missed = prediction(ended);
@@ -240,8 +241,8 @@ describeEachBackend("PredictionsRepo", (open) => {
     it("lets exactly one of two concurrent transitions from the same state win", async () => {
       const database = await open();
       const other = await database.reopen();
-      const a = new PredictionsRepo(database.db);
-      const b = new PredictionsRepo(other.db);
+      const a = new PredictionsRepo(database.db, database.dialect);
+      const b = new PredictionsRepo(other.db, other.dialect);
       for (let round = 0; round < 10; round++) {
         const p = prediction();
         await a.insert(p);
@@ -302,7 +303,7 @@ describeEachBackend("PredictionsRepo", (open) => {
   describe("a damaged row", () => {
     it("reads with stand-ins for what cannot be read, says what is damaged, and is repaired by its patch", async () => {
       const database = await open();
-      const predictions = new PredictionsRepo(database.db);
+      const predictions = new PredictionsRepo(database.db, database.dialect);
       const damaged = prediction({ deadlineAt: NOW + 60_000 });
       const fine = prediction({ createdAt: NOW - 1 });
       for (const p of [damaged, fine]) await predictions.insert(p);

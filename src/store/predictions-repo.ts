@@ -1,5 +1,13 @@
 /** Predictions table ⇄ `Prediction`. Every state change is a conditional UPDATE. */
-import type { ExpressionBuilder, Kysely } from "kysely";
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from "kysely";
 import {
   type ClientStatus,
   checkTransition,
@@ -8,7 +16,8 @@ import {
   type Prediction,
   type PredictionState,
 } from "../core/prediction.ts";
-import { type KeysetCursor, newestFirst } from "./newest-first.ts";
+import type { Database } from "./database.ts";
+import { byCreation, type CreationOrder, type KeysetCursor } from "./newest-first.ts";
 import {
   fromPredictionRow,
   type PredictionPatch,
@@ -16,22 +25,37 @@ import {
   predictionRow,
   type StoredPrediction,
 } from "./prediction-row.ts";
-import type { DB } from "./schema.ts";
+import type { DB, PredictionsTable } from "./schema.ts";
 
 export type { PredictionPatch, RowDamage, StoredPrediction } from "./prediction-row.ts";
 
-export interface ListPredictionsOptions {
+export interface PredictionFilters {
   /** Only this token's predictions; all when undefined. */
   tokenId?: string;
-  limit: number;
-  /** Keyset cursor: only rows strictly older than this one in (createdAt, id) order. */
-  before?: KeysetCursor;
   /** Trainings instead of predictions. */
   trainings?: boolean;
   /** Only predictions a client sees in one of these statuses. */
   statuses?: readonly ClientStatus[];
   /** Only predictions of this `owner/name` model (or alias). */
   model?: string;
+  /** Only predictions that ran (or are to run) on this provider. */
+  provider?: string;
+  /** Only predictions created at or after this time (ms since the epoch). */
+  createdFrom?: number;
+  /** Only predictions created before this time (ms since the epoch). */
+  createdTo?: number;
+  /** Only predictions whose input holds each of these words (as a word or a word's start); see searchWords. */
+  words?: readonly string[];
+  /** Only these predictions. */
+  ids?: readonly string[];
+}
+
+export interface ListPredictionsOptions extends PredictionFilters {
+  limit: number;
+  /** Newest first unless "oldest". */
+  order?: CreationOrder;
+  /** Keyset cursor: only rows strictly after this one in the order, by (createdAt, id). */
+  before?: KeysetCursor;
 }
 
 export interface DueByGroupOptions {
@@ -50,9 +74,11 @@ export interface DuePredictionsOptions {
 
 export class PredictionsRepo {
   readonly #db: Kysely<DB>;
+  readonly #dialect: Database["dialect"];
 
-  constructor(db: Kysely<DB>) {
+  constructor(db: Kysely<DB>, dialect: Database["dialect"]) {
     this.#db = db;
+    this.#dialect = dialect;
   }
 
   async insert(
@@ -66,20 +92,52 @@ export class PredictionsRepo {
     return row === undefined ? null : fromPredictionRow(row);
   }
 
-  /** Newest first, by (createdAt, id) descending. */
+  /** Newest first (or oldest first), by (createdAt, id). */
   async list(options: ListPredictionsOptions): Promise<StoredPrediction[]> {
-    const { tokenId, before, limit } = options;
-    let query = this.#db
-      .selectFrom("predictions")
-      .selectAll()
-      .where("destination", options.trainings ? "is not" : "is", null);
-    if (tokenId !== undefined) query = query.where("token_id", "=", tokenId);
-    if (options.model !== undefined) query = query.where("model", "=", options.model);
-    const { statuses } = options;
-    if (statuses !== undefined)
-      query = query.where((eb) => eb.or(statuses.map((status) => hasClientStatus(eb, status))));
-    const rows = await newestFirst(query, limit, before).execute();
+    const query = this.#filtered(this.#source(options.words), options);
+    const rows = await byCreation(query, options.order ?? "newest", options.limit, options.before).execute();
     return rows.map(fromPredictionRow);
+  }
+
+  /**
+   * The rows to filter. A search on SQLite starts from the rows whose words match, forced first by a
+   * CROSS JOIN: left to itself, SQLite's planner prefers an index on another filter (such as the
+   * state's) and tests the words row by row, many times slower.
+   */
+  #source(words: readonly string[] | undefined): PredictionsQuery {
+    if (this.#dialect !== "sqlite" || words === undefined || words.length === 0)
+      return this.#db.selectFrom("predictions").selectAll();
+    const matched = sql<{
+      search_id: string;
+    }>`(select id as search_id from predictions_search where predictions_search match ${ftsQuery(words)})`;
+    return this.#db
+      .selectFrom(matched.as("matched"))
+      .crossJoin("predictions")
+      .whereRef("predictions.id", "=", "matched.search_id")
+      .selectAll("predictions") as unknown as PredictionsQuery;
+  }
+
+  /** `query` narrowed to the rows that pass every filter of `filters` (on SQLite, every filter but the words). */
+  #filtered(query: PredictionsQuery, filters: PredictionFilters): PredictionsQuery {
+    return query.where((eb) => {
+      const { tokenId, model, provider, createdFrom, createdTo, statuses, words, ids } = filters;
+      const conditions: Expression<SqlBool>[] = [
+        eb("destination", filters.trainings ? "is not" : "is", null),
+      ];
+      if (tokenId !== undefined) conditions.push(eb("token_id", "=", tokenId));
+      if (model !== undefined) conditions.push(eb("model", "=", model));
+      if (provider !== undefined) conditions.push(eb("provider", "=", provider));
+      if (createdFrom !== undefined) conditions.push(eb("created_at", ">=", createdFrom));
+      if (createdTo !== undefined) conditions.push(eb("created_at", "<", createdTo));
+      if (statuses !== undefined)
+        conditions.push(eb.or(statuses.map((status) => hasClientStatus(eb, status))));
+      if (ids !== undefined) conditions.push(ids.length === 0 ? eb.lit(false) : eb("id", "in", ids));
+      if (words !== undefined && words.length > 0 && this.#dialect === "postgres") {
+        const query = words.map((word) => `${word}:*`).join(" & ");
+        conditions.push(sql<boolean>`predictions_search_vector(input) @@ to_tsquery('simple', ${query})`);
+      }
+      return eb.and(conditions);
+    });
   }
 
   /**
@@ -239,6 +297,11 @@ export class PredictionsRepo {
     return counts;
   }
 }
+
+type PredictionsQuery = SelectQueryBuilder<DB, "predictions", Selectable<PredictionsTable>>;
+
+/** An FTS5 query for rows holding each word, or a word starting with it (the words are letters and digits only). */
+const ftsQuery = (words: readonly string[]) => words.map((word) => `"${word}"*`).join(" ");
 
 /** The rows `clientStatus(state, upstream_phase)` maps onto `status`, as a SQL condition. */
 function hasClientStatus(eb: ExpressionBuilder<DB, "predictions">, status: ClientStatus) {

@@ -14,7 +14,7 @@ import { messageView } from "./views/message-view.ts";
 import type { ModelSummary } from "./views/model-options.ts";
 import { playgroundView } from "./views/playground-view.ts";
 import { type PredictionSummary, predictionView } from "./views/prediction-view.ts";
-import { predictionsView } from "./views/predictions-view.ts";
+import { listFiltersOf, predictionsView } from "./views/predictions-view.ts";
 import { toolsView } from "./views/tools-view.ts";
 import type { WebDeps, WebEnv } from "./web-env.ts";
 
@@ -49,13 +49,11 @@ export function pageRoutes(
   );
 
   app.get("/predictions", headers, session, (c) =>
-    render(c, async () =>
-      predictionsView(c.get("session"), await models(c), {
-        status: c.req.query("status") ?? "",
-        model: c.req.query("model") ?? "",
-        id: c.req.query("id")?.trim() ?? "",
-      }),
-    ),
+    render(c, async () => {
+      const account = await get<{ gengate?: { admin?: boolean } }>(c, "/v1/account");
+      const filters = listFiltersOf((name) => c.req.query(name));
+      return predictionsView(c.get("session"), await models(c), filters, account?.gengate?.admin === true);
+    }),
   );
 
   app.get("/tools", headers, session, (c) => c.html(toolsView(c.get("session"))));

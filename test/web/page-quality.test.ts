@@ -112,6 +112,15 @@ const VISITS: Visit[] = [
     },
   },
   {
+    name: "predictions-confirm",
+    path: "/predictions?status=failed&q=harbour",
+    async ready(page) {
+      await page.locator("#predictions tbody tr").first().waitFor();
+      await page.getByRole("button", { name: "Re-run matching" }).click();
+      await page.getByRole("dialog").getByText("Re-run 1 prediction?").waitFor();
+    },
+  },
+  {
     name: "prediction",
     path: "/p/",
     async ready(page) {

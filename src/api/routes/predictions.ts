@@ -1,13 +1,14 @@
 /** Replicate's prediction endpoints (reference/replicate.md §2.1, §4, §13.1). */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { CLIENT_STATUSES, type Prediction, WEBHOOK_EVENTS } from "../../core/prediction.ts";
-import { toReplicateJson } from "../../core/replicate-json.ts";
+import { type Prediction, WEBHOOK_EVENTS } from "../../core/prediction.ts";
 import type { SubmitRequest } from "../../engine/engine.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
+import { FILTER_PARAMS, predictionFilterFields, sortField, storeFilters } from "../prediction-filters.ts";
+import { predictionRenderer } from "../prediction-json.ts";
 import { parseCancelAfter, parsePreferWait } from "../prefer-headers.ts";
 import { invalidBody, readJson } from "../request-body.ts";
 import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
@@ -21,24 +22,8 @@ const requestFields = {
   stream: z.boolean().optional(),
 };
 const modelRequestSchema = z.looseObject(requestFields);
-/** gengate's filters on the list: `status` (comma-separated client statuses) and `model` (`owner/name`). */
-const listFilterSchema = z.object({
-  status: z
-    .string()
-    .transform((value) => value.split(","))
-    .pipe(
-      z.array(
-        z.enum(CLIENT_STATUSES, {
-          error: `status must be a comma-separated list of ${CLIENT_STATUSES.join(", ")}`,
-        }),
-      ),
-    )
-    .optional(),
-  model: z
-    .string()
-    .regex(/^[^/\s]+\/[^/\s]+$/, "model must be owner/name")
-    .optional(),
-});
+/** gengate's filters and order of the list, from the query string. */
+const listQuerySchema = z.object({ ...predictionFilterFields, sort: sortField });
 const versionRequestSchema = z.looseObject({
   ...requestFields,
   version: z.string({ error: "version is required" }).min(1, "version is required"),
@@ -46,7 +31,8 @@ const versionRequestSchema = z.looseObject({
 
 export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const render = (c: Context<ApiEnv>, p: Prediction) => toReplicateJson(p, baseUrlOf(c, config.publicUrl));
+  const render = predictionRenderer(engine.ctx.catalog.pricing);
+  const renderFor = (c: Context<ApiEnv>, p: Prediction) => render(baseUrlOf(c, config.publicUrl))(p);
 
   const create = async (
     c: Context<ApiEnv>,
@@ -66,7 +52,7 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
       // Answer strictly before the client's read timeout of N s.
       prediction = await engine.waitFor(prediction.id, wait.seconds * 1000 - 250);
     }
-    const json = render(c, prediction);
+    const json = renderFor(c, prediction);
     // The official clients treat anything but "starting" as final after a wait (replicate.md §0.2).
     if (wait && json.status === "processing") json.status = "starting";
     return c.json(json, 201);
@@ -89,42 +75,30 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
 
   app.get("/predictions", async (c) => {
     const before = decodeCursor(c.req.query("cursor"));
-    const filters = listFilterSchema.safeParse({
-      status: c.req.query("status"),
-      model: c.req.query("model"),
-    });
-    if (!filters.success) throw invalidBody(filters.error, "query");
-    const { status, model } = filters.data;
-    const token = c.get("token");
-    const scope = ownerScope(token);
+    const query = listQuerySchema.safeParse(c.req.query());
+    if (!query.success) throw invalidBody(query.error, "query");
+    const { sort, ...filters } = query.data;
     const rows = await engine.list({
+      ...storeFilters(filters, c.get("token")),
       limit: PAGE_SIZE + 1,
-      ...(scope !== undefined && { tokenId: scope }),
+      ...(sort && { order: sort }),
       ...(before && { before }),
-      ...(status && { statuses: status }),
-      ...(model && { model }),
     });
     const base = baseUrlOf(c, config.publicUrl);
     const pageUrl = new URL(`${base}/v1/predictions`);
-    if (status) pageUrl.searchParams.set("status", status.join(","));
-    if (model) pageUrl.searchParams.set("model", model);
-    return c.json(
-      pageOf(
-        rows,
-        PAGE_SIZE,
-        pageUrl.toString(),
-        (p) => p,
-        (p) => toReplicateJson(p, base),
-      ),
-    );
+    for (const name of [...FILTER_PARAMS, "sort"]) {
+      const value = c.req.query(name);
+      if (value !== undefined) pageUrl.searchParams.set(name, value);
+    }
+    return c.json(pageOf(rows, PAGE_SIZE, pageUrl.toString(), (p) => p, render(base)));
   });
 
   app.get("/predictions/:id", async (c) => {
-    return c.json(render(c, await engine.get(c.req.param("id"), ownerScope(c.get("token")))));
+    return c.json(renderFor(c, await engine.get(c.req.param("id"), ownerScope(c.get("token")))));
   });
 
   app.post("/predictions/:id/cancel", async (c) => {
-    return c.json(render(c, await engine.cancel(c.req.param("id"), ownerScope(c.get("token")))));
+    return c.json(renderFor(c, await engine.cancel(c.req.param("id"), ownerScope(c.get("token")))));
   });
 
   return app;

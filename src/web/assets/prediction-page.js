@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { byId } from "./dom.js";
 import { isTerminal } from "./format.js";
+import { PredictionDetails } from "./prediction-details.js";
 import { PredictionPanel } from "./prediction-panel.js";
 import { watchPrediction } from "./prediction-stream.js";
 
@@ -14,17 +15,21 @@ const actionStatus = byId("action-status");
 /** @type {import("./prediction-panel.js").Prediction} */
 const prediction = JSON.parse(mount.dataset.prediction ?? "{}");
 const panel = new PredictionPanel(mount);
+const details = new PredictionDetails(byId("prediction-details"));
 
 /** @param {unknown} error */
 const say = (error) => {
   actionStatus.textContent = error instanceof Error ? error.message : String(error);
 };
 
-const ended = () => {
+/** @param {import("./prediction-panel.js").Prediction} [final] the prediction as it ended */
+const ended = (final) => {
   cancelButton.hidden = true;
+  if (final && final !== prediction) details.show(final).catch(say);
 };
 
 cancelButton.hidden = isTerminal(prediction.status);
+details.show(prediction).catch(say);
 const stop = watchPrediction(prediction, panel, ended);
 
 cancelButton.addEventListener("click", async () => {
@@ -36,7 +41,7 @@ cancelButton.addEventListener("click", async () => {
     if (isTerminal(canceled.status)) {
       stop();
       panel.show(canceled);
-      ended();
+      ended(canceled);
     }
     actionStatus.textContent = `Prediction ${canceled.status}`;
   } catch (error) {

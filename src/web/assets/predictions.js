@@ -1,10 +1,16 @@
 // @ts-check
-/** The predictions list: a page of the API's list for the filters in the URL, "Load more", live refresh. */
+/**
+ * The predictions list: a page of the API's list for the filters in the URL, "Load more", live
+ * refresh; the bulk actions on what the filters select.
+ */
 import { ApiError, api, apiPathOf } from "./api.js";
+import { confirmBulk } from "./bulk-actions.js";
 import { byId, h } from "./dom.js";
 import { dateTime, duration, promptOf } from "./format.js";
 
 const REFRESH_MS = 3_000;
+/** The most predictions one bulk action takes (the API's limit). */
+const BULK_LIMIT = 1000;
 
 const body = /** @type {HTMLTableSectionElement} */ (byId("predictions", HTMLTableElement).tBodies[0]);
 const loadMore = byId("load-more", HTMLButtonElement);
@@ -13,12 +19,28 @@ const listStatus = byId("list-status");
 
 const query = new URLSearchParams(location.search);
 const searchedId = query.get("id")?.trim() ?? "";
-const filters = new URLSearchParams();
-for (const name of ["status", "model"]) {
-  const value = query.get(name);
-  if (value) filters.set(name, value);
+
+/**
+ * The API's filters for the page's: the same names, but the time range as instants (the page's
+ * inputs hold local times).
+ * @type {Record<string, string>}
+ */
+const filters = {};
+for (const name of ["status", "model", "provider", "token", "q"]) {
+  const value = query.get(name)?.trim();
+  if (value) filters[name] = value;
 }
-const firstPage = `/v1/predictions${filters.size > 0 ? `?${filters}` : ""}`;
+for (const [name, apiName] of [
+  ["from", "created_after"],
+  ["to", "created_before"],
+]) {
+  const value = query.get(name ?? "");
+  const time = value ? new Date(value) : undefined;
+  if (time && !Number.isNaN(time.getTime())) filters[apiName ?? ""] = time.toISOString();
+}
+const oldestFirst = query.get("sort") === "oldest";
+const listQuery = new URLSearchParams({ ...filters, ...(oldestFirst && { sort: "oldest" }) });
+const firstPage = `/v1/predictions${listQuery.size > 0 ? `?${listQuery}` : ""}`;
 /** @type {string | null} */
 let next = null;
 
@@ -48,9 +70,11 @@ function sayCount() {
 }
 
 /**
- * Puts each prediction in the table: a new one above the others (newest first), a known one in place.
+ * Puts each prediction in the table: a known one in place, a new one above the others (newest
+ * first), below them, or not at all (a refresh of a list oldest first: new ones come last, with
+ * "Load more").
  * @param {import("./prediction-panel.js").Prediction[]} predictions
- * @param {"top" | "bottom"} where
+ * @param {"top" | "bottom" | "known"} where
  */
 function merge(predictions, where) {
   const fresh = [];
@@ -60,7 +84,7 @@ function merge(predictions, where) {
     else fresh.push(row(prediction));
   }
   if (where === "top") body.prepend(...fresh);
-  else body.append(...fresh);
+  else if (where === "bottom") body.append(...fresh);
   sayCount();
 }
 
@@ -76,8 +100,15 @@ async function refresh() {
   if (searchedId) await search();
   else {
     const page = await api(firstPage);
-    merge(page.results, "top");
+    merge(page.results, oldestFirst ? "known" : "top");
   }
+}
+
+/** Empties the table and loads the first page again (after a bulk action changed what it shows). */
+async function reload() {
+  body.replaceChildren();
+  next = await loadPage(firstPage);
+  loadMore.hidden = !next;
 }
 
 async function search() {
@@ -102,6 +133,46 @@ loadMore.addEventListener("click", async () => {
     loadMore.disabled = false;
   }
 });
+
+/**
+ * Runs a bulk action on the predictions the filters select: asks the API which (a dry run), asks the
+ * person to confirm their number, then acts on exactly those.
+ * @param {"bulk-cancel" | "bulk-rerun"} action
+ * @param {HTMLButtonElement} button
+ */
+async function bulk(action, button) {
+  button.disabled = true;
+  try {
+    const path = `/v1/predictions/${action}`;
+    const preview = await api(path, {
+      method: "POST",
+      json: { ...filters, dry_run: true, limit: BULK_LIMIT },
+    });
+    const count = preview.selected;
+    if (count === 0) {
+      say(action === "bulk-cancel" ? "No queued or running predictions match." : "No predictions match.");
+      return;
+    }
+    const noun = `${count} prediction${count === 1 ? "" : "s"}`;
+    const more = preview.more ? ` (the oldest ${count}; more match)` : "";
+    const verb = action === "bulk-cancel" ? "Cancel" : "Re-run";
+    if (!(await confirmBulk(`${verb} ${noun}${more}?`))) return;
+    const ids = preview.results.map((/** @type {{ id: string }} */ item) => item.id);
+    const done = await api(path, { method: "POST", json: { ids, limit: BULK_LIMIT } });
+    await reload();
+    const failed = done.failed > 0 ? `; ${done.failed} could not be` : "";
+    say(`${action === "bulk-cancel" ? "Canceled" : "Re-ran"} ${done.done} of ${noun}${failed}.`);
+  } catch (error) {
+    say(error instanceof Error ? error.message : String(error));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const bulkCancel = byId("bulk-cancel", HTMLButtonElement);
+const bulkRerun = byId("bulk-rerun", HTMLButtonElement);
+bulkCancel.addEventListener("click", () => bulk("bulk-cancel", bulkCancel));
+bulkRerun.addEventListener("click", () => bulk("bulk-rerun", bulkRerun));
 
 async function start() {
   if (searchedId) await search();

@@ -50,6 +50,10 @@ export function predictionView(session: Session, prediction: PredictionSummary):
         <h2 id="run-heading">Run</h2>
         <div id="prediction-panel" data-prediction="${JSON.stringify(prediction)}"></div>
       </section>
+      <section class="panel prediction-details" aria-labelledby="details-heading">
+        <h2 id="details-heading">Route, cost and webhooks</h2>
+        <div id="prediction-details"></div>
+      </section>
     </div>`,
   );
 }

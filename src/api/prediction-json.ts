@@ -1,0 +1,15 @@
+/** A prediction as the API answers it: Replicate's shape, plus its cost when the prices tell it. */
+import type { Pricing } from "../catalog/pricing.ts";
+import type { Prediction } from "../core/prediction.ts";
+import { type ReplicatePrediction, toReplicateJson } from "../core/replicate-json.ts";
+
+/** Renders predictions for clients that reach gengate at `baseUrl`. */
+export function predictionRenderer(pricing: Pricing) {
+  return (baseUrl: string) =>
+    (prediction: Prediction): ReplicatePrediction => {
+      const json = toReplicateJson(prediction, baseUrl);
+      const cost = pricing.costOf(prediction);
+      if (cost !== undefined) json.gengate = { ...json.gengate, cost_usd: cost };
+      return json;
+    };
+}
