@@ -23,8 +23,8 @@ function made(tokenId: string, age: number, overrides: Partial<Prediction> = {})
 
 describeEachBackend("GalleryRepo", (open) => {
   async function seeded(rows: Prediction[]) {
-    const { db } = await open();
-    const predictions = new PredictionsRepo(db);
+    const { db, dialect } = await open();
+    const predictions = new PredictionsRepo(db, dialect);
     for (const row of rows) await predictions.insert(row);
     return new GalleryRepo(db);
   }
@@ -107,7 +107,7 @@ describeEachBackend("GalleryRepo", (open) => {
     it("survive reopening the database", async () => {
       const database = await open();
       const kept = made(ALICE, 1);
-      await new PredictionsRepo(database.db).insert(kept);
+      await new PredictionsRepo(database.db, database.dialect).insert(kept);
       await new GalleryRepo(database.db).favorite(ALICE, kept.id, 1);
       const again = await database.reopen();
       const entries = await new GalleryRepo(again.db).list({ viewer: ALICE, limit: 10, favoritesOnly: true });
