@@ -14,7 +14,14 @@ const CONFIG = {
   models: {
     broken: { targets: [{ provider: "sim", model: "sim/image", input: { fail: true } }] },
     sketch: {
-      targets: [{ provider: "sim", model: "sim/image", params: { steps: null, size: "width" }, input: { output_format: "png" } }],
+      targets: [
+        {
+          provider: "sim",
+          model: "sim/image",
+          params: { steps: null, size: "width" },
+          input: { output_format: "png" },
+        },
+      ],
     },
   },
   routing: { circuitBreaker: { failures: 1, windowMs: 60_000, openMs: 60_000 } },
@@ -117,7 +124,9 @@ describe("/v1/admin/tokens", () => {
         .results;
     const row = (await listed()).find((t) => t.id === token.id);
     expect(row).toMatchObject({ name: "ci runner", admin: false, revoked_at: null });
-    expect(Date.parse(String(row?.last_used_at))).toBeGreaterThanOrEqual(Date.parse(token.created_at as string));
+    expect(Date.parse(String(row?.last_used_at))).toBeGreaterThanOrEqual(
+      Date.parse(token.created_at as string),
+    );
     expect(JSON.stringify(await listed())).not.toContain(token.token);
 
     expect((await gateway.api(`/v1/admin/tokens/${token.id}`, { method: "DELETE" })).status).toBe(204);
@@ -136,7 +145,9 @@ describe("/v1/admin/tokens", () => {
     ] as const) {
       const response = await gateway.api("/v1/admin/tokens", json(body));
       expect(response.status, JSON.stringify(body)).toBe(422);
-      const problem = (await response.json()) as { invalid_fields: Array<{ field: string; description: string }> };
+      const problem = (await response.json()) as {
+        invalid_fields: Array<{ field: string; description: string }>;
+      };
       expect(problem.invalid_fields.map((f) => `${f.field}: ${f.description}`).join("\n")).toContain(field);
     }
     const after = ((await (await gateway.api("/v1/admin/tokens")).json()) as { results: unknown[] }).results;
@@ -163,12 +174,13 @@ describe("/v1/admin/tokens", () => {
 
 describe("GET /v1/models/gengate/{alias}", () => {
   it("gives an alias its first target's input schema under the alias's names", async () => {
+    type Schema = { properties: Record<string, Record<string, unknown> | undefined> };
     const alias = (await (await gateway.api("/v1/models/gengate/sketch")).json()) as {
-      latest_version: { id: string; openapi_schema: { components: { schemas: Record<string, any> } } };
+      latest_version: { id: string; openapi_schema: { components: { schemas: Record<string, Schema> } } };
     };
     const sim = (await (await gateway.api("/v1/models/sim/image")).json()) as typeof alias;
-    const input = alias.latest_version.openapi_schema.components.schemas.Input;
-    const simInput = sim.latest_version.openapi_schema.components.schemas.Input;
+    const input = alias.latest_version.openapi_schema.components.schemas.Input as Schema;
+    const simInput = sim.latest_version.openapi_schema.components.schemas.Input as Schema;
     expect(input.properties.prompt).toEqual(simInput.properties.prompt);
     // `size` is sent as width; output_format is always sent.
     expect(input.properties.size).toMatchObject({ ...simInput.properties.width, title: "Size" });

@@ -2,7 +2,7 @@
 import type { Session } from "../session.ts";
 import { type Html, html } from "./html.ts";
 
-export type Section = "playground" | "predictions";
+export type Section = "playground" | "compare" | "predictions" | "providers" | "tokens";
 
 export interface PageOptions {
   title: string;
@@ -13,9 +13,13 @@ export interface PageOptions {
   section?: Section;
 }
 
-const NAV: Array<{ section: Section; href: string; label: string }> = [
+/** `admin` entries are shown to admin tokens only (their pages answer 403 to others). */
+const NAV: Array<{ section: Section; href: string; label: string; admin?: true }> = [
   { section: "playground", href: "/playground", label: "Playground" },
+  { section: "compare", href: "/compare", label: "Compare" },
   { section: "predictions", href: "/predictions", label: "Predictions" },
+  { section: "providers", href: "/admin/providers", label: "Providers", admin: true },
+  { section: "tokens", href: "/admin/tokens", label: "Tokens", admin: true },
 ];
 
 export function layout(options: PageOptions, body: Html): Html {
@@ -46,7 +50,7 @@ export function layout(options: PageOptions, body: Html): Html {
 function header(session: Session, section: Section | undefined): Html {
   return html`<nav aria-label="Main">
       <ul class="nav-list">
-        ${NAV.map(
+        ${NAV.filter((item) => !item.admin || session.admin).map(
           (item) =>
             html`<li><a class="nav-link" href="${item.href}" ${item.section === section ? html`aria-current="page"` : ""}>${item.label}</a></li>`,
         )}
