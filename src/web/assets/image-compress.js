@@ -35,7 +35,9 @@ export async function compressForUpload(file) {
   bitmap.close();
   const type = file.type === "image/jpeg" ? "image/jpeg" : "image/webp";
   const blob = await new Promise((resolve) => canvas.toBlob(resolve, type, QUALITY));
-  if (!(blob instanceof Blob) || blob.size >= file.size) return { file };
+  if (!(blob instanceof Blob)) return { file };
+  // Made smaller is the point when only the bytes were too many; too many pixels must go anyway.
+  if (scale === 1 && blob.size >= file.size) return { file };
   const name = file.name.replace(/\.[^.]*$/, "") + (type === "image/jpeg" ? ".jpg" : ".webp");
   const smaller = new File([blob], name, { type });
   const note = `${file.name} made smaller for upload: ${width}×${height}, ${sizeText(file.size)} → ${canvas.width}×${canvas.height}, ${sizeText(smaller.size)}`;
