@@ -81,6 +81,8 @@ describe("compare", () => {
     const texts = page.getByRole("region", { name: "sim/text" });
     expect(await texts.count()).toBe(2);
     for (const column of await texts.all())
-      await expect.poll(() => column.getByRole("status").textContent(), { timeout: 10_000 }).toContain("succeeded");
+      await expect
+        .poll(() => column.getByRole("status").textContent(), { timeout: 10_000 })
+        .toContain("succeeded");
   });
 });

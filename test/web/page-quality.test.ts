@@ -36,6 +36,11 @@ beforeAll(async () => {
     height: 64,
     fail: "out of memory",
   });
+  await gateway.api("/v1/admin/tokens", {
+    method: "POST",
+    body: JSON.stringify({ name: "ci", admin: false }),
+    headers: { "content-type": "application/json" },
+  });
   imageId = await run("sim/image", {
     prompt: "a lighthouse at dusk, oil painting",
     seed: 7,
@@ -70,6 +75,21 @@ const VISITS: Visit[] = [
     },
   },
   {
+    name: "compare",
+    path: "/compare",
+    async ready(page) {
+      await page.getByLabel("Model 1").selectOption("sim/image");
+      await page.getByLabel("Model 2").selectOption("sim/text");
+      await page.getByLabel("Prompt").fill("a lighthouse at dusk, oil painting");
+      await page.getByLabel("More input as JSON").fill('{"seed": 7, "max_tokens": 40}');
+      await page.getByRole("button", { name: "Run on every model" }).click();
+      await imageLoaded(page.getByRole("region", { name: "sim/image" }).getByRole("img", { name: "Output" }));
+      await expect
+        .poll(() => page.getByRole("region", { name: "sim/text" }).getByRole("status").textContent())
+        .toContain("succeeded");
+    },
+  },
+  {
     name: "predictions",
     path: "/predictions",
     async ready(page) {
@@ -81,6 +101,22 @@ const VISITS: Visit[] = [
     path: "/p/",
     async ready(page) {
       await imageLoaded(page.getByRole("region", { name: "Run" }).getByRole("img", { name: "Output" }));
+    },
+  },
+  {
+    name: "providers",
+    path: "/admin/providers",
+    async ready(page) {
+      await expect
+        .poll(() => page.getByRole("row", { name: /^sim\b/ }).textContent(), { timeout: 10_000 })
+        .toContain("Healthy");
+    },
+  },
+  {
+    name: "tokens",
+    path: "/admin/tokens",
+    async ready(page) {
+      await page.getByRole("row", { name: /^ci\b/ }).waitFor();
     },
   },
 ];

@@ -268,7 +268,8 @@ describe("playground", () => {
       canvas.height = 2000;
       const context = canvas.getContext("2d") as CanvasRenderingContext2D;
       const pixels = context.createImageData(3000, 2000);
-      for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256);
+      for (let i = 0; i < pixels.data.length; i++)
+        pixels.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256);
       context.putImageData(pixels, 0, 0);
       const blob = (await new Promise((resolve) => canvas.toBlob(resolve, "image/png"))) as Blob;
       const transfer = new DataTransfer();

@@ -5,6 +5,7 @@
  */
 import { api } from "./api.js";
 import { byId, h } from "./dom.js";
+import { dateTime } from "./format.js";
 
 /** @typedef {{ provider: string, concurrency: { limit: number, in_flight: number, queued: number }, rate_limit: { bucket: string, per_minute: number, burst: number, available: number }, circuits: Array<{ target: string, model: string, state: string }> }} ProviderState */
 /** @typedef {{ provider: string, reachable: boolean, authenticated: boolean | null, rate_limit_remaining: number | null, detail: string }} ProviderCheck */
@@ -73,7 +74,7 @@ function show(states, checks) {
         h("td", {}, checks ? health(check) : health(undefined)),
         h("td", {}, headroom(state, check)),
         h("td", {}, `${inFlight} of ${limit} in flight, ${queued} queued`),
-        h("td", {}, circuits(state)),
+        h("td", { class: "circuits" }, circuits(state)),
       );
     }),
   );
@@ -91,7 +92,7 @@ async function load() {
     // The state again: the checks took a while.
     const { providers: fresh } = await api("/v1/admin/providers/state");
     show(fresh, checks);
-    status.textContent = `Checked ${providers.length} provider${providers.length === 1 ? "" : "s"} at ${new Date().toLocaleTimeString()}.`;
+    status.textContent = `Checked ${providers.length} provider${providers.length === 1 ? "" : "s"} at ${dateTime(new Date().toISOString())}.`;
   } catch (error) {
     status.textContent = error instanceof Error ? error.message : String(error);
   } finally {

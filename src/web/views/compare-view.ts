@@ -4,8 +4,6 @@ import { type Html, html } from "./html.ts";
 import { layout } from "./layout.ts";
 import { type ModelSummary, modelOptions } from "./model-options.ts";
 
-export const MAX_MODELS = 4;
-
 export function compareView(
   session: Session,
   models: readonly ModelSummary[],
@@ -25,7 +23,7 @@ export function compareView(
     html`<h1>Compare</h1>
     <form id="compare-form" class="panel compare-form" novalidate>
       <fieldset id="compare-models">
-        <legend>Models (two to ${MAX_MODELS})</legend>
+        <legend>Models (two to four)</legend>
         ${picker(1, first)} ${picker(2, second)}
       </fieldset>
       <div class="actions">
@@ -34,11 +32,11 @@ export function compareView(
       </div>
       <div class="field">
         <label for="compare-prompt">Prompt</label>
-        <textarea id="compare-prompt" rows="3" aria-required="true"></textarea>
+        <textarea id="compare-prompt" rows="2" aria-required="true"></textarea>
       </div>
       <div class="field">
         <label for="compare-json">More input as JSON</label>
-        <textarea id="compare-json" class="code" rows="3" spellcheck="false" aria-describedby="compare-json-hint"></textarea>
+        <textarea id="compare-json" class="code" rows="2" spellcheck="false" aria-describedby="compare-json-hint"></textarea>
         <p id="compare-json-hint" class="hint">Sent to every model with the prompt, e.g. {"seed": 7}. A model that does not take a field says so in its column.</p>
       </div>
       <p id="compare-error" class="error" role="alert"></p>
