@@ -271,7 +271,7 @@ describe("playground", () => {
       for (let i = 0; i < pixels.data.length; i++)
         pixels.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256);
       context.putImageData(pixels, 0, 0);
-      const blob = (await new Promise((resolve) => canvas.toBlob(resolve, "image/png"))) as Blob;
+      const blob = (await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/png"))) as Blob;
       const transfer = new DataTransfer();
       transfer.items.add(new File([blob], "big-noise.png", { type: "image/png" }));
       element.dispatchEvent(
