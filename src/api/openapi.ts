@@ -1,4 +1,5 @@
 /** gengate's own API, described as OpenAPI 3.1 and served at /openapi.json. */
+import { adminPaths } from "./openapi-admin.ts";
 import { batchPaths, batchSchemas } from "./openapi-batches.ts";
 import { galleryPaths, gallerySchemas } from "./openapi-gallery.ts";
 import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
@@ -185,41 +186,6 @@ export function openApiDocument() {
           },
         },
       },
-      "/v1/admin/providers/check": {
-        get: {
-          summary:
-            "Run each configured provider's connection test on this server (reachability, credentials, rate-limit headroom), creating no paid work; admin tokens only",
-          responses: {
-            "200": {
-              description: "One result per configured provider",
-              content: json({
-                type: "object",
-                properties: {
-                  providers: {
-                    type: "array",
-                    items: {
-                      type: "object",
-                      required: ["provider", "reachable", "authenticated", "rate_limit_remaining", "detail"],
-                      properties: {
-                        provider: { type: "string" },
-                        reachable: { type: "boolean" },
-                        authenticated: {
-                          type: ["boolean", "null"],
-                          description: "null when the provider needs no credentials or could not be asked",
-                        },
-                        rate_limit_remaining: { type: ["integer", "null"] },
-                        detail: { type: "string" },
-                      },
-                    },
-                  },
-                },
-              }),
-            },
-            "401": errors["401"],
-            "403": problemResponse("Not an admin token"),
-          },
-        },
-      },
       "/files/{key}": {
         get: {
           summary: "An output file (public, content-addressed; uploads are read at /v1/files/{id}/download)",
@@ -246,6 +212,7 @@ export function openApiDocument() {
         get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
       },
       "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
+      ...adminPaths,
       ...batchPaths,
       ...monitorPaths,
       ...trainingPaths,
@@ -364,7 +331,11 @@ export function openApiDocument() {
             owner: { type: "string" },
             name: { type: "string" },
             description: { type: "string" },
-            latest_version: ref("Version"),
+            latest_version: {
+              ...ref("Version"),
+              description:
+                "For a catalog alias (owner `gengate`), in `GET /v1/models/gengate/{alias}` only: its first target's input schema under the alias's parameter names, with an id of the alias's own; null when that target's provider cannot say",
+            },
           },
         },
         Version: {

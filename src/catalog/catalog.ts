@@ -49,6 +49,13 @@ export class Catalog {
     return [...this.#entries.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Every alias's targets, each under the key its circuit breaker is kept by. */
+  routeTargets(): RouteTarget[] {
+    return this.list().flatMap((entry) =>
+      entry.targets.map((target, index) => toRouteTarget(entry, target, index)),
+    );
+  }
+
   get(alias: string): CatalogEntry | undefined {
     return this.#entries.get(alias);
   }

@@ -16,7 +16,7 @@ import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
-import { overriddenBudget } from "./rate-budget.ts";
+import { startBudgetOf } from "./rate-budget.ts";
 import type { Router } from "./router.ts";
 import { RowGuard } from "./row-guard.ts";
 import { runningPatch, startRequestOf, webhookUrlOf } from "./starts.ts";
@@ -130,11 +130,8 @@ export class Dispatcher {
     this.track(this.guard.run(claimed, "start", () => this.submit(provider, claimed)));
   }
 
-  /** The provider's start budget, as the configuration may override it. */
   private bucketOf(provider: Provider): TokenBucket {
-    const override = this.ctx.catalog.routing.providers[provider.id]?.perMinute;
-    const { bucket, perMinute, burst } = overriddenBudget(provider.rateLimit, override);
-    return this.ctx.limiter.bucket(bucket, perMinute, burst);
+    return startBudgetOf(this.ctx, provider);
   }
 
   private fairShareOf(providerId: string): FairShare {

@@ -15,6 +15,7 @@ import { Gallery } from "./gallery.ts";
 import { ModelResolver, type Resolved } from "./model-resolver.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { checkProviders, type ProviderCheckResult } from "./provider-checks.ts";
+import { type ProviderState, providerStates } from "./provider-states.ts";
 import { Reconciler } from "./reconciler.ts";
 import { Router } from "./router.ts";
 import { RowGuard } from "./row-guard.ts";
@@ -292,6 +293,11 @@ export class Engine {
   /** Each configured provider's connection test, with this process's configuration. */
   checkProviders(): Promise<ProviderCheckResult[]> {
     return checkProviders(this.ctx.providers);
+  }
+
+  /** Each configured provider's work in flight, start budget and circuits, as this process sees them. */
+  providerStates(): Promise<ProviderState[]> {
+    return providerStates(this.ctx);
   }
 
   /** The secret outbound webhooks of `tokenId`'s work are signed with. */

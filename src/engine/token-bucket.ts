@@ -24,6 +24,17 @@ export class TokenBucket {
     return Math.ceil((1 - this.tokens) / this.ratePerMs);
   }
 
+  /** How many starts it would allow now (negative while paused after an upstream's 429). */
+  available(): number {
+    this.refill();
+    return this.tokens;
+  }
+
+  /** Its rate and size. */
+  get budget(): { perMinute: number; burst: number } {
+    return { perMinute: this.ratePerMs * 60_000, burst: this.burst };
+  }
+
   /** Empties the bucket for `ms`, after the upstream said it is over its limit. */
   pause(ms: number): void {
     this.refill();

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import { describeEachBackend } from "../../test/support/backends.ts";
+import { hashApiToken } from "../core/api-tokens.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 
 describeEachBackend("TokensRepo", (open) => {
@@ -21,6 +22,15 @@ describeEachBackend("TokensRepo", (open) => {
     });
     expect(await tokens.findByHash("hash-1")).toEqual(created);
     expect(await tokens.findByHash("hash-2")).toBeNull();
+  });
+
+  it("issues a token whose secret is shown once and found by its hash", async () => {
+    const tokens = await repo();
+    const { secret, token } = await tokens.issue({ name: "dashboard", isAdmin: false });
+    expect(secret).toMatch(/^gg_/);
+    expect(token).toMatchObject({ name: "dashboard", isAdmin: false, lastUsedAt: null, revokedAt: null });
+    expect(await tokens.findByHash(hashApiToken(secret))).toEqual(token);
+    expect(JSON.stringify(await tokens.list())).not.toContain(secret);
   });
 
   it("rejects a second token with the same hash", async () => {

@@ -1,5 +1,6 @@
 /** API tokens. Only a hash of each token is stored; the token itself is shown once, at creation. */
 import type { Kysely, Selectable } from "kysely";
+import { hashApiToken, newApiToken } from "../core/api-tokens.ts";
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { ApiTokensTable, DB } from "./schema.ts";
@@ -58,6 +59,12 @@ export class TokensRepo {
       })
       .execute();
     return created;
+  }
+
+  /** A new token: its secret, to show this once (only its hash is kept), and the stored token. */
+  async issue(token: { name: string; isAdmin: boolean }): Promise<{ secret: string; token: ApiToken }> {
+    const secret = newApiToken();
+    return { secret, token: await this.create({ ...token, tokenHash: hashApiToken(secret) }) };
   }
 
   /** The live (not revoked) token with this hash. */

@@ -2,12 +2,12 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { GatewayError } from "../core/errors.ts";
 import { getApiJson } from "./api-client.ts";
-import { requireSession, signInPath } from "./require-session.ts";
+import { render } from "./render-page.ts";
+import { requireSession } from "./require-session.ts";
 import type { SessionSealer } from "./session.ts";
-import { clearSessionCookie } from "./session-cookie.ts";
 import { batchesView, batchView } from "./views/batches-view.ts";
+import { compareView } from "./views/compare-view.ts";
 import { type GalleryFilters, galleryView } from "./views/gallery-view.ts";
-import type { Html } from "./views/html.ts";
 import { type LoraSummary, loraView } from "./views/lora-view.ts";
 import { lorasView, type PhotoLimits } from "./views/loras-view.ts";
 import { messageView } from "./views/message-view.ts";
@@ -18,18 +18,6 @@ import { listFiltersOf, predictionsView } from "./views/predictions-view.ts";
 import { toolsView } from "./views/tools-view.ts";
 import type { WebDeps, WebEnv } from "./web-env.ts";
 
-/** Renders `page`, or sends the user to sign in again when the API no longer takes the session's token. */
-async function render(c: Context<WebEnv>, page: () => Promise<Html>): Promise<Response> {
-  try {
-    return c.html(await page());
-  } catch (error) {
-    if (!(error instanceof GatewayError) || error.code !== "unauthenticated") throw error;
-    clearSessionCookie(c);
-    const url = new URL(c.req.url);
-    return c.redirect(signInPath(`${url.pathname}${url.search}`), 303);
-  }
-}
-
 export function pageRoutes(
   { api }: WebDeps,
   sealer: SessionSealer,
@@ -39,13 +27,23 @@ export function pageRoutes(
   const get = <T>(c: Context<WebEnv>, path: string) => getApiJson<T>(c, api, c.get("session").token, path);
   const models = async (c: Context<WebEnv>) =>
     (await get<{ results: ModelSummary[] }>(c, "/v1/models"))?.results ?? [];
+  /** The user's trained LoRAs, as the models they run as (`lora:<name>`). */
+  const loras = async (c: Context<WebEnv>) =>
+    ((await get<{ results: Array<{ model: string; status: string }> }>(c, "/v1/loras"))?.results ?? [])
+      .filter((lora) => lora.status === "ready")
+      .map((lora) => lora.model);
+  const pickable = (c: Context<WebEnv>) => Promise.all([models(c), loras(c)]);
 
   const session = requireSession(sealer, "sign-in");
 
   app.get("/", (c) => c.redirect("/playground"));
 
   app.get("/playground", headers, session, (c) =>
-    render(c, async () => playgroundView(c.get("session"), await models(c), c.req.query("model"))),
+    render(c, async () => playgroundView(c.get("session"), ...(await pickable(c)), c.req.query("model"))),
+  );
+
+  app.get("/compare", headers, session, (c) =>
+    render(c, async () => compareView(c.get("session"), ...(await pickable(c)))),
   );
 
   app.get("/predictions", headers, session, (c) =>

@@ -8,7 +8,7 @@ const TOKEN = "gg_session_test_token_0123456789";
 describeEachBackend("SessionSealer", (open) => {
   it("opens what it sealed, in another process sharing the database's key", async () => {
     const database = await open();
-    const session = newSession(TOKEN, "alice");
+    const session = newSession(TOKEN, "alice", false);
     const sealed = await new SessionSealer(new SettingsRepo(database.db)).seal(session);
     const elsewhere = new SessionSealer(new SettingsRepo((await database.reopen()).db));
     expect(await elsewhere.open(sealed)).toEqual(session);
@@ -16,7 +16,7 @@ describeEachBackend("SessionSealer", (open) => {
 
   it("keeps the token out of the cookie's value", async () => {
     const sealer = new SessionSealer(new SettingsRepo((await open()).db));
-    const sealed = await sealer.seal(newSession(TOKEN, "alice"));
+    const sealed = await sealer.seal(newSession(TOKEN, "alice", false));
     const bytes = Buffer.from(sealed, "base64url").toString("latin1");
     expect(sealed).not.toContain(TOKEN);
     expect(bytes).not.toContain(TOKEN);
@@ -27,7 +27,7 @@ describeEachBackend("SessionSealer", (open) => {
     const database = await open();
     const sealer = new SessionSealer(new SettingsRepo(database.db));
     const now = Date.now();
-    const sealed = await sealer.seal(newSession(TOKEN, "alice", now));
+    const sealed = await sealer.seal(newSession(TOKEN, "alice", false, now));
     expect(await sealer.open(sealed, now + SESSION_LIFETIME_MS - 1)).toBeDefined();
     expect(await sealer.open(sealed, now + SESSION_LIFETIME_MS)).toBeUndefined();
 

@@ -20,6 +20,8 @@ const sessionSchema = z.object({
   token: z.string().min(1),
   csrf: z.string().min(1),
   name: z.string(),
+  /** The token is an admin's: the admin pages are in the navigation (the API decides what they may do). */
+  admin: z.boolean().default(false),
   expiresAt: z.number(),
 });
 export type Session = z.infer<typeof sessionSchema>;
@@ -29,11 +31,12 @@ export interface KeyStore {
   getOrCreate(key: string, create: () => string): Promise<string>;
 }
 
-export function newSession(token: string, name: string, now = Date.now()): Session {
+export function newSession(token: string, name: string, admin: boolean, now = Date.now()): Session {
   return {
     token,
     csrf: randomBytes(32).toString("base64url"),
     name,
+    admin,
     expiresAt: now + SESSION_LIFETIME_MS,
   };
 }

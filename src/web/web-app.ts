@@ -3,6 +3,7 @@
  * client of the public API only. Its scripts reach the API through `/ui/api/*` with the session.
  */
 import { Hono } from "hono";
+import { adminRoutes } from "./admin-routes.ts";
 import { apiProxy, UI_API } from "./api-proxy.ts";
 import { assetRoutes } from "./asset-routes.ts";
 import { requireCsrfHeader } from "./csrf.ts";
@@ -27,5 +28,6 @@ export function webApp(deps: WebDeps): Hono<WebEnv> {
   const headers = securityHeaders(deps.publicUrl);
   app.route("/", signInRoutes(deps, sealer, headers));
   app.route("/", pageRoutes(deps, sealer, headers));
+  app.route("/", adminRoutes(sealer, headers));
   return app;
 }

@@ -52,6 +52,11 @@ beforeAll(async () => {
     }),
   });
   batchId = ((await batch.json()) as { id: string }).id;
+  await gateway.api("/v1/admin/tokens", {
+    method: "POST",
+    body: JSON.stringify({ name: "ci", admin: false }),
+    headers: { "content-type": "application/json" },
+  });
   imageId = await run("sim/image", {
     prompt: "a lighthouse at dusk, oil painting",
     seed: 7,
@@ -102,6 +107,21 @@ const VISITS: Visit[] = [
       await page.getByRole("combobox", { name: "Aspect Ratio" }).selectOption("4:3");
       await page.getByRole("button", { name: "Run" }).click();
       await imageLoaded(page.getByRole("region", { name: "Result" }).getByRole("img", { name: "Output" }));
+    },
+  },
+  {
+    name: "compare",
+    path: "/compare",
+    async ready(page) {
+      await page.getByLabel("Model 1").selectOption("sim/image");
+      await page.getByLabel("Model 2").selectOption("sim/text");
+      await page.getByLabel("Prompt").fill("a lighthouse at dusk, oil painting");
+      await page.getByLabel("More input as JSON").fill('{"seed": 7, "max_tokens": 40}');
+      await page.getByRole("button", { name: "Run on every model" }).click();
+      await imageLoaded(page.getByRole("region", { name: "sim/image" }).getByRole("img", { name: "Output" }));
+      await expect
+        .poll(() => page.getByRole("region", { name: "sim/text" }).getByRole("status").textContent())
+        .toContain("succeeded");
     },
   },
   {
@@ -184,6 +204,22 @@ const VISITS: Visit[] = [
       const thumbnails = page.getByRole("list", { name: "Items" }).getByRole("img");
       await expect.poll(() => thumbnails.count(), { timeout: 10_000 }).toBe(4);
       for (const thumbnail of await thumbnails.all()) await imageLoaded(thumbnail);
+    },
+  },
+  {
+    name: "providers",
+    path: "/admin/providers",
+    async ready(page) {
+      await expect
+        .poll(() => page.getByRole("row", { name: /^sim\b/ }).textContent(), { timeout: 10_000 })
+        .toContain("Healthy");
+    },
+  },
+  {
+    name: "tokens",
+    path: "/admin/tokens",
+    async ready(page) {
+      await page.getByRole("row", { name: /^ci\b/ }).waitFor();
     },
   },
 ];

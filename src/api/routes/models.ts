@@ -1,10 +1,13 @@
 /** Models and versions, with each version's Cog-style `openapi_schema` (reference/replicate.md §2.2). */
+import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
+import { aliasInputSchema } from "../../catalog/alias-schema.ts";
 import { ALIAS_OWNER, type CatalogEntry } from "../../catalog/catalog.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { ModelDescriptor } from "../../providers/provider.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { baseUrlOf } from "../base-url.ts";
+import { firstTargetModel } from "../openai/models.ts";
 
 const COG_VERSION = "0.16.0";
 
@@ -46,15 +49,32 @@ function modelJson(model: ModelDescriptor, base: string) {
   };
 }
 
-/** A catalog alias in the shape of a model; its targets and rules in the `gengate` extension. */
-function aliasJson(entry: CatalogEntry, base: string) {
+/**
+ * What an alias takes, as a version: its first target's schema under the alias's names. The id is
+ * the alias's own, so a client that runs "this version" reaches no other model than the alias.
+ */
+function aliasVersionJson(entry: CatalogEntry, first: ModelDescriptor) {
+  const target = entry.targets[0];
+  const inputSchema = target ? aliasInputSchema(target, first.inputSchema) : first.inputSchema;
+  const id = createHash("sha256")
+    .update(`${ALIAS_OWNER}/${entry.name}\n${target?.provider}/${first.versionId}`)
+    .digest("hex");
+  return versionJson({ ...first, versionId: id, inputSchema });
+}
+
+/**
+ * A catalog alias in the shape of a model; its targets and rules in the `gengate` extension.
+ * `first`, its first target's model when known, gives it a version (the list leaves it out, so
+ * listing asks no provider).
+ */
+function aliasJson(entry: CatalogEntry, base: string, first: ModelDescriptor | null = null) {
   return {
     url: `${base}/v1/models/${ALIAS_OWNER}/${entry.name}`,
     owner: ALIAS_OWNER,
     name: entry.name,
     description: entry.description,
     ...NO_DETAILS,
-    latest_version: null,
+    latest_version: first ? aliasVersionJson(entry, first) : null,
     gengate: {
       builtin: entry.builtin,
       strategy: entry.strategy,
@@ -92,7 +112,8 @@ export function modelRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   app.get("/models/:owner/:name", async (c) => {
     const base = baseUrlOf(c, config.publicUrl);
     const alias = aliasOf(c);
-    return c.json(alias ? aliasJson(alias, base) : modelJson(await modelOf(c), base));
+    if (alias) return c.json(aliasJson(alias, base, await firstTargetModel(alias, engine)));
+    return c.json(modelJson(await modelOf(c), base));
   });
 
   app.get("/models/:owner/:name/versions", async (c) => {

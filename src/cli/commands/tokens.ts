@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { hashApiToken, newApiToken } from "../../core/api-tokens.ts";
 import { CliError } from "../cli-error.ts";
 import { addLocalStoreOptions, type LocalStoreOptions, withLocalStore } from "../local-store.ts";
 import { formatTable } from "../table.ts";
@@ -22,15 +21,12 @@ export function tokensCommand(program: Command): void {
       .argument("<name>", "what the token is for")
       .option("--admin", "admin token: sees every prediction and file"),
   ).action(async (name: string, options: CreateOptions) => {
-    const token = newApiToken();
     const isAdmin = options.admin === true;
-    const created = await withLocalStore(options, (store) =>
-      store.tokens.create({ name, tokenHash: hashApiToken(token), isAdmin }),
-    );
+    const { secret, token } = await withLocalStore(options, (store) => store.tokens.issue({ name, isAdmin }));
     process.stderr.write(
-      `created ${isAdmin ? "admin " : ""}token ${created.id}; save it now, it is not shown again\n`,
+      `created ${isAdmin ? "admin " : ""}token ${token.id}; save it now, it is not shown again\n`,
     );
-    process.stdout.write(`${token}\n`);
+    process.stdout.write(`${secret}\n`);
   });
 
   addLocalStoreOptions(tokens.command("list").description("list tokens (never their values)")).action(

@@ -1,24 +1,15 @@
 // @ts-check
-/** The playground page: model picker, schema form or raw JSON, Run, live result, Copy as curl. */
+/**
+ * The playground page: model picker, schema form or raw JSON, Run (and again with the seed the
+ * last run reported), live result, the same run as curl, replicate JS or openai code.
+ */
 import { api } from "./api.js";
-import { curlCommand } from "./curl.js";
+import { curlCommand, openaiSnippet, replicateSnippet } from "./copy-snippets.js";
 import { byId, h } from "./dom.js";
+import { loadModel as loadModelInfo, runModel } from "./models.js";
 import { PredictionPanel } from "./prediction-panel.js";
 import { watchPrediction } from "./prediction-stream.js";
 import { SchemaForm } from "./schema-form.js";
-
-/** Aliases publish no schema: they take gengate's normalised parameters, the prompt first. */
-const ALIAS_SCHEMA = {
-  required: ["prompt"],
-  properties: {
-    prompt: {
-      type: "string",
-      title: "Prompt",
-      description:
-        "An alias takes gengate's normalised parameters (prompt, aspect_ratio, num_outputs, seed…): add the others as JSON.",
-    },
-  },
-};
 
 /** The form as last edited (model, input, JSON or not): kept across visits and a sign-in. */
 const DRAFT = "gengate.playground.draft";
@@ -31,21 +22,27 @@ const rawEditor = byId("raw-editor");
 const rawInput = byId("input-json", HTMLTextAreaElement);
 const formError = byId("form-error");
 const runButton = byId("run", HTMLButtonElement);
+const sameSeedButton = byId("run-same-seed", HTMLButtonElement);
+const sameSeedHint = byId("same-seed-hint");
 const copyStatus = byId("copy-status");
 const result = byId("result");
 
 /** @type {SchemaForm | undefined} */
 let form;
+/** @type {import("./models.js").ModelInfo | undefined} */
+let model;
 /** @type {() => void} */
 let stopWatching = () => {};
+/** The seed the last run reported, with the model and input it ran. */
+/** @type {{ seed: number, model: string, input: Record<string, unknown> } | undefined} */
+let lastRun;
 
-/** @param {string} ref `owner/name` */
+/** @param {string} ref `owner/name` or `lora:<name>` */
 async function loadModel(ref) {
-  const [owner = "", name = ""] = ref.split("/");
-  const model = await api(`/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`);
-  description.textContent = model.description ?? "";
-  const schemas = model.latest_version?.openapi_schema?.components?.schemas ?? {};
-  form = new SchemaForm(fields, schemas.Input ?? ALIAS_SCHEMA, schemas);
+  model = await loadModelInfo(ref);
+  description.textContent = model.description;
+  form = new SchemaForm(fields, model.input, model.components);
+  showSameSeed(undefined);
   const query = new URLSearchParams(location.search);
   query.set("model", ref);
   query.delete("from");
@@ -134,36 +131,98 @@ modelSelect.addEventListener("change", () => {
   loadModel(modelSelect.value).then(saveDraft, showError);
 });
 
-byId("run-form", HTMLFormElement).addEventListener("submit", async (event) => {
-  event.preventDefault();
+/**
+ * Offers to run again with the seed a finished run reported (only for the model it ran).
+ * @param {typeof lastRun} run
+ */
+function showSameSeed(run) {
+  lastRun = run;
+  sameSeedButton.hidden = run === undefined;
+  sameSeedHint.hidden = run === undefined;
+  sameSeedHint.textContent = run ? `Seed ${run.seed}, from the last run` : "";
+}
+
+/** @param {Record<string, unknown>} input */
+async function run(input) {
   formError.textContent = "";
   runButton.disabled = true;
+  sameSeedButton.disabled = true;
   try {
-    const input = currentInput();
-    const [owner = "", name = ""] = modelSelect.value.split("/");
-    const path = `/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`;
-    const prediction = await api(path, { method: "POST", json: { input } });
+    const ref = modelSelect.value;
+    const prediction = await runModel(ref, input);
     stopWatching();
     const mount = h("div");
     result.replaceChildren(mount);
-    stopWatching = watchPrediction(prediction, new PredictionPanel(mount, { pageLink: true }));
+    stopWatching = watchPrediction(prediction, new PredictionPanel(mount, { pageLink: true }), (ended) => {
+      const seed = ended.gengate?.seed;
+      if (typeof seed === "number" && modelSelect.value === ref) showSameSeed({ seed, model: ref, input });
+    });
     // On a phone the result is below the form.
     result.scrollIntoView({ block: "nearest" });
   } catch (error) {
     showError(error);
   } finally {
     runButton.disabled = false;
+    sameSeedButton.disabled = false;
   }
-});
+}
 
-byId("copy-curl", HTMLButtonElement).addEventListener("click", async () => {
-  formError.textContent = "";
+byId("run-form", HTMLFormElement).addEventListener("submit", (event) => {
+  event.preventDefault();
   try {
-    await navigator.clipboard.writeText(curlCommand(location.origin, modelSelect.value, currentInput()));
-    copyStatus.textContent = "Copied the curl command";
+    void run(currentInput());
   } catch (error) {
     showError(error);
   }
+});
+
+sameSeedButton.addEventListener("click", () => {
+  if (!lastRun) return;
+  try {
+    const input = { ...currentInput(), seed: lastRun.seed };
+    // The form shows the seed it ran with.
+    if (rawToggle.checked) rawInput.value = JSON.stringify(input, null, 2);
+    else form?.write(input);
+    saveDraft();
+    void run(input);
+  } catch (error) {
+    showError(error);
+  }
+});
+
+/**
+ * @param {string} what
+ * @param {() => string} code
+ */
+async function copy(what, code) {
+  formError.textContent = "";
+  copyStatus.textContent = "";
+  try {
+    await navigator.clipboard.writeText(code());
+    copyStatus.textContent = `Copied the ${what}`;
+  } catch (error) {
+    showError(error);
+  }
+}
+
+byId("copy-curl", HTMLButtonElement).addEventListener("click", () =>
+  copy("curl command", () => curlCommand(location.origin, modelSelect.value, currentInput())),
+);
+byId("copy-replicate", HTMLButtonElement).addEventListener("click", () =>
+  copy("replicate JS code", () => replicateSnippet(location.origin, modelSelect.value, currentInput())),
+);
+byId("copy-openai", HTMLButtonElement).addEventListener("click", () => {
+  if (!model) return;
+  const info = model;
+  let snippet;
+  try {
+    snippet = openaiSnippet(location.origin, info, currentInput());
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  if (snippet.ok) void copy("openai code", () => snippet.code);
+  else copyStatus.textContent = `Not copied: ${snippet.reason}`;
 });
 
 /**

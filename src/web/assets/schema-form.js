@@ -2,10 +2,12 @@
 /**
  * A form made from a model's input schema (Cog's `components.schemas.Input`): one labelled field
  * per property in `x-order`, enums as selects, numbers with their bounds, defaults filled in,
- * files by picker (uploaded with `POST /v1/files`, their URL kept), anything else as JSON.
+ * files by picker, drop or paste (large images made smaller first, then uploaded with
+ * `POST /v1/files`, their URL kept), anything else as JSON.
  */
 import { api } from "./api.js";
 import { h } from "./dom.js";
+import { compressForUpload } from "./image-compress.js";
 
 /** @typedef {{ type?: string | string[], title?: string, description?: string, default?: unknown, enum?: unknown[], minimum?: number, maximum?: number, format?: string, "x-order"?: number, allOf?: PropertySchema[], $ref?: string }} PropertySchema */
 /** @typedef {{ properties?: Record<string, PropertySchema>, required?: string[] }} ObjectSchema */
@@ -228,7 +230,8 @@ function textField(name, required, id, described) {
 }
 
 /**
- * A URL field with a file picker beside it; a picked file is uploaded and its URL filled in.
+ * A URL field with a file picker beside it, which also takes a file dropped on it or pasted into
+ * it; the file is uploaded and its URL filled in.
  * @param {string} name
  * @param {string} title
  * @param {boolean} required
@@ -241,28 +244,40 @@ function fileField(name, title, required, id, described) {
     id,
     type: "url",
     spellcheck: "false",
-    placeholder: "https://… or pick a file",
+    placeholder: "https://…, or drop, paste or pick a file",
     "aria-required": required ? "true" : null,
     ...described,
   });
   const picker = h("input", { id: `${id}-file`, type: "file", class: "visually-hidden" });
   const status = h("span", { class: "hint", role: "status" });
   const preview = h("img", { class: "preview", alt: `${title} preview`, hidden: true });
-  picker.addEventListener("change", async () => {
-    const file = picker.files?.[0];
-    if (!file) return;
-    status.textContent = `Uploading ${file.name}…`;
+  /** @param {File} picked */
+  const upload = async (picked) => {
+    status.textContent = `Preparing ${picked.name}…`;
     try {
+      const { file, note } = await compressForUpload(picked);
+      status.textContent = `Uploading ${file.name}…`;
       const body = new FormData();
       body.append("content", file, file.name);
       const uploaded = await api("/v1/files", { method: "POST", body });
       url.value = uploaded.urls.get;
-      status.textContent = `Uploaded ${file.name}`;
+      url.dispatchEvent(new Event("input", { bubbles: true }));
+      status.textContent = note ? `Uploaded ${file.name} (${note})` : `Uploaded ${file.name}`;
       preview.hidden = !IMAGE_TYPE.test(file.type);
       if (!preview.hidden) preview.src = URL.createObjectURL(file);
     } catch (error) {
       status.textContent = `Upload failed: ${error instanceof Error ? error.message : String(error)}`;
     }
+  };
+  picker.addEventListener("change", () => {
+    const file = picker.files?.[0];
+    if (file) void upload(file);
+  });
+  url.addEventListener("paste", (event) => {
+    const file = event.clipboardData?.files[0];
+    if (!file) return; // text is pasted as usual
+    event.preventDefault();
+    void upload(file);
   });
   const element = h(
     "div",
@@ -273,6 +288,19 @@ function fileField(name, title, required, id, described) {
     status,
     preview,
   );
+  element.addEventListener("dragover", (event) => {
+    if (!event.dataTransfer?.types.includes("Files")) return;
+    event.preventDefault();
+    element.classList.add("drop-target");
+  });
+  element.addEventListener("dragleave", () => element.classList.remove("drop-target"));
+  element.addEventListener("drop", (event) => {
+    element.classList.remove("drop-target");
+    const file = event.dataTransfer?.files[0];
+    if (!file) return;
+    event.preventDefault();
+    void upload(file);
+  });
   return {
     name,
     element,

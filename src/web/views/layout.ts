@@ -2,7 +2,16 @@
 import type { Session } from "../session.ts";
 import { type Html, html } from "./html.ts";
 
-export type Section = "playground" | "predictions" | "tools" | "batches" | "loras" | "gallery";
+export type Section =
+  | "playground"
+  | "compare"
+  | "predictions"
+  | "tools"
+  | "batches"
+  | "gallery"
+  | "loras"
+  | "providers"
+  | "tokens";
 
 export interface PageOptions {
   title: string;
@@ -13,13 +22,17 @@ export interface PageOptions {
   section?: Section;
 }
 
-const NAV: Array<{ section: Section; href: string; label: string }> = [
+/** `admin` entries are shown to admin tokens only (their pages answer 403 to others). */
+const NAV: Array<{ section: Section; href: string; label: string; admin?: true }> = [
   { section: "playground", href: "/playground", label: "Playground" },
+  { section: "compare", href: "/compare", label: "Compare" },
   { section: "predictions", href: "/predictions", label: "Predictions" },
   { section: "tools", href: "/tools", label: "Tools" },
   { section: "batches", href: "/batches", label: "Batches" },
   { section: "gallery", href: "/gallery", label: "Gallery" },
   { section: "loras", href: "/loras", label: "LoRAs" },
+  { section: "providers", href: "/admin/providers", label: "Providers", admin: true },
+  { section: "tokens", href: "/admin/tokens", label: "Tokens", admin: true },
 ];
 
 export function layout(options: PageOptions, body: Html): Html {
@@ -50,7 +63,7 @@ export function layout(options: PageOptions, body: Html): Html {
 function header(session: Session, section: Section | undefined): Html {
   return html`<nav aria-label="Main">
       <ul class="nav-list">
-        ${NAV.map(
+        ${NAV.filter((item) => !item.admin || session.admin).map(
           (item) =>
             html`<li><a class="nav-link" href="${item.href}" ${item.section === section ? html`aria-current="page"` : ""}>${item.label}</a></li>`,
         )}

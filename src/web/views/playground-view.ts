@@ -7,6 +7,7 @@ import { type ModelSummary, modelOptions } from "./model-options.ts";
 export function playgroundView(
   session: Session,
   models: readonly ModelSummary[],
+  loras: readonly string[],
   selected: string | undefined,
 ): Html {
   return layout(
@@ -17,7 +18,7 @@ export function playgroundView(
         <div class="field">
           <label for="model">Model</label>
           <select id="model" name="model" aria-describedby="model-description">
-            ${modelOptions(models, selected)}
+            ${modelOptions(models, selected, loras)}
           </select>
           <p id="model-description" class="hint"></p>
         </div>
@@ -36,9 +37,15 @@ export function playgroundView(
         <p id="form-error" class="error" role="alert"></p>
         <div class="actions">
           <button type="submit" class="primary" id="run">Run</button>
-          <button type="button" id="copy-curl">Copy as curl</button>
-          <span id="copy-status" class="hint" role="status"></span>
+          <button type="button" id="run-same-seed" aria-describedby="same-seed-hint" hidden>Run again with the same seed</button>
+          <span id="same-seed-hint" class="hint" hidden></span>
         </div>
+        <div class="copy-actions">
+          <button type="button" id="copy-curl">Copy as curl</button>
+          <button type="button" id="copy-replicate">Copy as replicate JS</button>
+          <button type="button" id="copy-openai">Copy as openai</button>
+        </div>
+        <p id="copy-status" class="hint" role="status"></p>
       </form>
       <section class="panel" aria-labelledby="result-heading">
         <h2 id="result-heading">Result</h2>
