@@ -11,9 +11,17 @@ import type { TestGateway } from "./support/gateway.ts";
 import { describeEachGateway } from "./support/gateway-backends.ts";
 
 /** The list routes: each takes a `cursor` from a previous page's `next`. */
-const LISTS = ["/v1/predictions", "/v1/files", "/v1/batches", "/v1/loras", "/v1/trainings"];
+const LISTS = ["/v1/predictions", "/v1/files", "/v1/batches", "/v1/loras", "/v1/trainings", "/v1/outputs"];
 /** Parameterless GET routes under /v1 that are not paged lists. */
-const NOT_LISTS = ["/v1/models", "/v1/webhooks/default/secret", "/v1/account", "/v1/admin/providers/check"];
+const NOT_LISTS = [
+  "/v1/models",
+  "/v1/webhooks/default/secret",
+  "/v1/account",
+  "/v1/admin/providers/check",
+  "/v1/admin/providers/state",
+  "/v1/admin/tokens",
+  "/v1/lora-photo-limits",
+];
 
 const base64 = (text: string) => Buffer.from(text).toString("base64url");
 const BAD_CURSORS = [

@@ -166,7 +166,9 @@ describe("the tools page", () => {
 
     // A stroke down the left quarter of the image, with a wide brush.
     await panel.getByLabel("Brush size").fill("60");
-    const box = await panel.locator("canvas").boundingBox();
+    const canvas = panel.locator("canvas");
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
     if (!box) throw new Error("the mask canvas is not shown");
     await page.mouse.move(box.x + box.width * 0.2, box.y + 5);
     await page.mouse.down();
