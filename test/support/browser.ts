@@ -4,8 +4,7 @@
  */
 import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-
-export const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM } from "./browser-path.ts";
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
