@@ -9,10 +9,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromBuffer } from "yauzl";
 import type { BatchJson } from "../src/core/batch-json.ts";
 import { cliEnv, runCli } from "./support/cli-process.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { zipNames } from "./support/zip-names.ts";
 
 const SMALL = { width: 64, height: 64 };
 const sim = { provider: "sim", model: "sim/image" };
@@ -88,22 +88,6 @@ async function refused(body: unknown): Promise<Problem> {
 async function predictionInput(id: string): Promise<Record<string, unknown>> {
   return ((await (await gateway.api(`/v1/predictions/${id}`)).json()) as { input: Record<string, unknown> })
     .input;
-}
-
-function zipNames(bytes: Buffer): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const names: string[] = [];
-      zip.on("entry", (entry) => {
-        names.push(entry.fileName);
-        zip.readEntry();
-      });
-      zip.on("end", () => resolve(names));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
 }
 
 describe("a batch item's output_path and metadata", () => {

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromBuffer } from "yauzl";
 import type { BatchItemJson, BatchJson } from "../src/core/batch-json.ts";
 import { type FakeFal, startFakeFal } from "./fakes/fal/index.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { type FakeRunpod, startFakeRunpod } from "./fakes/runpod/index.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 import { readSse } from "./support/sse.ts";
+import { zipNames } from "./support/zip-names.ts";
 
 const COUNT = 1000;
 const TEMPLATE = "{index:4}_{model}_{slug}.{ext}";
@@ -178,22 +178,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function readZip(bytes: Buffer): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const names: string[] = [];
-      zip.on("entry", (entry) => {
-        names.push(entry.fileName);
-        zip.readEntry();
-      });
-      zip.on("end", () => resolve(names));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
-}
-
 /** How many times each prompt was started upstream. */
 function startsByPrompt(inputs: unknown[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -351,7 +335,7 @@ describe("a 1,000-item mixed-model batch against the fakes with injected failure
     // The archive holds exactly the succeeded items' files.
     const archive = await gateway.api(`/v1/batches/${batch.id}/archive`);
     expect(archive.status).toBe(200);
-    expect(await readZip(Buffer.from(await archive.arrayBuffer()))).toEqual(names);
+    expect(await zipNames(Buffer.from(await archive.arrayBuffer()))).toEqual(names);
 
     console.info(`1,000-item batch ended in ${(elapsedMs / 1000).toFixed(1)} s`);
   }, 120_000);

@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { fromBuffer } from "yauzl";
 import type { BatchJson } from "../../src/core/batch-json.ts";
 import { launchBrowser, signedInPage } from "../support/browser.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { zipNames } from "../support/zip-names.ts";
 
 let gateway: TestGateway;
 let browser: Browser;
@@ -37,21 +37,6 @@ async function chooseFile(name: string, text: string): Promise<void> {
     name,
     mimeType: "text/plain",
     buffer: Buffer.from(text),
-  });
-}
-
-function zipNames(bytes: Buffer): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const names: string[] = [];
-      zip.on("entry", (entry) => {
-        names.push(entry.fileName);
-        zip.readEntry();
-      });
-      zip.on("end", () => resolve(names));
-      zip.readEntry();
-    });
   });
 }
 
