@@ -70,6 +70,14 @@ async function copied(button: string): Promise<string> {
 }
 
 describe("playground", () => {
+  it("opens on sim/image, which runs on a gengate with no provider keys", async () => {
+    ({ context, page } = await signedInPage(browser, gateway.url, gateway.token));
+    expect(await page.getByLabel("Model").inputValue()).toBe("sim/image");
+    await prompt().fill("a harbour at dawn");
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await expect.poll(statusOf, { timeout: 10_000 }).toContain("succeeded");
+  });
+
   it("runs sim/image from the form and shows the image", async () => {
     await openPlayground("sim/image");
     await page.getByRole("textbox", { name: "Prompt", exact: true }).fill("a lighthouse at dusk");

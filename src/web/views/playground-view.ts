@@ -4,6 +4,9 @@ import { type Html, html } from "./html.ts";
 import { layout } from "./layout.ts";
 import { type ModelSummary, modelOptions } from "./model-options.ts";
 
+/** Picked when the page names no model: the simulator runs on every gengate, with no provider keys. */
+const FIRST_MODEL = "sim/image";
+
 export function playgroundView(
   session: Session,
   models: readonly ModelSummary[],
@@ -18,7 +21,7 @@ export function playgroundView(
         <div class="field">
           <label for="model">Model</label>
           <select id="model" name="model" aria-describedby="model-description">
-            ${modelOptions(models, selected, loras)}
+            ${modelOptions(models, selected ?? FIRST_MODEL, loras)}
           </select>
           <p id="model-description" class="hint"></p>
         </div>
