@@ -1,13 +1,5 @@
-/**
- * The admin API the dashboard's admin pages use: providers' state (work in flight, start budget,
- * circuits) and API tokens (create, list with last use, revoke); and an alias's input schema.
- * Every admin route is a 403 for a non-admin token.
- */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newTenant, startGateway, type Tenant, type TestGateway } from "./support/gateway.ts";
+import { newTenant, startGatewayWithConfig, type Tenant, type TestGateway } from "./support/gateway.ts";
 import { until } from "./support/until.ts";
 
 const CONFIG = {
@@ -29,20 +21,15 @@ const CONFIG = {
 
 let gateway: TestGateway;
 let tenant: Tenant;
-let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gengate-admin-api-"));
-  const file = join(dir, "gengate.config.json");
-  writeFileSync(file, JSON.stringify(CONFIG));
   // Half a start a second, one at a time: the budget's use shows.
-  gateway = await startGateway({ GENGATE_CONFIG: file, GENGATE_SIM_RATE_PER_MINUTE: "30" });
+  gateway = await startGatewayWithConfig(CONFIG, { GENGATE_SIM_RATE_PER_MINUTE: "30" });
   tenant = await newTenant(gateway, "tenant");
 });
 
 afterAll(async () => {
   await gateway?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 interface ProviderStateJson {

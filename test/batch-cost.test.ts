@@ -1,13 +1,6 @@
-/**
- * A batch's cost counts every run that used provider time: a run that failed upstream before its
- * item fell back to another target is paid for too.
- */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchJson } from "../src/core/batch-json.ts";
-import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { startGatewayWithConfig, type TestGateway } from "./support/gateway.ts";
 import { until } from "./support/until.ts";
 
 const PER_SECOND = 0.01;
@@ -26,18 +19,13 @@ const CONFIG = {
   pricing: { sim: { perSecond: PER_SECOND } },
 };
 
-let dir: string;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gengate-cost-"));
-  const file = join(dir, "gengate.config.json");
-  writeFileSync(file, JSON.stringify(CONFIG));
-  gateway = await startGateway({ GENGATE_CONFIG: file });
+  gateway = await startGatewayWithConfig(CONFIG);
 });
 afterAll(async () => {
   await gateway.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("a batch's cost", () => {

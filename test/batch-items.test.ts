@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchJson } from "../src/core/batch-json.ts";
 import { cliEnv, runCli } from "./support/cli-process.ts";
-import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { startGatewayWithConfig, type TestGateway } from "./support/gateway.ts";
 import { zipNames } from "./support/zip-names.ts";
 
 const SMALL = { width: 64, height: 64 };
@@ -30,19 +30,14 @@ const CONFIG = {
   },
 };
 
-let dir: string;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gengate-batch-items-"));
-  const config = join(dir, "gengate.config.json");
-  writeFileSync(config, JSON.stringify(CONFIG));
-  gateway = await startGateway({ GENGATE_CONFIG: config });
+  gateway = await startGatewayWithConfig(CONFIG);
 });
 
 afterAll(async () => {
   await gateway.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 interface Problem {

@@ -1,13 +1,5 @@
-/**
- * A target's circuit probe, however it ends, frees the half-open circuit: a success closes it, a
- * failure opens it again for the open time, and a probe canceled, timed out or lost lets the next
- * request probe at once (lost: after the open time).
- */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { startGatewayWithConfig, type TestGateway } from "./support/gateway.ts";
 import { until } from "./support/until.ts";
 
 const OPEN_MS = 1_000;
@@ -27,18 +19,13 @@ interface Routed {
   gengate: { target: { key: string }; route: { target: string; outcome: string; reason?: string }[] };
 }
 
-let dir: string;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gengate-probe-"));
-  const file = join(dir, "gengate.config.json");
-  writeFileSync(file, JSON.stringify(CONFIG));
-  gateway = await startGateway({ GENGATE_CONFIG: file });
+  gateway = await startGatewayWithConfig(CONFIG);
 });
 afterAll(async () => {
   await gateway.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function create(alias: string, input: Record<string, unknown>, wait = false): Promise<Routed> {

@@ -1,12 +1,5 @@
-/**
- * `routing.providers.<id>.perMinute` sets the provider's start budget and its burst: starts reach
- * the provider (here the simulator, which records when each start arrived) no faster than that.
- */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { startGatewayWithConfig, type TestGateway } from "./support/gateway.ts";
 
 const PER_MINUTE = 120;
 const INTERVAL_MS = 60_000 / PER_MINUTE;
@@ -15,18 +8,13 @@ const BURST = 2;
 /** A start reaches the simulator a little after its token is taken (more so on a loaded machine). */
 const JITTER_MS = 150;
 
-let dir: string;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gengate-rate-"));
-  const file = join(dir, "gengate.config.json");
-  writeFileSync(file, JSON.stringify({ routing: { providers: { sim: { perMinute: PER_MINUTE } } } }));
-  gateway = await startGateway({ GENGATE_CONFIG: file });
+  gateway = await startGatewayWithConfig({ routing: { providers: { sim: { perMinute: PER_MINUTE } } } });
 });
 afterAll(async () => {
   await gateway.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("a provider's perMinute override", () => {

@@ -1,5 +1,5 @@
 /** A real gengate server in the test process, on a free port, with its own data folder. */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -44,6 +44,24 @@ export async function startGateway(
     async close() {
       await server.close();
       if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A gateway that reads `fileConfig` as its `gengate.config.json`, kept (and removed) with its data folder. */
+export async function startGatewayWithConfig(
+  fileConfig: object,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), "gengate-e2e-"));
+  const file = join(dir, "gengate.config.json");
+  writeFileSync(file, JSON.stringify(fileConfig));
+  const gateway = await startGateway({ ...env, GENGATE_CONFIG: file }, dir);
+  return {
+    ...gateway,
+    async close() {
+      await gateway.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

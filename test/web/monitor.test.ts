@@ -1,15 +1,7 @@
-/**
- * The predictions monitor in Chromium: finding a prediction by a word of its prompt, combining
- * filters, bulk-cancelling queued predictions after a confirmation, and a prediction's route,
- * warnings, cost and webhook deliveries.
- */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, signedInPage } from "../support/browser.ts";
-import { newTenant, startGateway, type Tenant, type TestGateway } from "../support/gateway.ts";
+import { newTenant, startGatewayWithConfig, type Tenant, type TestGateway } from "../support/gateway.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
 
 const sim = { provider: "sim", model: "sim/image", params: { negative_prompt: null } };
@@ -22,7 +14,6 @@ const CONFIG = {
   pricing: { sim: { perRun: 0.002 } },
 };
 
-let dir: string;
 let gateway: TestGateway;
 let browser: Browser;
 let receiver: WebhookReceiver;
@@ -31,12 +22,9 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gengate-monitor-"));
-  const file = join(dir, "gengate.config.json");
-  writeFileSync(file, JSON.stringify(CONFIG));
   // One sim slot: a slow prediction holds it and those created after it stay queued.
   [gateway, browser, receiver] = await Promise.all([
-    startGateway({ GENGATE_CONFIG: file, GENGATE_SIM_CONCURRENCY: "1", GENGATE_ALLOW_PRIVATE_URLS: "1" }),
+    startGatewayWithConfig(CONFIG, { GENGATE_SIM_CONCURRENCY: "1", GENGATE_ALLOW_PRIVATE_URLS: "1" }),
     launchBrowser(),
     startWebhookReceiver(),
   ]);
@@ -49,7 +37,6 @@ afterAll(async () => {
   await browser?.close();
   await gateway?.close();
   await receiver?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 type Json = { id: string; status: string; urls: Record<string, string> };

@@ -1,17 +1,8 @@
-/**
- * The tools page in Chromium: the local tools (real ISNet and the upscaler, on small images and
- * `fast` quality) show before and after; inpainting sends the mask painted with the mouse (the
- * `inpaint` alias played by the simulator, as an operator's configuration could point it); a
- * non-image or oversized drop is refused in the page before anything is sent.
- */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, signedInPage } from "../support/browser.ts";
-import { startGateway, type TestGateway } from "../support/gateway.ts";
+import { startGatewayWithConfig, type TestGateway } from "../support/gateway.ts";
 
 const CONFIG = {
   models: {
@@ -37,18 +28,14 @@ interface Prediction {
   output: unknown;
 }
 
-let dir: string;
 let gateway: TestGateway;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gengate-web-tools-"));
-  const file = join(dir, "gengate.config.json");
-  writeFileSync(file, JSON.stringify(CONFIG));
   [gateway, browser] = await Promise.all([
-    startGateway({ GENGATE_CONFIG: file, LOCAL_CONCURRENCY: "1" }),
+    startGatewayWithConfig(CONFIG, { LOCAL_CONCURRENCY: "1" }),
     launchBrowser(),
   ]);
 });
@@ -58,7 +45,6 @@ afterEach(() => context?.close());
 afterAll(async () => {
   await browser?.close();
   await gateway?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** A PNG of `size` pixels: a red disc on a light grey background. */
