@@ -81,6 +81,7 @@ export class WebhookSender {
       else failures += 1;
       if (delivered || failures >= this.#timing.maxAttempts) {
         this.#queue.confirm(update);
+        this.#changes.notify();
         failures = 0;
       } else {
         await new Promise((resolve) => setTimeout(resolve, this.#timing.retryDelayMs));
