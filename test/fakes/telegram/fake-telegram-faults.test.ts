@@ -1,7 +1,8 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Bot, GrammyError } from "grammy";
+import { Bot } from "grammy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeTelegram, makeUser, startFakeTelegram } from "./index.ts";
+import { refusal } from "./refusal.ts";
 
 let fake: FakeTelegram;
 
@@ -41,10 +42,7 @@ describe("fake Telegram faults", () => {
     const user = chatWith();
     fake.failNext("SENDMESSAGE", { status: 429, retryAfter: 7 }, 2);
     for (let i = 0; i < 2; i += 1) {
-      const error = await newBot()
-        .api.sendMessage(user.id, "x")
-        .catch((caught: unknown) => caught as GrammyError);
-      expect(error).toBeInstanceOf(GrammyError);
+      const error = await refusal(newBot().api.sendMessage(user.id, "x"));
       expect([error.error_code, error.parameters]).toEqual([429, { retry_after: 7 }]);
     }
     expect((await newBot().api.sendMessage(user.id, "third")).text).toBe("third");
@@ -67,9 +65,7 @@ describe("fake Telegram faults", () => {
     const blocker = chatWith();
     const other = chatWith();
     fake.blockBy(blocker);
-    const error = await api
-      .sendMessage(blocker.id, "are you there?")
-      .catch((caught: unknown) => caught as GrammyError);
+    const error = await refusal(api.sendMessage(blocker.id, "are you there?"));
     expect([error.error_code, error.description]).toEqual([403, "Forbidden: bot was blocked by the user"]);
     await expect(api.sendPhoto(blocker.id, "x")).rejects.toThrow(/blocked/);
     expect((await api.sendMessage(other.id, "still here")).text).toBe("still here");

@@ -5,6 +5,7 @@ import type { Message } from "grammy/types";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeTelegram, makeUser, startFakeTelegram } from "./index.ts";
+import { refusal } from "./refusal.ts";
 
 let fake: FakeTelegram;
 let bot: Bot;
@@ -36,14 +37,6 @@ function chatWith() {
   fake.sendText(user, "/start");
   return user;
 }
-
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected the call to be refused");
-    },
-    (error: unknown) => error as GrammyError,
-  );
 
 describe("fake Telegram files", () => {
   it("takes a multipart photo upload and answers Telegram's PhotoSize ladder, smallest first", async () => {
@@ -146,20 +139,20 @@ describe("fake Telegram files", () => {
 
   it("enforces Telegram's size limits: photo 10 MiB, upload 50 MiB (413), download 20 MiB", async () => {
     const user = chatWith();
-    const bigPhoto = await rejection(
+    const bigPhoto = await refusal(
       bot.api.sendPhoto(user.id, new InputFile(Buffer.alloc(10 * 1024 * 1024 + 1))),
     );
     expect(bigPhoto.error_code).toBe(400);
     expect(bigPhoto.description).toMatch(/too big for a photo; the maximum size is 10485760 bytes/);
 
-    const huge = await rejection(
+    const huge = await refusal(
       bot.api.sendDocument(user.id, new InputFile(Buffer.alloc(50 * 1024 * 1024 + 1), "a.bin")),
     );
     expect([huge.error_code, huge.description]).toEqual([413, "Request Entity Too Large"]);
 
-    const tall = await rejection(bot.api.sendPhoto(user.id, new InputFile(await png(30, 900))));
+    const tall = await refusal(bot.api.sendPhoto(user.id, new InputFile(await png(30, 900))));
     expect(tall.description).toBe("Bad Request: PHOTO_INVALID_DIMENSIONS");
-    const notImage = await rejection(bot.api.sendPhoto(user.id, new InputFile(Buffer.from("not an image"))));
+    const notImage = await refusal(bot.api.sendPhoto(user.id, new InputFile(Buffer.from("not an image"))));
     expect(notImage.description).toBe("Bad Request: IMAGE_PROCESS_FAILED");
 
     const sent = fake.transcript(user.id).filter((entry) => entry.sender === "bot");
