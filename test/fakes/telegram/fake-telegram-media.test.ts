@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Bot, type GrammyError, InputFile, InputMediaBuilder } from "grammy";
+import { Bot, InputFile, InputMediaBuilder } from "grammy";
 import type { Message } from "grammy/types";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
