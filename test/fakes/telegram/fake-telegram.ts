@@ -1,0 +1,102 @@
+/**
+ * A protocol-faithful fake of the Telegram Bot API (reference C) for the bot's tests: grammY talks
+ * to it through `client.apiRoot`, tests play the users through the controls below and read what the
+ * bot did. Nothing here keeps the process alive after close().
+ */
+import type { BotCommand } from "grammy/types";
+import { createApiHandler, runWebhookReply } from "./api-router.ts";
+import { botUser, randomToken } from "./bot-identity.ts";
+import { type ApiCall, CallLog } from "./call-log.ts";
+import { Changes } from "./changes.ts";
+import { Chats, type TranscriptEntry } from "./chats.ts";
+import { type Fault, Faults } from "./faults.ts";
+import { FileStore } from "./file-store.ts";
+import { listenHttp } from "./http-server.ts";
+import { commandsKey, type FakeState } from "./state.ts";
+import { UpdateQueue } from "./update-queue.ts";
+import { userActions } from "./user-actions.ts";
+import { type WebhookAttempt, WebhookSender, type WebhookTiming } from "./webhook-sender.ts";
+
+export interface FakeTelegramOptions {
+  /** `<bot id>:<secret>`; a new one by default. */
+  token?: string;
+  botUsername?: string;
+  port?: number;
+  /** Webhook retries: delay between attempts (200 ms) and attempts per update (5). */
+  webhook?: Partial<WebhookTiming>;
+}
+
+export interface WaitOptions {
+  timeout?: number;
+  /** Named in the timeout error. */
+  what?: string;
+}
+
+export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
+  const token = options.token ?? randomToken();
+  const bot = botUser(token, options.botUsername ?? "gengate_test_bot");
+  const changes = new Changes();
+  const updates = new UpdateQueue();
+  const state: FakeState = {
+    token,
+    bot,
+    changes,
+    calls: new CallLog(changes),
+    chats: new Chats(bot, () => changes.notify()),
+    files: new FileStore(),
+    updates,
+    webhook: new WebhookSender(
+      updates,
+      { retryDelayMs: 200, maxAttempts: 5, ...options.webhook },
+      changes,
+      (body) => runWebhookReply(state, body),
+    ),
+    faults: new Faults(),
+    commands: new Map(),
+    openCallbackQueries: new Set(),
+    openPreCheckouts: new Map(),
+    charges: new Map(),
+    callbackAnswers: [],
+    preCheckoutAnswers: [],
+    refunds: [],
+  };
+  const server = await listenHttp(createApiHandler(state), options.port);
+
+  return {
+    apiRoot: server.url,
+    token,
+    bot,
+    ...userActions(state),
+
+    failNext(method: string, fault: Fault, times = 1): void {
+      state.faults.failNext(method, fault, times);
+    },
+    /** The user blocked the bot: every send or edit to their chat answers 403 from now on. */
+    blockBy(user: { id: number }): void {
+      state.faults.block(user.id);
+    },
+
+    transcript: (chatId: number): TranscriptEntry[] => state.chats.transcript(chatId),
+    calls: (method?: string): ApiCall[] => state.calls.list(method),
+    /** The bytes of a file the fake holds (a photo size, a document), or undefined. */
+    fileBytes: (fileId: string): Buffer | undefined => state.files.get(fileId)?.bytes,
+    /** Resolves with the first truthy value of `probe`, re-checked whenever a call or message changes. */
+    waitFor: <T>(probe: () => T | undefined | null | false, wait: WaitOptions = {}): Promise<T> =>
+      changes.waitFor(probe, wait.timeout, wait.what),
+    callbackAnswers: () => [...state.callbackAnswers],
+    preCheckoutAnswers: () => [...state.preCheckoutAnswers],
+    refunds: () => [...state.refunds],
+    /** What setMyCommands set for that scope type and language (default scope, no language). */
+    commands: (languageCode?: string, scopeType?: string): BotCommand[] =>
+      state.commands.get(commandsKey(scopeType, languageCode)) ?? [],
+    webhookAttempts: (): WebhookAttempt[] => [...state.webhook.attempts],
+    pendingUpdates: () => state.updates.pendingCount(),
+
+    async close(): Promise<void> {
+      state.webhook.close();
+      await server.close();
+    },
+  };
+}
+
+export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;

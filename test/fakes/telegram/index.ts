@@ -1,0 +1,14 @@
+export { type FakeUser, makeUser } from "./bot-identity.ts";
+export type { ApiCall } from "./call-log.ts";
+export type { Sender, TranscriptEntry } from "./chats.ts";
+export {
+  type FakeTelegram,
+  type FakeTelegramOptions,
+  startFakeTelegram,
+  type WaitOptions,
+} from "./fake-telegram.ts";
+export type { Fault } from "./faults.ts";
+export { type RenderOptions, renderTranscriptHtml } from "./render-transcript.ts";
+export type { CallbackAnswer, PreCheckoutAnswer, Refund } from "./state.ts";
+export type { Payment, PhotoOptions } from "./user-actions.ts";
+export type { WebhookAttempt } from "./webhook-sender.ts";
