@@ -45,8 +45,8 @@ export class JobDelivery {
         const urls = outputUrls(prediction.output);
         const keyboard = resultKeyboard(t, job.id, urls.length, job.kind === "generate");
         const seed = prediction.gengate?.seed ?? null;
-        await this.#sendImages(job, urls, client, keyboard, seed === null ? undefined : t.seedCaption(seed));
         await this.#status(job, t.done(describeJob(t, job)));
+        await this.#sendImages(job, urls, client, keyboard, seed === null ? undefined : t.seedCaption(seed));
         return seed;
       }
       await this.#status(

@@ -41,7 +41,7 @@ export interface TelegramBotDeps {
   /** No other process handles this database's updates (SQLite): claims left by a crash are taken back at once. */
   claimsAreOurs: boolean;
   logger: Logger;
-  /** How often a training is read (3 s). */
+  /** How often a training is read (1 s). */
   loraPollMs?: number;
   /** How long one long poll is held (30 s). */
   pollTimeoutSeconds?: number;
@@ -85,7 +85,7 @@ export class TelegramBot {
       delivery: new JobDelivery(repos.jobs, sender, logger),
       sender,
       logger,
-      loraPollMs: deps.loraPollMs ?? 3000,
+      loraPollMs: deps.loraPollMs ?? 1000,
     });
     const starter = new JobStarter(repos, config, this.#watcher, logger);
     const files = new TelegramFiles(this.#bot.api, apiRoot, config.token);
