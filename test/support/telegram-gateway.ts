@@ -3,8 +3,14 @@
  * the cloud that draws and trains; and the waits the bot's tests share.
  */
 import type { Message } from "grammy/types";
+import type { Logger } from "pino";
 import { type FakeReplicate, startFakeReplicate } from "../fakes/replicate/index.ts";
-import { type FakeTelegram, type FakeUser, startFakeTelegram, type TranscriptEntry } from "../fakes/telegram/index.ts";
+import {
+  type FakeTelegram,
+  type FakeUser,
+  startFakeTelegram,
+  type TranscriptEntry,
+} from "../fakes/telegram/index.ts";
 import { freePort } from "./free-port.ts";
 import { startGateway, type TestGateway } from "./gateway.ts";
 
@@ -35,14 +41,26 @@ export const webhookEnv = (port: number): Record<string, string> => ({
   PUBLIC_URL: `http://127.0.0.1:${port}`,
 });
 
-export async function startTelegramSetup(
-  env: Record<string, string> = {},
-  mode: BotMode = "long polling",
-): Promise<TelegramSetup> {
+export interface SetupOptions {
+  env?: Record<string, string>;
+  mode?: BotMode;
+  /** Receives gengate's logs (silent by default). */
+  logger?: Logger;
+}
+
+export async function startTelegramSetup({
+  env = {},
+  mode = "long polling",
+  logger,
+}: SetupOptions = {}): Promise<TelegramSetup> {
   const telegram = await startFakeTelegram();
   const replicate = await startFakeReplicate({ trainingMs: 300, latencyMs: { min: 20, max: 60 } });
   const modeEnv = mode === "webhook" ? webhookEnv(await freePort()) : {};
-  const gateway = await startGateway({ ...botEnv(telegram, replicate), ...modeEnv, ...env });
+  const gateway = await startGateway(
+    { ...botEnv(telegram, replicate), ...modeEnv, ...env },
+    undefined,
+    logger,
+  );
   await gateway.telegram?.ready;
   return {
     telegram,

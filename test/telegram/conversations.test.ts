@@ -25,7 +25,7 @@ const upstreamPredictions = () =>
 
 describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (mode) => {
   beforeAll(async () => {
-    setup = await startTelegramSetup({}, mode);
+    setup = await startTelegramSetup({ mode });
   });
 
   afterAll(async () => {
@@ -35,7 +35,9 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
   it("receives its updates the way it was set up", async () => {
     const { telegram } = setup;
     if (mode === "webhook") {
-      expect(telegram.calls("setWebhook")[0]?.payload).toMatchObject({ url: expect.stringMatching(/\/hooks\/telegram$/) });
+      expect(telegram.calls("setWebhook")[0]?.payload).toMatchObject({
+        url: expect.stringMatching(/\/hooks\/telegram$/),
+      });
       expect(telegram.calls("getUpdates")).toHaveLength(0);
     } else {
       await telegram.waitFor(() => telegram.calls("getUpdates").length > 0, { what: "a long poll" });
@@ -46,7 +48,16 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
   it("registers its commands in English, Ukrainian and Russian, and greets in the user's language", async () => {
     const { telegram } = setup;
     expect(telegram.commands().map((c) => c.command)).toEqual(
-      expect.arrayContaining(["generate", "model", "settings", "train", "loras", "status", "cancel", "removebg"]),
+      expect.arrayContaining([
+        "generate",
+        "model",
+        "settings",
+        "train",
+        "loras",
+        "status",
+        "cancel",
+        "removebg",
+      ]),
     );
     expect(telegram.commands("uk").find((c) => c.command === "train")?.description).toMatch(/Навчити/);
     expect(telegram.commands("ru").find((c) => c.command === "train")?.description).toMatch(/Обучить/);
@@ -64,15 +75,32 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
     const anna = makeUser({ first_name: "Anna", language_code: "en" });
     const photos = (await jpegFiles(5)).map((file) => file.data);
     await telegram.sendAlbum(anna, photos.slice(0, 3));
-    const draft = await botSays(telegram, anna, (m) => /3 photos so far/.test(wordsOf(m)), "the album counted");
+    const draft = await botSays(
+      telegram,
+      anna,
+      (m) => /3 photos so far/.test(wordsOf(m)),
+      "the album counted",
+    );
     expect(botSaysCount(anna, /photos? so far/)).toBe(1);
     await telegram.sendPhoto(anna, photos[3] as Buffer);
     await telegram.sendPhoto(anna, photos[4] as Buffer);
-    await botSays(telegram, anna, (m) => /5 photos so far/.test(wordsOf(m)), "five photos counted", draft.messageId);
+    await botSays(
+      telegram,
+      anna,
+      (m) => /5 photos so far/.test(wordsOf(m)),
+      "five photos counted",
+      draft.messageId,
+    );
 
     const before = lastMessageId(telegram, anna);
     telegram.sendText(anna, "/train anna");
-    const ready = await botSays(telegram, anna, (m) => /anna is ready/.test(wordsOf(m)), "the LoRA ready", before);
+    const ready = await botSays(
+      telegram,
+      anna,
+      (m) => /anna is ready/.test(wordsOf(m)),
+      "the LoRA ready",
+      before,
+    );
     const status = telegram.transcript(anna.id).find((m) => /Training anna/.test(wordsOf(m)));
     expect(status?.edits).toBeGreaterThan(0);
     expect(wordsOf(status as never)).toMatch(/Training anna: ready/);
@@ -96,9 +124,16 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
     expect(asked?.version).toMatch(/^[a-f0-9]{64}$/);
 
     telegram.sendText(anna, "/model");
-    const picker = await botSays(telegram, anna, (m) => /Choose the model/.test(wordsOf(m)), "the model picker");
+    const picker = await botSays(
+      telegram,
+      anna,
+      (m) => /Choose the model/.test(wordsOf(m)),
+      "the model picker",
+    );
     expect(buttonData(picker, "lora:anna")).toBe("model:lora:anna");
-    expect(picker.replyMarkup?.inline_keyboard.flat().find((b) => b.text.includes("lora:anna"))?.text).toMatch(/^✓/);
+    expect(
+      picker.replyMarkup?.inline_keyboard.flat().find((b) => b.text.includes("lora:anna"))?.text,
+    ).toMatch(/^✓/);
   });
 
   it("turns a plain prompt into a photo with its buttons, edits one status message, and upscales it to a file", async () => {
@@ -109,7 +144,8 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
     const status = telegram.transcript(ben.id).find((m) => m.sender === "bot" && /fox/.test(wordsOf(m)));
     expect(wordsOf(status as never)).toMatch(/^✅ Done: “a red fox in the snow”/);
     expect(photo.caption).toMatch(/^seed \d+$/);
-    for (const label of ["Again", "Vary", "Upscale", "Remove background"]) expect(buttonData(photo, label)).toBeTruthy();
+    for (const label of ["Again", "Vary", "Upscale", "Remove background"])
+      expect(buttonData(photo, label)).toBeTruthy();
     const asked = upstreamPredictions().at(-1);
     expect(asked?.input).toMatchObject({ prompt: "a red fox in the snow", aspect_ratio: "1:1" });
 
@@ -132,5 +168,6 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
 });
 
 function botSaysCount(user: { id: number }, pattern: RegExp): number {
-  return setup.telegram.transcript(user.id).filter((m) => m.sender === "bot" && pattern.test(wordsOf(m))).length;
+  return setup.telegram.transcript(user.id).filter((m) => m.sender === "bot" && pattern.test(wordsOf(m)))
+    .length;
 }
