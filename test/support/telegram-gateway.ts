@@ -4,7 +4,11 @@
  */
 import type { Message } from "grammy/types";
 import type { Logger } from "pino";
-import { type FakeReplicate, startFakeReplicate } from "../fakes/replicate/index.ts";
+import {
+  type FakeReplicate,
+  type FakeReplicateOptions,
+  startFakeReplicate,
+} from "../fakes/replicate/index.ts";
 import {
   type FakeTelegram,
   type FakeUser,
@@ -46,15 +50,18 @@ export interface SetupOptions {
   mode?: BotMode;
   /** Receives gengate's logs (silent by default). */
   logger?: Logger;
+  /** How the fake Replicate behaves (by default: quick runs and trainings). */
+  replicate?: FakeReplicateOptions;
 }
 
 export async function startTelegramSetup({
   env = {},
   mode = "long polling",
   logger,
+  replicate: replicateOptions = { trainingMs: 300, latencyMs: { min: 20, max: 60 } },
 }: SetupOptions = {}): Promise<TelegramSetup> {
   const telegram = await startFakeTelegram();
-  const replicate = await startFakeReplicate({ trainingMs: 300, latencyMs: { min: 20, max: 60 } });
+  const replicate = await startFakeReplicate(replicateOptions);
   const modeEnv = mode === "webhook" ? webhookEnv(await freePort()) : {};
   const gateway = await startGateway(
     { ...botEnv(telegram, replicate), ...modeEnv, ...env },

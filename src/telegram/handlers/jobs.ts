@@ -29,10 +29,11 @@ export function jobHandlers(parts: BotParts): Composer<BotContext> {
       await ctx.reply(ctx.t.nothingToCancel);
       return;
     }
-    if (latest.kind === "train") await client.cancelLora(latest.workId);
-    else await client.cancelPrediction(latest.workId);
-    parts.watcher.follow(latest);
-    await ctx.reply(ctx.t.canceled);
+    const status =
+      latest.kind === "train"
+        ? (await client.cancelLora(latest.workId)).status
+        : (await client.cancelPrediction(latest.workId)).status;
+    await ctx.reply(status === "canceled" ? ctx.t.canceled : ctx.t.nothingToCancel);
   });
 
   return composer;
