@@ -119,6 +119,9 @@ describe("a user's settings", () => {
     const asked = replicate.requests
       .filter((r) => r.method === "POST" && /\/predictions$/.test(r.path))
       .at(-1);
-    expect((asked?.body as { input: unknown }).input).toMatchObject({ aspect_ratio: "16:9", num_outputs: 2 });
+    expect((asked?.body as { input?: unknown } | undefined)?.input).toMatchObject({
+      aspect_ratio: "16:9",
+      num_outputs: 2,
+    });
   });
 });
