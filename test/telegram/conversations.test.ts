@@ -134,6 +134,45 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
     expect(
       picker.replyMarkup?.inline_keyboard.flat().find((b) => b.text.includes("lora:anna"))?.text,
     ).toMatch(/^✓/);
+
+    telegram.pressButton(anna, picker.messageId, buttonData(picker, "gengate/flux-schnell"));
+    await telegram.waitFor(() =>
+      telegram.transcript(anna.id).find((m) => /now go to gengate\/flux-schnell/.test(wordsOf(m))),
+    );
+    telegram.sendText(anna, "/model");
+    const again = await botSays(
+      telegram,
+      anna,
+      (m) => /Choose the model/.test(wordsOf(m)),
+      "the picker",
+      picker.messageId,
+    );
+    telegram.pressButton(anna, again.messageId, buttonData(again, "lora:anna"));
+    await telegram.waitFor(() =>
+      telegram
+        .transcript(anna.id)
+        .find((m) => m.messageId === again.messageId && /now go to lora:anna/.test(wordsOf(m))),
+    );
+    const beforePrompt = lastMessageId(telegram, anna);
+    telegram.sendText(anna, "on a beach");
+    await botSays(telegram, anna, (m) => m.photo !== undefined, "the LoRA's image", beforePrompt);
+    expect(upstreamPredictions().at(-1)).toMatchObject({
+      version: asked?.version,
+      input: { prompt: `${trigger} on a beach` },
+    });
+
+    for (const file of await jpegFiles(4, 10)) await telegram.sendPhoto(anna, file.data);
+    await botSays(telegram, anna, (m) => /4 photos so far/.test(wordsOf(m)), "a new draft", beforePrompt);
+    telegram.sendText(anna, "/train anna");
+    await botSays(
+      telegram,
+      anna,
+      (m) => wordsOf(m) === "You already have a model named anna. Pick another name.",
+      "the refusal",
+    );
+    expect(replicate.requests.filter((r) => r.method === "POST" && /\/trainings$/.test(r.path))).toHaveLength(
+      1,
+    );
   });
 
   it("turns a plain prompt into a photo with its buttons, edits one status message, and upscales it to a file", async () => {
