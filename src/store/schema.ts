@@ -160,8 +160,6 @@ export interface TelegramUsersTable {
   aspect_ratio: string;
   num_outputs: number;
   credits: number;
-  draft_message_id: number | null;
-  draft_media_group: string | null;
   blocked_at: number | null;
   created_at: number;
 }

@@ -12,9 +12,6 @@ export interface TelegramUser {
   aspectRatio: string;
   numOutputs: number;
   credits: number;
-  /** The draft's "N photos so far" message and the album it counted last. */
-  draftMessageId: number | null;
-  draftMediaGroup: string | null;
   blockedAt: number | null;
 }
 
@@ -30,8 +27,6 @@ function fromRow(row: Selectable<TelegramUsersTable>): TelegramUser {
     aspectRatio: row.aspect_ratio,
     numOutputs: row.num_outputs,
     credits: row.credits,
-    draftMessageId: row.draft_message_id === null ? null : Number(row.draft_message_id),
-    draftMediaGroup: row.draft_media_group,
     blockedAt: row.blocked_at,
   };
 }
@@ -68,8 +63,6 @@ export class TelegramUsersRepo {
         aspect_ratio: user.aspectRatio,
         num_outputs: user.numOutputs,
         credits: 0,
-        draft_message_id: null,
-        draft_media_group: null,
         blocked_at: null,
         created_at: now,
       })
@@ -128,19 +121,13 @@ export class TelegramUsersRepo {
       .execute();
   }
 
-  /** Adds a photo to the user's training draft; the number of photos in it now. */
-  async addDraftPhoto(
-    userId: number,
-    fileUniqueId: string,
-    fileId: string,
-    now = Date.now(),
-  ): Promise<number> {
+  /** Adds a photo to the user's training draft (the same photo twice counts once). */
+  async addDraftPhoto(userId: number, fileUniqueId: string, fileId: string, now = Date.now()): Promise<void> {
     await this.#db
       .insertInto("telegram_draft_photos")
       .values({ user_id: userId, file_unique_id: fileUniqueId, file_id: fileId, added_at: now })
       .onConflict((oc) => oc.columns(["user_id", "file_unique_id"]).doNothing())
       .execute();
-    return (await this.draftPhotos(userId)).length;
   }
 
   /** The file ids of the user's draft, oldest first. */
@@ -155,25 +142,12 @@ export class TelegramUsersRepo {
     return rows.map((row) => row.file_id);
   }
 
-  async setDraftMessage(userId: number, messageId: number, mediaGroup: string | null): Promise<void> {
-    await this.#db
-      .updateTable("telegram_users")
-      .set({ draft_message_id: messageId, draft_media_group: mediaGroup })
-      .where("user_id", "=", userId)
-      .execute();
-  }
-
   /** Empties the user's draft; how many photos it held. */
   async clearDraft(userId: number): Promise<number> {
     const result = await this.#db
       .deleteFrom("telegram_draft_photos")
       .where("user_id", "=", userId)
       .executeTakeFirst();
-    await this.#db
-      .updateTable("telegram_users")
-      .set({ draft_message_id: null, draft_media_group: null })
-      .where("user_id", "=", userId)
-      .execute();
     return Number(result.numDeletedRows);
   }
 }

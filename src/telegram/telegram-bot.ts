@@ -18,6 +18,7 @@ import { Inbox } from "./inbox.ts";
 import { JobDelivery } from "./job-delivery.ts";
 import { JobStarter } from "./job-starter.ts";
 import { JobWatcher } from "./job-watcher.ts";
+import { QuietTimers } from "./quiet-timers.ts";
 import type { TelegramConfig } from "./telegram-config.ts";
 import { TelegramFiles } from "./telegram-files.ts";
 import { commandsOf } from "./texts/commands.ts";
@@ -27,6 +28,8 @@ export const WEBHOOK_PATH = "/hooks/telegram";
 const DEFAULT_API_ROOT = "https://api.telegram.org";
 const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"] as const;
 const RESTART_POLLING_MS = 5000;
+/** An album's photos arrive as separate updates within a moment of each other. */
+const ALBUM_QUIET_MS = 800;
 
 export interface TelegramBotDeps {
   config: TelegramConfig;
@@ -43,6 +46,8 @@ export interface TelegramBotDeps {
   logger: Logger;
   /** How often a training is read (1 s). */
   loraPollMs?: number;
+  /** How long the photos of an album are waited for before the draft is counted (0.8 s). */
+  albumQuietMs?: number;
   /** How long one long poll is held (30 s). */
   pollTimeoutSeconds?: number;
 }
@@ -53,6 +58,7 @@ export class TelegramBot {
   readonly #intake: Bot;
   readonly #inbox: Inbox;
   readonly #watcher: JobWatcher;
+  readonly #quietTimers: QuietTimers;
   readonly #stop = new AbortController();
   #webhook: ((c: HonoContext) => Promise<Response>) | undefined;
   #polling: Promise<void> | undefined;
@@ -87,6 +93,9 @@ export class TelegramBot {
       logger,
       loraPollMs: deps.loraPollMs ?? 1000,
     });
+    this.#quietTimers = new QuietTimers(deps.albumQuietMs ?? ALBUM_QUIET_MS, (error) =>
+      logger.error({ err: error }, "a delayed telegram answer failed"),
+    );
     const starter = new JobStarter(repos, config, this.#watcher, logger);
     const files = new TelegramFiles(this.#bot.api, apiRoot, config.token);
     installHandlers(this.#bot, accounts, {
@@ -95,6 +104,8 @@ export class TelegramBot {
       starter,
       watcher: this.#watcher,
       files,
+      sender,
+      quietTimers: this.#quietTimers,
       models: deps.models,
       logger,
     });
@@ -119,6 +130,7 @@ export class TelegramBot {
     await this.#running;
     if (this.#intake.isRunning()) await this.#intake.stop();
     await this.#polling;
+    this.#quietTimers.stop();
     await Promise.all([this.#inbox.stop(), this.#watcher.stop()]);
   }
 

@@ -35,9 +35,6 @@ export const telegram: Migration = {
       .addColumn("num_outputs", "integer", (c) => c.notNull())
       /** Images bought with Stars and not used yet, on top of the daily allowance. */
       .addColumn("credits", "integer", (c) => c.notNull())
-      /** The "N photos so far" message, edited while an album's photos arrive. */
-      .addColumn("draft_message_id", "bigint")
-      .addColumn("draft_media_group", "text")
       /** When the user blocked the bot (a 403), so nothing is sent until they write again. */
       .addColumn("blocked_at", "bigint")
       .addColumn("created_at", "bigint", (c) => c.notNull())

@@ -40,18 +40,15 @@ async function collectPhoto(parts: BotParts, ctx: BotContext): Promise<void> {
     );
     return;
   }
-  const { user } = ctx.account;
-  const users = parts.repos.users;
-  const count = await users.addDraftPhoto(user.userId, found.image.fileUniqueId, found.image.fileId);
-  const group = message.media_group_id ?? null;
-  if (group !== null && group === user.draftMediaGroup && user.draftMessageId !== null) {
-    await ctx.api.editMessageText(message.chat.id, user.draftMessageId, ctx.t.draft(count), {
-      reply_markup: trainKeyboard(ctx.t),
-    });
-    return;
-  }
-  const sent = await ctx.reply(ctx.t.draft(count), { reply_markup: trainKeyboard(ctx.t) });
-  await users.setDraftMessage(user.userId, sent.message_id, group);
+  const { userId } = ctx.account.user;
+  await parts.repos.users.addDraftPhoto(userId, found.image.fileUniqueId, found.image.fileId);
+  parts.quietTimers.after(userId, async () => {
+    const count = (await parts.repos.users.draftPhotos(userId)).length;
+    if (count > 0)
+      await parts.sender.to(userId, (api) =>
+        api.sendMessage(message.chat.id, ctx.t.draft(count), { reply_markup: trainKeyboard(ctx.t) }),
+      );
+  });
 }
 
 /** Checks the draft and the name, then starts the LoRA; each refusal is said and spends nothing. */
