@@ -41,6 +41,6 @@ export function describeJob(t: Texts, job: Pick<TelegramJob, "kind" | "request">
     case "tool":
       return `/${(job.request as unknown as ToolRequest).tool}`;
     case "train":
-      return t.trainStep((job.request as unknown as TrainingRequest).name, "");
+      return t.trainStep((job.request as unknown as TrainingRequest).name, t.trainSteps.training);
   }
 }
