@@ -107,6 +107,11 @@ export class GengateClient {
     return (await this.#json<{ results: LoraJson[] }>("/v1/loras")).results;
   }
 
+  /** A training's logs (its progress), by Replicate's trainings API. */
+  getTraining(id: string): Promise<{ logs: string | null }> {
+    return this.#json(`/v1/trainings/${encodeURIComponent(id)}`);
+  }
+
   cancelLora(id: string): Promise<LoraJson> {
     return this.#json(`/v1/loras/${encodeURIComponent(id)}/cancel`, { method: "POST" });
   }

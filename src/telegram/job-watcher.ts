@@ -153,19 +153,23 @@ export class JobWatcher {
         await this.#deps.delivery.lora(job, lora, client, t);
         return true;
       }
-      if (lora.status !== shown && job.statusMessageId !== null) {
-        shown = lora.status;
-        await this.#deps.sender.edit(
-          job.userId,
-          job.chatId,
-          job.statusMessageId,
-          t.trainStep(name, t.trainSteps[lora.status]),
-        );
+      const text = t.trainStep(name, await stepOfLora(lora, client, t));
+      if (text !== shown && job.statusMessageId !== null) {
+        shown = text;
+        await this.#deps.sender.edit(job.userId, job.chatId, job.statusMessageId, text);
       }
       await pause(this.#deps.loraPollMs, this.#stop.signal);
     }
     return false;
   }
+}
+
+/** The LoRA's step in words, with the training's percent once it logs one. */
+async function stepOfLora(lora: LoraJson, client: GengateClient, t: Texts): Promise<string> {
+  const step = t.trainSteps[lora.status];
+  if (lora.status !== "training" || lora.training_id === null) return step;
+  const percent = progressOf((await client.getTraining(lora.training_id)).logs ?? "");
+  return percent === undefined ? step : `${step} — ${percent}%`;
 }
 
 const pause = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);

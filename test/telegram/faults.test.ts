@@ -3,6 +3,7 @@
  * delivered twice makes one job; a user who blocked the bot has their job finish without errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jpegFiles } from "../../src/engine/training/photos/test-fixtures.ts";
 import { makeUser } from "../fakes/telegram/index.ts";
 import { captureLogs } from "../support/log-capture.ts";
 import { botSays, startTelegramSetup, type TelegramSetup, wordsOf } from "../support/telegram-gateway.ts";
@@ -79,5 +80,37 @@ describe("the Telegram bot when Telegram misbehaves", () => {
     expect(sendsAfterBlock).toHaveLength(1);
     expect(telegram.transcript(user.id).filter((m) => m.sender === "bot" && m.photo)).toHaveLength(0);
     expect(logs.lines.filter((line) => JSON.parse(line).level >= 50)).toEqual([]);
+  });
+
+  it("says in plain words why a training failed, and why a generation did", async () => {
+    const { telegram, replicate } = setup;
+    const user = makeUser({ first_name: "Nia" });
+    replicate.faults.failRuns("ostris/flux-dev-lora-trainer", 1, "no face was found in 3 of the photos");
+    await telegram.sendAlbum(
+      user,
+      (await jpegFiles(4)).map((file) => file.data),
+    );
+    await botSays(telegram, user, (m) => /4 photos so far/.test(wordsOf(m)), "the draft");
+    telegram.sendText(user, "/train nia");
+    const failed = await botSays(
+      telegram,
+      user,
+      (m) => /Training nia failed/.test(wordsOf(m)),
+      "the failure",
+    );
+    expect(wordsOf(failed)).toMatch(/^😞 Training nia failed: .*no face was found in 3 of the photos/);
+
+    replicate.faults.failRuns("black-forest-labs/flux-schnell", 1, "NSFW content detected");
+    const other = makeUser({ first_name: "Oto" });
+    telegram.sendText(other, "/model");
+    const picker = await botSays(telegram, other, (m) => /Choose the model/.test(wordsOf(m)), "the picker");
+    telegram.pressButton(other, picker.messageId, "model:gengate/flux-schnell");
+    await telegram.waitFor(() =>
+      telegram.transcript(other.id).find((m) => /now go to gengate\/flux-schnell/.test(wordsOf(m))),
+    );
+    telegram.sendText(other, "a picture that fails");
+    const status = await botSays(telegram, other, (m) => /^❌/.test(wordsOf(m)), "the failure");
+    expect(wordsOf(status)).toMatch(/^❌ It did not work: .*NSFW content detected/);
+    expect(status.edits).toBeGreaterThan(0);
   });
 });
