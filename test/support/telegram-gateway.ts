@@ -84,18 +84,37 @@ export async function startTelegramSetup({
 export const botMessages = (telegram: FakeTelegram, user: FakeUser): TranscriptEntry[] =>
   telegram.transcript(user.id).filter((entry) => entry.sender === "bot" && !entry.deleted);
 
+/** What a test waits for in a bot message: a pattern of its words (text or caption), or any test. */
+export type MessageMatch = RegExp | ((entry: TranscriptEntry) => boolean);
+
+const matcherOf = (match: MessageMatch) =>
+  match instanceof RegExp ? (entry: TranscriptEntry) => match.test(wordsOf(entry)) : match;
+
 /** Waits for a bot message in the user's chat that `match` accepts, sent after `after` (a message id). */
 export function botSays(
   telegram: FakeTelegram,
   user: FakeUser,
-  match: (entry: TranscriptEntry) => boolean,
+  match: MessageMatch,
   what: string,
   after = 0,
 ): Promise<TranscriptEntry> {
+  const matches = matcherOf(match);
   return telegram.waitFor(
-    () => botMessages(telegram, user).find((entry) => entry.messageId > after && match(entry)),
+    () => botMessages(telegram, user).find((entry) => entry.messageId > after && matches(entry)),
     { timeout: 20_000, what },
   );
+}
+
+/** Sends `text` as the user and waits for the bot's next message that `match` accepts (any by default). */
+export function askBot(
+  telegram: FakeTelegram,
+  user: FakeUser,
+  text: string,
+  match: MessageMatch = () => true,
+): Promise<TranscriptEntry> {
+  const after = lastMessageId(telegram, user);
+  telegram.sendText(user, text);
+  return botSays(telegram, user, match, `the answer to ${text}`, after);
 }
 
 /** The text of a message, or its caption. */

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jpegFiles } from "../../src/engine/training/photos/test-fixtures.ts";
 import { makeUser } from "../fakes/telegram/index.ts";
 import {
+  askBot,
   botSays,
-  lastMessageId,
   startTelegramSetup,
   type TelegramSetup,
   wordsOf,
@@ -26,14 +26,10 @@ describe("/cancel", () => {
   it("discards the draft, then cancels the running generation upstream, then finds nothing", async () => {
     const { telegram, replicate } = setup;
     const max = makeUser({ first_name: "Max" });
-    const reply = async (text: string) => {
-      const after = lastMessageId(telegram, max);
-      telegram.sendText(max, text);
-      return wordsOf(await botSays(telegram, max, () => true, `the answer to ${text}`, after));
-    };
+    const reply = async (text: string) => wordsOf(await askBot(telegram, max, text));
     const [photo] = await jpegFiles(1);
     await telegram.sendPhoto(max, photo?.data as Buffer);
-    await botSays(telegram, max, (m) => /1 photo so far/.test(wordsOf(m)), "the draft");
+    await botSays(telegram, max, /1 photo so far/, "the draft");
     expect(await reply("/cancel")).toBe("Draft discarded (1 photo).");
 
     expect(await reply("a slow picture")).toMatch(/^⏳ Queued/);

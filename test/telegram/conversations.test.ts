@@ -75,32 +75,15 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
     const anna = makeUser({ first_name: "Anna", language_code: "en" });
     const photos = (await jpegFiles(5)).map((file) => file.data);
     await telegram.sendAlbum(anna, photos.slice(0, 3));
-    const draft = await botSays(
-      telegram,
-      anna,
-      (m) => /3 photos so far/.test(wordsOf(m)),
-      "the album counted",
-    );
+    const draft = await botSays(telegram, anna, /3 photos so far/, "the album counted");
     expect(botSaysCount(anna, /photos? so far/)).toBe(1);
     await telegram.sendPhoto(anna, photos[3] as Buffer);
     await telegram.sendPhoto(anna, photos[4] as Buffer);
-    await botSays(
-      telegram,
-      anna,
-      (m) => /5 photos so far/.test(wordsOf(m)),
-      "five photos counted",
-      draft.messageId,
-    );
+    await botSays(telegram, anna, /5 photos so far/, "five photos counted", draft.messageId);
 
     const before = lastMessageId(telegram, anna);
     telegram.sendText(anna, "/train anna");
-    const ready = await botSays(
-      telegram,
-      anna,
-      (m) => /anna is ready/.test(wordsOf(m)),
-      "the LoRA ready",
-      before,
-    );
+    const ready = await botSays(telegram, anna, /anna is ready/, "the LoRA ready", before);
     const status = telegram.transcript(anna.id).find((m) => /Training anna/.test(wordsOf(m)));
     expect(status?.edits).toBeGreaterThan(0);
     expect(wordsOf(status as never)).toMatch(/Training anna: ready/);
@@ -124,12 +107,7 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
     expect(asked?.version).toMatch(/^[a-f0-9]{64}$/);
 
     telegram.sendText(anna, "/model");
-    const picker = await botSays(
-      telegram,
-      anna,
-      (m) => /Choose the model/.test(wordsOf(m)),
-      "the model picker",
-    );
+    const picker = await botSays(telegram, anna, /Choose the model/, "the model picker");
     expect(buttonData(picker, "lora:anna")).toBe("model:lora:anna");
     expect(
       picker.replyMarkup?.inline_keyboard.flat().find((b) => b.text.includes("lora:anna"))?.text,
@@ -140,13 +118,7 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
       telegram.transcript(anna.id).find((m) => /now go to gengate\/flux-schnell/.test(wordsOf(m))),
     );
     telegram.sendText(anna, "/model");
-    const again = await botSays(
-      telegram,
-      anna,
-      (m) => /Choose the model/.test(wordsOf(m)),
-      "the picker",
-      picker.messageId,
-    );
+    const again = await botSays(telegram, anna, /Choose the model/, "the picker", picker.messageId);
     telegram.pressButton(anna, again.messageId, buttonData(again, "lora:anna"));
     await telegram.waitFor(() =>
       telegram
@@ -162,7 +134,7 @@ describe.each<BotMode>(["long polling", "webhook"])("the Telegram bot, by %s", (
     });
 
     for (const file of await jpegFiles(4, 10)) await telegram.sendPhoto(anna, file.data);
-    await botSays(telegram, anna, (m) => /4 photos so far/.test(wordsOf(m)), "a new draft", beforePrompt);
+    await botSays(telegram, anna, /4 photos so far/, "a new draft", beforePrompt);
     telegram.sendText(anna, "/train anna");
     await botSays(
       telegram,

@@ -59,7 +59,7 @@ describe("a Telegram user's jobs across a kill -9 of gengate", () => {
       zoe,
       (await jpegFiles(4)).map((file) => file.data),
     );
-    await botSays(telegram, zoe, (m) => /4 photos so far/.test(wordsOf(m)), "the draft");
+    await botSays(telegram, zoe, /4 photos so far/, "the draft");
     telegram.sendText(zoe, "/train zoe");
     await telegram.waitFor(() => upstreamCreates("trainings") === 1, {
       what: "the training upstream",
@@ -75,7 +75,7 @@ describe("a Telegram user's jobs across a kill -9 of gengate", () => {
     await first.exited;
     await serve();
 
-    await botSays(telegram, zoe, (m) => /zoe is ready/.test(wordsOf(m)), "the LoRA ready", 0);
+    await botSays(telegram, zoe, /zoe is ready/, "the LoRA ready", 0);
     await botSays(telegram, zoe, (m) => m.photo !== undefined && m.mediaGroupId === undefined, "the cat");
     // Updates of a chat are handled in order and jobs are delivered before they stop counting as running.
     telegram.sendText(zoe, "/status");

@@ -50,7 +50,7 @@ describe("the Telegram bot when Telegram misbehaves", () => {
     telegram.deliverAgain(update.update_id);
     // Updates of a chat are handled in order: once /status is answered, both copies were seen.
     telegram.sendText(user, "/status");
-    await botSays(telegram, user, (m) => /Running:|Nothing running/.test(wordsOf(m)), "the status");
+    await botSays(telegram, user, /Running:|Nothing running/, "the status");
     await botSays(telegram, user, (m) => m.photo !== undefined, "the photo");
     expect(upstreamPrompts("a teapot on a hill")).toHaveLength(1);
     const statuses = telegram
@@ -63,7 +63,7 @@ describe("the Telegram bot when Telegram misbehaves", () => {
     const { telegram, gateway } = setup;
     const user = makeUser();
     telegram.sendText(user, "a blocked request");
-    await botSays(telegram, user, (m) => /Queued|Drawing/.test(wordsOf(m)), "the status message");
+    await botSays(telegram, user, /Queued|Drawing/, "the status message");
     telegram.blockBy(user);
     const { jobs } = gateway.store.telegram;
     const ended = async () =>
@@ -90,26 +90,21 @@ describe("the Telegram bot when Telegram misbehaves", () => {
       user,
       (await jpegFiles(4)).map((file) => file.data),
     );
-    await botSays(telegram, user, (m) => /4 photos so far/.test(wordsOf(m)), "the draft");
+    await botSays(telegram, user, /4 photos so far/, "the draft");
     telegram.sendText(user, "/train nia");
-    const failed = await botSays(
-      telegram,
-      user,
-      (m) => /Training nia failed/.test(wordsOf(m)),
-      "the failure",
-    );
+    const failed = await botSays(telegram, user, /Training nia failed/, "the failure");
     expect(wordsOf(failed)).toMatch(/^😞 Training nia failed: .*no face was found in 3 of the photos/);
 
     replicate.faults.failRuns("black-forest-labs/flux-schnell", 1, "NSFW content detected");
     const other = makeUser({ first_name: "Oto" });
     telegram.sendText(other, "/model");
-    const picker = await botSays(telegram, other, (m) => /Choose the model/.test(wordsOf(m)), "the picker");
+    const picker = await botSays(telegram, other, /Choose the model/, "the picker");
     telegram.pressButton(other, picker.messageId, "model:gengate/flux-schnell");
     await telegram.waitFor(() =>
       telegram.transcript(other.id).find((m) => /now go to gengate\/flux-schnell/.test(wordsOf(m))),
     );
     telegram.sendText(other, "a picture that fails");
-    const status = await botSays(telegram, other, (m) => /^❌/.test(wordsOf(m)), "the failure");
+    const status = await botSays(telegram, other, /^❌/, "the failure");
     expect(wordsOf(status)).toMatch(/^❌ It did not work: .*NSFW content detected/);
     expect(status.edits).toBeGreaterThan(0);
   });
