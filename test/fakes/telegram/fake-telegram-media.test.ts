@@ -56,7 +56,10 @@ describe("fake Telegram files", () => {
     expect(bytes.length).toBe(largest?.file_size);
     expect(await sharp(bytes).metadata()).toMatchObject({ format: "jpeg", width: 1280, height: 640 });
     expect(fake.fileBytes(largest?.file_id ?? "")?.equals(bytes)).toBe(true);
-    expect(fake.calls("sendPhoto")[0]?.payload.uploads).toMatchObject({});
+    const payload = fake.calls("sendPhoto")[0]?.payload ?? {};
+    const part = String(payload.photo).replace(/^attach:\/\//, "");
+    expect(payload.photo).toMatch(/^attach:\/\/./);
+    expect(payload.uploads).toEqual({ [part]: { filename: "fox.png", size: expect.any(Number) } });
   });
 
   it("never makes a size larger than the original and reuses a known file_id", async () => {
@@ -187,5 +190,25 @@ describe("fake Telegram files", () => {
       true,
       false,
     ]);
+  });
+
+  it("reads a photo from a multipart part named after the field, as curl -F photo=@file sends it", async () => {
+    const user = chatWith();
+    const form = new FormData();
+    form.set("chat_id", String(user.id));
+    form.set("caption", "by curl");
+    form.set("photo", new Blob([new Uint8Array(await png(200, 100))]), "cat.png");
+    const response = await fetch(`${fake.apiRoot}/bot${fake.token}/sendPhoto`, {
+      method: "POST",
+      body: form,
+    });
+    const body = await response.json();
+    expect(body.result).toMatchObject({
+      caption: "by curl",
+      photo: [{ width: 90 }, { width: 200, height: 100 }],
+    });
+    expect(fake.calls("sendPhoto").at(-1)?.payload.uploads).toEqual({
+      photo: { filename: "cat.png", size: expect.any(Number) },
+    });
   });
 });

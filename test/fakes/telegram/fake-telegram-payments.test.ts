@@ -1,5 +1,5 @@
 import { Bot } from "grammy";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeTelegram, makeUser, startFakeTelegram } from "./index.ts";
 
 let fake: FakeTelegram;
@@ -89,5 +89,19 @@ describe("fake Telegram Stars payments", () => {
         provider_token: "123:TEST",
       }),
     ).rejects.toThrow("STARS_INVOICE_INVALID");
+  });
+
+  it("refuses a pre-checkout answer that comes after Telegram's 10 seconds", async () => {
+    const user = makeUser();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const query = fake.preCheckout(user, "credits:1", 1).pre_checkout_query;
+      vi.setSystemTime(Date.now() + 10_001);
+      await expect(bot.api.answerPreCheckoutQuery(query?.id ?? "", true)).rejects.toThrow(
+        "Bad Request: query is too old and response timeout expired or query ID is invalid",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { botUser, randomToken } from "./bot-identity.ts";
 import { type ApiCall, CallLog } from "./call-log.ts";
 import { Changes } from "./changes.ts";
 import { Chats, type TranscriptEntry } from "./chats.ts";
+import { controlRoutes } from "./control-routes.ts";
 import { type Fault, Faults } from "./faults.ts";
 import { FileStore } from "./file-store.ts";
 import { listenHttp } from "./http-server.ts";
@@ -42,7 +43,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     bot,
     changes,
     calls: new CallLog(changes),
-    chats: new Chats(bot, () => changes.notify()),
+    // messages carry the bot as a plain User, without getMe's extra fields
+    chats: new Chats({ id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username }, () =>
+      changes.notify(),
+    ),
     files: new FileStore(),
     updates,
     webhook: new WebhookSender(
@@ -60,13 +64,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     preCheckoutAnswers: [],
     refunds: [],
   };
-  const server = await listenHttp(createApiHandler(state), options.port);
+  const actions = userActions(state);
+  const server = await listenHttp(createApiHandler(state, controlRoutes(state, actions)), options.port);
 
   return {
     apiRoot: server.url,
     token,
     bot,
-    ...userActions(state),
+    ...actions,
 
     failNext(method: string, fault: Fault, times = 1): void {
       state.faults.failNext(method, fault, times);
