@@ -211,4 +211,33 @@ describe("fake Telegram files", () => {
       photo: { filename: "cat.png", size: expect.any(Number) },
     });
   });
+
+  it("replaces a placeholder photo with editMessageMedia and edits its caption", async () => {
+    const user = chatWith();
+    const placeholder = await bot.api.sendPhoto(user.id, new InputFile(await png(64, 64, "#cccccc")), {
+      caption: "Generating…",
+    });
+    const edited = await bot.api.editMessageMedia(
+      user.id,
+      placeholder.message_id,
+      InputMediaBuilder.photo(new InputFile(await png(1024, 768)), { caption: "Done" }),
+    );
+    expect(edited).toMatchObject({
+      message_id: placeholder.message_id,
+      caption: "Done",
+      edit_date: expect.any(Number),
+    });
+    expect((edited as Message).photo?.at(-1)).toMatchObject({ width: 1024, height: 768 });
+    await bot.api.editMessageCaption(user.id, placeholder.message_id, { caption: "Done · seed 7" });
+    const [entry] = fake.transcript(user.id).filter((each) => each.sender === "bot");
+    expect([entry?.caption, entry?.edits, entry?.photo?.length]).toEqual(["Done · seed 7", 2, 4]);
+    const text = await bot.api.sendMessage(user.id, "no media here");
+    await expect(
+      bot.api.editMessageMedia(
+        user.id,
+        text.message_id,
+        InputMediaBuilder.photo(entry?.photo?.[0]?.file_id ?? ""),
+      ),
+    ).rejects.toThrow("there is no media in the message to edit");
+  });
 });

@@ -137,6 +137,7 @@ export class UpdateQueue {
       };
       const onAbort = () => finish(resolve);
       const timer = setTimeout(() => finish(resolve), ms);
+      timer.unref();
       this.#held = held;
       if (signal.aborted) onAbort();
       else signal.addEventListener("abort", onAbort);
