@@ -46,7 +46,7 @@ export async function dispatch(
   }
 }
 
-export function findMethod(name: string) {
+function findMethod(name: string) {
   return METHODS.get(name.toLowerCase());
 }
 
