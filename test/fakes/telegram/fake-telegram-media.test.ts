@@ -185,9 +185,19 @@ describe("fake Telegram files", () => {
       mimeType: "application/pdf",
     });
     expect((await download(doc.message?.document?.file_id ?? "")).toString()).toBe("%PDF-1.4");
+    const big = fake.sendDocument(user, Buffer.from("PK"), {
+      fileName: "lora.zip",
+      mimeType: "application/zip",
+      fileSize: 21 * 1024 * 1024,
+    });
+    expect(big.message?.document?.file_size).toBe(21 * 1024 * 1024);
+    await expect(bot.api.getFile(big.message?.document?.file_id ?? "")).rejects.toThrow(
+      "Bad Request: file is too big",
+    );
     expect(fake.transcript(user.id).map((entry) => entry.mediaGroupId !== undefined)).toEqual([
       true,
       true,
+      false,
       false,
     ]);
   });

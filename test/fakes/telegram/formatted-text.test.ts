@@ -33,6 +33,8 @@ describe("fake Telegram parse modes", () => {
       { type: "italic", offset: 7, length: 2 },
       { type: "text_link", offset: 17, length: 4, url: "https://example.com/x" },
     ]);
+    const code = await send('<pre><code class="language-python">print(1)</code></pre>', "HTML");
+    expect(code.entities).toEqual([{ type: "pre", offset: 0, length: 8, language: "python" }]);
     await expect(send("<blink>x</blink>", "HTML")).rejects.toThrow('Unsupported start tag "blink"');
   });
 

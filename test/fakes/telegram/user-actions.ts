@@ -68,16 +68,18 @@ export function userActions(state: FakeState) {
       return updates;
     },
 
+    /** A file sent as a document; `fileSize` declares a bigger one than the bytes (getFile refuses > 20 MiB). */
     sendDocument(
       user: FakeUser,
       bytes: Buffer,
-      options: { fileName: string; mimeType: string; caption?: string },
+      options: { fileName: string; mimeType: string; caption?: string; fileSize?: number },
     ): Update {
       const extension = /\.([A-Za-z0-9]+)$/.exec(options.fileName)?.[1] ?? "bin";
       const file = state.files.add("document", bytes, {
         extension,
         fileName: options.fileName,
         mimeType: options.mimeType,
+        ...(options.fileSize !== undefined && { size: options.fileSize }),
       });
       const document = {
         file_id: file.fileId,
