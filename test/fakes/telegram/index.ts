@@ -15,6 +15,7 @@ export {
   type FakeTelegram,
   type FakeTelegramOptions,
   startFakeTelegram,
+  type UserActions,
   type WaitOptions,
 } from "./fake-telegram.ts";
 export type { Fault } from "./faults.ts";
