@@ -13,6 +13,7 @@ import { controlRoutes } from "./control-routes.ts";
 import { type Fault, Faults } from "./faults.ts";
 import { FileStore } from "./file-store.ts";
 import { listenHttp } from "./http-server.ts";
+import { paymentActions } from "./payment-actions.ts";
 import {
   type CallbackAnswer,
   commandsKey,
@@ -39,7 +40,7 @@ export interface WaitOptions {
   what?: string;
 }
 
-export type UserActions = ReturnType<typeof userActions>;
+export type UserActions = ReturnType<typeof userActions> & ReturnType<typeof paymentActions>;
 
 /** The fake: its address, the users' actions (sendText, sendPhoto, ...) and what tests read. */
 export interface FakeTelegram extends UserActions {
@@ -103,7 +104,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     preCheckoutAnswers: [],
     refunds: [],
   };
-  const actions = userActions(state);
+  const actions = { ...userActions(state), ...paymentActions(state) };
   const server = await listenHttp(createApiHandler(state, controlRoutes(state, actions)), options.port);
 
   return {

@@ -19,7 +19,8 @@ export {
   type WaitOptions,
 } from "./fake-telegram.ts";
 export type { Fault } from "./faults.ts";
+export type { Payment } from "./payment-actions.ts";
 export { type RenderOptions, renderTranscriptHtml } from "./render-transcript.ts";
 export type { CallbackAnswer, PreCheckoutAnswer, Refund } from "./state.ts";
-export type { Payment, PhotoOptions } from "./user-actions.ts";
+export type { PhotoOptions } from "./user-actions.ts";
 export type { WebhookAttempt } from "./webhook-sender.ts";
