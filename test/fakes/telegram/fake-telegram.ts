@@ -14,6 +14,7 @@ import { type Fault, Faults } from "./faults.ts";
 import { FileStore } from "./file-store.ts";
 import { listenHttp } from "./http-server.ts";
 import { paymentActions } from "./payment-actions.ts";
+import { type RenderOptions, renderTranscriptHtml } from "./render-transcript.ts";
 import {
   type CallbackAnswer,
   commandsKey,
@@ -51,10 +52,10 @@ export interface FakeTelegram extends UserActions {
   bot: UserFromGetMe;
   /** The next `times` calls of `method` (any case) answer `fault` instead of running. */
   failNext(method: string, fault: Fault, times?: number): void;
-  /** The user blocked the bot: every send or edit to their chat answers 403 from now on. */
-  blockBy(user: { id: number }): void;
   /** Every message of the chat in order, user's and bot's, in its current state. */
   transcript(chatId: number): TranscriptEntry[];
+  /** The chat drawn as a Telegram-like HTML page (renderTranscriptHtml with this fake's files). */
+  transcriptHtml(chatId: number, options?: RenderOptions): string;
   /** Every API call received (or those of one method, any case), in order. */
   calls(method?: string): ApiCall[];
   /** The bytes of a file the fake holds (a photo size, a document), or undefined. */
@@ -116,11 +117,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     failNext(method, fault, times = 1) {
       state.faults.failNext(method, fault, times);
     },
-    blockBy(user) {
-      state.faults.block(user.id);
-    },
 
     transcript: (chatId) => state.chats.transcript(chatId),
+    transcriptHtml: (chatId, render) =>
+      renderTranscriptHtml(
+        state.chats.transcript(chatId),
+        (fileId) => state.files.get(fileId)?.bytes,
+        render,
+      ),
     calls: (method) => state.calls.list(method),
     fileBytes: (fileId) => state.files.get(fileId)?.bytes,
     waitFor: (probe, wait = {}) => changes.waitFor(probe, wait.timeout, wait.what),

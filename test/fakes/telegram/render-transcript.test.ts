@@ -80,6 +80,7 @@ describe("renderTranscriptHtml", () => {
     expect(html).toContain('<div class="price">⭐ 50</div>');
     expect(html).toContain("You paid ⭐ 50 · credits:100");
 
+    expect(fake.transcriptHtml(user.id, { title: "gengate" })).toBe(html);
     const withDeleted = renderTranscriptHtml(transcript, fake.fileBytes, { showDeleted: true });
     expect(withDeleted).toMatch(/class="bubble deleted">this one goes away<span class="meta">deleted/);
   });

@@ -1,6 +1,6 @@
 /**
  * What a person does in Telegram, turned into the updates Telegram sends the bot: messages (text,
- * photos, albums, documents), button presses; payments are in payment-actions.ts.
+ * photos, albums, documents), button presses, blocking the bot; payments are in payment-actions.ts.
  */
 import { randomInt } from "node:crypto";
 import type { Message, MessageEntity, Update } from "grammy/types";
@@ -112,6 +112,26 @@ export function userActions(state: FakeState) {
     },
 
     deliverAgain: (updateId: number): Update => state.updates.redeliver(updateId),
+
+    /**
+     * The user blocks the bot: Telegram tells the bot with a my_chat_member update, and every send
+     * or edit to their chat answers 403 from then on.
+     */
+    blockBy(user: FakeUser): Update {
+      const record = state.chats.open(user);
+      state.faults.block(user.id);
+      const bot = state.bot;
+      const botAsUser = { id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username };
+      return state.updates.push({
+        my_chat_member: {
+          chat: record.chat,
+          from: asTelegramUser(user),
+          date: Math.floor(Date.now() / 1000),
+          old_chat_member: { status: "member", user: botAsUser },
+          new_chat_member: { status: "kicked", user: botAsUser, until_date: 0 },
+        },
+      });
+    },
   };
 }
 
