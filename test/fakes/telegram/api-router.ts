@@ -23,7 +23,7 @@ interface Answer {
 }
 
 /** Runs one API call: the test's faults first, then the method; records it in the call log. */
-export async function dispatch(
+async function dispatch(
   state: FakeState,
   method: { name: string; handler: MethodHandler },
   params: Params,

@@ -9,7 +9,7 @@ import { botMessageToEdit } from "./message-edits.ts";
 import type { MethodHandler } from "./state.ts";
 
 /** Telegram lets bots download files up to 20 MiB. */
-export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 
 /** An InputMedia item as sent, its file named by `attach://`, a file_id or a URL. */
 interface MediaItem {

@@ -11,7 +11,7 @@ const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
 
 /** `text` with `parse_mode` (HTML, MarkdownV2, Markdown) or `entities` applied. */
-export function formatted(
+function formatted(
   raw: string,
   parseMode: string | undefined,
   entities: MessageEntity[] | undefined,

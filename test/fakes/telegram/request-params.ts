@@ -7,7 +7,7 @@ import busboy from "busboy";
 import { badRequest, chatNotFound, required, tooLarge } from "./api-error.ts";
 
 /** Telegram's cloud limit for one uploaded file (50 MiB); a larger one is refused with 413. */
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 export interface UploadedPart {
   filename: string;
