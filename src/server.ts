@@ -2,6 +2,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { Hono } from "hono";
 import type { Logger } from "pino";
 import { ensureAdminToken } from "./admin-token.ts";
 import { createApp } from "./api/app.ts";
@@ -18,6 +19,9 @@ import { createLogger } from "./logger.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import { LocalStorage } from "./storage/local-storage.ts";
 import { createStore, type DataDirLock, lockDataDir, openDatabase, type Store } from "./store/index.ts";
+import { defaultModels } from "./telegram/default-models.ts";
+import { TelegramBot, WEBHOOK_PATH } from "./telegram/telegram-bot.ts";
+import { loadTelegramConfig } from "./telegram/telegram-config.ts";
 import { webApp } from "./web/web-app.ts";
 
 export interface RunningServer {
@@ -27,6 +31,8 @@ export interface RunningServer {
   newAdminToken: string | undefined;
   engine: Engine;
   store: Store;
+  /** The Telegram bot, when `TELEGRAM_BOT_TOKEN` is set. */
+  telegram: TelegramBot | undefined;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -38,6 +44,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   // Configuration errors surface before anything is opened.
   const fileConfig = loadFileConfig(config.configFile);
+  const telegramConfig = loadTelegramConfig(env, config.publicUrl);
   const providers = createProviders(env, { dataDir: config.dataDir, logger }, fileConfig);
   const catalog = loadCatalog({
     models: fileConfig.models,
@@ -97,7 +104,26 @@ export async function startServer(
       "/",
       webApp({ api: (request) => app.fetch(request), keyStore: store.settings, publicUrl: config.publicUrl }),
     );
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+    const root = new Hono();
+    let telegram: TelegramBot | undefined;
+    if (telegramConfig) {
+      const bot = new TelegramBot({
+        config: telegramConfig,
+        api: (request) => app.fetch(request),
+        repos: store.telegram,
+        tokens: store.tokens,
+        secrets: store.settings,
+        publicUrl: config.publicUrl,
+        models: telegramConfig.models ?? defaultModels(providers.all().map((provider) => provider.id)),
+        claimsAreOurs: database.dialect === "sqlite",
+        logger: logger.child({ component: "telegram" }),
+      });
+      telegram = bot;
+      teardown.unshift(() => bot.stop());
+      if (telegramConfig.webhook) root.post(WEBHOOK_PATH, (c) => bot.handleWebhook(c));
+    }
+    root.route("/", app);
+    const server = serve({ fetch: root.fetch, port: config.port, hostname: config.host }) as Server;
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);
@@ -111,7 +137,7 @@ export async function startServer(
     const url = `http://localhost:${port}`;
     baseUrl = config.publicUrl ?? url;
     logger.info({ url, database: database.dialect, files: config.filesDir }, "gengate is listening");
-    return { url, newAdminToken, engine, store, logger, close: runTeardown };
+    return { url, newAdminToken, engine, store, telegram, logger, close: runTeardown };
   } catch (error) {
     await runTeardown().catch((cleanupError: unknown) =>
       logger.error({ err: cleanupError }, "cleanup failed"),

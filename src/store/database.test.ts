@@ -21,6 +21,11 @@ describeEachBackend("openDatabase", (open) => {
       "batch_items",
       "loras",
       "favorites",
+      "telegram_updates",
+      "telegram_users",
+      "telegram_draft_photos",
+      "telegram_jobs",
+      "telegram_payments",
     ] as const) {
       expect(await db.selectFrom(table).selectAll().execute()).toEqual([]);
     }
@@ -44,6 +49,7 @@ describeEachBackend("openDatabase", (open) => {
       "0009-batch-item-paths",
       "0010-prediction-search",
       "0011-favorites",
+      "0015-telegram",
     ]);
   });
 

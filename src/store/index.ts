@@ -5,6 +5,10 @@ import { GalleryRepo } from "./gallery-repo.ts";
 import { LorasRepo } from "./loras-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
 import { SettingsRepo } from "./settings-repo.ts";
+import { TelegramInboxRepo } from "./telegram-inbox-repo.ts";
+import { TelegramJobsRepo } from "./telegram-jobs-repo.ts";
+import { TelegramPaymentsRepo } from "./telegram-payments-repo.ts";
+import { TelegramUsersRepo } from "./telegram-users-repo.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
@@ -31,6 +35,10 @@ export {
 } from "./predictions-repo.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
+export { type InboxUpdate, TelegramInboxRepo } from "./telegram-inbox-repo.ts";
+export { type TelegramJob, type TelegramJobKind, TelegramJobsRepo } from "./telegram-jobs-repo.ts";
+export { type TelegramPayment, TelegramPaymentsRepo } from "./telegram-payments-repo.ts";
+export { type TelegramUser, type TelegramUserSettings, TelegramUsersRepo } from "./telegram-users-repo.ts";
 export { type ApiToken, TokensRepo } from "./tokens-repo.ts";
 export {
   type DeliveryAttempt,
@@ -48,7 +56,16 @@ export interface Store {
   batches: BatchesRepo;
   loras: LorasRepo;
   gallery: GalleryRepo;
+  telegram: TelegramRepos;
   database: Database;
+}
+
+/** The Telegram bot's own state. */
+export interface TelegramRepos {
+  inbox: TelegramInboxRepo;
+  users: TelegramUsersRepo;
+  jobs: TelegramJobsRepo;
+  payments: TelegramPaymentsRepo;
 }
 
 export function createStore(database: Database): Store {
@@ -62,6 +79,12 @@ export function createStore(database: Database): Store {
     batches: new BatchesRepo(db),
     loras: new LorasRepo(db),
     gallery: new GalleryRepo(db),
+    telegram: {
+      inbox: new TelegramInboxRepo(db),
+      users: new TelegramUsersRepo(db),
+      jobs: new TelegramJobsRepo(db),
+      payments: new TelegramPaymentsRepo(db),
+    },
     database,
   };
 }

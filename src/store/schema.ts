@@ -142,6 +142,60 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface TelegramUpdatesTable {
+  update_id: number;
+  chat_id: number;
+  payload: string;
+  state: "pending" | "handling" | "done";
+  received_at: number;
+  claimed_at: number | null;
+}
+
+export interface TelegramUsersTable {
+  user_id: number;
+  token_id: string;
+  first_name: string;
+  language: string;
+  model: string | null;
+  aspect_ratio: string;
+  num_outputs: number;
+  credits: number;
+  blocked_at: number | null;
+  created_at: number;
+}
+
+export interface TelegramDraftPhotosTable {
+  user_id: number;
+  file_unique_id: string;
+  file_id: string;
+  added_at: number;
+}
+
+export interface TelegramJobsTable {
+  id: string;
+  user_id: number;
+  chat_id: number;
+  kind: "generate" | "tool" | "train";
+  work_id: string;
+  request: string;
+  images: number;
+  status_message_id: number | null;
+  state: "running" | "delivering" | "delivered";
+  claimed_at: number | null;
+  seed: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface TelegramPaymentsTable {
+  charge_id: string;
+  user_id: number;
+  stars: number;
+  images: number;
+  created_at: number;
+  refunded_at: number | null;
+}
+
 export interface DB {
   predictions: PredictionsTable;
   api_tokens: ApiTokensTable;
@@ -152,4 +206,9 @@ export interface DB {
   batch_items: BatchItemsTable;
   loras: LorasTable;
   favorites: FavoritesTable;
+  telegram_updates: TelegramUpdatesTable;
+  telegram_users: TelegramUsersTable;
+  telegram_draft_photos: TelegramDraftPhotosTable;
+  telegram_jobs: TelegramJobsTable;
+  telegram_payments: TelegramPaymentsTable;
 }

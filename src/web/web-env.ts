@@ -1,8 +1,8 @@
 /** What the dashboard is given by the composition root, and what its handlers share. */
+import type { ApiFetch } from "../api/api-fetch.ts";
 import type { KeyStore, Session } from "./session.ts";
 
-/** The public API (`/v1`, `/openai/v1`), called in-process exactly as a remote client would call it. */
-export type ApiFetch = (request: Request) => Response | Promise<Response>;
+export type { ApiFetch };
 
 export interface WebDeps {
   api: ApiFetch;

@@ -5,7 +5,7 @@ type Fault = "errors" | "drop" | "duplicate" | "slow" | "resetBefore" | "resetAf
 
 export class FaultState implements FaultControls {
   readonly #left = new Map<Fault, number>();
-  /** By model ("owner/name"): the error its next runs fail with, and how many more do. */
+  /** By model ("owner/name"): the error its next runs (predictions or trainings) fail with, and how many more do. */
   readonly #failingRuns = new Map<string, { left: number; error: string }>();
   #errorStatus = 503;
   #slowMs = 0;

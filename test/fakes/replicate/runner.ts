@@ -42,18 +42,22 @@ export class Runner {
     const lifecycle = this.#lifecycle;
     const version = catalog.version(record.versionId);
     if (!version) throw new Error(`unknown version ${record.versionId}`);
+    const failure = this.#deps.faults.takeRunFailure(version.model);
     if (record.kind === "training") {
       const input = validator.withDefaults(version, "TrainingInput", record.input);
       const received = this.#deps.trainingInputs;
       const deps = { lifecycle, catalog, delivery, inputs, received, trainingMs: options.trainingMs };
-      lifecycle.start(record, () => runTraining(record, input, deps));
+      lifecycle.start(record, () =>
+        failure === undefined
+          ? runTraining(record, input, deps)
+          : lifecycle.later(record, options.trainingMs, () => failRun(lifecycle, record, failure)),
+      );
       return;
     }
     const input = validator.withDefaults(version, "Input", record.input);
     const { min, max } = options.latencyMs;
     const deps = { lifecycle, delivery, inputs, runMs: () => min + Math.random() * (max - min) };
     const { behaviour } = version;
-    const failure = this.#deps.faults.takeRunFailure(version.model);
     lifecycle.start(record, () => {
       if (failure !== undefined)
         return lifecycle.later(record, deps.runMs(), () => failRun(lifecycle, record, failure));
