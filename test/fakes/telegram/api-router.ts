@@ -23,7 +23,7 @@ interface Answer {
 }
 
 /** Runs one API call: the test's faults first, then the method; records it in the call log. */
-export async function dispatch(
+async function dispatch(
   state: FakeState,
   method: { name: string; handler: MethodHandler },
   params: Params,
@@ -46,21 +46,29 @@ export async function dispatch(
   }
 }
 
-export function findMethod(name: string) {
+function findMethod(name: string) {
   return METHODS.get(name.toLowerCase());
 }
 
-export function createApiHandler(state: FakeState) {
+type ControlHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
+
+export function createApiHandler(state: FakeState, control: ControlHandler) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    void route(state, request, response).catch((error: unknown) => {
+    void route(state, control, request, response).catch((error: unknown) => {
       console.error("fake Telegram: request failed", error);
       if (!response.headersSent) send(response, { status: 500, body: internalError().body() });
     });
   };
 }
 
-async function route(state: FakeState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function route(
+  state: FakeState,
+  control: ControlHandler,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = new URL(request.url ?? "/", "http://fake-telegram");
+  if (url.pathname.startsWith("/_fake/")) return control(request, response, url);
   const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
   if (file && request.method === "GET") return download(state, file[1] ?? "", file[2] ?? "", response);
   const api = /^\/bot([^/]+)\/([^/]+)\/?$/.exec(url.pathname);

@@ -68,11 +68,12 @@ describe("fake Telegram Bot API basics", () => {
     expect(sent).toMatchObject({
       message_id: 2,
       chat: { id: user.id, type: "private", first_name: "Bea" },
-      from: { id: bot.botInfo.id, is_bot: true },
+      from: { id: bot.botInfo.id, is_bot: true, first_name: "gengate", username: "gengate_api_bot" },
       text: "Queued & waiting",
       entities: [{ type: "bold", offset: 0, length: 6 }],
       reply_markup: { inline_keyboard: [[{ text: "Cancel", callback_data: "cancel:job1" }]] },
     });
+    expect(Object.keys(sent.from ?? {})).toEqual(["id", "is_bot", "first_name", "username"]);
     await bot.api.editMessageText(user.id, sent.message_id, "Running", { reply_markup: keyboard });
     await expect(
       bot.api.editMessageText(user.id, sent.message_id, "Running", { reply_markup: keyboard }),
@@ -149,5 +150,24 @@ describe("fake Telegram Bot API basics", () => {
     const user = makeUser();
     fake.sendText(user, "hi");
     expect(await bot.api.sendChatAction(user.id, "upload_photo")).toBe(true);
+  });
+
+  it("mirrors the controls over HTTP under /_fake/ for trying a bot by hand", async () => {
+    const said = await raw("/_fake/users/777001/text", {
+      method: "POST",
+      body: JSON.stringify({ text: "/start" }),
+    });
+    expect((await said.json()).message).toMatchObject({ chat: { id: 777001 }, text: "/start" });
+    await bot.api.sendMessage(777001, "welcome");
+    const transcript = await (await raw("/_fake/chats/777001/transcript")).json();
+    expect(transcript.map((entry: { text: string }) => entry.text)).toEqual(["/start", "welcome"]);
+    const page = await raw("/_fake/chats/777001/transcript.html");
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain(">welcome<");
+    const calls = await (await raw("/_fake/calls?method=sendmessage")).json();
+    expect(calls.at(-1)).toMatchObject({
+      method: "sendMessage",
+      payload: { chat_id: 777001, text: "welcome" },
+    });
   });
 });

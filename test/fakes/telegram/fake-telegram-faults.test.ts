@@ -64,7 +64,12 @@ describe("fake Telegram faults", () => {
     const api = newBot().api;
     const blocker = chatWith();
     const other = chatWith();
-    fake.blockBy(blocker);
+    const notice = fake.blockBy(blocker);
+    expect(notice.my_chat_member).toMatchObject({
+      chat: { id: blocker.id, type: "private" },
+      old_chat_member: { status: "member", user: { id: fake.bot.id } },
+      new_chat_member: { status: "kicked", user: { id: fake.bot.id } },
+    });
     const error = await refusal(api.sendMessage(blocker.id, "are you there?"));
     expect([error.error_code, error.description]).toEqual([403, "Forbidden: bot was blocked by the user"]);
     await expect(api.sendPhoto(blocker.id, "x")).rejects.toThrow(/blocked/);

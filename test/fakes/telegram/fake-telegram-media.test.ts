@@ -56,7 +56,10 @@ describe("fake Telegram files", () => {
     expect(bytes.length).toBe(largest?.file_size);
     expect(await sharp(bytes).metadata()).toMatchObject({ format: "jpeg", width: 1280, height: 640 });
     expect(fake.fileBytes(largest?.file_id ?? "")?.equals(bytes)).toBe(true);
-    expect(fake.calls("sendPhoto")[0]?.payload.uploads).toMatchObject({});
+    const payload = fake.calls("sendPhoto")[0]?.payload ?? {};
+    const part = String(payload.photo).replace(/^attach:\/\//, "");
+    expect(payload.photo).toMatch(/^attach:\/\/./);
+    expect(payload.uploads).toEqual({ [part]: { filename: "fox.png", size: expect.any(Number) } });
   });
 
   it("never makes a size larger than the original and reuses a known file_id", async () => {
@@ -182,10 +185,69 @@ describe("fake Telegram files", () => {
       mimeType: "application/pdf",
     });
     expect((await download(doc.message?.document?.file_id ?? "")).toString()).toBe("%PDF-1.4");
+    const big = fake.sendDocument(user, Buffer.from("PK"), {
+      fileName: "lora.zip",
+      mimeType: "application/zip",
+      fileSize: 21 * 1024 * 1024,
+    });
+    expect(big.message?.document?.file_size).toBe(21 * 1024 * 1024);
+    await expect(bot.api.getFile(big.message?.document?.file_id ?? "")).rejects.toThrow(
+      "Bad Request: file is too big",
+    );
     expect(fake.transcript(user.id).map((entry) => entry.mediaGroupId !== undefined)).toEqual([
       true,
       true,
       false,
+      false,
     ]);
+  });
+
+  it("reads a photo from a multipart part named after the field, as curl -F photo=@file sends it", async () => {
+    const user = chatWith();
+    const form = new FormData();
+    form.set("chat_id", String(user.id));
+    form.set("caption", "by curl");
+    form.set("photo", new Blob([new Uint8Array(await png(200, 100))]), "cat.png");
+    const response = await fetch(`${fake.apiRoot}/bot${fake.token}/sendPhoto`, {
+      method: "POST",
+      body: form,
+    });
+    const body = await response.json();
+    expect(body.result).toMatchObject({
+      caption: "by curl",
+      photo: [{ width: 90 }, { width: 200, height: 100 }],
+    });
+    expect(fake.calls("sendPhoto").at(-1)?.payload.uploads).toEqual({
+      photo: { filename: "cat.png", size: expect.any(Number) },
+    });
+  });
+
+  it("replaces a placeholder photo with editMessageMedia and edits its caption", async () => {
+    const user = chatWith();
+    const placeholder = await bot.api.sendPhoto(user.id, new InputFile(await png(64, 64, "#cccccc")), {
+      caption: "Generating…",
+    });
+    const edited = await bot.api.editMessageMedia(
+      user.id,
+      placeholder.message_id,
+      InputMediaBuilder.photo(new InputFile(await png(1024, 768)), { caption: "Done" }),
+    );
+    expect(edited).toMatchObject({
+      message_id: placeholder.message_id,
+      caption: "Done",
+      edit_date: expect.any(Number),
+    });
+    expect((edited as Message).photo?.at(-1)).toMatchObject({ width: 1024, height: 768 });
+    await bot.api.editMessageCaption(user.id, placeholder.message_id, { caption: "Done · seed 7" });
+    const [entry] = fake.transcript(user.id).filter((each) => each.sender === "bot");
+    expect([entry?.caption, entry?.edits, entry?.photo?.length]).toEqual(["Done · seed 7", 2, 4]);
+    const text = await bot.api.sendMessage(user.id, "no media here");
+    await expect(
+      bot.api.editMessageMedia(
+        user.id,
+        text.message_id,
+        InputMediaBuilder.photo(entry?.photo?.[0]?.file_id ?? ""),
+      ),
+    ).rejects.toThrow("there is no media in the message to edit");
   });
 });

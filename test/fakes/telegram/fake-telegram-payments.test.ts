@@ -1,5 +1,5 @@
 import { Bot } from "grammy";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FakeTelegram, makeUser, startFakeTelegram } from "./index.ts";
 
 let fake: FakeTelegram;
@@ -89,5 +89,61 @@ describe("fake Telegram Stars payments", () => {
         provider_token: "123:TEST",
       }),
     ).rejects.toThrow("STARS_INVOICE_INVALID");
+  });
+
+  it("refuses a pre-checkout answer that comes after Telegram's 10 seconds", async () => {
+    const user = makeUser();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const query = fake.preCheckout(user, "credits:1", 1).pre_checkout_query;
+      vi.setSystemTime(Date.now() + 10_001);
+      await expect(bot.api.answerPreCheckoutQuery(query?.id ?? "", true)).rejects.toThrow(
+        "Bad Request: query is too old and response timeout expired or query ID is invalid",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("runs a whole Stars checkout against a polling bot: pre-checkout, its answer, then the payment", async () => {
+    const shop = new Bot(fake.token, { client: { apiRoot: fake.apiRoot }, botInfo: fake.bot });
+    shop.on("pre_checkout_query", (ctx) =>
+      ctx.preCheckoutQuery.invoice_payload === "credits:sold-out"
+        ? ctx.answerPreCheckoutQuery(false, { error_message: "Sold out" })
+        : ctx.answerPreCheckoutQuery(true),
+    );
+    shop.on("message:successful_payment", (ctx) =>
+      ctx.reply(`thanks for ${ctx.message.successful_payment.total_amount} ⭐`),
+    );
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const polling = shop.start({ timeout: 5, drop_pending_updates: true, onStart: () => started() });
+    await running;
+    try {
+      const user = makeUser();
+      fake.sendText(user, "/buy");
+      const invoice = await bot.api.sendInvoice(user.id, "Credits", "100 credits", "credits:100", "XTR", [
+        { label: "Credits", amount: 75 },
+      ]);
+      const { answer, payment } = await fake.payInvoice(user, invoice, { chargeId: "stxWhole" });
+      expect(answer).toMatchObject({ ok: true });
+      expect(payment?.message?.successful_payment).toMatchObject({
+        total_amount: 75,
+        invoice_payload: "credits:100",
+      });
+      await fake.waitFor(() => fake.transcript(user.id).find((entry) => entry.text === "thanks for 75 ⭐"));
+
+      const soldOut = await bot.api.sendInvoice(user.id, "Credits", "sold out", "credits:sold-out", "XTR", [
+        { label: "Credits", amount: 5 },
+      ]);
+      const refused = await fake.payInvoice(user, soldOut);
+      expect(refused).toEqual({ answer: expect.objectContaining({ ok: false, errorMessage: "Sold out" }) });
+      expect(fake.transcript(user.id).filter((entry) => entry.successfulPayment)).toHaveLength(1);
+    } finally {
+      await shop.stop();
+      await polling;
+    }
   });
 });

@@ -116,4 +116,28 @@ describe("fake Telegram long polling", () => {
     await api.deleteWebhook();
     expect(await api.getUpdates({})).toEqual([]);
   });
+
+  it("sends only the update types named in allowed_updates, and keeps the choice", async () => {
+    const api = newBot().api;
+    const user = makeUser();
+    fake.sendText(user, "hi");
+    const message = await api.sendMessage(user.id, "pick", {
+      reply_markup: { inline_keyboard: [[{ text: "A", callback_data: "a" }]] },
+    });
+    const [hello] = await api.getUpdates({ allowed_updates: ["callback_query"] });
+    expect(hello?.message?.text).toBe("hi");
+    fake.sendText(user, "ignored");
+    const press = fake.pressButton(user, message, "a");
+    expect(
+      (await api.getUpdates({ offset: (hello?.update_id ?? 0) + 1 })).map((update) => update.update_id),
+    ).toEqual([press.update_id]);
+  });
+
+  it("takes a negative offset as 'only the last updates', forgetting the earlier ones", async () => {
+    const api = newBot().api;
+    const user = makeUser();
+    const ids = ["a", "b", "c"].map((text) => fake.sendText(user, text).update_id);
+    expect((await api.getUpdates({ offset: -1 })).map((update) => update.update_id)).toEqual([ids[2]]);
+    expect((await api.getUpdates({})).map((update) => update.update_id)).toEqual([ids[2]]);
+  });
 });

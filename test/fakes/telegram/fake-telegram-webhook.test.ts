@@ -48,8 +48,8 @@ describe("fake Telegram webhooks", () => {
     );
     await bot.api.setWebhook(url, { secret_token: "s3cret_token" });
     const user = makeUser();
-    fake.sendText(user, "one");
-    fake.sendText(user, "two");
+    const first = fake.sendText(user, "one");
+    const second = fake.sendText(user, "two");
     await fake.waitFor(() => fake.transcript(user.id).filter((entry) => entry.sender === "bot").length === 2);
     expect(fake.transcript(user.id).map((entry) => entry.text)).toEqual(["one", "two", "got one", "got two"]);
     expect(headers.map((each) => each["x-telegram-bot-api-secret-token"])).toEqual([
@@ -62,6 +62,14 @@ describe("fake Telegram webhooks", () => {
       pending_update_count: 0,
       has_custom_certificate: false,
     });
+
+    fake.deliverAgain(first.update_id);
+    await fake.waitFor(() => fake.webhookAttempts().length === 3);
+    expect(fake.webhookAttempts().map((attempt) => attempt.updateId)).toEqual([
+      first.update_id,
+      second.update_id,
+      first.update_id,
+    ]);
   });
 
   it("retries an update grammY refuses for a wrong secret, then gives it up and reports the error", async () => {

@@ -28,6 +28,8 @@ interface Open {
   tag: string;
   attributes: string;
   offset: number;
+  /** For <pre>: the language its <code class="language-…"> names. */
+  language?: string;
 }
 
 export function parseHtml(html: string): { text: string; entities: MessageEntity[] } {
@@ -82,7 +84,13 @@ function toEntity(open: Open, length: number, outer: Open[]): MessageEntity | un
   }
   if (open.tag === "span")
     return attribute("class") === "tg-spoiler" ? { ...base, type: "spoiler" } : undefined;
-  if (open.tag === "code" && outer.at(-1)?.tag === "pre") return undefined;
+  const pre = outer.at(-1);
+  if (open.tag === "code" && pre?.tag === "pre") {
+    const language = /language-(\S+)/.exec(attribute("class") ?? "")?.[1];
+    if (language) pre.language = language;
+    return undefined;
+  }
+  if (open.tag === "pre") return { ...base, type: "pre", ...(open.language && { language: open.language }) };
   if (open.tag === "blockquote" && /\bexpandable\b/.test(open.attributes))
     return { ...base, type: "expandable_blockquote" };
   return { ...base, type: SIMPLE[open.tag] } as MessageEntity;

@@ -1,14 +1,15 @@
-/** sendPhoto, sendDocument, sendMediaGroup, getFile (reference C.6; limits as Telegram's cloud). */
+/** sendPhoto, sendDocument, sendMediaGroup, editMessageMedia, getFile (reference C.6; limits as Telegram's cloud). */
 import type { MessageEntity } from "grammy/types";
-import { badRequest } from "./api-error.ts";
+import { badRequest, required } from "./api-error.ts";
 import type { FileKind } from "./file-store.ts";
 import { type InputFileSource, resolveInputFile } from "./input-file.ts";
 import { checkPhotos, documentOf, newMediaGroupId, photoOf } from "./media-files.ts";
 import { captionContent, keyboardContent, replyContent } from "./message-content.ts";
+import { botMessageToEdit } from "./message-edits.ts";
 import type { MethodHandler } from "./state.ts";
 
 /** Telegram lets bots download files up to 20 MiB. */
-export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 
 /** An InputMedia item as sent, its file named by `attach://`, a file_id or a URL. */
 interface MediaItem {
@@ -89,6 +90,31 @@ export const mediaMethods: Record<string, MethodHandler> = {
       messages.push(state.chats.append(chatId, "bot", { ...file, ...captions[index], ...group, ...reply }));
     }
     return messages;
+  },
+
+  /** Replaces a photo or document (a placeholder, say) with new media; the item's caption replaces the old. */
+  async editMessageMedia(state, params) {
+    const entry = botMessageToEdit(state, params);
+    if (!entry.message.photo && !entry.message.document)
+      throw badRequest("there is no media in the message to edit");
+    const item = params.json<MediaItem>("media");
+    if (!item) throw required("media");
+    const kind = kindOf(item);
+    if (typeof item.media !== "string") throw badRequest("can't parse InputMedia: media not found");
+    const caption = captionContent(item.caption, item.parse_mode, item.caption_entities);
+    const keyboard = keyboardContent(params);
+    const source = await resolveInputFile(params, state.files, "media", item.media, kind);
+    if (kind === "photo") await checkPhotos([source]);
+    const file =
+      kind === "photo"
+        ? { photo: await photoOf(state.files, source), document: undefined }
+        : { document: documentOf(state.files, source), photo: undefined };
+    return state.chats.edit(entry, {
+      ...file,
+      caption: caption.caption,
+      caption_entities: caption.caption_entities,
+      reply_markup: keyboard.reply_markup,
+    });
   },
 
   getFile(state, params) {

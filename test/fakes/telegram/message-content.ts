@@ -3,20 +3,23 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity } from "
 import { badRequest } from "./api-error.ts";
 import type { MessageContent } from "./chats.ts";
 import { parseHtml } from "./html-text.ts";
+import { parseMarkdown } from "./markdown-text.ts";
 import type { Params } from "./request-params.ts";
 import type { FakeState } from "./state.ts";
 
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
 
-/** `text` with `parse_mode`/`entities` applied (HTML is parsed; Markdown text is kept as sent). */
-export function formatted(
+/** `text` with `parse_mode` (HTML, MarkdownV2, Markdown) or `entities` applied. */
+function formatted(
   raw: string,
   parseMode: string | undefined,
   entities: MessageEntity[] | undefined,
 ): { text: string; entities?: MessageEntity[] } {
-  if (parseMode?.toLowerCase() === "html") {
-    const parsed = parseHtml(raw);
+  const mode = parseMode?.toLowerCase();
+  if (mode === "html" || mode === "markdownv2" || mode === "markdown") {
+    const parsed =
+      mode === "html" ? parseHtml(raw) : parseMarkdown(raw, mode === "markdownv2" ? "v2" : "legacy");
     return { text: parsed.text, ...(parsed.entities.length > 0 && { entities: parsed.entities }) };
   }
   return { text: raw, ...(entities && entities.length > 0 && { entities }) };

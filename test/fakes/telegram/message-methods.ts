@@ -1,8 +1,8 @@
-/** sendMessage, edits, deleteMessage, answerCallbackQuery and sendChatAction. */
+/** sendMessage, text/caption/keyboard edits, deleteMessage, answerCallbackQuery and sendChatAction. */
 import { badRequest, queryTooOld, required } from "./api-error.ts";
-import { keyboardContent, replyContent, textContent } from "./message-content.ts";
-import type { Params } from "./request-params.ts";
-import type { FakeState, MethodHandler } from "./state.ts";
+import { captionContent, keyboardContent, replyContent, textContent } from "./message-content.ts";
+import { botMessageToEdit, NOT_MODIFIED, same } from "./message-edits.ts";
+import type { MethodHandler } from "./state.ts";
 
 const CHAT_ACTIONS = new Set([
   "typing",
@@ -17,21 +17,6 @@ const CHAT_ACTIONS = new Set([
   "record_video_note",
   "upload_video_note",
 ]);
-
-const NOT_MODIFIED =
-  "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
-
-function botMessageToEdit(state: FakeState, params: Params) {
-  if (params.has("inline_message_id")) throw badRequest("inline messages are not supported by the fake");
-  const chatId = params.requireInt("chat_id");
-  state.chats.require(chatId);
-  const entry = state.chats.find(chatId, params.requireInt("message_id"));
-  if (!entry) throw badRequest("message to edit not found");
-  if (entry.sender !== "bot") throw badRequest("message can't be edited");
-  return entry;
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 export const messageMethods: Record<string, MethodHandler> = {
   sendMessage(state, params) {
@@ -58,6 +43,29 @@ export const messageMethods: Record<string, MethodHandler> = {
     return state.chats.edit(entry, {
       text: content.text,
       entities: content.entities,
+      reply_markup: keyboard.reply_markup,
+    });
+  },
+
+  editMessageCaption(state, params) {
+    const entry = botMessageToEdit(state, params);
+    const { photo, document } = entry.message;
+    if (!photo && !document) throw badRequest("there is no caption in the message to edit");
+    const content = captionContent(
+      params.string("caption"),
+      params.string("parse_mode"),
+      params.json("caption_entities"),
+    );
+    const keyboard = keyboardContent(params);
+    if (
+      same(content.caption, entry.message.caption) &&
+      same(content.caption_entities, entry.message.caption_entities) &&
+      same(keyboard.reply_markup, entry.message.reply_markup)
+    )
+      throw badRequest(NOT_MODIFIED);
+    return state.chats.edit(entry, {
+      caption: content.caption,
+      caption_entities: content.caption_entities,
       reply_markup: keyboard.reply_markup,
     });
   },

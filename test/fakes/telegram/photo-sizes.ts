@@ -8,7 +8,7 @@ import sharp from "sharp";
 import { badRequest } from "./api-error.ts";
 import type { FileStore } from "./file-store.ts";
 
-export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 const SIDES = [90, 320, 800, 1280];
 
 interface Dimensions {

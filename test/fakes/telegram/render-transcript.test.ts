@@ -80,6 +80,14 @@ describe("renderTranscriptHtml", () => {
     expect(html).toContain('<div class="price">⭐ 50</div>');
     expect(html).toContain("You paid ⭐ 50 · credits:100");
 
+    expect(fake.transcriptHtml(user.id, { title: "gengate" })).toBe(html);
+    await bot.api.sendMediaGroup(user.id, [
+      InputMediaBuilder.document(new InputFile(Buffer.alloc(10), "a.png")),
+      InputMediaBuilder.document(new InputFile(Buffer.alloc(20), "b.png")),
+    ]);
+    expect(fake.transcriptHtml(user.id)).toMatch(
+      /<div class="bubble"><div class="file">.*a\.png.*<div class="file">.*b\.png.*<\/div><span class="meta">/,
+    );
     const withDeleted = renderTranscriptHtml(transcript, fake.fileBytes, { showDeleted: true });
     expect(withDeleted).toMatch(/class="bubble deleted">this one goes away<span class="meta">deleted/);
   });

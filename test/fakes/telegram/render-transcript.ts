@@ -73,8 +73,15 @@ function renderEntry(entry: TranscriptEntry, fileBytes: (fileId: string) => Buff
   return bubble(entry, `bubble${deleted}`, body.join(""));
 }
 
+/** Photos of an album share one bubble as a grid; a group of documents as stacked file rows. */
 function renderAlbum(album: TranscriptEntry[], fileBytes: (fileId: string) => Buffer | undefined): string {
   const first = album[0] as TranscriptEntry;
+  if (album.some((entry) => entry.document)) {
+    const rows = album.map(
+      (entry) => fileRow(entry.document?.file_name ?? "file", entry.document?.file_size) + captionOf(entry),
+    );
+    return bubble(first, "bubble", rows.join(""));
+  }
   const images = album
     .map((entry) => entry.photo?.at(-1))
     .filter((photo) => photo !== undefined)

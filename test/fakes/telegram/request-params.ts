@@ -4,10 +4,10 @@
  */
 import type { IncomingMessage } from "node:http";
 import busboy from "busboy";
-import { badRequest, required, tooLarge } from "./api-error.ts";
+import { badRequest, chatNotFound, required, tooLarge } from "./api-error.ts";
 
 /** Telegram's cloud limit for one uploaded file (50 MiB); a larger one is refused with 413. */
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 export interface UploadedPart {
   filename: string;
@@ -48,8 +48,17 @@ export class Params {
   }
 
   requireInt(name: string): number {
+    if (name === "chat_id") return this.#chatId();
     const value = this.int(name);
-    if (value === undefined) throw name === "chat_id" ? badRequest("chat_id is empty") : required(name);
+    if (value === undefined) throw required(name);
+    return value;
+  }
+
+  /** The fake's chats are private ones, named by number; an @username names none of them. */
+  #chatId(): number {
+    if (!this.has("chat_id") || this.string("chat_id") === "") throw badRequest("chat_id is empty");
+    const value = Number(this.values.chat_id);
+    if (!Number.isSafeInteger(value)) throw chatNotFound();
     return value;
   }
 

@@ -15,12 +15,13 @@ body { margin: 0; background: #dfe5ea; font: 15px/1.35 -apple-system, "Segoe UI"
 .row.user { align-self: flex-end; align-items: flex-end; }
 .row.bot { align-self: flex-start; align-items: flex-start; }
 .bubble { position: relative; padding: 6px 10px 7px; border-radius: 14px; background: #fff;
-  box-shadow: 0 1px 1px rgba(0,0,0,.13); overflow-wrap: anywhere; white-space: pre-wrap; min-width: 64px; }
+  box-shadow: 0 1px 1px rgba(0,0,0,.13); overflow-wrap: anywhere; white-space: pre-wrap; min-width: 64px;
+  display: flow-root; }
 .row.user .bubble { background: #effdde; border-bottom-right-radius: 4px; }
 .row.bot .bubble { border-bottom-left-radius: 4px; }
 .bubble.media { padding: 0; overflow: hidden; }
 .bubble.media .caption { padding: 6px 10px 2px; }
-.bubble img.photo { display: block; width: 100%; max-width: 320px; height: auto; }
+.bubble img.photo { display: block; width: 320px; max-width: 100%; height: auto; }
 .album { display: grid; grid-template-columns: 1fr 1fr; gap: 2px; width: 320px; }
 .album img { width: 100%; height: 100%; aspect-ratio: 1; object-fit: cover; display: block; }
 .album img:first-child:nth-last-child(odd) { grid-column: span 2; aspect-ratio: 2; }

@@ -6,7 +6,6 @@
 import type { Update } from "grammy/types";
 import { type ApiError, conflict } from "./api-error.ts";
 
-export type UpdateType = Exclude<keyof Update, "update_id">;
 export type UpdateBody = Omit<Update, "update_id">;
 
 /** What Telegram sends when a bot names no `allowed_updates`. */
@@ -137,6 +136,7 @@ export class UpdateQueue {
       };
       const onAbort = () => finish(resolve);
       const timer = setTimeout(() => finish(resolve), ms);
+      timer.unref();
       this.#held = held;
       if (signal.aborted) onAbort();
       else signal.addEventListener("abort", onAbort);

@@ -1,8 +1,8 @@
 /**
  * What a person does in Telegram, turned into the updates Telegram sends the bot: messages (text,
- * photos, albums, documents), button presses, a Stars checkout and its payment.
+ * photos, albums, documents), button presses, blocking the bot; payments are in payment-actions.ts.
  */
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import type { Message, MessageEntity, Update } from "grammy/types";
 import { asTelegramUser, type FakeUser } from "./bot-identity.ts";
 import type { MessageContent } from "./chats.ts";
@@ -17,25 +17,21 @@ export interface PhotoOptions {
   fileSize?: number;
 }
 
-export interface Payment {
-  payload: string;
-  totalAmount: number;
-  /** The telegram_payment_charge_id; a new one by default. */
-  chargeId?: string;
-}
-
 /** Telegram marks a command at the start of a message with a bot_command entity. */
 function commandEntities(text: string): MessageEntity[] | undefined {
   const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
   return command ? [{ type: "bot_command", offset: 0, length: command[0].length }] : undefined;
 }
 
+/** A message from `user` in their private chat with the bot, as the update Telegram sends. */
+export function userSays(state: FakeState, user: FakeUser, content: MessageContent): Update {
+  state.chats.open(user);
+  const message = state.chats.append(user.id, "user", content);
+  return state.updates.push({ message: message as Message & Update.NonChannel });
+}
+
 export function userActions(state: FakeState) {
-  const say = (user: FakeUser, content: MessageContent): Update => {
-    state.chats.open(user);
-    const message = state.chats.append(user.id, "user", content);
-    return state.updates.push({ message: message as Message & Update.NonChannel });
-  };
+  const say = (user: FakeUser, content: MessageContent) => userSays(state, user, content);
 
   const sendPhoto = async (user: FakeUser, bytes: Buffer, options: PhotoOptions = {}): Promise<Update> => {
     const photo = await storePhotoSizes(bytes, state.files, options.fileSize);
@@ -68,16 +64,18 @@ export function userActions(state: FakeState) {
       return updates;
     },
 
+    /** A file sent as a document; `fileSize` declares a bigger one than the bytes (getFile refuses > 20 MiB). */
     sendDocument(
       user: FakeUser,
       bytes: Buffer,
-      options: { fileName: string; mimeType: string; caption?: string },
+      options: { fileName: string; mimeType: string; caption?: string; fileSize?: number },
     ): Update {
       const extension = /\.([A-Za-z0-9]+)$/.exec(options.fileName)?.[1] ?? "bin";
       const file = state.files.add("document", bytes, {
         extension,
         fileName: options.fileName,
         mimeType: options.mimeType,
+        ...(options.fileSize !== undefined && { size: options.fileSize }),
       });
       const document = {
         file_id: file.fileId,
@@ -113,35 +111,27 @@ export function userActions(state: FakeState) {
       });
     },
 
-    preCheckout(user: FakeUser, invoicePayload: string, totalAmount: number): Update {
-      const id = String(randomInt(1, 2 ** 47));
-      state.openPreCheckouts.set(id, Date.now());
-      return state.updates.push({
-        pre_checkout_query: {
-          id,
-          from: asTelegramUser(user),
-          currency: "XTR",
-          total_amount: totalAmount,
-          invoice_payload: invoicePayload,
-        },
-      });
-    },
-
-    successfulPayment(user: FakeUser, payment: Payment): Update {
-      const chargeId = payment.chargeId ?? `stxFake${randomBytes(24).toString("base64url")}`;
-      state.charges.set(chargeId, { userId: user.id, totalAmount: payment.totalAmount, refunded: false });
-      return say(user, {
-        successful_payment: {
-          currency: "XTR",
-          total_amount: payment.totalAmount,
-          invoice_payload: payment.payload,
-          telegram_payment_charge_id: chargeId,
-          provider_payment_charge_id: `${user.id}_${randomInt(1, 2 ** 31)}`,
-        },
-      });
-    },
-
     deliverAgain: (updateId: number): Update => state.updates.redeliver(updateId),
+
+    /**
+     * The user blocks the bot: Telegram tells the bot with a my_chat_member update, and every send
+     * or edit to their chat answers 403 from then on.
+     */
+    blockBy(user: FakeUser): Update {
+      const record = state.chats.open(user);
+      state.faults.block(user.id);
+      const bot = state.bot;
+      const botAsUser = { id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username };
+      return state.updates.push({
+        my_chat_member: {
+          chat: record.chat,
+          from: asTelegramUser(user),
+          date: Math.floor(Date.now() / 1000),
+          old_chat_member: { status: "member", user: botAsUser },
+          new_chat_member: { status: "kicked", user: botAsUser, until_date: 0 },
+        },
+      });
+    },
   };
 }
 

@@ -84,7 +84,7 @@ export class WebhookSender {
         this.#changes.notify();
         failures = 0;
       } else {
-        await new Promise((resolve) => setTimeout(resolve, this.#timing.retryDelayMs));
+        await new Promise((resolve) => setTimeout(resolve, this.#timing.retryDelayMs).unref());
         if (generation !== this.#generation) return;
       }
     }
