@@ -20,6 +20,13 @@ const createHeaders = [
     schema: { type: "string" },
     description: "Deadline such as `30s` or `1h30m` (from 5 s to 168 h).",
   },
+  {
+    name: "X-Gengate-Retention",
+    in: "header",
+    schema: { type: "string", pattern: "^[0-9]{1,9}[smhd]$" },
+    description:
+      "How long the prediction's input, output, logs and files are kept once it ends, such as `2s`, `15m`, `1h` or `30d` (1 s to 3650 d); instead of the gateway's `GENGATE_RETENTION`.",
+  },
 ];
 const createOperation = (summary: string, body: string, extraParams: object[] = []) => ({
   summary,
@@ -71,6 +78,17 @@ export function openApiDocument() {
           parameters: [idParam("id")],
           responses: {
             "200": { description: "The prediction", content: json(ref("Prediction")) },
+            ...errors,
+          },
+        },
+      },
+      "/v1/predictions/{id}/files": {
+        delete: {
+          summary:
+            "Remove an ended prediction's input, output, logs and files now (`data_removed` becomes true); files other predictions still hold stay; again changes nothing",
+          parameters: [idParam("id")],
+          responses: {
+            "200": { description: "The prediction, its data removed", content: json(ref("Prediction")) },
             ...errors,
           },
         },
@@ -271,7 +289,11 @@ export function openApiDocument() {
             created_at: { type: "string", format: "date-time" },
             started_at: { type: ["string", "null"], format: "date-time" },
             completed_at: { type: ["string", "null"], format: "date-time" },
-            data_removed: { type: "boolean" },
+            data_removed: {
+              type: "boolean",
+              description:
+                "True once retention (or `DELETE /v1/predictions/{id}/files`) removed the input, output, logs and files: `input` is `{}`, `output` null, `logs` empty",
+            },
             metrics: {
               type: "object",
               properties: { predict_time: { type: "number" }, total_time: { type: "number" } },

@@ -41,6 +41,8 @@ export interface SubmitRequest {
   batchId?: string;
   /** Input fields sent only when the model takes them (a batch's name template fields); else left out. */
   sendIfTaken?: readonly string[];
+  /** How long its data is kept once it ends, when the client chose; else the gateway's default. */
+  retentionMs?: number;
 }
 
 export interface TrainingSubmitRequest extends Omit<SubmitRequest, "model" | "batchId" | "priority"> {
@@ -210,6 +212,7 @@ export class Engine {
       ...(route && { route }),
       ...(warnings && { warnings }),
       ...(request.batchId && { batchId: request.batchId }),
+      ...(request.retentionMs !== undefined && { retentionMs: request.retentionMs }),
     };
   }
 

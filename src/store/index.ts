@@ -4,6 +4,7 @@ import { FilesRepo } from "./files-repo.ts";
 import { GalleryRepo } from "./gallery-repo.ts";
 import { LorasRepo } from "./loras-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
+import { RetentionRepo } from "./retention-repo.ts";
 import { SettingsRepo } from "./settings-repo.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
@@ -29,6 +30,7 @@ export {
   type RowDamage,
   type StoredPrediction,
 } from "./predictions-repo.ts";
+export { type DataRemoval, type RemovedData, RetentionRepo } from "./retention-repo.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
 export { type ApiToken, TokensRepo } from "./tokens-repo.ts";
@@ -48,6 +50,7 @@ export interface Store {
   batches: BatchesRepo;
   loras: LorasRepo;
   gallery: GalleryRepo;
+  retention: RetentionRepo;
   database: Database;
 }
 
@@ -62,6 +65,7 @@ export function createStore(database: Database): Store {
     batches: new BatchesRepo(db),
     loras: new LorasRepo(db),
     gallery: new GalleryRepo(db),
+    retention: new RetentionRepo(db, database.dialect),
     database,
   };
 }
