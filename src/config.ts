@@ -62,6 +62,11 @@ const ENV_SCHEMA = {
     .positive()
     .max(86_400, "must be at most 86400 (a day)")
     .default(60),
+  GENGATE_STREAM_MAX_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(86_400, "must be at most 86400 (a day)")
+    .optional(),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -90,6 +95,8 @@ export interface Config {
   retentionMs: number | undefined;
   /** How often the retention sweep looks for predictions due. */
   retentionSweepMs: number;
+  /** Server-sent event streams end after this long, for clients to reconnect; undefined: never. */
+  streamMaxMs: number | undefined;
 }
 
 /** Reads the configuration; `overrides` (from CLI flags) win over the environment. */
@@ -116,5 +123,6 @@ export function loadConfig(
     unconfirmedStartWaitMs: v.GENGATE_UNCONFIRMED_START_WAIT_SECONDS * 1000,
     retentionMs: v.GENGATE_RETENTION,
     retentionSweepMs: v.GENGATE_RETENTION_SWEEP_SECONDS * 1000,
+    streamMaxMs: v.GENGATE_STREAM_MAX_SECONDS === undefined ? undefined : v.GENGATE_STREAM_MAX_SECONDS * 1000,
   };
 }

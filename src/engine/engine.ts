@@ -135,6 +135,20 @@ export class Engine {
     await this.uploads.stop();
   }
 
+  /**
+   * One worker pass instead of start()'s loops, for a host that schedules work itself (an Azure
+   * Functions timer): start what is queued, follow what is running and collect its outputs, step
+   * the LoRAs, deliver the webhooks due, sweep expired uploads.
+   */
+  async runPass(): Promise<void> {
+    await this.dispatcher.pass();
+    await this.reconciler.pass();
+    await this.loraRunner.pass();
+    await this.webhooks.pass();
+    await this.uploads.pass();
+    await Promise.all(this.pumps);
+  }
+
   async submit(request: SubmitRequest): Promise<Prediction> {
     const { prediction } = await this.fileInputs.store(await this.prepare(request));
     await this.ctx.store.predictions.insert(prediction);

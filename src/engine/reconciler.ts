@@ -60,6 +60,11 @@ export class Reconciler {
     this.loop.wakeAt(time);
   }
 
+  /** One look at the running predictions due, for a host that runs passes instead of the loop. */
+  async pass(): Promise<void> {
+    await this.reconcileDue();
+  }
+
   async stop(): Promise<void> {
     await this.loop.stop();
     await Promise.all(this.inFlight);
