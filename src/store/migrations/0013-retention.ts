@@ -20,13 +20,13 @@ export const retention: Migration = {
       .createIndex("predictions_retain_until")
       .on("predictions")
       .column("retain_until")
-      .where(sql.ref("data_removed_at"), "is", null)
+      .where(() => sql<SqlBool>`retain_until is not null and data_removed_at is null`)
       .execute();
     await db.schema
       .createIndex("predictions_default_retention")
       .on("predictions")
       .column("completed_at")
-      .where(() => sql<SqlBool>`retention_ms is null and data_removed_at is null`)
+      .where(() => sql<SqlBool>`retain_until is null and data_removed_at is null`)
       .execute();
     await db.schema
       .createTable("prediction_files")
