@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HttpRequest, type HttpResponseInit, InvocationContext, type Timer } from "@azure/functions";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type AzureHandlers,
   azureConfig,
@@ -135,6 +135,20 @@ for (const [storageName, storageOf] of Object.entries(STORAGES)) {
 }
 
 describe("the Azure Functions configuration", () => {
+  it("registers the HTTP trigger and the worker's timer when the host loads the entry", async () => {
+    // Outside the host, @azure/functions says what it would register instead of registering it.
+    const warn = vi.spyOn(console, "warn");
+    await import("../src/azure/main.ts");
+    const registered = warn.mock.calls.map((call) => String(call[0]));
+    warn.mockRestore();
+    expect(registered).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('register function "gengate"'),
+        expect.stringContaining('register function "gengate-worker"'),
+      ]),
+    );
+  });
+
   it("refuses to start without PostgreSQL, naming DATABASE_URL", () => {
     expect(() => azureConfig({ GENGATE_DATA_DIR: tmpdir() })).toThrow(
       /^DATABASE_URL: must be set on Azure Functions/,
