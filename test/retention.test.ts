@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import sharp from "sharp";
 import { expect, it } from "vitest";
 import { newTenant, type Tenant, type TestGateway } from "./support/gateway.ts";
 import { describeEachGateway } from "./support/gateway-backends.ts";
@@ -52,6 +53,12 @@ function blobPath(gateway: TestGateway, url: string): string {
 
 function expectRemoved(prediction: PredictionJson): void {
   expect(prediction).toMatchObject({ data_removed: true, input: {}, output: null, logs: "" });
+}
+
+function uploadForm(bytes: Buffer): FormData {
+  const form = new FormData();
+  form.set("content", new Blob([new Uint8Array(bytes)], { type: "image/png" }), "mine.png");
+  return form;
 }
 
 const image = (prompt: string, seed: number) => ({ prompt, seed, width: 64, height: 64 });
@@ -129,6 +136,48 @@ describeEachGateway(
       expectRemoved(await read(bob, byAdmin.id));
       const missing = await alice.api("/v1/predictions/nosuchprediction/files", { method: "DELETE" });
       expect(missing.status).toBe(404);
+    });
+    it("removes the uploads made of its data-URL inputs once no prediction with data names them", async () => {
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "teal" } })
+        .png()
+        .toBuffer();
+      const keep = { "X-Gengate-Retention": "1h" };
+      const first = await runImage(
+        gateway(),
+        { ...image("an input of my own", 21), image: `data:image/png;base64,${png.toString("base64")}` },
+        keep,
+      );
+      const link = String(first.input.image);
+      expect(link).toMatch(/\/v1\/files\/[a-z0-9]+$/);
+      const upload = `${new URL(link).pathname}`;
+      const second = await runImage(gateway(), { ...image("the same input again", 22), image: link }, keep);
+      const own = await gateway().api("/v1/files", { method: "POST", body: uploadForm(png) });
+      const ownFile = (await own.json()) as { urls: { get: string } };
+      const third = await runImage(
+        gateway(),
+        { ...image("a file uploaded on purpose", 23), image: ownFile.urls.get },
+        keep,
+      );
+
+      await gateway().api(`/v1/predictions/${first.id}/files`, { method: "DELETE" });
+      expect((await gateway().api(upload)).status).toBe(200);
+      await gateway().api(`/v1/predictions/${second.id}/files`, { method: "DELETE" });
+      expect((await gateway().api(upload)).status).toBe(404);
+      await gateway().api(`/v1/predictions/${third.id}/files`, { method: "DELETE" });
+      expect((await gateway().api(new URL(ownFile.urls.get).pathname)).status).toBe(200);
+    });
+
+    it("refuses to remove the data of a prediction that has not ended", async () => {
+      const response = await gateway().api("/v1/models/sim/image/predictions", {
+        method: "POST",
+        body: JSON.stringify({ input: { ...image("slow to end", 31), latency_ms: 60_000 } }),
+      });
+      const { id } = (await response.json()) as PredictionJson;
+      const refused = await gateway().api(`/v1/predictions/${id}/files`, { method: "DELETE" });
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { detail: string }).detail).toContain("has not ended");
+      expect((await read(gateway(), id)).data_removed).toBe(false);
+      await gateway().api(`/v1/predictions/${id}/cancel`, { method: "POST" });
     });
   },
 );
