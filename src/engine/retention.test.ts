@@ -112,6 +112,25 @@ describeEachBackend("Retention", (open) => {
     expect(await storage.stat(kept.key)).toBeNull();
   });
 
+  it("finishes a removal that stopped half-way, unless a prediction holds the blob again", async () => {
+    const { store, storage, retention } = await setup();
+    const gone = await ended(store, storage, "bytes of a crashed removal");
+    const back = await ended(store, storage, "bytes stored again meanwhile");
+    // Both were marked as being deleted by a removal that died before deleting them.
+    const longAgo = Date.now() - 11 * 60_000;
+    for (const { row } of [gone, back])
+      await store.retention.remove(row.id, { input: {}, route: null }, longAgo);
+    const fresh = prediction({ state: "running" });
+    await store.predictions.insert(fresh);
+    expect(await store.retention.hold(fresh.id, back.key)).toBe(true);
+
+    await retention.sweep();
+    expect(await storage.stat(gone.key)).toBeNull();
+    expect(await storage.stat(back.key)).not.toBeNull();
+    expect(await store.retention.staleRemovals(Date.now(), 10)).toEqual([]);
+    expect(await store.retention.hold(fresh.id, back.key)).toBe(false);
+  });
+
   it("keeps a favourite whole and looks at it again a retention later", async () => {
     const database = await open();
     const store = createStore(database);

@@ -45,7 +45,7 @@ export class Retention {
     this.uploads = uploads;
     this.options = options;
     this.loop = new WakeableLoop(
-      async () => ((await this.sweep()) === SWEEP_BATCH ? 0 : options.sweepEveryMs),
+      async () => ((await this.pass()).due === SWEEP_BATCH ? 0 : options.sweepEveryMs),
       (error) => logger.error({ err: error }, "retention sweep failed"),
     );
   }
@@ -58,8 +58,16 @@ export class Retention {
     return this.loop.stop();
   }
 
-  /** One pass: the predictions due now lose their data (unless another process is sweeping). */
+  /**
+   * One pass: the predictions due now lose their data (unless another process is sweeping); how
+   * many did.
+   */
   async sweep(): Promise<number> {
+    return (await this.pass()).removed;
+  }
+
+  private async pass(): Promise<{ due: number; removed: number }> {
+    let due: string[] = [];
     let removed = 0;
     await this.store.retention.exclusively(async () => {
       const now = Date.now();
@@ -67,7 +75,8 @@ export class Retention {
       if (this.options.defaultMs !== undefined) {
         await this.store.retention.scheduleByDefault(this.options.defaultMs, now);
       }
-      for (const id of await this.store.retention.due(now, SWEEP_BATCH)) {
+      due = await this.store.retention.due(now, SWEEP_BATCH);
+      for (const id of due) {
         const row = await this.store.predictions.get(id);
         if (!row) continue;
         if (await this.store.retention.isKept(id)) {
@@ -79,7 +88,7 @@ export class Retention {
         }
       }
     });
-    return removed;
+    return { due: due.length, removed };
   }
 
   /**
