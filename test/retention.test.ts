@@ -167,6 +167,24 @@ describeEachGateway(
       expect((await gateway().api(new URL(ownFile.urls.get).pathname)).status).toBe(200);
     });
 
+    it("gives a batch's items the retention its request chose", async () => {
+      const response = await gateway().api("/v1/batches", {
+        method: "POST",
+        headers: { "X-Gengate-Retention": "3d" },
+        body: JSON.stringify({ model: "sim/image", items: [{ input: image("a batch item", 41) }] }),
+      });
+      expect(response.status).toBe(201);
+      const { id } = (await response.json()) as { id: string };
+      const [item] = await gateway().store.batches.items(id);
+      expect(item?.prediction.retentionMs).toBe(3 * 86_400_000);
+      const refused = await gateway().api("/v1/batches", {
+        method: "POST",
+        headers: { "X-Gengate-Retention": "soon" },
+        body: JSON.stringify({ model: "sim/image", items: [{ input: image("never a batch", 42) }] }),
+      });
+      expect(refused.status).toBe(400);
+    });
+
     it("refuses to remove the data of a prediction that has not ended", async () => {
       const response = await gateway().api("/v1/models/sim/image/predictions", {
         method: "POST",

@@ -2,7 +2,7 @@
 import { adminPaths } from "./openapi-admin.ts";
 import { batchPaths, batchSchemas } from "./openapi-batches.ts";
 import { galleryPaths, gallerySchemas } from "./openapi-gallery.ts";
-import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
+import { errors, idParam, json, page, problemResponse, ref, retentionHeader } from "./openapi-helpers.ts";
 import { monitorPaths, monitorSchemas, predictionListParameters } from "./openapi-monitor.ts";
 import { openAiPaths } from "./openapi-openai.ts";
 import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
@@ -20,13 +20,7 @@ const createHeaders = [
     schema: { type: "string" },
     description: "Deadline such as `30s` or `1h30m` (from 5 s to 168 h).",
   },
-  {
-    name: "X-Gengate-Retention",
-    in: "header",
-    schema: { type: "string", pattern: "^[0-9]{1,9}[smhd]$" },
-    description:
-      "How long the prediction's input, output, logs and files are kept once it ends, such as `2s`, `15m`, `1h` or `30d` (1 s to 3650 d); instead of the gateway's `GENGATE_RETENTION`.",
-  },
+  retentionHeader,
 ];
 const createOperation = (summary: string, body: string, extraParams: object[] = []) => ({
   summary,

@@ -48,6 +48,8 @@ export interface BatchRequest {
   webhook?: string;
   tokenId: string | null;
   idempotencyKey?: string;
+  /** How long each item's data is kept once it ends, when the client chose. */
+  retentionMs?: number;
 }
 
 export interface BatchServiceDeps {
@@ -141,6 +143,7 @@ export class BatchService {
           batchId,
           sendIfTaken: template.fields,
           ...(request.tokenId !== null && { tokenId: request.tokenId }),
+          ...(request.retentionMs !== undefined && { retentionMs: request.retentionMs }),
         });
         const { outputPath, metadata } = item;
         items.push({
