@@ -211,7 +211,10 @@ export class BatchService {
   /** Runs every failed item again as a new prediction; the batch is processing until they end. */
   async retry(id: string, tokenId?: string): Promise<Batch> {
     const batch = await this.get(id, tokenId);
-    const failed = (await this.items(id)).filter((item) => item.prediction.state === "failed");
+    // An item whose data retention removed has no input left to run again.
+    const failed = (await this.items(id)).filter(
+      (item) => item.prediction.state === "failed" && !item.prediction.dataRemovedAt,
+    );
     if (failed.length === 0) return batch;
     const { fields } = parseNameTemplate(batch.nameTemplate);
     const again = [];
@@ -223,6 +226,7 @@ export class BatchService {
         batchId: id,
         sendIfTaken: fields,
         ...(batch.tokenId !== null && { tokenId: batch.tokenId }),
+        ...(typeof item.prediction.retentionMs === "number" && { retentionMs: item.prediction.retentionMs }),
       });
       again.push({ index: item.index, prediction });
     }
