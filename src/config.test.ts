@@ -8,6 +8,19 @@ describe("loadConfig", () => {
     expect(config.dataDir).toMatch(/\/data$/);
     expect(config.filesDir).toBe(`${config.dataDir}/files`);
     expect(config.databaseUrl).toBeUndefined();
+    expect(config.retentionMs).toBeUndefined();
+    expect(config.retentionSweepMs).toBe(60_000);
+  });
+
+  it("reads a retention as a duration, and refuses one that is not", () => {
+    expect(loadConfig({ GENGATE_RETENTION: "30d" }).retentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ GENGATE_RETENTION: "2s" }).retentionMs).toBe(2_000);
+    expect(() => loadConfig({ GENGATE_RETENTION: "1 week" })).toThrow(
+      /^GENGATE_RETENTION: must be a duration from 1s to 3650d/,
+    );
+    expect(() => loadConfig({ GENGATE_RETENTION_SWEEP_SECONDS: "0" })).toThrow(
+      /^GENGATE_RETENTION_SWEEP_SECONDS: /,
+    );
   });
 
   it("lets flags override the environment, but not with unset flags", () => {

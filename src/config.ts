@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseRetention, RETENTION_FORMAT } from "./core/duration.ts";
 import { parseEnv } from "./core/env-config.ts";
 
 export { ConfigError } from "./core/env-config.ts";
@@ -48,6 +49,24 @@ const ENV_SCHEMA = {
     .positive()
     .max(7 * 86_400, "must be at most 604800 (7 days)")
     .default(900),
+  GENGATE_RETENTION: z
+    .string()
+    .transform((value, ctx) => {
+      const ms = parseRetention(value);
+      if (ms === undefined) ctx.addIssue({ code: "custom", message: `must be ${RETENTION_FORMAT}` });
+      return ms ?? 0;
+    })
+    .optional(),
+  GENGATE_RETENTION_SWEEP_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(86_400, "must be at most 86400 (a day)")
+    .default(60),
+  GENGATE_STREAM_MAX_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(86_400, "must be at most 86400 (a day)")
+    .optional(),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -72,6 +91,12 @@ export interface Config {
   allowPrivateUrls: boolean;
   /** How long a start whose answer was lost waits for the provider's webhook to name its work. */
   unconfirmedStartWaitMs: number;
+  /** How long an ended prediction's files and data are kept; undefined: forever. */
+  retentionMs: number | undefined;
+  /** How often the retention sweep looks for predictions due. */
+  retentionSweepMs: number;
+  /** Server-sent event streams end after this long, for clients to reconnect; undefined: never. */
+  streamMaxMs: number | undefined;
 }
 
 /** Reads the configuration; `overrides` (from CLI flags) win over the environment. */
@@ -96,5 +121,8 @@ export function loadConfig(
     configFile: v.GENGATE_CONFIG,
     allowPrivateUrls: v.GENGATE_ALLOW_PRIVATE_URLS,
     unconfirmedStartWaitMs: v.GENGATE_UNCONFIRMED_START_WAIT_SECONDS * 1000,
+    retentionMs: v.GENGATE_RETENTION,
+    retentionSweepMs: v.GENGATE_RETENTION_SWEEP_SECONDS * 1000,
+    streamMaxMs: v.GENGATE_STREAM_MAX_SECONDS === undefined ? undefined : v.GENGATE_STREAM_MAX_SECONDS * 1000,
   };
 }

@@ -1,28 +1,18 @@
-/** Composition root: opens the store, storage and providers, starts the engine and the HTTP server. */
+/** Composition root of `gengate serve`: builds the gateway, starts its loops and the HTTP server. */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { Logger } from "pino";
-import { ensureAdminToken } from "./admin-token.ts";
-import { createApp } from "./api/app.ts";
-import { loadCatalog } from "./catalog/catalog.ts";
-import { CircuitBreakers } from "./catalog/circuit-breakers.ts";
 import type { Config } from "./config.ts";
-import { Engine } from "./engine/engine.ts";
-import { LocalEventBus } from "./engine/events.ts";
-import { InputReader } from "./engine/input-reader.ts";
-import { RateLimiter } from "./engine/token-bucket.ts";
-import { Uploads } from "./engine/uploads.ts";
-import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
+import type { Engine } from "./engine/engine.ts";
+import type { Retention } from "./engine/retention.ts";
+import { createGateway } from "./gateway.ts";
 import { createLogger } from "./logger.ts";
-import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
-import { LocalStorage } from "./storage/local-storage.ts";
-import { createStore, type DataDirLock, lockDataDir, openDatabase, type Store } from "./store/index.ts";
+import { type DataDirLock, lockDataDir, type Store } from "./store/index.ts";
 import { defaultModels } from "./telegram/default-models.ts";
 import { TelegramBot, WEBHOOK_PATH } from "./telegram/telegram-bot.ts";
 import { loadTelegramConfig } from "./telegram/telegram-config.ts";
-import { webApp } from "./web/web-app.ts";
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://localhost:8080. */
@@ -30,6 +20,7 @@ export interface RunningServer {
   /** The admin token created on this first start, to show once. */
   newAdminToken: string | undefined;
   engine: Engine;
+  retention: Retention;
   store: Store;
   /** The Telegram bot, when `TELEGRAM_BOT_TOKEN` is set. */
   telegram: TelegramBot | undefined;
@@ -43,18 +34,9 @@ export async function startServer(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   // Configuration errors surface before anything is opened.
-  const fileConfig = loadFileConfig(config.configFile);
   const telegramConfig = loadTelegramConfig(env, config.publicUrl);
-  const providers = createProviders(env, { dataDir: config.dataDir, logger }, fileConfig);
-  const catalog = loadCatalog({
-    models: fileConfig.models,
-    routing: fileConfig.routing,
-    pricing: fileConfig.pricing,
-    file: fileConfig.path ?? DEFAULT_CONFIG_FILE,
-    knownProviders: PROVIDER_IDS,
-  });
   /** What to undo, first step first, when stopping or when starting fails half-way. */
-  const teardown: Array<() => Promise<void>> = [() => providers.close()];
+  const teardown: Array<() => Promise<void>> = [];
   let lock: DataDirLock | undefined;
   const runTeardown = async () => {
     for (const step of teardown) await step();
@@ -63,50 +45,21 @@ export async function startServer(
   try {
     // A SQLite data folder is served by one process; PostgreSQL is shared by design.
     if (config.databaseUrl === undefined) lock = lockDataDir(config.dataDir);
-    const database = await openDatabase({
-      dataDir: config.dataDir,
-      ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
-    });
-    teardown.push(() => database.close());
-    const store = createStore(database);
-    const storage = new LocalStorage(config.filesDir);
-    const uploads = new Uploads(store, storage, logger);
-    const newAdminToken = await ensureAdminToken(store, config.adminToken);
-    const inputs = new InputReader(uploads, storage, {
-      maxBytes: config.maxFileBytes,
-      allowPrivate: config.allowPrivateUrls,
-    });
-    let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-
-    const engine = new Engine({
-      store,
-      storage,
-      uploads,
-      providers,
-      events: new LocalEventBus(),
-      limiter: new RateLimiter(),
-      catalog,
-      breakers: new CircuitBreakers(catalog.routing.circuitBreaker),
-      logger,
-      providerContext: (tokenId) => ({ readInput: (url) => inputs.read(url, tokenId) }),
-      baseUrl: () => baseUrl,
-      allowPrivateUrls: config.allowPrivateUrls,
-      publicUrl: config.publicUrl,
-      unconfirmedStartWaitMs: config.unconfirmedStartWaitMs,
-    });
+    const gateway = await createGateway(config, env, logger);
+    teardown.push(() => gateway.close());
+    const { engine, retention, app, database } = gateway;
     // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
     await engine.start({ recover: database.dialect === "sqlite" });
-    teardown.unshift(() => engine.stop());
+    retention.start();
+    teardown.unshift(async () => {
+      await retention.stop();
+      await engine.stop();
+    });
 
-    const app = createApp({ engine, store, storage, config, logger });
-    // The dashboard calls the public API in-process, exactly as a remote client would.
-    app.route(
-      "/",
-      webApp({ api: (request) => app.fetch(request), keyStore: store.settings, publicUrl: config.publicUrl }),
-    );
     const root = new Hono();
     let telegram: TelegramBot | undefined;
     if (telegramConfig) {
+      const { store } = gateway;
       const bot = new TelegramBot({
         config: telegramConfig,
         api: (request) => app.fetch(request),
@@ -114,7 +67,7 @@ export async function startServer(
         tokens: store.tokens,
         secrets: store.settings,
         publicUrl: config.publicUrl,
-        models: telegramConfig.models ?? defaultModels(providers.all().map((provider) => provider.id)),
+        models: telegramConfig.models ?? defaultModels(gateway.providerIds),
         claimsAreOurs: database.dialect === "sqlite",
         logger: logger.child({ component: "telegram" }),
       });
@@ -135,9 +88,10 @@ export async function startServer(
     });
     const { port } = server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
-    baseUrl = config.publicUrl ?? url;
+    gateway.setListeningUrl(url);
     logger.info({ url, database: database.dialect, files: config.filesDir }, "gengate is listening");
-    return { url, newAdminToken, engine, store, telegram, logger, close: runTeardown };
+    const { newAdminToken, store } = gateway;
+    return { url, newAdminToken, engine, retention, store, telegram, logger, close: runTeardown };
   } catch (error) {
     await runTeardown().catch((cleanupError: unknown) =>
       logger.error({ err: cleanupError }, "cleanup failed"),

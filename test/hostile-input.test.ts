@@ -39,6 +39,7 @@ const BAD_CURSORS = [
 function routesOf(gateway: TestGateway): { method: string; path: string }[] {
   const app = createApp({
     engine: gateway.engine,
+    retention: gateway.retention,
     store: gateway.store,
     storage: gateway.engine.ctx.storage,
     config: loadConfig({ GENGATE_DATA_DIR: gateway.dataDir }),

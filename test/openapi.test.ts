@@ -20,6 +20,7 @@ it("documents each served route and method", async () => {
   expect(document.openapi).toBe("3.1.0");
   const app = createApp({
     engine: gateway.engine,
+    retention: gateway.retention,
     store: gateway.store,
     storage: gateway.engine.ctx.storage,
     config: loadConfig({ GENGATE_DATA_DIR: gateway.dataDir }),

@@ -1,12 +1,14 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { Engine } from "../engine/engine.ts";
+import type { Retention } from "../engine/retention.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
 import type { Store } from "../store/index.ts";
 import type { AuthVariables } from "./auth.ts";
 
 export interface ApiDeps {
   engine: Engine;
+  retention: Retention;
   store: Store;
   storage: BlobStorage;
   config: Config;

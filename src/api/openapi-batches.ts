@@ -1,5 +1,5 @@
 /** The batch endpoints and schemas of the OpenAPI document. */
-import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
+import { errors, idParam, json, page, problemResponse, ref, retentionHeader } from "./openapi-helpers.ts";
 
 const batchResponse = (description: string) => ({
   "200": { description, content: json(ref("Batch")) },
@@ -48,6 +48,7 @@ export const batchPaths = {
           schema: { type: "string", maxLength: 200 },
           description: "The same key with the same body returns the first batch (200) instead of a new one",
         },
+        retentionHeader,
       ],
       requestBody: { required: true, content: json(ref("BatchRequest")) },
       responses: {

@@ -22,3 +22,12 @@ export const page = (item: string) => ({
     results: { type: "array", items: ref(item) },
   },
 });
+
+/** `X-Gengate-Retention`, on the endpoints that create predictions. */
+export const retentionHeader = {
+  name: "X-Gengate-Retention",
+  in: "header",
+  schema: { type: "string", pattern: "^[0-9]{1,9}[smhd]$" },
+  description:
+    "How long each prediction's input, output, logs and files are kept once it ends, such as `2s`, `15m`, `1h` or `30d` (1 s to 3650 d); instead of the gateway's `GENGATE_RETENTION`.",
+};

@@ -2,7 +2,7 @@
 import { adminPaths } from "./openapi-admin.ts";
 import { batchPaths, batchSchemas } from "./openapi-batches.ts";
 import { galleryPaths, gallerySchemas } from "./openapi-gallery.ts";
-import { errors, idParam, json, page, problemResponse, ref } from "./openapi-helpers.ts";
+import { errors, idParam, json, page, problemResponse, ref, retentionHeader } from "./openapi-helpers.ts";
 import { monitorPaths, monitorSchemas, predictionListParameters } from "./openapi-monitor.ts";
 import { openAiPaths } from "./openapi-openai.ts";
 import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
@@ -20,6 +20,7 @@ const createHeaders = [
     schema: { type: "string" },
     description: "Deadline such as `30s` or `1h30m` (from 5 s to 168 h).",
   },
+  retentionHeader,
 ];
 const createOperation = (summary: string, body: string, extraParams: object[] = []) => ({
   summary,
@@ -71,6 +72,17 @@ export function openApiDocument() {
           parameters: [idParam("id")],
           responses: {
             "200": { description: "The prediction", content: json(ref("Prediction")) },
+            ...errors,
+          },
+        },
+      },
+      "/v1/predictions/{id}/files": {
+        delete: {
+          summary:
+            "Remove an ended prediction's input, output, logs and files now (`data_removed` becomes true); files other predictions still hold stay; again changes nothing",
+          parameters: [idParam("id")],
+          responses: {
+            "200": { description: "The prediction, its data removed", content: json(ref("Prediction")) },
             ...errors,
           },
         },
@@ -271,7 +283,11 @@ export function openApiDocument() {
             created_at: { type: "string", format: "date-time" },
             started_at: { type: ["string", "null"], format: "date-time" },
             completed_at: { type: ["string", "null"], format: "date-time" },
-            data_removed: { type: "boolean" },
+            data_removed: {
+              type: "boolean",
+              description:
+                "True once retention (or `DELETE /v1/predictions/{id}/files`) removed the input, output, logs and files: `input` is `{}`, `output` null, `logs` empty",
+            },
             metrics: {
               type: "object",
               properties: { predict_time: { type: "number" }, total_time: { type: "number" } },

@@ -120,4 +120,8 @@ export interface Prediction {
   destination?: string | null;
   /** What the provider drops or rewrites of the input (a routed prediction's are in its route). */
   warnings?: string[];
+  /** How long its files and data are kept once it ends, when the client chose (ms); else the gateway's default. */
+  retentionMs?: number | null;
+  /** When its inputs, outputs and logs were removed (retention, or on request). */
+  dataRemovedAt?: number | null;
 }

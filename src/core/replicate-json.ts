@@ -68,7 +68,7 @@ export function toReplicateJson(prediction: Prediction, baseUrl: string): Replic
     error: prediction.error,
     status: clientStatus(prediction.state, prediction.upstreamPhase),
     source: "api",
-    data_removed: false,
+    data_removed: Boolean(prediction.dataRemovedAt),
     created_at: new Date(prediction.createdAt).toISOString(),
     started_at: iso(prediction.startedAt),
     completed_at: iso(prediction.completedAt),

@@ -48,6 +48,8 @@ export interface BatchRequest {
   webhook?: string;
   tokenId: string | null;
   idempotencyKey?: string;
+  /** How long each item's data is kept once it ends, when the client chose. */
+  retentionMs?: number;
 }
 
 export interface BatchServiceDeps {
@@ -141,6 +143,7 @@ export class BatchService {
           batchId,
           sendIfTaken: template.fields,
           ...(request.tokenId !== null && { tokenId: request.tokenId }),
+          ...(request.retentionMs !== undefined && { retentionMs: request.retentionMs }),
         });
         const { outputPath, metadata } = item;
         items.push({
@@ -208,7 +211,10 @@ export class BatchService {
   /** Runs every failed item again as a new prediction; the batch is processing until they end. */
   async retry(id: string, tokenId?: string): Promise<Batch> {
     const batch = await this.get(id, tokenId);
-    const failed = (await this.items(id)).filter((item) => item.prediction.state === "failed");
+    // An item whose data retention removed has no input left to run again.
+    const failed = (await this.items(id)).filter(
+      (item) => item.prediction.state === "failed" && !item.prediction.dataRemovedAt,
+    );
     if (failed.length === 0) return batch;
     const { fields } = parseNameTemplate(batch.nameTemplate);
     const again = [];
@@ -220,6 +226,7 @@ export class BatchService {
         batchId: id,
         sendIfTaken: fields,
         ...(batch.tokenId !== null && { tokenId: batch.tokenId }),
+        ...(typeof item.prediction.retentionMs === "number" && { retentionMs: item.prediction.retentionMs }),
       });
       again.push({ index: item.index, prediction });
     }

@@ -78,6 +78,12 @@ export class Dispatcher {
     await Promise.all(this.inFlight);
   }
 
+  /** One dispatch, with the starts it made, for a host that runs passes instead of the loop. */
+  async pass(): Promise<void> {
+    await this.dispatch();
+    await Promise.all(this.inFlight);
+  }
+
   private async dispatch(): Promise<number> {
     let next = IDLE_MS;
     for (const provider of this.ctx.providers.all()) {

@@ -41,6 +41,8 @@ export interface SubmitRequest {
   batchId?: string;
   /** Input fields sent only when the model takes them (a batch's name template fields); else left out. */
   sendIfTaken?: readonly string[];
+  /** How long its data is kept once it ends, when the client chose; else the gateway's default. */
+  retentionMs?: number;
 }
 
 export interface TrainingSubmitRequest extends Omit<SubmitRequest, "model" | "batchId" | "priority"> {
@@ -133,6 +135,20 @@ export class Engine {
     await this.uploads.stop();
   }
 
+  /**
+   * One worker pass instead of start()'s loops, for a host that schedules work itself (an Azure
+   * Functions timer): start what is queued, follow what is running and collect its outputs, step
+   * the LoRAs, deliver the webhooks due, sweep expired uploads.
+   */
+  async runPass(): Promise<void> {
+    await this.dispatcher.pass();
+    await this.reconciler.pass();
+    await this.loraRunner.pass();
+    await this.webhooks.pass();
+    await this.uploads.pass();
+    await Promise.all(this.pumps);
+  }
+
   async submit(request: SubmitRequest): Promise<Prediction> {
     const { prediction } = await this.fileInputs.store(await this.prepare(request));
     await this.ctx.store.predictions.insert(prediction);
@@ -210,6 +226,7 @@ export class Engine {
       ...(route && { route }),
       ...(warnings && { warnings }),
       ...(request.batchId && { batchId: request.batchId }),
+      ...(request.retentionMs !== undefined && { retentionMs: request.retentionMs }),
     };
   }
 

@@ -5,7 +5,7 @@
 import { GatewayError } from "../core/errors.ts";
 import type { Prediction } from "../core/prediction.ts";
 import type { Provider, StatusResult } from "../providers/provider.ts";
-import { collectOutputs, hasPendingFiles } from "./collector.ts";
+import { collectOutputs, hasPendingFiles, holdOutput } from "./collector.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
@@ -60,6 +60,11 @@ export class Reconciler {
     this.loop.wakeAt(time);
   }
 
+  /** One look at the running predictions due, for a host that runs passes instead of the loop. */
+  async pass(): Promise<void> {
+    await this.reconcileDue();
+  }
+
   async stop(): Promise<void> {
     await this.loop.stop();
     await Promise.all(this.inFlight);
@@ -88,7 +93,10 @@ export class Reconciler {
         return updated;
       }
       case "succeeded": {
-        const output = await collectOutputs(status.output ?? null, this.ctx.storage);
+        const { store, storage } = this.ctx;
+        const output = await collectOutputs(status.output ?? null, storage, (key) =>
+          holdOutput(store, storage, row.id, key),
+        );
         return this.updater.finish(row, ["running"], "succeeded", {
           ...patch,
           output,

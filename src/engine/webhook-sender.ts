@@ -47,6 +47,11 @@ export class WebhookSender {
     return this.loop.stop();
   }
 
+  /** One delivery of what is due, for a host that runs passes instead of the loop. */
+  async pass(): Promise<void> {
+    await this.deliverDue();
+  }
+
   /** The secret the webhooks of `tokenId`'s predictions, batches and LoRAs are signed with. */
   async secret(tokenId: string): Promise<string> {
     return signingSecret(await this.signingKey(tokenId));

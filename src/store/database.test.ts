@@ -49,6 +49,7 @@ describeEachBackend("openDatabase", (open) => {
       "0009-batch-item-paths",
       "0010-prediction-search",
       "0011-favorites",
+      "0013-retention",
       "0015-telegram",
     ]);
   });

@@ -4,6 +4,7 @@ import { FilesRepo } from "./files-repo.ts";
 import { GalleryRepo } from "./gallery-repo.ts";
 import { LorasRepo } from "./loras-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
+import { RetentionRepo } from "./retention-repo.ts";
 import { SettingsRepo } from "./settings-repo.ts";
 import { TelegramInboxRepo } from "./telegram-inbox-repo.ts";
 import { TelegramJobsRepo } from "./telegram-jobs-repo.ts";
@@ -33,6 +34,7 @@ export {
   type RowDamage,
   type StoredPrediction,
 } from "./predictions-repo.ts";
+export { type DataRemoval, type RemovedData, RetentionRepo } from "./retention-repo.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
 export { type InboxUpdate, TelegramInboxRepo } from "./telegram-inbox-repo.ts";
@@ -57,6 +59,7 @@ export interface Store {
   loras: LorasRepo;
   gallery: GalleryRepo;
   telegram: TelegramRepos;
+  retention: RetentionRepo;
   database: Database;
 }
 
@@ -85,6 +88,7 @@ export function createStore(database: Database): Store {
       jobs: new TelegramJobsRepo(db),
       payments: new TelegramPaymentsRepo(db),
     },
+    retention: new RetentionRepo(db, database.dialect),
     database,
   };
 }

@@ -11,6 +11,7 @@ import { predictionWarnings } from "./migrations/0008-prediction-warnings.ts";
 import { batchItemPaths } from "./migrations/0009-batch-item-paths.ts";
 import { predictionSearch } from "./migrations/0010-prediction-search.ts";
 import { favorites } from "./migrations/0011-favorites.ts";
+import { retention } from "./migrations/0013-retention.ts";
 import { telegram } from "./migrations/0015-telegram.ts";
 import type { DB } from "./schema.ts";
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-batch-item-paths": batchItemPaths,
   "0010-prediction-search": predictionSearch,
   "0011-favorites": favorites,
+  "0013-retention": retention,
   "0015-telegram": telegram,
 };
 

@@ -4,7 +4,7 @@
  * row written by an older version or by hand may hold) is replaced by a stand-in, and the row says
  * what is damaged, for the engine to fail it rather than stop on it.
  */
-import type { Selectable, UpdateObject } from "kysely";
+import { type Selectable, sql, type UpdateObject } from "kysely";
 import { GatewayError } from "../core/errors.ts";
 import type { Prediction, PredictionMetrics, WebhookEvent } from "../core/prediction.ts";
 import type { PredictionRoute } from "../core/route.ts";
@@ -106,6 +106,9 @@ export function predictionRow(p: Prediction & { upstreamId?: string | null; subm
     batch_id: p.batchId ?? null,
     destination: p.destination ?? null,
     warnings: p.warnings?.length ? JSON.stringify(p.warnings) : null,
+    retention_ms: p.retentionMs ?? null,
+    retain_until: null,
+    data_removed_at: p.dataRemovedAt ?? null,
   };
 }
 
@@ -180,6 +183,8 @@ export function fromPredictionRow(row: Row): StoredPrediction {
     ...(route !== null && { route }),
     ...(row.batch_id !== null && { batchId: row.batch_id }),
     ...(row.destination !== null && { destination: row.destination }),
+    ...(row.retention_ms !== null && { retentionMs: row.retention_ms }),
+    ...(row.data_removed_at !== null && { dataRemovedAt: row.data_removed_at }),
   };
   const warnings = read.json<string[]>("warnings", "warnings", row.warnings, null);
   if (warnings !== null) prediction.warnings = warnings;
@@ -202,6 +207,11 @@ export function patchToUpdate(patch: PredictionPatch): UpdateObject<DB, "predict
     created_at: storable("created_at", patch.createdAt),
     started_at: storable("started_at", patch.startedAt),
     completed_at: storable("completed_at", patch.completedAt),
+    // A client's own retention counts from the end; the default's is counted by the sweep.
+    retain_until:
+      patch.completedAt === undefined || patch.completedAt === null
+        ? undefined
+        : sql<number>`${patch.completedAt} + retention_ms`,
     next_check_at: storable("next_check_at", patch.nextCheckAt),
     metrics: patch.metrics === undefined ? undefined : JSON.stringify(patch.metrics),
     cancel_requested_at: storable("cancel_requested_at", patch.cancelRequestedAt),

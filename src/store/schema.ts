@@ -37,6 +37,11 @@ export interface PredictionsTable {
   batch_id: string | null;
   destination: string | null;
   warnings: string | null;
+  /** The client's own retention for this prediction; null: the gateway's default. */
+  retention_ms: number | null;
+  /** When its files and data go: `completed_at + retention_ms`, set when it ends. */
+  retain_until: number | null;
+  data_removed_at: number | null;
 }
 
 export interface ApiTokensTable {
@@ -137,6 +142,18 @@ export interface FavoritesTable {
   created_at: number;
 }
 
+/** A blob a prediction holds (an output, recorded as soon as it is stored). */
+export interface PredictionFilesTable {
+  storage_key: string;
+  prediction_id: string;
+}
+
+/** A blob being deleted now: a prediction storing the same bytes meanwhile stores them again. */
+export interface BlobRemovalsTable {
+  storage_key: string;
+  started_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -211,4 +228,6 @@ export interface DB {
   telegram_draft_photos: TelegramDraftPhotosTable;
   telegram_jobs: TelegramJobsTable;
   telegram_payments: TelegramPaymentsTable;
+  prediction_files: PredictionFilesTable;
+  blob_removals: BlobRemovalsTable;
 }

@@ -71,6 +71,29 @@ describe("prediction page", () => {
     expect(await run.getByLabel("Logs").textContent()).toContain("Using seed: 4");
   });
 
+  it("says when a prediction's data was removed, instead of an empty output", async () => {
+    const prediction = await create("sim/image", {
+      prompt: "a barn that goes",
+      width: 64,
+      height: 64,
+      seed: 9,
+    });
+    const removed = await fetch(`${gateway.url}/v1/predictions/${prediction.id}/files`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${gateway.token}` },
+    });
+    expect(removed.status).toBe(200);
+    await open();
+    await page.goto(prediction.urls.web ?? "");
+    const run = page.getByRole("region", { name: "Run" });
+    await expect.poll(() => run.textContent()).toContain("output, logs and files were removed");
+    expect(await run.getByRole("img", { name: "Output" }).count()).toBe(0);
+    await page.goto(`${gateway.url}/predictions`);
+    await expect
+      .poll(() => page.locator(`tr[data-id="${prediction.id}"] .prompt`).textContent())
+      .toBe("(data removed)");
+  });
+
   it("shows a text model's tokens as one text", async () => {
     const prediction = await create("sim/text", { prompt: "Tell a short story", max_tokens: 12, seed: 5 });
     await open();

@@ -14,6 +14,7 @@ import type { BatchItem } from "../../store/index.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
+import { streamDeadline } from "../stream-deadline.ts";
 
 /** Item changes this close together are sent as one update. */
 const COALESCE_MS = 150;
@@ -36,10 +37,12 @@ export function batchEventRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
 
     return streamSSE(c, async (stream) => {
       let closed = false;
-      stream.onAbort(() => {
+      const end = () => {
         closed = true;
         wakeUp?.();
-      });
+      };
+      stream.onAbort(end);
+      const cancelDeadline = streamDeadline(config.streamMaxMs, end);
       const sentItems = new Set<string>();
       const send = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) });
       const nextChange = () =>
@@ -73,6 +76,7 @@ export function batchEventRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
           await stream.sleep(COALESCE_MS);
         }
       } finally {
+        cancelDeadline();
         unsubscribe();
       }
     });

@@ -11,6 +11,7 @@ import { ownerScope } from "../auth.ts";
 import { baseUrlOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { readJson } from "../request-body.ts";
+import { parseRetentionHeader, RETENTION_HEADER } from "../retention-header.ts";
 import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 import { zipStream } from "../zip-stream.ts";
 import { batchEventRoutes } from "./batch-events.ts";
@@ -74,6 +75,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const body = await readJson(c, batchRequestSchema);
     checkWebhookUrl(body.webhook, config.allowPrivateUrls);
     const idempotencyKey = idempotencyKeyOf(c);
+    const retentionMs = parseRetentionHeader(c.req.header(RETENTION_HEADER));
     const request: BatchRequest = {
       items: body.items.map(({ model, input, output_path, metadata }) => ({
         ...(model !== undefined && { model }),
@@ -88,6 +90,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
       ...(body.concurrency !== undefined && { concurrency: body.concurrency }),
       ...(body.webhook !== undefined && { webhook: body.webhook }),
       ...(idempotencyKey !== undefined && { idempotencyKey }),
+      ...(retentionMs !== undefined && { retentionMs }),
     };
     const { batch, created } = await batches.create(request);
     return c.json(await render(c, batch), created ? 201 : 200);

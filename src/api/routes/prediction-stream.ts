@@ -10,6 +10,10 @@ import { toReplicateJson } from "../../core/replicate-json.ts";
 import type { PredictionEvent } from "../../engine/events.ts";
 import type { ApiDeps } from "../api-context.ts";
 import { baseUrlOf } from "../base-url.ts";
+import { streamDeadline } from "../stream-deadline.ts";
+
+/** How often a stream with no news reads the prediction again. */
+const DATABASE_CHECK_MS = 2_000;
 
 const isTokenList = (output: unknown): output is string[] =>
   Array.isArray(output) && output.every((item) => typeof item === "string");
@@ -36,10 +40,12 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
 
     return streamSSE(c, async (stream) => {
       let closed = false;
-      stream.onAbort(() => {
+      const end = () => {
         closed = true;
         wakeUp?.();
-      });
+      };
+      stream.onAbort(end);
+      const cancelDeadline = streamDeadline(config.streamMaxMs, end);
       const second = Math.floor(Date.now() / 1000);
       let seq = 0;
       let sent = 0;
@@ -75,10 +81,14 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
           }
           const event = pending.shift();
           if (!event) {
+            // Another process (a worker, another instance) may change it without an event here.
+            const timer = setTimeout(() => wakeUp?.(), DATABASE_CHECK_MS);
             await new Promise<void>((resolve) => {
               wakeUp = resolve;
             });
+            clearTimeout(timer);
             wakeUp = undefined;
+            if (pending.length === 0 && !closed) prediction = await engine.get(id);
           } else if (event.type === "update") {
             prediction = event.prediction;
           } else if (event.type === "token" && event.index >= sent) {
@@ -91,6 +101,7 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
           }
         }
       } finally {
+        cancelDeadline();
         unsubscribe();
       }
     });

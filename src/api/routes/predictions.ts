@@ -11,6 +11,7 @@ import { FILTER_PARAMS, predictionFilterFields, sortField, storeFilters } from "
 import { predictionRenderer } from "../prediction-json.ts";
 import { parseCancelAfter, parsePreferWait } from "../prefer-headers.ts";
 import { invalidBody, readJson } from "../request-body.ts";
+import { parseRetentionHeader, RETENTION_HEADER } from "../retention-header.ts";
 import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
 
 const PAGE_SIZE = 100;
@@ -29,7 +30,7 @@ const versionRequestSchema = z.looseObject({
   version: z.string({ error: "version is required" }).min(1, "version is required"),
 });
 
-export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
+export function predictionRoutes({ engine, retention, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const render = predictionRenderer(engine.ctx.catalog.pricing);
   const renderFor = (c: Context<ApiEnv>, p: Prediction) => render(baseUrlOf(c, config.publicUrl))(p);
@@ -42,7 +43,9 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     checkWebhookUrl(body.webhook, config.allowPrivateUrls);
     const wait = parsePreferWait(c.req.header("prefer"));
     const cancelAfter = parseCancelAfter(c.req.header("cancel-after"));
+    const retentionMs = parseRetentionHeader(c.req.header(RETENTION_HEADER));
     const request: SubmitRequest = { model, input: body.input, tokenId: c.get("token").id };
+    if (retentionMs !== undefined) request.retentionMs = retentionMs;
     if (body.webhook) request.webhook = body.webhook;
     if (body.webhook_events_filter) request.webhookEventsFilter = body.webhook_events_filter;
     if (cancelAfter !== undefined) request.deadlineAt = Date.now() + cancelAfter;
@@ -99,6 +102,11 @@ export function predictionRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
 
   app.post("/predictions/:id/cancel", async (c) => {
     return c.json(renderFor(c, await engine.cancel(c.req.param("id"), ownerScope(c.get("token")))));
+  });
+
+  app.delete("/predictions/:id/files", async (c) => {
+    const prediction = await engine.get(c.req.param("id"), ownerScope(c.get("token")));
+    return c.json(renderFor(c, await retention.removeNow(prediction)));
   });
 
   return app;

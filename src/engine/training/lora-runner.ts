@@ -60,6 +60,11 @@ export class LoraRunner {
     return this.loop.stop();
   }
 
+  /** One step of each LoRA due, for a host that runs passes instead of the loop. */
+  async pass(): Promise<void> {
+    await this.runDue();
+  }
+
   /** After a restart, steps a dead process held are taken up at once instead of when their lease ends. */
   async recover(): Promise<void> {
     const now = Date.now();

@@ -8,7 +8,7 @@ import { dateTime, duration, isTerminal, progressOf } from "./format.js";
 
 const IMAGE_PATH = /\.(png|jpe?g|webp|gif|avif|svg)$/i;
 
-/** @typedef {{ id: string, model: string, status: string, input: Record<string, unknown>, output: unknown, logs?: string, error: string | null, created_at: string, started_at?: string | null, completed_at?: string | null, urls: Record<string, string>, metrics?: Record<string, number>, gengate?: { warnings?: string[], seed?: number } }} Prediction */
+/** @typedef {{ id: string, model: string, status: string, input: Record<string, unknown>, output: unknown, logs?: string, error: string | null, data_removed?: boolean, created_at: string, started_at?: string | null, completed_at?: string | null, urls: Record<string, string>, metrics?: Record<string, number>, gengate?: { warnings?: string[], seed?: number } }} Prediction */
 
 export class PredictionPanel {
   /**
@@ -97,6 +97,16 @@ export class PredictionPanel {
   #showOutputs(prediction) {
     this.text = null;
     const { output } = prediction;
+    if (prediction.data_removed) {
+      this.outputs.replaceChildren(
+        h(
+          "p",
+          { class: "hint" },
+          "Its input, output, logs and files were removed (retention, or on request).",
+        ),
+      );
+      return;
+    }
     if (output === null || output === undefined) {
       this.outputs.replaceChildren();
       return;

@@ -53,7 +53,7 @@ function row(prediction) {
     h("td", {}, h("a", { href }, h("code", {}, prediction.id))),
     h("td", {}, prediction.model),
     h("td", {}, h("span", { class: `badge status-${prediction.status}` }, prediction.status)),
-    h("td", { class: "prompt" }, promptOf(prediction.input)),
+    h("td", { class: "prompt" }, prediction.data_removed ? "(data removed)" : promptOf(prediction.input)),
     h("td", {}, h("time", { datetime: prediction.created_at }, dateTime(prediction.created_at))),
     h("td", {}, duration(prediction.started_at, prediction.completed_at)),
   );
