@@ -6,7 +6,7 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config.port).toBe(8080);
     expect(config.dataDir).toMatch(/\/data$/);
-    expect(config.filesDir).toBe(`${config.dataDir}/files`);
+    expect(config.storage).toEqual({ driver: "file", dir: `${config.dataDir}/files` });
     expect(config.databaseUrl).toBeUndefined();
   });
 

@@ -16,7 +16,8 @@ import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
-import { LocalStorage } from "./storage/local-storage.ts";
+import { FileLinks } from "./storage/file-links.ts";
+import { openStorage } from "./storage/open-storage.ts";
 import { createStore, type DataDirLock, lockDataDir, openDatabase, type Store } from "./store/index.ts";
 import { webApp } from "./web/web-app.ts";
 
@@ -62,18 +63,24 @@ export async function startServer(
     });
     teardown.push(() => database.close());
     const store = createStore(database);
-    const storage = new LocalStorage(config.filesDir);
+    const storage = openStorage(config.storage);
+    const fileLinks = await FileLinks.open(store.settings, {
+      publicFiles: config.publicFiles,
+      ttlMs: config.linkTtlMs,
+    });
     const uploads = new Uploads(store, storage, logger);
     const newAdminToken = await ensureAdminToken(store, config.adminToken);
     const inputs = new InputReader(uploads, storage, {
       maxBytes: config.maxFileBytes,
       allowPrivate: config.allowPrivateUrls,
+      links: fileLinks,
     });
     let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
     const engine = new Engine({
       store,
       storage,
+      fileLinks,
       uploads,
       providers,
       events: new LocalEventBus(),
@@ -91,11 +98,21 @@ export async function startServer(
     await engine.start({ recover: database.dialect === "sqlite" });
     teardown.unshift(() => engine.stop());
 
-    const app = createApp({ engine, store, storage, config, logger });
+    // Redirected file links send the dashboard's images to the blob store's origin.
+    const fileOrigin =
+      config.storageServe === "redirect" && storage.signedUrl
+        ? new URL(await storage.signedUrl(`${"0".repeat(64)}.png`, 60)).origin
+        : undefined;
+    const app = createApp({ engine, store, storage, links: fileLinks, config, logger });
     // The dashboard calls the public API in-process, exactly as a remote client would.
     app.route(
       "/",
-      webApp({ api: (request) => app.fetch(request), keyStore: store.settings, publicUrl: config.publicUrl }),
+      webApp({
+        api: (request) => app.fetch(request),
+        keyStore: store.settings,
+        publicUrl: config.publicUrl,
+        ...(fileOrigin && { fileOrigin }),
+      }),
     );
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     await new Promise<void>((resolve, reject) => {
@@ -110,7 +127,7 @@ export async function startServer(
     const { port } = server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
     baseUrl = config.publicUrl ?? url;
-    logger.info({ url, database: database.dialect, files: config.filesDir }, "gengate is listening");
+    logger.info({ url, database: database.dialect, files: storage.location }, "gengate is listening");
     return { url, newAdminToken, engine, store, logger, close: runTeardown };
   } catch (error) {
     await runTeardown().catch((cleanupError: unknown) =>

@@ -22,6 +22,7 @@ it("documents each served route and method", async () => {
     engine: gateway.engine,
     store: gateway.store,
     storage: gateway.engine.ctx.storage,
+    links: gateway.engine.ctx.fileLinks,
     config: loadConfig({ GENGATE_DATA_DIR: gateway.dataDir }),
     logger: gateway.logger,
   });

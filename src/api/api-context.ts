@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
+import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
 import type { AuthVariables } from "./auth.ts";
 
@@ -9,6 +10,8 @@ export interface ApiDeps {
   engine: Engine;
   store: Store;
   storage: BlobStorage;
+  /** Signs (or, with public files, just builds) the links to stored files. */
+  links: FileLinks;
   config: Config;
   logger: Logger;
 }
