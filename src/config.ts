@@ -36,8 +36,8 @@ const ENV_SCHEMA = {
     .default("24h")
     .transform((text, ctx) => {
       const ms = parseDuration(text);
-      if (ms === undefined || ms < 60_000)
-        ctx.addIssue({ code: "custom", message: "must be a duration of 1m or more, e.g. 30m, 24h, 7d" });
+      if (ms === undefined || ms < 1000)
+        ctx.addIssue({ code: "custom", message: "must be a duration such as 30m, 24h or 7d" });
       return ms ?? 0;
     }),
   GENGATE_PUBLIC_FILES: z.stringbool({ error: "must be 1 or 0 (true or false)" }).default(false),
