@@ -1,4 +1,5 @@
 import { BatchesRepo } from "./batches-repo.ts";
+import { BlobReferencesRepo } from "./blob-references-repo.ts";
 import type { Database } from "./database.ts";
 import { FilesRepo } from "./files-repo.ts";
 import { GalleryRepo } from "./gallery-repo.ts";
@@ -9,6 +10,7 @@ import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
 export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
+export { BlobReferencesRepo } from "./blob-references-repo.ts";
 export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 export {
   type Database,
@@ -48,6 +50,7 @@ export interface Store {
   batches: BatchesRepo;
   loras: LorasRepo;
   gallery: GalleryRepo;
+  blobReferences: BlobReferencesRepo;
   database: Database;
 }
 
@@ -62,6 +65,7 @@ export function createStore(database: Database): Store {
     batches: new BatchesRepo(db),
     loras: new LorasRepo(db),
     gallery: new GalleryRepo(db),
+    blobReferences: new BlobReferencesRepo(db),
     database,
   };
 }
