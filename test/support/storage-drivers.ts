@@ -28,7 +28,6 @@ async function startLocal(): Promise<BlobEmulator> {
   return {
     driver: "local",
     env: { STORAGE_URL: `file://${dir}` },
-    newPlace: async (name) => ({ STORAGE_URL: `file://${join(dir, name)}` }),
     objects: async () =>
       readdirSync(dir, { recursive: true, withFileTypes: true })
         .filter((entry) => entry.isFile())
