@@ -3,7 +3,6 @@
  * then copied to its content key inside the account: blocks of an upload cut short stay
  * uncommitted (Azure drops them after a week) and nothing appears under a content key.
  */
-import { randomBytes } from "node:crypto";
 import { pipeline as pipe, Readable } from "node:stream";
 import { BlobSASPermissions, type ContainerClient, RestError } from "@azure/storage-blob";
 import { GatewayError } from "../core/errors.ts";
@@ -16,7 +15,7 @@ import {
   contentTypeOfKey,
   isBlobKey,
   type StoredBlob,
-  TMP_PREFIX,
+  temporaryKey,
 } from "./blob-storage.ts";
 import { hashingStream } from "./hashing-stream.ts";
 
@@ -53,9 +52,7 @@ export class AzureBlobStorage implements BlobStorage {
     const hashing = hashingStream(maxBytes);
     const input = source instanceof Uint8Array ? Readable.from([source]) : source;
     const body = pipe(input, hashing.stream, () => {});
-    const tmp = this.container.getBlockBlobClient(
-      `${this.prefix}${TMP_PREFIX}${randomBytes(12).toString("hex")}`,
-    );
+    const tmp = this.container.getBlockBlobClient(this.prefix + temporaryKey());
     const blobContentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
     try {
       await tmp.uploadStream(body, BLOCK_BYTES, BLOCKS_IN_FLIGHT, { blobHTTPHeaders: { blobContentType } });

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { contentTypeOfExtension } from "../core/media-types.ts";
 
@@ -13,6 +14,15 @@ export type BlobArea = "public" | "uploads";
 const UPLOADS_PREFIX = "uploads/";
 /** Where object-store drivers write a file before it has a content key; never served. */
 export const TMP_PREFIX = "tmp/";
+
+/**
+ * A fresh temporary key, `tmp/<random>/blob`: a "folder" per upload, because stores kept on a
+ * file system (s3rver, some MinIO set-ups) remove a folder left empty by a delete, which races
+ * with another upload writing into the same folder.
+ */
+export function temporaryKey(): string {
+  return `${TMP_PREFIX}${randomBytes(12).toString("hex")}/blob`;
+}
 
 export interface StoredBlob {
   /** `<sha256>.<extension>`, under `uploads/` for uploads: the same bytes are stored once per area. */

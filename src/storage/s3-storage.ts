@@ -3,7 +3,6 @@
  * streamed as a multipart upload to a temporary key, then copied to its content key inside the
  * bucket: an upload cut short is never visible under a content key.
  */
-import { randomBytes } from "node:crypto";
 import { pipeline as pipe, Readable } from "node:stream";
 import {
   CopyObjectCommand,
@@ -25,7 +24,7 @@ import {
   contentTypeOfKey,
   isBlobKey,
   type StoredBlob,
-  TMP_PREFIX,
+  temporaryKey,
 } from "./blob-storage.ts";
 import { hashingStream } from "./hashing-stream.ts";
 
@@ -67,7 +66,7 @@ export class S3Storage implements BlobStorage {
     const hashing = hashingStream(maxBytes);
     const input = source instanceof Uint8Array ? Readable.from([source]) : source;
     const body = pipe(input, hashing.stream, () => {});
-    const tmpKey = `${this.prefix}${TMP_PREFIX}${randomBytes(12).toString("hex")}`;
+    const tmpKey = this.prefix + temporaryKey();
     const contentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
     const upload = new Upload({
       client: this.client,
