@@ -78,6 +78,19 @@ describeEachDriver("a blob driver", (store) => {
     expect(await store().objects()).toEqual([]);
   });
 
+  it("fails with its source's error when the source breaks mid-file, and keeps nothing", async () => {
+    const storage = open();
+    let chunks = 0;
+    const broken = new Readable({
+      read() {
+        if (++chunks > 20) this.destroy(new Error("the provider hung up"));
+        else this.push(Buffer.alloc(64 * 1024, chunks));
+      },
+    });
+    await expect(storage.put(broken, "png")).rejects.toThrow("the provider hung up");
+    expect(await allKeys(storage)).toEqual([]);
+  });
+
   it("answers not found for unknown and malformed keys", async () => {
     const storage = open();
     expect(await storage.stat(`${"0".repeat(64)}.png`)).toBeNull();

@@ -68,7 +68,11 @@ export class AzureBlobStorage implements BlobStorage {
       }
       return { key, ...digest };
     } catch (error) {
-      throw hashing.stream.errored ?? input.errored ?? error;
+      // The stream's own error (a size limit) says more than the upload's.
+      const cause = hashing.stream.errored ?? input.errored ?? error;
+      // A failed upload stops reading its source (a provider's download, say) too.
+      body.destroy();
+      throw cause;
     } finally {
       await tmp.deleteIfExists().catch(() => {});
     }

@@ -91,7 +91,10 @@ export class S3Storage implements BlobStorage {
       return { key, ...digest };
     } catch (error) {
       // The stream's own error (a size limit) says more than the upload's.
-      throw hashing.stream.errored ?? input.errored ?? error;
+      const cause = hashing.stream.errored ?? input.errored ?? error;
+      // A failed upload stops reading its source (a provider's download, say) too.
+      body.destroy();
+      throw cause;
     } finally {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: tmpKey })).catch(() => {});
     }
