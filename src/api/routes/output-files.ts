@@ -57,9 +57,6 @@ export function outputFileRoutes({ storage, links, config }: ApiDeps): Hono {
       c.header("Cache-Control", `private, max-age=${Math.floor(seconds / 2)}`);
       return c.redirect(await storage.signedUrl(key, seconds), 302);
     }
-    c.header("ETag", etag);
-    c.header("Cache-Control", cacheControl);
-    c.header("Content-Type", contentTypeOfKey(key));
     c.header("Accept-Ranges", "bytes");
     const ifRange = c.req.header("if-range");
     const range =
@@ -68,6 +65,9 @@ export function outputFileRoutes({ storage, links, config }: ApiDeps): Hono {
       c.header("Content-Range", `bytes */${info.size}`);
       throw new GatewayError("range_not_satisfiable", `the file has ${info.size} bytes`);
     }
+    c.header("ETag", etag);
+    c.header("Cache-Control", cacheControl);
+    c.header("Content-Type", contentTypeOfKey(key));
     const length = range ? range.end - range.start + 1 : info.size;
     c.header("Content-Length", String(length));
     if (range) c.header("Content-Range", `bytes ${range.start}-${range.end}/${info.size}`);
