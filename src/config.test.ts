@@ -6,7 +6,7 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config.port).toBe(8080);
     expect(config.dataDir).toMatch(/\/data$/);
-    expect(config.filesDir).toBe(`${config.dataDir}/files`);
+    expect(config.storage).toEqual({ driver: "file", dir: `${config.dataDir}/files` });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.retentionMs).toBeUndefined();
     expect(config.retentionSweepMs).toBe(60_000);
@@ -45,6 +45,37 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ GENGATE_ADMIN_TOKEN: "short" })).toThrow(/^GENGATE_ADMIN_TOKEN: [^"]*$/);
     expect(() => loadConfig({ DATABASE_URL: "mysql://user:hunter2@db" })).toThrow(
       /^DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\/$/,
+    );
+  });
+
+  it("reads where files are stored and how their links work", () => {
+    const config = loadConfig({
+      STORAGE_URL: "azblob://outputs/gg",
+      AZURE_STORAGE_CONNECTION_STRING: "AccountName=a;AccountKey=k",
+      STORAGE_SERVE: "redirect",
+      GENGATE_LINK_TTL: "2h",
+    });
+    expect(config.storage).toEqual({
+      driver: "azblob",
+      container: "outputs",
+      prefix: "gg/",
+      credentials: { connectionString: "AccountName=a;AccountKey=k" },
+    });
+    expect([config.storageServe, config.linkTtlMs, config.publicFiles]).toEqual([
+      "redirect",
+      7_200_000,
+      false,
+    ]);
+    expect(loadConfig({}).linkTtlMs).toBe(24 * 3_600_000);
+    expect(() => loadConfig({ STORAGE_URL: "gs://bucket" })).toThrow(
+      /^STORAGE_URL: must be a URL starting with file:/,
+    );
+    expect(() => loadConfig({ STORAGE_SERVE: "proxy" })).toThrow(
+      /^STORAGE_SERVE: must be stream or redirect/,
+    );
+    expect(() => loadConfig({ GENGATE_LINK_TTL: "soon" })).toThrow(/^GENGATE_LINK_TTL: must be a duration/);
+    expect(() => loadConfig({ STORAGE_URL: "s3://b", AWS_SECRET_ACCESS_KEY: "hunter2hunter2" })).toThrow(
+      /^AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both, or neither$/,
     );
   });
 });

@@ -4,8 +4,9 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseRetention, RETENTION_FORMAT } from "./core/duration.ts";
+import { parseDuration, parseRetention, RETENTION_FORMAT } from "./core/duration.ts";
 import { parseEnv } from "./core/env-config.ts";
+import { type StorageTarget, storageTargetOf } from "./storage/storage-config.ts";
 
 export { ConfigError } from "./core/env-config.ts";
 
@@ -28,7 +29,18 @@ const ENV_SCHEMA = {
   HOST: z.string().min(1).default("0.0.0.0"),
   GENGATE_DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: urlWithProtocol(["postgres:", "postgresql:"]).optional(),
-  STORAGE_URL: urlWithProtocol(["file:"]).optional(),
+  STORAGE_URL: urlWithProtocol(["file:", "s3:", "azblob:"]).optional(),
+  STORAGE_SERVE: z.enum(["stream", "redirect"], { error: "must be stream or redirect" }).default("stream"),
+  GENGATE_LINK_TTL: z
+    .string()
+    .default("24h")
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms < 1000)
+        ctx.addIssue({ code: "custom", message: "must be a duration such as 30m, 24h or 7d" });
+      return ms ?? 0;
+    }),
+  GENGATE_PUBLIC_FILES: z.stringbool({ error: "must be 1 or 0 (true or false)" }).default(false),
   PUBLIC_URL: urlWithProtocol(["http:", "https:"]).optional(),
   GENGATE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
@@ -78,8 +90,14 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
-  /** Folder for output and uploaded files. */
-  filesDir: string;
+  /** Where output and uploaded files are stored. */
+  storage: StorageTarget;
+  /** `redirect`: file links answer with a short-lived URL of the blob store (S3, Azure) instead of the bytes. */
+  storageServe: "stream" | "redirect";
+  /** How long a signed file link lasts. */
+  linkTtlMs: number;
+  /** File links are public and never expire (no signature). */
+  publicFiles: boolean;
   publicUrl: string | undefined;
   adminToken: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -105,14 +123,18 @@ export function loadConfig(
   overrides: Partial<Record<EnvName, string | undefined>> = {},
 ): Config {
   const given = Object.entries(overrides).filter(([, value]) => value !== undefined);
-  const v = parseEnv(ENV_SCHEMA, { ...env, ...Object.fromEntries(given) }, SECRET_VARIABLES);
+  const merged = { ...env, ...Object.fromEntries(given) };
+  const v = parseEnv(ENV_SCHEMA, merged, SECRET_VARIABLES);
   const dataDir = resolve(v.GENGATE_DATA_DIR);
   return {
     port: v.PORT,
     host: v.HOST,
     dataDir,
     databaseUrl: v.DATABASE_URL,
-    filesDir: v.STORAGE_URL ? new URL(v.STORAGE_URL).pathname : resolve(dataDir, "files"),
+    storage: storageTargetOf(v.STORAGE_URL, merged, dataDir),
+    storageServe: v.STORAGE_SERVE,
+    linkTtlMs: v.GENGATE_LINK_TTL,
+    publicFiles: v.GENGATE_PUBLIC_FILES,
     publicUrl: v.PUBLIC_URL?.replace(/\/+$/, ""),
     adminToken: v.GENGATE_ADMIN_TOKEN,
     logLevel: v.LOG_LEVEL,

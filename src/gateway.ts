@@ -19,7 +19,8 @@ import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import type { BlobStorage } from "./storage/blob-storage.ts";
-import { LocalStorage } from "./storage/local-storage.ts";
+import { FileLinks } from "./storage/file-links.ts";
+import { openStorage } from "./storage/open-storage.ts";
 import { createStore, type Database, openDatabase, type Store } from "./store/index.ts";
 import { webApp } from "./web/web-app.ts";
 
@@ -77,17 +78,23 @@ export async function createGateway(
   };
   try {
     const store = createStore(database);
-    const storage = parts.storage ?? new LocalStorage(config.filesDir);
+    const storage = parts.storage ?? openStorage(config.storage);
+    const fileLinks = await FileLinks.open(store.settings, {
+      publicFiles: config.publicFiles,
+      ttlMs: config.linkTtlMs,
+    });
     const uploads = new Uploads(store, storage, logger);
     const newAdminToken = await ensureAdminToken(store, config.adminToken);
     const inputs = new InputReader(uploads, storage, {
       maxBytes: config.maxFileBytes,
       allowPrivate: config.allowPrivateUrls,
+      links: fileLinks,
     });
     let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
     const engine = new Engine({
       store,
       storage,
+      fileLinks,
       uploads,
       providers,
       events: new LocalEventBus(),
@@ -105,11 +112,21 @@ export async function createGateway(
       defaultMs: config.retentionMs,
       sweepEveryMs: config.retentionSweepMs,
     });
-    const app = createApp({ engine, retention, store, storage, config, logger });
+    // Redirected file links send the dashboard's images to the blob store's origin.
+    const fileOrigin =
+      config.storageServe === "redirect" && storage.signedUrl
+        ? new URL(await storage.signedUrl(`${"0".repeat(64)}.png`, 60)).origin
+        : undefined;
+    const app = createApp({ engine, retention, store, storage, links: fileLinks, config, logger });
     // The dashboard calls the public API in-process, exactly as a remote client would.
     app.route(
       "/",
-      webApp({ api: (request) => app.fetch(request), keyStore: store.settings, publicUrl: config.publicUrl }),
+      webApp({
+        api: (request) => app.fetch(request),
+        keyStore: store.settings,
+        publicUrl: config.publicUrl,
+        ...(fileOrigin && { fileOrigin }),
+      }),
     );
     return {
       app: app as unknown as Hono,

@@ -89,7 +89,7 @@ export async function startServer(
     const { port } = server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
     gateway.setListeningUrl(url);
-    logger.info({ url, database: database.dialect, files: config.filesDir }, "gengate is listening");
+    logger.info({ url, database: database.dialect, files: gateway.storage.location }, "gengate is listening");
     const { newAdminToken, store } = gateway;
     return { url, newAdminToken, engine, retention, store, telegram, logger, close: runTeardown };
   } catch (error) {

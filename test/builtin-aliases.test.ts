@@ -9,6 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_MODELS } from "../src/catalog/builtin-models.ts";
 import { type FakePrediction, type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
+import { signedFileLink } from "./support/file-link.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 import { until } from "./support/until.ts";
 
@@ -322,7 +323,8 @@ async function run(alias: string, input: Record<string, unknown>, outcome: Outco
   expect(outputs.length).toBeGreaterThan(0);
   // Text models stream tokens; image models' files are gengate's own copies.
   if (!TEXT_MODELS.includes(outcome.ran))
-    for (const url of outputs) expect(String(url)).toMatch(/\/files\/[a-f0-9]{64}\.\w+$/);
+    for (const url of outputs)
+      expect(String(url)).toMatch(signedFileLink(new URL(String(url)).origin, "\\w+"));
 }
 
 /** The create carried only the model's own input names, with the values expected. */

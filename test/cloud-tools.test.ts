@@ -7,6 +7,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakePrediction, type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { inpaintColour } from "./fakes/replicate/tool-runs.ts";
+import { signedFileLink } from "./support/file-link.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 import { until } from "./support/until.ts";
 
@@ -134,7 +135,8 @@ async function sameOutputs(prediction: ToolPrediction, upstream: FakePrediction)
   const stored: Buffer[] = [];
   for (const [index, url] of ours.entries()) {
     // gengate's own copy, not a link to Replicate's delivery (which expires).
-    expect(url).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):\d+\/files\/[a-f0-9]{64}\.png$/);
+    expect(url).toMatch(signedFileLink(new URL(url).origin, "png"));
+    expect(new URL(url).hostname).toMatch(/^(127\.0\.0\.1|localhost)$/);
     expect(url.startsWith(fake.deliveryUrl)).toBe(false);
     const bytes = await bytesAt(url);
     expect(bytes.equals(await bytesAt(theirs[index] ?? ""))).toBe(true);

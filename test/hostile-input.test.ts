@@ -42,6 +42,7 @@ function routesOf(gateway: TestGateway): { method: string; path: string }[] {
     retention: gateway.retention,
     store: gateway.store,
     storage: gateway.engine.ctx.storage,
+    links: gateway.engine.ctx.fileLinks,
     config: loadConfig({ GENGATE_DATA_DIR: gateway.dataDir }),
     logger: gateway.logger,
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoraJson } from "../src/core/lora-json.ts";
 import { jpegFiles, renamedInZip, solidPhoto, zipOf } from "../src/engine/training/photos/test-fixtures.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
+import { signedFileLink } from "./support/file-link.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 
 let replicate: FakeReplicate;
@@ -75,7 +76,7 @@ describe("a LoRA from photos", () => {
     expect(lora.status).toBe("ready");
     expect(lora.destination).toMatch(/^fake-user\/anna-/);
     expect(lora.version).toMatch(new RegExp(`^${lora.destination}:[a-f0-9]{64}$`));
-    expect(lora.weights).toMatch(/\/files\/[a-f0-9]{64}\.tar$/);
+    expect(lora.weights).toMatch(signedFileLink(gateway.url, "tar"));
     expect(lora.samples.map((s) => s.status)).toEqual(["succeeded", "succeeded"]);
     expect(lora.samples.every((s) => s.prompt.includes("ANNA"))).toBe(true);
 

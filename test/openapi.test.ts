@@ -23,6 +23,7 @@ it("documents each served route and method", async () => {
     retention: gateway.retention,
     store: gateway.store,
     storage: gateway.engine.ctx.storage,
+    links: gateway.engine.ctx.fileLinks,
     config: loadConfig({ GENGATE_DATA_DIR: gateway.dataDir }),
     logger: gateway.logger,
   });

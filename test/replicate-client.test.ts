@@ -3,6 +3,7 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 import Replicate, { parseProgressFromLogs, validateWebhook } from "replicate";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signedFileLink } from "./support/file-link.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver.ts";
 
@@ -34,7 +35,7 @@ describe("replicate client against gengate", () => {
       input: { prompt: "a lighthouse", width: 96, height: 64, output_format: "png" },
     })) as string[];
     expect(output).toHaveLength(1);
-    expect(output[0]).toMatch(new RegExp(`^${gateway.url}/files/[a-f0-9]{64}\\.png$`));
+    expect(output[0]).toMatch(signedFileLink(gateway.url, "png"));
     const meta = await imageAt(output[0] ?? "");
     expect([meta.format, meta.width, meta.height]).toEqual(["png", 96, 64]);
   });

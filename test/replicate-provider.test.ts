@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
+import { signedFileLink } from "./support/file-link.ts";
 import { startGateway, TEST_TOKEN } from "./support/gateway.ts";
 
 const OUTPUT_TTL_MS = 2_000;
@@ -73,7 +74,7 @@ describe("the Replicate provider through gengate", () => {
       input: { prompt: "a lighthouse", num_outputs: 2, output_format: "png" },
     })) as string[];
     expect(output).toHaveLength(2);
-    for (const url of output) expect(url).toMatch(new RegExp(`^${gateway.url}/files/[a-f0-9]{64}\\.png$`));
+    for (const url of output) expect(url).toMatch(signedFileLink(gateway.url, "png"));
     const upstream = fake.predictions().find((p) => p.model === "fake-official/flux-schnell");
     expect(upstream?.status).toBe("succeeded");
     expect(creates().some((r) => r.path === "/v1/models/fake-official/flux-schnell/predictions")).toBe(true);

@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Retention } from "../engine/retention.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
+import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
 import type { AuthVariables } from "./auth.ts";
 
@@ -11,6 +12,8 @@ export interface ApiDeps {
   retention: Retention;
   store: Store;
   storage: BlobStorage;
+  /** Signs (or, with public files, just builds) the links to stored files. */
+  links: FileLinks;
   config: Config;
   logger: Logger;
 }

@@ -200,10 +200,28 @@ export function openApiDocument() {
       },
       "/files/{key}": {
         get: {
-          summary: "An output file (public, content-addressed; uploads are read at /v1/files/{id}/download)",
+          summary:
+            "A stored file by its content key, through the signed, expiring link the API gave (unsigned with GENGATE_PUBLIC_FILES=1); uploads are read at /v1/files/{id}/download",
           security: [],
-          parameters: [idParam("key")],
-          responses: { "200": { description: "The bytes" } },
+          parameters: [
+            idParam("key"),
+            { name: "expires", in: "query", schema: { type: "integer" }, description: "Unix seconds" },
+            {
+              name: "sig",
+              in: "query",
+              schema: { type: "string" },
+              description: "HMAC-SHA256 of path and expiry",
+            },
+          ],
+          responses: {
+            "200": { description: "The bytes (ETag: the SHA-256; Range requests answered with 206)" },
+            "206": { description: "The requested range" },
+            "302": { description: "STORAGE_SERVE=redirect: a short-lived URL of the blob store" },
+            "304": { description: "Not modified (If-None-Match)" },
+            "403": problemResponse("The link is unsigned, tampered with or expired"),
+            "404": problemResponse("No such file"),
+            "416": problemResponse("The range is outside the file"),
+          },
         },
       },
       "/hooks/{provider}": {

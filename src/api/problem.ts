@@ -12,6 +12,7 @@ const TITLES: Record<ErrorCode, string> = {
   not_found: "Not found",
   conflict: "Conflict",
   payload_too_large: "Payload too large",
+  range_not_satisfiable: "Range not satisfiable",
   unsupported_media_type: "Unsupported media type",
   invalid_input: "Input validation failed",
   rate_limited: "Too many requests",

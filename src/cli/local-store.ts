@@ -1,6 +1,6 @@
 /** Direct access to this machine's gengate database, for operator commands that need no server. */
 import type { Command } from "commander";
-import { loadConfig } from "../config.ts";
+import { type Config, loadConfig } from "../config.ts";
 import type { Store } from "../store/index.ts";
 import { loadDotEnv } from "./dot-env.ts";
 
@@ -20,7 +20,7 @@ export function addLocalStoreOptions(command: Command): Command {
 
 export async function withLocalStore<T>(
   options: LocalStoreOptions,
-  work: (store: Store) => Promise<T>,
+  work: (store: Store, config: Config) => Promise<T>,
 ): Promise<T> {
   // The same database as `gengate serve` started in this folder.
   loadDotEnv();
@@ -35,7 +35,7 @@ export async function withLocalStore<T>(
     ...(config.databaseUrl !== undefined && { databaseUrl: config.databaseUrl }),
   });
   try {
-    return await work(createStore(database));
+    return await work(createStore(database), config);
   } finally {
     await database.close();
   }

@@ -10,6 +10,7 @@ import { modelsCommand } from "./commands/models.ts";
 import { predictionsCommand } from "./commands/predictions.ts";
 import { providersCommand } from "./commands/providers.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { storageCommand } from "./commands/storage.ts";
 import { tokensCommand } from "./commands/tokens.ts";
 import { toolCommand } from "./commands/tool.ts";
 import { trainCommand } from "./commands/train.ts";
@@ -31,6 +32,7 @@ predictionsCommand(program);
 trainCommand(program);
 lorasCommand(program);
 tokensCommand(program);
+storageCommand(program);
 providersCommand(program);
 modelsCommand(program);
 

@@ -1,5 +1,7 @@
 /** A batch as the API shows it: counts, cost so far, and each item with its named output files. */
+
 import type { Batch, BatchItemRequest, BatchStatus } from "./batch.ts";
+import type { Links } from "./links.ts";
 import { fileName, type NameTemplate, parseNameTemplate } from "./name-template.ts";
 import { isFileRef } from "./output.ts";
 import type { Prediction } from "./prediction.ts";
@@ -93,11 +95,11 @@ export function namedOutputs(template: NameTemplate, item: ItemPrediction): { na
   }));
 }
 
-export function toItemJson(template: NameTemplate, item: ItemPrediction, baseUrl: string): BatchItemJson {
+export function toItemJson(template: NameTemplate, item: ItemPrediction, links: Links): BatchItemJson {
   const { prediction } = item;
   const outputs = namedOutputs(template, item).map(({ name, key }) => ({
     name,
-    url: `${baseUrl}/files/${key}`,
+    url: links.file(key),
   }));
   const json: BatchItemJson = {
     index: item.index,
@@ -133,7 +135,7 @@ export function toBatchJson(
   batch: Batch,
   items: readonly ItemPrediction[],
   cost: BatchCostJson,
-  baseUrl: string,
+  links: Links,
   withItems = true,
 ): BatchJson {
   const json: BatchJson = {
@@ -145,11 +147,11 @@ export function toBatchJson(
     concurrency: batch.concurrency,
     counts: countItems(items),
     cost,
-    urls: batchUrls(batch.id, baseUrl),
+    urls: batchUrls(batch.id, links.base),
   };
   if (withItems) {
     const template = parseNameTemplate(batch.nameTemplate);
-    json.items = items.map((item) => toItemJson(template, item, baseUrl));
+    json.items = items.map((item) => toItemJson(template, item, links));
   }
   return json;
 }

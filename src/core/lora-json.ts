@@ -1,4 +1,5 @@
 /** A LoRA as the API shows it. */
+import type { Links } from "./links.ts";
 import type { Lora, LoraStatus } from "./lora.ts";
 import { mapFileRefs } from "./output.ts";
 import { clientStatus, type Prediction } from "./prediction.ts";
@@ -32,8 +33,8 @@ export interface LoraJson {
   urls: { get: string; cancel: string };
 }
 
-export function toLoraJson(lora: Lora, samples: readonly Prediction[], baseUrl: string): LoraJson {
-  const api = `${baseUrl}/v1/loras/${lora.id}`;
+export function toLoraJson(lora: Lora, samples: readonly Prediction[], links: Links): LoraJson {
+  const api = `${links.base}/v1/loras/${lora.id}`;
   return {
     id: lora.id,
     name: lora.name,
@@ -47,12 +48,12 @@ export function toLoraJson(lora: Lora, samples: readonly Prediction[], baseUrl: 
     destination: lora.destination,
     training_id: lora.trainingId,
     version: lora.version,
-    weights: lora.weightsKey ? `${baseUrl}/files/${lora.weightsKey}` : null,
+    weights: lora.weightsKey ? links.file(lora.weightsKey) : null,
     samples: samples.map((sample) => ({
       prompt: typeof sample.input.prompt === "string" ? sample.input.prompt : "",
       status: clientStatus(sample.state, sample.upstreamPhase),
       prediction_id: sample.id,
-      output: mapFileRefs(sample.output, (key) => `${baseUrl}/files/${key}`),
+      output: mapFileRefs(sample.output, links.file),
     })),
     error: lora.error,
     created_at: new Date(lora.createdAt).toISOString(),

@@ -1,4 +1,5 @@
 /** The prediction as Replicate's API shows it (reference/replicate.md §3). */
+import type { Links } from "./links.ts";
 import { mapFileRefs } from "./output.ts";
 import { clientStatus, isTerminal, type Prediction } from "./prediction.ts";
 import type { RouteLogEntry } from "./route.ts";
@@ -49,8 +50,9 @@ export interface ReplicatePrediction {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** `baseUrl` is where clients reach gengate, without a trailing slash (e.g. `https://gg.example.com`). */
-export function toReplicateJson(prediction: Prediction, baseUrl: string): ReplicatePrediction {
+/** `links` say where clients reach gengate and its files. */
+export function toReplicateJson(prediction: Prediction, links: Links): ReplicatePrediction {
+  const baseUrl = links.base;
   const api = `${baseUrl}/v1/predictions/${prediction.id}`;
   const urls: Record<string, string> = {
     get: api,
@@ -63,7 +65,7 @@ export function toReplicateJson(prediction: Prediction, baseUrl: string): Replic
     model: prediction.model,
     version: prediction.version,
     input: prediction.input,
-    output: mapFileRefs(prediction.output, (key) => `${baseUrl}/files/${key}`),
+    output: mapFileRefs(prediction.output, links.file),
     logs: prediction.logs,
     error: prediction.error,
     status: clientStatus(prediction.state, prediction.upstreamPhase),
@@ -100,11 +102,11 @@ export function toReplicateJson(prediction: Prediction, baseUrl: string): Replic
 /** A training as Replicate's trainings API shows it: a prediction with its destination and its own URLs. */
 export function toTrainingJson(
   training: Prediction,
-  baseUrl: string,
+  links: Links,
 ): ReplicatePrediction & { destination: string } {
-  const api = `${baseUrl}/v1/trainings/${training.id}`;
+  const api = `${links.base}/v1/trainings/${training.id}`;
   return {
-    ...toReplicateJson(training, baseUrl),
+    ...toReplicateJson(training, links),
     destination: training.destination ?? "",
     urls: { get: api, cancel: `${api}/cancel` },
   };

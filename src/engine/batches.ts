@@ -268,7 +268,7 @@ export class BatchService {
       batch,
       items,
       { usd: cost.usd, unpriced_items: cost.unpricedItems },
-      this.ctx.baseUrl(),
+      this.ctx.fileLinks.for(this.ctx.baseUrl()),
     );
     await this.deps.webhooks.enqueue(batch, "completed", batch.webhook, json);
   }

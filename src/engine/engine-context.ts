@@ -4,6 +4,7 @@ import type { CircuitBreakers } from "../catalog/circuit-breakers.ts";
 import type { ProviderContext } from "../providers/provider.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
+import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
 import type { EventBus } from "./events.ts";
 import type { RateLimiter } from "./token-bucket.ts";
@@ -13,6 +14,8 @@ import type { Uploads } from "./uploads.ts";
 export interface EngineContext {
   store: Store;
   storage: BlobStorage;
+  /** Signs the links to stored files in webhook payloads and in what providers are sent. */
+  fileLinks: FileLinks;
   /** Files clients upload (also inputs sent as data URLs), private to their token. */
   uploads: Uploads;
   providers: ProviderRegistry;

@@ -74,7 +74,7 @@ export class WebhookSender {
       { id: prediction.id, tokenId: prediction.tokenId },
       event,
       prediction.webhook,
-      toReplicateJson(prediction, this.ctx.baseUrl()),
+      toReplicateJson(prediction, this.ctx.fileLinks.for(this.ctx.baseUrl())),
     );
   }
 

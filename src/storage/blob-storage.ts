@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { contentTypeOfExtension } from "../core/media-types.ts";
 
@@ -11,6 +12,17 @@ export { extensionOfContentType } from "../core/media-types.ts";
 export type BlobArea = "public" | "uploads";
 
 const UPLOADS_PREFIX = "uploads/";
+/** Where object-store drivers write a file before it has a content key; never served. */
+export const TMP_PREFIX = "tmp/";
+
+/**
+ * A fresh temporary key, `tmp/<random>/blob`: a "folder" per upload, because stores kept on a
+ * file system (s3rver, some MinIO set-ups) remove a folder left empty by a delete, which races
+ * with another upload writing into the same folder.
+ */
+export function temporaryKey(): string {
+  return `${TMP_PREFIX}${randomBytes(12).toString("hex")}/blob`;
+}
 
 export interface StoredBlob {
   /** `<sha256>.<extension>`, under `uploads/` for uploads: the same bytes are stored once per area. */
@@ -24,18 +36,37 @@ export interface BlobStat {
   size: number;
 }
 
-/** A place for output and uploaded files. Drivers: local disk now; S3 and Azure Blob later. */
+/** Bytes `start` to `end` of a blob, both included (as in HTTP's `Range: bytes=start-end`). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * A place for output and uploaded files: local disk, S3 or Azure Blob. A blob becomes visible
+ * under its content key only once all of its bytes are stored, so a crash mid-write leaves
+ * nothing that is served.
+ */
 export interface BlobStorage {
+  /** Where the blobs live, for logs and messages (never a secret). */
+  readonly location: string;
   put(
     source: Readable | Uint8Array,
     extension: string,
     maxBytes?: number,
     area?: BlobArea,
   ): Promise<StoredBlob>;
-  open(key: string): Promise<Readable>;
+  open(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<BlobStat | null>;
   /** Removes a blob; nothing happens when there is none. */
   delete(key: string): Promise<void>;
+  /** Every stored blob's key, in no particular order. */
+  keys(): AsyncIterable<string>;
+  /**
+   * A short-lived URL that reads the blob straight from the store (an S3 presigned URL, an Azure
+   * SAS URL); absent on drivers that have none (local disk).
+   */
+  signedUrl?(key: string, expiresInSeconds: number): Promise<string>;
 }
 
 const PUBLIC_KEY = /^[a-f0-9]{64}\.[a-z0-9]{1,12}$/;

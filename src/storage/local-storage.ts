@@ -1,26 +1,30 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GatewayError } from "../core/errors.ts";
 import {
   type BlobArea,
   type BlobStat,
   type BlobStorage,
+  type ByteRange,
   blobKey,
   isBlobKey,
   type StoredBlob,
 } from "./blob-storage.ts";
+import { hashingStream } from "./hashing-stream.ts";
 
 /** Content-addressed files on local disk, written through a temporary file and renamed into place. */
 export class LocalStorage implements BlobStorage {
   readonly root: string;
+  readonly location: string;
   private readonly knownDirs = new Set<string>();
 
   constructor(root: string) {
     this.root = root;
+    this.location = `file://${root}`;
   }
 
   async put(
@@ -31,30 +35,16 @@ export class LocalStorage implements BlobStorage {
   ): Promise<StoredBlob> {
     const tmpDir = await this.ensureDir(join(this.root, "tmp"));
     const tmpPath = join(tmpDir, randomBytes(12).toString("hex"));
-    const sha256 = createHash("sha256");
-    const md5 = createHash("md5");
-    let size = 0;
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          callback(new GatewayError("payload_too_large", `file is larger than ${maxBytes} bytes`));
-          return;
-        }
-        sha256.update(chunk);
-        md5.update(chunk);
-        callback(null, chunk);
-      },
-    });
+    const hashing = hashingStream(maxBytes);
     const input = source instanceof Uint8Array ? Readable.from([source]) : source;
     try {
-      await pipeline(input, hashing, createWriteStream(tmpPath));
-      const digest = sha256.digest("hex");
-      const key = blobKey(digest, extension, area);
+      await pipeline(input, hashing.stream, createWriteStream(tmpPath));
+      const digest = hashing.digest();
+      const key = blobKey(digest.sha256, extension, area);
       const finalPath = this.pathOf(key);
       await this.ensureDir(dirname(finalPath));
       await rename(tmpPath, finalPath);
-      return { key, size, sha256: digest, md5: md5.digest("hex") };
+      return { key, ...digest };
     } catch (error) {
       await rm(tmpPath, { force: true });
       throw error;
@@ -69,10 +59,10 @@ export class LocalStorage implements BlobStorage {
     return dir;
   }
 
-  async open(key: string): Promise<Readable> {
+  async open(key: string, range?: ByteRange): Promise<Readable> {
     const info = await this.stat(key);
     if (!info) throw new GatewayError("not_found", "file not found");
-    return createReadStream(this.pathOf(key));
+    return createReadStream(this.pathOf(key), range && { start: range.start, end: range.end });
   }
 
   async stat(key: string): Promise<BlobStat | null> {
@@ -89,6 +79,19 @@ export class LocalStorage implements BlobStorage {
     if (isBlobKey(key)) await rm(this.pathOf(key), { force: true });
   }
 
+  async *keys(): AsyncIterable<string> {
+    for (const area of ["", "uploads/"]) {
+      const base = join(this.root, area);
+      for (const a of await shardsIn(base)) {
+        for (const b of await shardsIn(join(base, a))) {
+          for (const name of await namesIn(join(base, a, b))) {
+            if (isBlobKey(`${area}${name}`)) yield `${area}${name}`;
+          }
+        }
+      }
+    }
+  }
+
   /** `<root>[/uploads]/ab/cd/<key>`: two levels of folders by the hash's first characters. */
   private pathOf(key: string): string {
     const slash = key.indexOf("/");
@@ -96,3 +99,7 @@ export class LocalStorage implements BlobStorage {
     return join(this.root, key.slice(0, slash + 1), name.slice(0, 2), name.slice(2, 4), name);
   }
 }
+
+const namesIn = (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
+const shardsIn = async (dir: string): Promise<string[]> =>
+  (await namesIn(dir)).filter((name) => /^[0-9a-f]{2}$/.test(name));

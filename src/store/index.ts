@@ -1,4 +1,5 @@
 import { BatchesRepo } from "./batches-repo.ts";
+import { BlobReferencesRepo } from "./blob-references-repo.ts";
 import type { Database } from "./database.ts";
 import { FilesRepo } from "./files-repo.ts";
 import { GalleryRepo } from "./gallery-repo.ts";
@@ -14,6 +15,7 @@ import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 
 export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
+export { BlobReferencesRepo } from "./blob-references-repo.ts";
 export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 export {
   type Database,
@@ -60,6 +62,7 @@ export interface Store {
   gallery: GalleryRepo;
   telegram: TelegramRepos;
   retention: RetentionRepo;
+  blobReferences: BlobReferencesRepo;
   database: Database;
 }
 
@@ -89,6 +92,7 @@ export function createStore(database: Database): Store {
       payments: new TelegramPaymentsRepo(db),
     },
     retention: new RetentionRepo(db, database.dialect),
+    blobReferences: new BlobReferencesRepo(db),
     database,
   };
 }

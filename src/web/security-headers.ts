@@ -1,8 +1,9 @@
 /** Headers of every dashboard page: a strict Content-Security-Policy (no inline script or style), no framing. */
 import type { MiddlewareHandler } from "hono";
 
-export function securityHeaders(publicUrl: string | undefined): MiddlewareHandler {
+export function securityHeaders(publicUrl: string | undefined, fileOrigin?: string): MiddlewareHandler {
   const publicOrigin = publicUrl ? [new URL(publicUrl).origin] : [];
+  if (fileOrigin) publicOrigin.push(fileOrigin);
   const policy = [
     "default-src 'none'",
     "script-src 'self'",

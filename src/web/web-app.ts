@@ -25,7 +25,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> {
   app.all(`${UI_API}/*`, apiProxy(deps.api));
 
   // Registered per route: middleware `use`d without a path here would run for the whole API.
-  const headers = securityHeaders(deps.publicUrl);
+  const headers = securityHeaders(deps.publicUrl, deps.fileOrigin);
   app.route("/", signInRoutes(deps, sealer, headers));
   app.route("/", pageRoutes(deps, sealer, headers));
   app.route("/", adminRoutes(sealer, headers));

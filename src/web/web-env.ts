@@ -9,6 +9,8 @@ export interface WebDeps {
   /** Keeps the session key, shared by every API process (the database's settings). */
   keyStore: KeyStore;
   publicUrl: string | undefined;
+  /** Where output images are read when file links redirect to the blob store (STORAGE_SERVE=redirect). */
+  fileOrigin?: string;
 }
 
 export type WebEnv = { Variables: { session: Session } };

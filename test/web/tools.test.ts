@@ -83,8 +83,11 @@ async function succeeded(panel: Locator): Promise<Prediction> {
 
 /** The bytes of an uploaded file (`/v1/files/{id}`) or of an output file. */
 async function fileBytes(url: unknown): Promise<Buffer> {
-  const path = new URL(String(url)).pathname;
-  const response = await gateway.api(path.startsWith("/v1/files/") ? `${path}/download` : path);
+  const { pathname, search } = new URL(String(url));
+  // An output's link is signed: its query is part of it.
+  const response = await gateway.api(
+    pathname.startsWith("/v1/files/") ? `${pathname}/download` : pathname + search,
+  );
   expect(response.status).toBe(200);
   return Buffer.from(await response.arrayBuffer());
 }

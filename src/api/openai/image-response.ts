@@ -4,6 +4,7 @@
  */
 import { buffer } from "node:stream/consumers";
 import { GatewayError } from "../../core/errors.ts";
+import type { Links } from "../../core/links.ts";
 import { isFileRef } from "../../core/output.ts";
 import type { Prediction } from "../../core/prediction.ts";
 import type { BlobStorage } from "../../storage/blob-storage.ts";
@@ -12,7 +13,7 @@ export type ResponseFormat = "url" | "b64_json";
 
 export interface ImagesResponseOptions {
   format: ResponseFormat;
-  baseUrl: string;
+  links: Links;
   storage: BlobStorage;
   /** What the request lost on its way to the model. */
   warnings: string[];
@@ -40,7 +41,7 @@ export async function imagesResponse(prediction: Prediction, options: ImagesResp
   const data = await Promise.all(
     keys.map(async (key) =>
       options.format === "url"
-        ? { url: `${options.baseUrl}/files/${key}` }
+        ? { url: options.links.file(key) }
         : { b64_json: (await buffer(await options.storage.open(key))).toString("base64") },
     ),
   );

@@ -7,7 +7,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
-import { baseUrlOf } from "../base-url.ts";
+import { linksOf } from "../base-url.ts";
 import { limitBody } from "../body-limit.ts";
 import { checkFormFields, readJson } from "../request-body.ts";
 import { editImages } from "./image-edit-files.ts";
@@ -36,8 +36,7 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
       throw unfinishedError(prediction);
     }
     const format = request.response_format ?? "url";
-    const baseUrl = baseUrlOf(c, config.publicUrl);
-    return c.json(await imagesResponse(prediction, { format, baseUrl, storage, warnings }));
+    return c.json(await imagesResponse(prediction, { format, links: linksOf(c, deps), storage, warnings }));
   };
 
   app.post("/images/generations", limitBody(config.maxBodyBytes), async (c) => {

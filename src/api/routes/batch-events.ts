@@ -13,7 +13,7 @@ import { batchChannel } from "../../engine/events.ts";
 import type { BatchItem } from "../../store/index.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
-import { baseUrlOf } from "../base-url.ts";
+import { linksOf } from "../base-url.ts";
 import { streamDeadline } from "../stream-deadline.ts";
 
 /** Item changes this close together are sent as one update. */
@@ -21,13 +21,14 @@ const COALESCE_MS = 150;
 /** Progress is repeated this often when nothing changes, which also keeps proxies from closing the stream. */
 const HEARTBEAT_MS = 15_000;
 
-export function batchEventRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
+export function batchEventRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const { engine } = deps;
   const app = new Hono<ApiEnv>();
   const batches = engine.batches;
 
   app.get("/batches/:id/events", async (c) => {
     const { id } = await batches.get(c.req.param("id"), ownerScope(c.get("token")));
-    const base = baseUrlOf(c, config.publicUrl);
+    const links = linksOf(c, deps);
     let changed = true;
     let wakeUp: (() => void) | undefined;
     const unsubscribe = engine.ctx.events.subscribe(batchChannel(id), () => {
@@ -42,7 +43,7 @@ export function batchEventRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
         wakeUp?.();
       };
       stream.onAbort(end);
-      const cancelDeadline = streamDeadline(config.streamMaxMs, end);
+      const cancelDeadline = streamDeadline(deps.config.streamMaxMs, end);
       const sentItems = new Set<string>();
       const send = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data) });
       const nextChange = () =>
@@ -64,11 +65,11 @@ export function batchEventRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
           for (const item of items) {
             if (!isTerminal(item.prediction.state) || sentItems.has(item.prediction.id)) continue;
             sentItems.add(item.prediction.id);
-            await send("item", toItemJson(template, item, base));
+            await send("item", toItemJson(template, item, links));
           }
           await send("progress", { status: batch.status, counts: countItems(items), cost: summary });
           if (hasEnded(batch, items)) {
-            await send("done", toBatchJson(batch, items, summary, base, false));
+            await send("done", toBatchJson(batch, items, summary, links, false));
             return;
           }
           if (!changed) await nextChange();

@@ -8,7 +8,7 @@ import { parseNameTemplate } from "../../core/name-template.ts";
 import type { BatchRequest } from "../../engine/batches.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
-import { baseUrlOf } from "../base-url.ts";
+import { baseUrlOf, linksOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { readJson } from "../request-body.ts";
 import { parseRetentionHeader, RETENTION_HEADER } from "../retention-header.ts";
@@ -65,7 +65,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const items = await batches.items(batch.id);
     const cost = engine.ctx.catalog.pricing.sum(items.map((item) => item.prediction));
     const summary = { usd: cost.usd, unpriced_items: cost.unpricedItems };
-    return toBatchJson(batch, items, summary, baseUrlOf(c, config.publicUrl), withItems);
+    return toBatchJson(batch, items, summary, linksOf(c, deps), withItems);
   };
   const batchOf = (c: Context<ApiEnv>) => batches.get(c.req.param("id") ?? "", ownerScope(c.get("token")));
 

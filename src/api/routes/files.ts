@@ -3,7 +3,6 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { type Context, Hono } from "hono";
 import { GatewayError } from "../../core/errors.ts";
-import { contentTypeOfKey, isPublicBlobKey } from "../../storage/blob-storage.ts";
 import type { StoredFile } from "../../store/index.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
@@ -123,23 +122,5 @@ export function fileRoutes({ engine, storage, config }: ApiDeps): Hono<ApiEnv> {
     return c.body(null, 204);
   });
 
-  return app;
-}
-
-/**
- * Output files: public, unguessable content-hash URLs, as the clients fetch them without a token.
- * Uploads are not among them: they are read through `/v1/files/{id}` by their owner only.
- */
-export function outputFileRoutes({ storage }: ApiDeps): Hono {
-  const app = new Hono();
-  app.get("/files/:key", async (c) => {
-    const key = c.req.param("key");
-    const info = isPublicBlobKey(key) ? await storage.stat(key) : null;
-    if (!info) throw new GatewayError("not_found", "file not found");
-    c.header("Content-Type", contentTypeOfKey(key));
-    c.header("Content-Length", String(info.size));
-    c.header("Cache-Control", "public, max-age=31536000, immutable");
-    return c.body(Readable.toWeb(await storage.open(key)) as ReadableStream);
-  });
   return app;
 }

@@ -6,12 +6,13 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
+import type { Links } from "../../core/links.ts";
 import { fileKeysOf } from "../../core/output.ts";
 import type { GalleryViewer } from "../../engine/gallery.ts";
 import type { GalleryEntry } from "../../store/index.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
-import { baseUrlOf } from "../base-url.ts";
+import { baseUrlOf, linksOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { invalidBody } from "../request-body.ts";
 
@@ -44,13 +45,14 @@ export interface OutputJson {
   urls: { web: string; prediction: string; favorite: string };
 }
 
-function outputsOf(entry: GalleryEntry, base: string): OutputJson[] {
+function outputsOf(entry: GalleryEntry, links: Links): OutputJson[] {
+  const { base } = links;
   const { prediction, favorites } = entry;
   const prompt = typeof prediction.input.prompt === "string" ? prediction.input.prompt : null;
   return fileKeysOf(prediction.output).map((key, index) => ({
     prediction_id: prediction.id,
     index,
-    url: `${base}/files/${key}`,
+    url: links.file(key),
     model: prediction.model,
     prompt,
     created_at: new Date(prediction.createdAt).toISOString(),
@@ -68,7 +70,8 @@ function viewerOf(c: Context<ApiEnv>): GalleryViewer {
   return { tokenId: token.id, scope: ownerScope(token) };
 }
 
-export function galleryRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
+export function galleryRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const { engine, config } = deps;
   const app = new Hono<ApiEnv>();
 
   app.get("/outputs", async (c) => {
@@ -97,7 +100,7 @@ export function galleryRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
       PAGE_SIZE,
       pageUrl.toString(),
       (entry) => entry.prediction,
-      (entry) => outputsOf(entry, base),
+      (entry) => outputsOf(entry, linksOf(c, deps)),
     );
     return c.json({ ...page, results: page.results.flat() });
   });

@@ -11,7 +11,7 @@ import { PHOTO_MEDIA_TYPES } from "../../engine/training/photos/normalise-image.
 import type { UploadedFile } from "../../engine/training/photos/uploaded-file.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
-import { baseUrlOf } from "../base-url.ts";
+import { baseUrlOf, linksOf } from "../base-url.ts";
 import { limitBody } from "../body-limit.ts";
 import { inField } from "../field-error.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
@@ -83,11 +83,12 @@ function callerOf(c: Context<ApiEnv>): LoraCaller {
   return { tokenId: token.id, seesAll: token.isAdmin };
 }
 
-export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
+export function loraRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const { engine, config } = deps;
   const app = new Hono<ApiEnv>();
   const loras = engine.loras;
   const render = async (c: Context<ApiEnv>, id: string) =>
-    loras.render(await loras.get(id, callerOf(c)), baseUrlOf(c, config.publicUrl));
+    loras.render(await loras.get(id, callerOf(c)), linksOf(c, deps));
 
   /** Photos as multipart files (`photos`, repeatable; images or zips of them) and the fields as parts. */
   const fromMultipart = async (c: Context<ApiEnv>): Promise<LoraRequest> => {
@@ -132,7 +133,7 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     const isJson = (c.req.header("content-type") ?? "").startsWith("application/json");
     const request = isJson ? await fromJson(c) : await fromMultipart(c);
     const lora = await loras.create(request);
-    return c.json(await loras.render(lora, baseUrlOf(c, config.publicUrl)), 201);
+    return c.json(await loras.render(lora, linksOf(c, deps)), 201);
   });
 
   /** What the photos are checked against, for a client to check them before it uploads anything. */
@@ -169,7 +170,7 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
     );
     return c.json({
       ...page,
-      results: await Promise.all(page.results.map((lora) => loras.render(lora, base))),
+      results: await Promise.all(page.results.map((lora) => loras.render(lora, linksOf(c, deps)))),
     });
   });
 
@@ -177,7 +178,7 @@ export function loraRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
 
   app.post("/loras/:id/cancel", async (c) => {
     const lora = await loras.cancel(c.req.param("id"), callerOf(c));
-    return c.json(await loras.render(lora, baseUrlOf(c, config.publicUrl)));
+    return c.json(await loras.render(lora, linksOf(c, deps)));
   });
 
   app.delete("/loras/:id", async (c) => {

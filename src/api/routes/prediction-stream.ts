@@ -9,16 +9,18 @@ import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import { toReplicateJson } from "../../core/replicate-json.ts";
 import type { PredictionEvent } from "../../engine/events.ts";
 import type { ApiDeps } from "../api-context.ts";
-import { baseUrlOf } from "../base-url.ts";
 import { streamDeadline } from "../stream-deadline.ts";
 
 /** How often a stream with no news reads the prediction again. */
 const DATABASE_CHECK_MS = 2_000;
 
+import { linksOf } from "../base-url.ts";
+
 const isTokenList = (output: unknown): output is string[] =>
   Array.isArray(output) && output.every((item) => typeof item === "string");
 
-export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
+export function predictionStreamRoutes(deps: ApiDeps): Hono {
+  const { engine } = deps;
   const app = new Hono();
 
   app.get("/predictions/:id/stream", async (c) => {
@@ -36,7 +38,7 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
       unsubscribe();
       throw error;
     }
-    const base = baseUrlOf(c, config.publicUrl);
+    const links = linksOf(c, deps);
 
     return streamSSE(c, async (stream) => {
       let closed = false;
@@ -45,7 +47,7 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
         wakeUp?.();
       };
       stream.onAbort(end);
-      const cancelDeadline = streamDeadline(config.streamMaxMs, end);
+      const cancelDeadline = streamDeadline(deps.config.streamMaxMs, end);
       const second = Math.floor(Date.now() / 1000);
       let seq = 0;
       let sent = 0;
@@ -68,7 +70,7 @@ export function predictionStreamRoutes({ engine, config }: ApiDeps): Hono {
           await sendTokensOf(prediction.output);
           if (isTerminal(prediction.state)) {
             if (!isTokenList(prediction.output) && prediction.output !== null) {
-              await send("output", JSON.stringify(toReplicateJson(prediction, base).output));
+              await send("output", JSON.stringify(toReplicateJson(prediction, links).output));
             }
             if (prediction.state === "failed")
               await send("error", JSON.stringify({ detail: prediction.error }));

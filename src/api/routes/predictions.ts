@@ -5,7 +5,7 @@ import { type Prediction, WEBHOOK_EVENTS } from "../../core/prediction.ts";
 import type { SubmitRequest } from "../../engine/engine.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
-import { baseUrlOf } from "../base-url.ts";
+import { baseUrlOf, linksOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { FILTER_PARAMS, predictionFilterFields, sortField, storeFilters } from "../prediction-filters.ts";
 import { predictionRenderer } from "../prediction-json.ts";
@@ -30,10 +30,11 @@ const versionRequestSchema = z.looseObject({
   version: z.string({ error: "version is required" }).min(1, "version is required"),
 });
 
-export function predictionRoutes({ engine, retention, config }: ApiDeps): Hono<ApiEnv> {
+export function predictionRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const { engine, retention, config } = deps;
   const app = new Hono<ApiEnv>();
   const render = predictionRenderer(engine.ctx.catalog.pricing);
-  const renderFor = (c: Context<ApiEnv>, p: Prediction) => render(baseUrlOf(c, config.publicUrl))(p);
+  const renderFor = (c: Context<ApiEnv>, p: Prediction) => render(linksOf(c, deps))(p);
 
   const create = async (
     c: Context<ApiEnv>,
@@ -93,7 +94,7 @@ export function predictionRoutes({ engine, retention, config }: ApiDeps): Hono<A
       const value = c.req.query(name);
       if (value !== undefined) pageUrl.searchParams.set(name, value);
     }
-    return c.json(pageOf(rows, PAGE_SIZE, pageUrl.toString(), (p) => p, render(base)));
+    return c.json(pageOf(rows, PAGE_SIZE, pageUrl.toString(), (p) => p, render(linksOf(c, deps))));
   });
 
   app.get("/predictions/:id", async (c) => {

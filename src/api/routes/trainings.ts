@@ -6,7 +6,7 @@ import { WEBHOOK_EVENTS } from "../../core/prediction.ts";
 import { toTrainingJson } from "../../core/replicate-json.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
-import { baseUrlOf } from "../base-url.ts";
+import { linksOf } from "../base-url.ts";
 import { decodeCursor, pageOf } from "../pagination.ts";
 import { readJson } from "../request-body.ts";
 import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
@@ -22,9 +22,10 @@ const trainingRequestSchema = z.looseObject({
   webhook_events_filter: z.array(z.enum(WEBHOOK_EVENTS)).optional(),
 });
 
-export function trainingRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
+export function trainingRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const { engine, config } = deps;
   const app = new Hono<ApiEnv>();
-  const base = (c: Context<ApiEnv>) => baseUrlOf(c, config.publicUrl);
+  const base = (c: Context<ApiEnv>) => linksOf(c, deps);
 
   const ownTraining = async (c: Context<ApiEnv>) => {
     const training = await engine.get(c.req.param("id") ?? "", ownerScope(c.get("token")));

@@ -155,7 +155,10 @@ export class LoraRunner {
 
   private async upload(lora: Lora): Promise<StepResult> {
     const { publicUrl, storage } = this.ctx;
-    if (publicUrl) return { next: "creating_model", patch: { zipUrl: `${publicUrl}/files/${lora.zipKey}` } };
+    if (publicUrl) {
+      const zipUrl = this.ctx.fileLinks.for(publicUrl).file(lora.zipKey);
+      return { next: "creating_model", patch: { zipUrl } };
+    }
     const stat = await storage.stat(lora.zipKey);
     if (!stat) throw new GatewayError("internal", "the training photos' zip is missing from storage");
     const zipUrl = await trainingOf(this.ctx.providers.get(lora.provider)).uploadTrainingData(

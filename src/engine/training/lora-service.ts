@@ -5,6 +5,7 @@
  */
 import { GatewayError, type InvalidField } from "../../core/errors.ts";
 import { newId } from "../../core/ids.ts";
+import type { Links } from "../../core/links.ts";
 import { isLoraDone, LORA_NAME, type Lora } from "../../core/lora.ts";
 import { type LoraJson, toLoraJson } from "../../core/lora-json.ts";
 import type { Prediction } from "../../core/prediction.ts";
@@ -139,13 +140,13 @@ export class LoraService {
     await this.ctx.store.loras.delete(lora.id);
   }
 
-  async render(lora: Lora, baseUrl: string): Promise<LoraJson> {
+  async render(lora: Lora, links: Links): Promise<LoraJson> {
     const samples: Prediction[] = [];
     for (const id of lora.sampleIds) {
       const sample = await this.ctx.store.predictions.get(id);
       if (sample) samples.push(sample);
     }
-    return toLoraJson(lora, samples, baseUrl);
+    return toLoraJson(lora, samples, links);
   }
 
   /** Tells the LoRA's webhook that it is ready, failed or canceled. */
@@ -155,7 +156,7 @@ export class LoraService {
       lora,
       "completed",
       lora.webhook,
-      await this.render(lora, this.ctx.baseUrl()),
+      await this.render(lora, this.ctx.fileLinks.for(this.ctx.baseUrl())),
     );
   }
 

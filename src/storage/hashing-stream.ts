@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import { Transform } from "node:stream";
+import { GatewayError } from "../core/errors.ts";
+
+/** What a hashing stream measured once its source has ended. */
+export interface StreamDigest {
+  size: number;
+  sha256: string;
+  md5: string;
+}
+
+export interface HashingStream {
+  stream: Transform;
+  /** Valid once the stream has ended. */
+  digest(): StreamDigest;
+}
+
+/** Passes bytes through, counting and hashing them; more than `maxBytes` fails the stream. */
+export function hashingStream(maxBytes = Number.POSITIVE_INFINITY): HashingStream {
+  const sha256 = createHash("sha256");
+  const md5 = createHash("md5");
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        callback(new GatewayError("payload_too_large", `file is larger than ${maxBytes} bytes`));
+        return;
+      }
+      sha256.update(chunk);
+      md5.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  let result: StreamDigest | undefined;
+  return {
+    stream,
+    digest() {
+      result ??= { size, sha256: sha256.digest("hex"), md5: md5.digest("hex") };
+      return result;
+    },
+  };
+}

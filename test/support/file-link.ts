@@ -1,0 +1,5 @@
+/** What a signed output link of gengate looks like: `<base>/files/<sha256>.<ext>?expires=…&sig=…`. */
+export function signedFileLink(base: string, extension: string): RegExp {
+  const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped}/files/[a-f0-9]{64}\\.${extension}\\?expires=\\d+&sig=[\\w-]{43}$`);
+}
