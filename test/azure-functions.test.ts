@@ -17,18 +17,18 @@ import {
   openAzureGateway,
 } from "../src/azure/azure-gengate.ts";
 import { parseSetCookie } from "../src/azure/http-adapter.ts";
-import type { BlobStorage } from "../src/storage/blob-storage.ts";
-import { LocalStorage } from "../src/storage/local-storage.ts";
 import { pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
+import { type BlobEmulator, startAzurite } from "./support/blob-emulators.ts";
 import { TEST_TOKEN } from "./support/gateway.ts";
 import { createPostgresSchema, type PostgresSchema } from "./support/postgres-schema.ts";
 import { until } from "./support/until.ts";
 
 const HOST = "https://gengate-test.azurewebsites.net";
 
-/** Where the Function App keeps files in each run of the suite. */
-const STORAGES: Record<string, (dir: string) => BlobStorage> = {
-  "local disk": (dir) => new LocalStorage(join(dir, "files")),
+/** Where the Function App keeps files in each run of the suite: its variables, and the store to stop after. */
+const STORAGES: Record<string, () => Promise<Pick<BlobEmulator, "env" | "close">>> = {
+  "local disk": async () => ({ env: {}, close: async () => {} }),
+  "Azure Blob (Azurite)": startAzurite,
 };
 
 const timer: Timer = {
@@ -44,16 +44,17 @@ interface PredictionJson {
   urls: { get: string; stream: string };
 }
 
-for (const [storageName, storageOf] of Object.entries(STORAGES)) {
+for (const [storageName, startStorage] of Object.entries(STORAGES)) {
   describe.skipIf(pgUnavailable !== undefined && !REQUIRE_BACKENDS)(
     `gengate on Azure Functions [postgres, ${storageName}]`,
     () => {
       let schema: PostgresSchema;
       let dataDir: string;
       let handlers: AzureHandlers;
+      let storage: Pick<BlobEmulator, "env" | "close">;
 
       beforeAll(async () => {
-        schema = await createPostgresSchema();
+        [schema, storage] = await Promise.all([createPostgresSchema(), startStorage()]);
         dataDir = mkdtempSync(join(tmpdir(), "gengate-azure-"));
         const env = {
           DATABASE_URL: schema.databaseUrl,
@@ -62,13 +63,14 @@ for (const [storageName, storageOf] of Object.entries(STORAGES)) {
           GENGATE_SIM_LATENCY: "0",
           GENGATE_STREAM_MAX_SECONDS: "1",
           LOG_LEVEL: "silent",
+          ...storage.env,
         };
-        handlers = createAzureHandlers(() => openAzureGateway(env, { storage: storageOf(dataDir) }));
+        handlers = createAzureHandlers(() => openAzureGateway(env));
       });
 
       afterAll(async () => {
         await handlers.close();
-        await schema.drop();
+        await Promise.all([schema.drop(), storage.close()]);
         rmSync(dataDir, { recursive: true, force: true });
       });
 
@@ -111,8 +113,9 @@ for (const [storageName, storageOf] of Object.entries(STORAGES)) {
           return read.status === "succeeded" ? read : undefined;
         });
         const [url] = done.output ?? [];
-        expect(url).toMatch(new RegExp(`^${HOST}/files/[0-9a-f]{64}\\.webp$`));
-        const file = await invoke(new URL(url ?? "").pathname);
+        expect(url).toMatch(new RegExp(`^${HOST}/files/[0-9a-f]{64}\\.webp\\?expires=\\d+&sig=`));
+        const { pathname, search } = new URL(url ?? "");
+        const file = await invoke(`${pathname}${search}`);
         expect(file.init.status).toBe(200);
         expect(file.response.headers.get("content-type")).toBe("image/webp");
         const bytes = new Uint8Array(await file.response.arrayBuffer());

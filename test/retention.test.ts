@@ -47,7 +47,8 @@ async function read(who: Caller, id: string): Promise<PredictionJson> {
 
 /** Where local storage keeps the blob an output URL names (`<files>/ab/cd/<key>`). */
 function blobPath(gateway: TestGateway, url: string): string {
-  const key = url.slice(url.lastIndexOf("/") + 1);
+  const { pathname } = new URL(url);
+  const key = pathname.slice(pathname.lastIndexOf("/") + 1);
   return join(gateway.dataDir, "files", key.slice(0, 2), key.slice(2, 4), key);
 }
 
