@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseRetention } from "./core/duration.ts";
+import { parseDuration } from "./core/duration.ts";
 import { parseEnv } from "./core/env-config.ts";
 import { type StorageTarget, storageTargetOf } from "./storage/storage-config.ts";
 
@@ -35,8 +35,8 @@ const ENV_SCHEMA = {
     .string()
     .default("24h")
     .transform((text, ctx) => {
-      const ms = parseRetention(text);
-      if (ms === undefined)
+      const ms = parseDuration(text);
+      if (ms === undefined || ms < 1000)
         ctx.addIssue({ code: "custom", message: "must be a duration such as 30m, 24h or 7d" });
       return ms ?? 0;
     }),
