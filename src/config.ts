@@ -4,11 +4,14 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseEnv } from "./core/env-config.ts";
+import { ConfigError, parseEnv } from "./core/env-config.ts";
 
 export { ConfigError } from "./core/env-config.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** `all` is one embedded process; `api` and `worker` processes share a PostgreSQL database (queue mode). */
+export const ROLES = ["all", "api", "worker"] as const;
+export type Role = (typeof ROLES)[number];
 
 const urlWithProtocol = (protocols: string[]) =>
   z.string().refine(
@@ -43,6 +46,7 @@ const ENV_SCHEMA = {
     .default(100 * 1024 * 1024),
   GENGATE_CONFIG: z.string().min(1).optional(),
   GENGATE_ALLOW_PRIVATE_URLS: z.stringbool({ error: "must be 1 or 0 (true or false)" }).default(false),
+  GENGATE_ROLE: z.enum(ROLES).default("all"),
   GENGATE_UNCONFIRMED_START_WAIT_SECONDS: z.coerce
     .number()
     .positive()
@@ -55,6 +59,8 @@ export type EnvName = keyof typeof ENV_SCHEMA;
 const SECRET_VARIABLES: EnvName[] = ["GENGATE_ADMIN_TOKEN", "DATABASE_URL", "STORAGE_URL"];
 
 export interface Config {
+  /** Which parts this process runs: the HTTP API, the workers, or both. */
+  role: Role;
   port: number;
   host: string;
   dataDir: string;
@@ -82,7 +88,13 @@ export function loadConfig(
   const given = Object.entries(overrides).filter(([, value]) => value !== undefined);
   const v = parseEnv(ENV_SCHEMA, { ...env, ...Object.fromEntries(given) }, SECRET_VARIABLES);
   const dataDir = resolve(v.GENGATE_DATA_DIR);
+  if (v.GENGATE_ROLE !== "all" && v.DATABASE_URL === undefined) {
+    throw new ConfigError(
+      `GENGATE_ROLE: the ${v.GENGATE_ROLE} role needs DATABASE_URL (PostgreSQL): api and worker processes share one database, and a SQLite file serves a single process; use the role all for one process on SQLite`,
+    );
+  }
   return {
+    role: v.GENGATE_ROLE,
     port: v.PORT,
     host: v.HOST,
     dataDir,

@@ -1,18 +1,29 @@
-/** Composition root: opens the store, storage and providers, starts the engine and the HTTP server. */
+/**
+ * Composition root: opens the store, storage and providers, builds the engine's API side and (in
+ * the roles that run work) its worker side, and serves HTTP: the whole API, or for a worker only
+ * `/health` and `/metrics`.
+ */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Logger } from "pino";
 import { ensureAdminToken } from "./admin-token.ts";
+import type { ApiDeps } from "./api/api-context.ts";
 import { createApp } from "./api/app.ts";
+import { operatorRoutes } from "./api/operator-routes.ts";
 import { loadCatalog } from "./catalog/catalog.ts";
 import { CircuitBreakers } from "./catalog/circuit-breakers.ts";
 import type { Config } from "./config.ts";
+import { ClusterLink, PgEventBus, PgWorkSignals } from "./engine/cluster/index.ts";
 import { Engine } from "./engine/engine.ts";
-import { LocalEventBus } from "./engine/events.ts";
+import type { EngineContext } from "./engine/engine-context.ts";
+import { engineParts } from "./engine/engine-parts.ts";
+import { EngineWorker } from "./engine/engine-worker.ts";
+import { type EventBus, LocalEventBus } from "./engine/events.ts";
 import { InputReader } from "./engine/input-reader.ts";
 import { RateLimiter } from "./engine/token-bucket.ts";
 import { Uploads } from "./engine/uploads.ts";
+import { LocalWorkSignals, type WorkSignals } from "./engine/work-signals.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
@@ -25,7 +36,10 @@ export interface RunningServer {
   url: string;
   /** The admin token created on this first start, to show once. */
   newAdminToken: string | undefined;
+  /** The engine's API side (served over HTTP unless the role is worker). */
   engine: Engine;
+  /** What the HTTP API is built from. */
+  apiDeps: ApiDeps;
   store: Store;
   logger: Logger;
   close(): Promise<void>;
@@ -71,12 +85,25 @@ export async function startServer(
     });
     let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
-    const engine = new Engine({
+    // On PostgreSQL any number of processes may share the work: each hears the others' wake-ups and events.
+    let link: ClusterLink | undefined;
+    let events: EventBus = new LocalEventBus();
+    let signals: WorkSignals = new LocalWorkSignals();
+    if (database.dialect === "postgres") {
+      const cluster = new ClusterLink(database, logger);
+      await cluster.start();
+      teardown.unshift(() => cluster.close());
+      events = new PgEventBus(cluster, store);
+      signals = new PgWorkSignals(cluster);
+      link = cluster;
+    }
+    const ctx: EngineContext = {
       store,
       storage,
       uploads,
       providers,
-      events: new LocalEventBus(),
+      events,
+      signals,
       limiter: new RateLimiter(),
       catalog,
       breakers: new CircuitBreakers(catalog.routing.circuitBreaker),
@@ -86,17 +113,43 @@ export async function startServer(
       allowPrivateUrls: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
       unconfirmedStartWaitMs: config.unconfirmedStartWaitMs,
-    });
-    // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
-    await engine.start({ recover: database.dialect === "sqlite" });
-    teardown.unshift(() => engine.stop());
+    };
+    const parts = engineParts(ctx);
+    const worker = config.role === "api" ? undefined : new EngineWorker(parts);
+    if (worker) {
+      // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
+      await worker.start({ recover: database.dialect === "sqlite" });
+      teardown.unshift(() => worker.stop());
+    }
+    const engine = new Engine(parts);
 
-    const app = createApp({ engine, store, storage, config, logger });
-    // The dashboard calls the public API in-process, exactly as a remote client would.
-    app.route(
-      "/",
-      webApp({ api: (request) => app.fetch(request), keyStore: store.settings, publicUrl: config.publicUrl }),
-    );
+    const apiDeps: ApiDeps = {
+      engine,
+      store,
+      storage,
+      config,
+      logger,
+      operator: {
+        role: config.role,
+        store,
+        queue: () =>
+          link
+            ? { wakeups: "postgres LISTEN/NOTIFY", healthy: link.healthy }
+            : { wakeups: "in-process", healthy: true },
+      },
+    };
+    const app = config.role === "worker" ? operatorRoutes(apiDeps.operator) : createApp(apiDeps);
+    if (config.role !== "worker") {
+      // The dashboard calls the public API in-process, exactly as a remote client would.
+      app.route(
+        "/",
+        webApp({
+          api: (request) => app.fetch(request),
+          keyStore: store.settings,
+          publicUrl: config.publicUrl,
+        }),
+      );
+    }
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
@@ -110,8 +163,11 @@ export async function startServer(
     const { port } = server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
     baseUrl = config.publicUrl ?? url;
-    logger.info({ url, database: database.dialect, files: config.filesDir }, "gengate is listening");
-    return { url, newAdminToken, engine, store, logger, close: runTeardown };
+    logger.info(
+      { url, role: config.role, database: database.dialect, files: config.filesDir },
+      "gengate is listening",
+    );
+    return { url, newAdminToken, engine, apiDeps, store, logger, close: runTeardown };
   } catch (error) {
     await runTeardown().catch((cleanupError: unknown) =>
       logger.error({ err: cleanupError }, "cleanup failed"),

@@ -4,6 +4,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
 import type { Store } from "../store/index.ts";
 import type { AuthVariables } from "./auth.ts";
+import type { OperatorDeps } from "./operator-routes.ts";
 
 export interface ApiDeps {
   engine: Engine;
@@ -11,6 +12,8 @@ export interface ApiDeps {
   storage: BlobStorage;
   config: Config;
   logger: Logger;
+  /** What `/health` and `/metrics` report. */
+  operator: OperatorDeps;
 }
 
 export type ApiEnv = { Variables: AuthVariables };

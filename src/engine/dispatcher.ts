@@ -62,6 +62,7 @@ export class Dispatcher {
     this.loop = new WakeableLoop(
       () => this.dispatch(),
       (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),
+      { signals: ctx.signals, kind: "dispatch" },
     );
   }
 

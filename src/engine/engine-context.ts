@@ -8,6 +8,7 @@ import type { Store } from "../store/index.ts";
 import type { EventBus } from "./events.ts";
 import type { RateLimiter } from "./token-bucket.ts";
 import type { Uploads } from "./uploads.ts";
+import type { WorkSignals } from "./work-signals.ts";
 
 /** What the engine's parts share. */
 export interface EngineContext {
@@ -17,6 +18,8 @@ export interface EngineContext {
   uploads: Uploads;
   providers: ProviderRegistry;
   events: EventBus;
+  /** Wake-ups of the worker loops (dispatcher, reconciler, webhook sender, LoRA runner). */
+  signals: WorkSignals;
   limiter: RateLimiter;
   /** Model aliases and routing settings. */
   catalog: Catalog;

@@ -1,0 +1,3 @@
+export { ClusterLink } from "./cluster-link.ts";
+export { PgEventBus } from "./pg-event-bus.ts";
+export { PgWorkSignals } from "./pg-work-signals.ts";

@@ -1,0 +1,96 @@
+/**
+ * The worker side of the engine: the loops that start queued work at its provider, follow it to
+ * its end (polling, reading streams), deliver webhooks and run the LoRA flow.
+ */
+import type { Prediction } from "../core/prediction.ts";
+import type { Provider } from "../providers/provider.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import type { EngineParts } from "./engine-parts.ts";
+import { Reconciler } from "./reconciler.ts";
+import { RowGuard } from "./row-guard.ts";
+import { pumpStream } from "./stream-pump.ts";
+import { LoraRunner } from "./training/lora-runner.ts";
+
+/** After a restart, terminal webhooks that never got queued are sent if the prediction ended this recently. */
+const MISSED_WEBHOOK_WINDOW_MS = 3_600_000;
+
+export class EngineWorker {
+  private readonly parts: EngineParts;
+  private readonly dispatcher: Dispatcher;
+  private readonly reconciler: Reconciler;
+  private readonly loraRunner: LoraRunner;
+  private readonly pumps = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(parts: EngineParts) {
+    this.parts = parts;
+    const { ctx, updater, router, unconfirmed, applier, prep, loras } = parts;
+    this.reconciler = new Reconciler(ctx, updater, applier);
+    this.dispatcher = new Dispatcher(ctx, updater, router, unconfirmed, (row, provider) =>
+      this.onRunning(row, provider),
+    );
+    this.loraRunner = new LoraRunner(ctx, {
+      prepare: (request) => prep.prepare(request),
+      prepareTraining: (request) => prep.prepareTraining(request),
+      wakeDispatcher: () => ctx.signals.wake("dispatch"),
+      ended: (lora) => loras.ended(lora),
+    });
+  }
+
+  /** Starts the loops. `recover` re-arms work a previous process left mid-flight (embedded mode). */
+  async start({ recover }: { recover: boolean }): Promise<void> {
+    if (recover) await this.recover();
+    this.parts.ctx.uploads.start();
+    this.parts.webhooks.start();
+    this.reconciler.start();
+    this.dispatcher.start();
+    this.loraRunner.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.pumps);
+    await this.loraRunner.stop();
+    await this.dispatcher.stop();
+    await this.reconciler.stop();
+    await this.parts.webhooks.stop();
+    await this.parts.ctx.uploads.stop();
+  }
+
+  private onRunning(row: Prediction, provider: Provider): void {
+    if (!row.streaming) {
+      this.reconciler.wakeAt(row.nextCheckAt);
+      return;
+    }
+    const { ctx, updater } = this.parts;
+    const pump = pumpStream(ctx, updater, row, provider, this.stopping.signal).finally(() => {
+      this.pumps.delete(pump);
+      this.reconciler.wake();
+    });
+    this.pumps.add(pump);
+  }
+
+  private async recover(): Promise<void> {
+    const { ctx, updater, batches, webhooks } = this.parts;
+    const all = Number.MAX_SAFE_INTEGER;
+    const now = Date.now();
+    const guard = new RowGuard(ctx, updater);
+    const orphans = await ctx.store.predictions.due({
+      states: ["submitting", "running"],
+      now: all,
+      limit: all,
+    });
+    for (const row of await guard.usable(orphans, "resume")) {
+      // A start that may have reached the provider is the dispatcher's to resolve, at once.
+      await guard.run(row, "resume", async () => {
+        await ctx.store.predictions.transition(row.id, [row.state], { nextCheckAt: now });
+      });
+    }
+    if (orphans.length > 0) ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");
+    await batches.recover();
+    await this.loraRunner.recover();
+    const since = now - MISSED_WEBHOOK_WINDOW_MS;
+    const unsent = await ctx.store.predictions.endedWithoutCompletedWebhook(since, all);
+    for (const prediction of unsent) await webhooks.notify(prediction, ["completed"]);
+  }
+}
