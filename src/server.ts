@@ -12,18 +12,14 @@ import type { ApiDeps } from "./api/api-context.ts";
 import { createApp } from "./api/app.ts";
 import { operatorRoutes } from "./api/operator-routes.ts";
 import { loadCatalog } from "./catalog/catalog.ts";
-import { CircuitBreakers } from "./catalog/circuit-breakers.ts";
 import type { Config } from "./config.ts";
-import { ClusterLink, PgEventBus, PgWorkSignals } from "./engine/cluster/index.ts";
+import { processState } from "./engine/cluster/process-state.ts";
 import { Engine } from "./engine/engine.ts";
 import type { EngineContext } from "./engine/engine-context.ts";
 import { engineParts } from "./engine/engine-parts.ts";
 import { EngineWorker } from "./engine/engine-worker.ts";
-import { type EventBus, LocalEventBus } from "./engine/events.ts";
 import { InputReader } from "./engine/input-reader.ts";
-import { RateLimiter } from "./engine/token-bucket.ts";
 import { Uploads } from "./engine/uploads.ts";
-import { LocalWorkSignals, type WorkSignals } from "./engine/work-signals.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
@@ -85,28 +81,20 @@ export async function startServer(
     });
     let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
-    // On PostgreSQL any number of processes may share the work: each hears the others' wake-ups and events.
-    let link: ClusterLink | undefined;
-    let events: EventBus = new LocalEventBus();
-    let signals: WorkSignals = new LocalWorkSignals();
-    if (database.dialect === "postgres") {
-      const cluster = new ClusterLink(database, logger);
-      await cluster.start();
-      teardown.unshift(() => cluster.close());
-      events = new PgEventBus(cluster, store);
-      signals = new PgWorkSignals(cluster);
-      link = cluster;
-    }
+    // On PostgreSQL any number of processes share the work, its limits and its events.
+    const shared = await processState(database, store, catalog.routing.circuitBreaker, logger);
+    teardown.unshift(() => shared.close());
     const ctx: EngineContext = {
       store,
       storage,
       uploads,
       providers,
-      events,
-      signals,
-      limiter: new RateLimiter(),
+      events: shared.events,
+      signals: shared.signals,
+      limiter: shared.limiter,
+      locks: shared.locks,
       catalog,
-      breakers: new CircuitBreakers(catalog.routing.circuitBreaker),
+      breakers: shared.breakers,
       logger,
       providerContext: (tokenId) => ({ readInput: (url) => inputs.read(url, tokenId) }),
       baseUrl: () => baseUrl,
@@ -132,10 +120,7 @@ export async function startServer(
       operator: {
         role: config.role,
         store,
-        queue: () =>
-          link
-            ? { wakeups: "postgres LISTEN/NOTIFY", healthy: link.healthy }
-            : { wakeups: "in-process", healthy: true },
+        queue: shared.queue,
       },
     };
     const app = config.role === "worker" ? operatorRoutes(apiDeps.operator) : createApp(apiDeps);

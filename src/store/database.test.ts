@@ -21,6 +21,8 @@ describeEachBackend("openDatabase", (open) => {
       "batch_items",
       "loras",
       "favorites",
+      "rate_buckets",
+      "circuits",
     ] as const) {
       expect(await db.selectFrom(table).selectAll().execute()).toEqual([]);
     }
@@ -44,6 +46,7 @@ describeEachBackend("openDatabase", (open) => {
       "0009-batch-item-paths",
       "0010-prediction-search",
       "0011-favorites",
+      "0014-shared-limits",
     ]);
   });
 

@@ -11,6 +11,7 @@ import { predictionWarnings } from "./migrations/0008-prediction-warnings.ts";
 import { batchItemPaths } from "./migrations/0009-batch-item-paths.ts";
 import { predictionSearch } from "./migrations/0010-prediction-search.ts";
 import { favorites } from "./migrations/0011-favorites.ts";
+import { sharedLimits } from "./migrations/0014-shared-limits.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-batch-item-paths": batchItemPaths,
   "0010-prediction-search": predictionSearch,
   "0011-favorites": favorites,
+  "0014-shared-limits": sharedLimits,
 };
 
 /**

@@ -137,6 +137,17 @@ export interface FavoritesTable {
   created_at: number;
 }
 
+export interface RateBucketsTable {
+  key: string;
+  tokens: number;
+  updated_at: number;
+}
+
+export interface CircuitsTable {
+  key: string;
+  circuit: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -152,4 +163,6 @@ export interface DB {
   batch_items: BatchItemsTable;
   loras: LorasTable;
   favorites: FavoritesTable;
+  rate_buckets: RateBucketsTable;
+  circuits: CircuitsTable;
 }
