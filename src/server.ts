@@ -19,12 +19,20 @@ import type { EngineContext } from "./engine/engine-context.ts";
 import { engineParts } from "./engine/engine-parts.ts";
 import { EngineWorker } from "./engine/engine-worker.ts";
 import { InputReader } from "./engine/input-reader.ts";
+import { SWEEP_INTERVAL_MS, sweepEvery } from "./engine/sweeps.ts";
 import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import { LocalStorage } from "./storage/local-storage.ts";
-import { createStore, type DataDirLock, lockDataDir, openDatabase, type Store } from "./store/index.ts";
+import {
+  createStore,
+  type DataDirLock,
+  lockDataDir,
+  openDatabase,
+  type Store,
+  startSingleton,
+} from "./store/index.ts";
 import { webApp } from "./web/web-app.ts";
 
 export interface RunningServer {
@@ -106,8 +114,18 @@ export async function startServer(
     const worker = config.role === "api" ? undefined : new EngineWorker(parts);
     if (worker) {
       // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
-      await worker.start({ recover: database.dialect === "sqlite" });
+      await worker.start({ takeOver: database.dialect === "sqlite" });
       teardown.unshift(() => worker.stop());
+      // The sweeps run in one worker of a deployment at a time, and move on when it dies.
+      const sweeps = startSingleton(
+        database,
+        "sweeps",
+        (signal) => sweepEvery(parts, SWEEP_INTERVAL_MS, signal),
+        {
+          onError: (error) => logger.warn({ err: error }, "sweeps could not lead"),
+        },
+      );
+      teardown.unshift(() => sweeps.stop());
     }
     const engine = new Engine(parts);
 

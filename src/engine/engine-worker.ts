@@ -9,10 +9,8 @@ import type { EngineParts } from "./engine-parts.ts";
 import { Reconciler } from "./reconciler.ts";
 import { RowGuard } from "./row-guard.ts";
 import { pumpStream } from "./stream-pump.ts";
+import { sweep } from "./sweeps.ts";
 import { LoraRunner } from "./training/lora-runner.ts";
-
-/** After a restart, terminal webhooks that never got queued are sent if the prediction ended this recently. */
-const MISSED_WEBHOOK_WINDOW_MS = 3_600_000;
 
 export class EngineWorker {
   private readonly parts: EngineParts;
@@ -37,9 +35,12 @@ export class EngineWorker {
     });
   }
 
-  /** Starts the loops. `recover` re-arms work a previous process left mid-flight (embedded mode). */
-  async start({ recover }: { recover: boolean }): Promise<void> {
-    if (recover) await this.recover();
+  /**
+   * Starts the loops. `takeOver`: this process is the only one (embedded mode), so whatever it
+   * finds mid-flight was left by its predecessor, to be resumed at once rather than when its lease ends.
+   */
+  async start({ takeOver }: { takeOver: boolean }): Promise<void> {
+    if (takeOver) await this.takeOver();
     this.parts.ctx.uploads.start();
     this.parts.webhooks.start();
     this.reconciler.start();
@@ -70,8 +71,8 @@ export class EngineWorker {
     this.pumps.add(pump);
   }
 
-  private async recover(): Promise<void> {
-    const { ctx, updater, batches, webhooks } = this.parts;
+  private async takeOver(): Promise<void> {
+    const { ctx, updater } = this.parts;
     const all = Number.MAX_SAFE_INTEGER;
     const now = Date.now();
     const guard = new RowGuard(ctx, updater);
@@ -87,10 +88,7 @@ export class EngineWorker {
       });
     }
     if (orphans.length > 0) ctx.logger.info({ count: orphans.length }, "resuming predictions after restart");
-    await batches.recover();
     await this.loraRunner.recover();
-    const since = now - MISSED_WEBHOOK_WINDOW_MS;
-    const unsent = await ctx.store.predictions.endedWithoutCompletedWebhook(since, all);
-    for (const prediction of unsent) await webhooks.notify(prediction, ["completed"]);
+    await sweep(this.parts, 0);
   }
 }

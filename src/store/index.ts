@@ -31,6 +31,7 @@ export {
 } from "./predictions-repo.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
+export { type Singleton, type SingletonOptions, startSingleton } from "./singleton.ts";
 export { type ApiToken, TokensRepo } from "./tokens-repo.ts";
 export {
   type DeliveryAttempt,
