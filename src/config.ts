@@ -52,6 +52,7 @@ const ENV_SCHEMA = {
     .positive()
     .max(7 * 86_400, "must be at most 604800 (7 days)")
     .default(900),
+  GENGATE_DRAIN_SECONDS: z.coerce.number().min(0).max(3_600, "must be at most 3600 (an hour)").default(30),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -76,6 +77,8 @@ export interface Config {
   configFile: string | undefined;
   /** gengate may fetch input URLs from loopback, private and other non-public addresses. */
   allowPrivateUrls: boolean;
+  /** How long a process told to stop (SIGTERM) lets open requests and running work finish. */
+  drainMs: number;
   /** How long a start whose answer was lost waits for the provider's webhook to name its work. */
   unconfirmedStartWaitMs: number;
 }
@@ -108,5 +111,6 @@ export function loadConfig(
     configFile: v.GENGATE_CONFIG,
     allowPrivateUrls: v.GENGATE_ALLOW_PRIVATE_URLS,
     unconfirmedStartWaitMs: v.GENGATE_UNCONFIRMED_START_WAIT_SECONDS * 1000,
+    drainMs: v.GENGATE_DRAIN_SECONDS * 1000,
   };
 }

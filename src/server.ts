@@ -23,6 +23,7 @@ import { SWEEP_INTERVAL_MS, sweepEvery } from "./engine/sweeps.ts";
 import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createLogger } from "./logger.ts";
+import { OpenRequests } from "./open-requests.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import { LocalStorage } from "./storage/local-storage.ts";
 import {
@@ -46,6 +47,11 @@ export interface RunningServer {
   apiDeps: ApiDeps;
   store: Store;
   logger: Logger;
+  /**
+   * Before close(), when told to stop: stops accepting connections and claiming work, and lets
+   * open requests and running work finish for up to GENGATE_DRAIN_SECONDS.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -154,6 +160,7 @@ export async function startServer(
       );
     }
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+    const open = new OpenRequests(server);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);
@@ -170,7 +177,14 @@ export async function startServer(
       { url, role: config.role, database: database.dialect, files: config.filesDir },
       "gengate is listening",
     );
-    return { url, newAdminToken, engine, apiDeps, store, logger, close: runTeardown };
+    const drain = async () => {
+      const deadline = Date.now() + config.drainMs;
+      logger.info({ seconds: config.drainMs / 1000 }, "draining: no new connections or work");
+      server.close();
+      server.closeIdleConnections();
+      await Promise.all([worker?.drain(deadline), open.settled(deadline)]);
+    };
+    return { url, newAdminToken, engine, apiDeps, store, logger, drain, close: runTeardown };
   } catch (error) {
     await runTeardown().catch((cleanupError: unknown) =>
       logger.error({ err: cleanupError }, "cleanup failed"),

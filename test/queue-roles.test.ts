@@ -99,4 +99,25 @@ describe.skipIf(skip)("queue mode: one api and one worker process", () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as Json).status).toBe("canceled");
   });
+
+  it("drains an api node told to stop: an open Prefer: wait request is answered before it exits", async () => {
+    const node = await cluster.spawn("api");
+    const waiting = fetch(`${node.url}/v1/models/sim/image/predictions`, {
+      method: "POST",
+      headers: { ...authed, "content-type": "application/json", prefer: "wait=20" },
+      body: JSON.stringify({ input: { prompt: "drain", width: 64, height: 64, latency_ms: 1_500 } }),
+    });
+    // Once the request is being answered (its prediction exists), the node is told to stop.
+    await until(async () => {
+      const page = (await (await fetch(`${api}/v1/predictions`, { headers: authed })).json()) as {
+        results: (Json & { input: { prompt?: string } })[];
+      };
+      return page.results.some((p) => p.input.prompt === "drain") ? true : undefined;
+    });
+    node.child.kill("SIGTERM");
+    const response = await waiting;
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as Json).status).toBe("succeeded");
+    expect(await node.exited).toBe(0);
+  });
 });

@@ -48,6 +48,18 @@ export class EngineWorker {
     this.loraRunner.start();
   }
 
+  /**
+   * Stops claiming work and waits, until `deadline` at most, for the starts under way and the
+   * streams being read to end; whatever is still read then is handed back by stop().
+   */
+  async drain(deadline: number): Promise<void> {
+    await this.dispatcher.stop();
+    const timeLeft = new Promise<void>((resolve) =>
+      setTimeout(resolve, Math.max(0, deadline - Date.now())).unref(),
+    );
+    await Promise.race([Promise.all(this.pumps), timeLeft]);
+  }
+
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.all(this.pumps);

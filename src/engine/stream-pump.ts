@@ -1,7 +1,8 @@
 /**
  * Reads a streaming provider's tokens as they come, publishes each one at once and saves the
  * growing output now and then; the reconciler records the final status when the stream ends, or
- * cancels the work upstream when a cancel was asked (from any process) while it was read.
+ * cancels the work upstream when a cancel was asked (from any process) while it was read. A
+ * stream this process stops reading (it is stopping) is due for the reconciler of any process at once.
  */
 import type { Prediction } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
@@ -50,8 +51,8 @@ export async function pumpStream(
     }
     if (!canceled.signal.aborted) await save();
   } catch (error) {
-    if (signal.aborted) return;
-    if (!canceled.signal.aborted)
+    // Stopping: the row is handed back below, for another worker to follow.
+    if (!signal.aborted && !canceled.signal.aborted)
       ctx.logger.warn({ prediction: row.id, err: error }, "stream ended early; falling back to polling");
   } finally {
     stopCancel();

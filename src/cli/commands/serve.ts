@@ -57,6 +57,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const shutdown = async () => {
     if (closing) process.exit(1);
     closing = true;
+    await server.drain();
     await server.close();
     process.exit(0);
   };
