@@ -9,8 +9,13 @@ export async function ensureAdminToken(
 ): Promise<string | undefined> {
   if (configured) {
     const hash = hashApiToken(configured);
-    if (!(await store.tokens.findByHash(hash)))
+    if (await store.tokens.findByHash(hash)) return undefined;
+    try {
       await store.tokens.create({ name: "admin (GENGATE_ADMIN_TOKEN)", tokenHash: hash, isAdmin: true });
+    } catch (error) {
+      // Processes of one database starting together: another one stored it first.
+      if (!(await store.tokens.findByHash(hash))) throw error;
+    }
     return undefined;
   }
   if ((await store.tokens.count()) > 0) return undefined;

@@ -10,6 +10,7 @@ describe("loadConfig", () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.retentionMs).toBeUndefined();
     expect(config.retentionSweepMs).toBe(60_000);
+    expect(config.role).toBe("all");
   });
 
   it("reads a retention as a duration, and refuses one that is not", () => {
@@ -21,6 +22,21 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ GENGATE_RETENTION_SWEEP_SECONDS: "0" })).toThrow(
       /^GENGATE_RETENTION_SWEEP_SECONDS: /,
     );
+  });
+
+  it("runs the api and worker roles on PostgreSQL only, saying why", () => {
+    const pg = "postgres://db/gengate";
+    expect(loadConfig({ GENGATE_ROLE: "api", DATABASE_URL: pg }).role).toBe("api");
+    expect(loadConfig({ DATABASE_URL: pg }, { GENGATE_ROLE: "worker" }).role).toBe("worker");
+    for (const role of ["api", "worker"]) {
+      expect(() => loadConfig({ GENGATE_ROLE: role })).toThrow(ConfigError);
+      expect(() => loadConfig({ GENGATE_ROLE: role })).toThrow(
+        new RegExp(
+          `^GENGATE_ROLE: the ${role} role needs DATABASE_URL \\(PostgreSQL\\): .*a SQLite file serves a single process`,
+        ),
+      );
+    }
+    expect(() => loadConfig({ GENGATE_ROLE: "both" })).toThrow(/^GENGATE_ROLE: /);
   });
 
   it("lets flags override the environment, but not with unset flags", () => {

@@ -5,12 +5,15 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { parseDuration, parseRetention, RETENTION_FORMAT } from "./core/duration.ts";
-import { parseEnv } from "./core/env-config.ts";
+import { ConfigError, parseEnv } from "./core/env-config.ts";
 import { type StorageTarget, storageTargetOf } from "./storage/storage-config.ts";
 
 export { ConfigError } from "./core/env-config.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** `all` is one embedded process; `api` and `worker` processes share a PostgreSQL database (queue mode). */
+export const ROLES = ["all", "api", "worker"] as const;
+export type Role = (typeof ROLES)[number];
 
 const urlWithProtocol = (protocols: string[]) =>
   z.string().refine(
@@ -56,6 +59,7 @@ const ENV_SCHEMA = {
     .default(100 * 1024 * 1024),
   GENGATE_CONFIG: z.string().min(1).optional(),
   GENGATE_ALLOW_PRIVATE_URLS: z.stringbool({ error: "must be 1 or 0 (true or false)" }).default(false),
+  GENGATE_ROLE: z.enum(ROLES).default("all"),
   GENGATE_UNCONFIRMED_START_WAIT_SECONDS: z.coerce
     .number()
     .positive()
@@ -79,6 +83,7 @@ const ENV_SCHEMA = {
     .positive()
     .max(86_400, "must be at most 86400 (a day)")
     .optional(),
+  GENGATE_DRAIN_SECONDS: z.coerce.number().min(0).max(3_600, "must be at most 3600 (an hour)").default(30),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
@@ -86,6 +91,8 @@ export type EnvName = keyof typeof ENV_SCHEMA;
 const SECRET_VARIABLES: EnvName[] = ["GENGATE_ADMIN_TOKEN", "DATABASE_URL", "STORAGE_URL"];
 
 export interface Config {
+  /** Which parts this process runs: the HTTP API, the workers, or both. */
+  role: Role;
   port: number;
   host: string;
   dataDir: string;
@@ -107,6 +114,8 @@ export interface Config {
   configFile: string | undefined;
   /** gengate may fetch input URLs from loopback, private and other non-public addresses. */
   allowPrivateUrls: boolean;
+  /** How long a process told to stop (SIGTERM) lets open requests and running work finish. */
+  drainMs: number;
   /** How long a start whose answer was lost waits for the provider's webhook to name its work. */
   unconfirmedStartWaitMs: number;
   /** How long an ended prediction's files and data are kept; undefined: forever. */
@@ -126,7 +135,13 @@ export function loadConfig(
   const merged = { ...env, ...Object.fromEntries(given) };
   const v = parseEnv(ENV_SCHEMA, merged, SECRET_VARIABLES);
   const dataDir = resolve(v.GENGATE_DATA_DIR);
+  if (v.GENGATE_ROLE !== "all" && v.DATABASE_URL === undefined) {
+    throw new ConfigError(
+      `GENGATE_ROLE: the ${v.GENGATE_ROLE} role needs DATABASE_URL (PostgreSQL): api and worker processes share one database, and a SQLite file serves a single process; use the role all for one process on SQLite`,
+    );
+  }
   return {
+    role: v.GENGATE_ROLE,
     port: v.PORT,
     host: v.HOST,
     dataDir,
@@ -146,5 +161,6 @@ export function loadConfig(
     retentionMs: v.GENGATE_RETENTION,
     retentionSweepMs: v.GENGATE_RETENTION_SWEEP_SECONDS * 1000,
     streamMaxMs: v.GENGATE_STREAM_MAX_SECONDS === undefined ? undefined : v.GENGATE_STREAM_MAX_SECONDS * 1000,
+    drainMs: v.GENGATE_DRAIN_SECONDS * 1000,
   };
 }

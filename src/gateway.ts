@@ -1,20 +1,25 @@
 /**
- * Builds gengate's parts for one process, without serving them: store, storage, engine, retention
- * and the HTTP app (API and dashboard). `gengate serve` listens with it and runs the loops; the
- * Azure Functions entry hands requests to its app and runs one worker pass per timer tick.
+ * Builds gengate's parts for one process, without serving them or starting loops: store, storage,
+ * the state shared between processes, the engine's API side and (in the roles that run work) its
+ * worker side, retention, and the HTTP app (the API and dashboard, or for a worker only `/health`
+ * and `/metrics`). `gengate serve` listens with it and starts the loops; the Azure Functions entry
+ * hands requests to its app and runs one worker pass per timer tick.
  */
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { ensureAdminToken } from "./admin-token.ts";
+import type { ApiDeps } from "./api/api-context.ts";
 import { createApp } from "./api/app.ts";
+import { operatorRoutes } from "./api/operator-routes.ts";
 import { loadCatalog } from "./catalog/catalog.ts";
-import { CircuitBreakers } from "./catalog/circuit-breakers.ts";
 import type { Config } from "./config.ts";
+import { processState } from "./engine/cluster/process-state.ts";
 import { Engine } from "./engine/engine.ts";
-import { LocalEventBus } from "./engine/events.ts";
+import type { EngineContext } from "./engine/engine-context.ts";
+import { type EngineParts, engineParts } from "./engine/engine-parts.ts";
+import { EngineWorker } from "./engine/engine-worker.ts";
 import { InputReader } from "./engine/input-reader.ts";
 import { Retention } from "./engine/retention.ts";
-import { RateLimiter } from "./engine/token-bucket.ts";
 import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
@@ -26,7 +31,14 @@ import { webApp } from "./web/web-app.ts";
 
 export interface Gateway {
   app: Hono;
+  /** The public API as the app serves it, for in-process clients (the dashboard, the bot); undefined for a worker. */
+  api: ((request: Request) => Response | Promise<Response>) | undefined;
+  apiDeps: ApiDeps;
+  /** The engine's API side. */
   engine: Engine;
+  /** The engine's worker side, unless the role is api. */
+  worker: EngineWorker | undefined;
+  engineParts: EngineParts;
   retention: Retention;
   store: Store;
   storage: BlobStorage;
@@ -42,7 +54,7 @@ export interface Gateway {
 }
 
 export interface GatewayParts {
-  /** Where files go; local disk under the configured folder when absent. */
+  /** Where files go; the configured store (`STORAGE_URL`) when absent. */
   storage?: BlobStorage;
 }
 
@@ -62,21 +74,17 @@ export async function createGateway(
     file: fileConfig.path ?? DEFAULT_CONFIG_FILE,
     knownProviders: PROVIDER_IDS,
   });
-  let database: Database;
+  /** What to undo, last opened first. */
+  const opened: Array<() => Promise<void>> = [() => providers.close()];
+  const close = async () => {
+    for (const undo of opened.reverse()) await undo();
+  };
   try {
-    database = await openDatabase({
+    const database = await openDatabase({
       dataDir: config.dataDir,
       ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
     });
-  } catch (error) {
-    await providers.close();
-    throw error;
-  }
-  const close = async () => {
-    await providers.close();
-    await database.close();
-  };
-  try {
+    opened.push(() => database.close());
     const store = createStore(database);
     const storage = parts.storage ?? openStorage(config.storage);
     const fileLinks = await FileLinks.open(store.settings, {
@@ -91,46 +99,77 @@ export async function createGateway(
       links: fileLinks,
     });
     let baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-    const engine = new Engine({
+
+    // On PostgreSQL any number of processes share the work, its limits and its events.
+    const shared = await processState(database, store, catalog.routing.circuitBreaker, logger);
+    opened.push(() => shared.close());
+    const ctx: EngineContext = {
       store,
       storage,
       fileLinks,
       uploads,
       providers,
-      events: new LocalEventBus(),
-      limiter: new RateLimiter(),
+      events: shared.events,
+      signals: shared.signals,
+      limiter: shared.limiter,
+      locks: shared.locks,
       catalog,
-      breakers: new CircuitBreakers(catalog.routing.circuitBreaker),
+      breakers: shared.breakers,
       logger,
       providerContext: (tokenId) => ({ readInput: (url) => inputs.read(url, tokenId) }),
       baseUrl: () => baseUrl,
       allowPrivateUrls: config.allowPrivateUrls,
       publicUrl: config.publicUrl,
       unconfirmedStartWaitMs: config.unconfirmedStartWaitMs,
-    });
+    };
+    const enginePartsOf = engineParts(ctx);
+    const worker = config.role === "api" ? undefined : new EngineWorker(enginePartsOf);
+    const engine = new Engine(enginePartsOf);
     const retention = new Retention(store, storage, uploads, logger, {
       defaultMs: config.retentionMs,
       sweepEveryMs: config.retentionSweepMs,
     });
-    // Redirected file links send the dashboard's images to the blob store's origin.
-    const fileOrigin =
-      config.storageServe === "redirect" && storage.signedUrl
-        ? new URL(await storage.signedUrl(`${"0".repeat(64)}.png`, 60)).origin
-        : undefined;
-    const app = createApp({ engine, retention, store, storage, links: fileLinks, config, logger });
-    // The dashboard calls the public API in-process, exactly as a remote client would.
-    app.route(
-      "/",
-      webApp({
-        api: (request) => app.fetch(request),
-        keyStore: store.settings,
-        publicUrl: config.publicUrl,
-        ...(fileOrigin && { fileOrigin }),
-      }),
-    );
-    return {
-      app: app as unknown as Hono,
+    const apiDeps: ApiDeps = {
       engine,
+      retention,
+      store,
+      storage,
+      links: fileLinks,
+      config,
+      logger,
+      operator: { role: config.role, store, queue: shared.queue },
+    };
+    let app: Hono;
+    let api: Gateway["api"];
+    if (config.role === "worker") {
+      app = operatorRoutes(apiDeps.operator) as unknown as Hono;
+    } else {
+      const apiApp = createApp(apiDeps);
+      api = (request) => apiApp.fetch(request);
+      // Redirected file links send the dashboard's images to the blob store's origin.
+      const fileOrigin =
+        config.storageServe === "redirect" && storage.signedUrl
+          ? new URL(await storage.signedUrl(`${"0".repeat(64)}.png`, 60)).origin
+          : undefined;
+      // The dashboard calls the public API in-process, exactly as a remote client would.
+      apiApp.route(
+        "/",
+        webApp({
+          api,
+          keyStore: store.settings,
+          publicUrl: config.publicUrl,
+          ...(fileOrigin && { fileOrigin }),
+        }),
+      );
+      app = apiApp as unknown as Hono;
+    }
+    return {
+      app,
+      api,
+      apiDeps,
+      engine,
+      worker,
+      engineParts: enginePartsOf,
       retention,
       store,
       storage,

@@ -1,30 +1,45 @@
-/** Composition root of `gengate serve`: builds the gateway, starts its loops and the HTTP server. */
+/**
+ * Composition root of `gengate serve`: builds the gateway, starts the loops of its role (the
+ * worker side, the sweeps, retention, the Telegram bot) and serves HTTP: the whole API, or for a
+ * worker only `/health` and `/metrics`.
+ */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import type { ApiDeps } from "./api/api-context.ts";
 import type { Config } from "./config.ts";
 import type { Engine } from "./engine/engine.ts";
 import type { Retention } from "./engine/retention.ts";
-import { createGateway } from "./gateway.ts";
+import { SWEEP_INTERVAL_MS, sweepEvery } from "./engine/sweeps.ts";
+import { createGateway, type Gateway } from "./gateway.ts";
 import { createLogger } from "./logger.ts";
-import { type DataDirLock, lockDataDir, type Store } from "./store/index.ts";
+import { OpenRequests } from "./open-requests.ts";
+import { type DataDirLock, lockDataDir, type Store, startSingleton } from "./store/index.ts";
 import { defaultModels } from "./telegram/default-models.ts";
 import { TelegramBot, WEBHOOK_PATH } from "./telegram/telegram-bot.ts";
-import { loadTelegramConfig } from "./telegram/telegram-config.ts";
+import { loadTelegramConfig, type TelegramConfig } from "./telegram/telegram-config.ts";
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://localhost:8080. */
   url: string;
   /** The admin token created on this first start, to show once. */
   newAdminToken: string | undefined;
+  /** The engine's API side (served over HTTP unless the role is worker). */
   engine: Engine;
+  /** What the HTTP API is built from. */
+  apiDeps: ApiDeps;
   retention: Retention;
   store: Store;
-  /** The Telegram bot, when `TELEGRAM_BOT_TOKEN` is set. */
+  /** The Telegram bot, when `TELEGRAM_BOT_TOKEN` is set and this process serves the API. */
   telegram: TelegramBot | undefined;
   logger: Logger;
+  /**
+   * Before close(), when told to stop: stops accepting connections and claiming work, and lets
+   * open requests and running work finish for up to GENGATE_DRAIN_SECONDS.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,36 +62,35 @@ export async function startServer(
     if (config.databaseUrl === undefined) lock = lockDataDir(config.dataDir);
     const gateway = await createGateway(config, env, logger);
     teardown.push(() => gateway.close());
-    const { engine, retention, app, database } = gateway;
-    // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
-    await engine.start({ recover: database.dialect === "sqlite" });
-    retention.start();
-    teardown.unshift(async () => {
-      await retention.stop();
-      await engine.stop();
-    });
+    const { worker, retention, database } = gateway;
+    if (worker) {
+      // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
+      await worker.start({ takeOver: database.dialect === "sqlite" });
+      retention.start();
+      teardown.unshift(async () => {
+        await retention.stop();
+        await worker.stop();
+      });
+      // The sweeps run in one worker of a deployment at a time, and move on when it dies.
+      const sweeps = startSingleton(
+        database,
+        "sweeps",
+        (signal) => sweepEvery(gateway.engineParts, SWEEP_INTERVAL_MS, signal),
+        { onError: (error) => logger.warn({ err: error }, "sweeps could not lead") },
+      );
+      teardown.unshift(() => sweeps.stop());
+    }
 
     const root = new Hono();
-    let telegram: TelegramBot | undefined;
-    if (telegramConfig) {
-      const { store } = gateway;
-      const bot = new TelegramBot({
-        config: telegramConfig,
-        api: (request) => app.fetch(request),
-        repos: store.telegram,
-        tokens: store.tokens,
-        secrets: store.settings,
-        publicUrl: config.publicUrl,
-        models: telegramConfig.models ?? defaultModels(gateway.providerIds),
-        claimsAreOurs: database.dialect === "sqlite",
-        logger: logger.child({ component: "telegram" }),
-      });
-      telegram = bot;
-      teardown.unshift(() => bot.stop());
-      if (telegramConfig.webhook) root.post(WEBHOOK_PATH, (c) => bot.handleWebhook(c));
+    const telegram =
+      telegramConfig && gateway.api ? startBot(telegramConfig, gateway, config, logger) : undefined;
+    if (telegram) {
+      teardown.unshift(() => telegram.stop());
+      if (telegramConfig?.webhook) root.post(WEBHOOK_PATH, (c) => telegram.handleWebhook(c));
     }
-    root.route("/", app);
+    root.route("/", gateway.app);
     const server = serve({ fetch: root.fetch, port: config.port, hostname: config.host }) as Server;
+    const open = new OpenRequests(server);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);
@@ -89,13 +103,59 @@ export async function startServer(
     const { port } = server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
     gateway.setListeningUrl(url);
-    logger.info({ url, database: database.dialect, files: gateway.storage.location }, "gengate is listening");
-    const { newAdminToken, store } = gateway;
-    return { url, newAdminToken, engine, retention, store, telegram, logger, close: runTeardown };
+    logger.info(
+      { url, role: config.role, database: database.dialect, files: gateway.storage.location },
+      "gengate is listening",
+    );
+    const drain = async () => {
+      const deadline = Date.now() + config.drainMs;
+      logger.info({ seconds: config.drainMs / 1000 }, "draining: no new connections or work");
+      server.close();
+      server.closeIdleConnections();
+      await Promise.all([worker?.drain(deadline), open.settled(deadline)]);
+    };
+    const { newAdminToken, store, engine, apiDeps } = gateway;
+    return {
+      url,
+      newAdminToken,
+      engine,
+      apiDeps,
+      retention,
+      store,
+      telegram,
+      logger,
+      drain,
+      close: runTeardown,
+    };
   } catch (error) {
     await runTeardown().catch((cleanupError: unknown) =>
       logger.error({ err: cleanupError }, "cleanup failed"),
     );
     throw error;
   }
+}
+
+/** The bot, on a process that serves the API: it calls that API in-process as each of its users. */
+function startBot(
+  telegramConfig: TelegramConfig,
+  gateway: Gateway,
+  config: Config,
+  logger: Logger,
+): TelegramBot {
+  const { store, database } = gateway;
+  return new TelegramBot({
+    config: telegramConfig,
+    api: (request) => (gateway.api as NonNullable<Gateway["api"]>)(request),
+    repos: store.telegram,
+    tokens: store.tokens,
+    secrets: store.settings,
+    publicUrl: config.publicUrl,
+    models: telegramConfig.models ?? defaultModels(gateway.providerIds),
+    claimsAreOurs: database.dialect === "sqlite",
+    oneAtATime: (name, lead) =>
+      startSingleton(database, name, lead, {
+        onError: (error) => logger.warn({ err: error }, "telegram long polling could not lead"),
+      }),
+    logger: logger.child({ component: "telegram" }),
+  });
 }

@@ -22,7 +22,7 @@ afterEach(() => gateway?.close());
 
 async function tenant(gw: TestGateway, name: string) {
   const secret = newApiToken();
-  await gw.engine.ctx.store.tokens.create({ name, tokenHash: hashApiToken(secret), isAdmin: false });
+  await gw.store.tokens.create({ name, tokenHash: hashApiToken(secret), isAdmin: false });
   const call = (path: string, body?: unknown) =>
     fetch(`${gw.url}${path}`, {
       method: body === undefined ? "GET" : "POST",

@@ -221,7 +221,7 @@ describe("a batch", () => {
 
 describe("creating a batch", () => {
   it("checks every item first: a bad one fails the request, names its field and stores nothing", async () => {
-    const before = await gateway.engine.ctx.store.predictions.countByState();
+    const before = await gateway.store.predictions.countByState();
     const response = await createBatch({
       input: SMALL,
       items: [
@@ -238,7 +238,7 @@ describe("creating a batch", () => {
       "items[2].model",
       "items[3].model",
     ]);
-    expect(await gateway.engine.ctx.store.predictions.countByState()).toEqual(before);
+    expect(await gateway.store.predictions.countByState()).toEqual(before);
   });
 
   it("refuses a template that would give two items the same name", async () => {
@@ -281,7 +281,7 @@ describe("creating a batch", () => {
   it("keeps batches private to the token that made them", async () => {
     const batch = await created({ model: "sim/image", input: SMALL, items: [{ input: { prompt: "mine" } }] });
     const secret = newApiToken();
-    await gateway.engine.ctx.store.tokens.create({
+    await gateway.store.tokens.create({
       name: "tenant",
       tokenHash: hashApiToken(secret),
       isAdmin: false,

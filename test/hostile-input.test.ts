@@ -6,7 +6,6 @@
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { createApp } from "../src/api/app.ts";
-import { loadConfig } from "../src/config.ts";
 import type { TestGateway } from "./support/gateway.ts";
 import { describeEachGateway } from "./support/gateway-backends.ts";
 
@@ -37,15 +36,7 @@ const BAD_CURSORS = [
 ];
 
 function routesOf(gateway: TestGateway): { method: string; path: string }[] {
-  const app = createApp({
-    engine: gateway.engine,
-    retention: gateway.retention,
-    store: gateway.store,
-    storage: gateway.engine.ctx.storage,
-    links: gateway.engine.ctx.fileLinks,
-    config: loadConfig({ GENGATE_DATA_DIR: gateway.dataDir }),
-    logger: gateway.logger,
-  });
+  const app = createApp(gateway.apiDeps);
   const seen = new Set<string>();
   return app.routes
     .filter((route) => route.method !== "ALL" && !route.path.endsWith("*"))

@@ -303,7 +303,7 @@ describe("bad images", () => {
       ],
       ["http://127.0.0.1:9/photo.png", 422, /not on a public address \(127\.0\.0\.1 is a loopback/],
     ] as const;
-    const stored = (await gateway.engine.ctx.store.predictions.countByState()).queued;
+    const stored = (await gateway.store.predictions.countByState()).queued;
     for (const [image, status, error] of cases) {
       for (const model of ["upscale", "remove-background"]) {
         const refused = await refusal(model, { image });
@@ -311,7 +311,7 @@ describe("bad images", () => {
         expect(refused.detail).toMatch(error);
       }
     }
-    expect((await gateway.engine.ctx.store.predictions.countByState()).queued).toBe(stored);
+    expect((await gateway.store.predictions.countByState()).queued).toBe(stored);
     expect((await gateway.api("/health")).status).toBe(200);
   });
 });

@@ -1,7 +1,6 @@
 /** /openapi.json describes every route the API serves, with the same methods. */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../src/api/app.ts";
-import { loadConfig } from "../src/config.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
 
 let gateway: TestGateway;
@@ -18,15 +17,7 @@ it("documents each served route and method", async () => {
     paths: Record<string, Record<string, unknown>>;
   };
   expect(document.openapi).toBe("3.1.0");
-  const app = createApp({
-    engine: gateway.engine,
-    retention: gateway.retention,
-    store: gateway.store,
-    storage: gateway.engine.ctx.storage,
-    links: gateway.engine.ctx.fileLinks,
-    config: loadConfig({ GENGATE_DATA_DIR: gateway.dataDir }),
-    logger: gateway.logger,
-  });
+  const app = createApp(gateway.apiDeps);
   const served = app.routes
     .filter((route) => route.method !== "ALL" && !route.path.endsWith("*"))
     .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}")}`);

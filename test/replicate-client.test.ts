@@ -41,7 +41,7 @@ describe("replicate client against gengate", () => {
   });
 
   it("run() falls back to polling for a model slower than the wait window", async () => {
-    const { model } = await gateway.engine.ctx.providers.resolve({
+    const { model } = await gateway.engine.providers.resolve({
       kind: "model",
       owner: "sim",
       name: "image",

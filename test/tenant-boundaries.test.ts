@@ -121,7 +121,7 @@ describe("uploads as inputs", () => {
     const asOutput = `${mine.checksums.sha256}.png`;
     expect((await fetch(`${gateway.url}/files/${asOutput}`)).status).toBe(403);
     // Even a validly signed link of that hash finds nothing: uploads are not among the stored outputs.
-    expect((await fetch(`${gateway.url}${gateway.engine.ctx.fileLinks.path(asOutput)}`)).status).toBe(404);
+    expect((await fetch(`${gateway.url}${gateway.apiDeps.links.path(asOutput)}`)).status).toBe(404);
     expect((await alice.api(`/v1/files/${mine.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await alice.api(`/v1/files/${mine.id}/download`)).status).toBe(404);
     const kept = await bob.api(`/v1/files/${theirs.id}/download`);

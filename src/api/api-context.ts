@@ -6,6 +6,7 @@ import type { BlobStorage } from "../storage/blob-storage.ts";
 import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
 import type { AuthVariables } from "./auth.ts";
+import type { OperatorDeps } from "./operator-routes.ts";
 
 export interface ApiDeps {
   engine: Engine;
@@ -16,6 +17,8 @@ export interface ApiDeps {
   links: FileLinks;
   config: Config;
   logger: Logger;
+  /** What `/health` and `/metrics` report. */
+  operator: OperatorDeps;
 }
 
 export type ApiEnv = { Variables: AuthVariables };

@@ -8,6 +8,7 @@ import { requireToken } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
 import { openAiApp } from "./openai/openai-app.ts";
 import { openApiDocument } from "./openapi.ts";
+import { operatorRoutes } from "./operator-routes.ts";
 import { refuseNulInPath } from "./path-check.ts";
 import { problem, toGatewayError } from "./problem.ts";
 import { requestIds } from "./request-id.ts";
@@ -46,7 +47,7 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
   app.use(requestIds);
   app.use("/v1/*", refuseNulInPath);
 
-  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.route("/", operatorRoutes(deps.operator));
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
   app.route("/", outputFileRoutes(deps));
   app.use("/hooks/*", jsonBodyLimit);

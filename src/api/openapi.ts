@@ -241,7 +241,23 @@ export function openApiDocument() {
       "/openapi.json": {
         get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
       },
-      "/health": { get: { summary: "Liveness", security: [], responses: { "200": { description: "OK" } } } },
+      "/health": {
+        get: {
+          summary: "Health: the process's role, its database and its queue wake-ups",
+          security: [],
+          responses: {
+            "200": { description: "Healthy" },
+            "503": { description: "The database or the queue's wake-ups are not reachable" },
+          },
+        },
+      },
+      "/metrics": {
+        get: {
+          summary: "Prometheus metrics: predictions by state, the process's role",
+          security: [],
+          responses: { "200": { description: "Prometheus text format" } },
+        },
+      },
       ...adminPaths,
       ...batchPaths,
       ...monitorPaths,

@@ -33,8 +33,8 @@ export function createAzureHandlers(open: () => Promise<Gateway>): AzureHandlers
   return {
     http: azureFetchHandler(async (request) => (await gateway()).app.fetch(request)),
     async timer() {
-      const { engine, retention } = await gateway();
-      await engine.runPass();
+      const { worker, retention } = await gateway();
+      await worker?.runPass();
       await retention.sweep();
     },
     async close() {

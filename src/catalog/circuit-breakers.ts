@@ -1,5 +1,5 @@
 /**
- * A circuit breaker per route target, in this process's memory: open after `failures` failures
+ * A circuit breaker per route target: open after `failures` failures
  * within `windowMs`; after `openMs` one probe is let through (half-open). The probe's success
  * closes the circuit and its failure opens it again; a probe that ends any other way (canceled,
  * timed out, lost upstream) is released, and one not heard of within `openMs` (its prediction was
@@ -14,13 +14,43 @@ export interface BreakerSettings {
 /** What a circuit lets a request do: pass (closed), pass as the probe, or nothing (open). */
 export type Admission = "closed" | "probe" | "open";
 
-interface Circuit {
+export interface Circuit {
   failures: number[];
   openedAt: number | null;
   /** When the probe in flight was let through; null when there is none. */
   probeSince: number | null;
 }
 
+export const closedCircuit = (): Circuit => ({ failures: [], openedAt: null, probeSince: null });
+
+/** Whether work may go through `circuit` now; past the open time, the first caller becomes the probe. */
+export function admitThrough(circuit: Circuit, settings: BreakerSettings, now: number): Admission {
+  if (circuit.openedAt === null) return "closed";
+  const { openMs } = settings;
+  const probing = circuit.probeSince !== null && now - circuit.probeSince < openMs;
+  if (probing || now - circuit.openedAt < openMs) return "open";
+  circuit.probeSince = now;
+  return "probe";
+}
+
+export function circuitState(
+  circuit: Circuit,
+  settings: BreakerSettings,
+  now: number,
+): "closed" | "open" | "half-open" {
+  if (circuit.openedAt === null) return "closed";
+  return circuit.probeSince !== null || now - circuit.openedAt >= settings.openMs ? "half-open" : "open";
+}
+
+export function recordFailure(circuit: Circuit, settings: BreakerSettings, now: number): void {
+  circuit.failures = [...circuit.failures.filter((at) => now - at < settings.windowMs), now];
+  if (circuit.probeSince !== null || circuit.failures.length >= settings.failures) {
+    circuit.openedAt = now;
+    circuit.probeSince = null;
+  }
+}
+
+/** The circuits of one process, in its memory. */
 export class CircuitBreakers {
   readonly #settings: BreakerSettings;
   readonly #circuits = new Map<string, Circuit>();
@@ -29,45 +59,33 @@ export class CircuitBreakers {
     this.#settings = settings;
   }
 
+  get settings(): BreakerSettings {
+    return this.#settings;
+  }
+
   #circuit(key: string): Circuit {
     let circuit = this.#circuits.get(key);
     if (!circuit) {
-      circuit = { failures: [], openedAt: null, probeSince: null };
+      circuit = closedCircuit();
       this.#circuits.set(key, circuit);
     }
     return circuit;
   }
 
-  /** Whether work may go to `key` now; past the open time, the first caller becomes the probe. */
   admit(key: string, now = Date.now()): Admission {
-    const circuit = this.#circuit(key);
-    if (circuit.openedAt === null) return "closed";
-    const { openMs } = this.#settings;
-    const probing = circuit.probeSince !== null && now - circuit.probeSince < openMs;
-    if (probing || now - circuit.openedAt < openMs) return "open";
-    circuit.probeSince = now;
-    return "probe";
+    return admitThrough(this.#circuit(key), this.#settings, now);
   }
 
   state(key: string, now = Date.now()): "closed" | "open" | "half-open" {
-    const circuit = this.#circuit(key);
-    if (circuit.openedAt === null) return "closed";
-    return circuit.probeSince !== null || now - circuit.openedAt >= this.#settings.openMs
-      ? "half-open"
-      : "open";
+    return circuitState(this.#circuit(key), this.#settings, now);
   }
 
   success(key: string): void {
-    this.#circuits.set(key, { failures: [], openedAt: null, probeSince: null });
+    this.#circuits.set(key, closedCircuit());
   }
 
   failure(key: string, now = Date.now()): void {
-    const circuit = this.#circuit(key);
-    circuit.failures = [...circuit.failures.filter((at) => now - at < this.#settings.windowMs), now];
-    if (circuit.probeSince !== null || circuit.failures.length >= this.#settings.failures) {
-      circuit.openedAt = now;
-      circuit.probeSince = null;
-    }
+    recordFailure(this.#circuit(key), this.#settings, now);
   }
 
   /** The probe ended without telling whether the target works: the next request probes instead. */

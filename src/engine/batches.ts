@@ -16,10 +16,10 @@ import { checkItemNames, type NameTemplate, parseNameTemplate } from "../core/na
 import { outputPathProblem } from "../core/output-path.ts";
 import { isTerminal, type Prediction } from "../core/prediction.ts";
 import type { BatchItem, KeysetCursor } from "../store/index.ts";
-import type { SubmitRequest } from "./engine.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { batchChannel } from "./events.ts";
 import { relink, type StoredInputs } from "./file-inputs.ts";
+import type { SubmitRequest } from "./requests.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
 /** Beyond this many bad fields the 422 says how many more there are. */

@@ -17,10 +17,10 @@ import { FairShare } from "./fair-share.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import { startBudgetOf } from "./rate-budget.ts";
+import type { StartBudget } from "./rate-limiter.ts";
 import type { Router } from "./router.ts";
 import { RowGuard } from "./row-guard.ts";
 import { runningPatch, startRequestOf, webhookUrlOf } from "./starts.ts";
-import type { TokenBucket } from "./token-bucket.ts";
 import type { UnconfirmedStarts } from "./unconfirmed-starts.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
@@ -62,6 +62,7 @@ export class Dispatcher {
     this.loop = new WakeableLoop(
       () => this.dispatch(),
       (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),
+      { signals: ctx.signals, kind: "dispatch" },
     );
   }
 
@@ -95,12 +96,24 @@ export class Dispatcher {
   private async dispatchFor(provider: Provider): Promise<number> {
     await this.requeueAbandoned(provider);
     await this.unconfirmed.expire(provider);
+    if ((await this.room(provider)) === 0) return IDLE_MS;
+    // Counting and claiming are one step across processes: none claims a place another just took.
+    return this.ctx.locks.withLock(`dispatch:${provider.id}`, () => this.claimDue(provider));
+  }
+
+  /** How many more of `provider`'s queued predictions may start now (0 with none queued). */
+  private async room(provider: Provider): Promise<number> {
     const limits = this.ctx.catalog.routing.providers[provider.id];
     const counts = await this.ctx.store.predictions.countByState(provider.id);
     // Unconfirmed work may be running upstream: it holds its place until it is known.
     const inFlight = counts.submitting + counts.unconfirmed + counts.running;
     const free = (limits?.concurrency ?? provider.concurrency) - inFlight;
-    if (free <= 0 || counts.queued === 0) return IDLE_MS;
+    return counts.queued === 0 ? 0 : Math.max(0, free);
+  }
+
+  private async claimDue(provider: Provider): Promise<number> {
+    const free = await this.room(provider);
+    if (free === 0) return IDLE_MS;
     const limit = Math.min(free, CLAIM_BATCH);
     const now = Date.now();
     const candidates = await this.guard.usable(
@@ -109,12 +122,12 @@ export class Dispatcher {
     );
     const fairShare = this.fairShareOf(provider.id);
     const due = fairShare.order(await this.batchCaps.within(candidates)).slice(0, limit);
-    const bucket = this.bucketOf(provider);
-    for (const row of due) {
-      const wait = bucket.take();
-      if (wait > 0) return wait;
+    if (due.length === 0) return IDLE_MS;
+    const { taken, waitMs } = await this.bucketOf(provider).take(due.length);
+    for (const row of due.slice(0, taken)) {
       await this.guard.run(row, "start", () => this.claim(provider, row, now + SUBMIT_LEASE_MS, fairShare));
     }
+    if (taken < due.length) return waitMs;
     return due.length === limit && free > limit ? 0 : IDLE_MS;
   }
 
@@ -136,7 +149,7 @@ export class Dispatcher {
     this.track(this.guard.run(claimed, "start", () => this.submit(provider, claimed)));
   }
 
-  private bucketOf(provider: Provider): TokenBucket {
+  private bucketOf(provider: Provider): StartBudget {
     return startBudgetOf(this.ctx, provider);
   }
 
@@ -233,7 +246,7 @@ export class Dispatcher {
       await this.unconfirmed.park(row, provider, error.message);
       return;
     }
-    if (error.code === "rate_limited") this.bucketOf(provider).pause(error.retryAfterMs ?? 1_000);
+    if (error.code === "rate_limited") await this.bucketOf(provider).pause(error.retryAfterMs ?? 1_000);
     // A throttled start created nothing upstream: it waits for the budget without using up a try.
     const throttled = error.code === "rate_limited";
     if (throttled || (error.retryable && row.attempts < MAX_START_ATTEMPTS)) {

@@ -1,14 +1,16 @@
 import type { Logger } from "pino";
 import type { Catalog } from "../catalog/catalog.ts";
-import type { CircuitBreakers } from "../catalog/circuit-breakers.ts";
 import type { ProviderContext } from "../providers/provider.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
 import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
+import type { Breakers } from "./breakers.ts";
 import type { EventBus } from "./events.ts";
-import type { RateLimiter } from "./token-bucket.ts";
+import type { NamedLocks } from "./named-locks.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
 import type { Uploads } from "./uploads.ts";
+import type { WorkSignals } from "./work-signals.ts";
 
 /** What the engine's parts share. */
 export interface EngineContext {
@@ -20,11 +22,15 @@ export interface EngineContext {
   uploads: Uploads;
   providers: ProviderRegistry;
   events: EventBus;
+  /** Wake-ups of the worker loops (dispatcher, reconciler, webhook sender, LoRA runner). */
+  signals: WorkSignals;
   limiter: RateLimiter;
+  /** Around counting and claiming work, so that no two processes take the same free place. */
+  locks: NamedLocks;
   /** Model aliases and routing settings. */
   catalog: Catalog;
-  /** Per route target, in this process's memory. */
-  breakers: CircuitBreakers;
+  /** Per route target: this process's, or shared by every process on PostgreSQL. */
+  breakers: Breakers;
   logger: Logger;
   /** What providers are handed for work of `tokenId`: its file inputs are read as that token's. */
   providerContext(tokenId: string | null): ProviderContext;

@@ -54,7 +54,7 @@ export class PredictionUpdater {
         total_time: (completedAt - before.createdAt) / 1000,
       },
     });
-    if (after) this.settleCircuit(before, state);
+    if (after) await this.settleCircuit(before, state);
     return after;
   }
 
@@ -62,11 +62,11 @@ export class PredictionUpdater {
    * A success closes the target's circuit. A failed run already reopened it when the router moved
    * on; any other end of the probe (canceled, timed out, lost) frees the circuit for a new probe.
    */
-  private settleCircuit(before: Prediction, state: PredictionState): void {
+  private async settleCircuit(before: Prediction, state: PredictionState): Promise<void> {
     const route = before.route;
     if (!route) return;
-    if (state === "succeeded") this.ctx.breakers.success(route.current.key);
-    else if (route.probe) this.ctx.breakers.release(route.current.key);
+    if (state === "succeeded") await this.ctx.breakers.success(route.current.key);
+    else if (route.probe) await this.ctx.breakers.release(route.current.key);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * What each configured provider is doing now: work in flight against its concurrency, its start
  * budget's headroom, and the circuits of the catalog targets it serves. Counts come from the
- * database (every process's work); the budget and circuits are this process's own.
+ * database (every process's work); the budget and circuits are this process's own in embedded
+ * mode, and every process's on PostgreSQL.
  */
 import type { EngineContext } from "./engine-context.ts";
 import { startBudgetOf } from "./rate-budget.ts";
@@ -20,7 +21,7 @@ export interface ProviderState {
   circuits: CircuitState[];
 }
 
-export async function providerStates(ctx: EngineContext, now = Date.now()): Promise<ProviderState[]> {
+export async function providerStates(ctx: EngineContext): Promise<ProviderState[]> {
   const targets = ctx.catalog.routeTargets();
   return Promise.all(
     ctx.providers.all().map(async (provider) => {
@@ -38,15 +39,17 @@ export async function providerStates(ctx: EngineContext, now = Date.now()): Prom
         rateLimit: {
           bucket: provider.rateLimit.bucket,
           ...bucket.budget,
-          available: Math.floor(bucket.available()),
+          available: Math.floor(await bucket.available()),
         },
-        circuits: targets
-          .filter((target) => target.provider === provider.id)
-          .map((target) => ({
-            target: target.key,
-            model: target.model,
-            state: ctx.breakers.state(target.key, now),
-          })),
+        circuits: await Promise.all(
+          targets
+            .filter((target) => target.provider === provider.id)
+            .map(async (target) => ({
+              target: target.key,
+              model: target.model,
+              state: await ctx.breakers.state(target.key),
+            })),
+        ),
       };
     }),
   );

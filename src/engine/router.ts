@@ -61,7 +61,7 @@ export class Router {
     const route = row.route;
     if (!route) return {};
     const { current } = route;
-    this.#ctx.breakers.failure(current.key);
+    await this.#ctx.breakers.failure(current.key);
     // The current target's "ran" entry is the last one: it becomes "failed".
     const log = [...route.log.slice(0, -1), logEntry(current, "failed", reason)];
     // Past its deadline or asked to cancel, a prediction ends here rather than start new work.
@@ -182,7 +182,7 @@ export class Router {
       return fail(refused.code, reason, refused.invalidFields);
     }
     // Asked last: past the open time, the first caller that asks becomes the probe.
-    const admission = this.#ctx.breakers.admit(target.key);
+    const admission = await this.#ctx.breakers.admit(target.key);
     if (admission === "open") return fail("provider_unavailable", "circuit open");
     return { ok: true, routed: { provider, model, input }, warnings, probe: admission === "probe" };
   }

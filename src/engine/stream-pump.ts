@@ -1,6 +1,8 @@
 /**
  * Reads a streaming provider's tokens as they come, publishes each one at once and saves the
- * growing output now and then; the reconciler records the final status when the stream ends.
+ * growing output now and then; the reconciler records the final status when the stream ends, or
+ * cancels the work upstream when a cancel was asked (from any process) while it was read. A
+ * stream this process stops reading (it is stopping) is due for the reconciler of any process at once.
  */
 import type { Prediction } from "../core/prediction.ts";
 import type { Provider } from "../providers/provider.ts";
@@ -11,20 +13,19 @@ import type { PredictionUpdater } from "./prediction-updater.ts";
 export const STREAM_LEASE_MS = 30_000;
 const SAVE_EVERY_MS = 250;
 
-/** The tokens of the streams this process is reading, for listeners that join after the first ones. */
-export type LiveTokens = Map<string, readonly string[]>;
-
 export async function pumpStream(
   ctx: EngineContext,
   updater: PredictionUpdater,
   row: Prediction,
   provider: Provider,
   signal: AbortSignal,
-  live: LiveTokens,
 ): Promise<void> {
   if (!provider.stream) return;
+  const canceled = new AbortController();
+  const stopCancel = ctx.events.subscribe(row.id, (event) => {
+    if (event.type === "update" && event.prediction.cancelRequestedAt !== null) canceled.abort();
+  });
   const tokens: string[] = [];
-  live.set(row.id, tokens);
   let current: Prediction | null = row;
   let savedAt = Date.now();
   const save = async () => {
@@ -39,20 +40,22 @@ export async function pumpStream(
   try {
     for await (const event of provider.stream(row.operation, {
       ...ctx.providerContext(row.tokenId),
-      signal,
+      signal: AbortSignal.any([signal, canceled.signal]),
     })) {
+      if (canceled.signal.aborted) break;
       if (event.type !== "output") continue;
       const index = tokens.push(event.data) - 1;
       ctx.events.publish(row.id, { type: "token", index, data: event.data });
       if (Date.now() - savedAt >= SAVE_EVERY_MS) await save();
-      if (!current) return;
+      if (!current || canceled.signal.aborted) break;
     }
-    await save();
+    if (!canceled.signal.aborted) await save();
   } catch (error) {
-    if (signal.aborted) return;
-    ctx.logger.warn({ prediction: row.id, err: error }, "stream ended early; falling back to polling");
+    // Stopping: the row is handed back below, for another worker to follow.
+    if (!signal.aborted && !canceled.signal.aborted)
+      ctx.logger.warn({ prediction: row.id, err: error }, "stream ended early; falling back to polling");
   } finally {
-    live.delete(row.id);
+    stopCancel();
   }
   await ctx.store.predictions.transition(row.id, ["running"], { nextCheckAt: Date.now() });
 }

@@ -47,17 +47,3 @@ export class TokenBucket {
     this.updatedAt = now;
   }
 }
-
-/** One bucket per key, so providers sharing an upstream account share its budget. */
-export class RateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
-
-  bucket(key: string, perMinute: number, burst: number): TokenBucket {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = new TokenBucket(perMinute, burst);
-      this.buckets.set(key, bucket);
-    }
-    return bucket;
-  }
-}

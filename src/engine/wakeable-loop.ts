@@ -1,8 +1,16 @@
 /**
- * Runs `tick` again and again: right after a wake(), at a time asked with wakeAt(), or after the
- * delay the tick itself returns. One tick at a time.
+ * Runs `tick` again and again: right after a wake() (or a wake-up signal of its kind, from any
+ * process), at a time asked with wakeAt(), or after the delay the tick itself returns. One tick at a time.
  */
+import type { Unsubscribe } from "./events.ts";
+import type { WorkKind, WorkSignals } from "./work-signals.ts";
+
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface WakeOn {
+  signals: WorkSignals;
+  kind: WorkKind;
+}
 
 export class WakeableLoop {
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
@@ -12,14 +20,18 @@ export class WakeableLoop {
   private stopped = true;
   private readonly tick: () => Promise<number>;
   private readonly onError: (error: unknown) => void;
+  private readonly wakeOn: WakeOn | undefined;
+  private unsubscribe: Unsubscribe | undefined;
 
-  constructor(tick: () => Promise<number>, onError: (error: unknown) => void) {
+  constructor(tick: () => Promise<number>, onError: (error: unknown) => void, wakeOn?: WakeOn) {
     this.tick = tick;
     this.onError = onError;
+    this.wakeOn = wakeOn;
   }
 
   start(): void {
     this.stopped = false;
+    this.unsubscribe = this.wakeOn?.signals.onWake(this.wakeOn.kind, () => this.wake());
     this.wake();
   }
 
@@ -52,6 +64,7 @@ export class WakeableLoop {
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe?.();
     this.stopped = true;
     this.cancelTimer();
     await this.running;

@@ -36,6 +36,7 @@ export class WebhookSender {
     this.loop = new WakeableLoop(
       () => this.deliverDue(),
       (error) => ctx.logger.error({ err: error }, "webhook delivery loop failed"),
+      { signals: ctx.signals, kind: "webhooks" },
     );
   }
 
@@ -103,7 +104,7 @@ export class WebhookSender {
       lastError: null,
       createdAt: now,
     });
-    this.loop.wake();
+    this.ctx.signals.wake("webhooks");
   }
 
   /** A token's key; subjects of no token, and deliveries older than per-token keys, use the legacy one. */

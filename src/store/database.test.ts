@@ -26,6 +26,8 @@ describeEachBackend("openDatabase", (open) => {
       "telegram_draft_photos",
       "telegram_jobs",
       "telegram_payments",
+      "rate_buckets",
+      "circuits",
     ] as const) {
       expect(await db.selectFrom(table).selectAll().execute()).toEqual([]);
     }
@@ -50,6 +52,7 @@ describeEachBackend("openDatabase", (open) => {
       "0010-prediction-search",
       "0011-favorites",
       "0013-retention",
+      "0014-shared-limits",
       "0015-telegram",
     ]);
   });

@@ -10,6 +10,10 @@ import { createSqliteDialect } from "./sqlite-driver.ts";
 export interface Database {
   db: Kysely<DB>;
   dialect: "sqlite" | "postgres";
+  /** PostgreSQL: a connection of its own, outside the pool (to LISTEN, or to hold a session's advisory lock). */
+  connect?(): Promise<pg.Client>;
+  /** PostgreSQL: the schema gengate's tables are in (processes of other schemas share the server). */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -57,7 +61,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   if (schema !== undefined && !IDENTIFIER.test(schema)) {
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   }
-  const pool = new pg.Pool({
+  const clientConfig: pg.ClientConfig = {
     connectionString: url,
     connectionTimeoutMillis: 10_000,
     // BIGINT columns hold epoch milliseconds and sizes, all well within Number's safe range.
@@ -66,12 +70,13 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
         oid === PG_INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
-  });
+  };
+  const pool = new pg.Pool(clientConfig);
   // An idle connection that breaks is dropped by the pool and replaced on next use.
   pool.on("error", () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  let migrationSchema = schema;
   try {
-    let migrationSchema = schema;
     try {
       if (schema === undefined) {
         const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
@@ -91,7 +96,14 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     await db.destroy();
     throw error;
   }
-  return { db, dialect: "postgres", close: () => db.destroy() };
+  const connect = async () => {
+    const client = new pg.Client(clientConfig);
+    // Its owner learns of a broken connection from "end"; an unhandled "error" would crash the process.
+    client.on("error", () => {});
+    await client.connect();
+    return client;
+  };
+  return { db, dialect: "postgres", connect, schema: migrationSchema, close: () => db.destroy() };
 }
 
 /** The URL with its password replaced, fit for messages and logs. */

@@ -39,6 +39,7 @@ export {
 export { type DataRemoval, type RemovedData, RetentionRepo } from "./retention-repo.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
+export { type Singleton, type SingletonOptions, startSingleton } from "./singleton.ts";
 export { type InboxUpdate, TelegramInboxRepo } from "./telegram-inbox-repo.ts";
 export { type TelegramJob, type TelegramJobKind, TelegramJobsRepo } from "./telegram-jobs-repo.ts";
 export { type TelegramPayment, TelegramPaymentsRepo } from "./telegram-payments-repo.ts";

@@ -12,6 +12,7 @@ import { batchItemPaths } from "./migrations/0009-batch-item-paths.ts";
 import { predictionSearch } from "./migrations/0010-prediction-search.ts";
 import { favorites } from "./migrations/0011-favorites.ts";
 import { retention } from "./migrations/0013-retention.ts";
+import { sharedLimits } from "./migrations/0014-shared-limits.ts";
 import { telegram } from "./migrations/0015-telegram.ts";
 import type { DB } from "./schema.ts";
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0010-prediction-search": predictionSearch,
   "0011-favorites": favorites,
   "0013-retention": retention,
+  "0014-shared-limits": sharedLimits,
   "0015-telegram": telegram,
 };
 

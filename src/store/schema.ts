@@ -154,6 +154,17 @@ export interface BlobRemovalsTable {
   started_at: number;
 }
 
+export interface RateBucketsTable {
+  key: string;
+  tokens: number;
+  updated_at: number;
+}
+
+export interface CircuitsTable {
+  key: string;
+  circuit: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -230,4 +241,6 @@ export interface DB {
   telegram_payments: TelegramPaymentsTable;
   prediction_files: PredictionFilesTable;
   blob_removals: BlobRemovalsTable;
+  rate_buckets: RateBucketsTable;
+  circuits: CircuitsTable;
 }

@@ -48,6 +48,11 @@ export interface TelegramBotDeps {
   loraPollMs?: number;
   /** How long the photos of an album are waited for before the draft is counted (0.8 s). */
   albumQuietMs?: number;
+  /**
+   * Runs `lead` in one process at a time and moves it to another when that one dies (Telegram
+   * refuses a second long poll); by default in this process.
+   */
+  oneAtATime?: (name: string, lead: (signal: AbortSignal) => Promise<void>) => { stop(): Promise<void> };
   /** How long one long poll is held (30 s). */
   pollTimeoutSeconds?: number;
 }
@@ -61,7 +66,7 @@ export class TelegramBot {
   readonly #quietTimers: QuietTimers;
   readonly #stop = new AbortController();
   #webhook: ((c: HonoContext) => Promise<Response>) | undefined;
-  #polling: Promise<void> | undefined;
+  #polling: { stop(): Promise<void> } | undefined;
   /** Settles once the bot knows itself and has started receiving. */
   readonly ready: Promise<void>;
   #running: Promise<void> = Promise.resolve();
@@ -128,8 +133,7 @@ export class TelegramBot {
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.#running;
-    if (this.#intake.isRunning()) await this.#intake.stop();
-    await this.#polling;
+    await this.#polling?.stop();
     this.#quietTimers.stop();
     await Promise.all([this.#inbox.stop(), this.#watcher.stop()]);
   }
@@ -152,7 +156,8 @@ export class TelegramBot {
       });
       logger.info({ bot: this.#bot.botInfo.username, mode: "webhook" }, "the telegram bot is on");
     } else {
-      this.#polling = this.#poll();
+      const oneAtATime = this.#deps.oneAtATime ?? inThisProcess;
+      this.#polling = oneAtATime("telegram-polling", (signal) => this.#poll(signal));
       logger.info({ bot: this.#bot.botInfo.username, mode: "long polling" }, "the telegram bot is on");
     }
   }
@@ -179,19 +184,35 @@ export class TelegramBot {
     }
   }
 
-  /** Long polling, started again after a failure (a network error, another poller) until stopped. */
-  async #poll(): Promise<void> {
-    while (!this.#stop.signal.aborted) {
+  /** Long polling while `signal` lets it, started again after a failure (a network error, another poller). */
+  async #poll(signal: AbortSignal): Promise<void> {
+    const stopPolling = () => {
+      if (this.#intake.isRunning()) void this.#intake.stop();
+    };
+    signal.addEventListener("abort", stopPolling, { once: true });
+    while (!signal.aborted) {
       try {
         await this.#intake.start({
           allowed_updates: ALLOWED_UPDATES,
           timeout: this.#deps.pollTimeoutSeconds ?? 30,
         });
       } catch (error) {
-        if (this.#stop.signal.aborted) return;
+        if (signal.aborted) return;
         this.#deps.logger.error({ err: error }, "telegram long polling stopped; starting it again");
       }
-      await delay(RESTART_POLLING_MS, undefined, { signal: this.#stop.signal }).catch(() => undefined);
+      await delay(RESTART_POLLING_MS, undefined, { signal }).catch(() => undefined);
     }
   }
+}
+
+/** `lead` run here, until stopped. */
+function inThisProcess(_name: string, lead: (signal: AbortSignal) => Promise<void>) {
+  const stopping = new AbortController();
+  const running = lead(stopping.signal);
+  return {
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
 }

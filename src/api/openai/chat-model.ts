@@ -32,7 +32,7 @@ export async function resolveChatModel(engine: Engine, name: string): Promise<Ch
 }
 
 async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
-  const { catalog, providers } = engine.ctx;
+  const { catalog, providers } = engine;
   const alias = aliasNamed(name, catalog);
   // Routing moves on to other targets and fallback aliases as it needs; the input is built for the first.
   const target = alias?.targets[0];

@@ -21,7 +21,7 @@ export interface TokenFeed {
 export function openTokenFeed(engine: Engine, id: string): TokenFeed {
   const pending: PredictionEvent[] = [];
   let wakeUp: (() => void) | undefined;
-  const unsubscribe = engine.ctx.events.subscribe(id, (event) => {
+  const unsubscribe = engine.subscribe(id, (event) => {
     pending.push(event);
     wakeUp?.();
   });

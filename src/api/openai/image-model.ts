@@ -34,7 +34,7 @@ const MODEL_NAMES: Record<string, string[]> = {
 };
 
 export async function imageModelOf(name: string, engine: Engine): Promise<ImageModel> {
-  const { catalog, providers } = engine.ctx;
+  const { catalog, providers } = engine;
   const ref = engineModelOf(name, catalog);
   const alias = aliasNamed(name, catalog);
   if (alias) {

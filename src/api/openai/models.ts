@@ -36,7 +36,7 @@ export async function providerModelNamed(id: string, providers: ProviderRegistry
 /** The model an alias's first target runs; null when its provider is not configured or cannot say. */
 export async function firstTargetModel(alias: CatalogEntry, engine: Engine): Promise<ModelDescriptor | null> {
   const target = alias.targets[0];
-  const provider = engine.ctx.providers.all().find((p) => p.id === target?.provider);
+  const provider = engine.providers.all().find((p) => p.id === target?.provider);
   if (!target || !provider) return null;
   try {
     return await provider.getModel(parseModelRef(target.model));
@@ -62,7 +62,7 @@ const modelJson = (model: ModelDescriptor) => ({
 
 export function modelListRoutes({ engine }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const { catalog, providers } = engine.ctx;
+  const { catalog, providers } = engine;
 
   app.get("/models", async (c) => {
     const models = await providers.listModels();

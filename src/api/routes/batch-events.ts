@@ -31,7 +31,7 @@ export function batchEventRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const links = linksOf(c, deps);
     let changed = true;
     let wakeUp: (() => void) | undefined;
-    const unsubscribe = engine.ctx.events.subscribe(batchChannel(id), () => {
+    const unsubscribe = engine.subscribe(batchChannel(id), () => {
       changed = true;
       wakeUp?.();
     });
@@ -60,7 +60,7 @@ export function batchEventRoutes(deps: ApiDeps): Hono<ApiEnv> {
           const batch = await batches.get(id);
           const items = await batches.items(id);
           const template = parseNameTemplate(batch.nameTemplate);
-          const cost = engine.ctx.catalog.pricing.sum(items.map((item) => item.prediction));
+          const cost = engine.catalog.pricing.sum(items.map((item) => item.prediction));
           const summary = { usd: cost.usd, unpriced_items: cost.unpricedItems };
           for (const item of items) {
             if (!isTerminal(item.prediction.state) || sentItems.has(item.prediction.id)) continue;

@@ -63,7 +63,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   const render = async (c: Context<ApiEnv>, batch: Batch, withItems = true): Promise<BatchJson> => {
     const items = await batches.items(batch.id);
-    const cost = engine.ctx.catalog.pricing.sum(items.map((item) => item.prediction));
+    const cost = engine.catalog.pricing.sum(items.map((item) => item.prediction));
     const summary = { usd: cost.usd, unpriced_items: cost.unpricedItems };
     return toBatchJson(batch, items, summary, linksOf(c, deps), withItems);
   };

@@ -114,14 +114,13 @@ export function loraRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const body = await readJson(c, jsonSchema);
     checkWebhookUrl(body.webhook, config.allowPrivateUrls);
     const tokenId = c.get("token").id;
-    const { readInput } = engine.ctx.providerContext(tokenId);
     const urls: [field: string, url: string][] = [
       ...(body.zip_url ? [["zip_url", body.zip_url] as [string, string]] : []),
       ...(body.photo_urls ?? []).map((url, i): [string, string] => [`photo_urls.${i}`, url]),
     ];
     const photos: UploadedFile[] = [];
     for (const [field, url] of urls) {
-      const file = await readInput(url).catch((error: unknown) => {
+      const file = await engine.readInput(url, tokenId).catch((error: unknown) => {
         throw inField(error, field);
       });
       photos.push({ name: photoNameOf(url), data: file.data });

@@ -87,7 +87,7 @@ function aliasJson(entry: CatalogEntry, base: string, first: ModelDescriptor | n
 
 export function modelRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  const { providers, catalog } = engine.ctx;
+  const { providers, catalog } = engine;
   const aliasOf = (c: Context<ApiEnv>) =>
     c.req.param("owner") === ALIAS_OWNER ? catalog.get(c.req.param("name") ?? "") : undefined;
   const modelOf = async (c: Context<ApiEnv>) => {

@@ -27,7 +27,7 @@ export function predictionStreamRoutes(deps: ApiDeps): Hono {
     const id = c.req.param("id");
     const pending: PredictionEvent[] = [];
     let wakeUp: (() => void) | undefined;
-    const unsubscribe = engine.ctx.events.subscribe(id, (event) => {
+    const unsubscribe = engine.subscribe(id, (event) => {
       pending.push(event);
       wakeUp?.();
     });

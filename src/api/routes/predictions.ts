@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { type Prediction, WEBHOOK_EVENTS } from "../../core/prediction.ts";
-import type { SubmitRequest } from "../../engine/engine.ts";
+import type { SubmitRequest } from "../../engine/requests.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { ownerScope } from "../auth.ts";
 import { baseUrlOf, linksOf } from "../base-url.ts";
@@ -33,7 +33,7 @@ const versionRequestSchema = z.looseObject({
 export function predictionRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const { engine, retention, config } = deps;
   const app = new Hono<ApiEnv>();
-  const render = predictionRenderer(engine.ctx.catalog.pricing);
+  const render = predictionRenderer(engine.catalog.pricing);
   const renderFor = (c: Context<ApiEnv>, p: Prediction) => render(linksOf(c, deps))(p);
 
   const create = async (

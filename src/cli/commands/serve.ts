@@ -9,6 +9,7 @@ interface ServeOptions {
   databaseUrl?: string;
   publicUrl?: string;
   logLevel?: string;
+  role?: string;
 }
 
 const FLAG_ENV: Record<keyof ServeOptions, EnvName> = {
@@ -18,6 +19,7 @@ const FLAG_ENV: Record<keyof ServeOptions, EnvName> = {
   databaseUrl: "DATABASE_URL",
   publicUrl: "PUBLIC_URL",
   logLevel: "LOG_LEVEL",
+  role: "GENGATE_ROLE",
 };
 
 export function serveCommand(program: Command): void {
@@ -30,6 +32,10 @@ export function serveCommand(program: Command): void {
     .option("--database-url <url>", "PostgreSQL URL instead of SQLite (env DATABASE_URL)")
     .option("--public-url <url>", "URL clients and providers reach this server at (env PUBLIC_URL)")
     .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent (env LOG_LEVEL)")
+    .option(
+      "--role <role>",
+      "all (one process), api (HTTP only) or worker (runs the work); api and worker need PostgreSQL (env GENGATE_ROLE, default all)",
+    )
     .action(serve);
 }
 
@@ -51,6 +57,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const shutdown = async () => {
     if (closing) process.exit(1);
     closing = true;
+    await server.drain();
     await server.close();
     process.exit(0);
   };

@@ -11,8 +11,8 @@ import { isFileRef } from "../../core/output.ts";
 import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import { trainingOf } from "../../providers/training-of.ts";
 import type { LoraPatch } from "../../store/index.ts";
-import type { SubmitRequest, TrainingSubmitRequest } from "../engine.ts";
 import type { EngineContext } from "../engine-context.ts";
+import type { SubmitRequest, TrainingSubmitRequest } from "../requests.ts";
 import { WakeableLoop } from "../wakeable-loop.ts";
 import { samplePrompts } from "./sample-prompts.ts";
 
@@ -45,6 +45,7 @@ export class LoraRunner {
     this.loop = new WakeableLoop(
       () => this.runDue(),
       (error) => ctx.logger.error({ err: error }, "LoRA flow loop failed"),
+      { signals: ctx.signals, kind: "loras" },
     );
   }
 

@@ -1,0 +1,58 @@
+/**
+ * The parts both sides of the engine use: preparing requests, changing rows (with their events,
+ * webhooks and batch ends), applying provider statuses, cancels, batches and LoRAs. The API side
+ * (engine.ts) and the worker side (engine-worker.ts) are built on one set of these.
+ */
+import { isTerminal } from "../core/prediction.ts";
+import { BatchService } from "./batches.ts";
+import { Cancels } from "./cancels.ts";
+import type { EngineContext } from "./engine-context.ts";
+import { PredictionPrep } from "./prediction-prep.ts";
+import { PredictionUpdater } from "./prediction-updater.ts";
+import { Router } from "./router.ts";
+import { StatusApplier } from "./status-applier.ts";
+import { LoraService } from "./training/lora-service.ts";
+import { UnconfirmedStarts } from "./unconfirmed-starts.ts";
+import { WebhookSender } from "./webhook-sender.ts";
+
+export interface EngineParts {
+  ctx: EngineContext;
+  router: Router;
+  prep: PredictionPrep;
+  webhooks: WebhookSender;
+  updater: PredictionUpdater;
+  applier: StatusApplier;
+  unconfirmed: UnconfirmedStarts;
+  cancels: Cancels;
+  batches: BatchService;
+  loras: LoraService;
+}
+
+export function engineParts(ctx: EngineContext): EngineParts {
+  const router = new Router(ctx);
+  const prep = new PredictionPrep(ctx, router);
+  const webhooks = new WebhookSender(ctx);
+  const updater = new PredictionUpdater(ctx, webhooks, (before, after) => {
+    // An ended prediction frees a place at its provider (and in its batch) for a queued one.
+    if (isTerminal(after.state)) ctx.signals.wake("dispatch");
+    return batches.itemChanged(before, after);
+  });
+  const applier = new StatusApplier(ctx, updater, router);
+  // Work a webhook named is followed by the reconciler, in whichever worker process.
+  const unconfirmed = new UnconfirmedStarts(ctx, updater, () => ctx.signals.wake("reconcile"));
+  const cancels = new Cancels(ctx, updater, unconfirmed);
+  const batches: BatchService = new BatchService(ctx, {
+    prepare: (request) => prep.prepare(request),
+    storeInputs: (prediction, links) => prep.storeInputs(prediction, links),
+    cancel: (id) => cancels.cancel(id),
+    wakeDispatcher: () => ctx.signals.wake("dispatch"),
+    webhooks,
+  });
+  const loras = new LoraService(ctx, {
+    prepareTraining: (request) => prep.prepareTraining(request),
+    cancel: (id) => cancels.cancel(id),
+    wakeRunner: () => ctx.signals.wake("loras"),
+    webhooks,
+  });
+  return { ctx, router, prep, webhooks, updater, applier, unconfirmed, cancels, batches, loras };
+}
