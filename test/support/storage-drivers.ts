@@ -1,6 +1,7 @@
 /**
- * Runs a suite once per blob driver: local disk (a temporary folder), S3 (s3rver) and Azure Blob
- * (Azurite), each started for the suite and stopped after it. An emulator that is not installed skips its suite
+ * Runs a suite once per blob driver: local disk (a temporary folder), S3 (s3rver), Azure Blob
+ * (Azurite) and, when `GENGATE_TEST_S3_URL` names one, a real S3-compatible server, each started
+ * for the suite and stopped after it. An emulator that is not installed skips its suite
  * with a message, or fails it with GENGATE_REQUIRE_BACKENDS=1.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { REQUIRE_BACKENDS } from "./backends.ts";
 import { type BlobEmulator, startAzurite, startS3rver } from "./blob-emulators.ts";
+import { REAL_S3_URL, startRealS3 } from "./real-s3.ts";
 
 export type DriverName = BlobEmulator["driver"];
 
@@ -37,12 +39,23 @@ async function startLocal(): Promise<BlobEmulator> {
   };
 }
 
-const DRIVERS: { driver: DriverName; unavailable: string | undefined; start: () => Promise<BlobEmulator> }[] =
-  [
-    { driver: "local", unavailable: undefined, start: startLocal },
-    { driver: "s3", unavailable: missing("s3rver"), start: startS3rver },
-    { driver: "azblob", unavailable: missing("azurite/dist/src/blob/main.js"), start: startAzurite },
-  ];
+interface DriverRun {
+  driver: DriverName;
+  /** How the suite names it, when not just by the driver. */
+  label?: string;
+  unavailable: string | undefined;
+  start: () => Promise<BlobEmulator>;
+}
+
+const DRIVERS: DriverRun[] = [
+  { driver: "local", unavailable: undefined, start: startLocal },
+  { driver: "s3", unavailable: missing("s3rver"), start: startS3rver },
+  { driver: "azblob", unavailable: missing("azurite/dist/src/blob/main.js"), start: startAzurite },
+  // A real S3-compatible server too, where one is reachable.
+  ...(REAL_S3_URL
+    ? [{ driver: "s3" as const, label: "s3, real", unavailable: undefined, start: () => startRealS3() }]
+    : []),
+];
 
 for (const { driver, unavailable } of DRIVERS) {
   if (unavailable && !REQUIRE_BACKENDS)
@@ -51,8 +64,8 @@ for (const { driver, unavailable } of DRIVERS) {
 
 /** Declares `fn`'s tests once per driver, under `title [driver]`, with the store running for them. */
 export function describeEachDriver(title: string, fn: (store: () => BlobEmulator) => void): void {
-  for (const { driver, unavailable, start } of DRIVERS) {
-    const name = `${title} [${driver}]`;
+  for (const { driver, label, unavailable, start } of DRIVERS) {
+    const name = `${title} [${label ?? driver}]`;
     if (unavailable) {
       if (REQUIRE_BACKENDS)
         describe(name, () => {
