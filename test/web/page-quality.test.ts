@@ -281,7 +281,8 @@ describe.each(["light", "dark"] as const)("in the %s color scheme", (scheme) => 
     }
     expect(cspReports).toEqual([]);
     await context.close();
-  });
+    // Every page of the dashboard, each checked by axe and photographed: more than the default 30 s.
+  }, 120_000);
 });
 
 describe("every page", () => {

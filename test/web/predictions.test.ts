@@ -108,7 +108,7 @@ describe("prediction page", () => {
       prompt: "soon",
       width: 64,
       height: 64,
-      latency_ms: 1_500,
+      latency_ms: 4_000,
     });
     await open();
     await page.goto(`/p/${prediction.id}`);
