@@ -16,10 +16,12 @@ import type { Texts } from "./texts/index.ts";
 /** A claim older than this belonged to a process that died mid-delivery. */
 export const DELIVERY_CLAIM_MS = 5 * 60_000;
 
-/** The file URLs of an output (one URL, a list of them, or nothing). */
+/** The file URLs of an output, in order: one URL, a list of them, or an object of them (a tool's `image` and `mask`). */
 export function outputUrls(output: unknown): string[] {
-  if (typeof output === "string") return [output];
-  return Array.isArray(output) ? output.filter((item): item is string => typeof item === "string") : [];
+  if (typeof output === "string") return /^https?:\/\//.test(output) ? [output] : [];
+  if (Array.isArray(output)) return output.flatMap(outputUrls);
+  if (output !== null && typeof output === "object") return Object.values(output).flatMap(outputUrls);
+  return [];
 }
 
 export class JobDelivery {
@@ -41,8 +43,12 @@ export class JobDelivery {
     t: Texts,
   ): Promise<boolean> {
     return this.#once(job, async () => {
+      const urls = outputUrls(prediction.output);
+      if (prediction.status === "succeeded" && urls.length === 0) {
+        await this.#status(job, t.failed(t.noImage));
+        return null;
+      }
       if (prediction.status === "succeeded") {
-        const urls = outputUrls(prediction.output);
         const keyboard = resultKeyboard(t, job.id, urls.length, job.kind === "generate");
         const seed = prediction.gengate?.seed ?? null;
         await this.#status(job, t.done(describeJob(t, job)));

@@ -100,6 +100,7 @@ export const en = {
   refundUsage: "Usage: /refund <user id> <telegram_payment_charge_id>",
   refunded: "Refunded.",
   refundUnknown: "No such payment, or it was refunded already.",
+  noImage: "the model answered without an image",
   somethingWrong: "Something went wrong; please try again.",
   adminOnly: "Only the bot's admins can do that.",
   error: (detail: string) => `❌ ${detail}`,

@@ -104,6 +104,7 @@ export const ru: Texts = {
   refundUsage: "Использование: /refund <id пользователя> <telegram_payment_charge_id>",
   refunded: "Средства возвращены.",
   refundUnknown: "Такого платежа нет, или он уже возвращён.",
+  noImage: "модель ответила без картинки",
   somethingWrong: "Что-то пошло не так; попробуйте ещё раз.",
   adminOnly: "Это могут только администраторы бота.",
   error: (detail) => `❌ ${detail}`,

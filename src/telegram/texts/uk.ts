@@ -103,6 +103,7 @@ export const uk: Texts = {
   refundUsage: "Використання: /refund <id користувача> <telegram_payment_charge_id>",
   refunded: "Кошти повернуто.",
   refundUnknown: "Такого платежу немає або його вже повернуто.",
+  noImage: "модель відповіла без зображення",
   somethingWrong: "Щось пішло не так; спробуйте ще раз.",
   adminOnly: "Це можуть лише адміністратори бота.",
   error: (detail) => `❌ ${detail}`,
