@@ -43,6 +43,7 @@ export class UserAccounts {
   readonly #users: TelegramUsersRepo;
   readonly #secrets: SecretStore;
   readonly #api: ApiFetch;
+  #key: Promise<string> | undefined;
 
   constructor(deps: { tokens: TenantTokens; users: TelegramUsersRepo; secrets: SecretStore; api: ApiFetch }) {
     this.#tokens = deps.tokens;
@@ -90,7 +91,14 @@ export class UserAccounts {
   }
 
   async #secretOf(userId: number): Promise<string> {
-    const key = await this.#secrets.getOrCreate(USER_KEY_SETTING, () => newSecret("", 32));
+    // The key never changes once stored: read it once, not on every update.
+    this.#key ??= this.#secrets
+      .getOrCreate(USER_KEY_SETTING, () => newSecret("", 32))
+      .catch((error: unknown) => {
+        this.#key = undefined;
+        throw error;
+      });
+    const key = await this.#key;
     return `gg_tg_${createHmac("sha256", key).update(`telegram-user:${userId}`).digest("base64url")}`;
   }
 
