@@ -15,11 +15,12 @@ function outputOf(tool: Tool, result: ToolResult): unknown {
   return { image: fileOf(image), ...(mask && { mask: fileOf(mask) }) };
 }
 
-/** A job this process does not hold (any more): it is lost, and running it again costs nothing. */
-export function lostStatus(operation: LocalOperation, why: string): StatusResult {
+/** A job no process can run again: it was started before operations said what it was asked. */
+export function lostStatus(operation: LocalOperation): StatusResult {
+  const { pid, host } = operation.owner;
   return {
     state: "failed",
-    error: `local job ${operation.jobId} is lost: ${why}; local jobs are kept in memory only, so create the prediction again (it costs nothing)`,
+    error: `local job ${operation.jobId} is lost: gengate process ${pid} on ${host}, which ran it, stopped, and it was started by a gengate that cannot run it again; create the prediction again (it costs nothing)`,
   };
 }
 
