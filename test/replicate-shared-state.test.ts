@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GatewayError } from "../src/core/errors.ts";
 import type { Provider, ProviderContext } from "../src/providers/provider.ts";
 import { createReplicateProvider } from "../src/providers/replicate/index.ts";
+import type { Database } from "../src/store/index.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { backends, pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
 import { providerDeps } from "./support/provider-deps.ts";
@@ -27,7 +28,7 @@ async function twoProcesses(env: Record<string, string> = {}): Promise<[Provider
   const first = await postgres?.open();
   if (!first) throw new Error("no PostgreSQL backend");
   const second = await first.reopen();
-  const make = async (database: typeof first) => {
+  const make = async (database: Database) => {
     const provider = createReplicateProvider(
       {
         REPLICATE_API_TOKEN: fake.token,
