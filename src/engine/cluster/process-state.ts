@@ -1,8 +1,9 @@
 /**
- * The state the engine's parts share, built for the database in use: in this process's memory on
- * SQLite (one process), or shared by every process on PostgreSQL (queue mode, or several `all`
- * processes): wake-ups and events over LISTEN/NOTIFY, start budgets and circuits in tables, and
- * an advisory lock around counting and claiming work.
+ * The state the engine's parts (and the providers: budgets and locks) share, built for the
+ * database in use: in this process's memory on SQLite (one process), or shared by every process
+ * on PostgreSQL (queue mode, or several `all` processes): wake-ups and events over LISTEN/NOTIFY,
+ * rate budgets and circuits in tables, and advisory locks around counting and claiming work and
+ * around a provider's lookups.
  */
 import type { Logger } from "pino";
 import type { BreakerSettings } from "../../catalog/circuit-breakers.ts";
