@@ -15,12 +15,15 @@ function outputOf(tool: Tool, result: ToolResult): unknown {
   return { image: fileOf(image), ...(mask && { mask: fileOf(mask) }) };
 }
 
-/** A job no process can run again: it was started before operations said what it was asked. */
+/**
+ * A job of an operation stored before operations said what the job was asked: no other process
+ * can run it again, nor tell whether the one that started it still runs it.
+ */
 export function lostStatus(operation: LocalOperation): StatusResult {
   const { pid, host } = operation.owner;
   return {
     state: "failed",
-    error: `local job ${operation.jobId} is lost: gengate process ${pid} on ${host}, which ran it, stopped, and it was started by a gengate that cannot run it again; create the prediction again (it costs nothing)`,
+    error: `local job ${operation.jobId} is lost: it was started by an earlier gengate (process ${pid} on ${host}), which kept it in its own memory only; create the prediction again (it costs nothing)`,
   };
 }
 
