@@ -7,7 +7,7 @@ import { newId } from "../../core/ids.ts";
 import type { Tool, ToolJob, ToolResult } from "./job.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 
-export const RESULT_TTL_MS = 10 * 60_000;
+const RESULT_TTL_MS = 10 * 60_000;
 
 export type JobState =
   | { phase: "queued" }

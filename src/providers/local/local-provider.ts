@@ -71,9 +71,14 @@ export function createLocalProvider(
 
   // While this process lives, its jobs stay its own; a lease lost anyway (the database was out of
   // reach for too long) means another process runs the job now, so this one lets it go.
+  let renewal: NodeJS.Timeout | undefined;
   const renew = async () => {
     const held = jobs.held();
-    if (held.length === 0) return;
+    if (held.length === 0) {
+      clearInterval(renewal);
+      renewal = undefined;
+      return;
+    }
     try {
       const lost = await leases.renew(self.instance, held.map(leaseOf), config.takeoverMs);
       for (const jobId of lost.map(jobOf)) {
@@ -84,8 +89,12 @@ export function createLocalProvider(
       logger.warn({ err: error }, "could not renew the leases of local jobs");
     }
   };
-  const renewal = setInterval(() => void renew(), config.takeoverMs / 3);
-  renewal.unref();
+  /** Renews while this process holds jobs (only then: a provider that runs nothing holds nothing). */
+  const renewWhileHolding = () => {
+    if (renewal) return;
+    renewal = setInterval(() => void renew(), config.takeoverMs / 3);
+    renewal.unref();
+  };
 
   const operationOf = (job: JobInfo): LocalOperation => ({
     provider: "local",
@@ -114,6 +123,7 @@ export function createLocalProvider(
   const submit = async (request: JobRequest, jobId: string, ctx: ProviderContext): Promise<JobInfo> => {
     try {
       const { options, image } = await readImage(request.providerModel, request.input, ctx);
+      renewWhileHolding();
       return jobs.submit(request, { ...options, image } satisfies ToolJob, jobId);
     } catch (error) {
       await release(jobId);
