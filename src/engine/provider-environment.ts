@@ -5,10 +5,10 @@
  * fault, and the engine tries again (a start looks its work up first) instead of failing it.
  */
 import { GatewayError } from "../core/errors.ts";
-import type { Leases } from "../core/leases.ts";
 import type { NamedLocks } from "../core/named-locks.ts";
 import type { ProviderJournals } from "../core/provider-journal.ts";
 import type { RateLimiter } from "../core/rate-limiter.ts";
+import type { WorkLeases } from "../core/work-leases.ts";
 import type { ProviderEnvironment } from "../providers/provider.ts";
 import type { Store } from "../store/index.ts";
 import type { Limits } from "./cluster/process-state.ts";
@@ -55,7 +55,7 @@ function journalsOf(journals: ProviderJournals): ProviderJournals {
   };
 }
 
-function leasesOf(leases: Leases): Leases {
+function leasesOf(leases: WorkLeases): WorkLeases {
   return {
     take: (name, holder, ttlMs) => ours(leases.take(name, holder, ttlMs)),
     renew: (holder, names, ttlMs) => ours(leases.renew(holder, names, ttlMs)),

@@ -5,12 +5,12 @@
 import type { Readable } from "node:stream";
 import type { z } from "zod";
 import { GatewayError } from "../core/errors.ts";
-import type { Leases } from "../core/leases.ts";
 import type { ModelRef } from "../core/model-ref.ts";
 import type { NamedLocks } from "../core/named-locks.ts";
 import type { PredictionMetrics } from "../core/prediction.ts";
 import type { ProviderJournal, ProviderJournals } from "../core/provider-journal.ts";
 import type { RateLimiter } from "../core/rate-limiter.ts";
+import type { WorkLeases } from "../core/work-leases.ts";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -260,7 +260,7 @@ export interface ProviderEnvironment {
   limiter: RateLimiter;
   /** Locks that exclude every other holder, in this process and in the others. */
   locks: NamedLocks;
-  leases: Leases;
+  leases: WorkLeases;
 }
 
 export interface ProviderDeps extends Omit<ProviderEnvironment, "journals"> {

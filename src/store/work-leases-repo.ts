@@ -1,16 +1,16 @@
 /**
- * Leases on work one live process at a time may do (core/leases.ts), in the `work_leases` table.
+ * Leases on work one live process at a time may do (core/work-leases.ts), in the `work_leases` table.
  * On PostgreSQL times are the database's clock, the same for every host; on SQLite (one process)
  * this process's.
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
-import type { Leases } from "../core/leases.ts";
+import type { WorkLeases } from "../core/work-leases.ts";
 import type { Database } from "./database.ts";
 import type { DB } from "./schema.ts";
 
 const PG_NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
-export class WorkLeasesRepo implements Leases {
+export class WorkLeasesRepo implements WorkLeases {
   readonly #db: Kysely<DB>;
   readonly #dialect: Database["dialect"];
 

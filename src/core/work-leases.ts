@@ -4,7 +4,7 @@
  * a lease on its name and renews it while it lives; a lease its holder stopped renewing (the
  * process died) lapses, and another process may take it and do the work again.
  */
-export interface Leases {
+export interface WorkLeases {
   /**
    * Takes lease `name` for `holder` until `ttlMs` from now, unless another holder's lease on it
    * has not lapsed; whether `holder` holds it now.
