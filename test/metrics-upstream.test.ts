@@ -1,7 +1,7 @@
 /**
  * `/metrics` on what happens upstream: the 429s the fake Replicate answers, counted as the fake
- * recorded them; fallbacks by alias and the circuit of each catalog target; models outside the
- * catalog under one `other` label.
+ * recorded them; fallbacks by alias and the circuit of each catalog target; a text model's stream
+ * read upstream; models outside the catalog under one `other` label.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
@@ -66,7 +66,7 @@ describe("upstream calls to Replicate", () => {
   });
 });
 
-describe("fallbacks and circuits", () => {
+describe("the simulator: fallbacks, circuits and streams", () => {
   const sim = { provider: "sim", model: "sim/image" };
   let gateway: TestGateway;
 
@@ -105,5 +105,26 @@ describe("fallbacks and circuits", () => {
     expect(
       after.sum("gengate_upstream_requests_total", { provider: "sim", operation: "start", outcome: "ok" }),
     ).toBe(2);
+  });
+
+  it("counts a stream read from the provider once, when it ends", async () => {
+    const created = (await (
+      await gateway.api("/v1/models/sim/text/predictions", {
+        method: "POST",
+        body: JSON.stringify({
+          input: { prompt: "stream it", max_tokens: 8, token_interval_ms: 5 },
+          stream: true,
+        }),
+      })
+    ).json()) as Json & { urls: { stream: string } };
+    const events = await (
+      await fetch(created.urls.stream, { headers: { accept: "text/event-stream" } })
+    ).text();
+    expect(events).toContain("event: done");
+    const s = await scrape(gateway.url);
+    expect(
+      s.sum("gengate_upstream_requests_total", { provider: "sim", operation: "stream", outcome: "ok" }),
+    ).toBe(1);
+    expect(s.sum("gengate_predictions_total", { model: "sim/text", status: "succeeded" })).toBe(1);
   });
 });
