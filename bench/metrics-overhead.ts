@@ -1,0 +1,105 @@
+/**
+ * What metrics cost on the throughput path: predictions per second end to end through the API
+ * (create with `Prefer: wait` → output stored, sim provider at zero latency), with metrics off and
+ * on (GENGATE_METRICS_TOKEN set, every prediction counted and timed, every request timed by route,
+ * and /metrics scraped once a second during the run, 15 times as often as Prometheus' default),
+ * side by side in one run, alternating, on SQLite and on PostgreSQL.
+ * Run: node bench/metrics-overhead.ts [count=2000] [concurrency=32] [rounds=2]
+ */
+import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
+import { fmt, percentile, runPool } from "./support/stats.ts";
+
+const COUNT = Number(process.argv[2] ?? 2000);
+const CONCURRENCY = Number(process.argv[3] ?? 32);
+const ROUNDS = Number(process.argv[4] ?? 2);
+const INPUT = { width: 64, height: 64, output_format: "png" };
+const METRICS_TOKEN = "gg_bench_metrics_token_0123456789";
+const SCRAPE_EVERY_MS = 1_000;
+
+interface Run {
+  perSecond: number;
+  scrapes: number[];
+}
+
+/** Scrapes `/metrics` every SCRAPE_EVERY_MS until stopped; the time each scrape took, in ms. */
+function scrapeEverySecond(url: string): { stop(): Promise<number[]> } {
+  const took: number[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const started = performance.now();
+      const response = await fetch(`${url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      const text = await response.text();
+      if (response.status !== 200 || !text.includes("gengate_queue_depth"))
+        throw new Error(`/metrics answered ${response.status}`);
+      took.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, SCRAPE_EVERY_MS));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return took;
+    },
+  };
+}
+
+async function measure(backend: Backend, metrics: boolean): Promise<Run> {
+  const gateway = await startBenchGateway(backend, {
+    GENGATE_SIM_LATENCY: "0",
+    GENGATE_METRICS_TOKEN: metrics ? METRICS_TOKEN : "",
+  });
+  try {
+    await runPool(100, CONCURRENCY, (i) =>
+      createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true).then(() => {}),
+    );
+    const scraper = metrics ? scrapeEverySecond(gateway.url) : undefined;
+    let failed = 0;
+    const started = performance.now();
+    await runPool(COUNT, CONCURRENCY, async (i) => {
+      const prediction = await createPrediction(
+        gateway.url,
+        "sim/image",
+        { prompt: `bench ${i}`, ...INPUT },
+        true,
+      );
+      if (prediction.status !== "succeeded") failed++;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const scrapes = (await scraper?.stop()) ?? [];
+    if (failed > 0) throw new Error(`${failed} predictions did not succeed on ${backend}`);
+    return { perSecond: COUNT / seconds, scrapes };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+const rows: string[] = [];
+for (const backend of ["sqlite", "postgres"] as const) {
+  const off: number[] = [];
+  const on: number[] = [];
+  const scrapes: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternating, so that a machine getting busier or quieter weighs on both alike.
+    off.push((await measure(backend, false)).perSecond);
+    const run = await measure(backend, true);
+    on.push(run.perSecond);
+    scrapes.push(...run.scrapes);
+  }
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const name = backend === "sqlite" ? "SQLite" : "PostgreSQL";
+  rows.push(
+    `| ${name} | ${off.map((v) => fmt(v)).join(", ")} | ${on.map((v) => fmt(v)).join(", ")} | ${fmt(sum(on) / sum(off), 3)} | ${scrapes.length} | ${fmt(percentile(scrapes, 50), 1)} | ${fmt(percentile(scrapes, 99), 1)} |`,
+  );
+}
+console.log(
+  `\n${COUNT} predictions per run, ${CONCURRENCY} clients, sim/image 64x64 PNG, zero model latency, ${ROUNDS} rounds of off then on\n`,
+);
+console.log(
+  "| backend | metrics off, predictions/s | metrics on, predictions/s | on / off | scrapes | scrape p50 ms | scrape p99 ms |",
+);
+console.log("|---|---|---|---|---|---|---|");
+for (const row of rows) console.log(row);
