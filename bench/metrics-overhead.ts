@@ -3,11 +3,12 @@
  * (create with `Prefer: wait` → output stored, sim provider at zero latency), with metrics off and
  * on (GENGATE_METRICS_TOKEN set, every prediction counted and timed, every request timed by route,
  * and /metrics scraped once a second during the run, 15 times as often as Prometheus' default),
- * side by side in one run, alternating, on SQLite and on PostgreSQL.
+ * side by side in one run, alternating, on SQLite and on PostgreSQL. Besides the rate, the server
+ * process's CPU time per prediction, which a machine shared with other work disturbs far less.
  * Run: node bench/metrics-overhead.ts [count=2000] [concurrency=32] [rounds=2]
  */
 import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
-import { fmt, percentile, runPool } from "./support/stats.ts";
+import { cpuSecondsOf, fmt, percentile, runPool } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
@@ -18,6 +19,8 @@ const SCRAPE_EVERY_MS = 1_000;
 
 interface Run {
   perSecond: number;
+  /** The server's CPU time per prediction, scrapes included. */
+  cpuMs: number;
   scrapes: number[];
 }
 
@@ -58,6 +61,8 @@ async function measure(backend: Backend, metrics: boolean): Promise<Run> {
     );
     const scraper = metrics ? scrapeEverySecond(gateway.url) : undefined;
     let failed = 0;
+    const pid = gateway.child.pid ?? 0;
+    const cpuBefore = await cpuSecondsOf(pid);
     const started = performance.now();
     await runPool(COUNT, CONCURRENCY, async (i) => {
       const prediction = await createPrediction(
@@ -70,36 +75,45 @@ async function measure(backend: Backend, metrics: boolean): Promise<Run> {
     });
     const seconds = (performance.now() - started) / 1000;
     const scrapes = (await scraper?.stop()) ?? [];
+    const cpuMs = ((await cpuSecondsOf(pid)) - cpuBefore) * 1000;
     if (failed > 0) throw new Error(`${failed} predictions did not succeed on ${backend}`);
-    return { perSecond: COUNT / seconds, scrapes };
+    return { perSecond: COUNT / seconds, cpuMs: cpuMs / COUNT, scrapes };
   } finally {
     await gateway.stop();
   }
 }
 
-const rows: string[] = [];
+const rates: string[] = [];
+const costs: string[] = [];
 for (const backend of ["sqlite", "postgres"] as const) {
-  const off: number[] = [];
-  const on: number[] = [];
-  const scrapes: number[] = [];
+  const off: Run[] = [];
+  const on: Run[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Alternating, so that a machine getting busier or quieter weighs on both alike.
-    off.push((await measure(backend, false)).perSecond);
-    const run = await measure(backend, true);
-    on.push(run.perSecond);
-    scrapes.push(...run.scrapes);
+    off.push(await measure(backend, false));
+    on.push(await measure(backend, true));
   }
-  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const sum = (runs: Run[], field: "perSecond" | "cpuMs") =>
+    runs.reduce((total, run) => total + run[field], 0);
+  const list = (runs: Run[], field: "perSecond" | "cpuMs", digits: number) =>
+    runs.map((run) => fmt(run[field], digits)).join(", ");
+  const scrapes = on.flatMap((run) => run.scrapes);
   const name = backend === "sqlite" ? "SQLite" : "PostgreSQL";
-  rows.push(
-    `| ${name} | ${off.map((v) => fmt(v)).join(", ")} | ${on.map((v) => fmt(v)).join(", ")} | ${fmt(sum(on) / sum(off), 3)} | ${scrapes.length} | ${fmt(percentile(scrapes, 50), 1)} | ${fmt(percentile(scrapes, 99), 1)} |`,
+  rates.push(
+    `| ${name} | ${list(off, "perSecond", 1)} | ${list(on, "perSecond", 1)} | ${fmt(sum(on, "perSecond") / sum(off, "perSecond"), 3)} |`,
+  );
+  costs.push(
+    `| ${name} | ${list(off, "cpuMs", 2)} | ${list(on, "cpuMs", 2)} | ${fmt(sum(on, "cpuMs") / sum(off, "cpuMs"), 3)} | ${scrapes.length} | ${fmt(percentile(scrapes, 50), 1)} | ${fmt(percentile(scrapes, 99), 1)} |`,
   );
 }
 console.log(
   `\n${COUNT} predictions per run, ${CONCURRENCY} clients, sim/image 64x64 PNG, zero model latency, ${ROUNDS} rounds of off then on\n`,
 );
+console.log("| backend | metrics off, predictions/s | metrics on, predictions/s | on / off |");
+console.log("|---|---|---|---|");
+for (const row of rates) console.log(row);
 console.log(
-  "| backend | metrics off, predictions/s | metrics on, predictions/s | on / off | scrapes | scrape p50 ms | scrape p99 ms |",
+  "\n| backend | metrics off, server CPU ms per prediction | metrics on | on / off | scrapes | scrape p50 ms | scrape p99 ms |",
 );
 console.log("|---|---|---|---|---|---|---|");
-for (const row of rows) console.log(row);
+for (const row of costs) console.log(row);

@@ -13,7 +13,7 @@ import type { ApiDeps } from "./api/api-context.ts";
 import { createApp } from "./api/app.ts";
 import { type EdgeOptions, useHttpEdge } from "./api/http-edge.ts";
 import { type MetricsAccess, metricsRoutes } from "./api/metrics-routes.ts";
-import { type OperatorDeps, operatorRoutes } from "./api/operator-routes.ts";
+import { operatorRoutes } from "./api/operator-routes.ts";
 import { loadCatalog } from "./catalog/catalog.ts";
 import type { Config } from "./config.ts";
 import { processState } from "./engine/cluster/process-state.ts";
@@ -170,12 +170,15 @@ export async function createGateway(
     };
     const metricsApp =
       metrics && config.metrics?.listen
-        ? metricsRoutes({ kind: "served", source: metrics, token: config.metrics.token })
+        ? portApp(metricsRoutes({ kind: "served", source: metrics, token: config.metrics.token }), {
+            corsOrigins: undefined,
+            requestMetrics: undefined,
+          })
         : undefined;
     let app: Hono;
     let api: Gateway["api"];
     if (config.role === "worker") {
-      app = workerApp(apiDeps.operator, edge);
+      app = portApp(operatorRoutes(apiDeps.operator), edge);
     } else {
       const apiApp = createApp(apiDeps);
       api = (request) => apiApp.fetch(request);
@@ -221,10 +224,10 @@ export async function createGateway(
   }
 }
 
-/** A worker serves only what operators ask: `/health` and `/metrics`. */
-function workerApp(operator: OperatorDeps, edge: EdgeOptions): Hono {
+/** `routes` alone behind the HTTP edge: a worker's `/health` and `/metrics`, or the metrics port's `/metrics`. */
+function portApp(routes: Hono, edge: EdgeOptions): Hono {
   const app = new Hono();
   useHttpEdge(app, edge);
-  app.route("/", operatorRoutes(operator));
+  app.route("/", routes);
   return app;
 }

@@ -260,6 +260,7 @@ describe("/metrics is protected", () => {
       expect(open.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const metricsUrl = open.metricsUrl ?? "";
       expect((await scrape(metricsUrl, undefined)).sum("gengate_role", { role: "all" })).toBe(1);
+      expect((await fetch(`${metricsUrl}/metrics`)).headers.get("x-content-type-options")).toBe("nosniff");
       expect((await fetch(`${open.url}/metrics`)).status).toBe(404);
       expect((await fetch(`${metricsUrl}/health`)).status).toBe(404);
       const authed = { headers: { authorization: `Bearer ${TEST_TOKEN}` } };
