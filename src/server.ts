@@ -95,12 +95,13 @@ export async function startServer(
     const open = new OpenRequests(server);
     teardown.unshift(() => closeServer(server));
     const url = `http://localhost:${portOf(server)}`;
-    const metricsListen = gateway.metricsApp && config.metrics?.listen;
+    const metricsListen = config.metrics?.listen;
     let metricsUrl: string | undefined;
     if (gateway.metricsApp && metricsListen) {
-      const metricsServer = await listen(gateway.metricsApp, metricsListen.port, metricsListen.host);
+      const { host } = metricsListen;
+      const metricsServer = await listen(gateway.metricsApp, metricsListen.port, host);
       teardown.unshift(() => closeServer(metricsServer));
-      metricsUrl = `http://${metricsListen.host.includes(":") ? `[${metricsListen.host}]` : metricsListen.host}:${portOf(metricsServer)}`;
+      metricsUrl = `http://${host.includes(":") ? `[${host}]` : host}:${portOf(metricsServer)}`;
     }
     gateway.setListeningUrl(url);
     logger.info(
