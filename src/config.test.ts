@@ -11,6 +11,49 @@ describe("loadConfig", () => {
     expect(config.retentionMs).toBeUndefined();
     expect(config.retentionSweepMs).toBe(60_000);
     expect(config.role).toBe("all");
+    expect(config.metrics).toBeUndefined();
+    expect(config.corsOrigins).toBeUndefined();
+  });
+
+  it("turns metrics on with a token, a port of their own (on loopback unless told), or both", () => {
+    const token = "metrics-token-0123456789";
+    expect(loadConfig({ GENGATE_METRICS_TOKEN: token }).metrics).toEqual({ token, listen: undefined });
+    expect(loadConfig({ GENGATE_METRICS_PORT: "9464" }).metrics).toEqual({
+      token: undefined,
+      listen: { port: 9464, host: "127.0.0.1" },
+    });
+    expect(
+      loadConfig({
+        GENGATE_METRICS_PORT: "9464",
+        GENGATE_METRICS_HOST: "0.0.0.0",
+        GENGATE_METRICS_TOKEN: token,
+      }).metrics,
+    ).toEqual({ token, listen: { port: 9464, host: "0.0.0.0" } });
+    expect(() => loadConfig({ GENGATE_METRICS_TOKEN: "short-secret" })).toThrow(
+      /^GENGATE_METRICS_TOKEN: must be at least 16 characters$/,
+    );
+    expect(() => loadConfig({ GENGATE_METRICS_PORT: "http" })).toThrow(/^GENGATE_METRICS_PORT: /);
+  });
+
+  it("reads the CORS origins, refusing what is not an origin and naming it", () => {
+    expect(
+      loadConfig({ GENGATE_CORS_ORIGINS: "https://app.example.com, http://localhost:3000" }).corsOrigins,
+    ).toEqual(["https://app.example.com", "http://localhost:3000"]);
+    expect(loadConfig({ GENGATE_CORS_ORIGINS: "*" }).corsOrigins).toEqual(["*"]);
+    for (const bad of [
+      "https://app.example.com/",
+      "app.example.com",
+      "ftp://files.example.com",
+      "https://a.example/x",
+    ])
+      expect(() => loadConfig({ GENGATE_CORS_ORIGINS: bad })).toThrow(
+        new RegExp(
+          `^GENGATE_CORS_ORIGINS: "${bad.replaceAll(".", "\\.")}" is not an origin: write scheme://host`,
+        ),
+      );
+    expect(() => loadConfig({ GENGATE_CORS_ORIGINS: "*, https://app.example.com" })).toThrow(
+      /^GENGATE_CORS_ORIGINS: \* allows every origin: write it alone/,
+    );
   });
 
   it("reads a retention as a duration, and refuses one that is not", () => {

@@ -84,11 +84,36 @@ const ENV_SCHEMA = {
     .max(86_400, "must be at most 86400 (a day)")
     .optional(),
   GENGATE_DRAIN_SECONDS: z.coerce.number().min(0).max(3_600, "must be at most 3600 (an hour)").default(30),
+  GENGATE_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  GENGATE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  GENGATE_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  GENGATE_CORS_ORIGINS: z
+    .string()
+    .transform((text, ctx) => {
+      const origins = text.split(",").map((origin) => origin.trim());
+      const problem = corsOriginsProblem(origins);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      return origins;
+    })
+    .optional(),
 } as const;
 
 export type EnvName = keyof typeof ENV_SCHEMA;
 
-const SECRET_VARIABLES: EnvName[] = ["GENGATE_ADMIN_TOKEN", "DATABASE_URL", "STORAGE_URL"];
+const SECRET_VARIABLES: EnvName[] = [
+  "GENGATE_ADMIN_TOKEN",
+  "GENGATE_METRICS_TOKEN",
+  "DATABASE_URL",
+  "STORAGE_URL",
+];
+
+/** Where and to whom `/metrics` answers; off when neither a token nor a port is set. */
+export interface MetricsConfig {
+  /** The Bearer token a scraper must send; without it, the metrics port is open to whoever reaches it. */
+  token: string | undefined;
+  /** A listener of its own for `/metrics` (and nothing else); without it, `/metrics` is on the main port. */
+  listen: { port: number; host: string } | undefined;
+}
 
 export interface Config {
   /** Which parts this process runs: the HTTP API, the workers, or both. */
@@ -124,6 +149,10 @@ export interface Config {
   retentionSweepMs: number;
   /** Server-sent event streams end after this long, for clients to reconnect; undefined: never. */
   streamMaxMs: number | undefined;
+  /** Prometheus metrics; undefined: off (nothing is counted). */
+  metrics: MetricsConfig | undefined;
+  /** Browser origins allowed to call the API (`["*"]`: any); undefined: no CORS. */
+  corsOrigins: string[] | undefined;
 }
 
 /** Reads the configuration; `overrides` (from CLI flags) win over the environment. */
@@ -162,5 +191,28 @@ export function loadConfig(
     retentionSweepMs: v.GENGATE_RETENTION_SWEEP_SECONDS * 1000,
     streamMaxMs: v.GENGATE_STREAM_MAX_SECONDS === undefined ? undefined : v.GENGATE_STREAM_MAX_SECONDS * 1000,
     drainMs: v.GENGATE_DRAIN_SECONDS * 1000,
+    metrics:
+      v.GENGATE_METRICS_TOKEN === undefined && v.GENGATE_METRICS_PORT === undefined
+        ? undefined
+        : {
+            token: v.GENGATE_METRICS_TOKEN,
+            listen:
+              v.GENGATE_METRICS_PORT === undefined
+                ? undefined
+                : { port: v.GENGATE_METRICS_PORT, host: v.GENGATE_METRICS_HOST },
+          },
+    corsOrigins: v.GENGATE_CORS_ORIGINS,
   };
+}
+
+/** Why these are not CORS origins (`*` alone, or `scheme://host[:port]` each), or undefined. */
+function corsOriginsProblem(origins: string[]): string | undefined {
+  if (origins.includes("*"))
+    return origins.length === 1 ? undefined : "* allows every origin: write it alone";
+  for (const origin of origins) {
+    const url = URL.parse(origin);
+    if (!url || !["http:", "https:"].includes(url.protocol) || url.origin !== origin)
+      return `${JSON.stringify(origin)} is not an origin: write scheme://host[:port] without a path or a trailing slash, e.g. https://app.example.com, or * for any`;
+  }
+  return undefined;
 }

@@ -1,28 +1,35 @@
 /**
  * Builds gengate's parts for one process, without serving them or starting loops: store, storage,
- * the state shared between processes, the engine's API side and (in the roles that run work) its
- * worker side, retention, and the HTTP app (the API and dashboard, or for a worker only `/health`
- * and `/metrics`). `gengate serve` listens with it and starts the loops; the Azure Functions entry
- * hands requests to its app and runs one worker pass per timer tick.
+ * the state shared between processes, the metrics, the engine's API side and (in the roles that run
+ * work) its worker side, retention, and the HTTP app (the API and dashboard, or for a worker only
+ * `/health` and `/metrics`). `gengate serve` listens with it (and with the metrics' own app on their
+ * port) and starts the loops; the Azure Functions entry hands requests to its app and runs one
+ * worker pass per timer tick.
  */
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import type { Logger } from "pino";
 import { ensureAdminToken } from "./admin-token.ts";
 import type { ApiDeps } from "./api/api-context.ts";
 import { createApp } from "./api/app.ts";
+import { type EdgeOptions, useHttpEdge } from "./api/http-edge.ts";
+import { type MetricsAccess, metricsRoutes } from "./api/metrics-routes.ts";
 import { operatorRoutes } from "./api/operator-routes.ts";
 import { loadCatalog } from "./catalog/catalog.ts";
 import type { Config } from "./config.ts";
 import { processState } from "./engine/cluster/process-state.ts";
 import { Engine } from "./engine/engine.ts";
 import type { EngineContext } from "./engine/engine-context.ts";
+import { NO_METRICS } from "./engine/engine-metrics.ts";
 import { type EngineParts, engineParts } from "./engine/engine-parts.ts";
 import { EngineWorker } from "./engine/engine-worker.ts";
 import { InputReader } from "./engine/input-reader.ts";
+import { meteredProviders } from "./engine/metered-providers.ts";
 import { providerEnvironment } from "./engine/provider-environment.ts";
 import { Retention } from "./engine/retention.ts";
 import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
+import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
+import { ModelLabels } from "./metrics/model-labels.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import type { BlobStorage } from "./storage/blob-storage.ts";
 import { FileLinks } from "./storage/file-links.ts";
@@ -48,6 +55,8 @@ export interface Gateway {
   providerIds: string[];
   /** The admin token created on this first start, to show once. */
   newAdminToken: string | undefined;
+  /** `/metrics` alone, for the port of its own (GENGATE_METRICS_PORT) when one is set. */
+  metricsApp: Hono | undefined;
   /** Where clients reach gengate, once it is known (PUBLIC_URL wins). */
   setListeningUrl(url: string): void;
   /** Closes what `createGateway` opened; the caller stops the loops it started first. */
@@ -110,12 +119,24 @@ export async function createGateway(
       fileConfig,
     );
     opened.push(() => providers.close());
+    const providerIds = providers.all().map((provider) => provider.id);
+    const metrics =
+      config.metrics &&
+      new GatewayMetrics({
+        role: config.role,
+        models: await ModelLabels.of(catalog, providers),
+        store,
+        breakers: shared.breakers,
+        catalog,
+        providerIds,
+        logger,
+      });
     const ctx: EngineContext = {
       store,
       storage,
       fileLinks,
       uploads,
-      providers,
+      providers: metrics ? meteredProviders(providers, metrics) : providers,
       events: shared.events,
       signals: shared.signals,
       limiter: shared.limiter,
@@ -123,6 +144,7 @@ export async function createGateway(
       catalog,
       breakers: shared.breakers,
       logger,
+      metrics: metrics ?? NO_METRICS,
       providerContext: (tokenId) => ({ readInput: (url) => inputs.read(url, tokenId) }),
       baseUrl: () => baseUrl,
       allowPrivateUrls: config.allowPrivateUrls,
@@ -136,6 +158,12 @@ export async function createGateway(
       defaultMs: config.retentionMs,
       sweepEveryMs: config.retentionSweepMs,
     });
+    const metricsAccess: MetricsAccess = !metrics
+      ? { kind: "off" }
+      : config.metrics?.listen
+        ? { kind: "elsewhere" }
+        : { kind: "served", source: metrics, token: config.metrics?.token };
+    const edge: EdgeOptions = { corsOrigins: config.corsOrigins, requestMetrics: metrics?.http };
     const apiDeps: ApiDeps = {
       engine,
       retention,
@@ -144,12 +172,20 @@ export async function createGateway(
       links: fileLinks,
       config,
       logger,
-      operator: { role: config.role, store, queue: shared.queue },
+      operator: { role: config.role, store, queue: shared.queue, metrics: metricsAccess },
+      edge,
     };
+    const metricsApp =
+      metrics && config.metrics?.listen
+        ? portApp(metricsRoutes({ kind: "served", source: metrics, token: config.metrics.token }), {
+            corsOrigins: undefined,
+            requestMetrics: undefined,
+          })
+        : undefined;
     let app: Hono;
     let api: Gateway["api"];
     if (config.role === "worker") {
-      app = operatorRoutes(apiDeps.operator) as unknown as Hono;
+      app = portApp(operatorRoutes(apiDeps.operator), edge);
     } else {
       const apiApp = createApp(apiDeps);
       api = (request) => apiApp.fetch(request);
@@ -181,8 +217,9 @@ export async function createGateway(
       store,
       storage,
       database,
-      providerIds: providers.all().map((provider) => provider.id),
+      providerIds,
       newAdminToken,
+      metricsApp,
       setListeningUrl: (url) => {
         baseUrl = config.publicUrl ?? url;
       },
@@ -192,4 +229,12 @@ export async function createGateway(
     await close();
     throw error;
   }
+}
+
+/** `routes` alone behind the HTTP edge: a worker's `/health` and `/metrics`, or the metrics port's `/metrics`. */
+function portApp(routes: Hono, edge: EdgeOptions): Hono {
+  const app = new Hono();
+  useHttpEdge(app, edge);
+  app.route("/", routes);
+  return app;
 }

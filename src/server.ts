@@ -1,7 +1,7 @@
 /**
  * Composition root of `gengate serve`: builds the gateway, starts the loops of its role (the
  * worker side, the sweeps, retention, the Telegram bot) and serves HTTP: the whole API, or for a
- * worker only `/health` and `/metrics`.
+ * worker only `/health` and `/metrics`; and `/metrics` on a port of its own when one is set.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,6 +24,8 @@ import { loadTelegramConfig, type TelegramConfig } from "./telegram/telegram-con
 export interface RunningServer {
   /** Where the server listens, e.g. http://localhost:8080. */
   url: string;
+  /** Where `/metrics` is served on a port of its own (GENGATE_METRICS_PORT), if it is. */
+  metricsUrl: string | undefined;
   /** The admin token created on this first start, to show once. */
   newAdminToken: string | undefined;
   /** The engine's API side (served over HTTP unless the role is worker). */
@@ -89,22 +91,21 @@ export async function startServer(
       if (telegramConfig?.webhook) root.post(WEBHOOK_PATH, (c) => telegram.handleWebhook(c));
     }
     root.route("/", gateway.app);
-    const server = serve({ fetch: root.fetch, port: config.port, hostname: config.host }) as Server;
+    const server = await listen(root, config.port, config.host);
     const open = new OpenRequests(server);
-    await new Promise<void>((resolve, reject) => {
-      server.once("listening", resolve);
-      server.once("error", reject);
-    });
-    teardown.unshift(() => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      return closed;
-    });
-    const { port } = server.address() as AddressInfo;
-    const url = `http://localhost:${port}`;
+    teardown.unshift(() => closeServer(server));
+    const url = `http://localhost:${portOf(server)}`;
+    const metricsListen = config.metrics?.listen;
+    let metricsUrl: string | undefined;
+    if (gateway.metricsApp && metricsListen) {
+      const { host } = metricsListen;
+      const metricsServer = await listen(gateway.metricsApp, metricsListen.port, host);
+      teardown.unshift(() => closeServer(metricsServer));
+      metricsUrl = `http://${host.includes(":") ? `[${host}]` : host}:${portOf(metricsServer)}`;
+    }
     gateway.setListeningUrl(url);
     logger.info(
-      { url, role: config.role, database: database.dialect, files: gateway.storage.location },
+      { url, role: config.role, database: database.dialect, files: gateway.storage.location, metricsUrl },
       "gengate is listening",
     );
     const drain = async () => {
@@ -117,6 +118,7 @@ export async function startServer(
     const { newAdminToken, store, engine, apiDeps } = gateway;
     return {
       url,
+      metricsUrl,
       newAdminToken,
       engine,
       apiDeps,
@@ -134,6 +136,23 @@ export async function startServer(
     throw error;
   }
 }
+
+async function listen(app: Hono, port: number, hostname: string): Promise<Server> {
+  const server = serve({ fetch: app.fetch, port, hostname }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  return server;
+}
+
+function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
+}
+
+const portOf = (server: Server) => (server.address() as AddressInfo).port;
 
 /** The bot, on a process that serves the API: it calls that API in-process as each of its users. */
 function startBot(

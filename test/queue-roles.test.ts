@@ -3,9 +3,12 @@
  * and never runs work, a `worker` process runs it and serves only `/health` and `/metrics`; both
  * refuse SQLite, saying why.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UNFINISHED_STATES } from "../src/core/prediction.ts";
 import { pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
 import { createPostgresSchema } from "./support/postgres-schema.ts";
+import { METRICS_TOKEN, scrape } from "./support/prometheus.ts";
 import { authed, type QueueCluster, startQueueCluster } from "./support/queue-cluster.ts";
 import { spawnServe } from "./support/serve-process.ts";
 import { until } from "./support/until.ts";
@@ -52,7 +55,7 @@ describe.skipIf(skip)("queue mode: one api and one worker process", () => {
   let worker: string;
 
   beforeAll(async () => {
-    cluster = await startQueueCluster();
+    cluster = await startQueueCluster({ GENGATE_METRICS_TOKEN: METRICS_TOKEN });
     [api, worker] = await Promise.all([cluster.spawn("api"), cluster.spawn("worker")]).then((p) =>
       p.map((process) => process.url),
     );
@@ -91,9 +94,11 @@ describe.skipIf(skip)("queue mode: one api and one worker process", () => {
   it("serves only /health and /metrics on a worker", async () => {
     expect((await fetch(`${worker}/v1/predictions`, { headers: authed })).status).toBe(404);
     expect((await fetch(`${worker}/`)).status).toBe(404);
-    const metrics = await (await fetch(`${worker}/metrics`)).text();
-    expect(metrics).toContain('gengate_role{role="worker"} 1');
-    expect(metrics).toMatch(/^gengate_predictions\{state="queued"\} \d+$/m);
+    expect((await fetch(`${worker}/metrics`)).status).toBe(401);
+    const metrics = await scrape(worker);
+    expect(metrics.sum("gengate_role", { role: "worker" })).toBe(1);
+    expect(metrics.samples("gengate_queue_depth", { provider: "sim", state: "queued" })).toHaveLength(1);
+    expect((await fetch(`${worker}/health`)).headers.get("x-content-type-options")).toBe("nosniff");
   });
 
   it("runs on the worker what the api accepted, with the output readable from the api", async () => {
@@ -117,6 +122,46 @@ describe.skipIf(skip)("queue mode: one api and one worker process", () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as Json).status).toBe("canceled");
+  });
+
+  it("shows the same queue from every process, and counts on each the work it ended", async () => {
+    const held = await Promise.all([1, 2, 3].map(() => create({ latency_ms: 60_000 })));
+    const running = async () =>
+      (await Promise.all(held.map(({ id }) => read(id)))).every((p) => p.status === "processing");
+    await until(async () => ((await running()) ? true : undefined));
+    const [onApi, onWorker] = await Promise.all([scrape(api), scrape(worker)]);
+    for (const state of UNFINISHED_STATES) {
+      const labels = { provider: "sim", state };
+      expect(onApi.sum("gengate_queue_depth", labels)).toBe(onWorker.sum("gengate_queue_depth", labels));
+    }
+    expect(onWorker.sum("gengate_queue_depth", { provider: "sim", state: "running" })).toBe(3);
+    for (const { id } of held)
+      await fetch(`${api}/v1/predictions/${id}/cancel`, { method: "POST", headers: authed });
+    await until(async () => {
+      const states = await Promise.all(held.map(({ id }) => read(id)));
+      return states.every((p) => p.status === "canceled") ? true : undefined;
+    });
+
+    // Each process counts what it ended itself; Prometheus adds them up to the database's count.
+    const database = new pg.Client({ connectionString: cluster.databaseUrl });
+    await database.connect();
+    try {
+      const { rows } = await database.query<{ n: string }>(
+        "select count(*) as n from predictions where state in ('succeeded', 'failed', 'canceled')",
+      );
+      const [fromApi, fromWorker] = await Promise.all([scrape(api), scrape(worker)]);
+      expect(fromApi.sum("gengate_predictions_total") + fromWorker.sum("gengate_predictions_total")).toBe(
+        Number(rows[0]?.n),
+      );
+      expect(fromWorker.sum("gengate_predictions_total", { status: "canceled" })).toBeGreaterThanOrEqual(3);
+      // Only the worker calls the provider.
+      expect(fromApi.sum("gengate_upstream_requests_total")).toBe(0);
+      expect(
+        fromWorker.sum("gengate_upstream_requests_total", { provider: "sim", operation: "start" }),
+      ).toBeGreaterThan(0);
+    } finally {
+      await database.end();
+    }
   });
 
   it("drains an api node told to stop: an open Prefer: wait request is answered before it exits", async () => {

@@ -27,4 +27,16 @@ export async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: 
   return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
 }
 
+/**
+ * CPU time (user + system, all threads) a process has used so far, in seconds, from /proc (Linux;
+ * its clock ticks are 100 a second). Unlike a rate, it hardly moves with what else runs on the machine.
+ */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export const fmt = (value: number, digits = 1) => value.toFixed(digits);

@@ -6,6 +6,7 @@ import type { BlobStorage } from "../storage/blob-storage.ts";
 import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
 import type { AuthVariables } from "./auth.ts";
+import type { EdgeOptions } from "./http-edge.ts";
 import type { OperatorDeps } from "./operator-routes.ts";
 
 export interface ApiDeps {
@@ -19,6 +20,8 @@ export interface ApiDeps {
   logger: Logger;
   /** What `/health` and `/metrics` report. */
   operator: OperatorDeps;
+  /** Request metrics, security headers and CORS, on every answer. */
+  edge: EdgeOptions;
 }
 
 export type ApiEnv = { Variables: AuthVariables };

@@ -1,4 +1,4 @@
-/** The HTTP API: Replicate-compatible `/v1`, output files, inbound webhooks, health and OpenAPI. */
+/** The HTTP API: Replicate-compatible `/v1`, output files, inbound webhooks, health, metrics and OpenAPI. */
 import { Hono } from "hono";
 import type { RequestIdVariables } from "hono/request-id";
 import { GatewayError } from "../core/errors.ts";
@@ -6,6 +6,7 @@ import { reportMisconfiguration } from "../engine/misconfiguration.ts";
 import type { ApiDeps, ApiEnv } from "./api-context.ts";
 import { requireToken } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
+import { useHttpEdge } from "./http-edge.ts";
 import { openAiApp } from "./openai/openai-app.ts";
 import { openApiDocument } from "./openapi.ts";
 import { operatorRoutes } from "./operator-routes.ts";
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
 
   const jsonBodyLimit = limitBody(config.maxBodyBytes);
 
+  useHttpEdge(app, deps.edge);
   app.use(requestIds);
   app.use("/v1/*", refuseNulInPath);
 

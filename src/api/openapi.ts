@@ -253,9 +253,14 @@ export function openApiDocument() {
       },
       "/metrics": {
         get: {
-          summary: "Prometheus metrics: predictions by state, the process's role",
-          security: [],
-          responses: { "200": { description: "Prometheus text format" } },
+          summary:
+            "Prometheus metrics: predictions, their times, the queue, upstream calls, circuits, fallbacks, webhooks, HTTP requests by route and the process; off unless GENGATE_METRICS_TOKEN (the Bearer token it asks) or GENGATE_METRICS_PORT (served there instead) is set",
+          security: [{ metricsToken: [] }],
+          responses: {
+            "200": { description: "Prometheus text format" },
+            "401": { description: "Without the metrics token" },
+            "404": { description: "Metrics are off here (or served on their own port)" },
+          },
         },
       },
       ...adminPaths,
@@ -266,7 +271,10 @@ export function openApiDocument() {
       ...openAiPaths,
     },
     components: {
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer" },
+        metricsToken: { type: "http", scheme: "bearer", description: "GENGATE_METRICS_TOKEN" },
+      },
       schemas: {
         ...batchSchemas,
         ...monitorSchemas,

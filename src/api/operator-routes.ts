@@ -2,17 +2,19 @@
 import { Hono } from "hono";
 import { sql } from "kysely";
 import type { Role } from "../config.ts";
-import { PREDICTION_STATES } from "../core/prediction.ts";
 import type { Store } from "../store/index.ts";
+import { type MetricsAccess, metricsRoutes } from "./metrics-routes.ts";
 
 export interface OperatorDeps {
   role: Role;
   store: Store;
   /** How this process hears of work and events made by others ("in-process" in embedded mode). */
   queue(): { wakeups: string; healthy: boolean };
+  /** How `/metrics` answers on this port. */
+  metrics: MetricsAccess;
 }
 
-export function operatorRoutes({ role, store, queue }: OperatorDeps): Hono {
+export function operatorRoutes({ role, store, queue, metrics }: OperatorDeps): Hono {
   const app = new Hono();
   app.get("/health", async (c) => {
     const { dialect } = store.database;
@@ -27,17 +29,6 @@ export function operatorRoutes({ role, store, queue }: OperatorDeps): Hono {
       healthy ? 200 : 503,
     );
   });
-  app.get("/metrics", async (c) => {
-    const counts = await store.predictions.countByState();
-    const lines = [
-      "# HELP gengate_predictions Predictions by state.",
-      "# TYPE gengate_predictions gauge",
-      ...PREDICTION_STATES.map((state) => `gengate_predictions{state="${state}"} ${counts[state]}`),
-      "# HELP gengate_role The role of this process.",
-      "# TYPE gengate_role gauge",
-      `gengate_role{role="${role}"} 1`,
-    ];
-    return c.text(`${lines.join("\n")}\n`, 200, { "content-type": "text/plain; version=0.0.4" });
-  });
+  app.route("/", metricsRoutes(metrics));
   return app;
 }

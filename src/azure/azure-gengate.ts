@@ -56,6 +56,11 @@ export function azureConfig(env: Record<string, string | undefined>): Config {
       "DATABASE_URL: must be set on Azure Functions (a postgres:// URL, such as Azure Database for PostgreSQL's): instances share no disk",
     );
   }
+  if (config.metrics?.listen) {
+    throw new ConfigError(
+      "GENGATE_METRICS_PORT: a Function App listens on no port of its own; set GENGATE_METRICS_TOKEN instead, to scrape /metrics with it",
+    );
+  }
   return config;
 }
 

@@ -67,6 +67,9 @@ export function isTerminal(state: PredictionState): boolean {
 /** States before the provider has the work for sure: clients see them as "starting". */
 export const NOT_YET_STARTED_STATES: readonly PredictionState[] = ["queued", "submitting", "unconfirmed"];
 
+/** States of work not ended yet: waiting for the provider, or running there. */
+export const UNFINISHED_STATES: readonly PredictionState[] = [...NOT_YET_STARTED_STATES, "running"];
+
 export function clientStatus(state: PredictionState, phase: UpstreamPhase | null): ClientStatus {
   if (NOT_YET_STARTED_STATES.includes(state)) return "starting";
   if (state === "running") return phase ?? "starting";

@@ -8,6 +8,7 @@ import type { BlobStorage } from "../storage/blob-storage.ts";
 import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
 import type { Breakers } from "./breakers.ts";
+import type { EngineMetrics } from "./engine-metrics.ts";
 import type { EventBus } from "./events.ts";
 import type { Uploads } from "./uploads.ts";
 import type { WorkSignals } from "./work-signals.ts";
@@ -32,6 +33,8 @@ export interface EngineContext {
   /** Per route target: this process's, or shared by every process on PostgreSQL. */
   breakers: Breakers;
   logger: Logger;
+  /** Told of changes, provider calls and webhook deliveries, for /metrics (NO_METRICS when off). */
+  metrics: EngineMetrics;
   /** What providers are handed for work of `tokenId`: its file inputs are read as that token's. */
   providerContext(tokenId: string | null): ProviderContext;
   /** Where clients reach gengate (for URLs in webhook payloads). */

@@ -26,6 +26,7 @@ export class PredictionUpdater {
   ): Promise<Prediction | null> {
     const after = await this.ctx.store.predictions.transition(before.id, from, patch);
     if (!after) return null;
+    this.ctx.metrics.predictionChanged(before, after);
     this.ctx.events.publish(after.id, { type: "update", prediction: after });
     await this.webhooks.notify(after, webhookEvents(before, after));
     await this.onChanged(before, after);

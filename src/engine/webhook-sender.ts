@@ -144,6 +144,7 @@ export class WebhookSender {
       { delivery: delivery.id, err: reason },
       "could not handle a webhook delivery; failing it",
     );
+    this.ctx.metrics.webhookAttempt("failed");
     try {
       await this.ctx.store.webhookDeliveries.markAttempt(delivery.id, {
         attempts: delivery.attempts,
@@ -191,6 +192,7 @@ export class WebhookSender {
       response.resume();
       if (status >= 200 && status < 300) {
         await this.ctx.store.webhookDeliveries.markDelivered(delivery.id, status);
+        this.ctx.metrics.webhookAttempt("delivered");
         return;
       }
       error = `answered ${status}`;
@@ -205,6 +207,7 @@ export class WebhookSender {
       lastError: error,
       state: retryDelay === undefined ? "failed" : "pending",
     });
+    this.ctx.metrics.webhookAttempt(retryDelay === undefined ? "failed" : "retrying");
     if (retryDelay !== undefined) this.loop.wakeAt(Date.now() + retryDelay);
     this.ctx.logger.warn(
       { delivery: delivery.id, subject: delivery.subjectId, status, attempts },

@@ -15,6 +15,7 @@ import {
   PREDICTION_STATES,
   type Prediction,
   type PredictionState,
+  UNFINISHED_STATES,
 } from "../core/prediction.ts";
 import type { Database } from "./database.ts";
 import { byCreation, type CreationOrder, type KeysetCursor } from "./newest-first.ts";
@@ -279,6 +280,17 @@ export class PredictionsRepo {
       .limit(limit)
       .execute();
     return rows.map(fromPredictionRow);
+  }
+
+  /** How many predictions of each provider are in each unfinished state (absent: none). */
+  async countUnfinished(): Promise<Array<{ provider: string; state: PredictionState; count: number }>> {
+    const rows = await this.#db
+      .selectFrom("predictions")
+      .select((eb) => ["provider", "state", eb.fn.countAll<number>().as("count")])
+      .where("state", "in", UNFINISHED_STATES)
+      .groupBy(["provider", "state"])
+      .execute();
+    return rows.map(({ provider, state, count }) => ({ provider, state, count: Number(count) }));
   }
 
   /** Number of predictions in each state, optionally of one provider; zero for absent states. */

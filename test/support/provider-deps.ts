@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll } from "vitest";
 import { limitsOf } from "../../src/engine/cluster/process-state.ts";
 import { providerEnvironment } from "../../src/engine/provider-environment.ts";
-import type { ProviderDeps } from "../../src/providers/provider.ts";
+import type { ProviderDeps, ProviderEnvironment } from "../../src/providers/provider.ts";
 import { createStore, type Database, openDatabase } from "../../src/store/index.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -26,14 +26,36 @@ export interface ProviderDepsOptions {
   settings?: unknown;
 }
 
+/** What `createProviders` builds every provider with, as providerDeps() makes it. */
+export async function providersEnvironment(options: ProviderDepsOptions = {}): Promise<ProviderEnvironment> {
+  const { database, dataDir } = await openedFor("providers", options);
+  return providerEnvironment(createStore(database), limitsOf(database), {
+    dataDir,
+    logger: { info() {}, warn() {} },
+  });
+}
+
 /** The dependencies of provider `provider` (its id: its journal is its own). */
 export async function providerDeps(
   provider: string,
   options: ProviderDepsOptions = {},
 ): Promise<ProviderDeps> {
+  const { journals, ...environment } = await providersEnvironment(options);
+  return {
+    ...environment,
+    journal: journals.for(provider),
+    settings: options.settings,
+    configFile: "gengate.config.json",
+  };
+}
+
+async function openedFor(
+  name: string,
+  options: ProviderDepsOptions,
+): Promise<{ database: Database; dataDir: string }> {
   let { dataDir, database } = options;
   if (dataDir === undefined) {
-    const made = await mkdtemp(join(tmpdir(), `gengate-${provider}-`));
+    const made = await mkdtemp(join(tmpdir(), `gengate-${name}-`));
     cleanups.push(() => rm(made, { recursive: true, force: true }));
     dataDir = made;
   }
@@ -42,14 +64,5 @@ export async function providerDeps(
     cleanups.push(() => opened.close());
     database = opened;
   }
-  const { journals, ...environment } = providerEnvironment(createStore(database), limitsOf(database), {
-    dataDir,
-    logger: { info() {}, warn() {} },
-  });
-  return {
-    ...environment,
-    journal: journals.for(provider),
-    settings: options.settings,
-    configFile: "gengate.config.json",
-  };
+  return { database, dataDir };
 }
