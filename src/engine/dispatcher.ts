@@ -41,7 +41,6 @@ export class Dispatcher {
   private readonly onRunning: (prediction: Prediction, provider: Provider) => void;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly fairShares = new Map<string, FairShare>();
   private readonly batchCaps: BatchCaps;
   private readonly guard: RowGuard;
 
@@ -120,12 +119,17 @@ export class Dispatcher {
       await this.ctx.store.predictions.dueByGroup({ provider: provider.id, now, perGroup: limit }),
       "start",
     );
-    const fairShare = this.fairShareOf(provider.id);
+    // Read under the lock held here, and written back before it is let go: the turns are global.
+    const fairShare = new FairShare(await this.ctx.store.fairShares.load(provider.id));
     const due = fairShare.order(await this.batchCaps.within(candidates)).slice(0, limit);
     if (due.length === 0) return IDLE_MS;
     const { taken, waitMs } = await this.bucketOf(provider).take(due.length);
-    for (const row of due.slice(0, taken)) {
-      await this.guard.run(row, "start", () => this.claim(provider, row, now + SUBMIT_LEASE_MS, fairShare));
+    try {
+      for (const row of due.slice(0, taken)) {
+        await this.guard.run(row, "start", () => this.claim(provider, row, now + SUBMIT_LEASE_MS, fairShare));
+      }
+    } finally {
+      await this.ctx.store.fairShares.save(provider.id, fairShare.changes());
     }
     if (taken < due.length) return waitMs;
     return due.length === limit && free > limit ? 0 : IDLE_MS;
@@ -151,14 +155,6 @@ export class Dispatcher {
 
   private bucketOf(provider: Provider): StartBudget {
     return startBudgetOf(this.ctx, provider);
-  }
-
-  private fairShareOf(providerId: string): FairShare {
-    const existing = this.fairShares.get(providerId);
-    if (existing) return existing;
-    const created = new FairShare();
-    this.fairShares.set(providerId, created);
-    return created;
   }
 
   /**

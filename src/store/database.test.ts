@@ -54,6 +54,7 @@ describeEachBackend("openDatabase", (open) => {
       "0013-retention",
       "0014-shared-limits",
       "0015-telegram",
+      "0017-shared-engine-state",
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { BatchesRepo } from "./batches-repo.ts";
 import { BlobReferencesRepo } from "./blob-references-repo.ts";
 import type { Database } from "./database.ts";
+import { FairSharesRepo } from "./fair-shares-repo.ts";
 import { FilesRepo } from "./files-repo.ts";
 import { GalleryRepo } from "./gallery-repo.ts";
 import { LorasRepo } from "./loras-repo.ts";
@@ -23,6 +24,12 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from "./database.ts";
+export {
+  type FairShareScope,
+  FairSharesRepo,
+  type ServedCount,
+  type ServedCountChanges,
+} from "./fair-shares-repo.ts";
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
 export { type GalleryEntry, GalleryRepo, type ListGalleryOptions } from "./gallery-repo.ts";
 export { type LoraPatch, LorasRepo } from "./loras-repo.ts";
@@ -64,6 +71,7 @@ export interface Store {
   telegram: TelegramRepos;
   retention: RetentionRepo;
   blobReferences: BlobReferencesRepo;
+  fairShares: FairSharesRepo;
   database: Database;
 }
 
@@ -94,6 +102,7 @@ export function createStore(database: Database): Store {
     },
     retention: new RetentionRepo(db, database.dialect),
     blobReferences: new BlobReferencesRepo(db),
+    fairShares: new FairSharesRepo(db),
     database,
   };
 }

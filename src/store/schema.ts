@@ -165,6 +165,22 @@ export interface CircuitsTable {
   circuit: string;
 }
 
+export interface FairSharesTable {
+  provider: string;
+  scope: string;
+  key: string;
+  served: number;
+}
+
+export interface ReceivedWebhooksTable {
+  prediction_id: string;
+  upstream_id: string;
+  url: string;
+  headers: string;
+  body: string;
+  received_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -243,4 +259,6 @@ export interface DB {
   blob_removals: BlobRemovalsTable;
   rate_buckets: RateBucketsTable;
   circuits: CircuitsTable;
+  fair_shares: FairSharesTable;
+  received_webhooks: ReceivedWebhooksTable;
 }
