@@ -89,7 +89,7 @@ export function createStore(database: Database): Store {
     predictions: new PredictionsRepo(db, database.dialect),
     tokens: new TokensRepo(db),
     files: new FilesRepo(db),
-    webhookDeliveries: new WebhookDeliveriesRepo(db),
+    webhookDeliveries: new WebhookDeliveriesRepo(db, database.dialect),
     settings: new SettingsRepo(db),
     batches: new BatchesRepo(db),
     loras: new LorasRepo(db),
