@@ -6,6 +6,7 @@ import { FilesRepo } from "./files-repo.ts";
 import { GalleryRepo } from "./gallery-repo.ts";
 import { LorasRepo } from "./loras-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
+import { ReceivedWebhooksRepo } from "./received-webhooks-repo.ts";
 import { RetentionRepo } from "./retention-repo.ts";
 import { SettingsRepo } from "./settings-repo.ts";
 import { TelegramInboxRepo } from "./telegram-inbox-repo.ts";
@@ -43,6 +44,7 @@ export {
   type RowDamage,
   type StoredPrediction,
 } from "./predictions-repo.ts";
+export { type ReceivedWebhook, ReceivedWebhooksRepo } from "./received-webhooks-repo.ts";
 export { type DataRemoval, type RemovedData, RetentionRepo } from "./retention-repo.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
@@ -72,6 +74,7 @@ export interface Store {
   retention: RetentionRepo;
   blobReferences: BlobReferencesRepo;
   fairShares: FairSharesRepo;
+  receivedWebhooks: ReceivedWebhooksRepo;
   database: Database;
 }
 
@@ -103,6 +106,7 @@ export function createStore(database: Database): Store {
     retention: new RetentionRepo(db, database.dialect),
     blobReferences: new BlobReferencesRepo(db),
     fairShares: new FairSharesRepo(db),
+    receivedWebhooks: new ReceivedWebhooksRepo(db),
     database,
   };
 }
