@@ -119,7 +119,21 @@ export class Dispatcher {
       await this.ctx.store.predictions.dueByGroup({ provider: provider.id, now, perGroup: limit }),
       "start",
     );
-    // Read under the lock held here, and written back before it is let go: the turns are global.
+    const claim = () => this.claimAmong(provider, candidates, { free, limit, now });
+    // A batch's cap counts its items at every provider, so its places are counted and taken under
+    // one more lock, shared by all providers' claims (always taken after a provider's own).
+    if (await this.batchCaps.anyCapped(candidates))
+      return this.ctx.locks.withLock("dispatch:batch-caps", claim);
+    return claim();
+  }
+
+  /** Starts up to `limit` of `candidates`, as their batches' caps and the budget let them. */
+  private async claimAmong(
+    provider: Provider,
+    candidates: readonly StoredPrediction[],
+    { free, limit, now }: { free: number; limit: number; now: number },
+  ): Promise<number> {
+    // Read under the locks held here, and written back before they are let go: the turns are global.
     const fairShare = new FairShare(await this.ctx.store.fairShares.load(provider.id));
     const due = fairShare.order(await this.batchCaps.within(candidates)).slice(0, limit);
     if (due.length === 0) return IDLE_MS;
