@@ -14,6 +14,7 @@ import type { StoredPrediction } from "../store/index.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
+import { Leases } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import { startBudgetOf } from "./rate-budget.ts";
@@ -25,7 +26,6 @@ import type { UnconfirmedStarts } from "./unconfirmed-starts.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
-const SUBMIT_LEASE_MS = 120_000;
 const MAX_START_ATTEMPTS = 5;
 const CLAIM_BATCH = 64;
 
@@ -43,6 +43,7 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly batchCaps: BatchCaps;
   private readonly guard: RowGuard;
+  private readonly leases: Leases;
 
   constructor(
     ctx: EngineContext,
@@ -58,6 +59,7 @@ export class Dispatcher {
     this.onRunning = onRunning;
     this.batchCaps = new BatchCaps(ctx.store);
     this.guard = new RowGuard(ctx, updater);
+    this.leases = new Leases(ctx.store);
     this.loop = new WakeableLoop(
       () => this.dispatch(),
       (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),
@@ -140,7 +142,7 @@ export class Dispatcher {
     const { taken, waitMs } = await this.bucketOf(provider).take(due.length);
     try {
       for (const row of due.slice(0, taken)) {
-        await this.guard.run(row, "start", () => this.claim(provider, row, now + SUBMIT_LEASE_MS, fairShare));
+        await this.guard.run(row, "start", () => this.claim(provider, row, this.leases.end(now), fairShare));
       }
     } finally {
       await this.ctx.store.fairShares.save(provider.id, fairShare.changes());
@@ -164,7 +166,11 @@ export class Dispatcher {
     });
     if (!claimed) return;
     fairShare.record(claimed);
-    this.track(this.guard.run(claimed, "start", () => this.submit(provider, claimed)));
+    this.track(
+      this.leases.hold(claimed.id, "submitting", leaseEnd, () =>
+        this.guard.run(claimed, "start", () => this.submit(provider, claimed)),
+      ),
+    );
   }
 
   private bucketOf(provider: Provider): StartBudget {

@@ -3,10 +3,16 @@ import type { Provider, RateLimitBudget } from "../providers/provider.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { StartBudget } from "./rate-limiter.ts";
 
+const MAX_BURST_SECONDS = 2;
+
 export function overriddenBudget(budget: RateLimitBudget, perMinute: number | undefined): RateLimitBudget {
   if (perMinute === undefined) return budget;
-  // The burst stays the same number of seconds' worth of starts, at the new rate.
-  const burst = Math.max(1, Math.floor((budget.burst * perMinute) / budget.perMinute));
+  // A limit the operator set holds in every minute: the burst is at most two seconds' worth of
+  // starts (no more seconds' worth than the provider's own), so that a minute that begins with it
+  // stays within a start or two of the limit, while a dispatcher that takes its token a little
+  // late (the pass before it took some milliseconds) loses nothing of the rate.
+  const providerSeconds = (budget.burst * 60) / budget.perMinute;
+  const burst = Math.max(1, Math.floor((Math.min(MAX_BURST_SECONDS, providerSeconds) * perMinute) / 60));
   return { ...budget, perMinute, burst };
 }
 

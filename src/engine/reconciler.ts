@@ -8,6 +8,7 @@ import type { Prediction } from "../core/prediction.ts";
 import type { Provider, StatusResult } from "../providers/provider.ts";
 import type { StoredPrediction } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { Leases } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import type { ReceivedWebhooks } from "./received-webhooks.ts";
@@ -17,8 +18,6 @@ import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
 const BATCH = 64;
-/** A claimed row is left alone by other pollers for this long. */
-const POLL_LEASE_MS = 60_000;
 
 export class Reconciler {
   private readonly ctx: EngineContext;
@@ -28,6 +27,7 @@ export class Reconciler {
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly guard: RowGuard;
+  private readonly leases: Leases;
 
   constructor(
     ctx: EngineContext,
@@ -40,6 +40,7 @@ export class Reconciler {
     this.applier = applier;
     this.received = received;
     this.guard = new RowGuard(ctx, updater);
+    this.leases = new Leases(ctx.store);
     this.loop = new WakeableLoop(
       () => this.reconcileDue(),
       (error) => ctx.logger.error({ err: error }, "reconcile loop failed"),
@@ -89,12 +90,18 @@ export class Reconciler {
     const due = await this.ctx.store.predictions.due({ states: ["running"], now, limit: BATCH });
     for (const row of await this.guard.usable(due, "follow")) {
       await this.guard.run(row, "follow", async () => {
+        const leaseEnd = this.leases.end(now);
         const claimed = await this.ctx.store.predictions.claim(
           row.id,
           { state: "running", nextCheckAt: row.nextCheckAt },
-          { nextCheckAt: now + POLL_LEASE_MS },
+          { nextCheckAt: leaseEnd },
         );
-        if (claimed) this.track(this.guard.run(claimed, "follow", () => this.check(claimed)));
+        if (!claimed) return;
+        this.track(
+          this.leases.hold(claimed.id, "running", leaseEnd, () =>
+            this.guard.run(claimed, "follow", () => this.check(claimed)),
+          ),
+        );
       });
     }
     await Promise.all(this.inFlight);

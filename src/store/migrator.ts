@@ -34,6 +34,9 @@ const MIGRATIONS: Record<string, Migration> = {
   "0017-shared-engine-state": sharedEngineState,
 };
 
+/** Tries of a migration that another schema's removal interrupted. */
+const TRIES = 5;
+
 /**
  * Applies pending migrations. On PostgreSQL pass `schema` so Kysely's bookkeeping tables are
  * looked up there only, not in whichever schema of the database happens to have them.
@@ -44,6 +47,26 @@ export async function migrateToLatest(db: Kysely<DB>, schema?: string): Promise<
     provider: { getMigrations: async () => MIGRATIONS },
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const error = await migrator.migrateToLatest().then(
+      (result) => result.error,
+      (thrown: unknown) => thrown,
+    );
+    if (error === undefined) return;
+    if (attempt >= TRIES || !isOtherSchemaDropped(error, schema)) throw error;
+  }
+}
+
+/**
+ * Kysely looks for its bookkeeping tables by listing the tables of every schema of the database:
+ * a schema that another deployment (or test) drops meanwhile fails the listing, not the migration,
+ * which is then simply tried again. The migrations themselves run under Kysely's lock.
+ */
+function isOtherSchemaDropped(error: unknown, schema: string | undefined): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    code === "3F000" &&
+    typeof message === "string" &&
+    (schema === undefined || !message.includes(`"${schema}"`))
+  );
 }
