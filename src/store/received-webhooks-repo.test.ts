@@ -1,4 +1,4 @@
-/** Provider webhooks kept for a worker: the first one per prediction, taken once, forgotten once it cannot be used. */
+/** Provider webhooks kept for a worker: the latest one per prediction, taken once, forgotten once it cannot be used. */
 import { expect, it } from "vitest";
 import { describeEachBackend } from "../../test/support/backends.ts";
 import { prediction } from "../../test/support/prediction-fixture.ts";
@@ -15,13 +15,13 @@ const webhook = (predictionId: string, body = '{"status":"succeeded"}'): Receive
 });
 
 describeEachBackend("ReceivedWebhooksRepo", (open) => {
-  it("keeps the first webhook of a prediction, hands it to one taker, and forgets those of ended predictions", async () => {
+  it("keeps the latest webhook of a prediction, hands it to one taker, and forgets those of ended predictions", async () => {
     const store = createStore(await open());
     const running = prediction({ state: "running" });
     const ended = prediction({ state: "succeeded" });
     for (const row of [running, ended]) await store.predictions.insert(row);
+    await store.receivedWebhooks.record(webhook(running.id, '{"status":"succeeded","id":"earlier work"}'));
     await store.receivedWebhooks.record(webhook(running.id));
-    await store.receivedWebhooks.record(webhook(running.id, '{"status":"failed"}'));
     await store.receivedWebhooks.record(webhook(ended.id));
 
     expect(await store.receivedWebhooks.forgetEnded()).toBe(1);

@@ -1,6 +1,6 @@
 /**
  * Provider webhooks received by a process that does not apply them itself (applying may call the
- * provider), kept as received until a worker takes them: one per prediction, the first one.
+ * provider), kept as received until a worker takes them: one per prediction, the latest.
  */
 import type { Kysely } from "kysely";
 import type { DB } from "./schema.ts";
@@ -22,19 +22,22 @@ export class ReceivedWebhooksRepo {
     this.#db = db;
   }
 
-  /** Keeps `webhook` unless one is already kept for its prediction (an end is told once). */
+  /**
+   * Keeps `webhook` in place of any kept for its prediction: the work's end is told once (again
+   * the same, when a provider repeats it), and one kept about earlier work of the prediction is stale.
+   */
   async record(webhook: ReceivedWebhook): Promise<void> {
+    const row = {
+      upstream_id: webhook.upstreamId,
+      url: webhook.url,
+      headers: JSON.stringify(webhook.headers),
+      body: webhook.body,
+      received_at: webhook.receivedAt,
+    };
     await this.#db
       .insertInto("received_webhooks")
-      .values({
-        prediction_id: webhook.predictionId,
-        upstream_id: webhook.upstreamId,
-        url: webhook.url,
-        headers: JSON.stringify(webhook.headers),
-        body: webhook.body,
-        received_at: webhook.receivedAt,
-      })
-      .onConflict((oc) => oc.column("prediction_id").doNothing())
+      .values({ prediction_id: webhook.predictionId, ...row })
+      .onConflict((oc) => oc.column("prediction_id").doUpdateSet(row))
       .execute();
   }
 
