@@ -7,14 +7,14 @@
  */
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
-import type { Prediction } from "../core/prediction.ts";
+import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
 import type { StoredPrediction } from "../store/index.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
-import { Leases } from "./leases.ts";
+import { Leases, leasedPredictions } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import { startBudgetOf } from "./rate-budget.ts";
@@ -43,7 +43,7 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly batchCaps: BatchCaps;
   private readonly guard: RowGuard;
-  private readonly leases: Leases;
+  private readonly leases: Leases<PredictionState>;
 
   constructor(
     ctx: EngineContext,
@@ -59,7 +59,7 @@ export class Dispatcher {
     this.onRunning = onRunning;
     this.batchCaps = new BatchCaps(ctx.store);
     this.guard = new RowGuard(ctx, updater);
-    this.leases = new Leases(ctx.store);
+    this.leases = new Leases(leasedPredictions(ctx.store));
     this.loop = new WakeableLoop(
       () => this.dispatch(),
       (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),

@@ -4,11 +4,11 @@
  * applies cancels and deadlines, and stores outputs.
  */
 import { GatewayError } from "../core/errors.ts";
-import type { Prediction } from "../core/prediction.ts";
+import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { Provider, StatusResult } from "../providers/provider.ts";
 import type { StoredPrediction } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
-import { Leases } from "./leases.ts";
+import { Leases, leasedPredictions } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import type { ReceivedWebhooks } from "./received-webhooks.ts";
@@ -27,7 +27,7 @@ export class Reconciler {
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly guard: RowGuard;
-  private readonly leases: Leases;
+  private readonly leases: Leases<PredictionState>;
 
   constructor(
     ctx: EngineContext,
@@ -40,7 +40,7 @@ export class Reconciler {
     this.applier = applier;
     this.received = received;
     this.guard = new RowGuard(ctx, updater);
-    this.leases = new Leases(ctx.store);
+    this.leases = new Leases(leasedPredictions(ctx.store));
     this.loop = new WakeableLoop(
       () => this.reconcileDue(),
       (error) => ctx.logger.error({ err: error }, "reconcile loop failed"),
