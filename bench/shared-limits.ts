@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { sql } from "kysely";
-import { LocalRateLimiter } from "../src/engine/rate-limiter.ts";
+import { LocalRateLimiter } from "../src/core/rate-limiter.ts";
 import { openDatabase } from "../src/store/database.ts";
 import { SharedLimitsRepo } from "../src/store/shared-limits-repo.ts";
 import { PG_URL } from "../test/support/postgres-schema.ts";

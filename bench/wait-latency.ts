@@ -8,9 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buffer } from "node:stream/consumers";
-import { isOutputFile, type ProviderContext } from "../src/providers/provider.ts";
-import { createSimProvider } from "../src/providers/sim/index.ts";
-import { providerDeps } from "../test/support/provider-deps.ts";
+import { limitsOf } from "../src/engine/cluster/process-state.ts";
+import { providerEnvironment } from "../src/engine/provider-environment.ts";
+import { isOutputFile, type Provider, type ProviderContext } from "../src/providers/provider.ts";
+import { createProvider } from "../src/providers/registry.ts";
+import { createStore, openDatabase } from "../src/store/index.ts";
 import { createPrediction, startBenchGateway } from "./support/gateway-process.ts";
 import { fmt, percentile } from "./support/stats.ts";
 
@@ -27,7 +29,11 @@ const INPUT = {
 
 async function directSamples(): Promise<number[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-direct-"));
-  const sim = createSimProvider({}, providerDeps(dataDir));
+  // Its journal in the SQLite database of its own data folder, as `gengate serve` would keep it.
+  const database = await openDatabase({ dataDir });
+  const logger = { info() {}, warn() {} };
+  const environment = providerEnvironment(createStore(database), limitsOf(database), { dataDir, logger });
+  const sim = createProvider("sim", {}, environment, { path: undefined, providers: {} }) as Provider;
   const ctx: ProviderContext = { readInput: () => Promise.reject(new Error("no file inputs")) };
   const samples: number[] = [];
   try {
@@ -54,6 +60,7 @@ async function directSamples(): Promise<number[]> {
       if (i >= WARMUP) samples.push(performance.now() - started);
     }
   } finally {
+    await database.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
   return samples;

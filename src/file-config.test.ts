@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./core/env-config.ts";
 import { loadFileConfig } from "./file-config.ts";
+import type { ProviderEnvironment } from "./providers/provider.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 
 function fileWith(content: string): string {
@@ -28,8 +29,9 @@ describe("the configuration file", () => {
 
   it("refuses an unknown provider, naming the path and the known ones", () => {
     const file = fileWith('{"providers": {"replicat": {}}}');
-    const deps = { dataDir: tmpdir(), logger: { info() {}, warn() {} } };
-    expect(() => createProviders({}, deps, loadFileConfig(file))).toThrow(
+    // Nothing of the environment is reached before the file's providers are checked.
+    const environment = {} as ProviderEnvironment;
+    expect(() => createProviders({}, environment, loadFileConfig(file))).toThrow(
       `${file}: providers.replicat: unknown provider; known providers are ${PROVIDER_IDS.join(", ")}`,
     );
   });

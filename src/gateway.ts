@@ -19,6 +19,7 @@ import type { EngineContext } from "./engine/engine-context.ts";
 import { type EngineParts, engineParts } from "./engine/engine-parts.ts";
 import { EngineWorker } from "./engine/engine-worker.ts";
 import { InputReader } from "./engine/input-reader.ts";
+import { providerEnvironment } from "./engine/provider-environment.ts";
 import { Retention } from "./engine/retention.ts";
 import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
@@ -64,9 +65,9 @@ export async function createGateway(
   logger: Logger,
   parts: GatewayParts = {},
 ): Promise<Gateway> {
-  // Configuration errors surface before anything is opened.
+  // Configuration errors surface before anything is opened, except the providers': they are
+  // built on what the database shares between processes, and undo what was opened if they fail.
   const fileConfig = loadFileConfig(config.configFile);
-  const providers = createProviders(env, { dataDir: config.dataDir, logger }, fileConfig);
   const catalog = loadCatalog({
     models: fileConfig.models,
     routing: fileConfig.routing,
@@ -75,7 +76,7 @@ export async function createGateway(
     knownProviders: PROVIDER_IDS,
   });
   /** What to undo, last opened first. */
-  const opened: Array<() => Promise<void>> = [() => providers.close()];
+  const opened: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const undo of opened.reverse()) await undo();
   };
@@ -103,6 +104,12 @@ export async function createGateway(
     // On PostgreSQL any number of processes share the work, its limits and its events.
     const shared = await processState(database, store, catalog.routing.circuitBreaker, logger);
     opened.push(() => shared.close());
+    const providers = createProviders(
+      env,
+      providerEnvironment(store, shared, { dataDir: config.dataDir, logger }),
+      fileConfig,
+    );
+    opened.push(() => providers.close());
     const ctx: EngineContext = {
       store,
       storage,

@@ -6,8 +6,8 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readSimStarts } from "../src/providers/sim/index.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { readSimStarts } from "./support/sim-starts.ts";
 
 let gateway: TestGateway;
 

@@ -135,6 +135,18 @@ describe("a configuration file with a mistake", () => {
     );
   });
 
+  it("names a provider's bad setting, and the next start on the data folder works", async () => {
+    const dataDir = mkdtempSync(join(dir, "provider-setting-"));
+    const env = { REPLICATE_API_TOKEN: "r8_x", REPLICATE_CONCURRENCY: "0" };
+    await expect(startGateway(env, dataDir)).rejects.toThrow(
+      /^REPLICATE_CONCURRENCY: must be a positive integer/,
+    );
+    // The data folder's database and lock were let go: the next start takes them.
+    const next = await startGateway({}, dataDir);
+    expect((await next.api("/health")).status).toBe(200);
+    await next.close();
+  });
+
   it("names a cycle in a fallback chain", async () => {
     const target = { provider: "sim", model: "sim/image" };
     const { file, start } = await refused("cycle.json", {

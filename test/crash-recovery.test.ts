@@ -8,11 +8,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newId } from "../src/core/ids.ts";
 import type { Prediction } from "../src/core/prediction.ts";
-import { createSimProvider, readSimStarts } from "../src/providers/sim/index.ts";
+import { createSimProvider } from "../src/providers/sim/index.ts";
 import { createStore, openDatabase } from "../src/store/index.ts";
 import { startGateway, TEST_TOKEN } from "./support/gateway.ts";
 import { providerDeps } from "./support/provider-deps.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
+import { readSimStarts } from "./support/sim-starts.ts";
 import { startWebhookReceiver } from "./support/webhook-receiver.ts";
 
 const dirs: string[] = [];
@@ -163,7 +164,7 @@ async function leftMidSubmission(
   { upstreamRun, recordedOnRow }: { upstreamRun: Record<string, unknown>; recordedOnRow: boolean },
 ): Promise<string> {
   const database = await openDatabase({ dataDir });
-  const sim = createSimProvider({}, providerDeps(dataDir));
+  const sim = createSimProvider({}, await providerDeps("sim", { database }));
   const model = await sim.getModel({ kind: "model", owner: "sim", name: "image" });
   const id = newId();
   const input = {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
+import { createPostgresSchema } from "./support/postgres-schema.ts";
 import { authed, type QueueCluster, startQueueCluster } from "./support/queue-cluster.ts";
 import { spawnServe } from "./support/serve-process.ts";
 import { until } from "./support/until.ts";
@@ -23,6 +24,24 @@ describe("gengate serve --role", () => {
       await expect(spawnServe({ DATABASE_URL: "" }, ["--role", role])).rejects.toThrow(
         new RegExp(`GENGATE_ROLE: the ${role} role needs DATABASE_URL \\(PostgreSQL\\)`),
       );
+    }
+  });
+});
+
+describe.skipIf(skip)("gengate serve over PostgreSQL with a provider misconfigured", () => {
+  it("exits naming the setting, though the database opened first", async () => {
+    const schema = await createPostgresSchema("q");
+    try {
+      const env = {
+        DATABASE_URL: schema.databaseUrl,
+        REPLICATE_API_TOKEN: "r8_x",
+        REPLICATE_CONCURRENCY: "0",
+      };
+      await expect(spawnServe(env, ["--role", "worker"])).rejects.toThrow(
+        /exited \(1\) before listening:\ngengate: REPLICATE_CONCURRENCY: must be a positive integer/,
+      );
+    } finally {
+      await schema.drop();
     }
   });
 });

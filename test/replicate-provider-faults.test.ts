@@ -2,9 +2,6 @@
  * Replicate misbehaving: rate limits, 5xx bursts, connections reset around a create, outputs that
  * expire. gengate paces itself, retries what is safe and never pays twice.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Replicate from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayError } from "../src/core/errors.ts";
@@ -92,10 +89,9 @@ describe("the Replicate provider under faults", () => {
 describe("Replicate's rate limit", () => {
   it("comes back as rate_limited with Replicate's delay, for the engine to pause its starts", async () => {
     const strict = await startFakeReplicate({ createsPerMinute: 1 });
-    const dataDir = mkdtempSync(join(tmpdir(), "gengate-replicate-429-"));
     const provider = createReplicateProvider(
       { REPLICATE_API_TOKEN: strict.token, REPLICATE_BASE_URL: strict.url, REPLICATE_WAIT_SECONDS: "0" },
-      providerDeps(dataDir),
+      await providerDeps("replicate"),
     );
     const ctx = { readInput: () => Promise.reject(new Error("no files")) };
     try {
@@ -117,7 +113,6 @@ describe("Replicate's rate limit", () => {
       expect((error as GatewayError).retryAfterMs).toBeGreaterThanOrEqual(50_000);
     } finally {
       await strict.close();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

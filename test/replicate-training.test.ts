@@ -3,9 +3,6 @@
  * HTTP: destination models, uploads of training data, trainings followed to their new version
  * (which then runs), lost creates found again, bad zips, cancels and webhooks.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayError } from "../src/core/errors.ts";
@@ -26,28 +23,23 @@ import { providerDeps } from "./support/provider-deps.ts";
 import { startWebhookReceiver } from "./support/webhook-receiver.ts";
 
 const TRAINER = "ostris/flux-dev-lora-trainer";
-const dirs: string[] = [];
 let fake: FakeReplicate;
 let provider: Provider;
 
-function replicate(): Provider {
-  const dir = mkdtempSync(join(tmpdir(), "gengate-replicate-training-"));
-  dirs.push(dir);
+/** A provider with a journal of its own (a new data folder's). */
+async function replicate(): Promise<Provider> {
   const env = { REPLICATE_API_TOKEN: fake.token, REPLICATE_BASE_URL: fake.url, REPLICATE_WAIT_SECONDS: "0" };
-  const created = createReplicateProvider(env, providerDeps(dir));
+  const created = createReplicateProvider(env, await providerDeps("replicate"));
   if (!created) throw new Error("no provider");
   return created;
 }
 
 beforeAll(async () => {
   fake = await startFakeReplicate({ latencyMs: { min: 10, max: 30 }, trainingMs: 300 });
-  provider = replicate();
+  provider = await replicate();
 });
 
-afterAll(async () => {
-  await fake.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fake.close());
 
 /** Reads data: URLs only: every other file must be Replicate's to read. */
 const ctx: ProviderContext = {
@@ -350,7 +342,7 @@ describe("findTraining", () => {
     expect((await settle(found?.operation)).state).toBe("succeeded");
     // Nothing was started for an id never seen, and a fresh journal cannot tell unmarked work apart.
     expect(await training.findTraining(newTrainingId(), ctx)).toBeNull();
-    expect(await trainingOf(replicate()).findTraining(lostId, ctx)).toBeNull();
+    expect(await trainingOf(await replicate()).findTraining(lostId, ctx)).toBeNull();
   });
 
   it("finds a webhooked training by the marker in its webhook URL, even without the journal", async () => {
@@ -374,7 +366,7 @@ describe("findTraining", () => {
       .filter((p) => p.kind === "training")
       .at(-1);
     expect(made?.webhook).toBe(`http://127.0.0.1:9/hooks/replicate?training=${trainingId}`);
-    const found = await trainingOf(replicate()).findTraining(trainingId, ctx);
+    const found = await trainingOf(await replicate()).findTraining(trainingId, ctx);
     expect(found?.upstreamId).toBe(made?.id);
     expect(found?.operation).toMatchObject({ webhooked: true });
   });

@@ -8,6 +8,7 @@
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { Prediction, PredictionState } from "../core/prediction.ts";
+import type { RateBucket } from "../core/rate-limiter.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
 import type { StoredPrediction } from "../store/index.ts";
@@ -18,7 +19,6 @@ import { Leases, leasedPredictions } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import { startBudgetOf } from "./rate-budget.ts";
-import type { StartBudget } from "./rate-limiter.ts";
 import type { Router } from "./router.ts";
 import { RowGuard } from "./row-guard.ts";
 import { runningPatch, startRequestOf, webhookUrlOf } from "./starts.ts";
@@ -173,7 +173,7 @@ export class Dispatcher {
     );
   }
 
-  private bucketOf(provider: Provider): StartBudget {
+  private bucketOf(provider: Provider): RateBucket {
     return startBudgetOf(this.ctx, provider);
   }
 

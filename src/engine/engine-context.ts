@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 import type { Catalog } from "../catalog/catalog.ts";
+import type { NamedLocks } from "../core/named-locks.ts";
+import type { RateLimiter } from "../core/rate-limiter.ts";
 import type { ProviderContext } from "../providers/provider.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
@@ -7,8 +9,6 @@ import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
 import type { Breakers } from "./breakers.ts";
 import type { EventBus } from "./events.ts";
-import type { NamedLocks } from "./named-locks.ts";
-import type { RateLimiter } from "./rate-limiter.ts";
 import type { Uploads } from "./uploads.ts";
 import type { WorkSignals } from "./work-signals.ts";
 

@@ -1,7 +1,8 @@
 /** A provider's rate budget as `routing.providers.<id>.perMinute` in the configuration overrides it. */
+
+import type { RateBucket } from "../core/rate-limiter.ts";
 import type { Provider, RateLimitBudget } from "../providers/provider.ts";
 import type { EngineContext } from "./engine-context.ts";
-import type { StartBudget } from "./rate-limiter.ts";
 
 const MAX_BURST_SECONDS = 2;
 
@@ -17,7 +18,7 @@ export function overriddenBudget(budget: RateLimitBudget, perMinute: number | un
 }
 
 /** The bucket the provider's starts take from, as the configuration may override its budget. */
-export function startBudgetOf(ctx: EngineContext, provider: Provider): StartBudget {
+export function startBudgetOf(ctx: EngineContext, provider: Provider): RateBucket {
   const override = ctx.catalog.routing.providers[provider.id]?.perMinute;
   const { bucket, perMinute, burst } = overriddenBudget(provider.rateLimit, override);
   return ctx.limiter.bucket(bucket, perMinute, burst);

@@ -6,7 +6,11 @@ import type { Readable } from "node:stream";
 import type { z } from "zod";
 import { GatewayError } from "../core/errors.ts";
 import type { ModelRef } from "../core/model-ref.ts";
+import type { NamedLocks } from "../core/named-locks.ts";
 import type { PredictionMetrics } from "../core/prediction.ts";
+import type { ProviderJournal, ProviderJournals } from "../core/provider-journal.ts";
+import type { RateLimiter } from "../core/rate-limiter.ts";
+import type { WorkLeases } from "../core/work-leases.ts";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -243,9 +247,25 @@ export interface Provider {
   close?(): Promise<void>;
 }
 
-export interface ProviderDeps {
+/**
+ * What every provider of a process is built with. What must hold across processes and hosts lives
+ * in gengate's database (journals, leases) or, for budgets and locks, in this process for one
+ * process over SQLite and in PostgreSQL for many.
+ */
+export interface ProviderEnvironment {
   dataDir: string;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  journals: ProviderJournals;
+  /** Rate budgets, e.g. for an upstream account's requests; the engine paces starts itself. */
+  limiter: RateLimiter;
+  /** Locks that exclude every other holder, in this process and in the others. */
+  locks: NamedLocks;
+  leases: WorkLeases;
+}
+
+export interface ProviderDeps extends Omit<ProviderEnvironment, "journals"> {
+  /** This provider's own journal. */
+  journal: ProviderJournal;
   /** This provider's section of the configuration file (validate it with core's parseSettings). */
   settings: unknown;
   /** The configuration file, for error messages. */

@@ -4,7 +4,7 @@ import { formatModelRef, type ModelRef } from "../core/model-ref.ts";
 import { DEFAULT_CONFIG_FILE, type FileConfig } from "../file-config.ts";
 import { createFalProvider } from "./fal/index.ts";
 import { createLocalProvider } from "./local/index.ts";
-import type { ModelDescriptor, Provider, ProviderDeps } from "./provider.ts";
+import type { ModelDescriptor, Provider, ProviderDeps, ProviderEnvironment } from "./provider.ts";
 import { createReplicateProvider } from "./replicate/index.ts";
 import { createRunpodProvider } from "./runpod/index.ts";
 import { createSimProvider } from "./sim/index.ts";
@@ -70,7 +70,7 @@ export class ProviderRegistry {
 
 export function createProviders(
   env: Record<string, string | undefined>,
-  deps: Omit<ProviderDeps, "settings" | "configFile">,
+  deps: ProviderEnvironment,
   fileConfig: FileConfig,
 ): ProviderRegistry {
   const configFile = fileConfig.path ?? DEFAULT_CONFIG_FILE;
@@ -89,12 +89,12 @@ export function createProviders(
 export function createProvider(
   id: string,
   env: Record<string, string | undefined>,
-  deps: Omit<ProviderDeps, "settings" | "configFile">,
+  { journals, ...deps }: ProviderEnvironment,
   fileConfig: FileConfig,
 ): Provider | null {
   const create = FACTORIES[id];
   if (!create)
     throw new ConfigError(`unknown provider ${id}; known providers are ${PROVIDER_IDS.join(", ")}`);
   const configFile = fileConfig.path ?? DEFAULT_CONFIG_FILE;
-  return create(env, { ...deps, settings: fileConfig.providers[id], configFile });
+  return create(env, { ...deps, journal: journals.for(id), settings: fileConfig.providers[id], configFile });
 }

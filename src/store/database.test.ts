@@ -28,6 +28,8 @@ describeEachBackend("openDatabase", (open) => {
       "telegram_payments",
       "rate_buckets",
       "circuits",
+      "provider_journal",
+      "work_leases",
     ] as const) {
       expect(await db.selectFrom(table).selectAll().execute()).toEqual([]);
     }
@@ -54,6 +56,7 @@ describeEachBackend("openDatabase", (open) => {
       "0013-retention",
       "0014-shared-limits",
       "0015-telegram",
+      "0016-provider-journal",
       "0017-shared-engine-state",
     ]);
   });

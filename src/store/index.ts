@@ -6,6 +6,7 @@ import { FilesRepo } from "./files-repo.ts";
 import { GalleryRepo } from "./gallery-repo.ts";
 import { LorasRepo } from "./loras-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
+import { ProviderJournalRepo } from "./provider-journal-repo.ts";
 import { ReceivedWebhooksRepo } from "./received-webhooks-repo.ts";
 import { RetentionRepo } from "./retention-repo.ts";
 import { SettingsRepo } from "./settings-repo.ts";
@@ -15,6 +16,7 @@ import { TelegramPaymentsRepo } from "./telegram-payments-repo.ts";
 import { TelegramUsersRepo } from "./telegram-users-repo.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
+import { WorkLeasesRepo } from "./work-leases-repo.ts";
 
 export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
 export { BlobReferencesRepo } from "./blob-references-repo.ts";
@@ -44,6 +46,7 @@ export {
   type RowDamage,
   type StoredPrediction,
 } from "./predictions-repo.ts";
+export { ProviderJournalRepo } from "./provider-journal-repo.ts";
 export { type ReceivedWebhook, ReceivedWebhooksRepo } from "./received-webhooks-repo.ts";
 export { type DataRemoval, type RemovedData, RetentionRepo } from "./retention-repo.ts";
 export type { DB } from "./schema.ts";
@@ -60,6 +63,7 @@ export {
   type WebhookDelivery,
   type WebhookDeliveryState,
 } from "./webhook-deliveries-repo.ts";
+export { WorkLeasesRepo } from "./work-leases-repo.ts";
 
 export interface Store {
   predictions: PredictionsRepo;
@@ -73,6 +77,10 @@ export interface Store {
   telegram: TelegramRepos;
   retention: RetentionRepo;
   blobReferences: BlobReferencesRepo;
+  /** The providers' journals (their records of creates and starts). */
+  providerJournals: ProviderJournalRepo;
+  /** Leases on work one live process at a time may do. */
+  workLeases: WorkLeasesRepo;
   fairShares: FairSharesRepo;
   receivedWebhooks: ReceivedWebhooksRepo;
   database: Database;
@@ -105,6 +113,8 @@ export function createStore(database: Database): Store {
     },
     retention: new RetentionRepo(db, database.dialect),
     blobReferences: new BlobReferencesRepo(db),
+    providerJournals: new ProviderJournalRepo(db),
+    workLeases: new WorkLeasesRepo(db, database.dialect),
     fairShares: new FairSharesRepo(db),
     receivedWebhooks: new ReceivedWebhooksRepo(db),
     database,

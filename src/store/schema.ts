@@ -1,4 +1,5 @@
 /** Row types of the tables, as Kysely sees them. JSON columns hold text; booleans are 0/1. */
+import type { Generated } from "kysely";
 import type { BatchStatus } from "../core/batch.ts";
 import type { LoraStatus } from "../core/lora.ts";
 import type { PredictionState, UpstreamPhase, WebhookEvent } from "../core/prediction.ts";
@@ -165,6 +166,22 @@ export interface CircuitsTable {
   circuit: string;
 }
 
+export interface ProviderJournalTable {
+  seq: Generated<number>;
+  provider: string;
+  kind: string;
+  work_id: string | null;
+  upstream_id: string | null;
+  body: string | null;
+  at: number;
+}
+
+export interface WorkLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
 export interface FairSharesTable {
   provider: string;
   scope: string;
@@ -259,6 +276,8 @@ export interface DB {
   blob_removals: BlobRemovalsTable;
   rate_buckets: RateBucketsTable;
   circuits: CircuitsTable;
+  provider_journal: ProviderJournalTable;
+  work_leases: WorkLeasesTable;
   fair_shares: FairSharesTable;
   received_webhooks: ReceivedWebhooksTable;
 }

@@ -69,4 +69,21 @@ describe.skipIf(pgUnavailable !== undefined && !REQUIRE_BACKENDS)("SharedLimitsR
     await Promise.all(Array.from({ length: 10 }, (_, i) => hold(i % 2 === 0 ? a : b)));
     expect(most).toBe(1);
   });
+
+  it("lets more holders wait in one process than its pool has connections, each holder querying", async () => {
+    const first = await postgres?.open();
+    if (!first) throw new Error("no PostgreSQL backend");
+    const repo = new SharedLimitsRepo(first.db, first.schema ?? "");
+    let done = 0;
+    // The pool has 10 connections: waiters holding one each would leave the holder none to query with.
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        repo.withLock("replicate:lookups", async () => {
+          await first.db.selectFrom("rate_buckets").selectAll().execute();
+          done++;
+        }),
+      ),
+    );
+    expect(done).toBe(25);
+  }, 15_000);
 });

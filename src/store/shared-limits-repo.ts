@@ -4,12 +4,18 @@
  * under a row lock, and named locks held while a process counts and claims work.
  */
 import { type Kysely, sql } from "kysely";
+import { LocalLocks, type NamedLocks } from "../core/named-locks.ts";
 import type { DB } from "./schema.ts";
 
 const NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
-export class SharedLimitsRepo {
+export class SharedLimitsRepo implements NamedLocks {
   readonly #db: Kysely<DB>;
+  /**
+   * Holders of one name in this process wait here, not on the server: each waiter there would hold
+   * a pooled connection, and enough of them would leave the holder none for its own queries.
+   */
+  readonly #inProcess = new LocalLocks();
   /** Advisory locks are server-wide: names are prefixed with the schema, so deployments stay apart. */
   readonly #lockPrefix: string;
   readonly #ensured = new Set<string>();
@@ -117,16 +123,18 @@ export class SharedLimitsRepo {
     });
   }
 
-  /** Runs `work` while holding the named lock, which one process at a time can hold. */
-  async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  /** Runs `work` while holding the named lock, which one holder in one process at a time can hold. */
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
     const key = `${this.#lockPrefix}${name}`;
-    return this.#db.connection().execute(async (connection) => {
-      await sql`select pg_advisory_lock(hashtextextended(${key}, 0))`.execute(connection);
-      try {
-        return await work();
-      } finally {
-        await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(connection);
-      }
-    });
+    return this.#inProcess.withLock(name, () =>
+      this.#db.connection().execute(async (connection) => {
+        await sql`select pg_advisory_lock(hashtextextended(${key}, 0))`.execute(connection);
+        try {
+          return await work();
+        } finally {
+          await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(connection);
+        }
+      }),
+    );
   }
 }

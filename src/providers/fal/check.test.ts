@@ -12,19 +12,19 @@ beforeAll(async () => {
 
 afterAll(() => fake.close());
 
-const providerWithKey = (key: string) =>
+const providerWithKey = async (key: string) =>
   createFalProvider(
     { FAL_KEY: key, FAL_QUEUE_URL: fake.queueUrl, FAL_JWKS_URL: fake.jwksUrl },
-    providerDeps("/tmp", settings),
+    await providerDeps("fal", { settings }),
   );
 
 it("checks the key and the webhook keys without creating work", async () => {
-  expect(await providerWithKey(fake.key)?.check?.()).toEqual({
+  expect(await (await providerWithKey(fake.key))?.check?.()).toEqual({
     reachable: true,
     authenticated: true,
     detail: `queue ${fake.queueUrl}: reachable, key accepted; webhook keys (${fake.jwksUrl}): 1 Ed25519 key(s)`,
   });
-  const refused = await providerWithKey("someone:else")?.check?.();
+  const refused = await (await providerWithKey("someone:else"))?.check?.();
   expect(refused).toMatchObject({ reachable: true, authenticated: false });
   expect(refused?.detail).toContain(`queue ${fake.queueUrl}: key refused (401)`);
   expect(fake.submits()).toEqual([]);

@@ -2,24 +2,26 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeFal, startFakeFal } from "../../../test/fakes/fal/index.ts";
 import { providerDeps } from "../../../test/support/provider-deps.ts";
 import { GatewayError } from "../../core/errors.ts";
-import type { Provider, ProviderContext, StatusResult } from "../provider.ts";
+import type { Provider, ProviderContext, ProviderDeps, StatusResult } from "../provider.ts";
 import { createFalProvider } from "./fal-provider.ts";
 import type { FalOperation } from "./operation.ts";
 
 let fake: FakeFal;
 let fal: Provider;
+let deps: ProviderDeps;
 const ctx: ProviderContext = { readInput: () => Promise.reject(new Error("no inputs")) };
 const settings = { apps: { "flux-dev": { app: "fal-ai/flux/dev" } } };
 
 function provider(key = fake.key): Provider {
   const env = { FAL_KEY: key, FAL_QUEUE_URL: fake.queueUrl, FAL_JWKS_URL: fake.jwksUrl };
-  const created = createFalProvider(env, providerDeps("/nonexistent", settings));
+  const created = createFalProvider(env, deps);
   if (!created) throw new Error("fal is not configured");
   return created;
 }
 
 beforeAll(async () => {
   fake = await startFakeFal({ queueMs: 60, runMs: 60 });
+  deps = await providerDeps("fal", { settings });
   fal = provider();
 });
 
@@ -49,7 +51,7 @@ async function finalStatus(operation: unknown): Promise<StatusResult> {
 
 describe("fal provider against the fake queue", () => {
   it("is not configured without FAL_KEY", () => {
-    expect(createFalProvider({}, providerDeps("/nonexistent", settings))).toBeNull();
+    expect(createFalProvider({}, deps)).toBeNull();
   });
 
   it("submits with a webhook naming the prediction and stores fal's URLs", async () => {

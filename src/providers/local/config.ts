@@ -8,6 +8,11 @@ export interface LocalConfig {
   enabled: boolean;
   /** Worker threads running tools at once; each loads the models it uses once and keeps them. */
   concurrency: number;
+  /**
+   * How long a job waits, after the process running it stopped renewing its lease (it died),
+   * before another process runs it again.
+   */
+  takeoverMs: number;
 }
 
 const ENV_SCHEMA = {
@@ -17,6 +22,10 @@ const ENV_SCHEMA = {
     .int("must be a positive integer")
     .positive("must be a positive integer")
     .optional(),
+  LOCAL_TAKEOVER_SECONDS: z.coerce
+    .number({ error: "must be a positive number of seconds" })
+    .positive("must be a positive number of seconds")
+    .default(15),
 } as const;
 
 export function parseLocalConfig(env: Record<string, string | undefined>): LocalConfig {
@@ -24,5 +33,6 @@ export function parseLocalConfig(env: Record<string, string | undefined>): Local
   return {
     enabled: v.LOCAL_TOOLS === "on",
     concurrency: v.LOCAL_CONCURRENCY ?? availableParallelism(),
+    takeoverMs: v.LOCAL_TAKEOVER_SECONDS * 1000,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The local jobs of this process, in memory only: each is queued for the worker pool, runs, and
+ * The local jobs this process runs, in its memory: each is queued for the worker pool, runs, and
  * ends succeeded, failed or canceled. An ended job is kept for RESULT_TTL_MS, long enough for the
  * engine to copy its files, then forgotten.
  */
@@ -7,7 +7,7 @@ import { newId } from "../../core/ids.ts";
 import type { Tool, ToolJob, ToolResult } from "./job.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 
-export const RESULT_TTL_MS = 10 * 60_000;
+const RESULT_TTL_MS = 10 * 60_000;
 
 export type JobState =
   | { phase: "queued" }
@@ -16,16 +16,23 @@ export type JobState =
   | { phase: "failed"; error: string }
   | { phase: "canceled" };
 
+/** What a job was asked to do: enough for any process to run it again. */
+export interface JobRequest {
+  predictionId: string;
+  providerModel: string;
+  input: Record<string, unknown>;
+}
+
 /** What a job is, as its operation tells it. */
 export interface JobInfo {
   id: string;
   tool: Tool;
+  request: JobRequest;
   /** When it was submitted (ms since the epoch). */
   submittedAt: number;
 }
 
 interface Job extends JobInfo {
-  predictionId: string;
   state: JobState;
   /** When the job ended (ms since the epoch). */
   endedAt?: number;
@@ -36,22 +43,20 @@ const ended = (state: JobState) => state.phase !== "queued" && state.phase !== "
 export class LocalJobs {
   readonly #pool: WorkerPool<ToolJob, ToolResult>;
   readonly #jobs = new Map<string, Job>();
+  readonly #forgotten: (id: string) => void;
 
-  constructor(pool: WorkerPool<ToolJob, ToolResult>) {
+  /** `forgotten` hears of each job this process no longer keeps. */
+  constructor(pool: WorkerPool<ToolJob, ToolResult>, forgotten: (id: string) => void = () => {}) {
     this.#pool = pool;
+    this.#forgotten = forgotten;
   }
 
-  /** Queues `job` for prediction `predictionId`. */
-  submit(predictionId: string, job: ToolJob): JobInfo {
+  /** Queues `job` as job `id` (a new one unless given); a job this process already has stays as it is. */
+  submit(request: JobRequest, job: ToolJob, id = newId()): JobInfo {
     this.#forgetOld();
-    const id = newId();
-    const entry: Job = {
-      id,
-      tool: job.tool,
-      submittedAt: Date.now(),
-      predictionId,
-      state: { phase: "queued" },
-    };
+    const existing = this.#jobs.get(id);
+    if (existing) return existing;
+    const entry: Job = { id, tool: job.tool, request, submittedAt: Date.now(), state: { phase: "queued" } };
     this.#jobs.set(id, entry);
     let startedAt = 0;
     const started = () => {
@@ -67,7 +72,7 @@ export class LocalJobs {
     return entry;
   }
 
-  /** The state of job `id`; undefined when this process does not know it (any more). */
+  /** The state of job `id`; undefined when this process does not have it (any more). */
   state(id: string): JobState | undefined {
     this.#forgetOld();
     return this.#jobs.get(id)?.state;
@@ -76,9 +81,15 @@ export class LocalJobs {
   /** The job started for prediction `predictionId` and not canceled, if this process has it. */
   find(predictionId: string): JobInfo | undefined {
     for (const job of this.#jobs.values()) {
-      if (job.predictionId === predictionId && job.state.phase !== "canceled") return job;
+      if (job.request.predictionId === predictionId && job.state.phase !== "canceled") return job;
     }
     return undefined;
+  }
+
+  /** The ids of the jobs this process has. */
+  held(): string[] {
+    this.#forgetOld();
+    return [...this.#jobs.keys()];
   }
 
   /** A waiting job never runs; a running one finishes in its worker and its result is dropped. */
@@ -87,6 +98,12 @@ export class LocalJobs {
     if (!job || ended(job.state)) return;
     this.#end(job, { phase: "canceled" });
     this.#pool.cancel(id);
+  }
+
+  /** Forgets job `id` at once, as if this process never had it: another runs it now. */
+  drop(id: string): void {
+    this.cancel(id);
+    this.#jobs.delete(id);
   }
 
   close(): Promise<void> {
@@ -102,7 +119,9 @@ export class LocalJobs {
   #forgetOld(): void {
     const before = Date.now() - RESULT_TTL_MS;
     for (const [id, job] of this.#jobs) {
-      if (job.endedAt !== undefined && job.endedAt < before) this.#jobs.delete(id);
+      if (job.endedAt === undefined || job.endedAt >= before) continue;
+      this.#jobs.delete(id);
+      this.#forgotten(id);
     }
   }
 }

@@ -15,11 +15,15 @@ function outputOf(tool: Tool, result: ToolResult): unknown {
   return { image: fileOf(image), ...(mask && { mask: fileOf(mask) }) };
 }
 
-/** A job this process does not hold (any more): it is lost, and running it again costs nothing. */
-export function lostStatus(operation: LocalOperation, why: string): StatusResult {
+/**
+ * A job of an operation stored before operations said what the job was asked: no other process
+ * can run it again, nor tell whether the one that started it still runs it.
+ */
+export function lostStatus(operation: LocalOperation): StatusResult {
+  const { pid, host } = operation.owner;
   return {
     state: "failed",
-    error: `local job ${operation.jobId} is lost: ${why}; local jobs are kept in memory only, so create the prediction again (it costs nothing)`,
+    error: `local job ${operation.jobId} is lost: it was started by an earlier gengate (process ${pid} on ${host}), which kept it in its own memory only; create the prediction again (it costs nothing)`,
   };
 }
 

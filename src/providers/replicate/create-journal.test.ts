@@ -1,19 +1,7 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { CreateJournal, inputKey } from "./create-journal.ts";
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "gengate-replicate-"));
-  dirs.push(dir);
-  return dir;
-}
+import { describe, expect, it } from "vitest";
+import { describeEachBackend } from "../../../test/support/backends.ts";
+import { ProviderJournalRepo } from "../../store/index.ts";
+import { CreateJournal, inputKey, KEEP_MS } from "./create-journal.ts";
 
 describe("inputKey", () => {
   it("ignores the order of fields at every level", () => {
@@ -22,47 +10,36 @@ describe("inputKey", () => {
   });
 });
 
-describe("CreateJournal", () => {
-  it("is read back by another instance (a restarted process)", () => {
-    const dir = tempDir();
-    const writer = new CreateJournal(dir);
-    writer.recordIntent("p1", { at: Date.now(), target: "model:o/n", key: "k1" });
-    writer.recordIntent("p2", { at: Date.now(), target: "model:o/n", key: "k2" });
-    writer.recordCreated("p2", "r2");
-    const reader = new CreateJournal(dir);
-    expect(reader.lookup("p1")).toMatchObject({
+describeEachBackend("CreateJournal", (open) => {
+  it("is read by another process as soon as it is written", async () => {
+    const first = await open();
+    const writer = new CreateJournal(new ProviderJournalRepo(first.db).for("replicate"));
+    const reader = new CreateJournal(new ProviderJournalRepo((await first.reopen()).db).for("replicate"));
+    await writer.recordIntent("p1", { at: Date.now(), target: "model:o/n", key: "k1" });
+    await writer.recordIntent("p2", { at: Date.now(), target: "model:o/n", key: "k2" });
+    await writer.recordCreated("p2", "r2");
+    expect(await reader.lookup("p1")).toMatchObject({
       intents: [{ target: "model:o/n", key: "k1" }],
       upstreamId: undefined,
     });
-    expect(reader.lookup("p2").upstreamId).toBe("r2");
-    expect(reader.ownedByOther("r2", "p1")).toBe(true);
-    expect(reader.ownedByOther("r2", "p2")).toBe(false);
-    writer.recordCreated("p1", "r1");
-    expect(reader.lookup("p1").upstreamId).toBe("r1");
+    expect((await reader.lookup("p2")).upstreamId).toBe("r2");
+    expect(await reader.ownedByOthers(["r2", "r9"], "p1")).toEqual(new Set(["r2"]));
+    expect(await reader.ownedByOthers(["r2"], "p2")).toEqual(new Set());
+    await writer.recordCreated("p1", "r1");
+    expect((await reader.lookup("p1")).upstreamId).toBe("r1");
   });
 
-  it("deletes files older than the previous hour when a new hour starts", () => {
-    const dir = tempDir();
-    const old = Math.floor(Date.now() / 3_600_000) - 2;
-    mkdirSync(join(dir, "replicate"));
-    writeFileSync(
-      join(dir, "replicate", `creates-${old}.jsonl`),
-      `${JSON.stringify({ p: "p0", id: "r0" })}\n`,
-    );
-    new CreateJournal(dir).recordCreated("p1", "r1");
-    expect(readdirSync(join(dir, "replicate"))).toEqual([`creates-${old + 2}.jsonl`]);
-  });
-
-  it("forgets and deletes files older than the previous hour", () => {
-    const dir = tempDir();
-    const journal = new CreateJournal(dir);
-    journal.recordIntent("p1", { at: Date.now(), target: "model:o/n", key: "k" });
-    const old = Math.floor(Date.now() / 3_600_000) - 2;
-    writeFileSync(
-      join(dir, "replicate", `creates-${old}.jsonl`),
-      `${JSON.stringify({ p: "p0", id: "r0" })}\n`,
-    );
-    expect(journal.lookup("p0").upstreamId).toBeUndefined();
-    expect(readdirSync(join(dir, "replicate"))).toHaveLength(1);
+  it("forgets creates older than 2 hours, and deletes them as it writes", async () => {
+    const database = await open();
+    const records = new ProviderJournalRepo(database.db).for("replicate");
+    const old = Date.now() - KEEP_MS - 60_000;
+    await records.append({ kind: "created", workId: "p0", upstreamId: "r0", body: null, at: old });
+    const journal = new CreateJournal(records);
+    expect((await journal.lookup("p0")).upstreamId).toBeUndefined();
+    expect(await journal.ownedByOthers(["r0"], "p1")).toEqual(new Set());
+    expect(await records.find({ workId: "p0" })).toHaveLength(1);
+    await journal.recordIntent("p1", { at: Date.now(), target: "model:o/n", key: "k" });
+    expect(await records.find({ workId: "p0" })).toEqual([]);
+    expect(await records.find({ workId: "p1" })).toHaveLength(1);
   });
 });

@@ -1,30 +1,23 @@
 /**
- * A local record of creates, so find() can recognise a create whose answer was lost (crash,
- * reset connection) among the account's recent predictions. Before each create: the prediction id,
- * the time and a hash of the input sent; after it: Replicate's id. Hourly JSON-lines files under
- * `<dataDir>/replicate/`, appended synchronously (on disk before the request leaves), kept 2 hours.
+ * The record of creates, so find() can recognise a create whose answer was lost (a crash, a reset
+ * connection) among the account's recent predictions, in whichever process or host looks. Before
+ * each create: the prediction id, the time, the target and a hash of the input sent; after it:
+ * Replicate's id. Kept in the provider's journal in gengate's database (stored before the create
+ * leaves), for 2 hours.
  */
 import { createHash } from "node:crypto";
-import {
-  appendFileSync,
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  rmSync,
-  statSync,
-} from "node:fs";
-import { join } from "node:path";
 import { z } from "zod";
+import type { ProviderJournal } from "../../core/provider-journal.ts";
 
-const HOUR_MS = 3_600_000;
-const FILE = /^creates-(\d+)\.jsonl$/;
+/** How long creates are remembered; lookups never reach further back. */
+export const KEEP_MS = 2 * 3_600_000;
+/** How often a process clears out what is older. */
+const PRUNE_EVERY_MS = 10 * 60_000;
 
-const lineSchema = z.union([
-  z.object({ p: z.string(), at: z.number(), target: z.string(), key: z.string() }),
-  z.object({ p: z.string(), id: z.string() }),
-]);
+const INTENT = "intent";
+const CREATED = "created";
+
+const intentBody = z.object({ target: z.string(), key: z.string() });
 
 export interface CreateIntent {
   at: number;
@@ -54,128 +47,45 @@ export function inputKey(input: unknown): string {
     .slice(0, 32);
 }
 
-interface FileIndex {
-  offset: number;
-  intents: Map<string, CreateIntent[]>;
-  created: Map<string, string>;
-  owners: Map<string, string>;
-}
-
 export class CreateJournal {
-  readonly #dir: string;
-  /** What was read of each live file; older files are dropped from memory and disk. */
-  readonly #files = new Map<string, FileIndex>();
-  /** The hour last appended to; a new hour prunes old files even if nothing is ever looked up. */
-  #hour = -1;
+  readonly #journal: ProviderJournal;
+  #prunedAt = 0;
 
-  constructor(dataDir: string) {
-    this.#dir = join(dataDir, "replicate");
+  constructor(journal: ProviderJournal) {
+    this.#journal = journal;
   }
 
-  recordIntent(predictionId: string, intent: CreateIntent): void {
-    this.#append({ p: predictionId, ...intent }, intent.at);
+  async recordIntent(workId: string, intent: CreateIntent): Promise<void> {
+    const { at, target, key } = intent;
+    await this.#journal.append({ kind: INTENT, workId, upstreamId: null, body: { target, key }, at });
+    if (at - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = at;
+    await this.#journal.prune(at - KEEP_MS);
   }
 
-  recordCreated(predictionId: string, upstreamId: string): void {
-    this.#append({ p: predictionId, id: upstreamId }, Date.now());
+  async recordCreated(workId: string, upstreamId: string): Promise<void> {
+    await this.#journal.append({ kind: CREATED, workId, upstreamId, body: null, at: Date.now() });
   }
 
-  lookup(predictionId: string): JournalEntry {
-    this.#refresh();
-    const files = [...this.#files.values()];
-    return {
-      intents: files.flatMap((file) => file.intents.get(predictionId) ?? []),
-      upstreamId: files.map((file) => file.created.get(predictionId)).find((id) => id !== undefined),
-    };
+  async lookup(workId: string): Promise<JournalEntry> {
+    const records = await this.#journal.find({ workId, since: Date.now() - KEEP_MS });
+    const intents: CreateIntent[] = [];
+    for (const record of records) {
+      const body = intentBody.safeParse(record.body);
+      if (record.kind === INTENT && body.success) intents.push({ at: record.at, ...body.data });
+    }
+    const created = records.find((record) => record.kind === CREATED && record.upstreamId !== null);
+    return { intents, upstreamId: created?.upstreamId ?? undefined };
   }
 
-  /** Whether a Replicate prediction is known to belong to another gengate prediction. */
-  ownedByOther(upstreamId: string, predictionId: string): boolean {
-    return [...this.#files.values()].some((file) => {
-      const owner = file.owners.get(upstreamId);
-      return owner !== undefined && owner !== predictionId;
+  /** Which of `upstreamIds` are known to belong to gengate work other than `workId`. */
+  async ownedByOthers(upstreamIds: readonly string[], workId: string): Promise<Set<string>> {
+    const created = await this.#journal.find({
+      kind: CREATED,
+      upstreamId: upstreamIds,
+      since: Date.now() - KEEP_MS,
     });
+    const others = created.filter((record) => record.workId !== workId && record.upstreamId !== null);
+    return new Set(others.map((record) => record.upstreamId as string));
   }
-
-  #append(line: object, at: number): void {
-    const hour = Math.floor(at / HOUR_MS);
-    if (hour !== this.#hour) {
-      mkdirSync(this.#dir, { recursive: true });
-      this.#liveFiles();
-      this.#hour = hour;
-    }
-    appendFileSync(join(this.#dir, `creates-${hour}.jsonl`), `${JSON.stringify(line)}\n`);
-  }
-
-  #refresh(): void {
-    for (const file of this.#liveFiles()) this.#read(file);
-  }
-
-  /** The files of this hour and the previous one; older ones are deleted. */
-  #liveFiles(): string[] {
-    const hour = Math.floor(Date.now() / HOUR_MS);
-    let names: string[];
-    try {
-      names = readdirSync(this.#dir);
-    } catch {
-      return [];
-    }
-    const live: string[] = [];
-    for (const name of names) {
-      const match = FILE.exec(name);
-      if (!match) continue;
-      const file = join(this.#dir, name);
-      if (Number(match[1]) >= hour - 1) {
-        live.push(file);
-        continue;
-      }
-      this.#files.delete(file);
-      rmSync(file, { force: true });
-    }
-    return live;
-  }
-
-  #read(file: string): void {
-    let index = this.#files.get(file);
-    if (!index) {
-      index = { offset: 0, intents: new Map(), created: new Map(), owners: new Map() };
-      this.#files.set(file, index);
-    }
-    const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-    if (size <= index.offset) return;
-    const chunk = Buffer.alloc(size - index.offset);
-    const fd = openSync(file, "r");
-    try {
-      readSync(fd, chunk, 0, chunk.length, index.offset);
-    } finally {
-      closeSync(fd);
-    }
-    // A line still being appended by another process is read next time.
-    const complete = chunk.lastIndexOf(0x0a) + 1;
-    index.offset += complete;
-    for (const text of chunk.subarray(0, complete).toString("utf8").split("\n")) {
-      if (text !== "") ingest(index, text);
-    }
-  }
-}
-
-function ingest(index: FileIndex, text: string): void {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return;
-  }
-  const parsed = lineSchema.safeParse(json);
-  if (!parsed.success) return;
-  const line = parsed.data;
-  if ("id" in line) {
-    index.created.set(line.p, line.id);
-    index.owners.set(line.id, line.p);
-    return;
-  }
-  const { p, ...intent } = line;
-  const intents = index.intents.get(p);
-  if (intents) intents.push(intent);
-  else index.intents.set(p, [intent]);
 }

@@ -90,7 +90,7 @@ export async function createPrediction(
     const seconds = Math.max(MIN_CANCEL_AFTER_S, Math.ceil((request.deadlineAt - now) / 1000));
     headers["cancel-after"] = `${seconds}s`;
   }
-  deps.journal.recordIntent(request.predictionId, {
+  await deps.journal.recordIntent(request.predictionId, {
     at: now,
     target: request.providerModel,
     key: inputKey(input),
@@ -104,7 +104,7 @@ export async function createPrediction(
     what: "creating a prediction",
   });
   const prediction = parseBody(predictionSchema, response.body, "predictions.create");
-  deps.journal.recordCreated(request.predictionId, prediction.id);
+  await deps.journal.recordCreated(request.predictionId, prediction.id);
   return startResultOf(
     prediction,
     { webhooked: request.webhookUrl !== undefined, textOutput, createdAt: now },

@@ -65,7 +65,7 @@ export async function findCreate(
   http: ReplicateHttp,
   journal: CreateJournal,
 ): Promise<UpstreamPrediction | null> {
-  const entry = journal.lookup(predictionId);
+  const entry = await journal.lookup(predictionId);
   const what = "looking for a prediction created before a retry or restart";
   if (entry.upstreamId) {
     try {
@@ -90,5 +90,9 @@ export async function findCreate(
     if (results.some((prediction) => markerOf(prediction) === webhookMarker(predictionId))) break;
     next = parsed.next;
   }
-  return pickCreate(results, predictionId, entry.intents, (id) => journal.ownedByOther(id, predictionId));
+  const others = await journal.ownedByOthers(
+    results.map((prediction) => prediction.id),
+    predictionId,
+  );
+  return pickCreate(results, predictionId, entry.intents, (id) => others.has(id));
 }

@@ -66,7 +66,7 @@ export async function findTraining(
   http: ReplicateHttp,
   journal: CreateJournal,
 ): Promise<UpstreamPrediction | null> {
-  const entry = journal.lookup(trainingId);
+  const entry = await journal.lookup(trainingId);
   const what = "looking for a training created before a retry or restart";
   if (entry.upstreamId) {
     try {
@@ -95,5 +95,9 @@ export async function findTraining(
     if (older || results.some((training) => markerOf(training) === trainingMarker(trainingId))) break;
     next = parsed.next;
   }
-  return pickTraining(results, trainingId, entry.intents, (id) => journal.ownedByOther(id, trainingId));
+  const others = await journal.ownedByOthers(
+    results.map((training) => training.id),
+    trainingId,
+  );
+  return pickTraining(results, trainingId, entry.intents, (id) => others.has(id));
 }

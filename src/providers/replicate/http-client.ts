@@ -1,11 +1,11 @@
 /**
  * Calls Replicate's HTTP API: bearer auth, JSON, errors mapped to GatewayError, and every request
- * but creates paced by the account's request bucket (creates are paced by the engine).
+ * but creates paced by the account's request budget (creates are paced by the engine).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../../core/errors.ts";
+import type { RateBucket } from "../../core/rate-limiter.ts";
 import { mayHaveArrived } from "../upstream-errors.ts";
-import type { RequestBucket } from "./request-bucket.ts";
 import { parseProblem, retryAfterMs, upstreamError } from "./upstream-error.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -32,12 +32,12 @@ export interface ApiResponse {
 export class ReplicateHttp {
   readonly baseUrl: string;
   readonly #token: string;
-  readonly #bucket: RequestBucket;
+  readonly #budget: RateBucket;
 
-  constructor(baseUrl: string, token: string, bucket: RequestBucket) {
+  constructor(baseUrl: string, token: string, budget: RateBucket) {
     this.baseUrl = baseUrl;
     this.#token = token;
-    this.#bucket = bucket;
+    this.#budget = budget;
   }
 
   /** The bearer header, only for Replicate's own hosts (never for other hosts, e.g. output files). */
@@ -76,31 +76,35 @@ export class ReplicateHttp {
     const text = await response.text().catch((cause: unknown) => {
       throw transportError(cause, options);
     });
-    if (!options.create) this.#noteBudget(response);
+    if (!options.create) await this.#noteBudget(response);
     if (!response.ok) {
       const error = upstreamError(response.status, response.headers, text, options.what);
-      if (error.code === "rate_limited" && !options.create) this.#bucket.pause(error.retryAfterMs ?? 1_000);
+      if (error.code === "rate_limited" && !options.create)
+        await this.#budget.pause(error.retryAfterMs ?? 1_000);
       throw error;
     }
     return { headers: response.headers, body: text === "" ? null : parseJson(text, options.what) };
   }
 
+  /** Waits for a token of the budget; refuses when that would take too long. */
   async #pace(what: string): Promise<void> {
-    const wait = this.#bucket.reserve();
-    if (wait === 0) return;
-    if (wait > MAX_BUDGET_WAIT_MS) {
-      this.#bucket.release();
-      throw new GatewayError("rate_limited", `gengate is pacing requests to Replicate (${what})`, {
-        retryAfterMs: wait,
-      });
+    for (let waited = 0; ; ) {
+      const { taken, waitMs } = await this.#budget.take(1);
+      if (taken === 1) return;
+      if (waited + waitMs > MAX_BUDGET_WAIT_MS) {
+        throw new GatewayError("rate_limited", `gengate is pacing requests to Replicate (${what})`, {
+          retryAfterMs: waitMs,
+        });
+      }
+      await sleep(waitMs);
+      waited += waitMs;
     }
-    await sleep(wait);
   }
 
   /** Replicate says how much of the budget is left; at zero, wait for its reset. */
-  #noteBudget(response: Response): void {
+  async #noteBudget(response: Response): Promise<void> {
     if (response.status === 429 || response.headers.get("ratelimit-remaining") !== "0") return;
-    this.#bucket.pause(retryAfterMs(response.headers, parseProblem("")));
+    await this.#budget.pause(retryAfterMs(response.headers, parseProblem("")));
   }
 }
 

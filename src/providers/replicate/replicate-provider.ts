@@ -14,7 +14,7 @@ import { findCreate } from "./find-create.ts";
 import { ReplicateHttp } from "./http-client.ts";
 import { ModelCatalog } from "./model-catalog.ts";
 import { parseOperation, statusContext } from "./operation.ts";
-import { accountBucket } from "./request-bucket.ts";
+import { requestBudget } from "./request-budget.ts";
 import { parseBody, predictionSchema } from "./schemas.ts";
 import { readStream } from "./sse.ts";
 import { toStatus } from "./status.ts";
@@ -36,17 +36,14 @@ export function createReplicateProvider(
   const http = new ReplicateHttp(
     config.baseUrl,
     config.token,
-    accountBucket(account, config.requestsPerMinute),
+    requestBudget(deps.limiter, account, config.requestsPerMinute),
   );
   const catalog = new ModelCatalog(http);
-  const journal = new CreateJournal(deps.dataDir);
-  let finding: Promise<unknown> = Promise.resolve();
-  // One lookup at a time, so two lost creates of identical input cannot adopt the same work.
-  const serialize = <T>(work: () => Promise<T>): Promise<T> => {
-    const found = finding.then(work);
-    finding = found.catch(() => undefined);
-    return found;
-  };
+  const journal = new CreateJournal(deps.journal);
+  // One lookup at a time in every process using the account, so that two lost creates of
+  // identical input cannot adopt the same work: the second sees the first's adoption.
+  const serialize = <T>(work: () => Promise<T>): Promise<T> =>
+    deps.locks.withLock(`replicate:lookups:${account}`, work);
   const training = createReplicateTraining({
     http,
     catalog,
@@ -59,8 +56,8 @@ export function createReplicateProvider(
   const adopt = async (predictionId: string): Promise<StartResult | null> => {
     const found = await findCreate(predictionId, http, journal);
     if (!found) return null;
-    journal.recordCreated(predictionId, found.id);
-    const target = journal.lookup(predictionId).intents.at(-1)?.target;
+    await journal.recordCreated(predictionId, found.id);
+    const target = (await journal.lookup(predictionId)).intents.at(-1)?.target;
     const model = target ? await catalog.forTarget(parseTarget(target)) : null;
     return startResultOf(
       found,

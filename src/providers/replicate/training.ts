@@ -44,7 +44,7 @@ export interface TrainingDeps {
   journal: CreateJournal;
   defaultTrainer: string;
   webhookPollMs: number;
-  /** Runs lookups of lost creates one at a time (shared with predictions' find). */
+  /** Runs lookups of lost creates one at a time, in every process (shared with predictions' find). */
   serialize<T>(work: () => Promise<T>): Promise<T>;
 }
 
@@ -134,8 +134,8 @@ export function createReplicateTraining(deps: TrainingDeps): ReplicateTraining {
   const adopt = async (trainingId: string): Promise<StartResult | null> => {
     const found = await findTraining(trainingId, http, journal);
     if (!found) return null;
-    journal.recordCreated(trainingId, found.id);
-    const intent = journal.lookup(trainingId).intents.at(-1);
+    await journal.recordCreated(trainingId, found.id);
+    const intent = (await journal.lookup(trainingId)).intents.at(-1);
     const destination = intent ? parseTrainingTarget(intent.target)?.destination : undefined;
     return trainingStartResult(
       found,
@@ -231,7 +231,7 @@ export function createReplicateTraining(deps: TrainingDeps): ReplicateTraining {
         version: trainer.versionId,
         destination: request.destination,
       };
-      journal.recordIntent(request.trainingId, {
+      await journal.recordIntent(request.trainingId, {
         at: now,
         target: encodeTrainingTarget(target),
         key: inputKey(input),
@@ -243,7 +243,7 @@ export function createReplicateTraining(deps: TrainingDeps): ReplicateTraining {
         { method: "POST", json: body, timeoutMs: CREATE_TIMEOUT_MS, what: "creating a training" },
       );
       const training = parseBody(predictionSchema, response.body, "trainings.create");
-      journal.recordCreated(request.trainingId, training.id);
+      await journal.recordCreated(request.trainingId, training.id);
       return trainingStartResult(
         training,
         { webhooked: request.webhookUrl !== undefined, createdAt: now, destination: request.destination },

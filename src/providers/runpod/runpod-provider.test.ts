@@ -5,10 +5,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeRunpod, startFakeRunpod } from "../../../test/fakes/runpod/index.ts";
 import { providerDeps } from "../../../test/support/provider-deps.ts";
 import { GatewayError } from "../../core/errors.ts";
-import type { OutputFile, Provider, ProviderContext, StatusResult } from "../provider.ts";
+import type { OutputFile, Provider, ProviderContext, ProviderDeps, StatusResult } from "../provider.ts";
 import { createRunpodProvider } from "./runpod-provider.ts";
 
 let fake: FakeRunpod;
+let deps: ProviderDeps;
 const ctx: ProviderContext = { readInput: () => Promise.reject(new Error("no inputs")) };
 const settings = {
   endpoints: {
@@ -18,6 +19,7 @@ const settings = {
 };
 
 beforeAll(async () => {
+  deps = await providerDeps("runpod", { settings });
   fake = await startFakeRunpod({
     endpoints: {
       sd: { worker: "a1111", executionTimeoutMs: 200 },
@@ -29,10 +31,7 @@ afterEach(() => fake.reset());
 afterAll(() => fake.close());
 
 function provider(env: Record<string, string> = {}): Provider {
-  const made = createRunpodProvider(
-    { RUNPOD_API_KEY: fake.apiKey, RUNPOD_BASE_URL: fake.url, ...env },
-    providerDeps("/nonexistent", settings),
-  );
+  const made = createRunpodProvider({ RUNPOD_API_KEY: fake.apiKey, RUNPOD_BASE_URL: fake.url, ...env }, deps);
   if (!made) throw new Error("provider is off");
   return made;
 }
@@ -66,11 +65,8 @@ const terminal = (s: StatusResult) => ["succeeded", "failed", "canceled"].includ
 describe("RunPod provider", () => {
   it("is off without RUNPOD_API_KEY, and says so when a section is configured", () => {
     const warnings: string[] = [];
-    const deps = {
-      ...providerDeps("/x", settings),
-      logger: { info() {}, warn: (_: object, m?: string) => void warnings.push(m ?? "") },
-    };
-    expect(createRunpodProvider({}, deps)).toBeNull();
+    const logger = { info() {}, warn: (_: object, m?: string) => void warnings.push(m ?? "") };
+    expect(createRunpodProvider({}, { ...deps, logger })).toBeNull();
     expect(warnings).toEqual([expect.stringContaining("RUNPOD_API_KEY is not set")]);
   });
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
   };
   const made = createRunpodProvider(
     { RUNPOD_API_KEY: fake.apiKey, RUNPOD_BASE_URL: fake.url },
-    providerDeps("/nonexistent", settings),
+    await providerDeps("runpod", { settings }),
   );
   if (!made?.stream) throw new Error("no streaming provider");
   provider = made;

@@ -1,2 +1,2 @@
-export { readSimStarts } from "./journal.ts";
+export { simStartCounts } from "./journal.ts";
 export { createSimProvider } from "./sim-provider.ts";

@@ -1,51 +1,38 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { readSimStarts, SimJournal } from "./journal.ts";
+import { expect, it } from "vitest";
+import { describeEachBackend } from "../../../test/support/backends.ts";
+import { ProviderJournalRepo } from "../../store/index.ts";
+import { SimJournal, simStartCounts } from "./journal.ts";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "gengate-sim-journal-"));
-  dirs.push(dir);
-  return dir;
-}
-
-describe("SimJournal", () => {
-  it("reads a line another process is still writing only once it is complete", () => {
-    const dataDir = tempDir();
-    const journal = new SimJournal(dataDir);
-    const line = JSON.stringify({ predictionId: "p1", upstreamId: "sim_a", operation: { n: 1 } });
-    mkdirSync(join(dataDir, "sim"));
-    appendFileSync(join(dataDir, "sim", "starts.jsonl"), line.slice(0, 20));
-    expect(journal.findStart("p1")).toBeNull();
-    appendFileSync(join(dataDir, "sim", "starts.jsonl"), `${line.slice(20)}\n`);
-    expect(journal.findStart("p1")).toEqual({ upstreamId: "sim_a", operation: { n: 1 } });
+describeEachBackend("SimJournal", (open) => {
+  it("returns the first start when a prediction was started twice, and counts both", async () => {
+    const database = await open();
+    const records = new ProviderJournalRepo(database.db).for("sim");
+    const journal = new SimJournal(records);
+    await journal.recordStart("p1", { upstreamId: "sim_first", operation: { n: 1 } });
+    await journal.recordStart("p1", { upstreamId: "sim_second", operation: { n: 2 } });
+    await journal.recordStart("t1", { upstreamId: "sim_t", operation: { kind: "training" } });
+    expect(await journal.findStart("p1")).toEqual({ upstreamId: "sim_first", operation: { n: 1 } });
+    expect(await journal.findStart("t1")).toEqual({ upstreamId: "sim_t", operation: { kind: "training" } });
+    expect(await journal.findStart("p2")).toBeNull();
+    expect(await simStartCounts(records)).toEqual(
+      new Map([
+        ["p1", 2],
+        ["t1", 1],
+      ]),
+    );
   });
 
-  it("skips malformed lines with a warning and keeps reading", async () => {
-    const dataDir = tempDir();
-    const warnings: object[] = [];
-    const writer = new SimJournal(dataDir);
-    writer.recordStart("p1", { upstreamId: "sim_a", operation: {} });
-    appendFileSync(join(dataDir, "sim", "starts.jsonl"), '{"truncated\n{"other":1}\n');
-    writer.recordCancel("sim_a");
-    const reader = new SimJournal(dataDir, { warn: (obj) => warnings.push(obj) });
-    expect(reader.isCanceled("sim_a")).toBe(true);
-    expect(reader.isCanceled("sim_b")).toBe(false);
-    expect(warnings).toHaveLength(2);
-    expect(await readSimStarts(dataDir)).toEqual(new Map([["p1", 1]]));
-  });
-
-  it("returns the first start when a prediction was started twice", () => {
-    const journal = new SimJournal(tempDir());
-    journal.recordStart("p1", { upstreamId: "sim_first", operation: {} });
-    journal.recordStart("p1", { upstreamId: "sim_second", operation: {} });
-    expect(journal.findStart("p1")?.upstreamId).toBe("sim_first");
-    expect(journal.startCounts().get("p1")).toBe(2);
+  it("keeps trainings apart, oldest first, and cancels, for every process", async () => {
+    const first = await open();
+    const writer = new SimJournal(new ProviderJournalRepo(first.db).for("sim"));
+    const reader = new SimJournal(new ProviderJournalRepo((await first.reopen()).db).for("sim"));
+    await writer.recordStart("t1", { upstreamId: "sim_t1", operation: { kind: "training", n: 1 } });
+    await writer.recordStart("p1", { upstreamId: "sim_p1", operation: { kind: "image" } });
+    await writer.recordStart("t2", { upstreamId: "sim_t2", operation: { kind: "training", n: 2 } });
+    await writer.recordCancel("sim_t1");
+    expect((await reader.trainingStarts()).map((start) => start.upstreamId)).toEqual(["sim_t1", "sim_t2"]);
+    expect(await reader.isCanceled("sim_t1")).toBe(true);
+    expect(await reader.isCanceled("sim_p1")).toBe(false);
+    expect(await reader.canceled(["sim_t1", "sim_t2"])).toEqual(new Set(["sim_t1"]));
   });
 });

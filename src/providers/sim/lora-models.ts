@@ -52,6 +52,11 @@ export function describeLora(training: TrainingOperation, trainedAt: number): Mo
   };
 }
 
+/** Whether `ref` could name a trained version, before the trainings are read. */
+export function mayNameLora(ref: ModelRef): boolean {
+  return ref.kind === "bare-version" || (ref.kind !== "deployment" && ref.owner === LORA_OWNER);
+}
+
 /**
  * The trained version `ref` names among `trained` (trainings that succeeded, oldest first, with
  * when they finished): a pinned or bare version, or a model's latest version.
@@ -60,8 +65,7 @@ export function findLora(
   ref: ModelRef,
   trained: readonly { training: TrainingOperation; at: number }[],
 ): ModelDescriptor | null {
-  if (ref.kind === "deployment") return null;
-  if (ref.kind !== "bare-version" && ref.owner !== LORA_OWNER) return null;
+  if (ref.kind === "deployment" || !mayNameLora(ref)) return null;
   const destination = ref.kind === "bare-version" ? undefined : `${LORA_OWNER}/${ref.name}`;
   const matches = trained.filter(
     ({ training }) =>

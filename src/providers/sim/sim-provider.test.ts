@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { providerDeps } from "../../../test/support/provider-deps.ts";
+import { readSimStarts } from "../../../test/support/sim-starts.ts";
 import { ConfigError } from "../../config.ts";
 import { GatewayError } from "../../core/errors.ts";
-import { isOutputFile, type OutputFile, type ProviderContext } from "../provider.ts";
-import { createSimProvider, readSimStarts } from "./index.ts";
+import { openDatabase, ProviderJournalRepo } from "../../store/index.ts";
+import { isOutputFile, type OutputFile, type Provider, type ProviderContext } from "../provider.ts";
+import { createSimProvider } from "./index.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -27,16 +29,15 @@ const ctx: ProviderContext = {
   },
 };
 
-function sim(dataDir = tempDir(), env: Record<string, string> = { GENGATE_SIM_LATENCY: "0" }) {
-  return createSimProvider(env, { ...providerDeps(dataDir), logger });
+async function sim(
+  dataDir = tempDir(),
+  env: Record<string, string> = { GENGATE_SIM_LATENCY: "0" },
+): Promise<Provider> {
+  return createSimProvider(env, { ...(await providerDeps("sim", { dataDir })), logger });
 }
 
 let predictions = 0;
-function startImage(
-  provider: ReturnType<typeof sim>,
-  input: Record<string, unknown>,
-  predictionId = `p${++predictions}`,
-) {
+function startImage(provider: Provider, input: Record<string, unknown>, predictionId = `p${++predictions}`) {
   return provider.start(
     {
       predictionId,
@@ -57,29 +58,36 @@ async function openAll(output: unknown): Promise<Buffer[]> {
   return Promise.all(files.map(async (file) => Buffer.from((await file.open()) as Uint8Array)));
 }
 
-async function succeededFiles(provider: ReturnType<typeof sim>, operation: unknown): Promise<Buffer[]> {
+async function succeededFiles(provider: Provider, operation: unknown): Promise<Buffer[]> {
   const status = await provider.status(operation, ctx);
   expect(status.state).toBe("succeeded");
   return openAll(status.output);
 }
 
 describe("sim provider: configuration and models", () => {
-  it("takes its budget and concurrency from the environment", () => {
-    const provider = sim(tempDir(), { GENGATE_SIM_RATE_PER_MINUTE: "90", GENGATE_SIM_CONCURRENCY: "3" });
+  it("takes its budget and concurrency from the environment", async () => {
+    const provider = await sim(tempDir(), {
+      GENGATE_SIM_RATE_PER_MINUTE: "90",
+      GENGATE_SIM_CONCURRENCY: "3",
+    });
     expect(provider.id).toBe("sim");
     expect(provider.concurrency).toBe(3);
     expect(provider.rateLimit).toEqual({ bucket: "sim", perMinute: 90, burst: 2 });
-    expect(sim(tempDir(), { GENGATE_SIM_RATE_PER_MINUTE: "10" }).rateLimit.burst).toBe(1);
-    expect(sim(tempDir(), {}).rateLimit).toEqual({ bucket: "sim", perMinute: 600_000, burst: 10_000 });
+    expect((await sim(tempDir(), { GENGATE_SIM_RATE_PER_MINUTE: "10" })).rateLimit.burst).toBe(1);
+    expect((await sim(tempDir(), {})).rateLimit).toEqual({
+      bucket: "sim",
+      perMinute: 600_000,
+      burst: 10_000,
+    });
   });
 
-  it("refuses a bad environment with a ConfigError naming the variable", () => {
-    expect(() => sim(tempDir(), { GENGATE_SIM_FAILURE_RATE: "2" })).toThrow(ConfigError);
-    expect(() => sim(tempDir(), { GENGATE_SIM_LATENCY: "later" })).toThrow(/^GENGATE_SIM_LATENCY: /);
+  it("refuses a bad environment with a ConfigError naming the variable", async () => {
+    await expect(sim(tempDir(), { GENGATE_SIM_FAILURE_RATE: "2" })).rejects.toThrow(ConfigError);
+    await expect(sim(tempDir(), { GENGATE_SIM_LATENCY: "later" })).rejects.toThrow(/^GENGATE_SIM_LATENCY: /);
   });
 
   it("lists and finds its models", async () => {
-    const provider = sim();
+    const provider = await sim();
     const models = await provider.listModels();
     expect(models.map((m) => m.providerModel)).toEqual(["image", "text", "lora-trainer"]);
     const version = models[0]?.versionId ?? "";
@@ -92,19 +100,28 @@ describe("sim provider: configuration and models", () => {
 describe("sim provider: image predictions", () => {
   it("journals the start before returning a plain JSON operation", async () => {
     const dataDir = tempDir();
-    const start = await startImage(sim(dataDir), { seed: 1 }, "journaled");
+    const start = await startImage(await sim(dataDir), { seed: 1 }, "journaled");
     expect(start.upstreamId).toMatch(/^sim_[a-z2-7]{20}$/);
     expect(JSON.parse(JSON.stringify(start.operation))).toEqual(start.operation);
-    const lines = readFileSync(join(dataDir, "sim", "starts.jsonl"), "utf8")
-      .trim()
-      .split("\n");
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { predictionId: "journaled", upstreamId: start.upstreamId, operation: start.operation },
-    ]);
+    const database = await openDatabase({ dataDir });
+    try {
+      const records = await new ProviderJournalRepo(database.db).for("sim").find({});
+      expect(records).toEqual([
+        {
+          kind: "start",
+          workId: "journaled",
+          upstreamId: start.upstreamId,
+          body: start.operation,
+          at: expect.any(Number),
+        },
+      ]);
+    } finally {
+      await database.close();
+    }
   });
 
   it("processes until its latency has passed, then succeeds", async () => {
-    const provider = sim();
+    const provider = await sim();
     const { operation } = await startImage(provider, { latency_ms: 100, seed: 5 });
     const early = await provider.status(operation, ctx);
     expect(early.state).toBe("processing");
@@ -133,7 +150,7 @@ describe("sim provider: image predictions", () => {
   });
 
   it("uses the configured latency when the input sets none", async () => {
-    const provider = sim(tempDir(), { GENGATE_SIM_LATENCY: "60000" });
+    const provider = await sim(tempDir(), { GENGATE_SIM_LATENCY: "60000" });
     const { operation } = await startImage(provider, {});
     const status = await provider.status(operation, ctx);
     expect(status.state).toBe("processing");
@@ -143,7 +160,7 @@ describe("sim provider: image predictions", () => {
   });
 
   it("renders files only when opened, in the requested size and format", async () => {
-    const provider = sim();
+    const provider = await sim();
     const { operation } = await startImage(provider, {
       width: 128,
       height: 64,
@@ -161,7 +178,7 @@ describe("sim provider: image predictions", () => {
   });
 
   it("applies schema defaults and aspect ratios", async () => {
-    const provider = sim();
+    const provider = await sim();
     const defaults = await succeededFiles(provider, (await startImage(provider, {})).operation);
     expect(defaults).toHaveLength(1);
     expect(await sharp(defaults[0]).metadata()).toMatchObject({ format: "webp", width: 512, height: 512 });
@@ -173,7 +190,7 @@ describe("sim provider: image predictions", () => {
   });
 
   it("reports a random seed in the logs and renders the same pixels as that seed given explicitly", async () => {
-    const provider = sim();
+    const provider = await sim();
     const { operation } = await startImage(provider, { width: 64, height: 64, output_format: "png" });
     const first = await provider.status(operation, ctx);
     const seed = Number(/^Using seed: (\d+)\n/.exec(first.logs ?? "")?.[1]);
@@ -189,7 +206,7 @@ describe("sim provider: image predictions", () => {
   });
 
   it("reads an input image through ctx.readInput when the file is opened", async () => {
-    const provider = sim();
+    const provider = await sim();
     const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#0000ff" } })
       .png()
       .toBuffer();
@@ -214,7 +231,7 @@ describe("sim provider: image predictions", () => {
   });
 
   it("fails as asked by the fail input", async () => {
-    const provider = sim();
+    const provider = await sim();
     const plain = await provider.status((await startImage(provider, { fail: true, seed: 3 })).operation, ctx);
     expect(plain).toMatchObject({ state: "failed", error: "Simulated failure" });
     expect(plain.output).toBeUndefined();
@@ -227,13 +244,13 @@ describe("sim provider: image predictions", () => {
   });
 
   it("fails only once the latency has passed", async () => {
-    const provider = sim();
+    const provider = await sim();
     const { operation } = await startImage(provider, { fail: true, latency_ms: 60_000 });
     expect((await provider.status(operation, ctx)).state).toBe("processing");
   });
 
   it("fails everything at failure rate 1 unless the input says not to", async () => {
-    const provider = sim(tempDir(), { GENGATE_SIM_LATENCY: "0", GENGATE_SIM_FAILURE_RATE: "1" });
+    const provider = await sim(tempDir(), { GENGATE_SIM_LATENCY: "0", GENGATE_SIM_FAILURE_RATE: "1" });
     for (let i = 0; i < 3; i++) {
       const status = await provider.status((await startImage(provider, {})).operation, ctx);
       expect(status).toMatchObject({ state: "failed", error: "Simulated failure (failure rate)" });
@@ -244,7 +261,7 @@ describe("sim provider: image predictions", () => {
 
   it("rejects invalid input before journaling anything", async () => {
     const dataDir = tempDir();
-    const provider = sim(dataDir);
+    const provider = await sim(dataDir);
     const start = startImage(provider, { width: 10 }, "too-small");
     await expect(start).rejects.toBeInstanceOf(GatewayError);
     await expect(start).rejects.toMatchObject({ code: "invalid_input", invalidFields: [{ field: "width" }] });
@@ -262,7 +279,7 @@ describe("sim provider: image predictions", () => {
   });
 
   it("refuses an operation that is not a sim operation", async () => {
-    const provider = sim();
+    const provider = await sim();
     await expect(provider.status({ id: "r8_abc" }, ctx)).rejects.toMatchObject({ code: "internal" });
     await expect(provider.cancel(null, ctx)).rejects.toBeInstanceOf(GatewayError);
   });
@@ -271,9 +288,9 @@ describe("sim provider: image predictions", () => {
 describe("sim provider: resuming in another process", () => {
   it("finds a start and its status from a new instance on the same data folder", async () => {
     const dataDir = tempDir();
-    const first = sim(dataDir);
+    const first = await sim(dataDir);
     const start = await startImage(first, { latency_ms: 40, seed: 9, output_format: "png" }, "resume-me");
-    const second = sim(dataDir);
+    const second = await sim(dataDir);
     expect(await second.find?.("resume-me", ctx)).toEqual(start);
     expect(await second.find?.("never-started", ctx)).toBeNull();
     expect((await second.status(start.operation, ctx)).state).toBe("processing");
@@ -285,18 +302,18 @@ describe("sim provider: resuming in another process", () => {
 
   it("sees starts made by another instance after its own first read", async () => {
     const dataDir = tempDir();
-    const reader = sim(dataDir);
+    const reader = await sim(dataDir);
     expect(await reader.find?.("later", ctx)).toBeNull();
-    const start = await startImage(sim(dataDir), {}, "later");
+    const start = await startImage(await sim(dataDir), {}, "later");
     expect(await reader.find?.("later", ctx)).toEqual(start);
   });
 
   it("counts starts per prediction with readSimStarts", async () => {
     const dataDir = tempDir();
     expect(await readSimStarts(dataDir)).toEqual(new Map());
-    await startImage(sim(dataDir), {}, "twice");
-    await startImage(sim(dataDir), {}, "twice");
-    await startImage(sim(dataDir), {}, "once");
+    await startImage(await sim(dataDir), {}, "twice");
+    await startImage(await sim(dataDir), {}, "twice");
+    await startImage(await sim(dataDir), {}, "once");
     expect(await readSimStarts(dataDir)).toEqual(
       new Map([
         ["twice", 2],
@@ -307,16 +324,16 @@ describe("sim provider: resuming in another process", () => {
 
   it("keeps a cancel made by another instance", async () => {
     const dataDir = tempDir();
-    const owner = sim(dataDir);
+    const owner = await sim(dataDir);
     const { operation } = await startImage(owner, { latency_ms: 60_000 });
     expect((await owner.status(operation, ctx)).state).toBe("processing");
-    await sim(dataDir).cancel(operation, ctx);
+    await (await sim(dataDir)).cancel(operation, ctx);
     expect((await owner.status(operation, ctx)).state).toBe("canceled");
-    expect((await sim(dataDir).status(operation, ctx)).state).toBe("canceled");
+    expect((await (await sim(dataDir)).status(operation, ctx)).state).toBe("canceled");
   });
 
   it("leaves finished work alone when canceled", async () => {
-    const provider = sim();
+    const provider = await sim();
     const { operation } = await startImage(provider, {});
     await provider.cancel(operation, ctx);
     expect((await provider.status(operation, ctx)).state).toBe("succeeded");

@@ -13,7 +13,7 @@ import {
 } from "../provider.ts";
 import { parseSimConfig } from "./config.ts";
 import { SimJournal } from "./journal.ts";
-import { findLora } from "./lora-models.ts";
+import { findLora, mayNameLora } from "./lora-models.ts";
 import { findSimModel, SIM_MODELS } from "./models.ts";
 import { parseSimOperation, type TrainingOperation, trainingOperationOf } from "./operation.ts";
 import { newUpstreamId, planOperation } from "./plan-operation.ts";
@@ -25,22 +25,28 @@ import { simTrainingStatus, trainingLogs } from "./training-status.ts";
 
 export function createSimProvider(env: Record<string, string | undefined>, deps: ProviderDeps): Provider {
   const config = parseSimConfig(env);
-  const journal = new SimJournal(deps.dataDir, deps.logger);
+  const journal = new SimJournal(deps.journal);
 
   /** The trainings that made a version by `now`, with when they did. */
-  const trained = (now: number): { training: TrainingOperation; at: number }[] => {
-    const done: { training: TrainingOperation; at: number }[] = [];
-    for (const start of journal.trainingStarts()) {
+  const trained = async (now: number): Promise<{ training: TrainingOperation; at: number }[]> => {
+    const trainings = (await journal.trainingStarts()).flatMap((start) => {
       const training = trainingOperationOf(start.operation);
-      if (!training || training.failure !== null || journal.isCanceled(training.upstreamId)) continue;
+      return training && training.failure === null ? [training] : [];
+    });
+    const canceled = await journal.canceled(trainings.map((training) => training.upstreamId));
+    const done: { training: TrainingOperation; at: number }[] = [];
+    for (const training of trainings) {
       const at = finishedAt(training);
-      if (at <= now) done.push({ training, at });
+      if (at <= now && !canceled.has(training.upstreamId)) done.push({ training, at });
     }
     return done;
   };
 
-  const lookup = (ref: ModelRef): ModelDescriptor | null =>
-    findSimModel(ref) ?? findLora(ref, trained(Date.now()));
+  const lookup = async (ref: ModelRef): Promise<ModelDescriptor | null> => {
+    const model = findSimModel(ref);
+    if (model || !mayNameLora(ref)) return model;
+    return findLora(ref, await trained(Date.now()));
+  };
 
   return {
     id: "sim",
@@ -59,7 +65,7 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
       const upstreamId = newUpstreamId();
       const operation = planOperation(request.providerModel, request.input, config, upstreamId);
       const start: StartResult = { upstreamId, operation };
-      journal.recordStart(request.predictionId, start);
+      await journal.recordStart(request.predictionId, start);
       return start;
     },
 
@@ -74,7 +80,7 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
     async status(operation, ctx) {
       const op = parseSimOperation(operation);
       const now = Date.now();
-      if (journal.isCanceled(op.upstreamId)) {
+      if (await journal.isCanceled(op.upstreamId)) {
         const logs = op.kind === "training" ? trainingLogs(op, now) : `Using seed: ${op.seed}\n`;
         return { state: "canceled", logs };
       }
@@ -85,8 +91,8 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
     async cancel(operation) {
       const op = parseSimOperation(operation);
       // Like a real upstream, canceling finished work changes nothing.
-      if (Date.now() >= finishedAt(op) || journal.isCanceled(op.upstreamId)) return;
-      journal.recordCancel(op.upstreamId);
+      if (Date.now() >= finishedAt(op) || (await journal.isCanceled(op.upstreamId))) return;
+      await journal.recordCancel(op.upstreamId);
     },
 
     stream(operation, ctx) {

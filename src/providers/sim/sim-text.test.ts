@@ -12,10 +12,10 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function sim(dataDir?: string): Provider {
+async function sim(dataDir?: string): Promise<Provider> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "gengate-sim-text-"));
   dirs.push(dir);
-  return createSimProvider({ GENGATE_SIM_LATENCY: "0" }, providerDeps(dir));
+  return createSimProvider({ GENGATE_SIM_LATENCY: "0" }, await providerDeps("sim", { dataDir: dir }));
 }
 
 const ctx: ProviderContext = {
@@ -55,7 +55,7 @@ function streamOf(provider: Provider, operation: unknown, signal?: AbortSignal):
 
 describe("sim/text", () => {
   it("succeeds with exactly max_tokens deterministic tokens", async () => {
-    const provider = sim();
+    const provider = await sim();
     const input = { max_tokens: 12, seed: 4, token_interval_ms: 0 };
     const first = await provider.status(await startText(provider, input), ctx);
     const second = await provider.status(await startText(provider, input), ctx);
@@ -67,7 +67,7 @@ describe("sim/text", () => {
   });
 
   it("reports the total generation time as predict_time", async () => {
-    const provider = sim();
+    const provider = await sim();
     const operation = await startText(provider, { max_tokens: 3, latency_ms: 0, token_interval_ms: 10 });
     await sleep(30);
     expect(await provider.status(operation, ctx)).toMatchObject({
@@ -77,7 +77,7 @@ describe("sim/text", () => {
   });
 
   it("returns the tokens so far while processing", async () => {
-    const provider = sim();
+    const provider = await sim();
     const operation = await startText(provider, { max_tokens: 40, seed: 1, token_interval_ms: 25 });
     await sleep(110);
     const status = await provider.status(operation, ctx);
@@ -91,7 +91,7 @@ describe("sim/text", () => {
   });
 
   it("has no output before the first token", async () => {
-    const provider = sim();
+    const provider = await sim();
     const status = await provider.status(await startText(provider, { latency_ms: 60_000 }), ctx);
     expect(status.state).toBe("processing");
     expect(status.output).toBeUndefined();
@@ -99,7 +99,7 @@ describe("sim/text", () => {
   });
 
   it("streams tokens as they become available", async () => {
-    const provider = sim();
+    const provider = await sim();
     const operation = await startText(provider, {
       max_tokens: 5,
       seed: 2,
@@ -114,16 +114,16 @@ describe("sim/text", () => {
 
   it("replays available tokens at once when a new instance resumes the stream", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gengate-sim-text-"));
-    const operation = await startText(sim(dataDir), { max_tokens: 30, token_interval_ms: 5 });
+    const operation = await startText(await sim(dataDir), { max_tokens: 30, token_interval_ms: 5 });
     await sleep(200);
     const began = Date.now();
-    const { tokens } = await collect(streamOf(sim(dataDir), operation));
+    const { tokens } = await collect(streamOf(await sim(dataDir), operation));
     expect(tokens).toHaveLength(30);
     expect(Date.now() - began).toBeLessThan(50);
   });
 
   it("stops streaming when the signal aborts", async () => {
-    const provider = sim();
+    const provider = await sim();
     const operation = await startText(provider, { max_tokens: 100, token_interval_ms: 20 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
@@ -135,7 +135,7 @@ describe("sim/text", () => {
   });
 
   it("stops streaming when canceled", async () => {
-    const provider = sim();
+    const provider = await sim();
     const operation = await startText(provider, { max_tokens: 100, token_interval_ms: 20 });
     setTimeout(() => void provider.cancel(operation, ctx), 50);
     const { tokens } = await collect(streamOf(provider, operation));
@@ -144,7 +144,7 @@ describe("sim/text", () => {
   });
 
   it("fails before its first token and streams nothing", async () => {
-    const provider = sim();
+    const provider = await sim();
     const operation = await startText(provider, { fail: "out of tokens", latency_ms: 20 });
     const { tokens } = await collect(streamOf(provider, operation));
     expect(tokens).toEqual([]);
@@ -154,7 +154,7 @@ describe("sim/text", () => {
   });
 
   it("does not stream images", async () => {
-    const provider = sim();
+    const provider = await sim();
     const request = { predictionId: "img", submitId: "s", providerModel: "image", input: { prompt: "x" } };
     const { operation } = await provider.start(request, ctx);
     expect(() => streamOf(provider, operation)).toThrow("sim/image does not stream");

@@ -8,7 +8,7 @@ import { tokenAt } from "./timeline.ts";
 /** Ends early when the operation fails, is canceled or `signal` aborts; status() tells which. */
 export async function* streamTokens(
   operation: TextOperation,
-  isCanceled: () => boolean,
+  isCanceled: () => Promise<boolean>,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<StreamEvent> {
   if (operation.failure !== null) {
@@ -17,7 +17,7 @@ export async function* streamTokens(
   }
   const tokens = simTokens(operation.prompt, operation.seed, operation.maxTokens);
   for (const [index, token] of tokens.entries()) {
-    if (!(await sleepUntil(tokenAt(operation, index), signal)) || isCanceled()) return;
+    if (!(await sleepUntil(tokenAt(operation, index), signal)) || (await isCanceled())) return;
     yield { type: "output", data: token };
   }
 }

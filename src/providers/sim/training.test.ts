@@ -7,6 +7,7 @@ import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { photo, zipOf } from "../../../test/fakes/replicate/training-zip.ts";
 import { providerDeps } from "../../../test/support/provider-deps.ts";
+import { readSimStarts } from "../../../test/support/sim-starts.ts";
 import { parseModelRef } from "../../core/model-ref.ts";
 import {
   isOutputFile,
@@ -16,7 +17,7 @@ import {
   type ProviderTraining,
   type TrainingData,
 } from "../provider.ts";
-import { createSimProvider, readSimStarts } from "./index.ts";
+import { createSimProvider } from "./index.ts";
 
 const TRAINING_MS = 200;
 const dirs: string[] = [];
@@ -30,9 +31,9 @@ function tempDir(): string {
   return dir;
 }
 
-function sim(dataDir = tempDir(), trainingMs = TRAINING_MS): Provider {
+async function sim(dataDir = tempDir(), trainingMs = TRAINING_MS): Promise<Provider> {
   const env = { GENGATE_SIM_LATENCY: "0", GENGATE_SIM_TRAINING_MS: String(trainingMs) };
-  return createSimProvider(env, providerDeps(dataDir));
+  return createSimProvider(env, await providerDeps("sim", { dataDir }));
 }
 
 const trainingOf = (provider: Provider): ProviderTraining => {
@@ -112,7 +113,7 @@ async function imageOf(provider: Provider, providerModel: string, input: Record<
 
 describe("sim/lora-trainer", () => {
   it("is the default trainer, listed, with a training schema like ostris/flux-dev-lora-trainer's", async () => {
-    const provider = sim();
+    const provider = await sim();
     const training = trainingOf(provider);
     expect(training.defaultTrainer).toBe("sim/lora-trainer");
     const trainer = await provider.getModel(parseModelRef("sim/lora-trainer"));
@@ -139,14 +140,14 @@ describe("sim/lora-trainer", () => {
   });
 
   it("makes sim-lora models without any I/O, and refuses names Replicate would refuse", async () => {
-    const training = trainingOf(sim());
+    const training = trainingOf(await sim());
     expect(await training.createModel("my-lora-0123456789", ctx)).toBe("sim-lora/my-lora-0123456789");
     await expect(training.createModel("My LoRA", ctx)).rejects.toMatchObject({ code: "invalid_input" });
   });
 
   it("keeps uploads in its data dir under a sim-upload:// name derived from the content", async () => {
     const dataDir = tempDir();
-    const training = trainingOf(sim(dataDir));
+    const training = trainingOf(await sim(dataDir));
     const zip = await photosZip();
     const url = await training.uploadTrainingData(dataOf(zip), ctx);
     const digest = createHash("sha256").update(zip).digest("hex");
@@ -159,7 +160,7 @@ describe("sim/lora-trainer", () => {
 describe("a sim training", () => {
   it("progresses with the clock, then gives a sim-lora version and safetensors weights", async () => {
     const dataDir = tempDir();
-    const provider = sim(dataDir);
+    const provider = await sim(dataDir);
     const training = trainingOf(provider);
     const url = await training.uploadTrainingData(dataOf(await photosZip()), ctx);
     const { trainingId, start } = await train(provider, "portraits", url);
@@ -202,14 +203,14 @@ describe("a sim training", () => {
 
   it("makes a version any process of the data dir runs, with the LoRA's style", async () => {
     const dataDir = tempDir();
-    const provider = sim(dataDir, 0);
+    const provider = await sim(dataDir, 0);
     const url = await trainingOf(provider).uploadTrainingData(dataOf(await photosZip()), ctx);
     const first = await train(provider, "style-a", url);
     await train(provider, "style-b", url);
     const version = ((await provider.status(first.start.operation, ctx)).output as { version: string })
       .version;
 
-    const other = sim(dataDir);
+    const other = await sim(dataDir);
     const pinned = await other.getModel(parseModelRef(version));
     expect(pinned).toMatchObject({ owner: "sim-lora", name: "style-a", providerModel: version });
     const schema = pinned?.inputSchema as { properties: Record<string, Record<string, unknown>> };
@@ -233,14 +234,14 @@ describe("a sim training", () => {
   });
 
   it("reads the zip from a URL the engine can read (gengate's own file URL)", async () => {
-    const provider = sim(tempDir(), 0);
+    const provider = await sim(tempDir(), 0);
     const url = "https://gengate.example/files/abc.zip";
     const { start } = await train(provider, "from-url", url, contextWith({ [url]: await photosZip() }));
     expect((await provider.status(start.operation, ctx)).state).toBe("succeeded");
   });
 
   it("fails at once on a bad zip, saying why", async () => {
-    const provider = sim();
+    const provider = await sim();
     const training = trainingOf(provider);
     const notZip = await training.uploadTrainingData(dataOf(await photo()), ctx);
     const noImages = await training.uploadTrainingData(
@@ -264,7 +265,7 @@ describe("a sim training", () => {
 
   it("is refused before anything starts when the zip cannot be read or the request is wrong", async () => {
     const dataDir = tempDir();
-    const provider = sim(dataDir);
+    const provider = await sim(dataDir);
     const training = trainingOf(provider);
     await expect(train(provider, "unread", "https://gengate.example/files/missing.zip")).rejects.toThrow(
       /unexpected readInput/,
@@ -289,7 +290,7 @@ describe("a sim training", () => {
   });
 
   it("can be canceled; a canceled training makes no version", async () => {
-    const provider = sim(tempDir(), 60_000);
+    const provider = await sim(tempDir(), 60_000);
     const url = await trainingOf(provider).uploadTrainingData(dataOf(await photosZip()), ctx);
     const { start } = await train(provider, "stopped", url);
     await provider.cancel(start.operation, ctx);

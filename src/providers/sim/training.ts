@@ -179,7 +179,7 @@ export function createSimTraining({ config, journal, dataDir }: SimTrainingDeps)
         captions: "error" in found ? 0 : found.captions.length,
       };
       const start: StartResult = { upstreamId, operation };
-      journal.recordStart(request.trainingId, start);
+      await journal.recordStart(request.trainingId, start);
       return start;
     },
 
