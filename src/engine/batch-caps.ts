@@ -1,4 +1,8 @@
-/** A batch's `concurrency`: candidates of a batch already running that many items wait their turn. */
+/**
+ * A batch's `concurrency`: candidates of a batch already running that many items wait their turn.
+ * Its items may run at several providers, so the dispatcher counts and claims them under a lock
+ * all providers' claims share (dispatcher.ts).
+ */
 import type { Store, StoredPrediction } from "../store/index.ts";
 
 /** Caps never change, so they are remembered; the memory is dropped when it grows this large. */
@@ -12,11 +16,16 @@ export class BatchCaps {
     this.store = store;
   }
 
+  /** Whether any of `rows` belongs to a batch with a cap. */
+  async anyCapped(rows: readonly StoredPrediction[]): Promise<boolean> {
+    for (const id of batchIdsOf(rows)) if ((await this.capOf(id)) !== null) return true;
+    return false;
+  }
+
   /** `rows` without those that would take a batch over its cap, order kept. */
   async within(rows: readonly StoredPrediction[]): Promise<StoredPrediction[]> {
-    const batchIds = [...new Set(rows.flatMap((row) => (row.batchId ? [row.batchId] : [])))];
     const capped: [string, number][] = [];
-    for (const id of batchIds) {
+    for (const id of batchIdsOf(rows)) {
       const cap = await this.capOf(id);
       if (cap !== null) capped.push([id, cap]);
     }
@@ -39,4 +48,8 @@ export class BatchCaps {
     this.caps.set(batchId, cap);
     return cap;
   }
+}
+
+function batchIdsOf(rows: readonly StoredPrediction[]): string[] {
+  return [...new Set(rows.flatMap((row) => (row.batchId ? [row.batchId] : [])))];
 }

@@ -7,7 +7,7 @@
  */
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
-import type { Prediction } from "../core/prediction.ts";
+import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { RateBucket } from "../core/rate-limiter.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
@@ -15,7 +15,7 @@ import type { StoredPrediction } from "../store/index.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
-import { Leases } from "./leases.ts";
+import { Leases, leasedPredictions } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import { startBudgetOf } from "./rate-budget.ts";
@@ -41,10 +41,9 @@ export class Dispatcher {
   private readonly onRunning: (prediction: Prediction, provider: Provider) => void;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly fairShares = new Map<string, FairShare>();
   private readonly batchCaps: BatchCaps;
   private readonly guard: RowGuard;
-  private readonly leases: Leases;
+  private readonly leases: Leases<PredictionState>;
 
   constructor(
     ctx: EngineContext,
@@ -60,7 +59,7 @@ export class Dispatcher {
     this.onRunning = onRunning;
     this.batchCaps = new BatchCaps(ctx.store);
     this.guard = new RowGuard(ctx, updater);
-    this.leases = new Leases(ctx.store);
+    this.leases = new Leases(leasedPredictions(ctx.store));
     this.loop = new WakeableLoop(
       () => this.dispatch(),
       (error) => ctx.logger.error({ err: error }, "dispatch loop failed"),
@@ -122,12 +121,31 @@ export class Dispatcher {
       await this.ctx.store.predictions.dueByGroup({ provider: provider.id, now, perGroup: limit }),
       "start",
     );
-    const fairShare = this.fairShareOf(provider.id);
+    const claim = () => this.claimAmong(provider, candidates, { free, limit, now });
+    // A batch's cap counts its items at every provider, so its places are counted and taken under
+    // one more lock, shared by all providers' claims (always taken after a provider's own).
+    if (await this.batchCaps.anyCapped(candidates))
+      return this.ctx.locks.withLock("dispatch:batch-caps", claim);
+    return claim();
+  }
+
+  /** Starts up to `limit` of `candidates`, as their batches' caps and the budget let them. */
+  private async claimAmong(
+    provider: Provider,
+    candidates: readonly StoredPrediction[],
+    { free, limit, now }: { free: number; limit: number; now: number },
+  ): Promise<number> {
+    // Read under the locks held here, and written back before they are let go: the turns are global.
+    const fairShare = new FairShare(await this.ctx.store.fairShares.load(provider.id));
     const due = fairShare.order(await this.batchCaps.within(candidates)).slice(0, limit);
     if (due.length === 0) return IDLE_MS;
     const { taken, waitMs } = await this.bucketOf(provider).take(due.length);
-    for (const row of due.slice(0, taken)) {
-      await this.guard.run(row, "start", () => this.claim(provider, row, this.leases.end(now), fairShare));
+    try {
+      for (const row of due.slice(0, taken)) {
+        await this.guard.run(row, "start", () => this.claim(provider, row, this.leases.end(now), fairShare));
+      }
+    } finally {
+      await this.ctx.store.fairShares.save(provider.id, fairShare.changes());
     }
     if (taken < due.length) return waitMs;
     return due.length === limit && free > limit ? 0 : IDLE_MS;
@@ -157,14 +175,6 @@ export class Dispatcher {
 
   private bucketOf(provider: Provider): RateBucket {
     return startBudgetOf(this.ctx, provider);
-  }
-
-  private fairShareOf(providerId: string): FairShare {
-    const existing = this.fairShares.get(providerId);
-    if (existing) return existing;
-    const created = new FairShare();
-    this.fairShares.set(providerId, created);
-    return created;
   }
 
   /**

@@ -9,6 +9,7 @@ import { Cancels } from "./cancels.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { PredictionPrep } from "./prediction-prep.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
+import { ReceivedWebhooks } from "./received-webhooks.ts";
 import { Router } from "./router.ts";
 import { StatusApplier } from "./status-applier.ts";
 import { LoraService } from "./training/lora-service.ts";
@@ -22,6 +23,8 @@ export interface EngineParts {
   webhooks: WebhookSender;
   updater: PredictionUpdater;
   applier: StatusApplier;
+  /** Provider webhooks: progress applied at once, ends handed to a worker. */
+  received: ReceivedWebhooks;
   unconfirmed: UnconfirmedStarts;
   cancels: Cancels;
   batches: BatchService;
@@ -38,6 +41,7 @@ export function engineParts(ctx: EngineContext): EngineParts {
     return batches.itemChanged(before, after);
   });
   const applier = new StatusApplier(ctx, updater, router);
+  const received = new ReceivedWebhooks(ctx, applier);
   // Work a webhook named is followed by the reconciler, in whichever worker process.
   const unconfirmed = new UnconfirmedStarts(ctx, updater, () => ctx.signals.wake("reconcile"));
   const cancels = new Cancels(ctx, updater, unconfirmed);
@@ -54,5 +58,5 @@ export function engineParts(ctx: EngineContext): EngineParts {
     wakeRunner: () => ctx.signals.wake("loras"),
     webhooks,
   });
-  return { ctx, router, prep, webhooks, updater, applier, unconfirmed, cancels, batches, loras };
+  return { ctx, router, prep, webhooks, updater, applier, received, unconfirmed, cancels, batches, loras };
 }

@@ -22,8 +22,8 @@ export class EngineWorker {
 
   constructor(parts: EngineParts) {
     this.parts = parts;
-    const { ctx, updater, router, unconfirmed, applier, prep, loras } = parts;
-    this.reconciler = new Reconciler(ctx, updater, applier);
+    const { ctx, updater, router, unconfirmed, applier, received, prep, loras } = parts;
+    this.reconciler = new Reconciler(ctx, updater, applier, received);
     this.dispatcher = new Dispatcher(ctx, updater, router, unconfirmed, (row, provider) =>
       this.onRunning(row, provider),
     );

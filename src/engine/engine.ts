@@ -115,7 +115,7 @@ export class Engine {
 
   /** An inbound provider webhook: verified, matched to its prediction, applied if it moves it forward. */
   async receiveWebhook(providerId: string, request: Request, rawBody: string): Promise<void> {
-    const { ctx, unconfirmed, applier } = this.parts;
+    const { ctx, unconfirmed, received } = this.parts;
     const provider = ctx.providers.all().find((p) => p.id === providerId);
     if (!provider?.webhook) throw new GatewayError("not_found", `no webhooks for provider ${providerId}`);
     if (!(await provider.webhook.verify(request, rawBody))) {
@@ -132,7 +132,7 @@ export class Engine {
     if (ofThisSubmit && (row.state === "submitting" || row.state === "unconfirmed")) {
       const adopted = await unconfirmed.adopt(row, provider, upstreamId);
       if (adopted) {
-        await applier.apply(adopted, update);
+        await received.receive(adopted, upstreamId, update, request, rawBody);
         return;
       }
     }
@@ -141,6 +141,7 @@ export class Engine {
       throw new GatewayError("conflict", "prediction is not running yet; retry later");
     }
     // A webhook about other upstream work for the same prediction (an earlier attempt) changes nothing.
-    if (row.state === "running" && row.upstreamId === upstreamId) await applier.apply(row, update);
+    if (row.state === "running" && row.upstreamId === upstreamId)
+      await received.receive(row, upstreamId, update, request, rawBody);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StoredPrediction } from "../store/index.ts";
+import type { ServedCount, StoredPrediction } from "../store/index.ts";
 import { FairShare } from "./fair-share.ts";
 
 let next = 0;
@@ -38,5 +38,24 @@ describe("FairShare", () => {
     startOneByOne(fair, waiting, 10);
     waiting.push(...Array.from({ length: 20 }, () => row("b", "y")));
     expect(who(startOneByOne(fair, waiting, 6))).toEqual(["a/x", "b/y", "a/x", "b/y", "a/x", "b/y"]);
+  });
+});
+
+describe("FairShare's stored counts", () => {
+  it("carry the turns to the next FairShare made from them, as in another process", () => {
+    let stored: ServedCount[] = [];
+    const waiting = [
+      ...Array.from({ length: 6 }, () => row("a", null)),
+      ...Array.from({ length: 3 }, () => row("b", null)),
+    ];
+    const started: StoredPrediction[] = [];
+    for (let turn = 0; turn < 6; turn++) {
+      const fair = new FairShare(stored);
+      started.push(...startOneByOne(fair, waiting, 1));
+      const { set, removed } = fair.changes();
+      const gone = new Set([...set, ...removed].map((count) => `${count.scope} ${count.key}`));
+      stored = [...stored.filter((count) => !gone.has(`${count.scope} ${count.key}`)), ...set];
+    }
+    expect(who(started)).toEqual(["a", "b", "a", "b", "a", "b"]);
   });
 });

@@ -3,15 +3,23 @@
  * has been served least goes next, and within a tenant the least-served group (one batch, or the
  * tenant's predictions outside batches). A tenant or group that goes idle and comes back starts
  * level with those still waiting rather than with credit for the time it was away.
+ *
+ * The counts are read from the database and written back (changes()) by the dispatcher under the
+ * lock it claims work under, so every process takes the same turns.
  */
-import type { StoredPrediction } from "../store/index.ts";
+import type { FairShareScope, ServedCount, ServedCountChanges, StoredPrediction } from "../store/index.ts";
 
 const tenantOf = (row: StoredPrediction) => row.tokenId ?? "";
-const groupOf = (row: StoredPrediction) => `${tenantOf(row)}\u0000${row.batchId ?? ""}`;
+// Ids are letters and digits: the slash keeps tenant and batch apart.
+const groupOf = (row: StoredPrediction) => `${tenantOf(row)}/${row.batchId ?? ""}`;
 
 /** Starts served per key, for the keys with work waiting. */
 class ServedCounts {
-  private readonly counts = new Map<string, number>();
+  private readonly counts: Map<string, number>;
+
+  constructor(counts: Iterable<[string, number]> = []) {
+    this.counts = new Map(counts);
+  }
 
   get(key: string): number {
     return this.counts.get(key) ?? 0;
@@ -30,15 +38,29 @@ class ServedCounts {
   }
 
   copy(): ServedCounts {
-    const copy = new ServedCounts();
-    for (const [key, count] of this.counts) copy.counts.set(key, count);
-    return copy;
+    return new ServedCounts(this.counts);
+  }
+
+  entries(): IterableIterator<[string, number]> {
+    return this.counts.entries();
   }
 }
 
 export class FairShare {
-  private readonly tenants = new ServedCounts();
-  private readonly groups = new ServedCounts();
+  private readonly loaded: readonly ServedCount[];
+  private readonly tenants: ServedCounts;
+  private readonly groups: ServedCounts;
+
+  /** `served`: the counts as stored. */
+  constructor(served: readonly ServedCount[] = []) {
+    this.loaded = served;
+    const of = (scope: FairShareScope) =>
+      served
+        .filter((count) => count.scope === scope)
+        .map((count): [string, number] => [count.key, count.served]);
+    this.tenants = new ServedCounts(of("tenant"));
+    this.groups = new ServedCounts(of("group"));
+  }
 
   /** `rows` in the order to start them; each group's own order (most urgent first) is kept. */
   order(rows: readonly StoredPrediction[]): StoredPrediction[] {
@@ -58,6 +80,18 @@ export class FairShare {
   record(row: StoredPrediction): void {
     this.tenants.add(tenantOf(row));
     this.groups.add(groupOf(row));
+  }
+
+  /** What changed since the counts it was made from, to store. */
+  changes(): ServedCountChanges {
+    const now = [...counted("tenant", this.tenants), ...counted("group", this.groups)];
+    const id = (count: ServedCount) => `${count.scope} ${count.key}`;
+    const before = new Map(this.loaded.map((count) => [id(count), count.served]));
+    const kept = new Set(now.map(id));
+    return {
+      set: now.filter((count) => before.get(id(count)) !== count.served),
+      removed: this.loaded.filter((count) => !kept.has(id(count))),
+    };
   }
 
   private interleave(rows: readonly StoredPrediction[]): StoredPrediction[] {
@@ -85,6 +119,10 @@ export class FairShare {
     }
     return ordered;
   }
+}
+
+function counted(scope: FairShareScope, counts: ServedCounts): ServedCount[] {
+  return [...counts.entries()].map(([key, served]) => ({ scope, key, served }));
 }
 
 /** The key served least; ties go to the earliest in `keys` (the oldest work). */

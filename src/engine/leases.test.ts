@@ -1,14 +1,15 @@
 import { expect, it } from "vitest";
 import { describeEachBackend } from "../../test/support/backends.ts";
 import { prediction } from "../../test/support/prediction-fixture.ts";
+import type { PredictionState } from "../core/prediction.ts";
 import { createStore, type Store } from "../store/index.ts";
-import { Leases } from "./leases.ts";
+import { Leases, leasedPredictions } from "./leases.ts";
 
 const TIMING = { leaseMs: 600, renewEveryMs: 50 };
 
 describeEachBackend("Leases", (open) => {
   /** A row claimed as a dispatcher claims one: submitting, its lease in nextCheckAt. */
-  async function claimedRow(store: Store, leases: Leases) {
+  async function claimedRow(store: Store, leases: Leases<PredictionState>) {
     const row = prediction({ state: "queued", nextCheckAt: Date.now() });
     await store.predictions.insert(row);
     const leaseEnd = leases.end();
@@ -21,7 +22,7 @@ describeEachBackend("Leases", (open) => {
 
   it("keeps a claim for as long as the work runs, several leases long, then lets it lapse", async () => {
     const store = createStore(await open());
-    const leases = new Leases(store, TIMING);
+    const leases = new Leases(leasedPredictions(store), TIMING);
     const { id, leaseEnd } = await claimedRow(store, leases);
     const seenDue: string[][] = [];
     await leases.hold(id, "submitting", leaseEnd, async () => {
@@ -39,7 +40,7 @@ describeEachBackend("Leases", (open) => {
 
   it("stops renewing a row that moved on, leaving its new check time alone", async () => {
     const store = createStore(await open());
-    const leases = new Leases(store, TIMING);
+    const leases = new Leases(leasedPredictions(store), TIMING);
     const { id, leaseEnd } = await claimedRow(store, leases);
     const nextPoll = Date.now() + 60_000;
     await leases.hold(id, "submitting", leaseEnd, async () => {

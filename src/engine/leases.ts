@@ -1,9 +1,11 @@
 /**
- * Claims on prediction rows that this process holds while it works on them (a submit, a status
- * check with its output copies). A claim is a short lease in the row's `nextCheckAt`, renewed
- * while the process lives: a long step (a create that waits, a large output) keeps its claim, and
- * when the process dies another takes its work over within one lease instead of a worst-case step.
+ * Claims on rows that this process holds while it works on them (a prediction's submit, a status
+ * check with its output copies, a LoRA's step). A claim is a short lease in the row's
+ * `nextCheckAt`, renewed while the process lives: a long step (a create that waits, a large output
+ * or upload) keeps its claim, and when the process dies another takes its work over within one
+ * lease instead of a worst-case step.
  */
+import type { LoraStatus } from "../core/lora.ts";
 import type { PredictionState } from "../core/prediction.ts";
 import type { Store } from "../store/index.ts";
 
@@ -16,21 +18,39 @@ export interface LeaseTiming {
   renewEveryMs: number;
 }
 
-interface Held {
-  state: PredictionState;
+/** A kind of row with leases: `renew` moves a lease from `from` to `to` if the row is still `state` with that lease. */
+export interface LeasedRows<S extends string> {
+  renew(id: string, state: S, from: number, to: number): Promise<boolean>;
+}
+
+export const leasedPredictions = (store: Store): LeasedRows<PredictionState> => ({
+  renew: async (id, state, from, to) =>
+    Boolean(await store.predictions.claim(id, { state, nextCheckAt: from }, { nextCheckAt: to })),
+});
+
+export const leasedLoras = (store: Store): LeasedRows<LoraStatus> => ({
+  renew: async (id, status, from, to) =>
+    Boolean(await store.loras.claim({ id, status, nextCheckAt: from }, { nextCheckAt: to })),
+});
+
+interface Held<S> {
+  state: S;
   leaseEnd: number;
 }
 
-export class Leases {
-  readonly #store: Store;
+export class Leases<S extends string> {
+  readonly #rows: LeasedRows<S>;
   readonly #timing: LeaseTiming;
-  readonly #held = new Map<string, Held>();
+  readonly #held = new Map<string, Held<S>>();
   #timer: NodeJS.Timeout | undefined;
   /** A renewal still running when the next is due makes the next one wait its turn. */
   #renewing = false;
 
-  constructor(store: Store, timing: LeaseTiming = { leaseMs: LEASE_MS, renewEveryMs: RENEW_EVERY_MS }) {
-    this.#store = store;
+  constructor(
+    rows: LeasedRows<S>,
+    timing: LeaseTiming = { leaseMs: LEASE_MS, renewEveryMs: RENEW_EVERY_MS },
+  ) {
+    this.#rows = rows;
     this.#timing = timing;
   }
 
@@ -40,7 +60,7 @@ export class Leases {
   }
 
   /** Keeps renewing the claim on row `id` (in `state`, its lease ending at `leaseEnd`) until `work` settles. */
-  async hold<T>(id: string, state: PredictionState, leaseEnd: number, work: () => Promise<T>): Promise<T> {
+  async hold<T>(id: string, state: S, leaseEnd: number, work: () => Promise<T>): Promise<T> {
     this.#held.set(id, { state, leaseEnd });
     this.#timer ??= setInterval(() => void this.#renewOnce(), this.#timing.renewEveryMs).unref();
     try {
@@ -72,13 +92,7 @@ export class Leases {
         // process that took it over, has a lease of its own.
         let renewed: boolean;
         try {
-          renewed = Boolean(
-            await this.#store.predictions.claim(
-              id,
-              { state: held.state, nextCheckAt: held.leaseEnd },
-              { nextCheckAt: leaseEnd },
-            ),
-          );
+          renewed = await this.#rows.renew(id, held.state, held.leaseEnd, leaseEnd);
         } catch {
           return; // the database is out of reach for everyone: try again at the next renewal
         }

@@ -1,14 +1,17 @@
 /**
  * Brings running predictions to their end: asks the provider for status when a row is due (no
- * webhook came, or it is time to poll), applies cancels and deadlines, and stores outputs.
+ * webhook came, or it is time to poll), or applies the end a webhook brought (received-webhooks.ts),
+ * applies cancels and deadlines, and stores outputs.
  */
 import { GatewayError } from "../core/errors.ts";
-import type { Prediction } from "../core/prediction.ts";
+import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { Provider, StatusResult } from "../providers/provider.ts";
+import type { StoredPrediction } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
-import { Leases } from "./leases.ts";
+import { Leases, leasedPredictions } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
+import type { ReceivedWebhooks } from "./received-webhooks.ts";
 import { RowGuard } from "./row-guard.ts";
 import { pollDelayMs, type StatusApplier } from "./status-applier.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
@@ -20,17 +23,24 @@ export class Reconciler {
   private readonly ctx: EngineContext;
   private readonly updater: PredictionUpdater;
   private readonly applier: StatusApplier;
+  private readonly received: ReceivedWebhooks;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly guard: RowGuard;
-  private readonly leases: Leases;
+  private readonly leases: Leases<PredictionState>;
 
-  constructor(ctx: EngineContext, updater: PredictionUpdater, applier: StatusApplier) {
+  constructor(
+    ctx: EngineContext,
+    updater: PredictionUpdater,
+    applier: StatusApplier,
+    received: ReceivedWebhooks,
+  ) {
     this.ctx = ctx;
     this.updater = updater;
     this.applier = applier;
+    this.received = received;
     this.guard = new RowGuard(ctx, updater);
-    this.leases = new Leases(ctx.store);
+    this.leases = new Leases(leasedPredictions(ctx.store));
     this.loop = new WakeableLoop(
       () => this.reconcileDue(),
       (error) => ctx.logger.error({ err: error }, "reconcile loop failed"),
@@ -103,9 +113,15 @@ export class Reconciler {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async check(row: Prediction): Promise<void> {
+  private async check(row: StoredPrediction): Promise<void> {
     const provider = this.ctx.providers.get(row.provider);
     try {
+      // The end a webhook told is the provider's last word: applied even when a cancel came after it.
+      const told = await this.received.take(row, provider);
+      if (told) {
+        await this.apply(row, told);
+        return;
+      }
       const overdue = row.deadlineAt !== null && row.deadlineAt <= Date.now();
       if (row.cancelRequestedAt !== null || overdue) {
         await this.cancelRunning(row, provider);

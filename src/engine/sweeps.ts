@@ -1,7 +1,8 @@
 /**
  * Repeat-safe sweeps for what a process that died may have left undone, run now and then by one
  * process of a deployment at a time (a singleton): batches whose last item ended in a crash are
- * closed, and terminal webhooks that never got queued are sent.
+ * closed, terminal webhooks that never got queued are sent, and provider webhooks kept for
+ * predictions that ended another way are forgotten.
  */
 import type { EngineParts } from "./engine-parts.ts";
 
@@ -17,6 +18,7 @@ export const SWEEP_INTERVAL_MS = 30_000;
 export async function sweep(parts: EngineParts, graceMs = WEBHOOK_GRACE_MS, now = Date.now()): Promise<void> {
   const { ctx, batches, webhooks } = parts;
   await batches.recover();
+  await ctx.store.receivedWebhooks.forgetEnded();
   const unsent = await ctx.store.predictions.endedWithoutCompletedWebhook(
     now - MISSED_WEBHOOK_WINDOW_MS,
     LIMIT,

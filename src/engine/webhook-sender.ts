@@ -26,7 +26,6 @@ const LEGACY_SIGNING_KEY_SETTING = "webhook_signing_key";
 
 export class WebhookSender {
   private readonly ctx: EngineContext;
-  private readonly lastThrottledAt = new Map<string, number>();
   private readonly loop: WakeableLoop;
   /** Signing keys by token id ("" for the legacy key). */
   private readonly keys = new Map<string, string>();
@@ -60,23 +59,25 @@ export class WebhookSender {
 
   async notify(prediction: Prediction, events: WebhookEvent[]): Promise<void> {
     if (!prediction.webhook || events.length === 0) return;
-    // An ended prediction sends no more output or logs, whether or not its filter wants `completed`.
-    if (events.includes("completed")) this.lastThrottledAt.delete(prediction.id);
     const filter = prediction.webhookEventsFilter ?? DEFAULT_FILTER;
     const wanted = events.filter((event) => filter.includes(event));
     const event = wanted.includes("completed") ? "completed" : wanted.includes("start") ? "start" : wanted[0];
     if (!event) return;
-    const now = Date.now();
-    if (THROTTLED.includes(event)) {
-      if (now - (this.lastThrottledAt.get(prediction.id) ?? 0) < THROTTLE_MS) return;
-      this.lastThrottledAt.set(prediction.id, now);
-    }
-    await this.enqueue(
+    const payload = toReplicateJson(prediction, this.ctx.fileLinks.for(this.ctx.baseUrl()));
+    const delivery = this.delivery(
       { id: prediction.id, tokenId: prediction.tokenId },
       event,
       prediction.webhook,
-      toReplicateJson(prediction, this.ctx.fileLinks.for(this.ctx.baseUrl())),
+      payload,
     );
+    // Decided from the deliveries stored, so the throttle holds whichever process sees the change.
+    if (THROTTLED.includes(event)) {
+      if (!(await this.ctx.store.webhookDeliveries.insertUnlessRecent(delivery, THROTTLED, THROTTLE_MS)))
+        return;
+    } else {
+      await this.ctx.store.webhookDeliveries.insert(delivery);
+    }
+    this.ctx.signals.wake("webhooks");
   }
 
   /**
@@ -89,8 +90,18 @@ export class WebhookSender {
     url: string,
     payload: unknown,
   ): Promise<void> {
+    await this.ctx.store.webhookDeliveries.insert(this.delivery(subject, event, url, payload));
+    this.ctx.signals.wake("webhooks");
+  }
+
+  private delivery(
+    subject: { id: string; tokenId: string | null },
+    event: WebhookEvent,
+    url: string,
+    payload: unknown,
+  ): WebhookDelivery {
     const now = Date.now();
-    await this.ctx.store.webhookDeliveries.insert({
+    return {
       id: `msg_${newId()}`,
       subjectId: subject.id,
       tokenId: subject.tokenId,
@@ -103,8 +114,7 @@ export class WebhookSender {
       lastStatus: null,
       lastError: null,
       createdAt: now,
-    });
-    this.ctx.signals.wake("webhooks");
+    };
   }
 
   /** A token's key; subjects of no token, and deliveries older than per-token keys, use the legacy one. */

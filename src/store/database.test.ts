@@ -57,6 +57,7 @@ describeEachBackend("openDatabase", (open) => {
       "0014-shared-limits",
       "0015-telegram",
       "0016-provider-journal",
+      "0017-shared-engine-state",
     ]);
   });
 

@@ -1,11 +1,13 @@
 import { BatchesRepo } from "./batches-repo.ts";
 import { BlobReferencesRepo } from "./blob-references-repo.ts";
 import type { Database } from "./database.ts";
+import { FairSharesRepo } from "./fair-shares-repo.ts";
 import { FilesRepo } from "./files-repo.ts";
 import { GalleryRepo } from "./gallery-repo.ts";
 import { LorasRepo } from "./loras-repo.ts";
 import { PredictionsRepo } from "./predictions-repo.ts";
 import { ProviderJournalRepo } from "./provider-journal-repo.ts";
+import { ReceivedWebhooksRepo } from "./received-webhooks-repo.ts";
 import { RetentionRepo } from "./retention-repo.ts";
 import { SettingsRepo } from "./settings-repo.ts";
 import { TelegramInboxRepo } from "./telegram-inbox-repo.ts";
@@ -25,6 +27,12 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from "./database.ts";
+export {
+  type FairShareScope,
+  FairSharesRepo,
+  type ServedCount,
+  type ServedCountChanges,
+} from "./fair-shares-repo.ts";
 export { FilesRepo, type ListFilesOptions, type StoredFile } from "./files-repo.ts";
 export { type GalleryEntry, GalleryRepo, type ListGalleryOptions } from "./gallery-repo.ts";
 export { type LoraPatch, LorasRepo } from "./loras-repo.ts";
@@ -39,6 +47,7 @@ export {
   type StoredPrediction,
 } from "./predictions-repo.ts";
 export { ProviderJournalRepo } from "./provider-journal-repo.ts";
+export { type ReceivedWebhook, ReceivedWebhooksRepo } from "./received-webhooks-repo.ts";
 export { type DataRemoval, type RemovedData, RetentionRepo } from "./retention-repo.ts";
 export type { DB } from "./schema.ts";
 export { SettingsRepo } from "./settings-repo.ts";
@@ -72,6 +81,8 @@ export interface Store {
   providerJournals: ProviderJournalRepo;
   /** Leases on work one live process at a time may do. */
   workLeases: WorkLeasesRepo;
+  fairShares: FairSharesRepo;
+  receivedWebhooks: ReceivedWebhooksRepo;
   database: Database;
 }
 
@@ -89,7 +100,7 @@ export function createStore(database: Database): Store {
     predictions: new PredictionsRepo(db, database.dialect),
     tokens: new TokensRepo(db),
     files: new FilesRepo(db),
-    webhookDeliveries: new WebhookDeliveriesRepo(db),
+    webhookDeliveries: new WebhookDeliveriesRepo(db, database.dialect),
     settings: new SettingsRepo(db),
     batches: new BatchesRepo(db),
     loras: new LorasRepo(db),
@@ -104,6 +115,8 @@ export function createStore(database: Database): Store {
     blobReferences: new BlobReferencesRepo(db),
     providerJournals: new ProviderJournalRepo(db),
     workLeases: new WorkLeasesRepo(db, database.dialect),
+    fairShares: new FairSharesRepo(db),
+    receivedWebhooks: new ReceivedWebhooksRepo(db),
     database,
   };
 }

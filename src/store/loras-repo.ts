@@ -167,7 +167,7 @@ export class LorasRepo {
   }
 
   /** Applies `patch` only if status and nextCheckAt are still what the caller read. */
-  async claim(lora: Lora, patch: LoraPatch): Promise<Lora | null> {
+  async claim(lora: Pick<Lora, "id" | "status" | "nextCheckAt">, patch: LoraPatch): Promise<Lora | null> {
     const row = await this.#db
       .updateTable("loras")
       .set(patchToUpdate(patch))

@@ -15,6 +15,7 @@ import { retention } from "./migrations/0013-retention.ts";
 import { sharedLimits } from "./migrations/0014-shared-limits.ts";
 import { telegram } from "./migrations/0015-telegram.ts";
 import { providerJournal } from "./migrations/0016-provider-journal.ts";
+import { sharedEngineState } from "./migrations/0017-shared-engine-state.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0014-shared-limits": sharedLimits,
   "0015-telegram": telegram,
   "0016-provider-journal": providerJournal,
+  "0017-shared-engine-state": sharedEngineState,
 };
 
 /** Tries of a migration that another schema's removal interrupted. */

@@ -182,6 +182,22 @@ export interface WorkLeasesTable {
   expires_at: number;
 }
 
+export interface FairSharesTable {
+  provider: string;
+  scope: string;
+  key: string;
+  served: number;
+}
+
+export interface ReceivedWebhooksTable {
+  prediction_id: string;
+  upstream_id: string;
+  url: string;
+  headers: string;
+  body: string;
+  received_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -262,4 +278,6 @@ export interface DB {
   circuits: CircuitsTable;
   provider_journal: ProviderJournalTable;
   work_leases: WorkLeasesTable;
+  fair_shares: FairSharesTable;
+  received_webhooks: ReceivedWebhooksTable;
 }

@@ -25,7 +25,8 @@ function delivery(overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
 
 describeEachBackend("WebhookDeliveriesRepo", (open) => {
   async function repo(): Promise<WebhookDeliveriesRepo> {
-    return new WebhookDeliveriesRepo((await open()).db);
+    const database = await open();
+    return new WebhookDeliveriesRepo(database.db, database.dialect);
   }
 
   it("returns due pending deliveries, earliest first", async () => {
@@ -81,5 +82,41 @@ describeEachBackend("WebhookDeliveriesRepo", (open) => {
     });
     expect(await deliveries.due(NOW + 10_000, 10)).toEqual([]);
     expect(await deliveries.listForSubject("p1")).toEqual([]);
+  });
+
+  it("inserts a throttled delivery only when none of those events of its subject is that recent, also when asked at once", async () => {
+    const database = await open();
+    // As two processes on PostgreSQL; SQLite is served by one process through one handle.
+    const databases = database.dialect === "postgres" ? [database, await database.reopen()] : [database];
+    const handles = databases.map((d) => new WebhookDeliveriesRepo(d.db, d.dialect));
+    const throttled = (createdAt: number, event: "logs" | "output" = "logs") =>
+      delivery({ subjectId: "p3", event, createdAt });
+    const first = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        handles[i % handles.length]?.insertUnlessRecent(throttled(NOW), ["output", "logs"], 500),
+      ),
+    );
+    expect(first.filter(Boolean)).toHaveLength(1);
+    const repo = handles[0] as WebhookDeliveriesRepo;
+    expect(await repo.insertUnlessRecent(throttled(NOW + 499, "output"), ["output", "logs"], 500)).toBe(
+      false,
+    );
+    expect(await repo.insertUnlessRecent(throttled(NOW + 500), ["output", "logs"], 500)).toBe(true);
+    // Other events and other subjects do not count.
+    await repo.insert(delivery({ subjectId: "p3", event: "start", createdAt: NOW + 900 }));
+    expect(await repo.insertUnlessRecent(throttled(NOW + 1_000), ["output", "logs"], 500)).toBe(true);
+    expect(
+      await repo.insertUnlessRecent(
+        delivery({ subjectId: "p4", event: "logs", createdAt: NOW + 1_000 }),
+        ["logs"],
+        500,
+      ),
+    ).toBe(true);
+    expect((await repo.listForSubject("p3")).map((d) => d.createdAt)).toEqual([
+      NOW,
+      NOW + 500,
+      NOW + 900,
+      NOW + 1_000,
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 /** The webhook outbox: one row per event to deliver, retried until delivered or given up. */
-import type { Kysely, Selectable } from "kysely";
+import { type Insertable, type Kysely, type Selectable, sql } from "kysely";
 import type { WebhookEvent } from "../core/prediction.ts";
+import type { Database } from "./database.ts";
 import type { DB, WebhookDeliveriesTable, WebhookDeliveryState } from "./schema.ts";
 
 export type { WebhookDeliveryState } from "./schema.ts";
@@ -49,31 +50,63 @@ function fromRow(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
   };
 }
 
+function toRow(delivery: WebhookDelivery): Insertable<WebhookDeliveriesTable> {
+  return {
+    id: delivery.id,
+    subject_id: delivery.subjectId,
+    event: delivery.event,
+    url: delivery.url,
+    payload: delivery.payload,
+    state: delivery.state,
+    attempts: delivery.attempts,
+    next_attempt_at: delivery.nextAttemptAt,
+    last_status: delivery.lastStatus,
+    last_error: delivery.lastError,
+    created_at: delivery.createdAt,
+    token_id: delivery.tokenId,
+  };
+}
+
 export class WebhookDeliveriesRepo {
   readonly #db: Kysely<DB>;
+  readonly #dialect: Database["dialect"];
 
-  constructor(db: Kysely<DB>) {
+  constructor(db: Kysely<DB>, dialect: Database["dialect"]) {
     this.#db = db;
+    this.#dialect = dialect;
   }
 
   async insert(delivery: WebhookDelivery): Promise<void> {
-    await this.#db
-      .insertInto("webhook_deliveries")
-      .values({
-        id: delivery.id,
-        subject_id: delivery.subjectId,
-        event: delivery.event,
-        url: delivery.url,
-        payload: delivery.payload,
-        state: delivery.state,
-        attempts: delivery.attempts,
-        next_attempt_at: delivery.nextAttemptAt,
-        last_status: delivery.lastStatus,
-        last_error: delivery.lastError,
-        created_at: delivery.createdAt,
-        token_id: delivery.tokenId,
-      })
-      .execute();
+    await this.#db.insertInto("webhook_deliveries").values(toRow(delivery)).execute();
+  }
+
+  /**
+   * Inserts `delivery` unless a delivery of one of `events` about the same subject was created
+   * less than `windowMs` before it; whether it did. Processes deciding at once decide in turn.
+   */
+  async insertUnlessRecent(
+    delivery: WebhookDelivery,
+    events: readonly WebhookEvent[],
+    windowMs: number,
+  ): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      // SQLite has one writer, and Kysely runs one transaction at a time on its one connection.
+      if (this.#dialect === "postgres") {
+        const lock = `webhook-deliveries:${delivery.subjectId}`;
+        await sql`select pg_advisory_xact_lock(hashtextextended(${lock}, 0))`.execute(trx);
+      }
+      const recent = await trx
+        .selectFrom("webhook_deliveries")
+        .select("id")
+        .where("subject_id", "=", delivery.subjectId)
+        .where("event", "in", events)
+        .where("created_at", ">", delivery.createdAt - windowMs)
+        .limit(1)
+        .executeTakeFirst();
+      if (recent) return false;
+      await trx.insertInto("webhook_deliveries").values(toRow(delivery)).execute();
+      return true;
+    });
   }
 
   /** Pending deliveries whose next attempt is due, oldest due first. */

@@ -6,6 +6,7 @@ import pg from "pg";
 export const PG_URL = process.env.GENGATE_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export interface PostgresSchema {
+  name: string;
   databaseUrl: string;
   drop(): Promise<void>;
 }
@@ -26,6 +27,7 @@ export async function createPostgresSchema(prefix = "t"): Promise<PostgresSchema
   const url = new URL(PG_URL);
   url.searchParams.set("options", `-c search_path=${schema}`);
   return {
+    name: schema,
     databaseUrl: url.toString(),
     drop: () => runOnPostgres(`drop schema if exists ${schema} cascade`),
   };

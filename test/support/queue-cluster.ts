@@ -15,7 +15,8 @@ export interface QueueCluster {
   databaseUrl: string;
   /** The environment every process of the cluster gets. */
   env: Record<string, string>;
-  spawn(role: Role, env?: Record<string, string>): Promise<ServeProcess>;
+  /** `args` go to `gengate serve` after the role, e.g. `["--port", "8123"]`. */
+  spawn(role: Role, env?: Record<string, string>, args?: string[]): Promise<ServeProcess>;
   close(): Promise<void>;
 }
 
@@ -33,9 +34,13 @@ export async function startQueueCluster(env: Record<string, string> = {}): Promi
   return {
     databaseUrl: schema.databaseUrl,
     env: shared,
-    async spawn(role, own = {}) {
+    async spawn(role, own = {}, args = []) {
       const dataDir = mkdtempSync(join(root, `${role}-`));
-      const process = await spawnServe({ ...shared, GENGATE_DATA_DIR: dataDir, ...own }, ["--role", role]);
+      const process = await spawnServe({ ...shared, GENGATE_DATA_DIR: dataDir, ...own }, [
+        "--role",
+        role,
+        ...args,
+      ]);
       processes.push(process);
       return process;
     },

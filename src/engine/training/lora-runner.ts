@@ -1,7 +1,7 @@
 /**
  * Moves LoRAs through their flow: upload the training zip where the provider can fetch it,
  * create the destination model, train, make sample images, ready. Each step is claimed with a
- * lease and records its result before the next begins; every step can run again after a crash
+ * lease, renewed while it runs (leases.ts), and records its result before the next begins; every step can run again after a crash
  * without repeating work upstream (the model is created by name, the training and samples are
  * predictions whose ids are recorded before they are stored).
  */
@@ -12,12 +12,11 @@ import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import { trainingOf } from "../../providers/training-of.ts";
 import type { LoraPatch } from "../../store/index.ts";
 import type { EngineContext } from "../engine-context.ts";
+import { Leases, leasedLoras } from "../leases.ts";
 import type { SubmitRequest, TrainingSubmitRequest } from "../requests.ts";
 import { WakeableLoop } from "../wakeable-loop.ts";
 import { samplePrompts } from "./sample-prompts.ts";
 
-/** A step's lease: long enough for a slow upload; a dead process's step is taken up again after it. */
-const STEP_LEASE_MS = 10 * 60_000;
 /** How often a LoRA waiting on its training or samples is looked at. */
 const WAIT_POLL_MS = 1_000;
 const IDLE_MS = 5_000;
@@ -38,10 +37,12 @@ export class LoraRunner {
   private readonly ctx: EngineContext;
   private readonly deps: LoraRunnerDeps;
   private readonly loop: WakeableLoop;
+  private readonly leases: Leases<LoraStatus>;
 
   constructor(ctx: EngineContext, deps: LoraRunnerDeps) {
     this.ctx = ctx;
     this.deps = deps;
+    this.leases = new Leases(leasedLoras(ctx.store));
     this.loop = new WakeableLoop(
       () => this.runDue(),
       (error) => ctx.logger.error({ err: error }, "LoRA flow loop failed"),
@@ -78,8 +79,11 @@ export class LoraRunner {
     const due = await this.ctx.store.loras.due(LORA_ACTIVE_STATUSES, Date.now(), CLAIM_BATCH);
     for (const lora of due) {
       try {
-        const claimed = await this.ctx.store.loras.claim(lora, { nextCheckAt: Date.now() + STEP_LEASE_MS });
-        if (claimed) await this.advance(claimed);
+        const claimed = await this.ctx.store.loras.claim(lora, { nextCheckAt: this.leases.end() });
+        if (claimed)
+          await this.leases.hold(claimed.id, claimed.status, claimed.nextCheckAt, () =>
+            this.advance(claimed),
+          );
       } catch (error) {
         // One LoRA that cannot be handled is failed, instead of stopping the others at every turn.
         await this.failUnhandled(lora, GatewayError.from(error));

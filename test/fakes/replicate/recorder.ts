@@ -19,6 +19,7 @@ export function recordRequests(log: RecordedRequest[]): MiddlewareHandler<FakeEn
       at: Date.now(),
       body: null,
       headers,
+      clientPort: c.env?.incoming?.socket?.remotePort,
     };
     log.push(entry);
     try {

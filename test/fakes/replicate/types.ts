@@ -34,6 +34,8 @@ export interface RecordedRequest {
   body: unknown;
   /** Lower-case names; the authorization value is replaced by "[redacted]". */
   headers: Record<string, string>;
+  /** The port the request came from, which tells which local process sent it (see test/support/socket-owner.ts). */
+  clientPort: number | undefined;
 }
 
 export interface WebhookAttempt {

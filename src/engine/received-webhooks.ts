@@ -1,0 +1,72 @@
+/**
+ * Provider webhooks, taken in by whichever process serves HTTP. Progress (phase, logs) only
+ * changes the row and is applied at once. An end is applied by a worker, since applying it may
+ * call the provider (downloading outputs, looking up a fallback target's model): it is kept as
+ * received, its prediction made due, and a worker woken, whose reconciler applies it instead of
+ * polling. An API process thus never calls a provider, and every role takes the same path.
+ */
+import type { Prediction } from "../core/prediction.ts";
+import type { Provider, StatusResult } from "../providers/provider.ts";
+import type { StoredPrediction } from "../store/index.ts";
+import type { EngineContext } from "./engine-context.ts";
+import type { StatusApplier } from "./status-applier.ts";
+
+export class ReceivedWebhooks {
+  private readonly ctx: EngineContext;
+  private readonly applier: StatusApplier;
+
+  constructor(ctx: EngineContext, applier: StatusApplier) {
+    this.ctx = ctx;
+    this.applier = applier;
+  }
+
+  /** `update`, parsed from `request`, is about `upstreamId`, the running `row`'s current work. */
+  async receive(
+    row: Prediction,
+    upstreamId: string,
+    update: StatusResult,
+    request: Request,
+    rawBody: string,
+  ): Promise<void> {
+    if (update.state === "starting" || update.state === "processing") {
+      await this.applier.apply(row, update);
+      return;
+    }
+    const { store } = this.ctx;
+    await store.receivedWebhooks.record({
+      predictionId: row.id,
+      upstreamId,
+      url: request.url,
+      headers: Object.fromEntries(request.headers),
+      body: rawBody,
+      receivedAt: Date.now(),
+    });
+    const due = await store.predictions.transition(row.id, ["running"], { nextCheckAt: Date.now() });
+    if (!due) {
+      // It ended meanwhile: nobody will take the webhook.
+      await store.receivedWebhooks.take(row.id);
+      return;
+    }
+    this.ctx.signals.wake("reconcile");
+  }
+
+  /** For a worker about to check `row`: the update a webhook brought, parsed again, if one waits. */
+  async take(row: StoredPrediction, provider: Provider): Promise<StatusResult | undefined> {
+    const received = await this.ctx.store.receivedWebhooks.take(row.id);
+    if (!received || received.upstreamId !== row.upstreamId || !provider.webhook) return undefined;
+    const request = new Request(received.url, {
+      method: "POST",
+      headers: received.headers,
+      body: received.body,
+    });
+    try {
+      return (await provider.webhook.parse(request, received.body)).update;
+    } catch (error) {
+      this.ctx.logger.warn(
+        { prediction: row.id, err: error },
+        "could not read a received webhook again; polling",
+      );
+      return undefined;
+    }
+  }
+}
