@@ -7,14 +7,15 @@
  */
 import Replicate from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
+import type { FakeReplicate } from "./fakes/replicate/index.ts";
 import { pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
 import { TEST_TOKEN } from "./support/gateway.ts";
-import { type LoadBalancer, startLoadBalancer } from "./support/load-balancer.ts";
-import { authed, type QueueCluster, startQueueCluster } from "./support/queue-cluster.ts";
+import type { LoadBalancer } from "./support/load-balancer.ts";
+import { authed, type QueueCluster } from "./support/queue-cluster.ts";
+import { type ReplicateCluster, startReplicateCluster } from "./support/replicate-cluster.ts";
 import type { ServeProcess } from "./support/serve-process.ts";
 import { until } from "./support/until.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver.ts";
+import type { WebhookReceiver } from "./support/webhook-receiver.ts";
 
 const MODEL = "fake-official/flux-schnell";
 
@@ -35,25 +36,17 @@ describe.skipIf(skip)("queue mode: processes killed and restarted mid-run", () =
   let apis: ServeProcess[];
   let workers: ServeProcess[];
 
+  let setup: ReplicateCluster;
+
   beforeAll(async () => {
-    fake = await startFakeReplicate({ latencyMs: { min: 2_000, max: 4_000 } });
-    balancer = await startLoadBalancer();
-    receiver = await startWebhookReceiver();
-    cluster = await startQueueCluster({
-      REPLICATE_API_TOKEN: fake.token,
-      REPLICATE_BASE_URL: fake.url,
-      PUBLIC_URL: balancer.url,
-      GENGATE_ALLOW_PRIVATE_URLS: "1",
-    });
+    setup = await startReplicateCluster({ latencyMs: { min: 2_000, max: 4_000 } });
+    ({ fake, balancer, receiver, cluster } = setup);
     apis = await Promise.all([cluster.spawn("api"), cluster.spawn("api")]);
     workers = await Promise.all([cluster.spawn("worker"), cluster.spawn("worker"), cluster.spawn("worker")]);
     balancer.nodes.push(...apis.map((node) => node.url));
   }, 60_000);
 
-  afterAll(async () => {
-    await cluster?.close();
-    await Promise.all([fake?.close(), balancer?.close(), receiver?.close()]);
-  });
+  afterAll(() => setup?.close());
 
   /** Sends `count` predictions named `<name> <i>` through both api nodes, completions to the receiver. */
   const send = async (name: string, count: number): Promise<Json[]> =>

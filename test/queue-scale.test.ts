@@ -5,11 +5,12 @@
  * prediction upstream exactly once, and every output is readable from both api nodes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
+import type { FakeReplicate } from "./fakes/replicate/index.ts";
 import { pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
-import { type LoadBalancer, startLoadBalancer } from "./support/load-balancer.ts";
-import { authed, type QueueCluster, startQueueCluster } from "./support/queue-cluster.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver.ts";
+import type { LoadBalancer } from "./support/load-balancer.ts";
+import { authed } from "./support/queue-cluster.ts";
+import { type ReplicateCluster, startReplicateCluster } from "./support/replicate-cluster.ts";
+import type { WebhookReceiver } from "./support/webhook-receiver.ts";
 
 const COUNT = 1_000;
 const CREATES_PER_MINUTE = 600;
@@ -29,26 +30,20 @@ interface Json {
 const skip = pgUnavailable !== undefined && !REQUIRE_BACKENDS;
 
 describe.skipIf(skip)("queue mode: 1,000 predictions through two api nodes and three workers", () => {
+  let setup: ReplicateCluster;
   let fake: FakeReplicate;
   let balancer: LoadBalancer;
-  let cluster: QueueCluster;
   let receiver: WebhookReceiver;
   let apis: string[];
 
   beforeAll(async () => {
-    fake = await startFakeReplicate({
+    setup = await startReplicateCluster({
       latencyMs: LATENCY,
       createsPerMinute: CREATES_PER_MINUTE,
       burst: UPSTREAM_BURST,
     });
-    balancer = await startLoadBalancer();
-    receiver = await startWebhookReceiver();
-    cluster = await startQueueCluster({
-      REPLICATE_API_TOKEN: fake.token,
-      REPLICATE_BASE_URL: fake.url,
-      PUBLIC_URL: balancer.url,
-      GENGATE_ALLOW_PRIVATE_URLS: "1",
-    });
+    ({ fake, balancer, receiver } = setup);
+    const { cluster } = setup;
     const nodes = await Promise.all([
       cluster.spawn("api"),
       cluster.spawn("api"),
@@ -60,10 +55,7 @@ describe.skipIf(skip)("queue mode: 1,000 predictions through two api nodes and t
     balancer.nodes.push(...apis);
   }, 60_000);
 
-  afterAll(async () => {
-    await cluster?.close();
-    await Promise.all([fake?.close(), balancer?.close(), receiver?.close()]);
-  });
+  afterAll(() => setup?.close());
 
   it("ends within 3% of the rate limit's bound, with no 429 and each prediction created once", async () => {
     const startedAt = Date.now();
