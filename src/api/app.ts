@@ -26,6 +26,7 @@ import { predictionStreamRoutes } from "./routes/prediction-stream.ts";
 import { predictionWebhookRoutes } from "./routes/prediction-webhooks.ts";
 import { predictionRoutes } from "./routes/predictions.ts";
 import { trainingRoutes } from "./routes/trainings.ts";
+import { usageRoutes } from "./routes/usage.ts";
 import { inboundWebhookRoutes, webhookSecretRoutes } from "./routes/webhooks.ts";
 
 export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }> {
@@ -59,7 +60,7 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
   app.route("/openai/v1", openAiApp(deps));
 
   const v1 = new Hono<ApiEnv>();
-  v1.use(requireToken(deps.store));
+  v1.use(requireToken(deps.store, deps.engine.limiter));
   // uploads (files, a LoRA's photos) have their own, larger limit
   const uploads = /\/v1\/(files|loras)$/;
   v1.use((c, next) =>
@@ -76,6 +77,7 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
   v1.route("/", trainingRoutes(deps));
   v1.route("/", loraRoutes(deps));
   v1.route("/", galleryRoutes(deps));
+  v1.route("/", usageRoutes(deps));
   v1.route("/", adminRoutes(deps));
   app.route("/v1", v1);
   return app;

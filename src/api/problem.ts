@@ -40,6 +40,7 @@ export function problem(c: Context, error: GatewayError): Response {
     status: error.status,
   };
   if (error.invalidFields) body.invalid_fields = error.invalidFields;
+  if (error.refusedBy) body.refused_by = error.refusedBy;
   if (error.retryAfterMs !== undefined) c.header("Retry-After", String(Math.ceil(error.retryAfterMs / 1000)));
   c.header("Content-Type", "application/problem+json");
   return c.body(JSON.stringify(body), error.status as ContentfulStatusCode);

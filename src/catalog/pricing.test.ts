@@ -16,7 +16,12 @@ function prediction(patch: Partial<Prediction>): Prediction {
 
 describe("Pricing", () => {
   const pricing = new Pricing({
-    replicate: { perRun: 0, perSecond: 0.001, models: { "acme/flux": { perRun: 0.003, perSecond: 0 } } },
+    replicate: {
+      perRun: 0,
+      perOutput: 0,
+      perSecond: 0.001,
+      models: { "acme/flux": { perRun: 0.003, perOutput: 0, perSecond: 0 } },
+    },
   });
 
   it("charges per second of predict time, or per run where the model says so", () => {
@@ -47,10 +52,45 @@ describe("Pricing", () => {
     expect(new Pricing().costOf(prediction({ provider: "local" }))).toBe(0);
     expect(new Pricing().costOf(prediction({ provider: "sim" }))).toBe(0);
     expect(
-      new Pricing({ local: { perRun: 0.5, perSecond: 0, models: {} } }).costOf(
+      new Pricing({ local: { perRun: 0.5, perOutput: 0, perSecond: 0, models: {} } }).costOf(
         prediction({ provider: "local" }),
       ),
     ).toBe(0.5);
+  });
+
+  it("charges per output of a successful run, and estimates what a queued prediction asks for", () => {
+    const perImage = new Pricing({
+      fal: { perRun: 0.001, perOutput: 0.01, perSecond: 0, models: {} },
+      runpod: { perRun: 0, perOutput: 0, perSecond: 0.002, estimatedSeconds: 30, models: {} },
+      replicate: { perRun: 0, perOutput: 0, perSecond: 0.001, models: {} },
+    });
+    const images = { provider: "fal", output: ["a.png", "b.png", "c.png"] };
+    expect(perImage.costOf(prediction(images))).toBeCloseTo(0.031);
+    expect(perImage.costOf(prediction({ ...images, state: "failed", metrics: {} }))).toBe(0);
+    const queued = prediction({ provider: "fal", state: "queued", input: { num_outputs: 4 } });
+    expect(perImage.estimate(queued)).toBeCloseTo(0.041);
+    expect(perImage.estimate({ ...queued, input: {} })).toBeCloseTo(0.011);
+    expect(perImage.estimate({ ...queued, provider: "runpod" })).toBeCloseTo(0.06);
+    // Priced by time with no estimated run time: nothing to hold, so no estimate.
+    expect(perImage.estimate({ ...queued, provider: "replicate" })).toBeUndefined();
+  });
+
+  it("knows the published price of built-in models unless the configuration sets one", () => {
+    const schnell = prediction({
+      providerModel: "black-forest-labs/flux-schnell",
+      output: ["1.webp", "2.webp"],
+    });
+    expect(new Pricing().costOf(schnell)).toBeCloseTo(0.006);
+    const configured = new Pricing({
+      replicate: {
+        perRun: 0,
+        perOutput: 0,
+        perSecond: 0,
+        models: { "black-forest-labs/flux-schnell": { perRun: 0, perOutput: 0.002, perSecond: 0 } },
+      },
+    });
+    expect(configured.costOf(schnell)).toBeCloseTo(0.004);
+    expect(new Pricing().costOf(prediction({ providerModel: "acme/unknown" }))).toBeUndefined();
   });
 
   it("sums finished predictions and counts the unpriced ones", () => {

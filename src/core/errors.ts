@@ -42,7 +42,23 @@ export interface GatewayErrorOptions {
    * timeout after it was sent): repeating it could do the work, and charge for it, twice.
    */
   outcomeUnknown?: boolean;
+  /** The limit that refused the request, and whose (a token's or its tenant's). */
+  refusedBy?: RefusingLimit;
   cause?: unknown;
+}
+
+export interface RefusingLimit {
+  limit:
+    | "scope"
+    | "models"
+    | "expiry"
+    | "ip_ranges"
+    | "requests_per_minute"
+    | "predictions_in_flight"
+    | "budget";
+  scope: "token" | "tenant";
+  id: string;
+  name: string;
 }
 
 const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([
@@ -60,6 +76,7 @@ export class GatewayError extends Error {
   readonly providerDetail: string | undefined;
   readonly configSetting: string | undefined;
   readonly outcomeUnknown: boolean;
+  readonly refusedBy: RefusingLimit | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -71,6 +88,7 @@ export class GatewayError extends Error {
     this.providerDetail = options.providerDetail;
     this.configSetting = options.configSetting;
     this.outcomeUnknown = options.outcomeUnknown ?? false;
+    this.refusedBy = options.refusedBy;
   }
 
   get status(): number {

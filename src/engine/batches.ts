@@ -15,7 +15,8 @@ import { newId } from "../core/ids.ts";
 import { checkItemNames, type NameTemplate, parseNameTemplate } from "../core/name-template.ts";
 import { outputPathProblem } from "../core/output-path.ts";
 import { isTerminal, type Prediction } from "../core/prediction.ts";
-import type { BatchItem, KeysetCursor } from "../store/index.ts";
+import type { ApiToken, BatchItem, KeysetCursor } from "../store/index.ts";
+import type { Admissions } from "./admissions.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { batchChannel } from "./events.ts";
 import { relink, type StoredInputs } from "./file-inputs.ts";
@@ -47,6 +48,8 @@ export interface BatchRequest {
   concurrency?: number;
   webhook?: string;
   tokenId: string | null;
+  /** The token as authenticated, whose limits are checked (read again by `tokenId` when absent). */
+  owner?: ApiToken;
   idempotencyKey?: string;
   /** How long each item's data is kept once it ends, when the client chose. */
   retentionMs?: number;
@@ -59,6 +62,7 @@ export interface BatchServiceDeps {
   cancel(predictionId: string): Promise<Prediction>;
   wakeDispatcher(): void;
   webhooks: WebhookSender;
+  admissions: Admissions;
 }
 
 export class BatchService {
@@ -98,7 +102,11 @@ export class BatchService {
       completedAt: null,
     };
     try {
-      await this.ctx.store.batches.create(batch, items);
+      await this.deps.admissions.store(
+        request.owner ?? request.tokenId,
+        items.map((item) => item.prediction),
+        (db) => this.ctx.store.batches.create(batch, items, db),
+      );
     } catch (error) {
       // The same key sent twice at once: the other request stored its batch first.
       const winner = idempotencyKey
@@ -217,7 +225,7 @@ export class BatchService {
     );
     if (failed.length === 0) return batch;
     const { fields } = parseNameTemplate(batch.nameTemplate);
-    const again = [];
+    const again: { index: number; prediction: Prediction }[] = [];
     for (const item of failed) {
       const prediction = await this.deps.prepare({
         model: item.model,
@@ -230,7 +238,11 @@ export class BatchService {
       });
       again.push({ index: item.index, prediction });
     }
-    await this.ctx.store.batches.replaceItems(id, again);
+    await this.deps.admissions.store(
+      batch.tokenId,
+      again.map((item) => item.prediction),
+      (db) => this.ctx.store.batches.replaceItems(id, again, db),
+    );
     this.ctx.events.publish(batchChannel(id), { type: "batch", status: "processing" });
     this.deps.wakeDispatcher();
     return this.get(id, tokenId);
@@ -275,7 +287,7 @@ export class BatchService {
 }
 
 function hashOf(request: BatchRequest): string {
-  const { tokenId: _token, idempotencyKey: _key, ...body } = request;
+  const { tokenId: _token, owner: _owner, idempotencyKey: _key, ...body } = request;
   return createHash("sha256").update(JSON.stringify(body)).digest("hex");
 }
 

@@ -4,6 +4,7 @@
  * (engine.ts) and the worker side (engine-worker.ts) are built on one set of these.
  */
 import { isTerminal } from "../core/prediction.ts";
+import { Admissions } from "./admissions.ts";
 import { BatchService } from "./batches.ts";
 import { Cancels } from "./cancels.ts";
 import type { EngineContext } from "./engine-context.ts";
@@ -21,6 +22,8 @@ export interface EngineParts {
   router: Router;
   prep: PredictionPrep;
   webhooks: WebhookSender;
+  /** Limits and budgets checked as work is stored; holds settled and the ledger written as it ends. */
+  admissions: Admissions;
   updater: PredictionUpdater;
   applier: StatusApplier;
   /** Provider webhooks: progress applied at once, ends handed to a worker. */
@@ -35,10 +38,14 @@ export function engineParts(ctx: EngineContext): EngineParts {
   const router = new Router(ctx);
   const prep = new PredictionPrep(ctx, router);
   const webhooks = new WebhookSender(ctx);
-  const updater = new PredictionUpdater(ctx, webhooks, (before, after) => {
-    // An ended prediction frees a place at its provider (and in its batch) for a queued one.
-    if (isTerminal(after.state)) ctx.signals.wake("dispatch");
-    return batches.itemChanged(before, after);
+  const admissions = new Admissions(ctx, webhooks);
+  const updater = new PredictionUpdater(ctx, webhooks, async (before, after) => {
+    if (isTerminal(after.state)) {
+      // An ended prediction frees a place at its provider (and in its batch) for a queued one.
+      ctx.signals.wake("dispatch");
+      await admissions.settle(after);
+    }
+    await batches.itemChanged(before, after);
   });
   const applier = new StatusApplier(ctx, updater, router);
   const received = new ReceivedWebhooks(ctx, applier);
@@ -51,6 +58,7 @@ export function engineParts(ctx: EngineContext): EngineParts {
     cancel: (id) => cancels.cancel(id),
     wakeDispatcher: () => ctx.signals.wake("dispatch"),
     webhooks,
+    admissions,
   });
   const loras = new LoraService(ctx, {
     prepareTraining: (request) => prep.prepareTraining(request),
@@ -58,5 +66,18 @@ export function engineParts(ctx: EngineContext): EngineParts {
     wakeRunner: () => ctx.signals.wake("loras"),
     webhooks,
   });
-  return { ctx, router, prep, webhooks, updater, applier, received, unconfirmed, cancels, batches, loras };
+  return {
+    ctx,
+    router,
+    prep,
+    webhooks,
+    admissions,
+    updater,
+    applier,
+    received,
+    unconfirmed,
+    cancels,
+    batches,
+    loras,
+  };
 }

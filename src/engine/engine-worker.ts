@@ -22,7 +22,7 @@ export class EngineWorker {
 
   constructor(parts: EngineParts) {
     this.parts = parts;
-    const { ctx, updater, router, unconfirmed, applier, received, prep, loras } = parts;
+    const { ctx, updater, router, unconfirmed, applier, received, prep, loras, admissions } = parts;
     this.reconciler = new Reconciler(ctx, updater, applier, received);
     this.dispatcher = new Dispatcher(ctx, updater, router, unconfirmed, (row, provider) =>
       this.onRunning(row, provider),
@@ -32,6 +32,7 @@ export class EngineWorker {
       prepareTraining: (request) => prep.prepareTraining(request),
       wakeDispatcher: () => ctx.signals.wake("dispatch"),
       ended: (lora) => loras.ended(lora),
+      admissions,
     });
   }
 

@@ -6,6 +6,7 @@
 import type { Catalog } from "../catalog/catalog.ts";
 import { GatewayError } from "../core/errors.ts";
 import { isTerminal, type Prediction } from "../core/prediction.ts";
+import type { RateLimiter } from "../core/rate-limiter.ts";
 import type { InputFile } from "../providers/provider.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
 import { trainingOf } from "../providers/training-of.ts";
@@ -40,27 +41,36 @@ export class Engine {
     return this.parts.ctx.catalog;
   }
 
+  /** Rate budgets, kept across processes when they share PostgreSQL (requests per minute of tokens). */
+  get limiter(): RateLimiter {
+    return this.parts.ctx.limiter;
+  }
+
   /** The configured providers (for their model lists and descriptions). */
   get providers(): ProviderRegistry {
     return this.parts.ctx.providers;
   }
 
   async submit(request: SubmitRequest): Promise<Prediction> {
-    const { prep, ctx } = this.parts;
+    const { prep, ctx, admissions } = this.parts;
     const { prediction } = await prep.storeInputs(await prep.prepare(request));
-    await ctx.store.predictions.insert(prediction);
+    await admissions.store(request.owner ?? request.tokenId, [prediction], (db) =>
+      ctx.store.predictions.insert(prediction, db),
+    );
     ctx.signals.wake("dispatch");
     return prediction;
   }
 
   /** Starts a training of `trainer` into the model `destination` (stored and followed like a prediction). */
   async submitTraining(request: TrainingSubmitRequest): Promise<Prediction> {
-    const { prep, ctx } = this.parts;
+    const { prep, ctx, admissions } = this.parts;
     const prepared = await prep.prepareTraining(request);
     const provider = ctx.providers.get(prepared.provider);
     await trainingOf(provider).checkDestination(request.destination, ctx.providerContext(prepared.tokenId));
     const { prediction: training } = await prep.storeInputs(prepared);
-    await ctx.store.predictions.insert(training);
+    await admissions.store(request.owner ?? request.tokenId, [training], (db) =>
+      ctx.store.predictions.insert(training, db),
+    );
     ctx.signals.wake("dispatch");
     return training;
   }

@@ -1,7 +1,7 @@
 /** What callers ask the engine for: shared by the API side, batches and the LoRA flow. */
 import type { ModelRef } from "../core/model-ref.ts";
 import type { WebhookEvent } from "../core/prediction.ts";
-import type { ListPredictionsOptions } from "../store/index.ts";
+import type { ApiToken, ListPredictionsOptions } from "../store/index.ts";
 
 export interface SubmitRequest {
   model: string | ModelRef;
@@ -9,6 +9,8 @@ export interface SubmitRequest {
   webhook?: string;
   webhookEventsFilter?: WebhookEvent[];
   tokenId?: string;
+  /** The token as authenticated, whose limits are checked (read again by `tokenId` when absent). */
+  owner?: ApiToken;
   deadlineAt?: number;
   priority?: number;
   batchId?: string;

@@ -1,7 +1,7 @@
 /**
  * Repeat-safe sweeps for what a process that died may have left undone, run now and then by one
  * process of a deployment at a time (a singleton): batches whose last item ended in a crash are
- * closed, terminal webhooks that never got queued are sent, and provider webhooks kept for
+ * closed, budget holds of work that ended are settled, terminal webhooks that never got queued are sent, and provider webhooks kept for
  * predictions that ended another way are forgotten.
  */
 import type { EngineParts } from "./engine-parts.ts";
@@ -16,8 +16,9 @@ export const SWEEP_INTERVAL_MS = 30_000;
 
 /** `graceMs`: how long ago a prediction must have ended to be swept (0 when no other process runs). */
 export async function sweep(parts: EngineParts, graceMs = WEBHOOK_GRACE_MS, now = Date.now()): Promise<void> {
-  const { ctx, batches, webhooks } = parts;
+  const { ctx, batches, webhooks, admissions } = parts;
   await batches.recover();
+  await admissions.settleEnded();
   await ctx.store.receivedWebhooks.forgetEnded();
   const unsent = await ctx.store.predictions.endedWithoutCompletedWebhook(
     now - MISSED_WEBHOOK_WINDOW_MS,

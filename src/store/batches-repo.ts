@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Batch, BatchItemRequest } from "../core/batch.ts";
 import type { Prediction } from "../core/prediction.ts";
+import { inTransaction } from "./in-transaction.ts";
 import { toJson } from "./json.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
 import { fromPredictionRow, predictionRow, type StoredPrediction } from "./prediction-row.ts";
@@ -70,8 +71,9 @@ export class BatchesRepo {
   async create(
     batch: Batch,
     items: readonly (BatchItemRequest & { prediction: Prediction })[],
+    db: Kysely<DB> = this.#db,
   ): Promise<void> {
-    await this.#db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       await trx.insertInto("batches").values(toRow(batch)).execute();
       for (const chunk of chunks(items)) {
         await trx
@@ -150,9 +152,10 @@ export class BatchesRepo {
   async replaceItems(
     batchId: string,
     items: readonly { index: number; prediction: Prediction }[],
+    db: Kysely<DB> = this.#db,
   ): Promise<void> {
     if (items.length === 0) return;
-    await this.#db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       for (const chunk of chunks(items)) {
         await trx
           .insertInto("predictions")

@@ -58,6 +58,7 @@ describeEachBackend("openDatabase", (open) => {
       "0015-telegram",
       "0016-provider-journal",
       "0017-shared-engine-state",
+      "0018-tenants-and-budgets",
     ]);
   });
 

@@ -1,5 +1,8 @@
+import type { Kysely } from "kysely";
+import { AuditRepo } from "./audit-repo.ts";
 import { BatchesRepo } from "./batches-repo.ts";
 import { BlobReferencesRepo } from "./blob-references-repo.ts";
+import { BudgetsRepo } from "./budgets-repo.ts";
 import type { Database } from "./database.ts";
 import { FairSharesRepo } from "./fair-shares-repo.ts";
 import { FilesRepo } from "./files-repo.ts";
@@ -9,15 +12,18 @@ import { PredictionsRepo } from "./predictions-repo.ts";
 import { ProviderJournalRepo } from "./provider-journal-repo.ts";
 import { ReceivedWebhooksRepo } from "./received-webhooks-repo.ts";
 import { RetentionRepo } from "./retention-repo.ts";
+import type { DB } from "./schema.ts";
 import { SettingsRepo } from "./settings-repo.ts";
 import { TelegramInboxRepo } from "./telegram-inbox-repo.ts";
 import { TelegramJobsRepo } from "./telegram-jobs-repo.ts";
 import { TelegramPaymentsRepo } from "./telegram-payments-repo.ts";
 import { TelegramUsersRepo } from "./telegram-users-repo.ts";
+import { TenantsRepo } from "./tenants-repo.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 import { WorkLeasesRepo } from "./work-leases-repo.ts";
 
+export type { AuditEntry } from "./audit-repo.ts";
 export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
 export { BlobReferencesRepo } from "./blob-references-repo.ts";
 export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
@@ -56,6 +62,8 @@ export { type InboxUpdate, TelegramInboxRepo } from "./telegram-inbox-repo.ts";
 export { type TelegramJob, type TelegramJobKind, TelegramJobsRepo } from "./telegram-jobs-repo.ts";
 export { type TelegramPayment, TelegramPaymentsRepo } from "./telegram-payments-repo.ts";
 export { type TelegramUser, type TelegramUserSettings, TelegramUsersRepo } from "./telegram-users-repo.ts";
+export type { Tenant } from "./tenants-repo.ts";
+export type { NewToken } from "./tokens-repo.ts";
 export { type ApiToken, TokensRepo } from "./tokens-repo.ts";
 export {
   type DeliveryAttempt,
@@ -83,8 +91,17 @@ export interface Store {
   workLeases: WorkLeasesRepo;
   fairShares: FairSharesRepo;
   receivedWebhooks: ReceivedWebhooksRepo;
+  tenants: TenantsRepo;
+  /** Budget holds and usage, in-flight limits, and the spend ledger. */
+  budgets: BudgetsRepo;
+  /** Admin actions, as they were done. */
+  audit: AuditRepo;
+  /** What a repository writes with: the database, or a transaction the work is stored in. */
+  writer: StoreWriter;
   database: Database;
 }
+
+export type StoreWriter = Kysely<DB>;
 
 /** The Telegram bot's own state. */
 export interface TelegramRepos {
@@ -117,6 +134,10 @@ export function createStore(database: Database): Store {
     workLeases: new WorkLeasesRepo(db, database.dialect),
     fairShares: new FairSharesRepo(db),
     receivedWebhooks: new ReceivedWebhooksRepo(db),
+    tenants: new TenantsRepo(db),
+    budgets: new BudgetsRepo(db, database.dialect),
+    audit: new AuditRepo(db),
+    writer: db,
     database,
   };
 }

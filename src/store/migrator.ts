@@ -16,6 +16,7 @@ import { sharedLimits } from "./migrations/0014-shared-limits.ts";
 import { telegram } from "./migrations/0015-telegram.ts";
 import { providerJournal } from "./migrations/0016-provider-journal.ts";
 import { sharedEngineState } from "./migrations/0017-shared-engine-state.ts";
+import { tenantsAndBudgets } from "./migrations/0018-tenants-and-budgets.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0015-telegram": telegram,
   "0016-provider-journal": providerJournal,
   "0017-shared-engine-state": sharedEngineState,
+  "0018-tenants-and-budgets": tenantsAndBudgets,
 };
 
 /** Tries of a migration that another schema's removal interrupted. */

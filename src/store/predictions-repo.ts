@@ -82,10 +82,12 @@ export class PredictionsRepo {
     this.#dialect = dialect;
   }
 
+  /** `db`: a transaction to store it in (the one that admitted it), else the database. */
   async insert(
     prediction: Prediction & { upstreamId?: string | null; submitId?: string | null },
+    db: Kysely<DB> = this.#db,
   ): Promise<void> {
-    await this.#db.insertInto("predictions").values(predictionRow(prediction)).execute();
+    await db.insertInto("predictions").values(predictionRow(prediction)).execute();
   }
 
   async get(id: string): Promise<StoredPrediction | null> {

@@ -49,11 +49,69 @@ export interface ApiTokensTable {
   id: string;
   name: string;
   token_hash: string;
-  is_admin: number;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
   webhook_signing_key: string | null;
+  tenant_id: string | null;
+  /** JSON array of scope names. */
+  scopes: string;
+  /** JSON object: the token's own limits (core/limits.ts). */
+  limits: string;
+}
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  /** JSON object: the tenant's limits (core/limits.ts). */
+  limits: string;
+  created_at: number;
+}
+
+export interface BudgetUsageTable {
+  scope: "token" | "tenant";
+  owner_id: string;
+  period_start: number;
+  /** Micro-dollars held by admitted work not settled yet. */
+  held: number;
+  /** Micro-dollars settled in this period. */
+  spent: number;
+  alerted_at: number | null;
+}
+
+export interface BudgetHoldsTable {
+  prediction_id: string;
+  token_id: string;
+  tenant_id: string | null;
+  token_period: number | null;
+  tenant_period: number | null;
+  amount: number;
+  created_at: number;
+}
+
+export interface SpendLedgerTable {
+  prediction_id: string;
+  run: number;
+  kind: "prediction" | "training";
+  provider: string;
+  provider_model: string;
+  model: string;
+  token_id: string | null;
+  tenant_id: string | null;
+  cost: number | null;
+  predict_time: number;
+  at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  created_at: number;
+  actor_token_id: string;
+  action: string;
+  target: string;
+  /** JSON object. */
+  detail: string;
+  ip: string | null;
 }
 
 export interface FilesTable {
@@ -280,4 +338,9 @@ export interface DB {
   work_leases: WorkLeasesTable;
   fair_shares: FairSharesTable;
   received_webhooks: ReceivedWebhooksTable;
+  tenants: TenantsTable;
+  budget_usage: BudgetUsageTable;
+  budget_holds: BudgetHoldsTable;
+  spend_ledger: SpendLedgerTable;
+  audit_log: AuditLogTable;
 }

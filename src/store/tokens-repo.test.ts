@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { describeEachBackend } from "../../test/support/backends.ts";
 import { hashApiToken } from "../core/api-tokens.ts";
+import { DEFAULT_SCOPES, SCOPES } from "../core/limits.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 
 describeEachBackend("TokensRepo", (open) => {
@@ -16,6 +17,9 @@ describeEachBackend("TokensRepo", (open) => {
       id: expect.stringMatching(/^[a-z2-7]{26}$/),
       name: "ci",
       isAdmin: true,
+      scopes: [...SCOPES],
+      tenant: null,
+      limits: {},
       createdAt: now,
       lastUsedAt: null,
       revokedAt: null,
@@ -29,6 +33,7 @@ describeEachBackend("TokensRepo", (open) => {
     const { secret, token } = await tokens.issue({ name: "dashboard", isAdmin: false });
     expect(secret).toMatch(/^gg_/);
     expect(token).toMatchObject({ name: "dashboard", isAdmin: false, lastUsedAt: null, revokedAt: null });
+    expect(token.scopes).toEqual(DEFAULT_SCOPES);
     expect(await tokens.findByHash(hashApiToken(secret))).toEqual(token);
     expect(JSON.stringify(await tokens.list())).not.toContain(secret);
   });

@@ -3,24 +3,68 @@ import type { Kysely, Selectable } from "kysely";
 import { hashApiToken, newApiToken } from "../core/api-tokens.ts";
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
-import type { ApiTokensTable, DB } from "./schema.ts";
+import { DEFAULT_SCOPES, type Limits, SCOPES, type Scope } from "../core/limits.ts";
+import type { DB } from "./schema.ts";
+import type { Tenant } from "./tenants-repo.ts";
 
 export interface ApiToken {
   id: string;
   name: string;
+  scopes: Scope[];
+  /** Holds the `admin` scope: sees and manages everything. */
   isAdmin: boolean;
+  tenant: Tenant | null;
+  limits: Limits;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
 }
 
-const COLUMNS = ["id", "name", "is_admin", "created_at", "last_used_at", "revoked_at"] as const;
+export interface NewToken {
+  name: string;
+  /** Default: every scope but `admin`, or every scope when `isAdmin`. */
+  scopes?: readonly Scope[];
+  isAdmin?: boolean;
+  tenantId?: string | null;
+  limits?: Limits;
+}
 
-function fromRow(row: Pick<Selectable<ApiTokensTable>, (typeof COLUMNS)[number]>): ApiToken {
+const TOKEN_COLUMNS = [
+  "api_tokens.id",
+  "api_tokens.name",
+  "api_tokens.scopes",
+  "api_tokens.limits",
+  "api_tokens.created_at",
+  "api_tokens.last_used_at",
+  "api_tokens.revoked_at",
+  "api_tokens.tenant_id",
+  "tenants.name as tenant_name",
+  "tenants.limits as tenant_limits",
+  "tenants.created_at as tenant_created_at",
+] as const;
+
+type TokenRow = Pick<
+  Selectable<DB["api_tokens"]>,
+  "id" | "name" | "scopes" | "limits" | "created_at" | "last_used_at" | "revoked_at" | "tenant_id"
+> & { tenant_name: string | null; tenant_limits: string | null; tenant_created_at: number | null };
+
+function fromRow(row: TokenRow): ApiToken {
+  const scopes = (JSON.parse(row.scopes) as string[]).filter((s): s is Scope => SCOPES.includes(s as Scope));
   return {
     id: row.id,
     name: row.name,
-    isAdmin: row.is_admin !== 0,
+    scopes,
+    isAdmin: scopes.includes("admin"),
+    tenant:
+      row.tenant_id === null || row.tenant_name === null
+        ? null
+        : {
+            id: row.tenant_id,
+            name: row.tenant_name,
+            limits: JSON.parse(row.tenant_limits ?? "{}") as Limits,
+            createdAt: row.tenant_created_at ?? 0,
+          },
+    limits: JSON.parse(row.limits) as Limits,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
@@ -34,58 +78,65 @@ export class TokensRepo {
     this.#db = db;
   }
 
-  async create(
-    token: { name: string; tokenHash: string; isAdmin: boolean },
-    now = Date.now(),
-  ): Promise<ApiToken> {
-    const created: ApiToken = {
-      id: newId(),
-      name: token.name,
-      isAdmin: token.isAdmin,
-      createdAt: now,
-      lastUsedAt: null,
-      revokedAt: null,
-    };
+  #select() {
+    return this.#db
+      .selectFrom("api_tokens")
+      .leftJoin("tenants", "tenants.id", "api_tokens.tenant_id")
+      .select(TOKEN_COLUMNS);
+  }
+
+  async create(token: NewToken & { tokenHash: string }, now = Date.now()): Promise<ApiToken> {
+    const scopes = token.scopes ?? (token.isAdmin ? SCOPES : DEFAULT_SCOPES);
+    const id = newId();
     await this.#db
       .insertInto("api_tokens")
       .values({
-        id: created.id,
-        name: created.name,
+        id,
+        name: token.name,
         token_hash: token.tokenHash,
-        is_admin: created.isAdmin ? 1 : 0,
-        created_at: created.createdAt,
+        scopes: JSON.stringify(scopes),
+        limits: JSON.stringify(token.limits ?? {}),
+        tenant_id: token.tenantId ?? null,
+        created_at: now,
         last_used_at: null,
         revoked_at: null,
       })
       .execute();
+    const created = await this.get(id);
+    if (!created) throw new GatewayError("internal", `token ${id} was not stored`);
     return created;
   }
 
   /** A new token: its secret, to show this once (only its hash is kept), and the stored token. */
-  async issue(token: { name: string; isAdmin: boolean }): Promise<{ secret: string; token: ApiToken }> {
+  async issue(token: NewToken): Promise<{ secret: string; token: ApiToken }> {
     const secret = newApiToken();
     return { secret, token: await this.create({ ...token, tokenHash: hashApiToken(secret) }) };
   }
 
-  /** The live (not revoked) token with this hash. */
+  /** The live (not revoked) token with this hash, with its tenant. */
   async findByHash(tokenHash: string): Promise<ApiToken | null> {
-    const row = await this.#db
-      .selectFrom("api_tokens")
-      .select(COLUMNS)
-      .where("token_hash", "=", tokenHash)
-      .where("revoked_at", "is", null)
+    const row = await this.#select()
+      .where("api_tokens.token_hash", "=", tokenHash)
+      .where("api_tokens.revoked_at", "is", null)
       .executeTakeFirst();
     return row === undefined ? null : fromRow(row);
   }
 
   /** A token by id, revoked or not. */
   async get(id: string): Promise<ApiToken | null> {
-    const row = await this.#db
-      .selectFrom("api_tokens")
-      .select(COLUMNS)
-      .where("id", "=", id)
-      .executeTakeFirst();
+    const row = await this.#select().where("api_tokens.id", "=", id).executeTakeFirst();
     return row === undefined ? null : fromRow(row);
+  }
+
+  /** Changes a live token's limits; null when there is no such live token. */
+  async setLimits(id: string, limits: Limits): Promise<ApiToken | null> {
+    const result = await this.#db
+      .updateTable("api_tokens")
+      .set({ limits: JSON.stringify(limits) })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n ? this.get(id) : null;
   }
 
   /** The key this token's outbound webhooks are signed with, made by `create` on first use. */
@@ -112,15 +163,11 @@ export class TokensRepo {
     return key;
   }
 
-  /** All tokens, revoked ones included, oldest first. */
-  async list(): Promise<ApiToken[]> {
-    const rows = await this.#db
-      .selectFrom("api_tokens")
-      .select(COLUMNS)
-      .orderBy("created_at", "asc")
-      .orderBy("id", "asc")
-      .execute();
-    return rows.map(fromRow);
+  /** All tokens (of one tenant when given), revoked ones included, oldest first. */
+  async list(options: { tenantId?: string } = {}): Promise<ApiToken[]> {
+    let query = this.#select().orderBy("api_tokens.created_at", "asc").orderBy("api_tokens.id", "asc");
+    if (options.tenantId !== undefined) query = query.where("api_tokens.tenant_id", "=", options.tenantId);
+    return (await query.execute()).map(fromRow);
   }
 
   /** True when a live token was revoked by this call. */

@@ -23,7 +23,7 @@ export function openAiApp(deps: ApiDeps): Hono<ApiEnv> {
   app.notFound((c) =>
     openAiError(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
   );
-  app.use(requireToken(deps.store));
+  app.use(requireToken(deps.store, deps.engine.limiter));
   app.route("/", chatRoutes(deps));
   app.route("/", imageRoutes(deps));
   app.route("/", modelListRoutes(deps));

@@ -84,6 +84,7 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
         ...(metadata !== undefined && { metadata }),
       })),
       tokenId: c.get("token").id,
+      owner: c.get("token"),
       ...(body.model !== undefined && { model: body.model }),
       ...(body.input !== undefined && { input: body.input }),
       ...(body.name_template !== undefined && { nameTemplate: body.name_template }),

@@ -45,7 +45,8 @@ export function predictionRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const wait = parsePreferWait(c.req.header("prefer"));
     const cancelAfter = parseCancelAfter(c.req.header("cancel-after"));
     const retentionMs = parseRetentionHeader(c.req.header(RETENTION_HEADER));
-    const request: SubmitRequest = { model, input: body.input, tokenId: c.get("token").id };
+    const token = c.get("token");
+    const request: SubmitRequest = { model, input: body.input, tokenId: token.id, owner: token };
     if (retentionMs !== undefined) request.retentionMs = retentionMs;
     if (body.webhook) request.webhook = body.webhook;
     if (body.webhook_events_filter) request.webhookEventsFilter = body.webhook_events_filter;

@@ -42,6 +42,7 @@ export function trainingRoutes(deps: ApiDeps): Hono<ApiEnv> {
       destination: body.destination,
       input: body.input,
       tokenId: c.get("token").id,
+      owner: c.get("token"),
       ...(body.webhook && { webhook: body.webhook }),
       ...(body.webhook_events_filter && { webhookEventsFilter: body.webhook_events_filter }),
     });

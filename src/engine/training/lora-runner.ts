@@ -11,6 +11,7 @@ import { isFileRef } from "../../core/output.ts";
 import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import { trainingOf } from "../../providers/training-of.ts";
 import type { LoraPatch } from "../../store/index.ts";
+import type { Admissions } from "../admissions.ts";
 import type { EngineContext } from "../engine-context.ts";
 import { Leases, leasedLoras } from "../leases.ts";
 import type { SubmitRequest, TrainingSubmitRequest } from "../requests.ts";
@@ -28,6 +29,8 @@ export interface LoraRunnerDeps {
   wakeDispatcher(): void;
   /** Called once when a LoRA is ready, failed or canceled. */
   ended(lora: Lora): Promise<void>;
+  /** Its training and samples are stored as its token's limits and budget allow. */
+  admissions: Admissions;
 }
 
 /** What a step did: move on with a patch, or look again later. */
@@ -219,9 +222,15 @@ export class LoraRunner {
 
   private async storeTraining(lora: Lora, trainingId: string): Promise<Prediction> {
     const training = { ...(await this.prepareTraining(lora)), id: trainingId };
-    await this.ctx.store.predictions.insert(training);
+    await this.store(lora, training);
     this.deps.wakeDispatcher();
     return training;
+  }
+
+  private store(lora: Lora, prediction: Prediction): Promise<void> {
+    return this.deps.admissions.store(lora.tokenId, [prediction], (db) =>
+      this.ctx.store.predictions.insert(prediction, db),
+    );
   }
 
   private prepareTraining(lora: Lora): Promise<Prediction> {
@@ -251,7 +260,7 @@ export class LoraRunner {
       if (stored) runs.push(stored);
       else {
         const sample = { ...(await this.prepareSample(lora, prompts[i] ?? prompts[0] ?? "")), id };
-        await this.ctx.store.predictions.insert(sample);
+        await this.store(lora, sample);
         this.deps.wakeDispatcher();
         runs.push(sample);
       }

@@ -1,0 +1,324 @@
+/**
+ * Budgets and in-flight limits, checked and held in the transaction that stores the work (so two
+ * processes cannot both take the last of a budget), settled to the real cost when the work ends,
+ * and the spend ledger (a row per provider run). On PostgreSQL each limited owner is locked for the
+ * rest of the transaction; SQLite runs one writing transaction at a time.
+ */
+import { type Kysely, sql, type Transaction } from "kysely";
+import { GatewayError } from "../core/errors.ts";
+import { type Limits, periodEnd, periodStart, toUsd } from "../core/limits.ts";
+import type { Database } from "./database.ts";
+import type { DB, SpendLedgerTable } from "./schema.ts";
+
+export interface LimitedOwner {
+  scope: "token" | "tenant";
+  id: string;
+  name: string;
+  limits: Limits;
+}
+
+export interface Admission {
+  tokenId: string;
+  tenantId: string | null;
+  /** The token, then its tenant: every one must allow the work. */
+  owners: LimitedOwner[];
+  /** Micro-dollars to hold for each prediction admitted. */
+  holds: { predictionId: string; amount: number }[];
+}
+
+/** A budget whose alert threshold this admission crossed (once per period). */
+export interface CrossedAlert {
+  owner: LimitedOwner;
+  periodStart: number;
+  used: number;
+  limit: number;
+}
+
+export type LedgerRun = Omit<SpendLedgerTable, "tenant_id">;
+
+export interface UsageRow {
+  key: string | number | null;
+  cost: number;
+  runs: number;
+  unpricedRuns: number;
+}
+
+const TERMINAL = ["succeeded", "failed", "canceled"] as const;
+const isLimited = (owner: LimitedOwner) =>
+  owner.limits.budget !== undefined || owner.limits.predictionsInFlight !== undefined;
+const USD = (micros: number) => `$${toUsd(micros).toFixed(2)}`;
+
+export class BudgetsRepo {
+  readonly #db: Kysely<DB>;
+  readonly #dialect: Database["dialect"];
+
+  constructor(db: Kysely<DB>, dialect: Database["dialect"]) {
+    this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  /** True when storing work for these owners needs `admit` (a budget or an in-flight limit). */
+  needsAdmission(admission: Admission): boolean {
+    return admission.owners.some(isLimited);
+  }
+
+  /** In one transaction: checks and holds (`admitWithin`), then `write` stores the work. */
+  async admit<T>(
+    admission: Admission,
+    write: (db: Kysely<DB>) => Promise<T>,
+    now = Date.now(),
+  ): Promise<{ result: T; alerts: CrossedAlert[] }> {
+    return this.#db.transaction().execute(async (trx) => {
+      const alerts = await this.admitWithin(trx, admission, now);
+      return { result: await write(trx), alerts };
+    });
+  }
+
+  /** Checks every owner's in-flight limit and budget and holds the amounts; throws the first refusal. */
+  async admitWithin(trx: Transaction<DB>, admission: Admission, now = Date.now()): Promise<CrossedAlert[]> {
+    const limited = admission.owners.filter(isLimited);
+    for (const owner of limited) await this.#lock(trx, owner);
+    for (const owner of limited) await this.#checkInFlight(trx, owner, admission.holds.length);
+    const total = admission.holds.reduce((sum, hold) => sum + hold.amount, 0);
+    const alerts: CrossedAlert[] = [];
+    const periods: Record<LimitedOwner["scope"], number | null> = { token: null, tenant: null };
+    for (const owner of limited) {
+      const budget = owner.limits.budget;
+      if (!budget) continue;
+      const start = periodStart(budget.period, now);
+      const limit = Math.round(budget.usd * 1_000_000);
+      const used = await this.#usage(trx, owner, start);
+      if (used.held + used.spent + total > limit) {
+        const resets = new Date(periodEnd(budget.period, now)).toISOString();
+        throw new GatewayError(
+          "payment_required",
+          `${owner.scope} ${owner.name}'s ${budget.period} budget of ${USD(limit)} cannot hold this: ` +
+            `${USD(used.held + used.spent)} is spent or held and this needs ${USD(total)}; it resets at ${resets}`,
+          { refusedBy: { limit: "budget", scope: owner.scope, id: owner.id, name: owner.name } },
+        );
+      }
+      const after = used.held + used.spent + total;
+      const threshold = budget.alertAt === undefined ? undefined : budget.alertAt * limit;
+      const alert = threshold !== undefined && used.alertedAt === null && after >= threshold;
+      await trx
+        .updateTable("budget_usage")
+        .set((eb) => ({ held: eb("held", "+", total), ...(alert && { alerted_at: now }) }))
+        .where("scope", "=", owner.scope)
+        .where("owner_id", "=", owner.id)
+        .where("period_start", "=", start)
+        .execute();
+      if (alert) alerts.push({ owner, periodStart: start, used: after, limit });
+      periods[owner.scope] = start;
+    }
+    if (periods.token !== null || periods.tenant !== null) {
+      for (let i = 0; i < admission.holds.length; i += 500) {
+        await trx
+          .insertInto("budget_holds")
+          .values(
+            admission.holds.slice(i, i + 500).map((hold) => ({
+              prediction_id: hold.predictionId,
+              token_id: admission.tokenId,
+              tenant_id: admission.tenantId,
+              token_period: periods.token,
+              tenant_period: periods.tenant,
+              amount: hold.amount,
+              created_at: now,
+            })),
+          )
+          .execute();
+      }
+    }
+    return alerts;
+  }
+
+  /**
+   * Ends a prediction's hold, if it has one, at the cost of its runs (a run with no price is
+   * charged what was held), and writes its runs to the ledger; doing it again changes nothing.
+   */
+  async settle(predictionId: string, tokenId: string | null, runs: LedgerRun[]): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      const hold = await trx
+        .deleteFrom("budget_holds")
+        .where("prediction_id", "=", predictionId)
+        .returningAll()
+        .executeTakeFirst();
+      if (hold) {
+        const known = runs.reduce((sum, run) => sum + (run.cost ?? 0), 0);
+        const cost = known + (runs.some((run) => run.cost === null) ? hold.amount : 0);
+        const owners = [
+          { scope: "token" as const, id: hold.token_id, period: hold.token_period },
+          { scope: "tenant" as const, id: hold.tenant_id, period: hold.tenant_period },
+        ];
+        for (const { scope, id, period } of owners) {
+          if (id === null || period === null) continue;
+          await trx
+            .updateTable("budget_usage")
+            .set((eb) => ({ held: eb("held", "-", hold.amount), spent: eb("spent", "+", cost) }))
+            .where("scope", "=", scope)
+            .where("owner_id", "=", id)
+            .where("period_start", "=", period)
+            .execute();
+        }
+      }
+      if (runs.length === 0) return;
+      const tenantId =
+        hold?.tenant_id ??
+        (tokenId === null
+          ? null
+          : ((
+              await trx
+                .selectFrom("api_tokens")
+                .select("tenant_id")
+                .where("id", "=", tokenId)
+                .executeTakeFirst()
+            )?.tenant_id ?? null));
+      await trx
+        .insertInto("spend_ledger")
+        .values(runs.map((run) => ({ ...run, tenant_id: tenantId })))
+        .onConflict((oc) => oc.columns(["prediction_id", "run"]).doNothing())
+        .execute();
+    });
+  }
+
+  /** Holds whose work has ended without being settled (a process stopped in between). */
+  async unsettled(limit: number): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom("budget_holds")
+      .innerJoin("predictions", "predictions.id", "budget_holds.prediction_id")
+      .select("budget_holds.prediction_id")
+      .where("predictions.state", "in", TERMINAL)
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.prediction_id);
+  }
+
+  /** What an owner's budget period has spent and holds, in micro-dollars. */
+  async usage(
+    scope: LimitedOwner["scope"],
+    id: string,
+    start: number,
+  ): Promise<{ held: number; spent: number }> {
+    const row = await this.#db
+      .selectFrom("budget_usage")
+      .select(["held", "spent"])
+      .where("scope", "=", scope)
+      .where("owner_id", "=", id)
+      .where("period_start", "=", start)
+      .executeTakeFirst();
+    return { held: row?.held ?? 0, spent: row?.spent ?? 0 };
+  }
+
+  /**
+   * A budget set or changed: the period's spend so far is counted from the ledger, so a budget
+   * added mid-period starts from what was already spent.
+   */
+  async countSpendSoFar(scope: LimitedOwner["scope"], id: string, start: number): Promise<void> {
+    const column = scope === "token" ? "token_id" : "tenant_id";
+    const row = await this.#db
+      .selectFrom("spend_ledger")
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("cost"), eb.lit(0)).as("spent"))
+      .where(column, "=", id)
+      .where("at", ">=", start)
+      .executeTakeFirstOrThrow();
+    const spent = Number(row.spent);
+    await this.#db
+      .insertInto("budget_usage")
+      .values({ scope, owner_id: id, period_start: start, held: 0, spent, alerted_at: null })
+      .onConflict((oc) => oc.columns(["scope", "owner_id", "period_start"]).doUpdateSet({ spent }))
+      .execute();
+  }
+
+  /** Ledger totals from `from` to `to` (epoch ms), grouped by day (its start), model or token. */
+  async ledger(options: {
+    groupBy: "day" | "model" | "token";
+    from: number;
+    to: number;
+    tokenId?: string;
+    tenantId?: string;
+  }): Promise<UsageRow[]> {
+    const key =
+      options.groupBy === "day"
+        ? sql<string | number | null>`(at / 86400000) * 86400000`
+        : sql<string | number | null>`${sql.ref(options.groupBy === "model" ? "model" : "token_id")}`;
+    let query = this.#db
+      .selectFrom("spend_ledger")
+      .select((eb) => [
+        key.as("key"),
+        eb.fn.coalesce(eb.fn.sum<number>("cost"), eb.lit(0)).as("cost"),
+        eb.fn.countAll<number>().as("runs"),
+        eb.fn.sum<number>(sql`case when cost is null then 1 else 0 end`).as("unpriced_runs"),
+      ])
+      .where("at", ">=", options.from)
+      .where("at", "<", options.to)
+      .groupBy(key)
+      .orderBy(key);
+    if (options.tokenId !== undefined) query = query.where("token_id", "=", options.tokenId);
+    if (options.tenantId !== undefined) query = query.where("tenant_id", "=", options.tenantId);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      key: row.key,
+      cost: Number(row.cost),
+      runs: Number(row.runs),
+      unpricedRuns: Number(row.unpriced_runs ?? 0),
+    }));
+  }
+
+  async #lock(trx: Transaction<DB>, owner: LimitedOwner): Promise<void> {
+    if (this.#dialect !== "postgres") return;
+    const key = `admission:${owner.scope}:${owner.id}`;
+    await sql`select pg_advisory_xact_lock(hashtext(current_schema()), hashtext(${key}))`.execute(trx);
+  }
+
+  async #checkInFlight(trx: Transaction<DB>, owner: LimitedOwner, adding: number): Promise<void> {
+    const max = owner.limits.predictionsInFlight;
+    if (max === undefined) return;
+    let query = trx
+      .selectFrom("predictions")
+      .select((eb) => eb.fn.countAll<number>().as("live"))
+      .where("state", "not in", TERMINAL);
+    query =
+      owner.scope === "token"
+        ? query.where("token_id", "=", owner.id)
+        : query.where("token_id", "in", (eb) =>
+            eb.selectFrom("api_tokens").select("id").where("tenant_id", "=", owner.id),
+          );
+    const { live } = await query.executeTakeFirstOrThrow();
+    if (Number(live) + adding > max) {
+      throw new GatewayError(
+        "rate_limited",
+        `${owner.scope} ${owner.name} may have ${max} predictions in flight; ${live} are, and this adds ${adding}`,
+        {
+          retryAfterMs: 1_000,
+          refusedBy: { limit: "predictions_in_flight", scope: owner.scope, id: owner.id, name: owner.name },
+        },
+      );
+    }
+  }
+
+  async #usage(
+    trx: Transaction<DB>,
+    owner: LimitedOwner,
+    start: number,
+  ): Promise<{ held: number; spent: number; alertedAt: number | null }> {
+    await trx
+      .insertInto("budget_usage")
+      .values({
+        scope: owner.scope,
+        owner_id: owner.id,
+        period_start: start,
+        held: 0,
+        spent: 0,
+        alerted_at: null,
+      })
+      .onConflict((oc) => oc.columns(["scope", "owner_id", "period_start"]).doNothing())
+      .execute();
+    const row = await trx
+      .selectFrom("budget_usage")
+      .select(["held", "spent", "alerted_at"])
+      .where("scope", "=", owner.scope)
+      .where("owner_id", "=", owner.id)
+      .where("period_start", "=", start)
+      .executeTakeFirstOrThrow();
+    return { held: row.held, spent: row.spent, alertedAt: row.alerted_at };
+  }
+}
