@@ -41,6 +41,7 @@ export class Admissions {
       tokenId: token.id,
       tenantId: token.tenant?.id ?? null,
       owners,
+      count: predictions.length,
       holds: owners.some((limited) => limited.limits.budget) ? this.estimates(predictions) : [],
     };
     const budgets = this.ctx.store.budgets;

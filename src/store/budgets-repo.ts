@@ -22,6 +22,8 @@ export interface Admission {
   tenantId: string | null;
   /** The token, then its tenant: every one must allow the work. */
   owners: LimitedOwner[];
+  /** How many predictions are being stored. */
+  count: number;
   /** Micro-dollars to hold for each prediction admitted. */
   holds: { predictionId: string; amount: number }[];
 }
@@ -78,7 +80,7 @@ export class BudgetsRepo {
   async admitWithin(trx: Transaction<DB>, admission: Admission, now = Date.now()): Promise<CrossedAlert[]> {
     const limited = admission.owners.filter(isLimited);
     for (const owner of limited) await this.#lock(trx, owner);
-    for (const owner of limited) await this.#checkInFlight(trx, owner, admission.holds.length);
+    for (const owner of limited) await this.#checkInFlight(trx, owner, admission.count);
     const total = admission.holds.reduce((sum, hold) => sum + hold.amount, 0);
     const alerts: CrossedAlert[] = [];
     const periods: Record<LimitedOwner["scope"], number | null> = { token: null, tenant: null };
