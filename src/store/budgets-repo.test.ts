@@ -20,7 +20,7 @@ describeEachBackend("BudgetsRepo", (open) => {
     tokenId: string,
     limits: Limits,
     amounts: number[],
-    ids = amounts.map(() => crypto.randomUUID()),
+    ids: string[] = amounts.map(() => crypto.randomUUID()),
   ): Admission => ({
     tokenId,
     tenantId: null,
@@ -74,7 +74,8 @@ describeEachBackend("BudgetsRepo", (open) => {
   it("settles a hold once to the real cost, a run with no price at what was held, and writes the ledger once", async () => {
     const limits: Limits = { budget: { usd: 1, period: "day" } };
     const { store, token } = await setUp(limits);
-    const [a = "", b = ""] = [crypto.randomUUID(), crypto.randomUUID()];
+    const a: string = crypto.randomUUID();
+    const b: string = crypto.randomUUID();
     await admitOne(store, admission(token.id, limits, [100_000, 100_000], [a, b]));
     await store.budgets.settle(a, token.id, [run(a, 70_000, token.id)]);
     await store.budgets.settle(a, token.id, [run(a, 70_000, token.id)]);

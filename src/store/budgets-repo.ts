@@ -230,9 +230,9 @@ export class BudgetsRepo {
       .execute();
   }
 
-  /** Ledger totals from `from` to `to` (epoch ms), grouped by day (its start), model or token. */
+  /** Ledger totals from `from` to `to` (epoch ms), grouped by day (its start), model, token or provider. */
   async ledger(options: {
-    groupBy: "day" | "model" | "token";
+    groupBy: "day" | "model" | "token" | "provider";
     from: number;
     to: number;
     tokenId?: string;
@@ -241,7 +241,7 @@ export class BudgetsRepo {
     const key =
       options.groupBy === "day"
         ? sql<string | number | null>`(at / 86400000) * 86400000`
-        : sql<string | number | null>`${sql.ref(options.groupBy === "model" ? "model" : "token_id")}`;
+        : sql<string | number | null>`${sql.ref(options.groupBy === "token" ? "token_id" : options.groupBy)}`;
     let query = this.#db
       .selectFrom("spend_ledger")
       .select((eb) => [
