@@ -52,10 +52,11 @@ export async function createPrediction(
   model: string,
   input: Record<string, unknown>,
   wait: boolean,
+  token = BENCH_TOKEN,
 ): Promise<{ id: string; status: string }> {
   const response = await fetch(`${url}/v1/models/${model}/predictions`, {
     method: "POST",
-    headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(wait && { prefer: "wait=60" }) },
+    headers: { authorization: `Bearer ${token}`, ...(wait && { prefer: "wait=60" }) },
     body: JSON.stringify({ input }),
   });
   if (response.status !== 201)

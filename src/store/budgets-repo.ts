@@ -4,9 +4,9 @@
  * and the spend ledger (a row per provider run). On PostgreSQL each limited owner is locked for the
  * rest of the transaction; SQLite runs one writing transaction at a time.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { GatewayError } from "../core/errors.ts";
-import { type Limits, periodEnd, periodStart, toUsd } from "../core/limits.ts";
+import { type Budget, type Limits, periodEnd, periodStart, toMicros, toUsd } from "../core/limits.ts";
 import type { Database } from "./database.ts";
 import type { DB, SpendLedgerTable } from "./schema.ts";
 
@@ -79,38 +79,21 @@ export class BudgetsRepo {
   /** Checks every owner's in-flight limit and budget and holds the amounts; throws the first refusal. */
   async admitWithin(trx: Transaction<DB>, admission: Admission, now = Date.now()): Promise<CrossedAlert[]> {
     const limited = admission.owners.filter(isLimited);
-    for (const owner of limited) await this.#lock(trx, owner);
-    for (const owner of limited) await this.#checkInFlight(trx, owner, admission.count);
+    // Counting what is in flight, then storing more, must not interleave with another admission;
+    // a budget is held by one conditional update, which PostgreSQL's row lock already orders.
+    for (const owner of limited) {
+      if (owner.limits.predictionsInFlight === undefined) continue;
+      await this.#lock(trx, owner);
+      await this.#checkInFlight(trx, owner, admission.count);
+    }
     const total = admission.holds.reduce((sum, hold) => sum + hold.amount, 0);
     const alerts: CrossedAlert[] = [];
     const periods: Record<LimitedOwner["scope"], number | null> = { token: null, tenant: null };
     for (const owner of limited) {
-      const budget = owner.limits.budget;
-      if (!budget) continue;
-      const start = periodStart(budget.period, now);
-      const limit = Math.round(budget.usd * 1_000_000);
-      const used = await this.#usage(trx, owner, start);
-      if (used.held + used.spent + total > limit) {
-        const resets = new Date(periodEnd(budget.period, now)).toISOString();
-        throw new GatewayError(
-          "payment_required",
-          `${owner.scope} ${owner.name}'s ${budget.period} budget of ${USD(limit)} cannot hold this: ` +
-            `${USD(used.held + used.spent)} is spent or held and this needs ${USD(total)}; it resets at ${resets}`,
-          { refusedBy: { limit: "budget", scope: owner.scope, id: owner.id, name: owner.name } },
-        );
-      }
-      const after = used.held + used.spent + total;
-      const threshold = budget.alertAt === undefined ? undefined : budget.alertAt * limit;
-      const alert = threshold !== undefined && used.alertedAt === null && after >= threshold;
-      await trx
-        .updateTable("budget_usage")
-        .set((eb) => ({ held: eb("held", "+", total), ...(alert && { alerted_at: now }) }))
-        .where("scope", "=", owner.scope)
-        .where("owner_id", "=", owner.id)
-        .where("period_start", "=", start)
-        .execute();
-      if (alert) alerts.push({ owner, periodStart: start, used: after, limit });
+      if (!owner.limits.budget) continue;
+      const { start, alert } = await this.#hold(trx, owner, owner.limits.budget, total, now);
       periods[owner.scope] = start;
+      if (alert) alerts.push(alert);
     }
     if (periods.token !== null || periods.tenant !== null) {
       for (let i = 0; i < admission.holds.length; i += 500) {
@@ -133,53 +116,102 @@ export class BudgetsRepo {
     return alerts;
   }
 
+  /** Adds `total` to what the budget holds this period, or refuses; the alert when this crossed its threshold. */
+  async #hold(
+    trx: Transaction<DB>,
+    owner: LimitedOwner,
+    budget: Budget,
+    total: number,
+    now: number,
+  ): Promise<{ start: number; alert?: CrossedAlert }> {
+    const start = periodStart(budget.period, now);
+    const limit = toMicros(budget.usd);
+    const period = { scope: owner.scope, owner_id: owner.id, period_start: start };
+    await trx
+      .insertInto("budget_usage")
+      .values({ ...period, held: 0, spent: 0, alerted_at: null })
+      .onConflict((oc) => oc.columns(["scope", "owner_id", "period_start"]).doNothing())
+      .execute();
+    const usage = await trx
+      .updateTable("budget_usage")
+      .set((eb) => ({ held: eb("held", "+", total) }))
+      .where((eb) => eb.and(period))
+      .where(sql<number>`held + spent + ${total}`, "<=", limit)
+      .returning(["held", "spent", "alerted_at"])
+      .executeTakeFirst();
+    if (!usage) {
+      const used = await this.usage(owner.scope, owner.id, start, trx);
+      const resets = new Date(periodEnd(budget.period, now)).toISOString();
+      throw new GatewayError(
+        "payment_required",
+        `${owner.scope} ${owner.name}'s ${budget.period} budget of ${USD(limit)} cannot hold this: ` +
+          `${USD(used.held + used.spent)} is spent or held and this needs ${USD(total)}; it resets at ${resets}`,
+        { refusedBy: { limit: "budget", scope: owner.scope, id: owner.id, name: owner.name } },
+      );
+    }
+    const used = usage.held + usage.spent;
+    if (budget.alertAt === undefined || usage.alerted_at !== null || used < budget.alertAt * limit)
+      return { start };
+    // Whichever admission marks the period first sends its one alert.
+    const marked = await trx
+      .updateTable("budget_usage")
+      .set({ alerted_at: now })
+      .where((eb) => eb.and(period))
+      .where("alerted_at", "is", null)
+      .executeTakeFirst();
+    if (marked.numUpdatedRows !== 1n) return { start };
+    return { start, alert: { owner, periodStart: start, used, limit } };
+  }
+
   /**
    * Ends a prediction's hold, if it has one, at the cost of its runs (a run with no price is
    * charged what was held), and writes its runs to the ledger; doing it again changes nothing.
    */
   async settle(predictionId: string, tokenId: string | null, runs: LedgerRun[]): Promise<void> {
+    const held = await this.#db
+      .selectFrom("budget_holds")
+      .select("prediction_id")
+      .where("prediction_id", "=", predictionId)
+      .executeTakeFirst();
+    // Work no budget applies to: its runs go to the ledger, in one statement.
+    if (!held)
+      return this.#record(
+        this.#db,
+        runs,
+        sql<string | null>`(select tenant_id from api_tokens where id = ${tokenId})`,
+      );
     await this.#db.transaction().execute(async (trx) => {
       const hold = await trx
         .deleteFrom("budget_holds")
         .where("prediction_id", "=", predictionId)
         .returningAll()
         .executeTakeFirst();
-      if (hold) {
-        const known = runs.reduce((sum, run) => sum + (run.cost ?? 0), 0);
-        const cost = known + (runs.some((run) => run.cost === null) ? hold.amount : 0);
-        const owners = [
-          { scope: "token" as const, id: hold.token_id, period: hold.token_period },
-          { scope: "tenant" as const, id: hold.tenant_id, period: hold.tenant_period },
-        ];
-        for (const { scope, id, period } of owners) {
-          if (id === null || period === null) continue;
-          await trx
-            .updateTable("budget_usage")
-            .set((eb) => ({ held: eb("held", "-", hold.amount), spent: eb("spent", "+", cost) }))
-            .where("scope", "=", scope)
-            .where("owner_id", "=", id)
-            .where("period_start", "=", period)
-            .execute();
-        }
+      if (!hold) return;
+      const known = runs.reduce((sum, run) => sum + (run.cost ?? 0), 0);
+      const cost = known + (runs.some((run) => run.cost === null) ? hold.amount : 0);
+      const owners = [
+        { scope: "token" as const, id: hold.token_id, period: hold.token_period },
+        { scope: "tenant" as const, id: hold.tenant_id, period: hold.tenant_period },
+      ];
+      for (const { scope, id, period } of owners) {
+        if (id === null || period === null) continue;
+        await trx
+          .updateTable("budget_usage")
+          .set((eb) => ({ held: eb("held", "-", hold.amount), spent: eb("spent", "+", cost) }))
+          .where((eb) => eb.and({ scope, owner_id: id, period_start: period }))
+          .execute();
       }
-      if (runs.length === 0) return;
-      const tenantId =
-        hold?.tenant_id ??
-        (tokenId === null
-          ? null
-          : ((
-              await trx
-                .selectFrom("api_tokens")
-                .select("tenant_id")
-                .where("id", "=", tokenId)
-                .executeTakeFirst()
-            )?.tenant_id ?? null));
-      await trx
-        .insertInto("spend_ledger")
-        .values(runs.map((run) => ({ ...run, tenant_id: tenantId })))
-        .onConflict((oc) => oc.columns(["prediction_id", "run"]).doNothing())
-        .execute();
+      await this.#record(trx, runs, sql<string | null>`${hold.tenant_id}`);
     });
+  }
+
+  async #record(db: Kysely<DB>, runs: LedgerRun[], tenantId: RawBuilder<string | null>): Promise<void> {
+    if (runs.length === 0) return;
+    await db
+      .insertInto("spend_ledger")
+      .values(runs.map((run) => ({ ...run, tenant_id: tenantId })))
+      .onConflict((oc) => oc.columns(["prediction_id", "run"]).doNothing())
+      .execute();
   }
 
   /** Holds whose work has ended without being settled (a process stopped in between). */
@@ -199,8 +231,9 @@ export class BudgetsRepo {
     scope: LimitedOwner["scope"],
     id: string,
     start: number,
+    db: Kysely<DB> = this.#db,
   ): Promise<{ held: number; spent: number }> {
-    const row = await this.#db
+    const row = await db
       .selectFrom("budget_usage")
       .select(["held", "spent"])
       .where("scope", "=", scope)
@@ -295,32 +328,5 @@ export class BudgetsRepo {
         },
       );
     }
-  }
-
-  async #usage(
-    trx: Transaction<DB>,
-    owner: LimitedOwner,
-    start: number,
-  ): Promise<{ held: number; spent: number; alertedAt: number | null }> {
-    await trx
-      .insertInto("budget_usage")
-      .values({
-        scope: owner.scope,
-        owner_id: owner.id,
-        period_start: start,
-        held: 0,
-        spent: 0,
-        alerted_at: null,
-      })
-      .onConflict((oc) => oc.columns(["scope", "owner_id", "period_start"]).doNothing())
-      .execute();
-    const row = await trx
-      .selectFrom("budget_usage")
-      .select(["held", "spent", "alerted_at"])
-      .where("scope", "=", owner.scope)
-      .where("owner_id", "=", owner.id)
-      .where("period_start", "=", start)
-      .executeTakeFirstOrThrow();
-    return { held: row.held, spent: row.spent, alertedAt: row.alerted_at };
   }
 }

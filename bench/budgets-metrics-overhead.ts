@@ -1,13 +1,19 @@
 /**
- * What metrics cost on the throughput path: predictions per second end to end through the API
- * (create with `Prefer: wait` → output stored, sim provider at zero latency), with metrics off and
- * on (GENGATE_METRICS_TOKEN set, every prediction counted and timed, every request timed by route,
- * and /metrics scraped once a second during the run, 15 times as often as Prometheus' default),
- * side by side in one run, alternating, on SQLite and on PostgreSQL. Besides the rate, the server
- * process's CPU time per prediction, which a machine shared with other work disturbs far less.
- * Run: node bench/metrics-overhead.ts [count=2000] [concurrency=32] [rounds=5, odd for a true median]
+ * What budgets and metrics cost on the throughput path: predictions per second end to end through
+ * the API (create with `Prefer: wait` → output stored, sim provider at zero latency), with them off
+ * (an unlimited token, no metrics) and on: the predictions' token has a budget, an in-flight limit
+ * and a request rate (its cost held in the transaction that stores each prediction and settled at
+ * its end), opts in to budget metrics, and GENGATE_METRICS_TOKEN is set (every prediction counted
+ * and timed, every request timed by route, /metrics scraped once a second, 15 times as often as
+ * Prometheus' default). Both price the sim, so both write the spend ledger. Side by side in one
+ * run, alternating, on SQLite and on PostgreSQL. Besides the rate, the server process's CPU time
+ * per prediction, which a machine shared with other work disturbs far less.
+ * Run: node bench/budgets-metrics-overhead.ts [count=2000] [concurrency=32] [rounds=5, odd for a true median]
  */
-import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Backend, BENCH_TOKEN, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
 import { cpuSecondsOf, fmt, percentile, runPool } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 2000);
@@ -50,16 +56,41 @@ function scrapeEverySecond(url: string): { stop(): Promise<number[]> } {
   };
 }
 
-async function measure(backend: Backend, metrics: boolean): Promise<Run> {
+const configDir = mkdtempSync(join(tmpdir(), "gengate-bench-config-"));
+const CONFIG = join(configDir, "gengate.config.json");
+writeFileSync(CONFIG, JSON.stringify({ pricing: { sim: { perRun: 0.001 } } }));
+
+/** A token whose every limit is checked on each request and prediction, none of them reached. */
+async function limitedToken(url: string): Promise<string> {
+  const response = await fetch(`${url}/v1/admin/tokens`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      name: "bench",
+      budget: { usd: 1_000_000, period: "month", alert_at: 0.99, alert_url: "https://alerts.example/budget" },
+      budget_metrics: true,
+      predictions_in_flight: 10_000,
+      requests_per_minute: 1_000_000,
+    }),
+  });
+  if (response.status !== 201) throw new Error(`token create answered ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function measure(backend: Backend, limits: boolean): Promise<Run> {
   const gateway = await startBenchGateway(backend, {
     GENGATE_SIM_LATENCY: "0",
-    GENGATE_METRICS_TOKEN: metrics ? METRICS_TOKEN : "",
+    GENGATE_CONFIG: CONFIG,
+    GENGATE_METRICS_TOKEN: limits ? METRICS_TOKEN : "",
   });
   try {
+    const token = limits ? await limitedToken(gateway.url) : BENCH_TOKEN;
     await runPool(100, CONCURRENCY, (i) =>
-      createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true).then(() => {}),
+      createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true, token).then(
+        () => {},
+      ),
     );
-    const scraper = metrics ? scrapeEverySecond(gateway.url) : undefined;
+    const scraper = limits ? scrapeEverySecond(gateway.url) : undefined;
     let failed = 0;
     const pid = gateway.child.pid ?? 0;
     const cpuBefore = await cpuSecondsOf(pid);
@@ -70,6 +101,7 @@ async function measure(backend: Backend, metrics: boolean): Promise<Run> {
         "sim/image",
         { prompt: `bench ${i}`, ...INPUT },
         true,
+        token,
       );
       if (prediction.status !== "succeeded") failed++;
     });
@@ -110,16 +142,17 @@ for (const backend of ["sqlite", "postgres"] as const) {
     `| ${name} | ${list(off, "cpuMs", 2)} | ${list(on, "cpuMs", 2)} | ${fmt(median(off, "cpuMs"), 2)} | ${fmt(median(on, "cpuMs"), 2)} | ${fmt(median(on, "cpuMs") / median(off, "cpuMs"), 3)} | ${scrapes.length} | ${fmt(percentile(scrapes, 50), 1)} | ${fmt(percentile(scrapes, 99), 1)} |`,
   );
 }
+rmSync(configDir, { recursive: true, force: true });
 console.log(
   `\n${COUNT} predictions per run, ${CONCURRENCY} clients, sim/image 64x64 PNG, zero model latency, ${ROUNDS} rounds of off then on\n`,
 );
 console.log(
-  "| backend | metrics off, predictions/s | metrics on, predictions/s | median off | median on | on / off |",
+  "| backend | budgets and metrics off, predictions/s | on, predictions/s | median off | median on | on / off |",
 );
 console.log("|---|---|---|---|---|---|");
 for (const row of rates) console.log(row);
 console.log(
-  "\n| backend | metrics off, server CPU ms per prediction | metrics on | median off | median on | on / off | scrapes | scrape p50 ms | scrape p99 ms |",
+  "\n| backend | budgets and metrics off, server CPU ms per prediction | on | median off | median on | on / off | scrapes | scrape p50 ms | scrape p99 ms |",
 );
 console.log("|---|---|---|---|---|---|---|---|---|");
 for (const row of costs) console.log(row);
