@@ -117,20 +117,29 @@ describe("POST /images/generations", () => {
     expect(warnings).toEqual([expect.stringContaining("size 1024x576 sent as aspect_ratio 16:9")]);
   });
 
-  it("warns about quality, style and background that the model cannot honour", async () => {
-    const response = await client.images.generate({
-      model: "gengate/sim-ratio",
-      prompt: "a vivid parrot",
-      quality: "hd",
-      style: "vivid",
-      background: "transparent",
-    });
+  it("drops quality and style that the model cannot honour, and says so in the header and warnings", async () => {
+    const { data: response, response: http } = await client.images
+      .generate({ model: "gengate/sim-ratio", prompt: "a vivid parrot", quality: "hd", style: "vivid" })
+      .withResponse();
     expect(response.data).toHaveLength(1);
+    expect(http.headers.get("x-gengate-dropped-params")).toBe("quality, style");
     expect(gengateOf(response).warnings).toEqual([
       "quality hd ignored: gengate/sim-ratio has no steps input that honours it",
       "style vivid ignored: gengate/sim-ratio has no style input that honours it",
-      "background transparent ignored: images are opaque",
     ]);
+  });
+
+  it("refuses a transparent background, which would silently come back opaque", async () => {
+    const request = client.images.generate({
+      model: "sim-ratio",
+      prompt: "a logo",
+      background: "transparent",
+    });
+    await expect(request).rejects.toMatchObject({
+      status: 400,
+      param: "background",
+      code: "unsupported_parameter",
+    });
   });
 
   it("answers a failed prediction with its error, once: the client must not send it again", async () => {
