@@ -27,6 +27,8 @@ const CONFIG = {
     },
     "sim-broken": { targets: [{ ...sim, input: { fail: "GPU on fire" } }] },
   },
+  // An app written for OpenAI changes only its base URL.
+  openai: { models: { "dall-e-3": "sim-ratio" } },
 };
 
 interface Gengate {
@@ -307,7 +309,7 @@ describe("GET /models", () => {
       ids.push(model.id);
     }
     expect(ids).toEqual(
-      expect.arrayContaining(["flux-dev", "inpaint", "sim-ratio", "sim/image", "sim/text"]),
+      expect.arrayContaining(["dall-e-3", "flux-dev", "inpaint", "sim-ratio", "sim/image", "sim/text"]),
     );
   });
 
@@ -319,5 +321,40 @@ describe("GET /models", () => {
       status: 404,
       type: "not_found_error",
     });
+  });
+});
+
+describe("OpenAI's model names mapped by the configuration", () => {
+  it("serves dall-e-3 with the alias it is mapped to, and knows it as a model", async () => {
+    const response = await client.images.generate({ model: "dall-e-3", prompt: "a red kite", size: "64x64" });
+    expect(gengateOf(response).model).toBe("gengate/sim-ratio");
+    expect(await client.models.retrieve("dall-e-3")).toMatchObject({ id: "dall-e-3", object: "model" });
+  });
+});
+
+describe("unknown routes under /openai/v1", () => {
+  it("answer 404 in OpenAI's error shape, not problem+json", async () => {
+    // an endpoint gengate does not have yet, called as the official client calls it
+    await expect(client.embeddings.create({ model: "x", input: "hello" })).rejects.toMatchObject({
+      status: 404,
+      error: { type: "not_found_error", message: "Unknown request URL: POST /openai/v1/embeddings" },
+    });
+    const response = await gateway.api("/openai/v1/nothing/here");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({
+      error: {
+        message: "Unknown request URL: GET /openai/v1/nothing/here",
+        type: "not_found_error",
+        param: null,
+        code: "not_found",
+      },
+    });
+  });
+
+  it("answer a request without a key 401 in OpenAI's error shape", async () => {
+    const response = await fetch(`${gateway.url}/openai/v1/nothing`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { type: "authentication_error" } });
   });
 });
