@@ -347,6 +347,10 @@ describe("images: every parameter of CreateImageRequest and CreateImageEditReque
       },
       () => postJson("/images/generations", { ...imageBody, seed: 9 }),
     );
+    // never over what gengate made of OpenAI's size
+    await expectOutcome("width", dropped({}), () =>
+      postJson("/images/generations", { ...imageBody, width: 999 }),
+    );
     await expectOutcome("guidance", dropped({}), () =>
       postJson("/images/generations", { ...imageBody, guidance: 3 }),
     );

@@ -145,14 +145,15 @@ describe("planChat, never silent", () => {
     const bare = descriptor({ prompt: { type: "string" }, presence_penalty: { type: "number" } });
     const asked: ChatRequest = {
       ...request,
-      sampling: { max_tokens: 5, presence_penalty: 1, frequency_penalty: 1, top_k: 40 },
+      sampling: { max_tokens: 5, presence_penalty: 1, frequency_penalty: 1, top_k: 40, prompt: "other" },
       serviceOnly: ["user", "store"],
     };
     const plan = planChat(modelRef("o/m", bare, "plain"), asked, { native: {}, dropped: ["tools"] });
     expect(plan.input).toMatchObject({ presence_penalty: 1 });
     expect(plan.input).not.toHaveProperty("top_k");
     // max_tokens is gengate's to enforce when the model has no limit of its own
-    expect(plan.dropped).toEqual(["tools", "user", "store", "frequency_penalty", "top_k"]);
+    expect(plan.input.prompt).toBe("Be brief.\n\nHi");
+    expect(plan.dropped).toEqual(["tools", "user", "store", "frequency_penalty", "top_k", "prompt"]);
     expect(plan.maxTokens).toBe(5);
   });
 

@@ -70,7 +70,8 @@ export function planChat(model: ChatModel, request: ChatRequest, support: Suppor
   const dropped = [...support.dropped, ...request.serviceOnly];
   for (const [name, value] of Object.entries(request.sampling)) {
     const field = fieldFor(name);
-    if (field) input[field.key] = value;
+    // A parameter never overrides what gengate made of the conversation (`prompt`).
+    if (field && !(field.key in input)) input[field.key] = value;
     // A token limit the model does not take, gengate enforces itself.
     else if (name !== "max_tokens") dropped.push(name);
   }

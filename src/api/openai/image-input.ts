@@ -110,8 +110,9 @@ export function imageInput(request: ImageRequest, model: ImageModel, edit?: Edit
     if (request[name] !== undefined) drop(name, `${name} ignored: gengate does not act on it`);
   }
   for (const [name, value] of Object.entries(extraParams(request))) {
-    if (model.property(name)) set(name, value);
-    else drop(name, `${name} ignored: ${model.name} does not take it`);
+    // A model's own parameter never overrides what gengate made of OpenAI's (`width`, `image`…).
+    if (model.property(name) && !(model.nameOf(name) in input)) set(name, value);
+    else drop(name, `${name} ignored: ${model.name} does not take it here`);
   }
   return { input, warnings, dropped, encode };
 }
