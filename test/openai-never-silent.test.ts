@@ -47,6 +47,8 @@ beforeAll(async () => {
           },
         ],
       },
+      // makes one image a request, and says nothing of more
+      "sim-single": { targets: [{ ...sim, model: "sim/image", params: { num_outputs: null } }] },
     },
     openai: { models: { "gpt-4o": "sim-chat", "dall-e-3": "sim-plain" } },
   });
@@ -353,6 +355,12 @@ describe("images: every parameter of CreateImageRequest and CreateImageEditReque
     );
     await expectOutcome("guidance", dropped({}), () =>
       postJson("/images/generations", { ...imageBody, guidance: 3 }),
+    );
+  });
+
+  it("refuses n > 1 for a model that cannot be asked for several images", async () => {
+    await expectOutcome("n", refused({}), () =>
+      postJson("/images/generations", { ...imageBody, model: "sim-single", n: 2 }),
     );
   });
 

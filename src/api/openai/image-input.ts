@@ -79,6 +79,9 @@ export function imageInput(request: ImageRequest, model: ImageModel, edit?: Edit
   const max = model.capabilities?.maxOutputs;
   if (max !== undefined && n > max)
     throw unsupportedParam("n", `${model.name} makes at most ${max} images per request`);
+  // A model that cannot be asked for several images would silently make one.
+  if (n > 1 && model.capabilities && max === undefined && !model.property("num_outputs"))
+    throw unsupportedParam("n", `${model.name} makes one image per request`);
   if (n > 1) set("num_outputs", n);
   const size = sizeOf(request) ?? edit?.size;
   if (size) {
