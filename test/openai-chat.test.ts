@@ -318,7 +318,7 @@ describe("tools and tool_choice", () => {
       [
         { tools: [badSchema] },
         "tools[0].function.parameters",
-        "Invalid schema for 'tools[0].function.parameters'",
+        "Invalid schema for 'tools[0].function.parameters': type must be equal to one of the allowed values",
       ],
       [
         { tools: [weather], tool_choice: { type: "function", function: { name: "get_time" } } },

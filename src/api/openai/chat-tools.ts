@@ -106,7 +106,12 @@ export function checkParameters(schema: Record<string, unknown> | null | undefin
   try {
     ajv.compile(schema);
   } catch (error) {
-    throw paramError(param, `Invalid schema for '${param}': ${(error as Error).message}`);
+    // ajv names the schema "data": "data/type must be…" reads "type must be…".
+    const reason = (error as Error).message
+      .replace(/^schema is invalid: /, "")
+      .replace(/\bdata\//g, "")
+      .replace(/\bdata /g, "the schema ");
+    throw paramError(param, `Invalid schema for '${param}': ${reason}`);
   } finally {
     // Each request brings its own schemas: none is kept.
     ajv.removeSchema(schema);
