@@ -19,6 +19,8 @@ const FILE_SCHEMA = z.strictObject({
   routing: z.unknown().optional(),
   /** Prices per provider and provider model, for the cost of batches (validated by the catalog). */
   pricing: z.unknown().optional(),
+  /** The OpenAI-compatible API's settings: OpenAI's model names mapped to gengate's (validated by it). */
+  openai: z.unknown().optional(),
 });
 
 export interface FileConfig {
@@ -28,6 +30,7 @@ export interface FileConfig {
   models?: unknown;
   routing?: unknown;
   pricing?: unknown;
+  openai?: unknown;
 }
 
 /** Reads `path`, or ./gengate.config.json when it exists; a file named explicitly must exist. */
@@ -44,6 +47,6 @@ export function loadFileConfig(path: string | undefined): FileConfig {
     throw new ConfigError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
   const parsed = parseSettings(FILE_SCHEMA, json, file, "");
-  const { providers, models, routing, pricing } = parsed;
-  return { path: file, providers, models, routing, pricing };
+  const { providers, models, routing, pricing, openai } = parsed;
+  return { path: file, providers, models, routing, pricing, openai };
 }

@@ -13,6 +13,7 @@ import type { ApiDeps } from "./api/api-context.ts";
 import { createApp } from "./api/app.ts";
 import { type EdgeOptions, useHttpEdge } from "./api/http-edge.ts";
 import { type MetricsAccess, metricsRoutes } from "./api/metrics-routes.ts";
+import { loadModelNames } from "./api/openai/model-names.ts";
 import { operatorRoutes } from "./api/operator-routes.ts";
 import { loadCatalog } from "./catalog/catalog.ts";
 import type { Config } from "./config.ts";
@@ -84,6 +85,7 @@ export async function createGateway(
     file: fileConfig.path ?? DEFAULT_CONFIG_FILE,
     knownProviders: PROVIDER_IDS,
   });
+  const openAiModels = loadModelNames(fileConfig.openai, fileConfig.path ?? DEFAULT_CONFIG_FILE, catalog);
   /** What to undo, last opened first. */
   const opened: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -174,6 +176,7 @@ export async function createGateway(
       logger,
       operator: { role: config.role, store, queue: shared.queue, metrics: metricsAccess },
       edge,
+      openAiModels,
     };
     const metricsApp =
       metrics && config.metrics?.listen

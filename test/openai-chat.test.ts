@@ -281,6 +281,88 @@ describe("bad chat requests, in OpenAI's error shape", () => {
   });
 });
 
+describe("tools and tool_choice", () => {
+  const weather: OpenAI.ChatCompletionTool = {
+    type: "function",
+    function: {
+      name: "get_weather",
+      parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+    },
+  };
+  const runs = async () => (await gateway.engine.list({ limit: 1000 })).length;
+
+  it("refuses tools for a model that cannot call them, rather than answer in prose", async () => {
+    const before = await runs();
+    const request = openai.chat.completions.create({
+      model: "sim-chat",
+      messages: hi,
+      tools: [weather],
+      tool_choice: "required",
+    });
+    await expect(request).rejects.toMatchObject({
+      status: 400,
+      error: {
+        type: "invalid_request_error",
+        param: "tools",
+        code: "unsupported_parameter",
+        message: "The model 'sim-chat' does not support tool calls ('tools')",
+      },
+    });
+    expect(await runs()).toBe(before);
+  });
+
+  it("refuses a tool whose parameters are not a valid JSON Schema, or a choice naming no tool", async () => {
+    const before = await runs();
+    const badSchema = { ...weather, function: { name: "f", parameters: { type: "objekt" } } };
+    const cases: [Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>, string, string][] = [
+      [
+        { tools: [badSchema] },
+        "tools[0].function.parameters",
+        "Invalid schema for 'tools[0].function.parameters': type must be equal to one of the allowed values",
+      ],
+      [
+        { tools: [weather], tool_choice: { type: "function", function: { name: "get_time" } } },
+        "tool_choice",
+        "tool_choice names no tool in tools: 'get_time'",
+      ],
+      [{ tool_choice: "auto" }, "tool_choice", "tool_choice is only allowed when tools are specified"],
+      [
+        { tools: [{ type: "function", function: { name: "no spaces" } }] },
+        "tools[0].function.name",
+        "name must be",
+      ],
+    ];
+    for (const [change, param, message] of cases) {
+      await expect(
+        openai.chat.completions.create({ model: "sim-chat", messages: hi, ...change }),
+      ).rejects.toMatchObject({
+        status: 400,
+        error: { type: "invalid_request_error", param, message: expect.stringContaining(message) },
+      });
+    }
+    // a bad response_format schema likewise
+    await expect(
+      openai.chat.completions.create({
+        model: "sim-chat",
+        messages: hi,
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "answer", schema: { required: "city" } },
+        },
+      }),
+    ).rejects.toMatchObject({ status: 400, error: { param: "response_format.json_schema.schema" } });
+    expect(await runs()).toBe(before);
+  });
+
+  it("answers with tool_choice none, naming the tools it left out", async () => {
+    const { data, response } = await openai.chat.completions
+      .create({ model: "sim-chat", messages: hi, max_tokens: 3, tools: [weather], tool_choice: "none" })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe("Tell me about");
+    expect(response.headers.get("x-gengate-dropped-params")).toBe("tools, tool_choice");
+  });
+});
+
 describe("the replicate client on the same models", () => {
   it.each(["gengate/sim-chat", "fake/llm"])("stream() yields %s's tokens as they come", async (model) => {
     const tokens: string[] = [];

@@ -27,6 +27,8 @@ const CONFIG = {
     },
     "sim-broken": { targets: [{ ...sim, input: { fail: "GPU on fire" } }] },
   },
+  // An app written for OpenAI changes only its base URL.
+  openai: { models: { "dall-e-3": "sim-ratio" } },
 };
 
 interface Gengate {
@@ -117,20 +119,29 @@ describe("POST /images/generations", () => {
     expect(warnings).toEqual([expect.stringContaining("size 1024x576 sent as aspect_ratio 16:9")]);
   });
 
-  it("warns about quality, style and background that the model cannot honour", async () => {
-    const response = await client.images.generate({
-      model: "gengate/sim-ratio",
-      prompt: "a vivid parrot",
-      quality: "hd",
-      style: "vivid",
-      background: "transparent",
-    });
+  it("drops quality and style that the model cannot honour, and says so in the header and warnings", async () => {
+    const { data: response, response: http } = await client.images
+      .generate({ model: "gengate/sim-ratio", prompt: "a vivid parrot", quality: "hd", style: "vivid" })
+      .withResponse();
     expect(response.data).toHaveLength(1);
+    expect(http.headers.get("x-gengate-dropped-params")).toBe("quality, style");
     expect(gengateOf(response).warnings).toEqual([
       "quality hd ignored: gengate/sim-ratio has no steps input that honours it",
       "style vivid ignored: gengate/sim-ratio has no style input that honours it",
-      "background transparent ignored: images are opaque",
     ]);
+  });
+
+  it("refuses a transparent background, which would silently come back opaque", async () => {
+    const request = client.images.generate({
+      model: "sim-ratio",
+      prompt: "a logo",
+      background: "transparent",
+    });
+    await expect(request).rejects.toMatchObject({
+      status: 400,
+      param: "background",
+      code: "unsupported_parameter",
+    });
   });
 
   it("answers a failed prediction with its error, once: the client must not send it again", async () => {
@@ -298,7 +309,7 @@ describe("GET /models", () => {
       ids.push(model.id);
     }
     expect(ids).toEqual(
-      expect.arrayContaining(["flux-dev", "inpaint", "sim-ratio", "sim/image", "sim/text"]),
+      expect.arrayContaining(["dall-e-3", "flux-dev", "inpaint", "sim-ratio", "sim/image", "sim/text"]),
     );
   });
 
@@ -310,5 +321,40 @@ describe("GET /models", () => {
       status: 404,
       type: "not_found_error",
     });
+  });
+});
+
+describe("OpenAI's model names mapped by the configuration", () => {
+  it("serves dall-e-3 with the alias it is mapped to, and knows it as a model", async () => {
+    const response = await client.images.generate({ model: "dall-e-3", prompt: "a red kite", size: "64x64" });
+    expect(gengateOf(response).model).toBe("gengate/sim-ratio");
+    expect(await client.models.retrieve("dall-e-3")).toMatchObject({ id: "dall-e-3", object: "model" });
+  });
+});
+
+describe("unknown routes under /openai/v1", () => {
+  it("answer 404 in OpenAI's error shape, not problem+json", async () => {
+    // an endpoint gengate does not have yet, called as the official client calls it
+    await expect(client.embeddings.create({ model: "x", input: "hello" })).rejects.toMatchObject({
+      status: 404,
+      error: { type: "not_found_error", message: "Unknown request URL: POST /openai/v1/embeddings" },
+    });
+    const response = await gateway.api("/openai/v1/nothing/here");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({
+      error: {
+        message: "Unknown request URL: GET /openai/v1/nothing/here",
+        type: "not_found_error",
+        param: null,
+        code: "not_found",
+      },
+    });
+  });
+
+  it("answer a request without a key 401 in OpenAI's error shape", async () => {
+    const response = await fetch(`${gateway.url}/openai/v1/nothing`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { type: "authentication_error" } });
   });
 });

@@ -7,6 +7,7 @@ import type { FileLinks } from "../storage/file-links.ts";
 import type { Store } from "../store/index.ts";
 import type { AuthVariables } from "./auth.ts";
 import type { EdgeOptions } from "./http-edge.ts";
+import type { ModelNames } from "./openai/model-names.ts";
 import type { OperatorDeps } from "./operator-routes.ts";
 
 export interface ApiDeps {
@@ -22,6 +23,8 @@ export interface ApiDeps {
   operator: OperatorDeps;
   /** Request metrics, security headers and CORS, on every answer. */
   edge: EdgeOptions;
+  /** OpenAI's model names the OpenAI-compatible API maps to gengate's. */
+  openAiModels: ModelNames;
 }
 
 export type ApiEnv = { Variables: AuthVariables };

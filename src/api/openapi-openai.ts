@@ -2,11 +2,18 @@
 import { idParam, json } from "./openapi-helpers.ts";
 
 const openAiError = {
-  description: "OpenAI's error shape: { error: { message, type, param, code } }",
+  description:
+    "OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter",
   content: json({ type: "object", properties: { error: { type: "object" } } }),
 };
-const answer = (description: string, content: object) => ({
-  "200": { description, content },
+const droppedParams = {
+  "x-gengate-dropped-params": {
+    description: "The request's parameters left out because the model has nothing for them, comma-separated",
+    schema: { type: "string" },
+  },
+};
+const answer = (description: string, content: object, headers?: object) => ({
+  "200": { description, content, ...(headers && { headers }) },
   "400": openAiError,
   "401": openAiError,
   "404": openAiError,
@@ -17,22 +24,24 @@ export const openAiPaths = {
   "/openai/v1/chat/completions": {
     post: {
       summary:
-        "OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed)",
+        "OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, n > 1, logprobs…) or, when they only tune the answer, named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
-      responses: answer("A chat.completion, or chat.completion.chunk events when stream is true", {
-        ...json(object),
-        "text/event-stream": {},
-      }),
+      responses: answer(
+        "A chat.completion, or chat.completion.chunk events when stream is true",
+        { ...json(object), "text/event-stream": {} },
+        droppedParams,
+      ),
     },
   },
   "/openai/v1/images/generations": {
     post: {
       summary:
-        "OpenAI image generation over any image model or alias (n, size, response_format, quality, style)",
+        "OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
       responses: answer(
         "{ created, data: [{ url } | { b64_json }], gengate: { prediction_id, warnings } }",
         json(object),
+        droppedParams,
       ),
     },
   },
@@ -41,7 +50,7 @@ export const openAiPaths = {
       summary:
         "OpenAI image edits: image, optional mask (transparent = repaint) and prompt, to an inpainting model",
       requestBody: { required: true, content: { "multipart/form-data": { schema: object } } },
-      responses: answer("As for generations", json(object)),
+      responses: answer("As for generations", json(object), droppedParams),
     },
   },
   "/openai/v1/models": {

@@ -24,6 +24,19 @@ describe("adapting a request to a target", () => {
     });
   });
 
+  it("sends OpenAI's response_format only to a target that honours JSON output", () => {
+    const format = { type: "json_object" };
+    expect(adaptInput(target({}), { prompt: "p", response_format: format })).toEqual({
+      ok: false,
+      reason: "capability missing: JSON output",
+    });
+    const json = target({ capabilities: { jsonOutput: true } });
+    expect(adaptInput(json, { prompt: "p", response_format: format })).toMatchObject({
+      ok: true,
+      input: { response_format: format },
+    });
+  });
+
   it("snaps a size to the target's multiple, with a warning", () => {
     const t = target({ capabilities: { sizeMultipleOf: 64 } });
     const adapted = adaptInput(t, { width: 1000, height: 700 });

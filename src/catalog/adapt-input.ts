@@ -26,6 +26,7 @@ export function missingCapability(target: RouteTarget, input: Record<string, unk
   if (present(input, "reference_image") && !caps.referenceImage) return "capability missing: reference image";
   if (present(input, "mask") && !caps.mask) return "capability missing: mask";
   if (present(input, "loras") && !caps.loras) return "capability missing: LoRA";
+  if (present(input, "response_format") && !caps.jsonOutput) return "capability missing: JSON output";
   if (Array.isArray(input.loras) && input.loras.length > 1)
     return `capability missing: ${input.loras.length} LoRAs (takes one)`;
   const outputs = input.num_outputs;

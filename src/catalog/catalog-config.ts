@@ -13,6 +13,8 @@ export const capabilitiesSchema = z.strictObject({
   loras: z.boolean().optional(),
   loraBase: z.string().min(1).optional(),
   streaming: z.boolean().optional(),
+  /** Honours OpenAI's `response_format` (json_object, json_schema), passed as `response_format`. */
+  jsonOutput: z.boolean().optional(),
   maxOutputs: z.int().positive().optional(),
   sizeForm: z.enum(["aspect_ratio", "width_height"]).optional(),
   aspectRatios: z.array(z.string().regex(/^\d+:\d+$/, 'an aspect ratio looks like "4:3"')).optional(),

@@ -12,6 +12,8 @@ export interface TargetCapabilities {
   /** The base model the LoRAs it takes are made for: a request's LoRAs never move to another base. */
   loraBase?: string;
   streaming?: boolean;
+  /** Honours OpenAI's `response_format` (json_object, json_schema) given as `response_format`. */
+  jsonOutput?: boolean;
   maxOutputs?: number;
   /** How the target takes its size: `aspect_ratio` or `width`/`height`. */
   sizeForm?: "aspect_ratio" | "width_height";

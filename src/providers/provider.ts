@@ -22,6 +22,8 @@ export interface ModelCapabilities {
    * one templated `prompt` (e.g. a vLLM worker).
    */
   chat?: boolean;
+  /** Honours OpenAI's `response_format` (json_object, json_schema) given as `response_format` in its input. */
+  jsonOutput?: boolean;
   referenceImage?: boolean;
   mask?: boolean;
   maxOutputs?: number;

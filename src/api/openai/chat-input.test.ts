@@ -28,7 +28,12 @@ const request: ChatRequest = {
   includeUsage: false,
   sampling: { max_tokens: 10, temperature: 0.5, seed: 3 },
   stop: ["END"],
+  relied: {},
+  serviceOnly: [],
 };
+
+/** Nothing the client relies on was asked. */
+const plainSupport = { native: {}, dropped: [] };
 
 const llamaOnReplicate = descriptor({
   prompt: { type: "string" },
@@ -39,15 +44,26 @@ const llamaOnReplicate = descriptor({
   prompt_template: { type: "string" },
 });
 
+const modelRef = (ref: string, d: ModelDescriptor, family: ChatModel["family"]): ChatModel => ({
+  name: ref,
+  ref,
+  descriptor: d,
+  family,
+  params: null,
+  jsonOutput: false,
+});
+
 describe("planChat", () => {
   it("a model reference: its template's prompt, its own parameter names, the others dropped", () => {
     const model: ChatModel = {
+      name: "meta/llama",
       ref: "meta/llama",
       descriptor: llamaOnReplicate,
       family: "llama3",
       params: null,
+      jsonOutput: false,
     };
-    const plan = planChat(model, request);
+    const plan = planChat(model, request, plainSupport);
     expect(plan.input).toEqual({
       prompt:
         "<|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>" +
@@ -66,8 +82,15 @@ describe("planChat", () => {
   it("an alias: gengate's names, checked against the first target's schema through its renaming", () => {
     const gemma = descriptor({ prompt: { type: "string" }, max_new_tokens: { type: "integer" } });
     const params = { max_tokens: "max_new_tokens", stop: null };
-    const model: ChatModel = { ref: "gengate/gemma", descriptor: gemma, family: "gemma", params };
-    const plan = planChat(model, request);
+    const model: ChatModel = {
+      name: "gemma",
+      ref: "gengate/gemma",
+      descriptor: gemma,
+      family: "gemma",
+      params,
+      jsonOutput: false,
+    };
+    const plan = planChat(model, request, plainSupport);
     expect(plan.input).toEqual({
       prompt: "<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\n",
       max_tokens: 10,
@@ -79,8 +102,15 @@ describe("planChat", () => {
   });
 
   it("an alias whose target gengate cannot see: everything goes, for routing to decide", () => {
-    const model: ChatModel = { ref: "gengate/x", descriptor: null, family: "chatml", params: {} };
-    expect(planChat(model, request).input).toEqual({
+    const model: ChatModel = {
+      name: "x",
+      ref: "gengate/x",
+      descriptor: null,
+      family: "chatml",
+      params: {},
+      jsonOutput: false,
+    };
+    expect(planChat(model, request, plainSupport).input).toEqual({
       prompt:
         "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
       max_tokens: 10,
@@ -94,7 +124,7 @@ describe("planChat", () => {
     const withSystem = descriptor({ prompt: { type: "string" }, system_prompt: { type: "string" } });
     const withoutSystem = descriptor({ prompt: { type: "string" } });
     const plan = (d: ModelDescriptor) =>
-      planChat({ ref: "sim/text", descriptor: d, family: "plain", params: null }, request).input;
+      planChat(modelRef("sim/text", d, "plain"), request, plainSupport).input;
     expect(plan(withSystem)).toEqual({ prompt: "Hi", system_prompt: "Be brief." });
     expect(plan(withoutSystem)).toEqual({ prompt: "Be brief.\n\nHi" });
   });
@@ -104,8 +134,35 @@ describe("planChat", () => {
       { messages: { type: "array" }, max_tokens: { type: "integer" }, stop: { type: "array" } },
       true,
     );
-    const plan = planChat({ ref: "runpod/x", descriptor: vllm, family: "chatml", params: null }, request);
+    const plan = planChat(modelRef("runpod/x", vllm, "chatml"), request, plainSupport);
     expect(plan.input).toEqual({ messages: request.messages, max_tokens: 10, stop: ["END"] });
     expect(plan.stop).toEqual(["END"]);
+  });
+});
+
+describe("planChat, never silent", () => {
+  it("names what it left out: tuning the model lacks and service-only parameters, not the token limit", () => {
+    const bare = descriptor({ prompt: { type: "string" }, presence_penalty: { type: "number" } });
+    const asked: ChatRequest = {
+      ...request,
+      sampling: { max_tokens: 5, presence_penalty: 1, frequency_penalty: 1, top_k: 40, prompt: "other" },
+      serviceOnly: ["user", "store"],
+    };
+    const plan = planChat(modelRef("o/m", bare, "plain"), asked, { native: {}, dropped: ["tools"] });
+    expect(plan.input).toMatchObject({ presence_penalty: 1 });
+    expect(plan.input).not.toHaveProperty("top_k");
+    // max_tokens is gengate's to enforce when the model has no limit of its own
+    expect(plan.input.prompt).toBe("Be brief.\n\nHi");
+    expect(plan.dropped).toEqual(["tools", "user", "store", "frequency_penalty", "top_k", "prompt"]);
+    expect(plan.maxTokens).toBe(5);
+  });
+
+  it("passes what the model honours natively as it is", () => {
+    const format = { type: "json_object" };
+    const plan = planChat(modelRef("o/m", llamaOnReplicate, "llama3"), request, {
+      native: { response_format: format },
+      dropped: [],
+    });
+    expect(plan.input.response_format).toBe(format);
   });
 });

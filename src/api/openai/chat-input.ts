@@ -7,13 +7,14 @@
 import { renderChat } from "../../catalog/prompt-templates.ts";
 import type { JsonSchema } from "../../providers/provider.ts";
 import type { ChatModel } from "./chat-model.ts";
-import type { ChatRequest, Sampling } from "./chat-request.ts";
+import type { ChatRequest } from "./chat-request.ts";
+import type { Support } from "./chat-support.ts";
 
 export interface ChatPlan {
   input: Record<string, unknown>;
   /** Sequences that end the answer: gengate applies them whether or not the model does. */
   stop: string[];
-  /** The OpenAI parameters the model does not take, left out of its input. */
+  /** The OpenAI parameters left out of the model's input, for `x-gengate-dropped-params`. */
   dropped: string[];
   /** The client's token limit, if any. */
   maxTokens: number | undefined;
@@ -36,7 +37,7 @@ interface Field {
   upstream: string;
 }
 
-export function planChat(model: ChatModel, request: ChatRequest): ChatPlan {
+export function planChat(model: ChatModel, request: ChatRequest, support: Support): ChatPlan {
   const properties = model.descriptor?.inputSchema.properties as Record<string, JsonSchema> | undefined;
   const fieldFor = (name: string): Field | undefined => {
     for (const key of model.params ? [name] : (SYNONYMS[name] ?? [name])) {
@@ -65,11 +66,14 @@ export function planChat(model: ChatModel, request: ChatRequest): ChatPlan {
     promptText = [systemPrompt, prompt].filter((text) => text !== undefined).join("\n");
   }
 
-  const dropped: string[] = [];
-  for (const [name, value] of Object.entries(request.sampling) as [keyof Sampling, number][]) {
+  Object.assign(input, support.native);
+  const dropped = [...support.dropped, ...request.serviceOnly];
+  for (const [name, value] of Object.entries(request.sampling)) {
     const field = fieldFor(name);
-    if (field) input[field.key] = value;
-    else dropped.push(name);
+    // A parameter never overrides what gengate made of the conversation (`prompt`).
+    if (field && !(field.key in input)) input[field.key] = value;
+    // A token limit the model does not take, gengate enforces itself.
+    else if (name !== "max_tokens") dropped.push(name);
   }
   const stopField = stop.length > 0 ? fieldFor("stop") : undefined;
   if (stopField) {
@@ -81,7 +85,7 @@ export function planChat(model: ChatModel, request: ChatRequest): ChatPlan {
     input,
     stop,
     dropped,
-    maxTokens: request.sampling.max_tokens,
+    maxTokens: typeof request.sampling.max_tokens === "number" ? request.sampling.max_tokens : undefined,
     maxTokensField: fieldFor("max_tokens")?.upstream,
     promptText,
   };

@@ -12,6 +12,8 @@ import { aliasNamed, engineModelOf, firstTargetModel, providerModelNamed } from 
 const VERSION_ID = /^[a-f0-9]{64}$/;
 
 export interface ChatModel {
+  /** As the client named it. */
+  name: string;
   /** What `engine.submit` is given. */
   ref: string;
   /** The model that serves the request first, when gengate can tell. */
@@ -19,6 +21,8 @@ export interface ChatModel {
   family: PromptFamily;
   /** An alias's renaming of gengate's parameters for its first target; null for a model reference. */
   params: Record<string, string | null> | null;
+  /** Honours `response_format` (json_object, json_schema) natively: for an alias, one of its targets does. */
+  jsonOutput: boolean;
 }
 
 const modelError = (code: "not_found" | "bad_request", message: string) =>
@@ -38,10 +42,12 @@ async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
   const target = alias?.targets[0];
   if (alias && target) {
     return {
+      name,
       ref: engineModelOf(name, catalog),
       descriptor: await firstTargetModel(alias, engine),
       family: target.capabilities.promptTemplate ?? guessPromptFamily(target.model),
       params: target.params,
+      jsonOutput: alias.targets.some((each) => each.capabilities.jsonOutput === true),
     };
   }
   if (loraNameOf(name) !== undefined) throw modelError("bad_request", `The model '${name}' makes images`);
@@ -51,9 +57,11 @@ async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
     throw GatewayError.from(error).code === "not_found" ? modelError("not_found", error.message) : error;
   });
   return {
+    name,
     ref: name,
     descriptor: model,
     family: guessPromptFamily(`${model.owner}/${model.name}`),
     params: null,
+    jsonOutput: model.capabilities.jsonOutput === true,
   };
 }

@@ -1,7 +1,21 @@
-/** The body of `POST /chat/completions`, checked the way OpenAI does: a 400 naming the bad `param`. */
+/**
+ * The body of `POST /chat/completions`, checked the way OpenAI does: a 400 naming the bad `param`.
+ * Every parameter of OpenAI's request lands in one of three places: gengate's own handling
+ * (messages, stream, stop…), the tuning parameters passed to a model that takes them and
+ * otherwise dropped visibly, and those the client relies on, which `chat-support.ts` refuses for
+ * a model that cannot honour them.
+ */
 import { z } from "zod";
 import type { ChatMessage } from "../../catalog/prompt-templates.ts";
-import { GatewayError } from "../../core/errors.ts";
+import {
+  checkParameters,
+  checkTools,
+  functionCallSchema,
+  functionsSchema,
+  toolChoiceSchema,
+  toolsSchema,
+} from "./chat-tools.ts";
+import { paramError } from "./openai-error.ts";
 
 const textPart = z.looseObject({
   type: z.literal("text", { error: 'only parts of type "text" are supported' }),
@@ -9,11 +23,65 @@ const textPart = z.looseObject({
 });
 
 const messageSchema = z.looseObject({
-  role: z.enum(["system", "user", "assistant"], { error: "role must be system, user or assistant" }),
+  role: z.enum(["developer", "system", "user", "assistant"], {
+    error: "role must be developer, system, user or assistant",
+  }),
   content: z.union([z.string(), z.array(textPart)], {
     error: 'content must be a string or an array of { type: "text", text } parts',
   }),
 });
+
+const penalty = z.number().min(-2).max(2).nullish();
+
+const responseFormatSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.looseObject({ type: z.literal("text") }),
+    z.looseObject({ type: z.literal("json_object") }),
+    z.looseObject({
+      type: z.literal("json_schema"),
+      json_schema: z.looseObject({
+        name: z
+          .string()
+          .regex(/^[a-zA-Z0-9_-]{1,64}$/, "json_schema.name must be 1 to 64 letters, digits, _ or -"),
+        description: z.string().nullish(),
+        schema: z.record(z.string(), z.unknown()).nullish(),
+        strict: z.boolean().nullish(),
+      }),
+    }),
+  ],
+  { error: 'response_format type must be "text", "json_object" or "json_schema"' },
+);
+
+/** Parameters that tune the answer: passed to a model whose input takes them, else dropped and named. */
+const TUNING = [
+  "max_tokens",
+  "temperature",
+  "top_p",
+  "seed",
+  "presence_penalty",
+  "frequency_penalty",
+  "logit_bias",
+  "reasoning_effort",
+  "verbosity",
+] as const;
+
+/**
+ * Parameters about OpenAI's service, not the answer (caching, storing, tiers, end-user ids, predicted
+ * outputs that only save time): gengate acts on none of them, and says so.
+ */
+const SERVICE_ONLY = [
+  "user",
+  "safety_identifier",
+  "prompt_cache_key",
+  "prompt_cache_retention",
+  "prompt_cache_options",
+  "metadata",
+  "store",
+  "service_tier",
+  "prediction",
+  "parallel_tool_calls",
+] as const;
 
 const bodySchema = z.looseObject({
   model: z.string({ error: "model is required" }).min(1, "model is required"),
@@ -28,55 +96,114 @@ const bodySchema = z.looseObject({
   top_p: z.number().min(0).max(1).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
   seed: z.int().nullish(),
-  n: z.literal(1, { error: "only n = 1 is supported" }).nullish(),
+  presence_penalty: penalty,
+  frequency_penalty: penalty,
+  logit_bias: z.record(z.string(), z.number().min(-100).max(100)).nullish(),
+  reasoning_effort: z.string().nullish(),
+  verbosity: z.string().nullish(),
+  n: z.int().min(1).max(128).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.int().min(0).max(20).nullish(),
+  response_format: responseFormatSchema.nullish(),
+  tools: toolsSchema.nullish(),
+  tool_choice: toolChoiceSchema.nullish(),
+  functions: functionsSchema.nullish(),
+  function_call: functionCallSchema.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  modalities: z.array(z.enum(["text", "audio"])).nullish(),
+  audio: z.looseObject({}).nullish(),
+  web_search_options: z.looseObject({}).nullish(),
+  moderation: z.looseObject({}).nullish(),
 });
 
-/** The sampling parameters, under the names gengate's catalog normalises to. */
-export interface Sampling {
-  max_tokens?: number;
-  temperature?: number;
-  top_p?: number;
-  seed?: number;
-}
+type Body = z.infer<typeof bodySchema>;
+
+/** The parameters a client relies on, checked against the model in `chat-support.ts`. */
+export type ReliedParams = Pick<
+  Body,
+  | "n"
+  | "logprobs"
+  | "top_logprobs"
+  | "response_format"
+  | "tools"
+  | "tool_choice"
+  | "functions"
+  | "function_call"
+  | "modalities"
+  | "audio"
+  | "web_search_options"
+  | "moderation"
+>;
 
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
   stream: boolean;
   includeUsage: boolean;
-  sampling: Sampling;
+  /**
+   * Tuning parameters under the names gengate's catalog normalises to (`max_tokens`…), and any
+   * parameter outside OpenAI's request (`top_k`, as vLLM's clients send): each passed to a model
+   * that takes it, else dropped.
+   */
+  sampling: Record<string, unknown>;
   stop: string[];
+  relied: ReliedParams;
+  /** Parameters gengate never acts on, named in `x-gengate-dropped-params`. */
+  serviceOnly: string[];
 }
+
+/** Every parameter this file knows, OpenAI's as of the vendored OpenAPI document. */
+const KNOWN = new Set(Object.keys(bodySchema.shape));
+for (const name of SERVICE_ONLY) KNOWN.add(name);
+
+const present = (value: unknown) => value !== undefined && value !== null;
 
 export function parseChatRequest(body: unknown): ChatRequest {
   const parsed = bodySchema.safeParse(body);
   if (!parsed.success) throw badParam(parsed.error.issues[0]);
   const { data } = parsed;
-  const sampling = {
-    max_tokens: data.max_completion_tokens ?? data.max_tokens,
-    temperature: data.temperature,
-    top_p: data.top_p,
-    seed: data.seed,
-  };
+  checkTools(data);
+  if (data.response_format?.type === "json_schema")
+    checkParameters(data.response_format.json_schema.schema, "response_format.json_schema.schema");
+
+  const sampling: Record<string, unknown> = {};
+  for (const name of TUNING) sampling[name] = data[name];
+  sampling.max_tokens = data.max_completion_tokens ?? data.max_tokens;
+  for (const [name, value] of Object.entries(data)) if (!KNOWN.has(name)) sampling[name] = value;
+  const { n, logprobs, top_logprobs, response_format, tools, tool_choice, functions, function_call } = data;
+  const { modalities, audio, web_search_options, moderation } = data;
   return {
     model: data.model,
     messages: data.messages.map(({ role, content }) => ({
-      role,
+      // A developer message is what newer models call the system prompt.
+      role: role === "developer" ? "system" : role,
       content: typeof content === "string" ? content : content.map((part) => part.text).join("\n"),
     })),
     stream: data.stream === true,
     includeUsage: data.stream_options?.include_usage === true,
-    sampling: Object.fromEntries(Object.entries(sampling).filter(([, value]) => value != null)),
+    sampling: Object.fromEntries(Object.entries(sampling).filter(([, value]) => present(value))),
     stop: (typeof data.stop === "string" ? [data.stop] : (data.stop ?? [])).filter((s) => s !== ""),
+    relied: {
+      n,
+      logprobs,
+      top_logprobs,
+      response_format,
+      tools,
+      tool_choice,
+      functions,
+      function_call,
+      modalities,
+      audio,
+      web_search_options,
+      moderation,
+    },
+    serviceOnly: SERVICE_ONLY.filter((name) => present((data as Record<string, unknown>)[name])),
   };
 }
 
-function badParam(issue: z.core.$ZodIssue | undefined): GatewayError {
+function badParam(issue: z.core.$ZodIssue | undefined): Error {
   const param = paramOf(issue?.path ?? []) || "body";
-  const description = issue?.message ?? "is not valid";
-  return new GatewayError("bad_request", `Invalid '${param}': ${description}`, {
-    invalidFields: [{ type: issue?.code ?? "invalid", field: param, description }],
-  });
+  return paramError(param, `Invalid '${param}': ${issue?.message ?? "is not valid"}`);
 }
 
 /** OpenAI's spelling of a path: `messages[0].content`. */

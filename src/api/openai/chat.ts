@@ -21,21 +21,23 @@ import {
   usageChunk,
 } from "./chat-responses.ts";
 import { type ChatRun, runChat } from "./chat-run.ts";
+import { checkSupport } from "./chat-support.ts";
 import { openTokenFeed } from "./chat-tokens.ts";
+import { reportDropped } from "./openai-error.ts";
 
 export function chatRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.post("/chat/completions", limitBody(deps.config.maxBodyBytes), async (c) => {
     const request = parseChatRequest(await readJson(c, z.unknown()));
-    const model = await resolveChatModel(deps.engine, request.model);
-    const plan = planChat(model, request);
+    const model = await resolveChatModel(deps.engine, deps.openAiModels.resolve(request.model));
+    const plan = planChat(model, request, checkSupport(model, request.relied));
     const prediction = await deps.engine.submit({
       model: model.ref,
       input: plan.input,
       tokenId: c.get("token").id,
     });
     const feed = openTokenFeed(deps.engine, prediction.id);
-    if (plan.dropped.length > 0) c.header("x-gengate-dropped-params", plan.dropped.join(", "));
+    reportDropped(c, plan.dropped);
     const meta: CompletionMeta = {
       id: `chatcmpl-${prediction.id}`,
       created: Math.floor(prediction.createdAt / 1000),

@@ -7,7 +7,7 @@
  */
 import sharp, { type Metadata } from "sharp";
 import type { EditImages } from "./image-input.ts";
-import { badParam } from "./image-request.ts";
+import { paramError } from "./openai-error.ts";
 
 const CONTENT_TYPES: Record<string, string> = { png: "image/png", jpeg: "image/jpeg", webp: "image/webp" };
 
@@ -18,7 +18,7 @@ export async function editImages(image: File, mask: File | undefined): Promise<E
   const imageData = Buffer.from(await image.arrayBuffer());
   const { format, width, height } = await metadataOf(imageData, "image");
   const contentType = CONTENT_TYPES[format ?? ""];
-  if (!contentType) throw badParam("image", "image must be a PNG, JPEG or WebP image");
+  if (!contentType) throw paramError("image", "image must be a PNG, JPEG or WebP image");
   const size = { width: width ?? 0, height: height ?? 0 };
   const edit: EditImages = { image: dataUrl(imageData, contentType), size };
   if (mask)
@@ -29,13 +29,13 @@ export async function editImages(image: File, mask: File | undefined): Promise<E
 async function inpaintingMask(data: Buffer, size: { width: number; height: number }): Promise<Buffer> {
   const { hasAlpha, width, height } = await metadataOf(data, "mask");
   if (!hasAlpha) {
-    throw badParam(
+    throw paramError(
       "mask",
       "mask must have an alpha channel: its fully transparent pixels mark where to edit",
     );
   }
   if (width !== size.width || height !== size.height) {
-    throw badParam(
+    throw paramError(
       "mask",
       `mask must be the size of the image (${size.width}x${size.height}), not ${width}x${height}`,
     );
@@ -47,6 +47,6 @@ async function metadataOf(data: Buffer, param: "image" | "mask"): Promise<Metada
   try {
     return await sharp(data).metadata();
   } catch {
-    throw badParam(param, `${param} is not a readable image`);
+    throw paramError(param, `${param} is not a readable image`);
   }
 }

@@ -9,8 +9,8 @@ import { loraNameOf } from "../../core/lora.ts";
 import type { TargetCapabilities } from "../../core/route.ts";
 import type { Engine } from "../../engine/engine.ts";
 import type { JsonSchema, ModelDescriptor } from "../../providers/provider.ts";
-import { badParam } from "./image-request.ts";
 import { aliasNamed, engineModelOf, firstTargetModel, providerModelNamed } from "./models.ts";
+import { paramError } from "./openai-error.ts";
 
 export type ImageCapabilities = Pick<TargetCapabilities, "referenceImage" | "mask" | "maxOutputs">;
 
@@ -59,7 +59,7 @@ export async function imageModelOf(name: string, engine: Engine): Promise<ImageM
   };
 }
 
-const makesText = (name: string) => badParam("model", `The model '${name}' generates text, not images`);
+const makesText = (name: string) => paramError("model", `The model '${name}' generates text, not images`);
 
 function aliasModel(
   name: string,

@@ -44,10 +44,23 @@ export const imageRequestSchema = z.looseObject({
       .max(100, "output_compression is 0 to 100"),
   ),
   background: oneOf("background", ["auto", "transparent", "opaque"]),
-  stream: optionalScalar(
-    z.literal(false, { error: "stream is not supported: images are answered when they are done" }),
-  ),
+  stream: optionalScalar(z.boolean({ error: "stream must be a boolean" })),
+  // Parameters that change nothing gengate makes: named in x-gengate-dropped-params when sent.
+  partial_images: optionalScalar(z.int({ error: "partial_images must be a whole number" }).min(0).max(3)),
+  moderation: oneOf("moderation", ["low", "auto"]),
+  input_fidelity: oneOf("input_fidelity", ["high", "low"]),
+  user: optional(z.string({ error: "user must be a string" })),
 });
+
+/** OpenAI's parameters gengate acts on in no model (each is named in x-gengate-dropped-params). */
+export const SERVICE_ONLY = ["partial_images", "moderation", "input_fidelity", "user"] as const;
+
+const KNOWN = new Set(Object.keys(imageRequestSchema.shape));
+
+/** The parameters of a request that are not OpenAI's (a model's own, such as `guidance`). */
+export function extraParams(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !KNOWN.has(name)));
+}
 
 export type ImageRequest = z.infer<typeof imageRequestSchema>;
 
@@ -60,13 +73,6 @@ export function parseImageRequest(body: unknown): ImageRequest {
   const invalidFields = invalidFieldsOf(parsed.error, "body");
   const message = invalidFields.map((field) => field.description).join("; ");
   throw new GatewayError("bad_request", message, { invalidFields });
-}
-
-/** A 400 about one request field, named as OpenAI's `param`. */
-export function badParam(param: string, message: string): GatewayError {
-  return new GatewayError("bad_request", message, {
-    invalidFields: [{ type: "invalid", field: param, description: message }],
-  });
 }
 
 /** `"<width>x<height>"` as numbers; undefined for `auto` or no size. */

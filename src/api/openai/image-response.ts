@@ -3,16 +3,20 @@
  * plus gengate's extension (`gengate`: the prediction and the warnings), which clients ignore.
  */
 import { buffer } from "node:stream/consumers";
+import sharp from "sharp";
 import { GatewayError } from "../../core/errors.ts";
 import type { Links } from "../../core/links.ts";
 import { isFileRef } from "../../core/output.ts";
 import type { Prediction } from "../../core/prediction.ts";
 import type { BlobStorage } from "../../storage/blob-storage.ts";
+import type { ImageInput } from "./image-input.ts";
 
 export type ResponseFormat = "url" | "b64_json";
 
 export interface ImagesResponseOptions {
   format: ResponseFormat;
+  /** The format (and quality) of inline images. */
+  encode: ImageInput["encode"];
   links: Links;
   storage: BlobStorage;
   /** What the request lost on its way to the model. */
@@ -42,7 +46,11 @@ export async function imagesResponse(prediction: Prediction, options: ImagesResp
     keys.map(async (key) =>
       options.format === "url"
         ? { url: options.links.file(key) }
-        : { b64_json: (await buffer(await options.storage.open(key))).toString("base64") },
+        : {
+            b64_json: (await encoded(await buffer(await options.storage.open(key)), options.encode)).toString(
+              "base64",
+            ),
+          },
     ),
   );
   return {
@@ -54,4 +62,13 @@ export async function imagesResponse(prediction: Prediction, options: ImagesResp
       warnings: [...options.warnings, ...(prediction.route?.warnings ?? [])],
     },
   };
+}
+
+/** The image in the asked format: as stored when it already is (and no quality was asked), else converted. */
+async function encoded(image: Buffer, { format, quality }: ImageInput["encode"]): Promise<Buffer> {
+  const { format: made } = await sharp(image).metadata();
+  if (made === format && quality === undefined) return image;
+  return sharp(image)
+    .toFormat(format, quality === undefined ? {} : { quality })
+    .toBuffer();
 }

@@ -13,8 +13,9 @@ import { checkFormFields, readJson } from "../request-body.ts";
 import { editImages } from "./image-edit-files.ts";
 import { checkEdit, type ImageInput, imageInput } from "./image-input.ts";
 import { imageModelOf } from "./image-model.ts";
-import { badParam, type ImageRequest, parseImageRequest } from "./image-request.ts";
+import { type ImageRequest, parseImageRequest } from "./image-request.ts";
 import { imagesResponse, unfinishedError } from "./image-response.ts";
+import { paramError, reportDropped } from "./openai-error.ts";
 
 const DEFAULT_MODEL = "flux-schnell";
 const DEFAULT_EDIT_MODEL = "flux-kontext-pro";
@@ -23,11 +24,11 @@ const DEFAULT_INPAINTING_MODEL = "inpaint";
 const WAIT_MS = 9 * 60_000;
 
 export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
-  const { engine, storage, config } = deps;
+  const { engine, storage, config, openAiModels } = deps;
   const app = new Hono<ApiEnv>();
 
   const run = async (c: Context<ApiEnv>, request: ImageRequest, ref: string, built: ImageInput) => {
-    const { input, warnings } = built;
+    const { input, warnings, dropped, encode } = built;
     const submitted = await engine.submit({ model: ref, input, tokenId: c.get("token").id });
     const prediction = await engine.waitFor(submitted.id, WAIT_MS);
     if (prediction.state !== "succeeded") {
@@ -36,12 +37,14 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
       throw unfinishedError(prediction);
     }
     const format = request.response_format ?? "url";
-    return c.json(await imagesResponse(prediction, { format, links: linksOf(c, deps), storage, warnings }));
+    reportDropped(c, dropped);
+    const options = { format, encode, links: linksOf(c, deps), storage, warnings };
+    return c.json(await imagesResponse(prediction, options));
   };
 
   app.post("/images/generations", limitBody(config.maxBodyBytes), async (c) => {
     const request = parseImageRequest(await readJson(c, z.unknown()));
-    const model = await imageModelOf(request.model ?? DEFAULT_MODEL, engine);
+    const model = await imageModelOf(openAiModels.resolve(request.model ?? DEFAULT_MODEL), engine);
     return run(c, request, model.ref, imageInput(request, model));
   });
 
@@ -53,14 +56,17 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const { image, "image[]": images, mask, ...fields } = form;
     const request = parseImageRequest(fields);
     const first = image ?? (Array.isArray(images) ? images[0] : images);
-    if (!(first instanceof File)) throw badParam("image", "image is required and must be a file");
-    if (mask !== undefined && !(mask instanceof File)) throw badParam("mask", "mask must be a file");
+    if (!(first instanceof File)) throw paramError("image", "image is required and must be a file");
+    if (mask !== undefined && !(mask instanceof File)) throw paramError("mask", "mask must be a file");
     const defaultModel = mask ? DEFAULT_INPAINTING_MODEL : DEFAULT_EDIT_MODEL;
-    const model = await imageModelOf(request.model ?? defaultModel, engine);
+    const model = await imageModelOf(openAiModels.resolve(request.model ?? defaultModel), engine);
     checkEdit(model, mask !== undefined);
     const edit = await editImages(first, mask);
     const built = imageInput(request, model, edit);
-    if (Array.isArray(images) && images.length > 1) built.warnings.push("only the first image is used");
+    if (Array.isArray(images) && images.length > 1) {
+      built.warnings.push("only the first image is used");
+      built.dropped.push("image (beyond the first)");
+    }
     return run(c, request, model.ref, built);
   });
 

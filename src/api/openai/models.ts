@@ -60,19 +60,27 @@ const modelJson = (model: ModelDescriptor) => ({
   owned_by: model.owner,
 });
 
-export function modelListRoutes({ engine }: ApiDeps): Hono<ApiEnv> {
+/** A name the configuration maps to a gengate model (`gpt-4o`). */
+const mappedJson = (id: string) => ({ id, object: "model", created: 0, owned_by: ALIAS_OWNER });
+
+export function modelListRoutes({ engine, openAiModels }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const { catalog, providers } = engine;
 
   app.get("/models", async (c) => {
     const models = await providers.listModels();
-    const data = [...catalog.list().map(aliasJson), ...models.map(({ model }) => modelJson(model))];
+    const data = [
+      ...openAiModels.entries().map(([name]) => mappedJson(name)),
+      ...catalog.list().map(aliasJson),
+      ...models.map(({ model }) => modelJson(model)),
+    ];
     return c.json({ object: "list", data });
   });
 
   // Model ids contain slashes, whether the client encodes them or not.
   app.get("/models/:model{.+}", async (c) => {
     const id = c.req.param("model");
+    if (openAiModels.resolve(id) !== id) return c.json(mappedJson(id));
     const alias = aliasNamed(id, catalog);
     if (alias) return c.json(aliasJson(alias));
     return c.json(modelJson(await providerModelNamed(id, providers)));

@@ -20,12 +20,13 @@ export function openAiApp(deps: ApiDeps): Hono<ApiEnv> {
     if (gatewayError.status >= 500) deps.logger.error({ err: error, path: c.req.path }, "request failed");
     return openAiError(c, gatewayError);
   });
-  app.notFound((c) =>
-    openAiError(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
-  );
   app.use(requireToken(deps.store, deps.engine.limiter));
   app.route("/", chatRoutes(deps));
   app.route("/", imageRoutes(deps));
   app.route("/", modelListRoutes(deps));
+  // A mounted app's notFound is never called: the parent's would answer as problem+json.
+  app.all("*", (c) => {
+    throw new GatewayError("not_found", `Unknown request URL: ${c.req.method} ${c.req.path}`);
+  });
   return app;
 }

@@ -1,7 +1,7 @@
 /** Errors the way OpenAI's API and clients have them: `{ error: { message, type, param, code } }`. */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ErrorCode, GatewayError } from "../../core/errors.ts";
+import { type ErrorCode, GatewayError } from "../../core/errors.ts";
 
 const TYPES: Partial<Record<ErrorCode, string>> = {
   unauthenticated: "authentication_error",
@@ -15,18 +15,43 @@ const TYPES: Partial<Record<ErrorCode, string>> = {
   unsupported_media_type: "invalid_request_error",
 };
 
+/** OpenAI's own codes, which a refused parameter carries as its field's type. */
+const OPENAI_CODES = new Set(["unsupported_parameter", "unsupported_value", "invalid_value"]);
+
+/** A 400 about one request parameter, named as OpenAI's `param`, with one of OpenAI's codes. */
+export function paramError(
+  param: string,
+  message: string,
+  code: "unsupported_parameter" | "unsupported_value" | "invalid_value" = "invalid_value",
+): GatewayError {
+  return new GatewayError("bad_request", message, {
+    invalidFields: [{ type: code, field: param, description: message }],
+  });
+}
+
+/** A parameter the model cannot honour and that the client relies on: refused, never ignored. */
+export const unsupportedParam = (param: string, message: string) =>
+  paramError(param, message, "unsupported_parameter");
+
 export function openAiError(c: Context, error: GatewayError): Response {
-  const param = error.invalidFields?.[0]?.field ?? null;
+  const field = error.invalidFields?.[0];
   if (error.retryAfterMs !== undefined) c.header("retry-after", String(Math.ceil(error.retryAfterMs / 1000)));
   return c.json(
     {
       error: {
         message: error.message,
         type: TYPES[error.code] ?? "server_error",
-        param,
-        code: error.code,
+        param: field?.field ?? null,
+        code: field && OPENAI_CODES.has(field.type) ? field.type : error.code,
       },
     },
     error.status as ContentfulStatusCode,
   );
+}
+
+/** The response header naming the parameters gengate left out because they only tune the answer. */
+export const DROPPED_PARAMS_HEADER = "x-gengate-dropped-params";
+
+export function reportDropped(c: Context, dropped: readonly string[]): void {
+  if (dropped.length > 0) c.header(DROPPED_PARAMS_HEADER, [...new Set(dropped)].join(", "));
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { ChatModel } from "./chat-model.ts";
+import { checkSupport } from "./chat-support.ts";
+
+const model = (jsonOutput: boolean): ChatModel => ({
+  name: "m",
+  ref: "gengate/m",
+  descriptor: null,
+  family: "plain",
+  params: {},
+  jsonOutput,
+});
+
+describe("what the client relies on, against the model", () => {
+  it("passes response_format as it is to a model that honours JSON output, and refuses it otherwise", () => {
+    const format = { type: "json_schema" as const, json_schema: { name: "answer", strict: true } };
+    expect(checkSupport(model(true), { response_format: format })).toEqual({
+      native: { response_format: format },
+      dropped: [],
+    });
+    expect(() => checkSupport(model(false), { response_format: format })).toThrow(
+      "The model 'm' does not support response_format json_schema ('response_format')",
+    );
+  });
+
+  it("honours the values that ask for nothing more than text", () => {
+    const plain = {
+      n: 1,
+      logprobs: false,
+      response_format: { type: "text" as const },
+      modalities: ["text" as const],
+    };
+    expect(checkSupport(model(false), plain)).toEqual({ native: {}, dropped: [] });
+  });
+});

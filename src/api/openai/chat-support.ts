@@ -1,0 +1,51 @@
+/**
+ * The chat parameters a client relies on, against what the model can do: honoured, dropped and
+ * named when the client said it wants no effect from them (`tool_choice: "none"`), or refused
+ * with OpenAI's `unsupported_parameter` 400. Ignoring one of them would hand the client an answer
+ * it did not ask for (prose where it waits for a tool call or JSON), so none is ever ignored.
+ */
+import type { ChatModel } from "./chat-model.ts";
+import type { ReliedParams } from "./chat-request.ts";
+import { unsupportedParam } from "./openai-error.ts";
+
+export interface Support {
+  /** Passed to the model as they are (its input takes them natively). */
+  native: Record<string, unknown>;
+  /** Left out, to be named in `x-gengate-dropped-params`. */
+  dropped: string[];
+}
+
+const present = (value: unknown) => value !== undefined && value !== null;
+
+export function checkSupport(model: ChatModel, relied: ReliedParams): Support {
+  const native: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  const cannot = (param: string, what: string) =>
+    unsupportedParam(param, `The model '${model.name}' does not support ${what} ('${param}')`);
+
+  const { tools, tool_choice: toolChoice, functions, function_call: functionCall } = relied;
+  // No model gets tool definitions through gengate yet; with "none" the client wants no call.
+  if (tools?.length) {
+    if (toolChoice !== "none") throw cannot("tools", "tool calls");
+    dropped.push("tools", "tool_choice");
+  }
+  if (functions?.length) {
+    if (functionCall !== "none") throw cannot("functions", "function calls");
+    dropped.push("functions", "function_call");
+  }
+
+  const format = relied.response_format;
+  if (format && format.type !== "text") {
+    if (!model.jsonOutput) throw cannot("response_format", `response_format ${format.type}`);
+    native.response_format = format;
+  }
+  if ((relied.n ?? 1) > 1) throw cannot("n", "several choices (n > 1)");
+  if (relied.logprobs === true) throw cannot("logprobs", "log probabilities");
+  if (present(relied.top_logprobs)) throw cannot("top_logprobs", "log probabilities");
+  if (relied.modalities?.some((modality) => modality !== "text"))
+    throw cannot("modalities", "output other than text");
+  if (present(relied.audio)) throw cannot("audio", "audio output");
+  if (present(relied.web_search_options)) throw cannot("web_search_options", "web search");
+  if (present(relied.moderation)) throw cannot("moderation", "moderation of the conversation");
+  return { native, dropped };
+}

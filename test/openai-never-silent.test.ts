@@ -1,0 +1,378 @@
+/**
+ * Never silent: every parameter of OpenAI's chat-completions and image requests, as OpenAI's
+ * published OpenAPI document lists them (vendored in test/fakes/openai/), sent to models without
+ * native support for them, is honoured, refused with OpenAI's `unsupported_parameter` 400 (and
+ * nothing is created), or named in `x-gengate-dropped-params`. A parameter the document gains
+ * fails this test until gengate gives it one of the three.
+ */
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Prediction } from "../src/core/prediction.ts";
+import { requestProperties } from "./fakes/openai/openapi-spec.ts";
+import { startGatewayWithConfig, type TestGateway } from "./support/gateway.ts";
+
+type Outcome = "honoured" | "refused" | "dropped";
+
+interface Answer {
+  status: number;
+  dropped: string[];
+  /** The JSON body, or the streamed chunks. */
+  json: Record<string, unknown> & { error?: Record<string, unknown> };
+  chunks: Record<string, unknown>[];
+  prediction: () => Promise<Prediction>;
+}
+
+interface Case {
+  body: Record<string, unknown>;
+  outcome: Outcome;
+  /** What shows that an honoured parameter was honoured. */
+  check?: (answer: Answer) => Promise<void> | void;
+}
+
+const sim = { provider: "sim" };
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  gateway = await startGatewayWithConfig({
+    models: {
+      "sim-chat": { targets: [{ ...sim, model: "sim/text", input: { token_interval_ms: 1 } }] },
+      // sim/image with no output format or quality of its own, as many image models are
+      "sim-plain": {
+        targets: [
+          {
+            ...sim,
+            model: "sim/image",
+            capabilities: { referenceImage: true, mask: true, maxOutputs: 4 },
+            params: { output_format: null, output_quality: null, reference_image: "image" },
+          },
+        ],
+      },
+      // makes one image a request, and says nothing of more
+      "sim-single": { targets: [{ ...sim, model: "sim/image", params: { num_outputs: null } }] },
+    },
+    openai: { models: { "gpt-4o": "sim-chat", "dall-e-3": "sim-plain" } },
+  });
+});
+
+afterAll(() => gateway.close());
+
+async function answerOf(response: Response): Promise<Answer> {
+  const text = await response.text();
+  const streamed = response.headers.get("content-type")?.startsWith("text/event-stream");
+  const chunks = streamed
+    ? text
+        .split("\n")
+        .filter((line) => line.startsWith("data: ") && line !== "data: [DONE]")
+        .map((line) => JSON.parse(line.slice("data: ".length)))
+    : [];
+  const json = streamed ? {} : JSON.parse(text);
+  const id = String(chunks[0]?.id ?? json.id ?? json.gengate?.prediction_id ?? "").replace(/^chatcmpl-/, "");
+  return {
+    status: response.status,
+    dropped: (response.headers.get("x-gengate-dropped-params") ?? "").split(", ").filter(Boolean),
+    json,
+    chunks,
+    prediction: () => gateway.engine.waitFor(id, 10_000),
+  };
+}
+
+const predictionCount = async () => (await gateway.engine.list({ limit: 1000 })).length;
+
+/** Sends the request, and asserts `param` had the declared outcome, and nothing was made of a refusal. */
+async function expectOutcome(param: string, { outcome, check }: Case, send: () => Promise<Response>) {
+  const before = await predictionCount();
+  const answer = await answerOf(await send());
+  if (outcome === "refused") {
+    expect(answer.status).toBe(400);
+    expect(answer.json.error).toMatchObject({
+      type: "invalid_request_error",
+      param,
+      code: "unsupported_parameter",
+      message: expect.any(String),
+    });
+    expect(await predictionCount()).toBe(before);
+    return;
+  }
+  expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+  if (outcome === "dropped") expect(answer.dropped).toContain(param);
+  else expect(answer.dropped).not.toContain(param);
+  await check?.(answer);
+}
+
+const inputOf = async (answer: Answer) => (await answer.prediction()).input;
+
+const weatherTool = {
+  type: "function",
+  function: {
+    name: "get_weather",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+};
+const dropped = (body: Record<string, unknown>): Case => ({ body, outcome: "dropped" });
+const refused = (body: Record<string, unknown>): Case => ({ body, outcome: "refused" });
+
+const CHAT_CASES: Record<string, Case> = {
+  model: {
+    body: { model: "gpt-4o" },
+    outcome: "honoured",
+    check: async (answer) => {
+      expect(answer.json.model).toBe("gpt-4o");
+      expect((await answer.prediction()).model).toBe("gengate/sim-chat");
+    },
+  },
+  messages: {
+    body: {
+      messages: [
+        { role: "developer", content: "Be brief." },
+        { role: "user", content: "Tell me about the harbor" },
+      ],
+    },
+    outcome: "honoured",
+    check: async (answer) =>
+      expect(await inputOf(answer)).toMatchObject({
+        system_prompt: "Be brief.",
+        prompt: "Tell me about the harbor",
+      }),
+  },
+  stream: {
+    body: { stream: true },
+    outcome: "honoured",
+    check: (answer) => expect(answer.chunks.at(-1)).toMatchObject({ object: "chat.completion.chunk" }),
+  },
+  stream_options: {
+    body: { stream: true, stream_options: { include_usage: true } },
+    outcome: "honoured",
+    check: (answer) => expect(answer.chunks.at(-1)).toMatchObject({ usage: { completion_tokens: 4 } }),
+  },
+  max_tokens: {
+    body: { max_tokens: 3 },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.usage).toMatchObject({ completion_tokens: 3 }),
+  },
+  max_completion_tokens: {
+    body: { max_completion_tokens: 2 },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ max_tokens: 2 }),
+  },
+  temperature: {
+    body: { temperature: 0.3 },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ temperature: 0.3 }),
+  },
+  seed: {
+    body: { seed: 5 },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ seed: 5 }),
+  },
+  stop: {
+    body: { stop: [" about"] },
+    outcome: "honoured",
+    // sim/text echoes the prompt's first words
+    check: (answer) =>
+      expect(answer.json.choices).toMatchObject([{ message: { content: "Tell me" }, finish_reason: "stop" }]),
+  },
+  n: refused({ n: 2 }),
+  logprobs: refused({ logprobs: true }),
+  top_logprobs: refused({ top_logprobs: 2 }),
+  response_format: refused({ response_format: { type: "json_object" } }),
+  tools: refused({ tools: [weatherTool] }),
+  // The client asks for no tool call: the tools are left out, and said so.
+  tool_choice: dropped({ tools: [weatherTool], tool_choice: "none" }),
+  functions: refused({ functions: [weatherTool.function] }),
+  function_call: dropped({ functions: [weatherTool.function], function_call: "none" }),
+  parallel_tool_calls: dropped({ parallel_tool_calls: false }),
+  modalities: refused({ modalities: ["text", "audio"] }),
+  audio: refused({ audio: { voice: "alloy", format: "wav" } }),
+  web_search_options: refused({ web_search_options: {} }),
+  moderation: refused({ moderation: { model: "omni-moderation-latest" } }),
+  top_p: dropped({ top_p: 0.5 }),
+  presence_penalty: dropped({ presence_penalty: 0.5 }),
+  frequency_penalty: dropped({ frequency_penalty: 0.5 }),
+  logit_bias: dropped({ logit_bias: { "50256": -100 } }),
+  reasoning_effort: dropped({ reasoning_effort: "low" }),
+  verbosity: dropped({ verbosity: "low" }),
+  metadata: dropped({ metadata: { purpose: "test" } }),
+  store: dropped({ store: true }),
+  service_tier: dropped({ service_tier: "auto" }),
+  user: dropped({ user: "user-1" }),
+  safety_identifier: dropped({ safety_identifier: "user-1" }),
+  prompt_cache_key: dropped({ prompt_cache_key: "harbor" }),
+  prompt_cache_retention: dropped({ prompt_cache_retention: "24h" }),
+  prompt_cache_options: dropped({ prompt_cache_options: {} }),
+  prediction: dropped({ prediction: { type: "content", content: "Tell me" } }),
+};
+
+const chatBody = {
+  model: "sim-chat",
+  messages: [{ role: "user", content: "Tell me about the harbor" }],
+  max_tokens: 4,
+};
+const postJson = (path: string, body: Record<string, unknown>) =>
+  gateway.api(`/openai/v1${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+describe("chat completions: every parameter of CreateChatCompletionRequest", () => {
+  const properties = requestProperties("CreateChatCompletionRequest");
+
+  it("has a declared treatment for each, and for nothing else", () => {
+    expect(Object.keys(CHAT_CASES).sort()).toEqual(properties);
+  });
+
+  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
+    const chatCase = CHAT_CASES[param];
+    if (!chatCase) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, chatCase, () =>
+      postJson("/chat/completions", { ...chatBody, ...chatCase.body }),
+    );
+  });
+
+  it("passes a parameter outside OpenAI's request to a model that takes it, else names it dropped", async () => {
+    await expectOutcome("top_k", dropped({}), () =>
+      postJson("/chat/completions", { ...chatBody, top_k: 40 }),
+    );
+    await expectOutcome(
+      "latency_ms",
+      {
+        body: {},
+        outcome: "honoured",
+        check: async (a) => expect(await inputOf(a)).toMatchObject({ latency_ms: 5 }),
+      },
+      () => postJson("/chat/completions", { ...chatBody, latency_ms: 5 }),
+    );
+  });
+});
+
+const isFormat = (format: string) => async (answer: Answer) => {
+  const [image] = answer.json.data as { b64_json: string }[];
+  expect((await sharp(Buffer.from(image?.b64_json ?? "", "base64")).metadata()).format).toBe(format);
+};
+
+const IMAGE_CASES: Record<string, Case> = {
+  prompt: {
+    body: { prompt: "a lighthouse at dusk" },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ prompt: "a lighthouse at dusk" }),
+  },
+  model: {
+    body: { model: "dall-e-3" },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.gengate).toMatchObject({ model: "gengate/sim-plain" }),
+  },
+  n: { body: { n: 2 }, outcome: "honoured", check: (answer) => expect(answer.json.data).toHaveLength(2) },
+  size: {
+    body: { size: "96x64" },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ width: 96, height: 64 }),
+  },
+  // PNG by default, as OpenAI's: the model makes WebP, the answer is converted
+  response_format: { body: { response_format: "b64_json" }, outcome: "honoured", check: isFormat("png") },
+  output_format: {
+    body: { output_format: "jpeg", response_format: "b64_json" },
+    outcome: "honoured",
+    check: isFormat("jpeg"),
+  },
+  output_compression: dropped({ output_compression: 50 }),
+  quality: dropped({ quality: "hd" }),
+  style: dropped({ style: "vivid" }),
+  partial_images: dropped({ partial_images: 2 }),
+  moderation: dropped({ moderation: "low" }),
+  user: dropped({ user: "user-1" }),
+  input_fidelity: dropped({ input_fidelity: "high" }),
+  stream: refused({ stream: true }),
+  background: refused({ background: "transparent" }),
+  image: {
+    body: {},
+    outcome: "honoured",
+    check: async (answer) => expect((await inputOf(answer)).image).toEqual(expect.any(String)),
+  },
+  mask: {
+    body: { mask: "mask" },
+    outcome: "honoured",
+    check: async (answer) => expect((await inputOf(answer)).mask).toEqual(expect.any(String)),
+  },
+};
+
+const imageBody = { model: "sim-plain", prompt: "a lighthouse", size: "64x64" };
+
+async function pngOf(width: number, height: number, alpha: number): Promise<Blob> {
+  const data = await sharp({
+    create: { width, height, channels: 4, background: { r: 90, g: 60, b: 30, alpha } },
+  })
+    .png()
+    .toBuffer();
+  return new Blob([new Uint8Array(data)], { type: "image/png" });
+}
+
+async function postEdit(fields: Record<string, unknown>): Promise<Response> {
+  const form = new FormData();
+  form.set("image", await pngOf(64, 64, 1), "photo.png");
+  for (const [name, value] of Object.entries({ ...imageBody, ...fields })) {
+    // a fully transparent mask: repaint everything
+    if (name === "mask") form.set("mask", await pngOf(64, 64, 0), "mask.png");
+    else form.set(name, String(value));
+  }
+  return gateway.api("/openai/v1/images/edits", { method: "POST", body: form });
+}
+
+describe("images: every parameter of CreateImageRequest and CreateImageEditRequest", () => {
+  const generation = requestProperties("CreateImageRequest");
+  const edit = requestProperties("CreateImageEditRequest");
+
+  it("has a declared treatment for each, and for nothing else", () => {
+    expect(Object.keys(IMAGE_CASES).sort()).toEqual([...new Set([...generation, ...edit])].sort());
+  });
+
+  it.each(generation)("generations: %s is honoured, refused or dropped visibly", async (param) => {
+    const imageCase = IMAGE_CASES[param];
+    if (!imageCase) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, imageCase, () =>
+      postJson("/images/generations", { ...imageBody, ...imageCase.body }),
+    );
+  });
+
+  it.each(edit)("edits: %s is honoured, refused or dropped visibly", async (param) => {
+    const imageCase = IMAGE_CASES[param];
+    if (!imageCase) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, imageCase, () => postEdit(imageCase.body));
+  });
+
+  it("passes a model's own parameter it takes, and names one it does not take dropped", async () => {
+    await expectOutcome(
+      "seed",
+      {
+        body: {},
+        outcome: "honoured",
+        check: async (a) => expect(await inputOf(a)).toMatchObject({ seed: 9 }),
+      },
+      () => postJson("/images/generations", { ...imageBody, seed: 9 }),
+    );
+    // never over what gengate made of OpenAI's size
+    await expectOutcome("width", dropped({}), () =>
+      postJson("/images/generations", { ...imageBody, width: 999 }),
+    );
+    await expectOutcome("guidance", dropped({}), () =>
+      postJson("/images/generations", { ...imageBody, guidance: 3 }),
+    );
+  });
+
+  it("refuses n > 1 for a model that cannot be asked for several images", async () => {
+    await expectOutcome("n", refused({}), () =>
+      postJson("/images/generations", { ...imageBody, model: "sim-single", n: 2 }),
+    );
+  });
+
+  it("asks a model that takes output_format for PNG by default", async () => {
+    const answer = await answerOf(
+      await postJson("/images/generations", {
+        ...imageBody,
+        model: "sim/image",
+        response_format: "b64_json",
+      }),
+    );
+    await isFormat("png")(answer);
+    expect(await inputOf(answer)).toMatchObject({ output_format: "png" });
+  });
+});
