@@ -10,7 +10,15 @@ import type { TestGateway } from "./support/gateway.ts";
 import { describeEachGateway } from "./support/gateway-backends.ts";
 
 /** The list routes: each takes a `cursor` from a previous page's `next`. */
-const LISTS = ["/v1/predictions", "/v1/files", "/v1/batches", "/v1/loras", "/v1/trainings", "/v1/outputs"];
+const LISTS = [
+  "/v1/predictions",
+  "/v1/files",
+  "/v1/batches",
+  "/v1/loras",
+  "/v1/trainings",
+  "/v1/outputs",
+  "/v1/admin/audit",
+];
 /** Parameterless GET routes under /v1 that are not paged lists. */
 const NOT_LISTS = [
   "/v1/models",
@@ -19,6 +27,8 @@ const NOT_LISTS = [
   "/v1/admin/providers/check",
   "/v1/admin/providers/state",
   "/v1/admin/tokens",
+  "/v1/admin/tenants",
+  "/v1/usage",
   "/v1/lora-photo-limits",
 ];
 

@@ -1,24 +1,7 @@
-/** The admin endpoints of the OpenAPI document (admin tokens only; a 403 for any other). */
-import { errors, idParam, json, problemResponse } from "./openapi-helpers.ts";
+/** The providers' admin endpoints of the OpenAPI document (admin tokens only; a 403 for any other). */
+import { errors, json, problemResponse } from "./openapi-helpers.ts";
 
 const adminErrors = { "401": errors["401"], "403": problemResponse("Not an admin token") };
-
-const token = {
-  type: "object",
-  required: ["id", "name", "admin", "created_at", "last_used_at", "revoked_at"],
-  properties: {
-    id: { type: "string" },
-    name: { type: "string" },
-    admin: { type: "boolean" },
-    created_at: { type: "string", format: "date-time" },
-    last_used_at: {
-      type: ["string", "null"],
-      format: "date-time",
-      description: "Recorded at most once a minute per token and server process",
-    },
-    revoked_at: { type: ["string", "null"], format: "date-time" },
-  },
-};
 
 const integer = { type: "integer" };
 
@@ -111,57 +94,6 @@ export const adminPaths = {
           }),
         },
         ...adminErrors,
-      },
-    },
-  },
-  "/v1/admin/tokens": {
-    get: {
-      summary: "Every API token, revoked ones included, oldest first (never their values)",
-      responses: {
-        "200": {
-          description: "The tokens",
-          content: json({ type: "object", properties: { results: { type: "array", items: token } } }),
-        },
-        ...adminErrors,
-      },
-    },
-    post: {
-      summary: "Create a token; its value is in this answer only (gengate keeps its hash)",
-      requestBody: {
-        required: true,
-        content: json({
-          type: "object",
-          required: ["name"],
-          additionalProperties: false,
-          properties: {
-            name: { type: "string", minLength: 1, maxLength: 100 },
-            admin: { type: "boolean", default: false },
-          },
-        }),
-      },
-      responses: {
-        "201": {
-          description: "The new token, with `token`, its value",
-          content: json({
-            ...token,
-            required: [...token.required, "token"],
-            properties: { ...token.properties, token: { type: "string" } },
-          }),
-        },
-        ...adminErrors,
-        "422": errors["422"],
-      },
-    },
-  },
-  "/v1/admin/tokens/{id}": {
-    delete: {
-      summary: "Revoke a token: it is refused from now on, and the dashboard sessions signed in with it end",
-      parameters: [idParam("id")],
-      responses: {
-        "204": { description: "Revoked" },
-        ...adminErrors,
-        "404": problemResponse("No live token with this id"),
-        "409": problemResponse("The token making the request cannot revoke itself"),
       },
     },
   },

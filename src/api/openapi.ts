@@ -5,6 +5,7 @@ import { galleryPaths, gallerySchemas } from "./openapi-gallery.ts";
 import { errors, idParam, json, page, problemResponse, ref, retentionHeader } from "./openapi-helpers.ts";
 import { monitorPaths, monitorSchemas, predictionListParameters } from "./openapi-monitor.ts";
 import { openAiPaths } from "./openapi-openai.ts";
+import { tenancyPaths } from "./openapi-tenancy.ts";
 import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
 
 const createHeaders = [
@@ -264,6 +265,7 @@ export function openApiDocument() {
         },
       },
       ...adminPaths,
+      ...tenancyPaths,
       ...batchPaths,
       ...monitorPaths,
       ...trainingPaths,
