@@ -3,7 +3,7 @@
  * OTEL_SDK_DISABLED is not `true`. OpenTelemetry is imported only then, so a gateway without
  * tracing never loads it.
  */
-import { NO_TRACING, type Tracing, useTracing } from "./tracing.ts";
+import { NO_TRACING, type Tracing, tracing, useTracing } from "./tracing.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -12,9 +12,13 @@ export function tracingWanted(env: Env): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
 
-/** The process's tracing, made the current one; `shutdown()` sends the spans left. */
+/**
+ * The process's tracing, made the current one; `shutdown()` sends the spans left. OpenTelemetry's
+ * globals are one per process, so a second start gets the tracing already running.
+ */
 export async function startTracing(env: Env): Promise<Tracing> {
   if (!tracingWanted(env)) return NO_TRACING;
+  if (tracing().enabled) return tracing();
   const { otelTracing } = await import("./otel-tracing.ts");
   const started = await otelTracing(env);
   const current: Tracing = {
