@@ -36,6 +36,8 @@ import type { BlobStorage } from "./storage/blob-storage.ts";
 import { FileLinks } from "./storage/file-links.ts";
 import { openStorage } from "./storage/open-storage.ts";
 import { createStore, type Database, openDatabase, type Store } from "./store/index.ts";
+import { tracedProviders } from "./tracing/traced-providers.ts";
+import { tracedStorage } from "./tracing/traced-storage.ts";
 import { webApp } from "./web/web-app.ts";
 
 export interface Gateway {
@@ -98,7 +100,7 @@ export async function createGateway(
     });
     opened.push(() => database.close());
     const store = createStore(database);
-    const storage = parts.storage ?? openStorage(config.storage);
+    const storage = tracedStorage(parts.storage ?? openStorage(config.storage));
     const fileLinks = await FileLinks.open(store.settings, {
       publicFiles: config.publicFiles,
       ttlMs: config.linkTtlMs,
@@ -138,7 +140,7 @@ export async function createGateway(
       storage,
       fileLinks,
       uploads,
-      providers: metrics ? meteredProviders(providers, metrics) : providers,
+      providers: tracedProviders(metrics ? meteredProviders(providers, metrics) : providers),
       events: shared.events,
       signals: shared.signals,
       limiter: shared.limiter,

@@ -1,5 +1,5 @@
 /**
- * Composition root of `gengate serve`: builds the gateway, starts the loops of its role (the
+ * Composition root of `gengate serve`: turns tracing on when OTEL_EXPORTER_OTLP_ENDPOINT is set, builds the gateway, starts the loops of its role (the
  * worker side, the sweeps, retention, the Telegram bot) and serves HTTP: the whole API, or for a
  * worker only `/health` and `/metrics`; and `/metrics` on a port of its own when one is set.
  */
@@ -20,6 +20,8 @@ import { type DataDirLock, lockDataDir, type Store, startSingleton } from "./sto
 import { defaultModels } from "./telegram/default-models.ts";
 import { TelegramBot, WEBHOOK_PATH } from "./telegram/telegram-bot.ts";
 import { loadTelegramConfig, type TelegramConfig } from "./telegram/telegram-config.ts";
+import { startTracing } from "./tracing/start-tracing.ts";
+import type { Tracing } from "./tracing/tracing.ts";
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://localhost:8080. */
@@ -55,11 +57,16 @@ export async function startServer(
   /** What to undo, first step first, when stopping or when starting fails half-way. */
   const teardown: Array<() => Promise<void>> = [];
   let lock: DataDirLock | undefined;
+  let traces: Tracing | undefined;
   const runTeardown = async () => {
     for (const step of teardown) await step();
     lock?.release();
+    // Last, so that the spans of the work stopped above are sent too.
+    await traces?.shutdown();
   };
   try {
+    // Before the gateway is built: its parts are traced only when tracing is on.
+    traces = await startTracing(env);
     // A SQLite data folder is served by one process; PostgreSQL is shared by design.
     if (config.databaseUrl === undefined) lock = lockDataDir(config.dataDir);
     const gateway = await createGateway(config, env, logger);

@@ -1,11 +1,12 @@
 /**
- * What every answer of gengate's HTTP app passes through first: the request metrics (when metrics
- * are on), security headers, and CORS on the API's paths for browser apps (when
+ * What every answer of gengate's HTTP app passes through first: the request's span (when tracing
+ * is on), the request metrics (when metrics are on), security headers, and CORS on the API's paths for browser apps (when
  * GENGATE_CORS_ORIGINS is set).
  */
 import type { Env, Hono, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
+import { requestSpans } from "../tracing/http-spans.ts";
 
 /** What browser apps call: the APIs, output files and the OpenAPI document; never the dashboard's session API. */
 const CORS_PATHS = ["/v1/*", "/openai/v1/*", "/files/*", "/openapi.json"];
@@ -34,6 +35,8 @@ export interface EdgeOptions {
 }
 
 export function useHttpEdge<E extends Env>(app: Hono<E>, { corsOrigins, requestMetrics }: EdgeOptions): void {
+  const spans = requestSpans();
+  if (spans) app.use(spans);
   if (requestMetrics) app.use(requestMetrics);
   app.use(
     secureHeaders({

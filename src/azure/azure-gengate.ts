@@ -8,6 +8,7 @@ import type { HttpHandler, InvocationContext, Timer } from "@azure/functions";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 import { createGateway, type Gateway, type GatewayParts } from "../gateway.ts";
 import { createLogger } from "../logger.ts";
+import { startTracing } from "../tracing/start-tracing.ts";
 import { azureFetchHandler } from "./http-adapter.ts";
 
 /** Server-sent event streams end before Azure's 230 s limit on an HTTP answer; clients reconnect. */
@@ -64,11 +65,15 @@ export function azureConfig(env: Record<string, string | undefined>): Config {
   return config;
 }
 
-/** Builds the gateway of a Function App; `parts.storage` where files go (local disk by default). */
-export function openAzureGateway(
+/**
+ * Builds the gateway of a Function App, traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; `parts.storage`
+ * where files go (local disk by default).
+ */
+export async function openAzureGateway(
   env: Record<string, string | undefined>,
   parts: GatewayParts = {},
 ): Promise<Gateway> {
   const config = azureConfig(env);
+  await startTracing(env);
   return createGateway(config, env, createLogger(config.logLevel), parts);
 }

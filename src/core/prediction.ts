@@ -127,4 +127,6 @@ export interface Prediction {
   retentionMs?: number | null;
   /** When its inputs, outputs and logs were removed (retention, or on request). */
   dataRemovedAt?: number | null;
+  /** The W3C traceparent of the request that made it (when tracing is on), continued by the work. */
+  traceParent?: string;
 }

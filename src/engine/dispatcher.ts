@@ -12,6 +12,7 @@ import type { RateBucket } from "../core/rate-limiter.ts";
 import type { Provider, StartResult } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
 import type { StoredPrediction } from "../store/index.ts";
+import { inStoredTrace } from "../tracing/work-spans.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
@@ -168,7 +169,11 @@ export class Dispatcher {
     fairShare.record(claimed);
     this.track(
       this.leases.hold(claimed.id, "submitting", leaseEnd, () =>
-        this.guard.run(claimed, "start", () => this.submit(provider, claimed)),
+        this.guard.run(claimed, "start", () =>
+          inStoredTrace("dispatch", claimed, { attributes: { "gengate.provider": provider.id } }, () =>
+            this.submit(provider, claimed),
+          ),
+        ),
       ),
     );
   }

@@ -4,6 +4,7 @@
  */
 import { newId } from "../core/ids.ts";
 import type { Prediction } from "../core/prediction.ts";
+import { tracing } from "../tracing/tracing.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FileInputs, type StoredInputs } from "./file-inputs.ts";
 import { ModelResolver, type Resolved } from "./model-resolver.ts";
@@ -47,6 +48,8 @@ export class PredictionPrep {
 function queued(request: Omit<SubmitRequest, "model">, resolved: Resolved): Prediction {
   const { provider, model, input, route, name, warnings } = resolved;
   const now = Date.now();
+  // The worker that runs it, maybe in another process, continues the trace of the request.
+  const traceParent = tracing().traceparent();
   return {
     id: newId(),
     model: name,
@@ -77,5 +80,6 @@ function queued(request: Omit<SubmitRequest, "model">, resolved: Resolved): Pred
     ...(warnings && { warnings }),
     ...(request.batchId && { batchId: request.batchId }),
     ...(request.retentionMs !== undefined && { retentionMs: request.retentionMs }),
+    ...(traceParent && { traceParent }),
   };
 }

@@ -7,6 +7,7 @@ import { GatewayError } from "../core/errors.ts";
 import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { Provider, StatusResult } from "../providers/provider.ts";
 import type { StoredPrediction } from "../store/index.ts";
+import { inStoredTrace } from "../tracing/work-spans.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { Leases, leasedPredictions } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
@@ -99,7 +100,11 @@ export class Reconciler {
         if (!claimed) return;
         this.track(
           this.leases.hold(claimed.id, "running", leaseEnd, () =>
-            this.guard.run(claimed, "follow", () => this.check(claimed)),
+            this.guard.run(claimed, "follow", () =>
+              inStoredTrace("check", claimed, { attributes: { "gengate.provider": claimed.provider } }, () =>
+                this.check(claimed),
+              ),
+            ),
           ),
         );
       });

@@ -10,6 +10,8 @@ import type { Prediction, WebhookEvent } from "../core/prediction.ts";
 import { toReplicateJson } from "../core/replicate-json.ts";
 import { newSigningKey, sign, signingSecret } from "../core/webhook-signature.ts";
 import type { WebhookDelivery } from "../store/index.ts";
+import { type TraceSpan, tracing } from "../tracing/tracing.ts";
+import { inStoredTrace } from "../tracing/work-spans.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { requestPublic } from "./public-fetch.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
@@ -101,6 +103,7 @@ export class WebhookSender {
     payload: unknown,
   ): WebhookDelivery {
     const now = Date.now();
+    const traceParent = tracing().traceparent();
     return {
       id: `msg_${newId()}`,
       subjectId: subject.id,
@@ -114,6 +117,7 @@ export class WebhookSender {
       lastStatus: null,
       lastError: null,
       createdAt: now,
+      ...(traceParent && { traceParent }),
     };
   }
 
@@ -137,7 +141,12 @@ export class WebhookSender {
         try {
           const leaseEnd = now + REQUEST_TIMEOUT_MS * 2;
           if (await this.ctx.store.webhookDeliveries.claim(delivery.id, delivery.nextAttemptAt, leaseEnd)) {
-            await this.deliver(delivery);
+            await inStoredTrace(
+              "webhook send",
+              delivery,
+              { kind: "client", attributes: { "gengate.webhook.event": delivery.event } },
+              (span) => this.deliver(delivery, span),
+            );
           }
         } catch (error) {
           await this.giveUp(delivery, error);
@@ -171,7 +180,7 @@ export class WebhookSender {
     }
   }
 
-  private async deliver(delivery: WebhookDelivery): Promise<void> {
+  private async deliver(delivery: WebhookDelivery, span: TraceSpan): Promise<void> {
     const timestamp = Math.floor(Date.now() / 1000);
     const attempts = delivery.attempts + 1;
     let status: number | null = null;
@@ -199,6 +208,7 @@ export class WebhookSender {
         body: delivery.payload,
       });
       status = response.statusCode ?? 0;
+      span.setAttribute("http.response.status_code", status);
       response.resume();
       if (status >= 200 && status < 300) {
         await this.ctx.store.webhookDeliveries.markDelivered(delivery.id, status);

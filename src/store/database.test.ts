@@ -59,6 +59,7 @@ describeEachBackend("openDatabase", (open) => {
       "0016-provider-journal",
       "0017-shared-engine-state",
       "0018-tenants-and-budgets",
+      "0019-trace-parents",
     ]);
   });
 

@@ -17,6 +17,7 @@ import { telegram } from "./migrations/0015-telegram.ts";
 import { providerJournal } from "./migrations/0016-provider-journal.ts";
 import { sharedEngineState } from "./migrations/0017-shared-engine-state.ts";
 import { tenantsAndBudgets } from "./migrations/0018-tenants-and-budgets.ts";
+import { traceParents } from "./migrations/0019-trace-parents.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0016-provider-journal": providerJournal,
   "0017-shared-engine-state": sharedEngineState,
   "0018-tenants-and-budgets": tenantsAndBudgets,
+  "0019-trace-parents": traceParents,
 };
 
 /** Tries of a migration that another schema's removal interrupted. */

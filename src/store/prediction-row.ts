@@ -109,6 +109,7 @@ export function predictionRow(p: Prediction & { upstreamId?: string | null; subm
     retention_ms: p.retentionMs ?? null,
     retain_until: null,
     data_removed_at: p.dataRemovedAt ?? null,
+    trace_parent: p.traceParent ?? null,
   };
 }
 
@@ -185,6 +186,7 @@ export function fromPredictionRow(row: Row): StoredPrediction {
     ...(row.destination !== null && { destination: row.destination }),
     ...(row.retention_ms !== null && { retentionMs: row.retention_ms }),
     ...(row.data_removed_at !== null && { dataRemovedAt: row.data_removed_at }),
+    ...(row.trace_parent !== null && { traceParent: row.trace_parent }),
   };
   const warnings = read.json<string[]>("warnings", "warnings", row.warnings, null);
   if (warnings !== null) prediction.warnings = warnings;

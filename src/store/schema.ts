@@ -43,6 +43,8 @@ export interface PredictionsTable {
   /** When its files and data go: `completed_at + retention_ms`, set when it ends. */
   retain_until: number | null;
   data_removed_at: number | null;
+  /** The W3C traceparent of the request that made it, for the worker to continue its trace. */
+  trace_parent: string | null;
 }
 
 export interface ApiTokensTable {
@@ -141,6 +143,7 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: number;
   token_id: string | null;
+  trace_parent: string | null;
 }
 
 export interface BatchesTable {

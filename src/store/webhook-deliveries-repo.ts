@@ -23,6 +23,8 @@ export interface WebhookDelivery {
   createdAt: number;
   /** The token whose key signs the delivery (the subject's); null for rows older than per-token keys. */
   tokenId: string | null;
+  /** The W3C traceparent of the work that queued it (when tracing is on), continued by its sends. */
+  traceParent?: string;
 }
 
 export interface DeliveryAttempt {
@@ -47,6 +49,7 @@ function fromRow(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
     lastError: row.last_error,
     createdAt: row.created_at,
     tokenId: row.token_id,
+    ...(row.trace_parent !== null && { traceParent: row.trace_parent }),
   };
 }
 
@@ -64,6 +67,7 @@ function toRow(delivery: WebhookDelivery): Insertable<WebhookDeliveriesTable> {
     last_error: delivery.lastError,
     created_at: delivery.createdAt,
     token_id: delivery.tokenId,
+    trace_parent: delivery.traceParent ?? null,
   };
 }
 
