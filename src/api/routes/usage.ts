@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { GatewayError } from "../../core/errors.ts";
 import { toUsd } from "../../core/limits.ts";
 import type { UsageRow } from "../../store/budgets-repo.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
@@ -40,6 +41,12 @@ export function usageRoutes({ store }: ApiDeps): Hono<ApiEnv> {
     if (!parsed.success) throw invalidBody(parsed.error, "query");
     const { group_by: groupBy, start, end, token: tokenFilter, tenant } = parsed.data;
     const caller = c.get("token");
+    if (
+      !caller.isAdmin &&
+      ((tokenFilter !== undefined && tokenFilter !== caller.id) || tenant !== undefined)
+    ) {
+      throw new GatewayError("forbidden", "only an admin token may read another token's or a tenant's usage");
+    }
     const now = Date.now();
     const from = start ?? monthStart(now);
     const to = end ?? now + 1;
@@ -47,7 +54,6 @@ export function usageRoutes({ store }: ApiDeps): Hono<ApiEnv> {
       groupBy,
       from,
       to,
-      // Only an admin may look past its own token.
       ...(caller.isAdmin ? tokenFilter !== undefined && { tokenId: tokenFilter } : { tokenId: caller.id }),
       ...(caller.isAdmin && tenant !== undefined && { tenantId: tenant }),
     });
