@@ -36,6 +36,45 @@ describe("wrapDatabaseSync", () => {
   });
 });
 
+describe("prepared statements", () => {
+  it("are prepared once per SQL text, the least recently used dropped past the cache's size", () => {
+    const database = new DatabaseSync(":memory:");
+    const prepares: string[] = [];
+    const prepare = database.prepare.bind(database);
+    database.prepare = (text: string) => {
+      prepares.push(text);
+      return prepare(text);
+    };
+    const db = wrapDatabaseSync(database, 2);
+    db.prepare("create table t (a integer)").run([]);
+    for (let i = 0; i < 3; i++) db.prepare("insert into t values (?)").run([i]);
+    expect(db.prepare("select count(*) as n from t").all([])).toEqual([{ n: 3 }]);
+    expect(prepares).toEqual([
+      "create table t (a integer)",
+      "insert into t values (?)",
+      "select count(*) as n from t",
+    ]);
+    // Two kept: the insert, used again, stays; the select, used least recently, is dropped.
+    db.prepare("insert into t values (?)").run([9]);
+    db.prepare("create table u (b text)").run([]);
+    db.prepare("insert into t values (?)").run([10]);
+    expect(db.prepare("select count(*) as n from t").all([])).toEqual([{ n: 5 }]);
+    expect(prepares.slice(3)).toEqual(["create table u (b text)", "select count(*) as n from t"]);
+    db.close();
+  });
+
+  it("keep working after the schema changes under them", () => {
+    const db = wrapDatabaseSync(new DatabaseSync(":memory:"));
+    db.prepare("create table t (a integer)").run([]);
+    db.prepare("insert into t values (?)").run([1]);
+    expect(db.prepare("select * from t").all([])).toEqual([{ a: 1 }]);
+    db.prepare("alter table t add column b text").run([]);
+    db.prepare("update t set b = 'x'").run([]);
+    expect(db.prepare("select * from t").all([])).toEqual([{ a: 1, b: "x" }]);
+    db.close();
+  });
+});
+
 describe("reading integers", () => {
   it("gives back one beyond Number's safe range as the nearest number, without failing the query", () => {
     const db = wrapDatabaseSync(new DatabaseSync(":memory:"));

@@ -1,5 +1,5 @@
 /** Kysely's SqliteDialect over Node's built-in `node:sqlite`. */
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from "kysely";
 
 const PRAGMAS = ["journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"];
@@ -30,22 +30,42 @@ function withNumbers(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
-/** Adapts a `DatabaseSync` to the subset of better-sqlite3 that Kysely's SqliteDialect uses. */
-export function wrapDatabaseSync(database: DatabaseSync): SqliteDatabase {
+/** Statements kept prepared, the least recently used dropped first: gengate runs a few dozen shapes. */
+const CACHED_STATEMENTS = 256;
+
+/**
+ * Adapts a `DatabaseSync` to the subset of better-sqlite3 that Kysely's SqliteDialect uses. Each
+ * SQL text is prepared once and kept: SQLite prepares it again by itself if the schema changes,
+ * and Kysely runs one query at a time on its one connection, so a kept statement is never in use twice.
+ */
+export function wrapDatabaseSync(database: DatabaseSync, cacheSize = CACHED_STATEMENTS): SqliteDatabase {
+  const prepared = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),
     prepare(sql): SqliteStatement {
-      const statement = database.prepare(sql);
-      const reader = statement.columns().length > 0;
-      if (reader) statement.setReadBigInts(true);
-      return {
-        reader,
-        all: (parameters) => statement.all(...bind(parameters)).map(withNumbers),
-        run: (parameters) => statement.run(...bind(parameters)),
-        *iterate(parameters) {
-          for (const row of statement.iterate(...bind(parameters))) yield withNumbers(row);
-        },
-      };
+      const kept = prepared.get(sql);
+      if (kept) {
+        prepared.delete(sql);
+        prepared.set(sql, kept);
+        return kept;
+      }
+      const statement = adapt(database.prepare(sql));
+      prepared.set(sql, statement);
+      if (prepared.size > cacheSize) prepared.delete(prepared.keys().next().value ?? "");
+      return statement;
+    },
+  };
+}
+
+function adapt(statement: StatementSync): SqliteStatement {
+  const reader = statement.columns().length > 0;
+  if (reader) statement.setReadBigInts(true);
+  return {
+    reader,
+    all: (parameters) => statement.all(...bind(parameters)).map(withNumbers),
+    run: (parameters) => statement.run(...bind(parameters)),
+    *iterate(parameters) {
+      for (const row of statement.iterate(...bind(parameters))) yield withNumbers(row);
     },
   };
 }
