@@ -37,15 +37,16 @@ export class Admissions {
     if (!token) return write(this.ctx.store.writer);
     const owners = ownersOf(token);
     for (const limited of owners) checkModels(limited, predictions);
+    const budgets = this.ctx.store.budgets;
+    if (!owners.some((owner) => budgets.needsAdmission(owner))) return write(this.ctx.store.writer);
     const admission: Admission = {
       tokenId: token.id,
       tenantId: token.tenant?.id ?? null,
       owners,
-      count: predictions.length,
-      holds: owners.some((limited) => limited.limits.budget) ? this.estimates(predictions) : [],
+      holds: owners.some((owner) => owner.limits.budget)
+        ? this.estimates(predictions)
+        : predictions.map((prediction) => ({ predictionId: prediction.id, amount: 0 })),
     };
-    const budgets = this.ctx.store.budgets;
-    if (!budgets.needsAdmission(admission)) return write(this.ctx.store.writer);
     const { result, alerts } = await budgets.admit(admission, write);
     for (const alert of alerts) await this.alert(token, alert);
     return result;

@@ -25,7 +25,6 @@ describeEachBackend("BudgetsRepo", (open) => {
     tokenId,
     tenantId: null,
     owners: [{ scope: "token", id: tokenId, name: "t", limits }],
-    count: amounts.length,
     holds: amounts.map((amount, i) => ({ predictionId: ids[i] ?? "", amount })),
   });
 
@@ -99,6 +98,35 @@ describeEachBackend("BudgetsRepo", (open) => {
       code: "payment_required",
     });
     await admitOne(store, admission(token.id, limits, [10_000]));
+  });
+
+  it("counts predictions in flight until each settles, refusing past the limit", async () => {
+    const limits: Limits = { predictionsInFlight: 3 };
+    const { store, token } = await setUp(limits);
+    const first = admission(token.id, limits, [0, 0]);
+    await admitOne(store, first);
+    await expect(admitOne(store, admission(token.id, limits, [0, 0]))).rejects.toMatchObject({
+      code: "rate_limited",
+      message: expect.stringContaining("2 are, and this adds 2"),
+      refusedBy: { limit: "predictions_in_flight", scope: "token", id: token.id },
+    });
+    await admitOne(store, admission(token.id, limits, [0]));
+    await store.budgets.settle(first.holds[0]?.predictionId ?? "", token.id, []);
+    await store.budgets.settle(first.holds[0]?.predictionId ?? "", token.id, []);
+    await admitOne(store, admission(token.id, limits, [0]));
+    await expect(admitOne(store, admission(token.id, limits, [0]))).rejects.toMatchObject({
+      code: "rate_limited",
+    });
+  });
+
+  it("never lets racing admissions past an in-flight limit", async () => {
+    const limits: Limits = { predictionsInFlight: 20 };
+    const { database, store, token } = await setUp(limits);
+    const other = database.dialect === "postgres" ? createStore(await database.reopen()) : store;
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => admitOne(i % 2 ? store : other, admission(token.id, limits, [0]))),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(20);
   });
 
   it("never overspends when many admissions race (from two connections on PostgreSQL)", async () => {

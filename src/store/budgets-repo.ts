@@ -1,13 +1,12 @@
 /**
- * Budgets and in-flight limits, checked and held in the transaction that stores the work (so two
- * processes cannot both take the last of a budget), settled to the real cost when the work ends,
- * and the spend ledger (a row per provider run). On PostgreSQL each limited owner is locked for the
- * rest of the transaction; SQLite runs one writing transaction at a time.
+ * Budgets and in-flight limits, taken in the transaction that stores the work (each by one
+ * conditional upsert of a counter row, so two processes cannot both take the last of a budget or
+ * of a limit), given back when the work ends (a hold is settled to the real cost), and the spend
+ * ledger (a row per provider run). Amounts are micro-dollars.
  */
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { GatewayError } from "../core/errors.ts";
 import { type Budget, type Limits, periodEnd, periodStart, toMicros, toUsd } from "../core/limits.ts";
-import type { Database } from "./database.ts";
 import type { DB, SpendLedgerTable } from "./schema.ts";
 
 export interface LimitedOwner {
@@ -22,9 +21,7 @@ export interface Admission {
   tenantId: string | null;
   /** The token, then its tenant: every one must allow the work. */
   owners: LimitedOwner[];
-  /** How many predictions are being stored. */
-  count: number;
-  /** Micro-dollars to hold for each prediction admitted. */
+  /** Each prediction admitted, with the micro-dollars its budgets hold (0 with no budget). */
   holds: { predictionId: string; amount: number }[];
 }
 
@@ -46,56 +43,48 @@ export interface UsageRow {
 }
 
 const TERMINAL = ["succeeded", "failed", "canceled"] as const;
-const isLimited = (owner: LimitedOwner) =>
-  owner.limits.budget !== undefined || owner.limits.predictionsInFlight !== undefined;
 const USD = (micros: number) => `$${toUsd(micros).toFixed(2)}`;
 
 export class BudgetsRepo {
   readonly #db: Kysely<DB>;
-  readonly #dialect: Database["dialect"];
 
-  constructor(db: Kysely<DB>, dialect: Database["dialect"]) {
+  constructor(db: Kysely<DB>) {
     this.#db = db;
-    this.#dialect = dialect;
   }
 
-  /** True when storing work for these owners needs `admit` (a budget or an in-flight limit). */
-  needsAdmission(admission: Admission): boolean {
-    return admission.owners.some(isLimited);
+  /** True when storing work for this owner needs `admit`: it has a budget or an in-flight limit. */
+  needsAdmission(owner: LimitedOwner): boolean {
+    return owner.limits.budget !== undefined || owner.limits.predictionsInFlight !== undefined;
   }
 
-  /** In one transaction: checks and holds (`admitWithin`), then `write` stores the work. */
+  /**
+   * In one transaction, `write` stores the work, then each owner's in-flight count and budget
+   * take it (or refuse it, undoing all), and its holds are stored. Each count is one conditional
+   * upsert: the row it locks is held only until the commit that follows.
+   */
   async admit<T>(
     admission: Admission,
     write: (db: Kysely<DB>) => Promise<T>,
     now = Date.now(),
   ): Promise<{ result: T; alerts: CrossedAlert[] }> {
     return this.#db.transaction().execute(async (trx) => {
-      const alerts = await this.admitWithin(trx, admission, now);
-      return { result: await write(trx), alerts };
-    });
-  }
-
-  /** Checks every owner's in-flight limit and budget and holds the amounts; throws the first refusal. */
-  async admitWithin(trx: Transaction<DB>, admission: Admission, now = Date.now()): Promise<CrossedAlert[]> {
-    const limited = admission.owners.filter(isLimited);
-    // Counting what is in flight, then storing more, must not interleave with another admission;
-    // a budget is held by one conditional update, which PostgreSQL's row lock already orders.
-    for (const owner of limited) {
-      if (owner.limits.predictionsInFlight === undefined) continue;
-      await this.#lock(trx, owner);
-      await this.#checkInFlight(trx, owner, admission.count);
-    }
-    const total = admission.holds.reduce((sum, hold) => sum + hold.amount, 0);
-    const alerts: CrossedAlert[] = [];
-    const periods: Record<LimitedOwner["scope"], number | null> = { token: null, tenant: null };
-    for (const owner of limited) {
-      if (!owner.limits.budget) continue;
-      const { start, alert } = await this.#hold(trx, owner, owner.limits.budget, total, now);
-      periods[owner.scope] = start;
-      if (alert) alerts.push(alert);
-    }
-    if (periods.token !== null || periods.tenant !== null) {
+      const result = await write(trx);
+      const total = admission.holds.reduce((sum, hold) => sum + hold.amount, 0);
+      const alerts: CrossedAlert[] = [];
+      const periods: Record<LimitedOwner["scope"], number | null> = { token: null, tenant: null };
+      const counted: Record<LimitedOwner["scope"], number> = { token: 0, tenant: 0 };
+      for (const owner of admission.owners) {
+        const { predictionsInFlight, budget } = owner.limits;
+        if (predictionsInFlight !== undefined) {
+          await this.#countInFlight(trx, owner, predictionsInFlight, admission.holds.length);
+          counted[owner.scope] = 1;
+        }
+        if (budget) {
+          const { start, alert } = await this.#hold(trx, owner, budget, total, now);
+          periods[owner.scope] = start;
+          if (alert) alerts.push(alert);
+        }
+      }
       for (let i = 0; i < admission.holds.length; i += 500) {
         await trx
           .insertInto("budget_holds")
@@ -106,14 +95,54 @@ export class BudgetsRepo {
               tenant_id: admission.tenantId,
               token_period: periods.token,
               tenant_period: periods.tenant,
+              token_counted: counted.token,
+              tenant_counted: counted.tenant,
               amount: hold.amount,
               created_at: now,
             })),
           )
           .execute();
       }
-    }
-    return alerts;
+      return { result, alerts };
+    });
+  }
+
+  /** Adds `adding` to the owner's predictions in flight, or refuses past `max`. */
+  async #countInFlight(
+    trx: Transaction<DB>,
+    owner: LimitedOwner,
+    max: number,
+    adding: number,
+  ): Promise<void> {
+    const counted =
+      adding <= max &&
+      (await trx
+        .insertInto("in_flight")
+        .values({ scope: owner.scope, owner_id: owner.id, count: adding })
+        .onConflict((oc) =>
+          oc
+            .columns(["scope", "owner_id"])
+            .doUpdateSet((eb) => ({ count: eb("in_flight.count", "+", eb.ref("excluded.count")) }))
+            .where(sql<number>`in_flight.count + excluded.count`, "<=", max),
+        )
+        .returning("count")
+        .executeTakeFirst());
+    if (counted) return;
+    const live = (
+      await trx
+        .selectFrom("in_flight")
+        .select("count")
+        .where((eb) => eb.and({ scope: owner.scope, owner_id: owner.id }))
+        .executeTakeFirst()
+    )?.count;
+    throw new GatewayError(
+      "rate_limited",
+      `${owner.scope} ${owner.name} may have ${max} predictions in flight; ${live ?? 0} are, and this adds ${adding}`,
+      {
+        retryAfterMs: 1_000,
+        refusedBy: { limit: "predictions_in_flight", scope: owner.scope, id: owner.id, name: owner.name },
+      },
+    );
   }
 
   /** Adds `total` to what the budget holds this period, or refuses; the alert when this crossed its threshold. */
@@ -127,18 +156,19 @@ export class BudgetsRepo {
     const start = periodStart(budget.period, now);
     const limit = toMicros(budget.usd);
     const period = { scope: owner.scope, owner_id: owner.id, period_start: start };
-    await trx
-      .insertInto("budget_usage")
-      .values({ ...period, held: 0, spent: 0, alerted_at: null })
-      .onConflict((oc) => oc.columns(["scope", "owner_id", "period_start"]).doNothing())
-      .execute();
-    const usage = await trx
-      .updateTable("budget_usage")
-      .set((eb) => ({ held: eb("held", "+", total) }))
-      .where((eb) => eb.and(period))
-      .where(sql<number>`held + spent + ${total}`, "<=", limit)
-      .returning(["held", "spent", "alerted_at"])
-      .executeTakeFirst();
+    const usage =
+      total <= limit &&
+      (await trx
+        .insertInto("budget_usage")
+        .values({ ...period, held: total, spent: 0, alerted_at: null })
+        .onConflict((oc) =>
+          oc
+            .columns(["scope", "owner_id", "period_start"])
+            .doUpdateSet((eb) => ({ held: eb("budget_usage.held", "+", eb.ref("excluded.held")) }))
+            .where(sql<number>`budget_usage.held + budget_usage.spent + excluded.held`, "<=", limit),
+        )
+        .returning(["held", "spent", "alerted_at"])
+        .executeTakeFirst());
     if (!usage) {
       const used = await this.usage(owner.scope, owner.id, start, trx);
       const resets = new Date(periodEnd(budget.period, now)).toISOString();
@@ -190,16 +220,33 @@ export class BudgetsRepo {
       const known = runs.reduce((sum, run) => sum + (run.cost ?? 0), 0);
       const cost = known + (runs.some((run) => run.cost === null) ? hold.amount : 0);
       const owners = [
-        { scope: "token" as const, id: hold.token_id, period: hold.token_period },
-        { scope: "tenant" as const, id: hold.tenant_id, period: hold.tenant_period },
+        {
+          scope: "token" as const,
+          id: hold.token_id,
+          period: hold.token_period,
+          counted: hold.token_counted,
+        },
+        {
+          scope: "tenant" as const,
+          id: hold.tenant_id,
+          period: hold.tenant_period,
+          counted: hold.tenant_counted,
+        },
       ];
-      for (const { scope, id, period } of owners) {
-        if (id === null || period === null) continue;
-        await trx
-          .updateTable("budget_usage")
-          .set((eb) => ({ held: eb("held", "-", hold.amount), spent: eb("spent", "+", cost) }))
-          .where((eb) => eb.and({ scope, owner_id: id, period_start: period }))
-          .execute();
+      for (const { scope, id, period, counted } of owners) {
+        if (id === null) continue;
+        if (counted)
+          await trx
+            .updateTable("in_flight")
+            .set((eb) => ({ count: eb("count", "-", 1) }))
+            .where((eb) => eb.and({ scope, owner_id: id }))
+            .execute();
+        if (period !== null)
+          await trx
+            .updateTable("budget_usage")
+            .set((eb) => ({ held: eb("held", "-", hold.amount), spent: eb("spent", "+", cost) }))
+            .where((eb) => eb.and({ scope, owner_id: id, period_start: period }))
+            .execute();
       }
       await this.#record(trx, runs, sql<string | null>`${hold.tenant_id}`);
     });
@@ -296,37 +343,5 @@ export class BudgetsRepo {
       runs: Number(row.runs),
       unpricedRuns: Number(row.unpriced_runs ?? 0),
     }));
-  }
-
-  async #lock(trx: Transaction<DB>, owner: LimitedOwner): Promise<void> {
-    if (this.#dialect !== "postgres") return;
-    const key = `admission:${owner.scope}:${owner.id}`;
-    await sql`select pg_advisory_xact_lock(hashtext(current_schema()), hashtext(${key}))`.execute(trx);
-  }
-
-  async #checkInFlight(trx: Transaction<DB>, owner: LimitedOwner, adding: number): Promise<void> {
-    const max = owner.limits.predictionsInFlight;
-    if (max === undefined) return;
-    let query = trx
-      .selectFrom("predictions")
-      .select((eb) => eb.fn.countAll<number>().as("live"))
-      .where("state", "not in", TERMINAL);
-    query =
-      owner.scope === "token"
-        ? query.where("token_id", "=", owner.id)
-        : query.where("token_id", "in", (eb) =>
-            eb.selectFrom("api_tokens").select("id").where("tenant_id", "=", owner.id),
-          );
-    const { live } = await query.executeTakeFirstOrThrow();
-    if (Number(live) + adding > max) {
-      throw new GatewayError(
-        "rate_limited",
-        `${owner.scope} ${owner.name} may have ${max} predictions in flight; ${live} are, and this adds ${adding}`,
-        {
-          retryAfterMs: 1_000,
-          refusedBy: { limit: "predictions_in_flight", scope: owner.scope, id: owner.id, name: owner.name },
-        },
-      );
-    }
   }
 }

@@ -135,7 +135,7 @@ export function createStore(database: Database): Store {
     fairShares: new FairSharesRepo(db),
     receivedWebhooks: new ReceivedWebhooksRepo(db),
     tenants: new TenantsRepo(db),
-    budgets: new BudgetsRepo(db, database.dialect),
+    budgets: new BudgetsRepo(db),
     audit: new AuditRepo(db),
     writer: db,
     database,

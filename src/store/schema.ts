@@ -87,8 +87,16 @@ export interface BudgetHoldsTable {
   tenant_id: string | null;
   token_period: number | null;
   tenant_period: number | null;
+  token_counted: number;
+  tenant_counted: number;
   amount: number;
   created_at: number;
+}
+
+export interface InFlightTable {
+  scope: "token" | "tenant";
+  owner_id: string;
+  count: number;
 }
 
 export interface SpendLedgerTable {
@@ -344,6 +352,7 @@ export interface DB {
   tenants: TenantsTable;
   budget_usage: BudgetUsageTable;
   budget_holds: BudgetHoldsTable;
+  in_flight: InFlightTable;
   spend_ledger: SpendLedgerTable;
   audit_log: AuditLogTable;
 }

@@ -39,14 +39,6 @@ export const tenantsAndBudgets: Migration = {
     await db.schema.alterTable("api_tokens").dropColumn("is_admin").execute();
     await db.schema.createIndex("api_tokens_tenant_id").on("api_tokens").column("tenant_id").execute();
 
-    // Predictions not ended yet, counted per token for its in-flight limit.
-    await db.schema
-      .createIndex("predictions_live_token_id")
-      .on("predictions")
-      .column("token_id")
-      .where(sql.ref("state"), "not in", ["succeeded", "failed", "canceled"])
-      .execute();
-
     await db.schema
       .createTable("budget_usage")
       /** "token" or "tenant". */
@@ -67,8 +59,21 @@ export const tenantsAndBudgets: Migration = {
       /** The period start of each budget the amount is held against; null where no budget applies. */
       .addColumn("token_period", "bigint")
       .addColumn("tenant_period", "bigint")
+      /** 1 where the prediction is counted in the owner's predictions in flight. */
+      .addColumn("token_counted", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("tenant_counted", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("amount", "bigint", (c) => c.notNull())
       .addColumn("created_at", "bigint", (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable("in_flight")
+      /** "token" or "tenant". */
+      .addColumn("scope", "text", (c) => c.notNull())
+      .addColumn("owner_id", "text", (c) => c.notNull())
+      /** Predictions admitted under an in-flight limit and not settled yet. */
+      .addColumn("count", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("in_flight_pk", ["scope", "owner_id"])
       .execute();
 
     await db.schema
