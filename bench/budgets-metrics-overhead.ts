@@ -1,13 +1,15 @@
 /**
  * What budgets and metrics cost on the throughput path: predictions per second end to end through
- * the API (create with `Prefer: wait` → output stored, sim provider at zero latency), with them off
- * (an unlimited token, no metrics) and on: the predictions' token has a budget, an in-flight limit
- * and a request rate (its cost held in the transaction that stores each prediction and settled at
- * its end), opts in to budget metrics, and GENGATE_METRICS_TOKEN is set (every prediction counted
- * and timed, every request timed by route, /metrics scraped once a second, 15 times as often as
- * Prometheus' default). Both price the sim, so both write the spend ledger. Side by side in one
- * run, alternating, on SQLite and on PostgreSQL. Besides the rate, the server process's CPU time
- * per prediction, which a machine shared with other work disturbs far less.
+ * the API (create with `Prefer: wait` → output stored, sim provider at zero latency) in three
+ * set-ups, side by side in one run, alternating, on SQLite and on PostgreSQL:
+ * - off: a token with no limits, metrics off;
+ * - budget + metrics: the token has a budget with an alert (each prediction's estimate held in the
+ *   transaction that stores it and settled at its end) and opts in to budget metrics, and
+ *   GENGATE_METRICS_TOKEN is set (every prediction counted and timed, every request timed by
+ *   route, /metrics scraped once a second, 15 times as often as Prometheus' default);
+ * - every limit + metrics: besides, an in-flight limit and requests per minute (none reached).
+ * All price the sim, so all write the spend ledger. Besides the rate, the server process's CPU
+ * time per prediction, which a machine shared with other work disturbs far less.
  * Run: node bench/budgets-metrics-overhead.ts [count=2000] [concurrency=32] [rounds=5, odd for a true median]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -60,37 +62,42 @@ const configDir = mkdtempSync(join(tmpdir(), "gengate-bench-config-"));
 const CONFIG = join(configDir, "gengate.config.json");
 writeFileSync(CONFIG, JSON.stringify({ pricing: { sim: { perRun: 0.001 } } }));
 
-/** A token whose every limit is checked on each request and prediction, none of them reached. */
-async function limitedToken(url: string): Promise<string> {
+type SetUp = "off" | "budget" | "every limit";
+const SET_UPS: SetUp[] = ["off", "budget", "every limit"];
+const BUDGET = {
+  budget: { usd: 1_000_000, period: "month", alert_at: 0.99, alert_url: "https://alerts.example/budget" },
+  budget_metrics: true,
+};
+const EVERY_LIMIT = { ...BUDGET, predictions_in_flight: 10_000, requests_per_minute: 1_000_000 };
+
+/** A token whose limits are checked on each request and prediction, none of them reached. */
+async function limitedToken(url: string, limits: object): Promise<string> {
   const response = await fetch(`${url}/v1/admin/tokens`, {
     method: "POST",
     headers: { authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      name: "bench",
-      budget: { usd: 1_000_000, period: "month", alert_at: 0.99, alert_url: "https://alerts.example/budget" },
-      budget_metrics: true,
-      predictions_in_flight: 10_000,
-      requests_per_minute: 1_000_000,
-    }),
+    body: JSON.stringify({ name: "bench", ...limits }),
   });
   if (response.status !== 201) throw new Error(`token create answered ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }
 
-async function measure(backend: Backend, limits: boolean): Promise<Run> {
+async function measure(backend: Backend, setUp: SetUp): Promise<Run> {
+  const on = setUp !== "off";
   const gateway = await startBenchGateway(backend, {
     GENGATE_SIM_LATENCY: "0",
     GENGATE_CONFIG: CONFIG,
-    GENGATE_METRICS_TOKEN: limits ? METRICS_TOKEN : "",
+    GENGATE_METRICS_TOKEN: on ? METRICS_TOKEN : "",
   });
   try {
-    const token = limits ? await limitedToken(gateway.url) : BENCH_TOKEN;
+    const token = on
+      ? await limitedToken(gateway.url, setUp === "budget" ? BUDGET : EVERY_LIMIT)
+      : BENCH_TOKEN;
     await runPool(100, CONCURRENCY, (i) =>
       createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true, token).then(
         () => {},
       ),
     );
-    const scraper = limits ? scrapeEverySecond(gateway.url) : undefined;
+    const scraper = on ? scrapeEverySecond(gateway.url) : undefined;
     let failed = 0;
     const pid = gateway.child.pid ?? 0;
     const cpuBefore = await cpuSecondsOf(pid);
@@ -118,41 +125,46 @@ async function measure(backend: Backend, limits: boolean): Promise<Run> {
 const rates: string[] = [];
 const costs: string[] = [];
 for (const backend of ["sqlite", "postgres"] as const) {
-  const off: Run[] = [];
-  const on: Run[] = [];
+  const runs = new Map<SetUp, Run[]>(SET_UPS.map((setUp) => [setUp, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternating, so that a machine getting busier or quieter weighs on both alike.
-    off.push(await measure(backend, false));
-    on.push(await measure(backend, true));
+    // In turn, so that a machine getting busier or quieter weighs on each alike.
+    for (const setUp of SET_UPS) runs.get(setUp)?.push(await measure(backend, setUp));
   }
   // Medians: one run disturbed by other work on the machine moves them little.
-  const median = (runs: Run[], field: "perSecond" | "cpuMs") =>
+  const median = (setUp: SetUp, field: "perSecond" | "cpuMs") =>
     percentile(
-      runs.map((run) => run[field]),
+      (runs.get(setUp) ?? []).map((run) => run[field]),
       50,
     );
-  const list = (runs: Run[], field: "perSecond" | "cpuMs", digits: number) =>
-    runs.map((run) => fmt(run[field], digits)).join(", ");
-  const scrapes = on.flatMap((run) => run.scrapes);
-  const name = backend === "sqlite" ? "SQLite" : "PostgreSQL";
-  rates.push(
-    `| ${name} | ${list(off, "perSecond", 1)} | ${list(on, "perSecond", 1)} | ${fmt(median(off, "perSecond"), 1)} | ${fmt(median(on, "perSecond"), 1)} | ${fmt(median(on, "perSecond") / median(off, "perSecond"), 3)} |`,
+  const list = (setUp: SetUp, field: "perSecond" | "cpuMs", digits: number) =>
+    (runs.get(setUp) ?? []).map((run) => fmt(run[field], digits)).join(", ");
+  const row = (field: "perSecond" | "cpuMs", digits: number) =>
+    [
+      ...SET_UPS.map((setUp) => list(setUp, field, digits)),
+      ...SET_UPS.map((setUp) => fmt(median(setUp, field), digits)),
+      fmt(median("budget", field) / median("off", field), 3),
+      fmt(median("every limit", field) / median("off", field), 3),
+    ].join(" | ");
+  const scrapes = [...(runs.get("budget") ?? []), ...(runs.get("every limit") ?? [])].flatMap(
+    (run) => run.scrapes,
   );
+  const name = backend === "sqlite" ? "SQLite" : "PostgreSQL";
+  rates.push(`| ${name} | ${row("perSecond", 1)} |`);
   costs.push(
-    `| ${name} | ${list(off, "cpuMs", 2)} | ${list(on, "cpuMs", 2)} | ${fmt(median(off, "cpuMs"), 2)} | ${fmt(median(on, "cpuMs"), 2)} | ${fmt(median(on, "cpuMs") / median(off, "cpuMs"), 3)} | ${scrapes.length} | ${fmt(percentile(scrapes, 50), 1)} | ${fmt(percentile(scrapes, 99), 1)} |`,
+    `| ${name} | ${row("cpuMs", 2)} | ${scrapes.length} | ${fmt(percentile(scrapes, 50), 1)} | ${fmt(percentile(scrapes, 99), 1)} |`,
   );
 }
 rmSync(configDir, { recursive: true, force: true });
 console.log(
-  `\n${COUNT} predictions per run, ${CONCURRENCY} clients, sim/image 64x64 PNG, zero model latency, ${ROUNDS} rounds of off then on\n`,
+  `\n${COUNT} predictions per run, ${CONCURRENCY} clients, sim/image 64x64 PNG, zero model latency, ${ROUNDS} rounds of the three set-ups in turn\n`,
 );
-console.log(
-  "| backend | budgets and metrics off, predictions/s | on, predictions/s | median off | median on | on / off |",
-);
-console.log("|---|---|---|---|---|---|");
-for (const row of rates) console.log(row);
-console.log(
-  "\n| backend | budgets and metrics off, server CPU ms per prediction | on | median off | median on | on / off | scrapes | scrape p50 ms | scrape p99 ms |",
-);
+const header =
+  "off | budget + metrics | every limit + metrics | median off | median budget | median every limit | budget / off | every limit / off";
+console.log(`| backend | predictions/s: ${header} |`);
 console.log("|---|---|---|---|---|---|---|---|---|");
-for (const row of costs) console.log(row);
+for (const line of rates) console.log(line);
+console.log(
+  `\n| backend | server CPU ms per prediction: ${header} | scrapes | scrape p50 ms | scrape p99 ms |`,
+);
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+for (const line of costs) console.log(line);
