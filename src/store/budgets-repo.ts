@@ -67,24 +67,14 @@ export class BudgetsRepo {
     write: (db: Kysely<DB>) => Promise<T>,
     now = Date.now(),
   ): Promise<{ result: T; alerts: CrossedAlert[] }> {
+    const periodOf = (owner: LimitedOwner | undefined) =>
+      owner?.limits.budget ? periodStart(owner.limits.budget.period, now) : null;
+    const countedBy = (owner: LimitedOwner | undefined) =>
+      owner?.limits.predictionsInFlight === undefined ? 0 : 1;
+    const token = admission.owners.find((owner) => owner.scope === "token");
+    const tenant = admission.owners.find((owner) => owner.scope === "tenant");
     return this.#db.transaction().execute(async (trx) => {
       const result = await write(trx);
-      const total = admission.holds.reduce((sum, hold) => sum + hold.amount, 0);
-      const alerts: CrossedAlert[] = [];
-      const periods: Record<LimitedOwner["scope"], number | null> = { token: null, tenant: null };
-      const counted: Record<LimitedOwner["scope"], number> = { token: 0, tenant: 0 };
-      for (const owner of admission.owners) {
-        const { predictionsInFlight, budget } = owner.limits;
-        if (predictionsInFlight !== undefined) {
-          await this.#countInFlight(trx, owner, predictionsInFlight, admission.holds.length);
-          counted[owner.scope] = 1;
-        }
-        if (budget) {
-          const { start, alert } = await this.#hold(trx, owner, budget, total, now);
-          periods[owner.scope] = start;
-          if (alert) alerts.push(alert);
-        }
-      }
       for (let i = 0; i < admission.holds.length; i += 500) {
         await trx
           .insertInto("budget_holds")
@@ -93,15 +83,27 @@ export class BudgetsRepo {
               prediction_id: hold.predictionId,
               token_id: admission.tokenId,
               tenant_id: admission.tenantId,
-              token_period: periods.token,
-              tenant_period: periods.tenant,
-              token_counted: counted.token,
-              tenant_counted: counted.tenant,
+              token_period: periodOf(token),
+              tenant_period: periodOf(tenant),
+              token_counted: countedBy(token),
+              tenant_counted: countedBy(tenant),
               amount: hold.amount,
               created_at: now,
             })),
           )
           .execute();
+      }
+      // The counters last: the rows they lock stay locked only until the commit.
+      const total = admission.holds.reduce((sum, hold) => sum + hold.amount, 0);
+      const alerts: CrossedAlert[] = [];
+      for (const owner of admission.owners) {
+        const { predictionsInFlight, budget } = owner.limits;
+        if (predictionsInFlight !== undefined)
+          await this.#countInFlight(trx, owner, predictionsInFlight, admission.holds.length);
+        if (budget) {
+          const alert = await this.#hold(trx, owner, budget, total, now);
+          if (alert) alerts.push(alert);
+        }
       }
       return { result, alerts };
     });
@@ -152,7 +154,7 @@ export class BudgetsRepo {
     budget: Budget,
     total: number,
     now: number,
-  ): Promise<{ start: number; alert?: CrossedAlert }> {
+  ): Promise<CrossedAlert | undefined> {
     const start = periodStart(budget.period, now);
     const limit = toMicros(budget.usd);
     const period = { scope: owner.scope, owner_id: owner.id, period_start: start };
@@ -181,7 +183,7 @@ export class BudgetsRepo {
     }
     const used = usage.held + usage.spent;
     if (budget.alertAt === undefined || usage.alerted_at !== null || used < budget.alertAt * limit)
-      return { start };
+      return undefined;
     // Whichever admission marks the period first sends its one alert.
     const marked = await trx
       .updateTable("budget_usage")
@@ -189,8 +191,7 @@ export class BudgetsRepo {
       .where((eb) => eb.and(period))
       .where("alerted_at", "is", null)
       .executeTakeFirst();
-    if (marked.numUpdatedRows !== 1n) return { start };
-    return { start, alert: { owner, periodStart: start, used, limit } };
+    return marked.numUpdatedRows === 1n ? { owner, periodStart: start, used, limit } : undefined;
   }
 
   /**
@@ -219,6 +220,8 @@ export class BudgetsRepo {
       if (!hold) return;
       const known = runs.reduce((sum, run) => sum + (run.cost ?? 0), 0);
       const cost = known + (runs.some((run) => run.cost === null) ? hold.amount : 0);
+      await this.#record(trx, runs, sql<string | null>`${hold.tenant_id}`);
+      // The counters last: the rows they lock stay locked only until the commit.
       const owners = [
         {
           scope: "token" as const,
@@ -248,7 +251,6 @@ export class BudgetsRepo {
             .where((eb) => eb.and({ scope, owner_id: id, period_start: period }))
             .execute();
       }
-      await this.#record(trx, runs, sql<string | null>`${hold.tenant_id}`);
     });
   }
 
