@@ -29,6 +29,8 @@ export interface InvalidField {
 export interface GatewayErrorOptions {
   retryable?: boolean;
   retryAfterMs?: number;
+  /** A 429's: the rate limit (requests a minute) the upstream said it holds gengate to. */
+  statedLimitPerMinute?: number;
   invalidFields?: InvalidField[];
   /** What the upstream said, for logs and the prediction's error; never contains secrets. */
   providerDetail?: string;
@@ -72,6 +74,7 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  readonly statedLimitPerMinute: number | undefined;
   readonly invalidFields: InvalidField[] | undefined;
   readonly providerDetail: string | undefined;
   readonly configSetting: string | undefined;
@@ -84,6 +87,7 @@ export class GatewayError extends Error {
     this.code = code;
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
     this.retryAfterMs = options.retryAfterMs;
+    this.statedLimitPerMinute = options.statedLimitPerMinute;
     this.invalidFields = options.invalidFields;
     this.providerDetail = options.providerDetail;
     this.configSetting = options.configSetting;

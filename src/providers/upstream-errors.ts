@@ -25,6 +25,8 @@ export interface UpstreamAnswer {
   what: string;
   /** For a 429: how long to wait, from the answer (see retryAfterHeaderMs). */
   retryAfterMs?: number;
+  /** For a 429: the limit (requests a minute) the upstream said it holds gengate to, if it said. */
+  statedLimitPerMinute?: number;
 }
 
 type Mapped = { code: ErrorCode; message: string; retryable: boolean };
@@ -104,6 +106,8 @@ export function upstreamStatusError(upstream: Upstream, answer: UpstreamAnswer):
     providerDetail: answer.detail || `HTTP ${answer.status}`,
     ...(refused && { configSetting: upstream.keySetting }),
     ...(answer.status === 429 && answer.retryAfterMs !== undefined && { retryAfterMs: answer.retryAfterMs }),
+    ...(answer.status === 429 &&
+      answer.statedLimitPerMinute !== undefined && { statedLimitPerMinute: answer.statedLimitPerMinute }),
   });
 }
 
