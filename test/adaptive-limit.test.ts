@@ -44,10 +44,10 @@ async function runAll(urls: string[]): Promise<number> {
       const response = await fetch(`${urls[0]}/v1/predictions/${id}`, {
         headers: { authorization: `Bearer ${TEST_TOKEN}` },
       });
-      const { status } = (await response.json()) as { status: string };
-      return status === "starting" || status === "processing" ? undefined : status;
+      const { status, error } = (await response.json()) as { status: string; error: string | null };
+      return status === "starting" || status === "processing" ? undefined : { status, error };
     }, 60_000);
-    expect(ended).toBe("succeeded");
+    expect(ended).toEqual({ status: "succeeded", error: null });
   }
   return Date.now() - started;
 }

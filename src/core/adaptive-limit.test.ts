@@ -10,24 +10,32 @@ describe("the AIMD controller of a rate bucket", () => {
   });
 
   it("drops to 99% of the limit a 429 states, with no burst, never above the configured rate", () => {
-    const learned = lowered(configured, null, 1_000, 60);
-    expect(learned).toEqual({ perMinute: 59.4, at: 1_000 });
+    const learned = lowered(configured, null, 1_000, { perMinute: 60 });
+    expect(learned).toEqual({ perMinute: 59.4, burst: 1, at: 1_000 });
     expect(budgetAt(configured, learned, 1_000)).toEqual({ perMinute: 59.4, burst: 1 });
-    expect(lowered(configured, null, 1_000, 6_000).perMinute).toBe(600);
+    expect(lowered(configured, null, 1_000, { perMinute: 6_000 }).perMinute).toBe(600);
+  });
+
+  it("keeps the burst a 429 states, up to the configured one", () => {
+    const learned = lowered(configured, null, 0, { perMinute: 60, burst: 6 });
+    expect(budgetAt(configured, learned, 0)).toEqual({ perMinute: 59.4, burst: 6 });
+    const large = lowered(configured, null, 0, { perMinute: 60, burst: 100 });
+    expect(budgetAt(configured, large, 0).burst).toBe(30);
   });
 
   it("halves the rate on a 429 that states no limit, once for the 429s of one overload", () => {
     const first = lowered(configured, null, 10_000);
-    expect(first).toEqual({ perMinute: 300, at: 10_000 });
+    expect(first).toEqual({ perMinute: 300, burst: 1, at: 10_000 });
     expect(lowered(configured, first, 10_000 + SAME_EPISODE_MS - 1)).toBe(first);
     expect(lowered(configured, first, 10_000 + SAME_EPISODE_MS)).toEqual({
       perMinute: 150,
+      burst: 1,
       at: 10_000 + SAME_EPISODE_MS,
     });
   });
 
   it("holds a learned rate for the quiet period, then climbs back linearly to the configured one", () => {
-    const learned = lowered(configured, null, 0, 60);
+    const learned = lowered(configured, null, 0, { perMinute: 60 });
     expect(rateAt(600, learned, QUIET_MS)).toBeCloseTo(59.4);
     expect(rateAt(600, learned, QUIET_MS + 30_000)).toBeCloseTo(89.4);
     expect(unlowered(configured, learned, QUIET_MS + 30_000)).toBe(false);
@@ -36,8 +44,12 @@ describe("the AIMD controller of a rate bucket", () => {
   });
 
   it("lowers from where the climb had got to when the upstream refuses again without a limit", () => {
-    const learned = lowered(configured, null, 0, 60);
+    const learned = lowered(configured, null, 0, { perMinute: 60 });
     const now = QUIET_MS + 60_000;
-    expect(lowered(configured, learned, now)).toEqual({ perMinute: rateAt(600, learned, now) / 2, at: now });
+    expect(lowered(configured, learned, now)).toEqual({
+      perMinute: rateAt(600, learned, now) / 2,
+      burst: 1,
+      at: now,
+    });
   });
 });

@@ -11,9 +11,17 @@ export interface Budget {
   burst: number;
 }
 
+/** What an upstream said it allows when it refused: a rate, and maybe the burst it lets through. */
+export interface StatedLimit {
+  perMinute: number;
+  burst?: number;
+}
+
 /** The rate the upstream allowed when it last refused (or, at the ceiling, first answered). */
 export interface LearnedLimit {
   perMinute: number;
+  /** The bucket's size while below the configured rate: the upstream's stated burst, else 1. */
+  burst: number;
   /** When it was learned (ms): the quiet period counts from here. */
   at: number;
 }
@@ -42,38 +50,40 @@ export function rateAt(ceiling: number, learned: LearnedLimit | null, now: numbe
 }
 
 /**
- * The bucket's rate and size at `now`. Below the configured rate there is no burst: a burst is
- * what drew the 429, and the upstream's own is not known to be larger than one request.
+ * The bucket's rate and size at `now`. Below the configured rate the size is the burst the
+ * upstream stated, or 1: a burst is what drew the 429.
  */
 export function budgetAt(configured: Budget, learned: LearnedLimit | null, now: number): Budget {
   const perMinute = rateAt(configured.perMinute, learned, now);
-  return { perMinute, burst: perMinute < configured.perMinute ? 1 : configured.burst };
+  if (!learned || perMinute >= configured.perMinute) return { perMinute, burst: configured.burst };
+  return { perMinute, burst: Math.max(1, Math.min(configured.burst, learned.burst)) };
 }
 
 /**
- * After a 429 at `now`: the limit the upstream stated (`statedPerMinute`), or half the current
- * rate, unless this 429 belongs to a decrease made moments ago.
+ * After a 429 at `now`: the limit the upstream stated, or half the current rate, unless this 429
+ * belongs to a decrease made moments ago.
  */
 export function lowered(
   configured: Budget,
   learned: LearnedLimit | null,
   now: number,
-  statedPerMinute?: number,
+  stated?: StatedLimit,
 ): LearnedLimit {
-  if (statedPerMinute !== undefined) {
+  if (stated !== undefined) {
     return {
-      perMinute: Math.max(MIN_PER_MINUTE, Math.min(configured.perMinute, statedPerMinute * STATED_SHARE)),
+      perMinute: Math.max(MIN_PER_MINUTE, Math.min(configured.perMinute, stated.perMinute * STATED_SHARE)),
+      burst: Math.max(1, Math.floor(stated.burst ?? 1)),
       at: now,
     };
   }
   if (learned && now - learned.at < SAME_EPISODE_MS) return learned;
   const current = rateAt(configured.perMinute, learned, now);
-  return { perMinute: Math.max(MIN_PER_MINUTE, current / 2), at: now };
+  return { perMinute: Math.max(MIN_PER_MINUTE, current / 2), burst: 1, at: now };
 }
 
 /** What an answer that says the upstream's remaining budget teaches a bucket that knew nothing. */
 export function firstAnswer(configured: Budget): LearnedLimit {
-  return { perMinute: configured.perMinute, at: 0 };
+  return { perMinute: configured.perMinute, burst: configured.burst, at: 0 };
 }
 
 /** Whether the rate is still the configured one: nothing was refused since it was configured. */

@@ -6,6 +6,7 @@
  * in the database behind the same interface (engine/shared-rate-limiter.ts), so three workers
  * together keep one account's budget and learn its limit once.
  */
+import type { StatedLimit } from "./adaptive-limit.ts";
 import { type BucketOptions, TokenBucket } from "./token-bucket.ts";
 
 export type { BucketOptions } from "./token-bucket.ts";
@@ -16,6 +17,8 @@ export interface UpstreamBudget {
   remaining: number;
   /** `ratelimit-reset` in ms: when the budget is whole again. */
   resetMs: number;
+  /** How long ago the upstream counted it: when the request was sent (a held create answers late). */
+  ageMs: number;
 }
 
 export interface RateBucket {
@@ -26,10 +29,10 @@ export interface RateBucket {
   /** How many tokens it holds now (negative while paused after an upstream's 429). */
   available(): Promise<number>;
   /**
-   * The upstream refused (429): lowers the rate to the limit it stated (`statedPerMinute`), or
-   * halves it, and empties the bucket for `retryAfterMs`.
+   * The upstream refused (429): lowers the rate to the limit it stated (`stated`), or
+   * halves it, and gives nothing for `retryAfterMs`.
    */
-  throttled(retryAfterMs: number, statedPerMinute?: number): Promise<void>;
+  throttled(retryAfterMs: number, stated?: StatedLimit): Promise<void>;
   /** The upstream said what is left of its budget (see TokenBucket.observe). */
   observe(budget: UpstreamBudget): Promise<void>;
 }
@@ -59,8 +62,8 @@ export class LocalRateLimiter implements RateLimiter {
         return { taken, waitMs: 0 };
       },
       available: async () => local.available(),
-      throttled: async (retryAfterMs, statedPerMinute) => local.throttled(retryAfterMs, statedPerMinute),
-      observe: async ({ remaining, resetMs }) => local.observe(remaining, resetMs),
+      throttled: async (retryAfterMs, stated) => local.throttled(retryAfterMs, stated),
+      observe: async (budget) => local.observe(budget),
     };
   }
 }

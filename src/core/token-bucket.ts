@@ -8,8 +8,10 @@ import {
   firstAnswer,
   type LearnedLimit,
   lowered,
+  type StatedLimit,
   unlowered,
 } from "./adaptive-limit.ts";
+import type { UpstreamBudget } from "./rate-limiter.ts";
 
 export interface BucketOptions {
   /**
@@ -67,30 +69,32 @@ export class TokenBucket {
    * The upstream refused (429): the rate drops to what it stated (or half), and the bucket is
    * empty for `retryAfterMs`.
    */
-  throttled(retryAfterMs: number, statedPerMinute?: number): void {
+  throttled(retryAfterMs: number, stated?: StatedLimit): void {
     this.refill();
     const before = this.current().perMinute;
-    this.learned = lowered(this.configured, this.learned, this.now(), statedPerMinute);
+    this.learned = lowered(this.configured, this.learned, this.now(), stated);
     // A pause under way lasts as long at the new rate.
     if (this.tokens < 0) this.tokens *= this.current().perMinute / before;
     this.pause(retryAfterMs);
   }
 
   /**
-   * The upstream said `remaining` requests are left (`ratelimit-remaining`), all of them back in
-   * `resetMs` (`ratelimit-reset`): the bucket holds no more whole tokens than that, and at none
-   * left, while nothing was refused yet (the rate the upstream allows is not known), it waits
-   * for the reset.
+   * The upstream said `remaining` requests were left (`ratelimit-remaining`) `ageMs` ago, all of
+   * them back in `resetMs` (`ratelimit-reset`): the bucket holds no more whole tokens than that
+   * and what refilled since, and at none left, while nothing was refused yet (the rate the
+   * upstream allows is not known), it waits for the reset.
    */
-  observe(remaining: number, resetMs: number): void {
+  observe({ remaining, resetMs, ageMs }: UpstreamBudget): void {
     this.refill();
     this.learned ??= firstAnswer(this.configured);
-    if (this.tokens >= remaining + 1) this.tokens = remaining + (this.tokens - Math.floor(this.tokens));
-    if (remaining === 0 && unlowered(this.configured, this.learned, this.now())) this.pause(resetMs);
+    const left = remaining + (ageMs * this.current().perMinute) / 60_000;
+    if (this.tokens >= left + 1) this.tokens = Math.floor(left) + (this.tokens - Math.floor(this.tokens));
+    if (remaining === 0 && unlowered(this.configured, this.learned, this.now())) this.pause(resetMs - ageMs);
   }
 
+  /** Gives nothing for `ms`, then a token: the upstream said when to try again. */
   private pause(ms: number): void {
-    this.tokens = Math.min(this.tokens, (-ms * this.current().perMinute) / 60_000);
+    this.tokens = Math.min(this.tokens, 1 - (ms * this.current().perMinute) / 60_000);
   }
 
   private refill(): void {

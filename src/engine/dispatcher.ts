@@ -269,7 +269,7 @@ export class Dispatcher {
       return;
     }
     if (error.code === "rate_limited")
-      await this.bucketOf(provider).throttled(error.retryAfterMs ?? 1_000, error.statedLimitPerMinute);
+      await this.bucketOf(provider).throttled(error.retryAfterMs ?? 1_000, error.statedLimit);
     // A throttled start created nothing upstream: it waits for the budget without using up a try.
     const throttled = error.code === "rate_limited";
     if (throttled || (error.retryable && row.attempts < MAX_START_ATTEMPTS)) {

@@ -71,7 +71,7 @@ function limiterOf(limiter: RateLimiter): RateLimiter {
         budget: bucket.budget,
         take: (count) => ours(bucket.take(count)),
         available: () => ours(bucket.available()),
-        throttled: (retryAfterMs, statedPerMinute) => ours(bucket.throttled(retryAfterMs, statedPerMinute)),
+        throttled: (retryAfterMs, stated) => ours(bucket.throttled(retryAfterMs, stated)),
         observe: (budget) => ours(bucket.observe(budget)),
       };
     },

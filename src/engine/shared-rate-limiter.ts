@@ -19,9 +19,8 @@ export class SharedRateLimiter implements RateLimiter {
       budget: { perMinute, burst: shared.burst },
       take: (count) => this.repo.take(shared, count),
       available: () => this.repo.available(shared),
-      throttled: (retryAfterMs, statedPerMinute) =>
-        this.repo.throttled(shared, retryAfterMs, statedPerMinute),
-      observe: ({ remaining, resetMs }) => this.repo.observe(shared, remaining, resetMs),
+      throttled: (retryAfterMs, stated) => this.repo.throttled(shared, retryAfterMs, stated),
+      observe: (budget) => this.repo.observe(shared, budget),
     };
   }
 }

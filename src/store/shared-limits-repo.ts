@@ -11,8 +11,10 @@ import {
   lowered,
   QUIET_MS,
   rateAt,
+  type StatedLimit,
 } from "../core/adaptive-limit.ts";
 import { LocalLocks, type NamedLocks } from "../core/named-locks.ts";
+import type { UpstreamBudget } from "../core/rate-limiter.ts";
 import type { DB } from "./schema.ts";
 
 const NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -23,8 +25,12 @@ export interface SharedBucket extends Budget {
   probe: boolean;
 }
 
-/** The learned limit (adaptive-limit.ts) is a row of its own: `tokens` is its rate, `updated_at` when learned. */
+/**
+ * The learned limit (adaptive-limit.ts) is two rows of their own: `tokens` is its rate, or its
+ * burst, and `updated_at` when it was learned.
+ */
 const learnedKey = (key: string) => `${key}#learned`;
+const learnedBurstKey = (key: string) => `${key}#learned-burst`;
 
 /**
  * CTE `s`: the bucket's rate (`per_minute`), size and the tokens a probing bucket holds back, at
@@ -41,7 +47,10 @@ function budgetNow(bucket: SharedBucket) {
       exists (select 1 from l) as known
     ),
     s as (
-      select per_minute, case when per_minute < ${perMinute}::float8 then 1 else ${burst}::float8 end as size,
+      select per_minute,
+        case when per_minute < ${perMinute}::float8 then greatest(1, least(${burst}::float8, coalesce(
+          (select tokens from rate_buckets where key = ${learnedBurstKey(bucket.key)}), 1)))
+        else ${burst}::float8 end as size,
         case when ${bucket.probe} and not known then ${burst - 1}::float8 else 0 end as held
       from e
     )`;
@@ -113,18 +122,20 @@ export class SharedLimitsRepo implements NamedLocks {
    * that 429s seen at once by several processes lower it once, and the bucket is emptied for
    * `retryAfterMs` at the new rate.
    */
-  async throttled(bucket: SharedBucket, retryAfterMs: number, statedPerMinute?: number): Promise<void> {
+  async throttled(bucket: SharedBucket, retryAfterMs: number, stated?: StatedLimit): Promise<void> {
     await this.#ensure(bucket);
+    // Committed before the transaction: the cache of rows known to exist holds for every caller.
+    await this.#insertLearned(bucket);
     await this.#db.transaction().execute(async (trx) => {
-      await this.#insertLearned(trx, bucket);
-      const { rows } = await sql<{ per_minute: number; at: number; now: number }>`
-        select tokens as per_minute, updated_at as at, ${NOW_MS} as now from rate_buckets
-        where key = ${learnedKey(bucket.key)} for update`.execute(trx);
+      const { rows } = await sql<{ per_minute: number; burst: number; at: number; now: number }>`
+        select l.tokens as per_minute, b.tokens as burst, l.updated_at as at, ${NOW_MS} as now
+        from rate_buckets l join rate_buckets b on b.key = ${learnedBurstKey(bucket.key)}
+        where l.key = ${learnedKey(bucket.key)} for update of l`.execute(trx);
       const row = rows[0];
       if (!row) throw new Error(`rate bucket ${bucket.key} lost its learned limit`);
       const now = Number(row.now);
-      const before = { perMinute: Number(row.per_minute), at: Number(row.at) };
-      const learned = lowered(bucket, before, now, statedPerMinute);
+      const before = { perMinute: Number(row.per_minute), burst: Number(row.burst), at: Number(row.at) };
+      const learned = lowered(bucket, before, now, stated);
       // A pause under way lasts as long at the new rate.
       const ratio = rateAt(bucket.perMinute, learned, now) / rateAt(bucket.perMinute, before, now);
       await trx
@@ -132,23 +143,29 @@ export class SharedLimitsRepo implements NamedLocks {
         .set({ tokens: sql<number>`case when tokens < 0 then tokens * ${ratio}::float8 else tokens end` })
         .where("key", "=", bucket.key)
         .execute();
-      await trx
-        .updateTable("rate_buckets")
-        .set({ tokens: learned.perMinute, updated_at: learned.at })
-        .where("key", "=", learnedKey(bucket.key))
-        .execute();
+      for (const [key, tokens] of [
+        [learnedKey(bucket.key), learned.perMinute],
+        [learnedBurstKey(bucket.key), learned.burst],
+      ] as const) {
+        await trx
+          .updateTable("rate_buckets")
+          .set({ tokens, updated_at: learned.at })
+          .where("key", "=", key)
+          .execute();
+      }
       await this.#pause(trx, bucket, retryAfterMs);
     });
   }
 
-  /** The upstream said what is left of its budget (core/token-bucket.ts observe, here for every process). */
-  async observe(bucket: SharedBucket, remaining: number, resetMs: number): Promise<void> {
+  /** The upstream said what was left of its budget (core/token-bucket.ts observe, here for every process). */
+  async observe(bucket: SharedBucket, { remaining, resetMs, ageMs }: UpstreamBudget): Promise<void> {
     // Known to this process and holding no more than the upstream has left: nothing to write.
     if (this.#learned.has(bucket.key) && remaining >= bucket.burst) return;
     await this.#ensure(bucket);
-    await this.#insertLearned(this.#db, bucket);
-    const capped = sql<number>`case when b.refilled >= ${remaining} + 1
-      then ${remaining} + (b.refilled - floor(b.refilled)) else b.refilled end`;
+    await this.#insertLearned(bucket);
+    const left = sql<number>`floor(${remaining} + ${ageMs}::float8 * b.per_minute / 60000.0)`;
+    const capped = sql<number>`case when b.refilled >= ${left} + 1
+      then ${left} + (b.refilled - floor(b.refilled)) else b.refilled end`;
     await sql`
       with ${budgetNow(bucket)},
       b as (
@@ -158,18 +175,18 @@ export class SharedLimitsRepo implements NamedLocks {
       )
       update rate_buckets r
       set tokens = case when ${remaining} = 0 and b.unlowered
-          then least(${capped}, ${-resetMs}::float8 * b.per_minute / 60000.0) else ${capped} end,
+          then least(${capped}, 1 - ${resetMs - ageMs}::float8 * b.per_minute / 60000.0) else ${capped} end,
         updated_at = ${NOW_MS}
       from b where r.key = b.key`.execute(this.#db);
   }
 
-  /** Empties the bucket for `ms` at its current rate. */
+  /** Gives nothing for `ms`, then a token (the upstream said when to try again), at its current rate. */
   async #pause(db: Kysely<DB>, bucket: SharedBucket, ms: number): Promise<void> {
     await sql`
       with ${budgetNow(bucket)}
       update rate_buckets r
       set tokens = least(least(s.size, r.tokens + (${NOW_MS} - r.updated_at) * s.per_minute / 60000.0),
-          ${-ms}::float8 * s.per_minute / 60000.0),
+          1 - ${ms}::float8 * s.per_minute / 60000.0),
         updated_at = ${NOW_MS}
       from s where r.key = ${bucket.key}`.execute(db);
   }
@@ -185,12 +202,15 @@ export class SharedLimitsRepo implements NamedLocks {
   }
 
   /** The first answer ends a bucket's probe: its learned limit is the configured one until a 429. */
-  async #insertLearned(db: Kysely<DB>, bucket: SharedBucket): Promise<void> {
+  async #insertLearned(bucket: SharedBucket): Promise<void> {
     if (this.#learned.has(bucket.key)) return;
     const first = firstAnswer(bucket);
-    await db
+    await this.#db
       .insertInto("rate_buckets")
-      .values({ key: learnedKey(bucket.key), tokens: first.perMinute, updated_at: first.at })
+      .values([
+        { key: learnedKey(bucket.key), tokens: first.perMinute, updated_at: first.at },
+        { key: learnedBurstKey(bucket.key), tokens: first.burst, updated_at: first.at },
+      ])
       .onConflict((oc) => oc.column("key").doNothing())
       .execute();
     this.#learned.add(bucket.key);

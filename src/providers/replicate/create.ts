@@ -12,7 +12,6 @@ import type { ReplicateOperation } from "./operation.ts";
 import { fileSchema, parseBody, predictionSchema, type UpstreamPrediction } from "./schemas.ts";
 import { nextPollMs } from "./status.ts";
 import { createCall, parseTarget } from "./target.ts";
-import { upstreamBudgetOf } from "./upstream-error.ts";
 
 /**
  * Only the end: gengate collects outputs and finishes the prediction from it. The other events
@@ -113,7 +112,7 @@ export async function createPrediction(
   });
   const prediction = parseBody(predictionSchema, response.body, "predictions.create");
   await deps.journal.recordCreated(request.predictionId, prediction.id);
-  const upstreamBudget = upstreamBudgetOf(response.headers);
+  const upstreamBudget = response.budget;
   return {
     ...startResultOf(
       prediction,

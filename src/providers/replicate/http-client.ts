@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../../core/errors.ts";
-import type { RateBucket } from "../../core/rate-limiter.ts";
+import type { RateBucket, UpstreamBudget } from "../../core/rate-limiter.ts";
 import { mayHaveArrived } from "../upstream-errors.ts";
 import { upstreamBudgetOf, upstreamError } from "./upstream-error.ts";
 
@@ -27,6 +27,8 @@ export interface RequestOptions {
 export interface ApiResponse {
   headers: Headers;
   body: unknown;
+  /** What the answer said is left of the account's budget, if it said. */
+  budget?: UpstreamBudget;
 }
 
 export class ReplicateHttp {
@@ -61,6 +63,7 @@ export class ReplicateHttp {
       ...(options.json !== undefined && { "content-type": "application/json" }),
       ...options.headers,
     };
+    const sentAt = Date.now();
     let response: Response;
     try {
       response = await fetch(url, {
@@ -79,12 +82,16 @@ export class ReplicateHttp {
     if (!response.ok) {
       const error = upstreamError(response.status, response.headers, text, options.what);
       if (error.code === "rate_limited" && !options.create)
-        await this.#budget.throttled(error.retryAfterMs ?? 1_000, error.statedLimitPerMinute);
+        await this.#budget.throttled(error.retryAfterMs ?? 1_000, error.statedLimit);
       throw error;
     }
-    const budget = upstreamBudgetOf(response.headers);
+    const budget = upstreamBudgetOf(response.headers, sentAt);
     if (budget && !options.create) await this.#budget.observe(budget);
-    return { headers: response.headers, body: text === "" ? null : parseJson(text, options.what) };
+    return {
+      headers: response.headers,
+      body: text === "" ? null : parseJson(text, options.what),
+      ...(budget && { budget }),
+    };
   }
 
   /** Waits for a token of the budget; refuses when that would take too long. */

@@ -86,29 +86,35 @@ describe("what Replicate says of its limits", () => {
       JSON.stringify({ detail, status: 429, retry_after: 5 }),
       "creating",
     );
-    expect([error.code, error.retryAfterMs, error.statedLimitPerMinute]).toEqual(["rate_limited", 5000, 6]);
+    expect([error.code, error.retryAfterMs, error.statedLimit]).toEqual([
+      "rate_limited",
+      5000,
+      { perMinute: 6, burst: 1 },
+    ]);
     const perSecond = upstreamError(
       429,
       headers(),
       JSON.stringify({ detail: "limited to 2 requests per second" }),
       "x",
     );
-    expect(perSecond.statedLimitPerMinute).toBe(120);
+    expect(perSecond.statedLimit).toEqual({ perMinute: 120 });
     const plain = upstreamError(
       429,
       headers(),
       JSON.stringify({ detail: "Request was throttled. Expected available in 1 second." }),
       "x",
     );
-    expect(plain.statedLimitPerMinute).toBeUndefined();
+    expect(plain.statedLimit).toBeUndefined();
   });
 
   it("reads ratelimit-remaining and ratelimit-reset when both are there", () => {
-    expect(upstreamBudgetOf(headers({ "ratelimit-remaining": "599", "ratelimit-reset": "1" }))).toEqual({
+    const budget = (values: Record<string, string>) => upstreamBudgetOf(headers(values), 1_000, 3_500);
+    expect(budget({ "ratelimit-remaining": "599", "ratelimit-reset": "1" })).toEqual({
       remaining: 599,
       resetMs: 1000,
+      ageMs: 2_500,
     });
-    expect(upstreamBudgetOf(headers({ "ratelimit-remaining": "5" }))).toBeUndefined();
-    expect(upstreamBudgetOf(headers({ "ratelimit-remaining": "x", "ratelimit-reset": "1" }))).toBeUndefined();
+    expect(budget({ "ratelimit-remaining": "5" })).toBeUndefined();
+    expect(budget({ "ratelimit-remaining": "x", "ratelimit-reset": "1" })).toBeUndefined();
   });
 });
