@@ -5,6 +5,7 @@
  */
 import Replicate from "replicate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sign } from "../src/core/webhook-signature.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { freePort } from "./support/free-port.ts";
 import { startGateway, TEST_TOKEN, type TestGateway } from "./support/gateway.ts";
@@ -71,5 +72,28 @@ describe("Replicate's webhook signing secret", () => {
     const second = await run("after rotation, again");
     expect(hooksOf(second.created.id).map((attempt) => attempt.status)).toEqual([200]);
     expect(secretFetches()).toBe(fetchedBefore + 1);
+  });
+
+  it("is not fetched again for every forged webhook: at most once a minute", async () => {
+    const secretFetches = () => fake.requests.filter((r) => r.path === "/v1/webhooks/default/secret").length;
+    const before = secretFetches();
+    const forged = JSON.stringify({ id: "abc", status: "succeeded", input: {}, output: null });
+    const wrongKey = Buffer.alloc(24, 7).toString("base64");
+    for (let i = 0; i < 3; i++) {
+      const timestamp = Math.floor(Date.now() / 1000);
+      const response = await fetch(`${gateway.url}/hooks/replicate`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "webhook-id": `msg_forged_${i}`,
+          "webhook-timestamp": String(timestamp),
+          "webhook-signature": sign(wrongKey, `msg_forged_${i}`, timestamp, forged),
+        },
+        body: forged,
+      });
+      expect(response.status).toBe(401);
+    }
+    // The rotation above renewed the secret less than a minute ago: no fetch at all.
+    expect(secretFetches()).toBe(before);
   });
 });
