@@ -100,7 +100,9 @@ const options = { databaseUrl: PG_URL, dataDir: tmpdir(), pgSchema };
 const [first, second] = [await openDatabase(options), await openDatabase(options)];
 const repos = [new SharedLimitsRepo(first.db, pgSchema), new SharedLimitsRepo(second.db, pgSchema)];
 const repoOf = (i: number) => repos[i % 2] as SharedLimitsRepo;
-const pgBucket = await measure((i) => repoOf(i).take("bench", 1e9, 1e9));
+const pgBucket = await measure((i) =>
+  repoOf(i).take({ key: "bench", perMinute: 1e9, burst: 1e9, probe: false }),
+);
 const pgLock = await measure((i) => repoOf(i).withLock("bench", async () => {}));
 await sql`drop schema ${sql.id(pgSchema)} cascade`.execute(first.db);
 await first.close();

@@ -59,12 +59,16 @@ export interface Outcome {
   createsPerPrediction: number;
 }
 
-/** The outcome of `count` predictions on `fake` that took from `startedAt` to `endedAt`. */
+/**
+ * The outcome of `count` predictions on `fake` that took from `startedAt` to `endedAt`, under the
+ * fake's create limit (default the issue's).
+ */
 export async function outcomeOf(
   fake: FakeReplicate,
   count: number,
   startedAt: number,
   endedAt: number,
+  limit: { perMinute: number; burst: number } = { perMinute: CREATES_PER_MINUTE, burst: BURST },
 ): Promise<Outcome> {
   // a waited create may answer with complete outputs a moment before the fake records the end
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -76,7 +80,8 @@ export async function outcomeOf(
   const creates = fake.requests.filter((r) => r.method === "POST" && /\/predictions$/.test(r.path));
   return {
     makespanMs: endedAt - startedAt,
-    boundMs: (Math.max(0, count - BURST) / CREATES_PER_MINUTE) * 60_000 + (last.completedAt - last.createdAt),
+    boundMs:
+      (Math.max(0, count - limit.burst) / limit.perMinute) * 60_000 + (last.completedAt - last.createdAt),
     throttled: fake.requests.filter((r) => r.status === 429).length,
     apiRequestsPerPrediction: fake.requests.length / count,
     createsPerPrediction: creates.length / count,
@@ -88,8 +93,14 @@ export interface GengateForFake {
   stop(): Promise<void>;
 }
 
-/** `gengate serve` in a child process using `fake` as its Replicate, its webhooks reachable (PUBLIC_URL set). */
-export async function startGengateFor(fake: FakeReplicate): Promise<GengateForFake> {
+/**
+ * `gengate serve` in a child process using `fake` as its Replicate, its webhooks reachable
+ * (PUBLIC_URL set); `env` adds to its environment.
+ */
+export async function startGengateFor(
+  fake: FakeReplicate,
+  env: Record<string, string> = {},
+): Promise<GengateForFake> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-pacing-"));
@@ -101,6 +112,7 @@ export async function startGengateFor(fake: FakeReplicate): Promise<GengateForFa
       REPLICATE_BASE_URL: fake.url,
       // its webhooks go to a receiver on loopback
       GENGATE_ALLOW_PRIVATE_URLS: "1",
+      ...env,
     },
     ["--port", String(port), "--public-url", publicUrl],
   );

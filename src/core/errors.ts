@@ -1,4 +1,5 @@
 /** The one error type of gengate. Providers translate their failures into it at the boundary. */
+import type { StatedLimit } from "./adaptive-limit.ts";
 
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -29,6 +30,8 @@ export interface InvalidField {
 export interface GatewayErrorOptions {
   retryable?: boolean;
   retryAfterMs?: number;
+  /** A 429's: the rate limit the upstream said it holds gengate to. */
+  statedLimit?: StatedLimit;
   invalidFields?: InvalidField[];
   /** What the upstream said, for logs and the prediction's error; never contains secrets. */
   providerDetail?: string;
@@ -72,6 +75,7 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  readonly statedLimit: StatedLimit | undefined;
   readonly invalidFields: InvalidField[] | undefined;
   readonly providerDetail: string | undefined;
   readonly configSetting: string | undefined;
@@ -84,6 +88,7 @@ export class GatewayError extends Error {
     this.code = code;
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
     this.retryAfterMs = options.retryAfterMs;
+    this.statedLimit = options.statedLimit;
     this.invalidFields = options.invalidFields;
     this.providerDetail = options.providerDetail;
     this.configSetting = options.configSetting;

@@ -225,6 +225,7 @@ export class Dispatcher {
       // The run this prediction left behind when it fell back to another target is no work to adopt.
       const adopted = found && found.upstreamId !== row.upstreamId ? found : null;
       const started: StartResult = adopted ?? (await this.startUpstream(provider, row));
+      if (started.upstreamBudget) await this.bucketOf(provider).observe(started.upstreamBudget);
       if (adopted) this.ctx.logger.info({ prediction: row.id }, "adopted work started before a restart");
       const running = await this.updater.update(row, ["submitting"], runningPatch(row, started, Date.now()));
       if (running) this.onRunning(running, provider);
@@ -267,7 +268,8 @@ export class Dispatcher {
       await this.unconfirmed.park(row, provider, error.message);
       return;
     }
-    if (error.code === "rate_limited") await this.bucketOf(provider).pause(error.retryAfterMs ?? 1_000);
+    if (error.code === "rate_limited")
+      await this.bucketOf(provider).throttled(error.retryAfterMs ?? 1_000, error.statedLimit);
     // A throttled start created nothing upstream: it waits for the budget without using up a try.
     const throttled = error.code === "rate_limited";
     if (throttled || (error.retryable && row.attempts < MAX_START_ATTEMPTS)) {

@@ -65,13 +65,14 @@ function leasesOf(leases: WorkLeases): WorkLeases {
 
 function limiterOf(limiter: RateLimiter): RateLimiter {
   return {
-    bucket(key, perMinute, burst) {
-      const bucket = limiter.bucket(key, perMinute, burst);
+    bucket(key, perMinute, burst, options) {
+      const bucket = limiter.bucket(key, perMinute, burst, options);
       return {
         budget: bucket.budget,
         take: (count) => ours(bucket.take(count)),
         available: () => ours(bucket.available()),
-        pause: (ms) => ours(bucket.pause(ms)),
+        throttled: (retryAfterMs, stated) => ours(bucket.throttled(retryAfterMs, stated)),
+        observe: (budget) => ours(bucket.observe(budget)),
       };
     },
   };

@@ -20,6 +20,6 @@ export function overriddenBudget(budget: RateLimitBudget, perMinute: number | un
 /** The bucket the provider's starts take from, as the configuration may override its budget. */
 export function startBudgetOf(ctx: EngineContext, provider: Provider): RateBucket {
   const override = ctx.catalog.routing.providers[provider.id]?.perMinute;
-  const { bucket, perMinute, burst } = overriddenBudget(provider.rateLimit, override);
-  return ctx.limiter.bucket(bucket, perMinute, burst);
+  const { bucket, perMinute, burst, probe } = overriddenBudget(provider.rateLimit, override);
+  return ctx.limiter.bucket(bucket, perMinute, burst, { probe: probe ?? false });
 }

@@ -9,7 +9,7 @@ import type { ModelRef } from "../core/model-ref.ts";
 import type { NamedLocks } from "../core/named-locks.ts";
 import type { PredictionMetrics } from "../core/prediction.ts";
 import type { ProviderJournal, ProviderJournals } from "../core/provider-journal.ts";
-import type { RateLimiter } from "../core/rate-limiter.ts";
+import type { RateLimiter, UpstreamBudget } from "../core/rate-limiter.ts";
 import type { WorkLeases } from "../core/work-leases.ts";
 
 export type JsonSchema = Record<string, unknown>;
@@ -130,6 +130,8 @@ export interface StartResult {
    * can wait long, so that polling only covers webhooks that never came.
    */
   nextPollMs?: number;
+  /** What the upstream said is left of its rate budget when it answered the start, if it says. */
+  upstreamBudget?: UpstreamBudget;
 }
 
 /**
@@ -172,6 +174,11 @@ export interface RateLimitBudget {
   bucket: string;
   perMinute: number;
   burst: number;
+  /**
+   * The upstream says what is left of its budget in its answers (StartResult.upstreamBudget):
+   * until it first answered, starts go one at a time (core/token-bucket.ts).
+   */
+  probe?: boolean;
 }
 
 /** A budget of `perMinute` starts, allowing a burst of about a second's worth. */

@@ -8,6 +8,7 @@
  * the client, whose gengate token is fine, gets a 502 saying so, never the upstream's 401; the
  * error names the setting to fix (never the secret) for the operator's log.
  */
+import type { StatedLimit } from "../core/adaptive-limit.ts";
 import { type ErrorCode, GatewayError } from "../core/errors.ts";
 
 export interface Upstream {
@@ -25,6 +26,8 @@ export interface UpstreamAnswer {
   what: string;
   /** For a 429: how long to wait, from the answer (see retryAfterHeaderMs). */
   retryAfterMs?: number;
+  /** For a 429: the limit the upstream said it holds gengate to, if it said. */
+  statedLimit?: StatedLimit;
 }
 
 type Mapped = { code: ErrorCode; message: string; retryable: boolean };
@@ -104,6 +107,7 @@ export function upstreamStatusError(upstream: Upstream, answer: UpstreamAnswer):
     providerDetail: answer.detail || `HTTP ${answer.status}`,
     ...(refused && { configSetting: upstream.keySetting }),
     ...(answer.status === 429 && answer.retryAfterMs !== undefined && { retryAfterMs: answer.retryAfterMs }),
+    ...(answer.status === 429 && answer.statedLimit !== undefined && { statedLimit: answer.statedLimit }),
   });
 }
 

@@ -13,7 +13,14 @@ import { fileSchema, parseBody, predictionSchema, type UpstreamPrediction } from
 import { nextPollMs } from "./status.ts";
 import { createCall, parseTarget } from "./target.ts";
 
-const WEBHOOK_EVENTS = ["start", "output", "logs", "completed"];
+/**
+ * Only the end: gengate collects outputs and finishes the prediction from it. The other events
+ * would cost a request each for nothing gengate acts on: text output streams through `urls.stream`,
+ * file outputs are only stored once complete, and "start" and "output" of a create held by
+ * `Prefer: wait` arrive before gengate has recorded the create (answered 409). The phase and logs
+ * of a long run are refreshed by the safety-net poll (REPLICATE_WEBHOOK_POLL_SECONDS).
+ */
+const WEBHOOK_EVENTS = ["completed"];
 const MIN_CANCEL_AFTER_S = 5;
 const CREATE_TIMEOUT_MS = 30_000;
 const TERMINAL = new Set(["succeeded", "failed", "canceled", "aborted"]);
@@ -105,9 +112,13 @@ export async function createPrediction(
   });
   const prediction = parseBody(predictionSchema, response.body, "predictions.create");
   await deps.journal.recordCreated(request.predictionId, prediction.id);
-  return startResultOf(
-    prediction,
-    { webhooked: request.webhookUrl !== undefined, textOutput, createdAt: now },
-    { waited: waitSeconds > 0, webhookPollMs: deps.webhookPollMs },
-  );
+  const upstreamBudget = response.budget;
+  return {
+    ...startResultOf(
+      prediction,
+      { webhooked: request.webhookUrl !== undefined, textOutput, createdAt: now },
+      { waited: waitSeconds > 0, webhookPollMs: deps.webhookPollMs },
+    ),
+    ...(upstreamBudget && { upstreamBudget }),
+  };
 }

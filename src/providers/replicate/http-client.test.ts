@@ -51,7 +51,7 @@ describe("ReplicateHttp's pacing", () => {
 
   it("refuses a request that would wait too long for the budget, sending nothing", async () => {
     const budget = requestBudget(new LocalRateLimiter(), "acct", 600);
-    await budget.pause(60_000);
+    await budget.throttled(60_000);
     const client = new ReplicateHttp(fake.url, fake.token, budget);
     const refused = await account(client).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GatewayError);

@@ -4,9 +4,9 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../../core/errors.ts";
-import type { RateBucket } from "../../core/rate-limiter.ts";
+import type { RateBucket, UpstreamBudget } from "../../core/rate-limiter.ts";
 import { mayHaveArrived } from "../upstream-errors.ts";
-import { parseProblem, retryAfterMs, upstreamError } from "./upstream-error.ts";
+import { upstreamBudgetOf, upstreamError } from "./upstream-error.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** A request that would wait longer than this for the budget is refused, to be retried later. */
@@ -27,6 +27,8 @@ export interface RequestOptions {
 export interface ApiResponse {
   headers: Headers;
   body: unknown;
+  /** What the answer said is left of the account's budget, if it said. */
+  budget?: UpstreamBudget;
 }
 
 export class ReplicateHttp {
@@ -61,6 +63,7 @@ export class ReplicateHttp {
       ...(options.json !== undefined && { "content-type": "application/json" }),
       ...options.headers,
     };
+    const sentAt = Date.now();
     let response: Response;
     try {
       response = await fetch(url, {
@@ -76,14 +79,19 @@ export class ReplicateHttp {
     const text = await response.text().catch((cause: unknown) => {
       throw transportError(cause, options);
     });
-    if (!options.create) await this.#noteBudget(response);
     if (!response.ok) {
       const error = upstreamError(response.status, response.headers, text, options.what);
       if (error.code === "rate_limited" && !options.create)
-        await this.#budget.pause(error.retryAfterMs ?? 1_000);
+        await this.#budget.throttled(error.retryAfterMs ?? 1_000, error.statedLimit);
       throw error;
     }
-    return { headers: response.headers, body: text === "" ? null : parseJson(text, options.what) };
+    const budget = upstreamBudgetOf(response.headers, sentAt);
+    if (budget && !options.create) await this.#budget.observe(budget);
+    return {
+      headers: response.headers,
+      body: text === "" ? null : parseJson(text, options.what),
+      ...(budget && { budget }),
+    };
   }
 
   /** Waits for a token of the budget; refuses when that would take too long. */
@@ -99,12 +107,6 @@ export class ReplicateHttp {
       await sleep(waitMs);
       waited += waitMs;
     }
-  }
-
-  /** Replicate says how much of the budget is left; at zero, wait for its reset. */
-  async #noteBudget(response: Response): Promise<void> {
-    if (response.status === 429 || response.headers.get("ratelimit-remaining") !== "0") return;
-    await this.#budget.pause(retryAfterMs(response.headers, parseProblem("")));
   }
 }
 

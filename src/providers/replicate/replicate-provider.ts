@@ -79,6 +79,8 @@ export function createReplicateProvider(
       // round trip and a pause.
       perMinute: config.createsPerMinute * PACING_MARGIN,
       burst: Math.max(1, Math.floor(config.createsPerMinute / 20)),
+      // Every answer says what is left of the account's budget, and a 429 its lowered limit.
+      probe: true,
     },
     concurrency: config.concurrency,
 

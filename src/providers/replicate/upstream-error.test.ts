@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryAfterMs, upstreamError } from "./upstream-error.ts";
+import { retryAfterMs, upstreamBudgetOf, upstreamError } from "./upstream-error.ts";
 
 const headers = (values: Record<string, string> = {}) => new Headers(values);
 
@@ -73,5 +73,48 @@ describe("upstreamError", () => {
 
   it("uses a body that is not JSON as the detail", () => {
     expect(map(500, "upstream connect error").message).toContain("upstream connect error");
+  });
+});
+
+describe("what Replicate says of its limits", () => {
+  it("reads the lowered limit a 429 states, per minute", () => {
+    const detail =
+      "Request was throttled. Your rate limit for creating predictions is reduced to 6 requests per minute with a burst of 1 requests while you have less than $5.0 in credit. Your rate limit resets in ~5s.";
+    const error = upstreamError(
+      429,
+      headers(),
+      JSON.stringify({ detail, status: 429, retry_after: 5 }),
+      "creating",
+    );
+    expect([error.code, error.retryAfterMs, error.statedLimit]).toEqual([
+      "rate_limited",
+      5000,
+      { perMinute: 6, burst: 1 },
+    ]);
+    const perSecond = upstreamError(
+      429,
+      headers(),
+      JSON.stringify({ detail: "limited to 2 requests per second" }),
+      "x",
+    );
+    expect(perSecond.statedLimit).toEqual({ perMinute: 120 });
+    const plain = upstreamError(
+      429,
+      headers(),
+      JSON.stringify({ detail: "Request was throttled. Expected available in 1 second." }),
+      "x",
+    );
+    expect(plain.statedLimit).toBeUndefined();
+  });
+
+  it("reads ratelimit-remaining and ratelimit-reset when both are there", () => {
+    const budget = (values: Record<string, string>) => upstreamBudgetOf(headers(values), 1_000, 3_500);
+    expect(budget({ "ratelimit-remaining": "599", "ratelimit-reset": "1" })).toEqual({
+      remaining: 599,
+      resetMs: 1000,
+      ageMs: 2_500,
+    });
+    expect(budget({ "ratelimit-remaining": "5" })).toBeUndefined();
+    expect(budget({ "ratelimit-remaining": "x", "ratelimit-reset": "1" })).toBeUndefined();
   });
 });

@@ -3,7 +3,9 @@
  * carry what Replicate said, never the API token.
  */
 import { z } from "zod";
+import type { StatedLimit } from "../../core/adaptive-limit.ts";
 import { GatewayError, type InvalidField } from "../../core/errors.ts";
+import type { UpstreamBudget } from "../../core/rate-limiter.ts";
 import { retryAfterHeaderMs, type Upstream, upstreamStatusError } from "../upstream-errors.ts";
 
 const problemSchema = z.looseObject({
@@ -50,6 +52,38 @@ export function retryAfterMs(headers: Headers, problem: Problem, now = Date.now(
   return seconds(headers.get("ratelimit-reset")) ?? DEFAULT_RETRY_MS;
 }
 
+/**
+ * The limit a 429 states: Replicate says it when it lowered an account's ("Your rate limit for
+ * creating predictions is reduced to 6 requests per minute with a burst of 1 requests …",
+ * reference/replicate.md §6.1).
+ */
+export function statedLimit(problem: Problem): StatedLimit | undefined {
+  const detail = problem.detail ?? "";
+  const stated = /(\d+(?:\.\d+)?)\s+requests?\s+per\s+(second|minute|hour)\b/i.exec(detail);
+  if (!stated) return undefined;
+  const perUnit = Number(stated[1]);
+  const unit = stated[2]?.toLowerCase();
+  const perMinute = unit === "second" ? perUnit * 60 : unit === "hour" ? perUnit / 60 : perUnit;
+  if (!(perMinute > 0)) return undefined;
+  const burst = Number(/burst of\s+(\d+)/i.exec(detail)?.[1]);
+  return { perMinute, ...(burst > 0 && { burst }) };
+}
+
+/**
+ * What Replicate's `ratelimit-remaining` and `ratelimit-reset` say, when it sends both, of a
+ * request sent at `sentAt`.
+ */
+export function upstreamBudgetOf(
+  headers: Headers,
+  sentAt: number,
+  now = Date.now(),
+): UpstreamBudget | undefined {
+  const remaining = Number(headers.get("ratelimit-remaining")?.trim() || Number.NaN);
+  const resetMs = seconds(headers.get("ratelimit-reset"));
+  if (!Number.isInteger(remaining) || remaining < 0 || resetMs === undefined) return undefined;
+  return { remaining, resetMs, ageMs: Math.max(0, now - sentAt) };
+}
+
 /** A non-2xx answer from Replicate as a GatewayError; `what` says what gengate was doing. */
 export function upstreamError(status: number, headers: Headers, text: string, what: string): GatewayError {
   const problem = parseProblem(text);
@@ -71,6 +105,9 @@ export function upstreamError(status: number, headers: Headers, text: string, wh
     status,
     detail: said,
     what,
-    ...(status === 429 && { retryAfterMs: retryAfterMs(headers, problem) }),
+    ...(status === 429 && {
+      retryAfterMs: retryAfterMs(headers, problem),
+      statedLimit: statedLimit(problem),
+    }),
   });
 }

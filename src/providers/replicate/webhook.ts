@@ -1,6 +1,6 @@
 /**
  * Inbound webhooks from Replicate: Standard Webhooks signatures checked with the account's signing
- * secret (configured, or fetched once), bodies mapped like a poll.
+ * secret (configured, or fetched; fetched again when it was rotated), bodies mapped like a poll.
  *
  * Replays and duplicates need no memory here: a valid signature is only accepted for 5 minutes,
  * and the engine applies an update only to a running prediction and never moves its phase back,
@@ -14,6 +14,8 @@ import { parseBody, predictionSchema, secretSchema } from "./schemas.ts";
 import { toStatus } from "./status.ts";
 import { trainingStatus } from "./training-status.ts";
 
+/** How often a failed signature may fetch the secret again. */
+const MIN_RENEWAL_MS = 60_000;
 /** A training's own URL; its webhook URL carries `training=<id>` too (see training.ts). */
 const TRAINING_URL = /\/trainings\/[^/]+$/;
 
@@ -26,20 +28,33 @@ export function createWebhook(
   let key: Promise<string> | undefined = configuredSecret
     ? Promise.resolve(configuredSecret.slice("whsec_".length))
     : undefined;
+  let renewedAt = Number.NEGATIVE_INFINITY;
 
-  const signingKey = (): Promise<string> => {
-    if (!key) {
-      key = http
-        .request("/webhooks/default/secret", { what: "fetching the webhook signing secret" })
-        .then(({ body }) =>
-          parseBody(secretSchema, body, "webhooks.default.secret.get").key.slice("whsec_".length),
-        );
-      // A failed fetch is tried again with the next webhook.
-      key.catch(() => {
-        key = undefined;
-      });
-    }
-    return key;
+  const fetchKey = (): Promise<string> => {
+    const previous = key;
+    const fetched = http
+      .request("/webhooks/default/secret", { what: "fetching the webhook signing secret" })
+      .then(({ body }) =>
+        parseBody(secretSchema, body, "webhooks.default.secret.get").key.slice("whsec_".length),
+      );
+    key = fetched;
+    // A failed fetch leaves the key in hand (none: tried again with the next webhook).
+    fetched.catch(() => {
+      if (key === fetched) key = previous;
+    });
+    return fetched;
+  };
+
+  /**
+   * Replicate rotates the secret: a signature that fails with the key in hand is checked again
+   * with the account's current one, fetched at most once a minute (so that forged webhooks cannot
+   * make gengate call Replicate more often). Another webhook's fetch meanwhile is used as it is.
+   */
+  const renewedKey = (stale: Promise<string>): Promise<string> | undefined => {
+    if (key && key !== stale) return key;
+    if (Date.now() - renewedAt < MIN_RENEWAL_MS) return undefined;
+    renewedAt = Date.now();
+    return fetchKey();
   };
 
   return {
@@ -48,7 +63,11 @@ export function createWebhook(
       const timestamp = request.headers.get("webhook-timestamp");
       const signature = request.headers.get("webhook-signature");
       if (!id || !timestamp || !signature) return false;
-      return verifySignature(await signingKey(), { id, timestamp, signature }, rawBody);
+      const signed = { id, timestamp, signature };
+      const current = key ?? fetchKey();
+      if (verifySignature(await current, signed, rawBody)) return true;
+      const renewed = renewedKey(current);
+      return renewed !== undefined && verifySignature(await renewed, signed, rawBody);
     },
 
     async parse(request, rawBody) {

@@ -41,6 +41,6 @@ export interface FakeState {
   deliveries: RecordedRequest[];
   webhookAttempts: WebhookAttempt[];
   trainingInputs: TrainingInputRecord[];
-  /** Base64 HMAC key; clients see it as `whsec_<key>`. */
+  /** Base64 HMAC key; clients see it as `whsec_<key>`. Rotated by `rotateWebhookSecret()`. */
   webhookKey: string;
 }

@@ -99,7 +99,7 @@ export async function listenFakeReplicate(
     scheduler: state.scheduler,
     faults: state.faults,
     attempts: state.webhookAttempts,
-    key: state.webhookKey,
+    key: () => state.webhookKey,
     retryDelaysMs: state.options.webhookRetryDelaysMs,
     json: (record) => predictionJson(record, state.view),
   });
@@ -114,13 +114,22 @@ export async function listenFakeReplicate(
     url: state.view.apiUrl,
     deliveryUrl: delivery.origin,
     token: state.options.token,
-    webhookSecret: signingSecret(state.webhookKey),
+    get webhookSecret() {
+      return signingSecret(state.webhookKey);
+    },
     requests: state.requests,
     deliveries: state.deliveries,
     webhookAttempts: state.webhookAttempts,
     predictions: () => state.predictions.snapshots(state.options.outputTtlMs),
     trainingInputs: () => structuredClone(state.trainingInputs),
     faults: state.faults,
+    lowerCreates(limit) {
+      state.limiter.lower(limit);
+    },
+    rotateWebhookSecret() {
+      state.webhookKey = newSigningKey();
+      return signingSecret(state.webhookKey);
+    },
     reset() {
       for (const list of [state.requests, state.deliveries, state.webhookAttempts]) list.length = 0;
       state.faults.clear();

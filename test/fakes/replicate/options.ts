@@ -18,6 +18,7 @@ export function resolveOptions(options: FakeReplicateOptions = {}): ResolvedOpti
     requestsPerMinute,
     createsBurst: burstOf(createsPerMinute),
     requestsBurst: burstOf(requestsPerMinute),
+    loweredCreates: options.loweredCreates ?? null,
     outputTtlMs: options.outputTtlMs ?? 3_600_000,
     webhookRetryDelaysMs: options.webhookRetryDelaysMs ?? [1000, 2000, 4000],
     trainingMs: options.trainingMs ?? 500,

@@ -43,6 +43,27 @@ describe("rate limits", () => {
     expect((await create()).status).toBe(201);
   });
 
+  it("holds creates to a lowered limit and states it in its 429s, as Replicate does", async () => {
+    ctx.fake.reset();
+    ctx.fake.lowerCreates({ perMinute: 6, burst: 1 });
+    try {
+      const version = await latestVersion(ctx.api, "fake/llm");
+      const create = () => ctx.api.post("/predictions", { version, input: { prompt: "x" } });
+      const answers = [await create(), await create()];
+      expect(answers.map((response) => response.status)).toEqual([201, 429]);
+      const throttled = answers[1] as Response;
+      expect(throttled.headers.get("retry-after")).toBe("10");
+      expect(await throttled.json()).toEqual({
+        detail:
+          "Request was throttled. Your rate limit for creating predictions is reduced to 6 requests per minute with a burst of 1 requests. Your rate limit resets in ~10s.",
+        status: 429,
+        retry_after: 10,
+      });
+    } finally {
+      ctx.fake.lowerCreates(null);
+    }
+  });
+
   it("throttles other endpoints on their own budget", async () => {
     ctx.fake.reset();
     const statuses = [];

@@ -16,12 +16,22 @@ export interface FakeReplicateOptions {
   requestsPerMinute?: number;
   /** Bucket size for both limits; default perMinute / 10 (at least 1). */
   burst?: number;
+  /**
+   * The account's create limit as Replicate lowered it (as it does while credit is low), below
+   * `createsPerMinute`: creates are held to it and 429s state it. Default none.
+   */
+  loweredCreates?: CreateLimit | null;
   /** Delivery files and prediction data expire after this; default 3_600_000. */
   outputTtlMs?: number;
   /** Delays between retries of a terminal webhook; default [1000, 2000, 4000]. */
   webhookRetryDelaysMs?: number[];
   /** How long a training takes; default 500. */
   trainingMs?: number;
+}
+
+export interface CreateLimit {
+  perMinute: number;
+  burst: number;
 }
 
 export interface RecordedRequest {
@@ -101,8 +111,8 @@ export interface FakeReplicate {
   /** The separate origin serving output files. */
   deliveryUrl: string;
   token: string;
-  /** "whsec_…", also served at GET /v1/webhooks/default/secret. */
-  webhookSecret: string;
+  /** "whsec_…" now, also served at GET /v1/webhooks/default/secret. */
+  readonly webhookSecret: string;
   /** Every API request, in order of arrival. */
   requests: RecordedRequest[];
   /** Downloads from the delivery origin. */
@@ -113,6 +123,10 @@ export interface FakeReplicate {
   /** What each training found in its `input_images` zip, in the order they read it (copies). */
   trainingInputs(): TrainingInputRecord[];
   faults: FaultControls;
+  /** Lowers the account's create limit from now on (see `loweredCreates`), or with null restores it. */
+  lowerCreates(limit: CreateLimit | null): void;
+  /** Replaces the webhook signing secret, as Replicate's rotation does; returns the new "whsec_…". */
+  rotateWebhookSecret(): string;
   /** Clears recorded requests, webhook attempts, faults and rate-limit buckets; keeps models. */
   reset(): void;
   close(): Promise<void>;

@@ -18,7 +18,8 @@ export interface WebhookDeps {
   scheduler: Scheduler;
   faults: FaultState;
   attempts: WebhookAttempt[];
-  key: string;
+  /** The signing key now (Replicate rotates it). */
+  key: () => string;
   retryDelaysMs: number[];
   /** The body to send: the record as the API shows it. */
   json: (record: PredictionRecord) => unknown;
@@ -104,7 +105,7 @@ export class WebhookSender {
           "user-agent": "Replicate-Webhooks/1.0",
           "webhook-id": id,
           "webhook-timestamp": String(timestamp),
-          "webhook-signature": sign(this.#deps.key, id, timestamp, body),
+          "webhook-signature": sign(this.#deps.key(), id, timestamp, body),
         },
         body,
         redirect: "manual",

@@ -7,14 +7,15 @@ import type { FakeEnv, FakeState } from "../context.ts";
 import { page } from "../pagination.ts";
 import { notFound } from "../problem.ts";
 
-export function accountRoutes({ catalog, webhookKey }: FakeState): Hono<FakeEnv> {
+export function accountRoutes(state: FakeState): Hono<FakeEnv> {
+  const { catalog } = state;
   const app = new Hono<FakeEnv>();
 
   app.get("/account", (c) => c.json({ ...ACCOUNT, github_url: `https://github.com/${ACCOUNT.username}` }));
 
   app.get("/hardware", (c) => c.json(HARDWARE));
 
-  app.get("/webhooks/default/secret", (c) => c.json({ key: signingSecret(webhookKey) }));
+  app.get("/webhooks/default/secret", (c) => c.json({ key: signingSecret(state.webhookKey) }));
 
   app.get("/deployments", (c) =>
     c.json(page(c, catalog.deployments(), (deployment) => deployment.seq, deploymentJson)),
