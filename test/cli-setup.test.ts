@@ -265,7 +265,10 @@ describe("GET /v1/admin/providers/check", () => {
         headers: { authorization: `Bearer ${tenant}` },
       });
       expect(asTenant.status).toBe(403);
-      expect(((await asTenant.json()) as { detail: string }).detail).toBe("this route needs an admin token");
+      expect(await asTenant.json()).toMatchObject({
+        detail: "token tenant lacks the admin scope this route needs",
+        refused_by: { limit: "scope", scope: "token", name: "tenant" },
+      });
       const anonymous = await fetch(`${gateway.url}/v1/admin/providers/check`);
       expect(anonymous.status).toBe(401);
       const asAdmin = await gateway.api("/v1/admin/providers/check");
