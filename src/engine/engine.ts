@@ -18,6 +18,7 @@ import { readPrediction, waitUntil } from "./prediction-waits.ts";
 import { checkProviders, type ProviderCheckResult } from "./provider-checks.ts";
 import { type ProviderState, providerStates } from "./provider-states.ts";
 import type { ListRequest, SubmitRequest, TrainingSubmitRequest } from "./requests.ts";
+import { isOthersModel } from "./trained-model-owners.ts";
 import type { LoraService } from "./training/lora-service.ts";
 import type { Uploads } from "./uploads.ts";
 
@@ -64,6 +65,14 @@ export class Engine {
   /** Starts a training of `trainer` into the model `destination` (stored and followed like a prediction). */
   async submitTraining(request: TrainingSubmitRequest): Promise<Prediction> {
     const { prep, ctx, admissions } = this.parts;
+    const caller = { tokenId: request.tokenId ?? null, isAdmin: request.owner?.isAdmin ?? false };
+    if (await isOthersModel(ctx.store, request.destination, caller)) {
+      throw new GatewayError("not_found", `destination ${request.destination} not found`, {
+        invalidFields: [
+          { type: "not_found", field: "destination", description: "not a model of this token" },
+        ],
+      });
+    }
     const prepared = await prep.prepareTraining(request);
     const provider = ctx.providers.get(prepared.provider);
     await trainingOf(provider).checkDestination(request.destination, ctx.providerContext(prepared.tokenId));

@@ -95,6 +95,17 @@ export class PredictionsRepo {
     return row === undefined ? null : fromPredictionRow(row);
   }
 
+  /** The tokens that trained into `destination` (`owner/name`); rare reads, so no index. */
+  async trainersOf(destination: string): Promise<(string | null)[]> {
+    const rows = await this.#db
+      .selectFrom("predictions")
+      .select("token_id")
+      .distinct()
+      .where("destination", "=", destination)
+      .execute();
+    return rows.map((row) => row.token_id);
+  }
+
   /** Newest first (or oldest first), by (createdAt, id). */
   async list(options: ListPredictionsOptions): Promise<StoredPrediction[]> {
     const query = this.#filtered(this.#source(options.words), options);

@@ -8,6 +8,7 @@ import { ALIAS_OWNER, type Catalog, type CatalogEntry } from "../../catalog/cata
 import { GatewayError } from "../../core/errors.ts";
 import { parseModelRef } from "../../core/model-ref.ts";
 import type { Engine } from "../../engine/engine.ts";
+import { isOthersModel } from "../../engine/trained-model-owners.ts";
 import type { ModelDescriptor } from "../../providers/provider.ts";
 import type { ProviderRegistry } from "../../providers/registry.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
@@ -63,7 +64,7 @@ const modelJson = (model: ModelDescriptor) => ({
 /** A name the configuration maps to a gengate model (`gpt-4o`). */
 const mappedJson = (id: string) => ({ id, object: "model", created: 0, owned_by: ALIAS_OWNER });
 
-export function modelListRoutes({ engine, openAiModels }: ApiDeps): Hono<ApiEnv> {
+export function modelListRoutes({ engine, openAiModels, store }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const { catalog, providers } = engine;
 
@@ -83,7 +84,16 @@ export function modelListRoutes({ engine, openAiModels }: ApiDeps): Hono<ApiEnv>
     if (openAiModels.resolve(id) !== id) return c.json(mappedJson(id));
     const alias = aliasNamed(id, catalog);
     if (alias) return c.json(aliasJson(alias));
-    return c.json(modelJson(await providerModelNamed(id, providers)));
+    const model = await providerModelNamed(id, providers);
+    const token = c.get("token");
+    if (
+      await isOthersModel(store, `${model.owner}/${model.name}`, {
+        tokenId: token.id,
+        isAdmin: token.isAdmin,
+      })
+    )
+      throw new GatewayError("not_found", `The model '${id}' does not exist`);
+    return c.json(modelJson(model));
   });
 
   return app;

@@ -4,6 +4,7 @@ import { type Context, Hono } from "hono";
 import { aliasInputSchema } from "../../catalog/alias-schema.ts";
 import { ALIAS_OWNER, type CatalogEntry } from "../../catalog/catalog.ts";
 import { GatewayError } from "../../core/errors.ts";
+import { isOthersModel } from "../../engine/trained-model-owners.ts";
 import type { ModelDescriptor } from "../../providers/provider.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { baseUrlOf } from "../base-url.ts";
@@ -85,17 +86,22 @@ function aliasJson(entry: CatalogEntry, base: string, first: ModelDescriptor | n
   };
 }
 
-export function modelRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {
+export function modelRoutes({ engine, config, store }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const { providers, catalog } = engine;
   const aliasOf = (c: Context<ApiEnv>) =>
     c.req.param("owner") === ALIAS_OWNER ? catalog.get(c.req.param("name") ?? "") : undefined;
   const modelOf = async (c: Context<ApiEnv>) => {
-    const { model } = await providers.resolve({
+    const ref = {
       kind: "model",
       owner: c.req.param("owner") ?? "",
       name: c.req.param("name") ?? "",
-    });
+    } as const;
+    const name = `${ref.owner}/${ref.name}`;
+    const token = c.get("token");
+    if (await isOthersModel(store, name, { tokenId: token.id, isAdmin: token.isAdmin }))
+      throw new GatewayError("not_found", `model ${name} not found`);
+    const { model } = await providers.resolve(ref);
     return model;
   };
 

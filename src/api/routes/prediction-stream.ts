@@ -1,14 +1,18 @@
 /**
  * `urls.stream`: Server-Sent Events with `output`, `logs` (the log text added since the last one),
  * `error` and `done` events. It works without a token (the official JS client sends none); the
- * prediction id is unguessable.
+ * prediction id is unguessable. With a token, it is the prediction's owner's (or an admin's).
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
+import { hashApiToken } from "../../core/api-tokens.ts";
+import { GatewayError } from "../../core/errors.ts";
 import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import { toReplicateJson } from "../../core/replicate-json.ts";
 import type { PredictionEvent } from "../../engine/events.ts";
+import type { Store } from "../../store/index.ts";
 import type { ApiDeps } from "../api-context.ts";
+import { ownerScope } from "../auth.ts";
 import { streamDeadline } from "../stream-deadline.ts";
 
 /** How often a stream with no news reads the prediction again. */
@@ -18,6 +22,18 @@ import { linksOf } from "../base-url.ts";
 
 const isTokenList = (output: unknown): output is string[] =>
   Array.isArray(output) && output.every((item) => typeof item === "string");
+
+/**
+ * Whose predictions a stream request may read: anyone's without a token (the id is the
+ * capability), only its own with a token that is not an admin's.
+ */
+async function callerScope(store: Store, authorization: string | undefined): Promise<string | undefined> {
+  const secret = /^(?:Bearer|Token)\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+  if (!secret) return undefined;
+  const token = await store.tokens.findByHash(hashApiToken(secret));
+  if (!token) throw new GatewayError("unauthenticated", "You did not pass a valid authentication token");
+  return ownerScope(token);
+}
 
 export function predictionStreamRoutes(deps: ApiDeps): Hono {
   const { engine } = deps;
@@ -33,7 +49,7 @@ export function predictionStreamRoutes(deps: ApiDeps): Hono {
     });
     let prediction: Prediction;
     try {
-      prediction = await engine.get(id);
+      prediction = await engine.get(id, await callerScope(deps.store, c.req.header("authorization")));
     } catch (error) {
       unsubscribe();
       throw error;
