@@ -75,6 +75,7 @@ describe("scopes, tenants and limits", () => {
 
     const tokenForm = page.locator("#new-token");
     await page.getByLabel("Name", { exact: true }).fill("render farm");
+    await tokenForm.getByText("Scopes, tenant, limits and budget").click();
     for (const scope of ["Read predictions", "Upload files", "Train LoRAs", "Run batches"])
       await tokenForm.getByLabel(scope).uncheck();
     await page.getByLabel("Tenant", { exact: true }).selectOption({ label: "studio" });

@@ -205,6 +205,7 @@ form.addEventListener("submit", async (event) => {
   const fields = tokenFields();
   if (fields.scopes.length === 0) {
     formError.textContent = "Scopes: choose at least one";
+    byId("scope-predictions-write", HTMLInputElement).closest("details")?.setAttribute("open", "");
     return;
   }
   try {

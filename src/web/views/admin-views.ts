@@ -64,6 +64,8 @@ export function tokensView(session: Session): Html {
         <input id="token-name" name="name" type="text" maxlength="100" autocomplete="off" aria-required="true" aria-describedby="token-name-hint" />
         <p id="token-name-hint" class="hint">What or who it is for, e.g. "ci" or "alice".</p>
       </div>
+      <details class="token-limits">
+      <summary>Scopes, tenant, limits and budget</summary>
       <fieldset class="scopes">
         <legend>Scopes</legend>
         ${SCOPES.map(
@@ -93,6 +95,7 @@ export function tokensView(session: Session): Html {
         </div>
       </div>
       ${budgetFields("token")}
+      </details>
       <p id="token-error" class="error" role="alert"></p>
       <div class="actions"><button type="submit" class="primary">Create token</button></div>
     </form>
