@@ -225,8 +225,8 @@ describe("gengate tokens", () => {
     const listed = await gengate(["tokens", "list", "--data-dir", dataDir], { env });
     expect(listed.code, listed.stderr).toBe(0);
     const [header, row] = listed.stdout.trim().split("\n");
-    expect(header).toMatch(/^id\s+name\s+admin\s+created\s+last used\s+revoked$/);
-    expect(row).toMatch(/^\w+\s+ci\s+no\s+\S+\s+-\s+-$/);
+    expect(header).toMatch(/^id\s+name\s+scopes\s+tenant\s+limits\s+budget\s+last used\s+status$/);
+    expect(row).toMatch(/^\w+\s+ci\s+all but admin\s+-\s+-\s+-\s+-\s+live$/);
     expect(listed.stdout).not.toContain(token);
     const id = row?.split(/\s+/)[0] as string;
 

@@ -19,7 +19,7 @@ export class HttpError extends CliError {
   }
 }
 
-type Method = "GET" | "POST" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 export interface SendOptions {
   /** Sent as JSON, or as multipart/form-data when it is a FormData. */

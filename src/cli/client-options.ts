@@ -30,7 +30,7 @@ export function clientFrom(options: ClientOptions, env = process.env): ApiClient
   if (!token) {
     throw new CliError(
       "no API token: pass --token (it is then remembered) or set GENGATE_TOKEN. `gengate init` sets one up; " +
-        "the first `gengate serve` prints an admin token; an operator can make another with `gengate tokens create <name>`",
+        "the first `gengate serve` prints an admin token; an operator can make another with `gengate tokens create <name> --local`",
     );
   }
   const url = options.url || env.GENGATE_URL || remembered.url || DEFAULT_URL;

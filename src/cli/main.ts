@@ -1,5 +1,6 @@
 /** The `gengate` command. */
 import { Command } from "commander";
+import { auditCommand } from "./commands/audit.ts";
 import { batchCommand } from "./commands/batch.ts";
 import { chatCommand } from "./commands/chat.ts";
 import { completeCommand } from "./commands/complete.ts";
@@ -11,9 +12,11 @@ import { predictionsCommand } from "./commands/predictions.ts";
 import { providersCommand } from "./commands/providers.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { storageCommand } from "./commands/storage.ts";
+import { tenantsCommand } from "./commands/tenants.ts";
 import { tokensCommand } from "./commands/tokens.ts";
 import { toolCommand } from "./commands/tool.ts";
 import { trainCommand } from "./commands/train.ts";
+import { usageCommand } from "./commands/usage.ts";
 import { reportError } from "./report-error.ts";
 
 const program = new Command("gengate")
@@ -32,6 +35,9 @@ predictionsCommand(program);
 trainCommand(program);
 lorasCommand(program);
 tokensCommand(program);
+tenantsCommand(program);
+usageCommand(program);
+auditCommand(program);
 storageCommand(program);
 providersCommand(program);
 modelsCommand(program);

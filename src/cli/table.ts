@@ -10,3 +10,9 @@ export function formatTable(headers: string[], rows: string[][]): string {
       .trimEnd();
   return [line(headers), ...rows.map(line)].join("\n");
 }
+
+/** `name  value` lines, the values aligned. */
+export function formatFields(fields: [string, string][]): string {
+  const width = Math.max(...fields.map(([name]) => name.length));
+  return fields.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join("\n");
+}

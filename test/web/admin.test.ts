@@ -1,10 +1,12 @@
 /**
  * The admin pages in Chromium: tokens created (the secret shown once, and it signs in) and revoked
- * (it no longer signs in); providers' health and state; non-admins get no admin navigation and a 403.
+ * (it no longer signs in); a tenant with a budget, and a token with scopes, a tenant, limits and a
+ * budget, made through the page and listed with them; providers' health and state; non-admins get no
+ * admin navigation and a 403.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, signedInPage } from "../support/browser.ts";
+import { launchBrowser, seriousViolations, signedInPage } from "../support/browser.ts";
 import { newTenant, startGateway, type TestGateway } from "../support/gateway.ts";
 
 let gateway: TestGateway;
@@ -24,7 +26,7 @@ describe("tokens", () => {
     const admin = await signedInPage(browser, gateway.url, gateway.token);
     const { page } = admin;
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tokens" }).click();
-    await page.getByLabel("Name").fill("night <b>shift</b>");
+    await page.getByLabel("Name", { exact: true }).fill("night <b>shift</b>");
     await page.getByRole("button", { name: "Create token" }).click();
     const secret = page.getByLabel("The new token");
     await expect.poll(() => secret.textContent()).toMatch(/^gg_\S+$/);
@@ -56,6 +58,59 @@ describe("tokens", () => {
     await expect.poll(() => signIn.getByRole("alert").textContent()).toContain("not accepted");
     await again.close();
     await admin.context.close();
+  });
+});
+
+describe("scopes, tenants and limits", () => {
+  it("creates a tenant and a scoped token with limits and a budget, listed with them", async () => {
+    const { context, page } = await signedInPage(browser, gateway.url, gateway.token);
+    await page.goto("/admin/tokens");
+    await page.getByLabel("Tenant name").fill("studio");
+    await page.locator("#new-tenant").getByLabel("Budget (US dollars)").fill("50");
+    await page.locator("#new-tenant").getByLabel("Budget period").selectOption("week");
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    const tenantRow = page.getByRole("row", { name: /^studio\b/ });
+    await expect.poll(() => tenantRow.textContent()).toContain("$50.00 a week");
+    expect(await tenantRow.textContent()).toContain("$0.00 spent");
+
+    const tokenForm = page.locator("#new-token");
+    await page.getByLabel("Name", { exact: true }).fill("render farm");
+    await tokenForm.getByText("Scopes, tenant, limits and budget").click();
+    for (const scope of ["Read predictions", "Upload files", "Train LoRAs", "Run batches"])
+      await tokenForm.getByLabel(scope).uncheck();
+    await page.getByLabel("Tenant", { exact: true }).selectOption({ label: "studio" });
+    await page.getByLabel("Models", { exact: true }).fill("sim/image, sim/text");
+    await page.getByLabel("Requests a minute").fill("30");
+    await page.getByLabel("Predictions at once").fill("2");
+    await tokenForm.getByLabel("Budget (US dollars)").fill("5");
+    await tokenForm.getByLabel("Budget period").selectOption("day");
+    await page.getByRole("button", { name: "Create token" }).click();
+    await expect.poll(() => page.getByLabel("The new token").textContent()).toMatch(/^gg_\S+$/);
+
+    const row = page.getByRole("row", { name: /^render farm\b/ });
+    await expect.poll(() => row.textContent()).toContain("$5.00 a day");
+    const text = (await row.textContent()) ?? "";
+    expect(text).toContain("predictions:writemodels:read");
+    expect(text).not.toContain("files:write");
+    expect(text).toContain("studio");
+    expect(text).toContain("Models: sim/image, sim/text; 30 a minute; 2 at once");
+    expect(text).toContain("$0.00 spent, $0.00 held, $5.00 left");
+
+    // What the page sent is what the server keeps.
+    const { results } = (await (await gateway.api("/v1/admin/tokens")).json()) as {
+      results: { name: string; scopes: string[]; tenant: { name: string } | null; budget: unknown }[];
+    };
+    expect(results.find((token) => token.name === "render farm")).toMatchObject({
+      scopes: ["predictions:write", "models:read"],
+      tenant: { name: "studio" },
+      requests_per_minute: 30,
+      predictions_in_flight: 2,
+      budget: { usd: 5, period: "day" },
+    });
+    expect(await seriousViolations(page)).toEqual([]);
+    if (process.env.GENGATE_TOKENS_SCREENSHOT)
+      await page.screenshot({ path: process.env.GENGATE_TOKENS_SCREENSHOT, fullPage: true });
+    await context.close();
   });
 });
 

@@ -54,7 +54,12 @@ beforeAll(async () => {
   batchId = ((await batch.json()) as { id: string }).id;
   await gateway.api("/v1/admin/tokens", {
     method: "POST",
-    body: JSON.stringify({ name: "ci", admin: false }),
+    body: JSON.stringify({
+      name: "ci",
+      scopes: ["predictions:write", "predictions:read", "models:read"],
+      requests_per_minute: 60,
+      budget: { usd: 25, period: "month" },
+    }),
     headers: { "content-type": "application/json" },
   });
   imageId = await run("sim/image", {

@@ -1,4 +1,5 @@
 /** The admin pages' shells (their scripts fill them from the admin API), and the page for others. */
+import { SCOPES, type Scope } from "../../core/limits.ts";
 import type { Session } from "../session.ts";
 import { type Html, html } from "./html.ts";
 import { layout, type Section } from "./layout.ts";
@@ -23,6 +24,35 @@ export function providersView(session: Session): Html {
   );
 }
 
+const SCOPE_LABELS: Record<Scope, string> = {
+  "predictions:write": "Run predictions",
+  "predictions:read": "Read predictions",
+  "files:write": "Upload files",
+  "trainings:write": "Train LoRAs",
+  "batches:write": "Run batches",
+  "models:read": "List models",
+  admin: "Administer everything",
+};
+
+/** Amount and period of a budget, for the token and tenant forms; `prefix` keeps the ids apart. */
+function budgetFields(prefix: string): Html {
+  return html`<div class="limit-row">
+      <div class="field">
+        <label for="${prefix}-budget">Budget (US dollars)</label>
+        <input id="${prefix}-budget" name="budget" type="number" min="0" step="0.01" inputmode="decimal" aria-describedby="${prefix}-budget-hint" />
+      </div>
+      <div class="field">
+        <label for="${prefix}-period">Budget period</label>
+        <select id="${prefix}-period" name="period">
+          <option value="day">A day</option>
+          <option value="week">A week</option>
+          <option value="month" selected>A month</option>
+        </select>
+      </div>
+    </div>
+    <p id="${prefix}-budget-hint" class="hint">Empty: no budget. Work is refused once the period's budget is used; it resets at midnight UTC.</p>`;
+}
+
 export function tokensView(session: Session): Html {
   return layout(
     { title: "Tokens", script: "admin-tokens.js", session, section: "tokens" },
@@ -34,10 +64,38 @@ export function tokensView(session: Session): Html {
         <input id="token-name" name="name" type="text" maxlength="100" autocomplete="off" aria-required="true" aria-describedby="token-name-hint" />
         <p id="token-name-hint" class="hint">What or who it is for, e.g. "ci" or "alice".</p>
       </div>
-      <div class="toggle">
-        <input type="checkbox" id="token-admin" name="admin" />
-        <label for="token-admin">Admin token (sees and manages everything)</label>
+      <details class="token-limits">
+      <summary>Scopes, tenant, limits and budget</summary>
+      <fieldset class="scopes">
+        <legend>Scopes</legend>
+        ${SCOPES.map(
+          (scope) => html`<div class="toggle">
+            <input type="checkbox" id="scope-${scope.replace(":", "-")}" name="scopes" value="${scope}" ${scope === "admin" ? "" : html`checked`} />
+            <label for="scope-${scope.replace(":", "-")}">${SCOPE_LABELS[scope]} <code>${scope}</code></label>
+          </div>`,
+        )}
+      </fieldset>
+      <div class="field">
+        <label for="token-tenant">Tenant</label>
+        <select id="token-tenant" name="tenant"><option value="">None</option></select>
       </div>
+      <div class="field">
+        <label for="token-models">Models</label>
+        <input id="token-models" name="models" type="text" autocomplete="off" aria-describedby="token-models-hint" />
+        <p id="token-models-hint" class="hint">Models and aliases it may run, comma-separated. Empty: any.</p>
+      </div>
+      <div class="limit-row">
+        <div class="field">
+          <label for="token-rpm">Requests a minute</label>
+          <input id="token-rpm" name="rpm" type="number" min="1" step="1" inputmode="numeric" />
+        </div>
+        <div class="field">
+          <label for="token-in-flight">Predictions at once</label>
+          <input id="token-in-flight" name="in_flight" type="number" min="1" step="1" inputmode="numeric" />
+        </div>
+      </div>
+      ${budgetFields("token")}
+      </details>
       <p id="token-error" class="error" role="alert"></p>
       <div class="actions"><button type="submit" class="primary">Create token</button></div>
     </form>
@@ -54,7 +112,29 @@ export function tokensView(session: Session): Html {
     <div class="table-wrap" role="region" aria-label="Tokens table" tabindex="0">
       <table id="tokens">
         <thead>
-          <tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+          <tr><th scope="col">Name</th><th scope="col">Scopes</th><th scope="col">Tenant</th><th scope="col">Limits</th><th scope="col">Budget</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+        </thead>
+        <tbody></tbody>
+      </table>
+    </div>
+    <h2 id="tenants-heading" class="section-heading">Tenants</h2>
+    <p class="hint">A tenant groups tokens: each request must also pass its tenant's limits and budget.</p>
+    <form id="new-tenant" class="panel token-form" novalidate>
+      <h3>Create a tenant</h3>
+      <div class="field">
+        <label for="tenant-name">Tenant name</label>
+        <input id="tenant-name" name="name" type="text" maxlength="64" autocomplete="off" aria-required="true" aria-describedby="tenant-name-hint" />
+        <p id="tenant-name-hint" class="hint">Letters, digits, dots, dashes or underscores, e.g. "acme".</p>
+      </div>
+      ${budgetFields("tenant")}
+      <p id="tenant-error" class="error" role="alert"></p>
+      <div class="actions"><button type="submit" class="primary">Create tenant</button></div>
+    </form>
+    <p id="tenants-status" class="hint" role="status"></p>
+    <div class="table-wrap" role="region" aria-labelledby="tenants-heading" tabindex="0">
+      <table id="tenants">
+        <thead>
+          <tr><th scope="col">Tenant</th><th scope="col">Limits</th><th scope="col">Budget</th><th scope="col">Created</th></tr>
         </thead>
         <tbody></tbody>
       </table>

@@ -1,0 +1,85 @@
+/** `gengate usage`: what runs cost, from the spend ledger, as a table with a total. */
+import { type Command, Option } from "commander";
+import type { TenantJson } from "../admin/admin-json.ts";
+import { printJson } from "../admin/admin-target.ts";
+import { pastMoment } from "../admin/flag-values.ts";
+import { usd } from "../admin/limits-text.ts";
+import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
+import { formatTable } from "../table.ts";
+
+const GROUPS = ["day", "model", "token"] as const;
+type Group = (typeof GROUPS)[number];
+
+interface UsageOptions extends ClientOptions {
+  groupBy: Group;
+  since?: string;
+  until?: string;
+  forToken?: string;
+  tenant?: string;
+  json?: boolean;
+}
+
+interface UsageJson {
+  group_by: Group;
+  start: string;
+  end: string;
+  total_usd: number;
+  runs: number;
+  unpriced_runs: number;
+  results: ({ cost_usd: number; runs: number; unpriced_runs: number } & Record<Group, string>)[];
+}
+
+export function usageCommand(program: Command): void {
+  addClientOptions(
+    program
+      .command("usage")
+      .description(
+        "what runs cost (this month unless --since), from the spend ledger; an admin sees everyone's",
+      )
+      .addOption(
+        new Option("--group-by <group>", "one row a day, model or token").choices(GROUPS).default("day"),
+      )
+      .option(
+        "--since <when>",
+        "from this ISO 8601 date or time, or a span back such as 7d (default: the 1st of this month)",
+        pastMoment,
+      )
+      .option(
+        "--until <when>",
+        "up to this ISO 8601 date or time, or a span back such as 1d (default: now)",
+        pastMoment,
+      )
+      // Not --token: that is the API token the command signs in with.
+      .option("--for-token <id>", "one token's runs (admin)")
+      .option("--tenant <id|name>", "one tenant's runs (admin)")
+      .option("--json", "print the JSON"),
+  ).action(async (options: UsageOptions) => {
+    const client = clientFrom(options);
+    const query = new URLSearchParams({ group_by: options.groupBy });
+    if (options.since) query.set("start", options.since);
+    if (options.until) query.set("end", options.until);
+    if (options.forToken) query.set("token", options.forToken);
+    if (options.tenant) {
+      // The ledger keeps tenants' ids; a name is looked up.
+      const tenant = await client.request<TenantJson>(
+        "GET",
+        `/v1/admin/tenants/${encodeURIComponent(options.tenant)}`,
+      );
+      query.set("tenant", tenant.id);
+    }
+    const usage = await client.request<UsageJson>("GET", `/v1/usage?${query}`);
+    if (options.json) return printJson(usage);
+    const cells = (cost: number, runs: number, unpriced: number) => [
+      String(runs),
+      String(unpriced),
+      usd(cost),
+    ];
+    const rows = usage.results.map((row) => [
+      row[usage.group_by],
+      ...cells(row.cost_usd, row.runs, row.unpriced_runs),
+    ]);
+    rows.push(["total", ...cells(usage.total_usd, usage.runs, usage.unpriced_runs)]);
+    process.stdout.write(`${usage.start} to ${usage.end}\n`);
+    process.stdout.write(`${formatTable([usage.group_by, "runs", "unpriced", "cost"], rows)}\n`);
+  });
+}
