@@ -22,6 +22,7 @@ beforeAll(async () => {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       TELEGRAM_ADMINS: String(admin.id),
+      TELEGRAM_DAILY_IMAGES: "2",
       TELEGRAM_DAILY_BUDGET_USD: "0.02",
       TELEGRAM_BUDGET_USD: "0.05",
       TELEGRAM_BUDGET_PERIOD: "month",
@@ -49,7 +50,7 @@ const ledgerRuns = async () => {
 };
 
 describe("the bot's budgets", () => {
-  it("refuses a user's image past their daily budget in plain words, using no image of the day", async () => {
+  it("refuses a user's image past their daily budget in plain words, using no image or credit", async () => {
     const ann = makeUser({ first_name: "Ann" });
     await ask(ann, "a first lighthouse", drawn);
     const token = await tokenOf(ann);
@@ -61,11 +62,14 @@ describe("the bot's budgets", () => {
     await ask(ann, "a second lighthouse", drawn);
     expect((await tokenOf(ann))?.limits.budget).toEqual({ usd: 0.02, period: "day" });
 
+    // Past her 2 images of the day, the third would be paid with a bought credit.
+    await gateway.store.telegram.users.addCredits(ann.id, 3);
     const refusal = await ask(ann, "a third lighthouse", /budget/);
     expect(wordsOf(refusal)).toBe(
       "Your daily budget of $0.02 is spent; it resets at midnight UTC. Nothing was charged.",
     );
     expect(await imagesToday(ann)).toBe(2);
+    expect((await gateway.store.telegram.users.get(ann.id))?.credits).toBe(3);
   });
 
   it("binds all the bot's users together with the bot's own budget", async () => {
