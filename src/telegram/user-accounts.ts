@@ -1,8 +1,8 @@
 /**
  * Each Telegram user has a gengate token of its own (in the tenant `telegram`, with the user's
- * daily budget), made on first contact. The
- * token's secret is derived from a key kept in the database and the user id, so only its hash is
- * stored (like every token) and any process of the bot can act as the user.
+ * daily budget), made on first contact. The token's secret is derived from a key kept in the
+ * database and the user id, so only its hash is stored (like every token) and any process of the
+ * bot can act as the user.
  */
 import { createHmac } from "node:crypto";
 import type { ApiFetch } from "../api/api-fetch.ts";
