@@ -174,6 +174,8 @@ function startBot(
     api: (request) => (gateway.api as NonNullable<Gateway["api"]>)(request),
     repos: store.telegram,
     tokens: store.tokens,
+    tenants: store.tenants,
+    ledger: store.budgets,
     secrets: store.settings,
     publicUrl: config.publicUrl,
     models: telegramConfig.models ?? defaultModels(gateway.providerIds),

@@ -2,6 +2,7 @@
 import type { Context } from "grammy";
 import type { Logger } from "pino";
 import type { TelegramRepos } from "../store/index.ts";
+import type { BotBudgets } from "./bot-budgets.ts";
 import type { ChatSender } from "./chat-sender.ts";
 import type { JobStarter } from "./job-starter.ts";
 import type { JobWatcher } from "./job-watcher.ts";
@@ -17,6 +18,7 @@ export interface BotParts {
   config: TelegramConfig;
   repos: TelegramRepos;
   starter: JobStarter;
+  budgets: BotBudgets;
   watcher: JobWatcher;
   files: TelegramFiles;
   sender: ChatSender;

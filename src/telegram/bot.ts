@@ -9,6 +9,7 @@ import { modelSettingsHandlers } from "./handlers/model-settings.ts";
 import { starsHandlers } from "./handlers/stars.ts";
 import { toolHandlers } from "./handlers/tools.ts";
 import { trainingHandlers } from "./handlers/training.ts";
+import { usageHandlers } from "./handlers/usage.ts";
 import { textsOf } from "./texts/index.ts";
 import type { UserAccounts } from "./user-accounts.ts";
 
@@ -37,6 +38,7 @@ export function installHandlers(bot: Bot<BotContext>, accounts: UserAccounts, pa
 
   bot.use(
     starsHandlers(parts),
+    usageHandlers(parts),
     toolHandlers(parts),
     trainingHandlers(parts),
     modelSettingsHandlers(parts),

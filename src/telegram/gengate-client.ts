@@ -4,16 +4,26 @@
  */
 import type { ApiFetch } from "../api/api-fetch.ts";
 
+/** The limit (a budget, a rate, the models) that refused a request, and whose. */
+export interface RefusedBy {
+  limit: string;
+  scope: "token" | "tenant";
+  id: string;
+  name: string;
+}
+
 /** A refusal of the API, with its problem `detail` (already written for people). */
 export class ApiRefusal extends Error {
   readonly status: number;
   readonly fields: readonly string[];
+  readonly refusedBy: RefusedBy | undefined;
 
-  constructor(status: number, detail: string, fields: readonly string[]) {
+  constructor(status: number, detail: string, fields: readonly string[], refusedBy?: RefusedBy) {
     super(detail);
     this.name = "ApiRefusal";
     this.status = status;
     this.fields = fields;
+    this.refusedBy = refusedBy;
   }
 }
 
@@ -47,6 +57,7 @@ export interface PhotoLimits {
 interface Problem {
   detail?: unknown;
   invalid_fields?: { field?: unknown }[];
+  refused_by?: RefusedBy;
 }
 
 /** Where the API is reached in-process; its answers' URLs are on this origin unless PUBLIC_URL is set. */
@@ -144,7 +155,7 @@ export class GengateClient {
     const fields = (problem.invalid_fields ?? []).map((f) => String(f.field ?? ""));
     const detail =
       typeof problem.detail === "string" ? problem.detail : `gengate answered ${response.status}`;
-    throw new ApiRefusal(response.status, detail, fields);
+    throw new ApiRefusal(response.status, detail, fields, problem.refused_by);
   }
 
   #call(path: string, init: RequestInit = {}): Promise<Response> {

@@ -1,13 +1,15 @@
 /**
  * Starts the bot's jobs as the user: checks the user's daily images (then their bought ones),
  * sends the status message, creates the prediction or LoRA through the API, records the job and
- * has it followed. A refusal of the API is said in the chat and costs nothing.
+ * has it followed. A refusal of the API (a budget or another limit) is said in plain words in the
+ * chat and costs nothing: no image of the day, no credit.
  */
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { TelegramRepos } from "../store/index.ts";
+import type { BotBudgets } from "./bot-budgets.ts";
 import type { BotContext } from "./bot-context.ts";
-import { ApiRefusal } from "./gengate-client.ts";
+import { ApiRefusal, type RefusedBy } from "./gengate-client.ts";
 import { describeJob, type GenerationRequest, TOOLS, type ToolName } from "./job-requests.ts";
 import type { JobWatcher } from "./job-watcher.ts";
 import type { TelegramConfig } from "./telegram-config.ts";
@@ -22,13 +24,21 @@ export class JobStarter {
   readonly #repos: TelegramRepos;
   readonly #config: TelegramConfig;
   readonly #watcher: JobWatcher;
+  readonly #budgets: BotBudgets;
   readonly #logger: Logger;
 
-  constructor(repos: TelegramRepos, config: TelegramConfig, watcher: JobWatcher, logger: Logger) {
-    this.#repos = repos;
-    this.#config = config;
-    this.#watcher = watcher;
-    this.#logger = logger;
+  constructor(deps: {
+    repos: TelegramRepos;
+    config: TelegramConfig;
+    watcher: JobWatcher;
+    budgets: BotBudgets;
+    logger: Logger;
+  }) {
+    this.#repos = deps.repos;
+    this.#config = deps.config;
+    this.#watcher = deps.watcher;
+    this.#budgets = deps.budgets;
+    this.#logger = deps.logger;
   }
 
   async generate(ctx: BotContext, request: GenerationRequest): Promise<void> {
@@ -106,12 +116,32 @@ export class JobStarter {
 
   async #refused(ctx: BotContext, statusMessageId: number, error: unknown): Promise<void> {
     if (!(error instanceof ApiRefusal)) throw error;
-    this.#logger.info({ status: error.status, detail: error.message }, "gengate refused a telegram job");
-    await ctx.api.editMessageText(
-      ctx.chat?.id ?? ctx.account.user.userId,
-      statusMessageId,
-      ctx.t.error(error.message),
+    this.#logger.info(
+      { status: error.status, detail: error.message, refusedBy: error.refusedBy },
+      "gengate refused a telegram job",
     );
+    const words =
+      (error.refusedBy && (await this.#limitWords(ctx, error.refusedBy))) ?? ctx.t.error(error.message);
+    await ctx.api.editMessageText(ctx.chat?.id ?? ctx.account.user.userId, statusMessageId, words);
+  }
+
+  /** The refusal of a limit in the user's words; undefined for one the bot has none for. */
+  async #limitWords(ctx: BotContext, refusedBy: RefusedBy): Promise<string | undefined> {
+    switch (refusedBy.limit) {
+      case "budget": {
+        const budget = await this.#budgets.budgetOf(refusedBy.scope, refusedBy.id);
+        const whose = refusedBy.scope === "token" ? "user" : "bot";
+        return budget && ctx.t.budgetSpent(whose, budget.period, budget.usd);
+      }
+      case "predictions_in_flight":
+        return ctx.t.tooManyRunning;
+      case "requests_per_minute":
+        return ctx.t.tooManyRequests;
+      case "models":
+        return ctx.t.modelNotAllowed;
+      default:
+        return undefined;
+    }
   }
 
   /** How the images are paid: the daily allowance, bought credits, or undefined (refused, and said so). */

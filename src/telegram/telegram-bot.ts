@@ -12,6 +12,7 @@ import type { ApiFetch } from "../api/api-fetch.ts";
 import { newSecret } from "../core/ids.ts";
 import type { TelegramRepos } from "../store/index.ts";
 import { installHandlers } from "./bot.ts";
+import { BotBudgets, type BotLedger, type BotTenants, type TenantTokens } from "./bot-budgets.ts";
 import type { BotContext } from "./bot-context.ts";
 import { ChatSender } from "./chat-sender.ts";
 import { Inbox } from "./inbox.ts";
@@ -22,7 +23,7 @@ import { QuietTimers } from "./quiet-timers.ts";
 import type { TelegramConfig } from "./telegram-config.ts";
 import { TelegramFiles } from "./telegram-files.ts";
 import { commandsOf } from "./texts/commands.ts";
-import { type SecretStore, type TenantTokens, UserAccounts } from "./user-accounts.ts";
+import { type SecretStore, UserAccounts } from "./user-accounts.ts";
 
 export const WEBHOOK_PATH = "/hooks/telegram";
 const DEFAULT_API_ROOT = "https://api.telegram.org";
@@ -37,6 +38,10 @@ export interface TelegramBotDeps {
   api: ApiFetch;
   repos: TelegramRepos;
   tokens: TenantTokens;
+  /** The tenant `telegram` all the bot's users' tokens belong to. */
+  tenants: BotTenants;
+  /** Budgets' counters and the spend ledger. */
+  ledger: BotLedger;
   secrets: SecretStore;
   publicUrl: string | undefined;
   /** The models `/model` offers, the first being a new user's. */
@@ -64,6 +69,7 @@ export class TelegramBot {
   readonly #inbox: Inbox;
   readonly #watcher: JobWatcher;
   readonly #quietTimers: QuietTimers;
+  readonly #budgets: BotBudgets;
   readonly #stop = new AbortController();
   #webhook: ((c: HonoContext) => Promise<Response>) | undefined;
   #polling: { stop(): Promise<void> } | undefined;
@@ -83,11 +89,19 @@ export class TelegramBot {
     }
     this.#intake.use((ctx) => this.#inbox.accept(ctx.update));
 
+    const budgets = new BotBudgets({
+      config,
+      tokens: deps.tokens,
+      tenants: deps.tenants,
+      ledger: deps.ledger,
+    });
+    this.#budgets = budgets;
     const accounts = new UserAccounts({
       tokens: deps.tokens,
       users: repos.users,
       secrets: deps.secrets,
       api: deps.api,
+      budgets,
     });
     const sender = new ChatSender(this.#bot.api, repos.users, logger);
     this.#watcher = new JobWatcher({
@@ -101,12 +115,13 @@ export class TelegramBot {
     this.#quietTimers = new QuietTimers(deps.albumQuietMs ?? ALBUM_QUIET_MS, (error) =>
       logger.error({ err: error }, "a delayed telegram answer failed"),
     );
-    const starter = new JobStarter(repos, config, this.#watcher, logger);
+    const starter = new JobStarter({ repos, config, watcher: this.#watcher, budgets, logger });
     const files = new TelegramFiles(this.#bot.api, apiRoot, config.token);
     installHandlers(this.#bot, accounts, {
       config,
       repos,
       starter,
+      budgets,
       watcher: this.#watcher,
       files,
       sender,
@@ -141,6 +156,8 @@ export class TelegramBot {
   async #start(): Promise<void> {
     const { config, logger } = this.#deps;
     await this.#initWithRetries();
+    // The tenant and its budget are set at start, not at the first user's first message.
+    await this.#budgets.tenant();
     this.#intake.botInfo = this.#bot.botInfo;
     await this.#registerCommands();
     this.#inbox.start(this.#deps.claimsAreOurs);

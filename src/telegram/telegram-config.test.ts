@@ -15,6 +15,9 @@ describe("the bot's configuration", () => {
         TELEGRAM_STARS_PACKS: "100:50, 500:200",
         TELEGRAM_MODELS: "gengate/flux-dev, sim/image",
         TELEGRAM_API_ROOT: "http://127.0.0.1:8081/",
+        TELEGRAM_DAILY_BUDGET_USD: "0.5",
+        TELEGRAM_BUDGET_USD: "20",
+        TELEGRAM_BUDGET_PERIOD: "week",
       },
       undefined,
     );
@@ -27,7 +30,12 @@ describe("the bot's configuration", () => {
       ],
       models: ["gengate/flux-dev", "sim/image"],
       apiRoot: "http://127.0.0.1:8081",
+      dailyBudgetUsd: 0.5,
+      tenantBudget: { usd: 20, period: "week" },
     });
+    expect(
+      loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BUDGET_USD: "5" }, undefined),
+    ).toMatchObject({ dailyBudgetUsd: undefined, tenantBudget: { usd: 5, period: "month" } });
     expect([...(config?.allowedUsers ?? [])]).toEqual([1, 2]);
   });
 
@@ -50,6 +58,22 @@ describe("the bot's configuration", () => {
         /^TELEGRAM_STARS_PACKS: each pack needs at least 1 star/,
       ],
       [{ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_DAILY_IMAGES: "-1" }, /^TELEGRAM_DAILY_IMAGES:/],
+      [
+        { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_DAILY_BUDGET_USD: "-0.5" },
+        /^TELEGRAM_DAILY_BUDGET_USD: must be 0 or more/,
+      ],
+      [
+        { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_DAILY_BUDGET_USD: "half" },
+        /^TELEGRAM_DAILY_BUDGET_USD: must be an amount in USD/,
+      ],
+      [
+        { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BUDGET_USD: "5", TELEGRAM_BUDGET_PERIOD: "year" },
+        /^TELEGRAM_BUDGET_PERIOD: must be day, week or month/,
+      ],
+      [
+        { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BUDGET_PERIOD: "day" },
+        /^TELEGRAM_BUDGET_PERIOD: set TELEGRAM_BUDGET_USD too/,
+      ],
       [
         { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK: "1" },
         /^TELEGRAM_WEBHOOK: webhook mode needs PUBLIC_URL/,

@@ -1,6 +1,7 @@
 /** The bot's settings from `TELEGRAM_*` variables; the bot is on when `TELEGRAM_BOT_TOKEN` is set. */
 import { z } from "zod";
 import { ConfigError, parseEnv } from "../core/env-config.ts";
+import { BUDGET_PERIODS, type Budget } from "../core/limits.ts";
 
 export interface StarsPack {
   stars: number;
@@ -19,6 +20,10 @@ export interface TelegramConfig {
   starsPacks: readonly StarsPack[];
   /** The models `/model` offers, the first being a new user's. */
   models: readonly string[] | undefined;
+  /** Each user's `day` budget in USD, kept on their token; undefined leaves tokens' budgets alone. */
+  dailyBudgetUsd: number | undefined;
+  /** The budget of the `telegram` tenant, all users together; undefined leaves the tenant's alone. */
+  tenantBudget: Budget | undefined;
 }
 
 const idList = z
@@ -42,6 +47,11 @@ const packList = z
     (packs) => packs.every((pack) => pack.stars >= 1 && pack.images >= 1),
     "each pack needs at least 1 star and 1 image",
   );
+
+const usd = z.coerce
+  .number({ error: "must be an amount in USD, like 0.50" })
+  .min(0, "must be 0 or more")
+  .max(1_000_000_000, "must be at most 1000000000");
 
 const ENV_SCHEMA = {
   TELEGRAM_BOT_TOKEN: z
@@ -67,6 +77,9 @@ const ENV_SCHEMA = {
     )
     .refine((models) => models.length > 0, "must name at least one model")
     .optional(),
+  TELEGRAM_DAILY_BUDGET_USD: usd.optional(),
+  TELEGRAM_BUDGET_USD: usd.optional(),
+  TELEGRAM_BUDGET_PERIOD: z.enum(BUDGET_PERIODS, { error: "must be day, week or month" }).optional(),
 } as const;
 
 /** The bot's configuration, or undefined when no bot token is set. */
@@ -81,6 +94,9 @@ export function loadTelegramConfig(
       "TELEGRAM_WEBHOOK: webhook mode needs PUBLIC_URL, the address Telegram posts updates to",
     );
   }
+  if (v.TELEGRAM_BUDGET_PERIOD !== undefined && v.TELEGRAM_BUDGET_USD === undefined) {
+    throw new ConfigError("TELEGRAM_BUDGET_PERIOD: set TELEGRAM_BUDGET_USD too, the amount of that budget");
+  }
   return {
     token: v.TELEGRAM_BOT_TOKEN,
     webhook: v.TELEGRAM_WEBHOOK,
@@ -90,5 +106,10 @@ export function loadTelegramConfig(
     dailyImages: v.TELEGRAM_DAILY_IMAGES,
     starsPacks: v.TELEGRAM_STARS_PACKS ?? [],
     models: v.TELEGRAM_MODELS,
+    dailyBudgetUsd: v.TELEGRAM_DAILY_BUDGET_USD,
+    tenantBudget:
+      v.TELEGRAM_BUDGET_USD === undefined
+        ? undefined
+        : { usd: v.TELEGRAM_BUDGET_USD, period: v.TELEGRAM_BUDGET_PERIOD ?? "month" },
   };
 }

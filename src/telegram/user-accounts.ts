@@ -1,22 +1,17 @@
 /**
- * Each Telegram user is a gengate tenant with a token of its own, made on first contact. The
- * token's secret is derived from a key kept in the database and the user id, so only its hash is
- * stored (like every token) and any process of the bot can act as the user.
+ * Each Telegram user has a gengate token of its own (in the tenant `telegram`, with the user's
+ * daily budget), made on first contact. The token's secret is derived from a key kept in the
+ * database and the user id, so only its hash is stored (like every token) and any process of the
+ * bot can act as the user.
  */
 import { createHmac } from "node:crypto";
 import type { ApiFetch } from "../api/api-fetch.ts";
 import { hashApiToken } from "../core/api-tokens.ts";
 import { newSecret } from "../core/ids.ts";
 import type { TelegramUser, TelegramUsersRepo } from "../store/index.ts";
+import type { BotBudgets, TenantTokens } from "./bot-budgets.ts";
 import { GengateClient } from "./gengate-client.ts";
 import { type Language, languageOf } from "./texts/index.ts";
-
-/** What the bot needs of gengate's tokens. */
-export interface TenantTokens {
-  create(token: { name: string; tokenHash: string; isAdmin: boolean }): Promise<{ id: string }>;
-  findByHash(tokenHash: string): Promise<{ id: string } | null>;
-  get(id: string): Promise<{ revokedAt: number | null } | null>;
-}
 
 export interface SecretStore {
   getOrCreate(key: string, create: () => string): Promise<string>;
@@ -43,13 +38,21 @@ export class UserAccounts {
   readonly #users: TelegramUsersRepo;
   readonly #secrets: SecretStore;
   readonly #api: ApiFetch;
+  readonly #budgets: BotBudgets;
   #key: Promise<string> | undefined;
 
-  constructor(deps: { tokens: TenantTokens; users: TelegramUsersRepo; secrets: SecretStore; api: ApiFetch }) {
+  constructor(deps: {
+    tokens: TenantTokens;
+    users: TelegramUsersRepo;
+    secrets: SecretStore;
+    api: ApiFetch;
+    budgets: BotBudgets;
+  }) {
     this.#tokens = deps.tokens;
     this.#users = deps.users;
     this.#secrets = deps.secrets;
     this.#api = deps.api;
+    this.#budgets = deps.budgets;
   }
 
   /** The user's account, made now on first contact; undefined when an admin revoked its token. */
@@ -60,6 +63,7 @@ export class UserAccounts {
     if (user) {
       const token = await this.#tokens.get(user.tokenId);
       if (!token || token.revokedAt !== null) return undefined;
+      await this.#budgets.keepTokenBudget(user.tokenId, token.limits);
       if (user.firstName !== from.first_name || user.language !== language || user.blockedAt !== null) {
         await this.#users.seen(from.id, from.first_name, language);
         user = { ...user, firstName: from.first_name, language, blockedAt: null };
@@ -107,9 +111,11 @@ export class UserAccounts {
     const tokenHash = hashApiToken(secret);
     const existing = await this.#tokens.findByHash(tokenHash);
     if (existing) return existing.id;
+    const tenant = await this.#budgets.tenant();
     try {
-      const name = `telegram:${from.id} ${from.first_name}`.slice(0, 100);
-      return (await this.#tokens.create({ name, tokenHash, isAdmin: false })).id;
+      const name = tokenNameOf(from.id, from.first_name);
+      const limits = this.#budgets.newTokenLimits();
+      return (await this.#tokens.create({ name, tokenHash, isAdmin: false, tenantId: tenant.id, limits })).id;
     } catch (error) {
       // Another process made it first, or the hash belongs to a revoked token.
       const raced = await this.#tokens.findByHash(tokenHash);
@@ -118,6 +124,14 @@ export class UserAccounts {
       throw error;
     }
   }
+}
+
+const tokenNameOf = (userId: number, firstName: string) => `telegram:${userId} ${firstName}`.slice(0, 100);
+
+/** "Anna (1001)" for the token `telegram:1001 Anna`, or the token's name when not one of the bot's. */
+export function userOfTokenName(name: string): string {
+  const match = /^telegram:(\d+) (.*)$/s.exec(name);
+  return match ? `${match[2]} (${match[1]})` : name;
 }
 
 const isUniqueViolation = (error: unknown) =>

@@ -1,4 +1,7 @@
 /** The bot's words in English; `uk.ts` and `ru.ts` say the same in Ukrainian and Russian. */
+import type { BudgetPeriod } from "../../core/limits.ts";
+import { usdOf } from "./money.ts";
+
 export const en = {
   help: (name: string) =>
     `Hi ${name}! I turn words into pictures.\n\n` +
@@ -103,6 +106,17 @@ export const en = {
   noImage: "the model answered without an image",
   somethingWrong: "Something went wrong; please try again.",
   adminOnly: "Only the bot's admins can do that.",
+  budgetSpent: (whose: "user" | "bot", period: BudgetPeriod, usd: number) =>
+    `${whose === "user" ? "Your" : "The bot's"} ${{ day: "daily", week: "weekly", month: "monthly" }[period]} ` +
+    `budget of ${usdOf(usd)} is spent; it resets ` +
+    `${{ day: "at midnight UTC", week: "on Monday at midnight UTC", month: "on the 1st at midnight UTC" }[period]}. ` +
+    "Nothing was charged.",
+  tooManyRunning: "You have too many images in progress; wait for one to finish, then try again.",
+  tooManyRequests: "Too many requests at once; try again in a minute.",
+  modelNotAllowed: "That model is not open to you; choose another with /model.",
+  usageSpan: (span: "today" | "month", usd: number, runs: number) =>
+    `${span === "today" ? "Today" : "This month"}: ${usdOf(usd)} (${runs} run${runs === 1 ? "" : "s"})`,
+  usageLine: (who: string, usd: number) => `  • ${who} — ${usdOf(usd)}`,
   error: (detail: string) => `❌ ${detail}`,
 };
 

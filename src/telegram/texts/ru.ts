@@ -1,5 +1,7 @@
 /** The bot's words in Russian. */
+
 import type { Texts } from "./en.ts";
+import { capitalized, usdOf } from "./money.ts";
 
 /** "фото" does not change with the number. */
 const photos = (count: number) => `${count} фото`;
@@ -107,5 +109,21 @@ export const ru: Texts = {
   noImage: "модель ответила без картинки",
   somethingWrong: "Что-то пошло не так; попробуйте ещё раз.",
   adminOnly: "Это могут только администраторы бота.",
+  budgetSpent: (whose, period, usd) => {
+    const adjective = { day: "дневной", week: "недельный", month: "месячный" }[period];
+    const budget = whose === "user" ? `Ваш ${adjective} бюджет` : `${capitalized(adjective)} бюджет бота`;
+    return (
+      `${budget} ${usdOf(usd)} исчерпан; он обновится ` +
+      `${{ day: "в полночь UTC", week: "в понедельник в полночь UTC", month: "1-го числа в полночь UTC" }[period]}. ` +
+      "Ничего не списано."
+    );
+  },
+  tooManyRunning:
+    "У вас слишком много картинок в работе; дождитесь, пока одна закончится, и попробуйте снова.",
+  tooManyRequests: "Слишком много запросов сразу; попробуйте через минуту.",
+  modelNotAllowed: "Эта модель вам недоступна; выберите другую через /model.",
+  usageSpan: (span, usd, runs) =>
+    `${span === "today" ? "Сегодня" : "В этом месяце"}: ${usdOf(usd)} (запусков: ${runs})`,
+  usageLine: (who, usd) => `  • ${who} — ${usdOf(usd)}`,
   error: (detail) => `❌ ${detail}`,
 };

@@ -1,5 +1,7 @@
 /** The bot's words in Ukrainian. */
+
 import type { Texts } from "./en.ts";
+import { capitalized, usdOf } from "./money.ts";
 
 /** "фото" does not change with the number. */
 const photos = (count: number) => `${count} фото`;
@@ -106,5 +108,20 @@ export const uk: Texts = {
   noImage: "модель відповіла без зображення",
   somethingWrong: "Щось пішло не так; спробуйте ще раз.",
   adminOnly: "Це можуть лише адміністратори бота.",
+  budgetSpent: (whose, period, usd) => {
+    const adjective = { day: "денний", week: "тижневий", month: "місячний" }[period];
+    const budget = whose === "user" ? `Ваш ${adjective} бюджет` : `${capitalized(adjective)} бюджет бота`;
+    return (
+      `${budget} ${usdOf(usd)} вичерпано; він поновиться ` +
+      `${{ day: "опівночі UTC", week: "у понеділок опівночі UTC", month: "1-го числа опівночі UTC" }[period]}. ` +
+      "Нічого не списано."
+    );
+  },
+  tooManyRunning: "У вас забагато зображень у роботі; дочекайтеся, поки одне завершиться, і спробуйте знову.",
+  tooManyRequests: "Забагато запитів одночасно; спробуйте за хвилину.",
+  modelNotAllowed: "Ця модель вам недоступна; виберіть іншу через /model.",
+  usageSpan: (span, usd, runs) =>
+    `${span === "today" ? "Сьогодні" : "Цього місяця"}: ${usdOf(usd)} (запусків: ${runs})`,
+  usageLine: (who, usd) => `  • ${who} — ${usdOf(usd)}`,
   error: (detail) => `❌ ${detail}`,
 };
