@@ -139,6 +139,17 @@ export class TokensRepo {
     return result.numUpdatedRows === 1n ? this.get(id) : null;
   }
 
+  /** Moves a live token into a tenant (null: out of any); false when there is no such live token. */
+  async setTenant(id: string, tenantId: string | null): Promise<boolean> {
+    const result = await this.#db
+      .updateTable("api_tokens")
+      .set({ tenant_id: tenantId })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   /** The key this token's outbound webhooks are signed with, made by `create` on first use. */
   async webhookSigningKey(id: string, create: () => string): Promise<string> {
     const read = async () =>

@@ -20,8 +20,17 @@ export interface TenantTokens {
     limits?: Limits;
   }): Promise<{ id: string }>;
   findByHash(tokenHash: string): Promise<{ id: string } | null>;
-  get(id: string): Promise<{ name: string; limits: Limits; revokedAt: number | null } | null>;
+  get(id: string): Promise<BotToken | null>;
   setLimits(id: string, limits: Limits): Promise<unknown>;
+  setTenant(id: string, tenantId: string): Promise<unknown>;
+}
+
+export interface BotToken {
+  id: string;
+  name: string;
+  limits: Limits;
+  revokedAt: number | null;
+  tenant: { id: string } | null;
 }
 
 export interface BotTenants {
@@ -77,8 +86,14 @@ export class BotBudgets {
     return budget ? { budget } : {};
   }
 
-  /** Gives a user's token the configured daily budget when it has another (the variable changed). */
-  async keepTokenBudget(tokenId: string, limits: Limits, now = Date.now()): Promise<void> {
+  /**
+   * Keeps a user's token in the bot's tenant (a token made before the bot had one joins it) and
+   * gives it the configured daily budget when it has another (the variable changed).
+   */
+  async keepToken(token: BotToken, now = Date.now()): Promise<void> {
+    const tenant = await this.tenant();
+    if (token.tenant?.id !== tenant.id) await this.#tokens.setTenant(token.id, tenant.id);
+    const { id: tokenId, limits } = token;
     const budget = this.#userBudget();
     if (!budget || sameBudget(limits.budget, budget)) return;
     const changed = { ...limits, budget: { ...limits.budget, ...budget } };

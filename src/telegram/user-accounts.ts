@@ -63,7 +63,7 @@ export class UserAccounts {
     if (user) {
       const token = await this.#tokens.get(user.tokenId);
       if (!token || token.revokedAt !== null) return undefined;
-      await this.#budgets.keepTokenBudget(user.tokenId, token.limits);
+      await this.#budgets.keepToken(token);
       if (user.firstName !== from.first_name || user.language !== language || user.blockedAt !== null) {
         await this.#users.seen(from.id, from.first_name, language);
         user = { ...user, firstName: from.first_name, language, blockedAt: null };

@@ -57,10 +57,13 @@ describe("the bot's budgets", () => {
     expect(token?.tenant?.name).toBe("telegram");
     expect(token?.limits.budget).toEqual({ usd: 0.02, period: "day" });
 
-    // A budget the operator has since changed: the user's next message brings it to the variable's.
+    // A budget the operator has since changed, and a token out of the bot's tenant (as one made
+    // before the bot had it): the user's next message brings both back.
     await gateway.store.tokens.setLimits(token?.id ?? "", { budget: { usd: 1, period: "day" } });
+    await gateway.store.tokens.setTenant(token?.id ?? "", null);
     await ask(ann, "a second lighthouse", drawn);
     expect((await tokenOf(ann))?.limits.budget).toEqual({ usd: 0.02, period: "day" });
+    expect((await tokenOf(ann))?.tenant?.name).toBe("telegram");
 
     // Past her 2 images of the day, the third would be paid with a bought credit.
     await gateway.store.telegram.users.addCredits(ann.id, 3);
