@@ -8,7 +8,7 @@ export function providersView(session: Session): Html {
   return layout(
     { title: "Providers", script: "admin-providers.js", session, section: "providers" },
     html`<h1>Providers</h1>
-    <p class="hint">Health is each provider's connection test, run now by this server (it creates no paid work). Headroom, concurrency and circuits are this server's own state; concurrency counts every process's work.</p>
+    <p class="hint">Health is each provider's connection test, run now by this server (it creates no paid work). Concurrency counts every process's work; headroom and circuits are shared by every process on PostgreSQL, and this server's own on SQLite.</p>
     <div class="actions">
       <button type="button" id="check-again">Check again</button>
       <span id="providers-status" class="hint" role="status"></span>
