@@ -15,6 +15,7 @@ import { TEST_TOKEN } from "./support/gateway.ts";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./support/otlp-receiver.ts";
 import { authed, type QueueCluster, startQueueCluster } from "./support/queue-cluster.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
+import { until } from "./support/until.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver.ts";
 
 const MODULE_LOG_HOOK = fileURLToPath(new URL("./support/module-log.ts", import.meta.url));
@@ -64,6 +65,10 @@ async function predict(
   await webhooks.waitFor(1);
   return { predictionId: prediction.id, logs };
 }
+
+/** The refused webhook's warning, once its line has come through the process's stdout. */
+const loggedWarning = (logs: Array<Record<string, unknown>>) =>
+  until(() => logs.find((line) => line.msg === "webhook not delivered"), 10_000);
 
 /** The spans of one trace, by name, once `names` have all arrived. */
 async function traceOf(
@@ -175,7 +180,7 @@ describe("traces of one gengate serve process", () => {
     expect(receiver.contentTypes).toContain("application/x-protobuf");
 
     // The warning the refused webhook caused was written within its send's span, and says so.
-    const warning = logs.find((line) => line.msg === "webhook not delivered");
+    const warning = await loggedWarning(logs);
     expect(warning).toMatchObject({ trace_id: CLIENT_TRACE_ID, span_id: send.spanId });
     expect(readFileSync(moduleLog, "utf8")).toMatch(/@opentelemetry\/sdk-trace/);
   });
@@ -187,8 +192,7 @@ describe("traces of one gengate serve process", () => {
       "off",
     );
     const { logs } = await predict(server as ServeProcess, webhooks, { traceparent: CLIENT_TRACEPARENT });
-    const warning = logs.find((line) => line.msg === "webhook not delivered");
-    expect(warning).toBeDefined();
+    const warning = await loggedWarning(logs);
     expect(warning).not.toHaveProperty("trace_id");
     const modules = readFileSync(moduleLog, "utf8");
     expect(modules).toMatch(/src\/engine\/dispatcher\.ts/);
@@ -248,7 +252,7 @@ describe.skipIf(skipQueue)("traces across an api and a worker process (queue mod
     expect(spans.get("sim status")?.service).toBe("gengate-worker");
     expect(receiver.contentTypes).toContain("application/json");
     expectNoSecretsIn(spans.values(), predictionId);
-    expect(logs.find((line) => line.msg === "webhook not delivered")).toMatchObject({
+    expect(await loggedWarning(logs)).toMatchObject({
       trace_id: request.traceId,
       span_id: spans.get("webhook send")?.spanId,
     });
