@@ -304,13 +304,13 @@ export const PROBES: Probe[] = [
   { route: "PUT /v1/favorites/:id/:index", path: (a) => `/v1/favorites/${a.done.id}/0`, expect: 404 },
   { route: "DELETE /v1/favorites/:id/:index", path: (a) => `/v1/favorites/${a.done.id}/0`, expect: 404 },
 
-  // Account and usage: bob's own.
+  // Account and usage: bob's own; asking for alice's or her tenant's is refused.
   { route: "GET /v1/account", path: () => "/v1/account", expect: 200 },
   { route: "GET /v1/usage", path: () => "/v1/usage?group_by=token", expect: 200 },
   {
     route: "GET /v1/usage",
     path: (a) => `/v1/usage?group_by=model&token=${a.tokenId}&tenant=${a.tenantId}`,
-    expect: 200,
+    expect: 403,
   },
 
   // Admin: refused by scope.
