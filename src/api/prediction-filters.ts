@@ -10,7 +10,8 @@ import type { PredictionFilters } from "../store/index.ts";
 import type { ApiToken } from "../store/tokens-repo.ts";
 
 const MAX_SEARCH_CHARS = 500;
-const time = (field: string) =>
+/** An ISO 8601 date and time in a query string, as epoch ms; a bad one names `field`. */
+export const isoTime = (field: string) =>
   z.iso
     .datetime({
       offset: true,
@@ -46,8 +47,8 @@ export const predictionFilterFields = {
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, "token must be a token id")
     .optional(),
-  created_after: time("created_after").optional(),
-  created_before: time("created_before").optional(),
+  created_after: isoTime("created_after").optional(),
+  created_before: isoTime("created_before").optional(),
   q: z
     .string()
     .max(MAX_SEARCH_CHARS, `q must be at most ${MAX_SEARCH_CHARS} characters`)

@@ -8,22 +8,15 @@ import { GatewayError } from "../../core/errors.ts";
 import { toUsd } from "../../core/limits.ts";
 import type { UsageRow } from "../../store/budgets-repo.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
+import { isoTime } from "../prediction-filters.ts";
 import { invalidBody } from "../request-body.ts";
-
-const time = (field: string) =>
-  z.iso
-    .datetime({
-      offset: true,
-      error: `${field} must be an ISO 8601 date and time, e.g. 2026-12-01T00:00:00Z`,
-    })
-    .transform((value) => Date.parse(value));
 
 const usageQuery = z.strictObject({
   group_by: z
     .enum(["day", "model", "token"], { error: "group_by must be day, model or token" })
     .default("day"),
-  start: time("start").optional(),
-  end: time("end").optional(),
+  start: isoTime("start").optional(),
+  end: isoTime("end").optional(),
   token: z.string().min(1).max(64).optional(),
   tenant: z.string().min(1).max(64).optional(),
 });
