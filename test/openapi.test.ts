@@ -1,6 +1,7 @@
 /**
  * /openapi.json describes every route the API serves, with the same methods, an operationId each,
- * passes Redocly's recommended lint, and the answers of the main reads fit the schemas it declares.
+ * passes Redocly's recommended lint, is the one the CLI's typed client was generated from, and the
+ * answers of the main reads fit the schemas it declares.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -72,6 +73,12 @@ it("passes Redocly's recommended lint, but for the two operations that never ans
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+});
+
+it("is the document the CLI's client is typed by (src/cli/generated/openapi-types.ts is current)", async () => {
+  const generator = join(import.meta.dirname, "..", "scripts", "generate-api-types.ts");
+  const { stderr } = await promisify(execFile)(process.execPath, [generator, "--check"]);
+  expect(stderr).toBe("");
 });
 
 it("declares the shapes the main reads answer with, nullable fields included", async () => {
