@@ -28,10 +28,7 @@ export interface NewModelRequest extends NewPlatformModel {
   caller: ModelCaller;
 }
 
-const destinationError = (
-  code: "forbidden" | "not_found",
-  description: string,
-): GatewayError =>
+const destinationError = (code: "forbidden" | "not_found", description: string): GatewayError =>
   new GatewayError(code, `destination: ${description}`, {
     retryable: false,
     invalidFields: [{ type: code, field: "destination", description }],
@@ -89,7 +86,7 @@ export class CreatedModels {
         invalidFields: [{ type: "enum", field: "hardware", description }],
       });
     }
-    if (await this.#store.createdModels.get(fullName)) throw taken(fullName);
+    if (await this.#store.createdModels.get(fullName)) throw taken(fields.owner, fields.name);
     const platformJson = owner.platform ? await owner.platform.createModel(fields) : undefined;
     const model: CreatedModel = {
       owner: fields.owner,
@@ -102,7 +99,7 @@ export class CreatedModels {
       details: detailsOf(fields),
       createdAt: Date.now(),
     };
-    if (!(await this.#store.createdModels.insert(model))) throw taken(fullName);
+    if (!(await this.#store.createdModels.insert(model))) throw taken(fields.owner, fields.name);
     return { model, ...(platformJson !== undefined && { platformJson }) };
   }
 
@@ -152,8 +149,8 @@ function detailsOf(fields: NewPlatformModel): CreatedModelDetails {
   };
 }
 
-const taken = (fullName: string) =>
-  new GatewayError("conflict", `a model named ${fullName} already exists`, { retryable: false });
+const taken = (owner: string, name: string) =>
+  new GatewayError("conflict", `${owner} already has a model named ${name}`, { retryable: false });
 
 function notYourOwner(owner: string, owners: ModelOwner[]): GatewayError {
   const yours = owners.map(({ owner: name, provider }) => `"${name}" (trained by ${provider.id})`);

@@ -12,9 +12,16 @@ import { readJson } from "../request-body.ts";
 
 /** Replicate's rule for model names. */
 const MODEL_NAME = /^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$/;
-const text = (field: string) => z.string({ error: `${field} must be a string` }).max(2000).optional();
+const text = (field: string) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .max(2000)
+    .optional();
 const link = (field: string) =>
-  z.url({ protocol: /^https?$/, error: `${field} must be an http(s) URL` }).max(2000).optional();
+  z
+    .url({ protocol: /^https?$/, error: `${field} must be an http(s) URL` })
+    .max(2000)
+    .optional();
 
 const newModelSchema = z.strictObject(
   {
@@ -27,15 +34,18 @@ const newModelSchema = z.strictObject(
       ),
     visibility: z.enum(["public", "private"], { error: 'visibility must be "public" or "private"' }),
     hardware: z
-      .string({ error: "hardware is required (a SKU from GET /v1/hardware, or \"cpu\")" })
-      .min(1, "hardware is required (a SKU from GET /v1/hardware, or \"cpu\")"),
+      .string({ error: 'hardware is required (a SKU from GET /v1/hardware, or "cpu")' })
+      .min(1, 'hardware is required (a SKU from GET /v1/hardware, or "cpu")'),
     description: text("description"),
     github_url: link("github_url"),
     paper_url: link("paper_url"),
     license_url: link("license_url"),
     cover_image_url: link("cover_image_url"),
   },
-  { error: (issue) => (issue.code === "unrecognized_keys" ? `unknown field: ${issue.keys.join(", ")}` : undefined) },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `unknown field: ${issue.keys.join(", ")}` : undefined,
+  },
 );
 
 export function modelCreateRoutes({ engine, config }: ApiDeps): Hono<ApiEnv> {

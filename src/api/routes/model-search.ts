@@ -36,7 +36,8 @@ async function readQuery(request: Request): Promise<string> {
       invalidFields: [{ type: "query", field: "query", description }],
     });
   if (query === "") throw refuse("the body must be the search text (Content-Type: text/plain)");
-  if (query.length > MAX_QUERY_CHARS) throw refuse(`the search text must be at most ${MAX_QUERY_CHARS} characters`);
+  if (query.length > MAX_QUERY_CHARS)
+    throw refuse(`the search text must be at most ${MAX_QUERY_CHARS} characters`);
   return query;
 }
 

@@ -13,18 +13,34 @@ export function modelRoutes({ engine, config, store }: ApiDeps): Hono<ApiEnv> {
   const { providers, catalog } = engine;
   const aliasOf = (c: Context<ApiEnv>) =>
     c.req.param("owner") === ALIAS_OWNER ? catalog.get(c.req.param("name") ?? "") : undefined;
-  const modelOf = async (c: Context<ApiEnv>) => {
+  /** `owner/name` of the path, when the caller may see that model (another token's trained model is not found). */
+  const nameOf = async (c: Context<ApiEnv>) => {
+    const name = `${c.req.param("owner")}/${c.req.param("name")}`;
+    const token = c.get("token");
+    if (await isOthersModel(store, name, { tokenId: token.id, isAdmin: token.isAdmin }))
+      throw new GatewayError("not_found", `model ${name} not found`);
+    return name;
+  };
+  const resolveModel = async (c: Context<ApiEnv>) => {
     const ref = {
       kind: "model",
       owner: c.req.param("owner") ?? "",
       name: c.req.param("name") ?? "",
     } as const;
-    const name = `${ref.owner}/${ref.name}`;
-    const token = c.get("token");
-    if (await isOthersModel(store, name, { tokenId: token.id, isAdmin: token.isAdmin }))
-      throw new GatewayError("not_found", `model ${name} not found`);
-    const { model } = await providers.resolve(ref);
-    return model;
+    return (await providers.resolve(ref)).model;
+  };
+  const modelOf = async (c: Context<ApiEnv>) => {
+    await nameOf(c);
+    return resolveModel(c);
+  };
+  /** The model, or one made through POST /v1/models that no provider shows yet: it has no version. */
+  const modelOrMade = async (c: Context<ApiEnv>) => {
+    const name = await nameOf(c);
+    return resolveModel(c).catch(async (error: unknown) => {
+      const made = await engine.models.get(name);
+      if (made && error instanceof GatewayError && error.code === "not_found") return made;
+      throw error;
+    });
   };
 
   app.get("/models", async (c) => {
@@ -37,23 +53,16 @@ export function modelRoutes({ engine, config, store }: ApiDeps): Hono<ApiEnv> {
     return c.json({ next: null, previous: null, results });
   });
 
-  /** A model made through POST /v1/models that no provider shows yet: it has no version. */
-  const versionless = async (c: Context<ApiEnv>, error: unknown) => {
-    const created = await engine.models.get(`${c.req.param("owner")}/${c.req.param("name")}`);
-    if (created && error instanceof GatewayError && error.code === "not_found") return created;
-    throw error;
-  };
-
   app.get("/models/:owner/:name", async (c) => {
     const base = baseUrlOf(c, config.publicUrl);
     const alias = aliasOf(c);
     if (alias) return c.json(aliasJson(alias, base, await firstTargetModel(alias, engine)));
-    const model = await modelOf(c).catch(async (error: unknown) => versionless(c, error));
+    const model = await modelOrMade(c);
     return c.json("versionId" in model ? modelJson(model, base) : createdModelJson(model, base));
   });
 
   app.get("/models/:owner/:name/versions", async (c) => {
-    const model = await modelOf(c).catch(async (error: unknown) => versionless(c, error));
+    const model = await modelOrMade(c);
     const results = "versionId" in model ? [versionJson(model)] : [];
     return c.json({ next: null, previous: null, results });
   });

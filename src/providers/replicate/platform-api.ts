@@ -100,7 +100,12 @@ export function createPlatformApi(http: ReplicateHttp): ProviderPlatform {
     },
 
     collection(slug) {
-      return getJson(`/collections/${segment(slug)}`, objectSchema, `looking up collection ${slug}`, "collections.get");
+      return getJson(
+        `/collections/${segment(slug)}`,
+        objectSchema,
+        `looking up collection ${slug}`,
+        "collections.get",
+      );
     },
 
     hardware() {
