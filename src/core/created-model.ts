@@ -10,12 +10,12 @@ export interface CreatedModel {
   upstream: boolean;
   visibility: "public" | "private";
   hardware: string;
-  details: CreatedModelDetails;
+  description: string | null;
+  links: CreatedModelLinks;
   createdAt: number;
 }
 
-export interface CreatedModelDetails {
-  description: string | null;
+export interface CreatedModelLinks {
   github_url: string | null;
   paper_url: string | null;
   license_url: string | null;

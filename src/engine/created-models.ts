@@ -5,7 +5,7 @@
  * simulator's `sim-lora`), which gengate alone keeps. Either way gengate records which token made
  * the model: only that token, or an admin, trains into it and reads it.
  */
-import type { CreatedModel, CreatedModelDetails } from "../core/created-model.ts";
+import type { CreatedModel, CreatedModelLinks } from "../core/created-model.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { NewPlatformModel, ProviderPlatform } from "../providers/platform.ts";
 import type { Provider } from "../providers/provider.ts";
@@ -96,7 +96,8 @@ export class CreatedModels {
       upstream: owner.platform !== undefined,
       visibility: fields.visibility,
       hardware: fields.hardware,
-      details: detailsOf(fields),
+      description: fields.description ?? null,
+      links: linksOf(fields),
       createdAt: Date.now(),
     };
     if (!(await this.#store.createdModels.insert(model))) throw taken(fields.owner, fields.name);
@@ -139,9 +140,8 @@ export class CreatedModels {
   }
 }
 
-function detailsOf(fields: NewPlatformModel): CreatedModelDetails {
+function linksOf(fields: NewPlatformModel): CreatedModelLinks {
   return {
-    description: fields.description ?? null,
     github_url: fields.github_url ?? null,
     paper_url: fields.paper_url ?? null,
     license_url: fields.license_url ?? null,

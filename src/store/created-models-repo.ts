@@ -12,7 +12,8 @@ function fromRow(row: Selectable<CreatedModelsTable>): CreatedModel {
     upstream: row.upstream === 1,
     visibility: row.visibility as CreatedModel["visibility"],
     hardware: row.hardware,
-    details: JSON.parse(row.details) as CreatedModel["details"],
+    description: row.description,
+    links: JSON.parse(row.links) as CreatedModel["links"],
     createdAt: row.created_at,
   };
 }
@@ -37,7 +38,8 @@ export class CreatedModelsRepo {
         upstream: model.upstream ? 1 : 0,
         visibility: model.visibility,
         hardware: model.hardware,
-        details: JSON.stringify(model.details),
+        description: model.description,
+        links: JSON.stringify(model.links),
         created_at: model.createdAt,
       })
       .onConflict((oc) => oc.column("full_name").doNothing())
@@ -63,7 +65,7 @@ export class CreatedModelsRepo {
       .where((eb) =>
         eb.or([
           eb(eb.fn("lower", ["full_name"]), "like", pattern),
-          eb(eb.fn("lower", ["details"]), "like", pattern),
+          eb(eb.fn("lower", ["description"]), "like", pattern),
         ]),
       )
       .$if(tokenId !== undefined, (query) =>

@@ -215,7 +215,8 @@ export interface CreatedModelsTable {
   upstream: number;
   visibility: string;
   hardware: string;
-  details: string;
+  description: string | null;
+  links: string;
   created_at: number;
 }
 

@@ -29,8 +29,21 @@ function firstOfEachName(models: unknown[]): unknown[] {
   });
 }
 
+/**
+ * The search text. Replicate documents a plain-text body; the official JS client sends the text
+ * JSON-encoded (a quoted string) under `Content-Type: text/plain`, so a body that is one JSON string
+ * is that string.
+ */
+export function searchText(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === "string") return parsed.trim();
+  } catch {}
+  return body.trim();
+}
+
 async function readQuery(request: Request): Promise<string> {
-  const query = (await request.text()).trim();
+  const query = searchText(await request.text());
   const refuse = (description: string) =>
     new GatewayError("invalid_input", `query: ${description}`, {
       invalidFields: [{ type: "query", field: "query", description }],

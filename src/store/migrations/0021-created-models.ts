@@ -20,8 +20,9 @@ export const createdModels: Migration = {
       .addColumn("upstream", "integer", (c) => c.notNull())
       .addColumn("visibility", "text", (c) => c.notNull())
       .addColumn("hardware", "text", (c) => c.notNull())
-      /** JSON: description and links, as the client gave them. */
-      .addColumn("details", "text", (c) => c.notNull())
+      .addColumn("description", "text")
+      /** JSON: the links the client gave (github_url, paper_url, license_url, cover_image_url). */
+      .addColumn("links", "text", (c) => c.notNull())
       .addColumn("created_at", "bigint", (c) => c.notNull())
       .execute();
   },

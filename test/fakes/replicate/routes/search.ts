@@ -3,6 +3,7 @@
  * a page of public models) and the beta `GET /search` (models with metadata, collections, pages).
  */
 import { Hono } from "hono";
+import { searchText } from "../../../../src/api/routes/model-search.ts";
 import { COLLECTIONS } from "../builtin-models.ts";
 import type { ModelRecord } from "../catalog.ts";
 import { modelJson } from "../catalog-json.ts";
@@ -44,7 +45,8 @@ export function searchRoutes({ catalog }: FakeState): Hono<FakeEnv> {
   });
 
   app.on("QUERY", "/models", async (c) => {
-    const query = (await c.req.text()).trim().toLowerCase();
+    // The official JS client sends the text JSON-encoded (a quoted string), the Python one as it is.
+    const query = searchText(await c.req.text()).toLowerCase();
     if (query === "") throw badRequest("Missing query", "The request body must be the search query");
     const found = catalog.models().filter((model) => matches(model, query));
     return c.json(page(c, found, (model) => model.seq, modelJson));
