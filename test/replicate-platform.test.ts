@@ -199,6 +199,17 @@ describe("models.create() then a training into it", () => {
     }
   });
 
+  it("at Replicate, Replicate's own refusal of a field comes back naming it", async () => {
+    const { status, body } = await refusal(
+      clientOf(passing).models.create("fake-user", "odd-hardware", {
+        visibility: "private",
+        hardware: "gpu-nope",
+      }),
+    );
+    expect([status, fieldsOf(body)]).toEqual([422, ["hardware"]]);
+    expect(await passing.engine.models.get("fake-user/odd-hardware")).toBeNull();
+  });
+
   it("a name taken is a 409, here and at Replicate", async () => {
     const fields = { visibility: "private", hardware: "cpu" } as const;
     await clientOf(local).models.create("sim-lora", "twice", fields);
@@ -312,7 +323,9 @@ describe("deployments, collections and hardware", () => {
     const hardware = await replicate.hardware.list();
     expect(hardware).toContainEqual({ name: "CPU", sku: "cpu" });
     expect(specErrors("GET", "/hardware", 200, hardware)).toEqual([]);
-    // Replicate's own 404 for what it does not have.
+    // Replicate's own refusals: a cursor it never gave, and what it does not have.
+    const badCursor = await passing.api("/v1/deployments?cursor=bm90LWEtY3Vyc29y");
+    expect(badCursor.status).toBe(400);
     expect((await refusal(replicate.deployments.get("fake", "nothing"))).status).toBe(404);
     expect((await refusal(replicate.collections.get("nothing"))).status).toBe(404);
   });
