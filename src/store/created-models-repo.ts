@@ -1,5 +1,5 @@
 /** Models made through `POST /v1/models` (migration 0021). */
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { CreatedModel } from "../core/created-model.ts";
 import type { CreatedModelsTable, DB } from "./schema.ts";
 
@@ -62,11 +62,8 @@ export class CreatedModelsRepo {
     const rows = await this.#db
       .selectFrom("created_models")
       .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb(eb.fn("lower", ["full_name"]), "like", pattern),
-          eb(eb.fn("lower", ["description"]), "like", pattern),
-        ]),
+      .where(
+        sql<boolean>`(lower(full_name) like ${pattern} escape '\\' or lower(description) like ${pattern} escape '\\')`,
       )
       .$if(tokenId !== undefined, (query) =>
         tokenId === null ? query.where("token_id", "is", null) : query.where("token_id", "=", tokenId ?? ""),
