@@ -5,6 +5,7 @@ import { galleryPaths, gallerySchemas } from "./openapi-gallery.ts";
 import { errors, idParam, json, page, problemResponse, ref, retentionHeader } from "./openapi-helpers.ts";
 import { monitorPaths, monitorSchemas, predictionListParameters } from "./openapi-monitor.ts";
 import { openAiPaths } from "./openapi-openai.ts";
+import { modelWriteOperations, platformPaths, platformSchemas } from "./openapi-platform.ts";
 import { tenancyPaths } from "./openapi-tenancy.ts";
 import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
 
@@ -113,7 +114,8 @@ export function openApiDocument() {
       "/v1/account": {
         get: {
           operationId: "account.get",
-          summary: "The account of the token: its name, and in `gengate` its id and whether it is an admin",
+          summary:
+            "The account of the token (Replicate's `account.get`): its name, and in `gengate` its id, whether it is an admin and the owners it can make models as",
           responses: {
             "200": {
               description: "The account",
@@ -126,7 +128,24 @@ export function openApiDocument() {
                   name: { type: "string" },
                   gengate: {
                     type: "object",
-                    properties: { token_id: { type: "string" }, admin: { type: "boolean" } },
+                    properties: {
+                      token_id: { type: "string" },
+                      admin: { type: "boolean" },
+                      model_owners: {
+                        type: "array",
+                        description:
+                          "The owners the token can make models as (POST /v1/models), with the provider that trains into them",
+                        items: {
+                          type: "object",
+                          properties: { owner: { type: "string" }, provider: { type: "string" } },
+                        },
+                      },
+                      warnings: {
+                        type: "array",
+                        items: { type: "string" },
+                        description: "Why an owner is missing: Replicate could not be asked its account",
+                      },
+                    },
                   },
                 },
               }),
@@ -144,6 +163,7 @@ export function openApiDocument() {
             "401": errors["401"],
           },
         },
+        ...modelWriteOperations,
       },
       "/v1/models/{owner}/{name}": {
         get: {
@@ -316,6 +336,7 @@ export function openApiDocument() {
       ...monitorPaths,
       ...trainingPaths,
       ...galleryPaths,
+      ...platformPaths,
       ...openAiPaths,
     },
     components: {
@@ -328,6 +349,7 @@ export function openApiDocument() {
         ...monitorSchemas,
         ...trainingSchemas,
         ...gallerySchemas,
+        ...platformSchemas,
         PredictionRequest: {
           type: "object",
           required: ["input"],

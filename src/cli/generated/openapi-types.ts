@@ -46,7 +46,7 @@ export interface paths {
     get: operations["getOpenApiDocument"];
   };
   "/v1/account": {
-    /** The account of the token: its name, and in `gengate` its id and whether it is an admin */
+    /** The account of the token (Replicate's `account.get`): its name, and in `gengate` its id, whether it is an admin and the owners it can make models as */
     get: operations["account.get"];
   };
   "/v1/admin/audit": {
@@ -122,6 +122,22 @@ export interface paths {
      */
     post: operations["parseBatchFile"];
   };
+  "/v1/collections": {
+    /** List Replicate's collections of models. Passed through to Replicate, in Replicate's shape */
+    get: operations["collections.list"];
+  };
+  "/v1/collections/{slug}": {
+    /** Get a collection with its models. Passed through to Replicate, in Replicate's shape */
+    get: operations["collections.get"];
+  };
+  "/v1/deployments": {
+    /** List the Replicate account's deployments. Passed through to Replicate, in Replicate's shape */
+    get: operations["deployments.list"];
+  };
+  "/v1/deployments/{owner}/{name}": {
+    /** Get a deployment. Passed through to Replicate, in Replicate's shape */
+    get: operations["deployments.get"];
+  };
   "/v1/deployments/{owner}/{name}/predictions": {
     /** Create a prediction on a provider's deployment */
     post: operations["deployments.predictions.create"];
@@ -148,6 +164,10 @@ export interface paths {
     /** Download a file */
     get: operations["files.download"];
   };
+  "/v1/hardware": {
+    /** The hardware SKUs models can run on at Replicate (a plain array). Passed through to Replicate, in Replicate's shape */
+    get: operations["hardware.list"];
+  };
   "/v1/lora-photo-limits": {
     /** What a LoRA's photos are checked against, to check them before uploading */
     get: operations["getLoraPhotoLimits"];
@@ -171,6 +191,8 @@ export interface paths {
   "/v1/models": {
     /** List models */
     get: operations["models.list"];
+    /** Make a model to train into: at Replicate when its owner is the Replicate account's (then Replicate's answer), or kept by gengate for the simulator (owner `sim-lora`, hardware `cpu`). `gengate.model_owners` of `GET /v1/account` lists the owners the token can make models as; only the token that made a model (or an admin) reads it and trains into it */
+    post: operations["models.create"];
   };
   "/v1/models/{owner}/{name}": {
     /** Get a model with its latest version */
@@ -393,6 +415,12 @@ export interface components {
         }[];
       /** @description How many predictions the selection took */
       selected?: number;
+    };
+    /** @description Replicate's deployment, as Replicate answers it */
+    Deployment: {
+      current_release?: Record<string, unknown>;
+      name?: string;
+      owner?: string;
     };
     File: {
       content_type?: string;
@@ -899,7 +927,7 @@ export interface operations {
       };
     };
   };
-  /** The account of the token: its name, and in `gengate` its id and whether it is an admin */
+  /** The account of the token (Replicate's `account.get`): its name, and in `gengate` its id, whether it is an admin and the owners it can make models as */
   "account.get": {
     responses: {
       /** @description The account */
@@ -908,7 +936,14 @@ export interface operations {
           "application/json": {
             gengate?: {
               admin?: boolean;
+              /** @description The owners the token can make models as (POST /v1/models), with the provider that trains into them */
+              model_owners?: {
+                  owner?: string;
+                  provider?: string;
+                }[];
               token_id?: string;
+              /** @description Why an owner is missing: Replicate could not be asked its account */
+              warnings?: string[];
             };
             name?: string;
             /** @enum {unknown} */
@@ -2231,6 +2266,137 @@ export interface operations {
       };
     };
   };
+  /** List Replicate's collections of models. Passed through to Replicate, in Replicate's shape */
+  "collections.list": {
+    parameters: {
+      query?: {
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description A page of collections */
+      200: {
+        content: {
+          "application/json": {
+            next?: string | null;
+            previous?: string | null;
+            results?: {
+                description?: string;
+                name?: string;
+                slug?: string;
+              }[];
+          };
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Replicate is not configured (REPLICATE_API_TOKEN): gengate has no deployments, collections or hardware of its own */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** Get a collection with its models. Passed through to Replicate, in Replicate's shape */
+  "collections.get": {
+    parameters: {
+      path: {
+        slug: string;
+      };
+    };
+    responses: {
+      /** @description The collection */
+      200: {
+        content: {
+          "application/json": {
+            description?: string;
+            full_description?: string | null;
+            models?: components["schemas"]["Model"][];
+            name?: string;
+            slug?: string;
+          };
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description No such collection, or Replicate is not configured */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** List the Replicate account's deployments. Passed through to Replicate, in Replicate's shape */
+  "deployments.list": {
+    parameters: {
+      query?: {
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description A page of deployments */
+      200: {
+        content: {
+          "application/json": {
+            next?: string | null;
+            previous?: string | null;
+            results?: components["schemas"]["Deployment"][];
+          };
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Replicate is not configured (REPLICATE_API_TOKEN): gengate has no deployments, collections or hardware of its own */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** Get a deployment. Passed through to Replicate, in Replicate's shape */
+  "deployments.get": {
+    parameters: {
+      path: {
+        owner: string;
+        name: string;
+      };
+    };
+    responses: {
+      /** @description The deployment */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Deployment"];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description No such deployment, or Replicate is not configured */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
   /** Create a prediction on a provider's deployment */
   "deployments.predictions.create": {
     parameters: {
@@ -2561,6 +2727,32 @@ export interface operations {
         };
       };
       /** @description Not found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** The hardware SKUs models can run on at Replicate (a plain array). Passed through to Replicate, in Replicate's shape */
+  "hardware.list": {
+    responses: {
+      /** @description The SKUs */
+      200: {
+        content: {
+          "application/json": {
+              name?: string;
+              sku?: string;
+            }[];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Replicate is not configured (REPLICATE_API_TOKEN): gengate has no deployments, collections or hardware of its own */
       404: {
         content: {
           "application/problem+json": components["schemas"]["Problem"];
@@ -2910,6 +3102,86 @@ export interface operations {
       };
       /** @description Missing or invalid token */
       401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /** Make a model to train into: at Replicate when its owner is the Replicate account's (then Replicate's answer), or kept by gengate for the simulator (owner `sim-lora`, hardware `cpu`). `gengate.model_owners` of `GET /v1/account` lists the owners the token can make models as; only the token that made a model (or an admin) reads it and trains into it */
+  "models.create": {
+    requestBody: {
+      content: {
+        "application/json": {
+          /** Format: uri */
+          cover_image_url?: string;
+          description?: string;
+          /** Format: uri */
+          github_url?: string;
+          /** @description A SKU of `GET /v1/hardware`; `cpu` for models gengate keeps */
+          hardware: string;
+          /** Format: uri */
+          license_url?: string;
+          name: string;
+          owner: string;
+          /** Format: uri */
+          paper_url?: string;
+          /** @enum {unknown} */
+          visibility: "public" | "private";
+        };
+      };
+    };
+    responses: {
+      /** @description The model (no version until a training adds one) */
+      201: {
+        content: {
+          "application/json": components["schemas"]["Model"];
+        };
+      };
+      /** @description Malformed request (bad JSON, bad header) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description `owner` is not one the token can make models as */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description A model of that name exists */
+      409: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Invalid input; `invalid_fields` names each field */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Replicate failed to make it */
+      502: {
         content: {
           "application/problem+json": components["schemas"]["Problem"];
         };
