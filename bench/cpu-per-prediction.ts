@@ -90,13 +90,17 @@ async function bullmq(): Promise<Cost> {
   }
 }
 
-const hello = await helloWorld();
-const rows: Array<[string, Cost]> = [
-  ["gengate, SQLite", await gateway("sqlite")],
-  ["gengate, PostgreSQL", await gateway("postgres")],
-  ["hello-world node:http", hello],
-  ["BullMQ job (producer + worker)", await bullmq()],
-];
+const rows: Array<[string, Cost]> = [];
+const measured = async (name: string, measure: () => Promise<Cost>): Promise<Cost> => {
+  const cost = await measure();
+  console.error(`${name}: ${fmt(cost.cpuMs, 2)} CPU ms, ${fmt(cost.perSecond, 0)}/s`);
+  rows.push([name, cost]);
+  return cost;
+};
+const hello = await measured("hello-world node:http", helloWorld);
+await measured("gengate, SQLite", () => gateway("sqlite"));
+await measured("gengate, PostgreSQL", () => gateway("postgres"));
+await measured("BullMQ job (producer + worker)", bullmq);
 console.log(`\n${COUNT} requests, ${CONCURRENCY} clients; sim/image 64x64 PNG at zero model latency\n`);
 console.log("| process | CPU ms per request | ÷ hello-world | requests/s |");
 console.log("|---|---|---|---|");

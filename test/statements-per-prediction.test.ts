@@ -1,8 +1,9 @@
 /**
  * The SQL statements a prediction costs, counted at the SQLite driver while clients create
  * predictions with `Prefer: wait`: on the sim at zero latency and on Replicate (the fake).
- * The dispatcher's and reconciler's selections and counts are shared by every prediction a wake
- * finds; they are counted in the total too.
+ * The loops' selections and counts (the dispatcher's, the reconciler's, fair share's, the
+ * webhook sender's) serve every prediction a wake finds, so their number per prediction depends
+ * on timing: they are told apart from the statements each prediction makes of its own.
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +51,16 @@ async function createWaiting(gateway: TestGateway, model: string, count: number)
 
 const matching = (statements: string[], pattern: RegExp) => statements.filter((sql) => pattern.test(sql));
 
+/** The loops' statements, made once per wake for all the work it finds. */
+const LOOPS = [
+  /^select \* from "predictions" where "state" in/,
+  /row_number\(\) over/,
+  /count\(\*\) as "count" from "predictions"/,
+  /"fair_shares"/,
+  /from "webhook_deliveries" where "state"/,
+  /from "loras" where "status" in/,
+];
+
 async function countFor(gateway: TestGateway, model: string) {
   await createWaiting(gateway, model, 4);
   const statements = await statementsDuring(async () => {
@@ -57,8 +68,9 @@ async function countFor(gateway: TestGateway, model: string) {
     // the ledger is written just after the answer
     await new Promise((resolve) => setTimeout(resolve, 200));
   });
+  const own = statements.filter((sql) => !LOOPS.some((loop) => loop.test(sql)));
   return {
-    perPrediction: statements.length / PREDICTIONS,
+    ownPerPrediction: own.length / PREDICTIONS,
     tokenReads: matching(statements, /from "api_tokens"/).length,
     readBacks: matching(statements, /^select \* from "predictions" where "id" = \?$/).length,
     receivedWebhooks: matching(statements, /"received_webhooks"/).length,
@@ -81,19 +93,19 @@ describe("statements per prediction", () => {
 
   it("on the sim: no token read per request, no read-back of the row just stored", async () => {
     const counted = await countFor(gateway, "sim/image");
-    console.log("sim", counted);
     expect(counted.readBacks).toBe(0);
     expect(counted.receivedWebhooks).toBe(0);
     expect(counted.tokenReads).toBeLessThanOrEqual(PREDICTIONS / 8);
-    expect(counted.perPrediction).toBeLessThanOrEqual(99);
+    // 18 before this was measured; the issue's target of 4 is not reached yet (see BENCHMARKS.md).
+    expect(counted.ownPerPrediction).toBeLessThanOrEqual(14);
   });
 
-  it("on Replicate", async () => {
+  it("on Replicate: no token read per request, no read-back of the row just stored", async () => {
     const counted = await countFor(gateway, "fake-official/flux-schnell");
-    console.log("replicate", counted);
     expect(counted.readBacks).toBe(0);
     expect(counted.tokenReads).toBeLessThanOrEqual(PREDICTIONS / 8);
-    expect(counted.perPrediction).toBeLessThanOrEqual(99);
+    // 18 before; the target is 6.
+    expect(counted.ownPerPrediction).toBeLessThanOrEqual(17);
   });
 });
 

@@ -15,13 +15,21 @@ const worker = new Worker(name, async (job) => ({ id: job.id, status: "succeeded
   connection,
   concurrency: 32,
 });
+// Each job waited for listens until it ends: as many listeners as clients.
+queue.setMaxListeners(0);
+events.setMaxListeners(0);
 await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), worker.waitUntilReady()]);
 
 async function run(count: number, concurrency: number): Promise<void> {
   let next = 0;
   const client = async () => {
     while (next < count) {
-      const job = await queue.add("predict", { prompt: `job ${next++}` }, { removeOnComplete: true });
+      // Removed on completion only once a thousand newer ones ended: a waiter may look after it ended.
+      const job = await queue.add(
+        "predict",
+        { prompt: `job ${next++}` },
+        { removeOnComplete: { count: 1_000 } },
+      );
       await job.waitUntilFinished(events, 30_000);
     }
   };
