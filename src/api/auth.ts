@@ -28,7 +28,7 @@ export function requireToken(
     const header = c.req.header("authorization") ?? "";
     const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new GatewayError("unauthenticated", "You did not pass an authentication token");
-    const token = await store.tokens.findByHash(hashApiToken(match[1]));
+    const token = await store.tokens.authenticate(hashApiToken(match[1]));
     if (!token) throw new GatewayError("unauthenticated", "You did not pass a valid authentication token");
     const owners = ownersOf(token);
     const now = Date.now();

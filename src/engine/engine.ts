@@ -57,8 +57,29 @@ export class Engine {
   }
 
   async submit(request: SubmitRequest): Promise<Prediction> {
-    const { prep, ctx, admissions } = this.parts;
+    const { prep } = this.parts;
     const { prediction } = await prep.storeInputs(await prep.prepare(request));
+    return this.admit(request, prediction);
+  }
+
+  /**
+   * `submit`, then `waitFor`: the prediction's events are listened to before its row is stored,
+   * so its end cannot pass unseen and the row just stored is not read back.
+   */
+  async submitAndWait(request: SubmitRequest, timeoutMs: number): Promise<Prediction> {
+    const { prep, ctx } = this.parts;
+    const { prediction } = await prep.storeInputs(await prep.prepare(request));
+    return waitUntil(
+      ctx,
+      prediction.id,
+      (p) => isTerminal(p.state),
+      timeoutMs,
+      () => this.admit(request, prediction),
+    );
+  }
+
+  private async admit(request: SubmitRequest, prediction: Prediction): Promise<Prediction> {
+    const { ctx, admissions } = this.parts;
     await admissions.store(request.owner ?? request.tokenId, [prediction], (db) =>
       ctx.store.predictions.insert(prediction, db),
     );

@@ -140,6 +140,8 @@ export interface StartResult {
   nextPollMs?: number;
   /** What the upstream said is left of its rate budget when it answered the start, if it says. */
   upstreamBudget?: UpstreamBudget;
+  /** The work's status, when the start's answer already tells it (e.g. the work has ended): no check follows. */
+  status?: StatusResult;
 }
 
 /**

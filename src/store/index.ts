@@ -20,6 +20,7 @@ import { TelegramJobsRepo } from "./telegram-jobs-repo.ts";
 import { TelegramPaymentsRepo } from "./telegram-payments-repo.ts";
 import { TelegramUsersRepo } from "./telegram-users-repo.ts";
 import { TenantsRepo } from "./tenants-repo.ts";
+import { TokenCache } from "./token-cache.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 import { WorkLeasesRepo } from "./work-leases-repo.ts";
@@ -117,9 +118,10 @@ export interface TelegramRepos {
 
 export function createStore(database: Database): Store {
   const { db } = database;
+  const tokenCache = new TokenCache();
   return {
     predictions: new PredictionsRepo(db, database.dialect),
-    tokens: new TokensRepo(db),
+    tokens: new TokensRepo(db, tokenCache),
     files: new FilesRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db, database.dialect),
     settings: new SettingsRepo(db),
@@ -139,7 +141,7 @@ export function createStore(database: Database): Store {
     workLeases: new WorkLeasesRepo(db, database.dialect),
     fairShares: new FairSharesRepo(db),
     receivedWebhooks: new ReceivedWebhooksRepo(db),
-    tenants: new TenantsRepo(db),
+    tenants: new TenantsRepo(db, tokenCache),
     budgets: new BudgetsRepo(db),
     audit: new AuditRepo(db),
     writer: db,
