@@ -23,7 +23,10 @@ async function measure(backend: Backend, old: number): Promise<Result> {
   const gateway = await startBenchGateway(backend, { GENGATE_SIM_LATENCY: "0" }, (database) =>
     old > 0 ? fillWithOldPredictions(database, old) : Promise.resolve(),
   );
-  if (old > 0) console.error(`${backend}: ${old} old predictions stored and server up in ${fmt((performance.now() - filledAt) / 1000)} s`);
+  if (old > 0)
+    console.error(
+      `${backend}: ${old} old predictions stored and server up in ${fmt((performance.now() - filledAt) / 1000)} s`,
+    );
   try {
     await runPool(100, CONCURRENCY, (i) =>
       createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true).then(() => {}),
@@ -33,7 +36,12 @@ async function measure(backend: Backend, old: number): Promise<Result> {
     const started = performance.now();
     await runPool(COUNT, CONCURRENCY, async (i) => {
       const sent = performance.now();
-      const prediction = await createPrediction(gateway.url, "sim/image", { prompt: `bench ${i}`, ...INPUT }, true);
+      const prediction = await createPrediction(
+        gateway.url,
+        "sim/image",
+        { prompt: `bench ${i}`, ...INPUT },
+        true,
+      );
       latencies.push(performance.now() - sent);
       if (prediction.status !== "succeeded") failed++;
     });
@@ -56,7 +64,9 @@ for (const backend of ["sqlite", "postgres"] as const) {
 console.log(
   `\n${COUNT} sim/image predictions, ${CONCURRENCY} clients, zero model latency; empty table vs ${OLD} ended predictions\n`,
 );
-console.log("| backend | empty: predictions/s | old rows: predictions/s | throughput old ÷ empty | empty: p50 ms | old rows: p50 ms | p50 old ÷ empty |");
+console.log(
+  "| backend | empty: predictions/s | old rows: predictions/s | throughput old ÷ empty | empty: p50 ms | old rows: p50 ms | p50 old ÷ empty |",
+);
 console.log("|---|---|---|---|---|---|---|");
 for (const row of rows) console.log(row);
 console.log("\nAcceptance: throughput ratio ≥ 0.90 and p50 ratio ≤ 1.10.");
