@@ -4,14 +4,30 @@
  * 1,000,000 ended predictions, SQLite and PostgreSQL, side by side as ratios in one run.
  * Run: node bench/old-predictions.ts [old=1000000] [count=2000] [concurrency=32]
  */
-import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
-import { fillWithOldPredictions } from "./support/old-predictions.ts";
+import { openDatabase } from "../src/store/database.ts";
+import { storeOldPredictions } from "../test/support/old-predictions.ts";
+import {
+  type Backend,
+  type BenchDatabase,
+  createPrediction,
+  startBenchGateway,
+} from "./support/gateway-process.ts";
 import { fmt, percentile, runPool } from "./support/stats.ts";
 
 const OLD = Number(process.argv[2] ?? 1_000_000);
 const COUNT = Number(process.argv[3] ?? 2000);
 const CONCURRENCY = Number(process.argv[4] ?? 32);
 const INPUT = { width: 64, height: 64, output_format: "png" };
+
+/** Stores `count` ended predictions where the server will find them. */
+async function fill(location: BenchDatabase, count: number): Promise<void> {
+  const database = await openDatabase(location);
+  try {
+    await storeOldPredictions(database.db, database.dialect, count);
+  } finally {
+    await database.close();
+  }
+}
 
 interface Result {
   perSecond: number;
@@ -21,7 +37,7 @@ interface Result {
 async function measure(backend: Backend, old: number): Promise<Result> {
   const filledAt = performance.now();
   const gateway = await startBenchGateway(backend, { GENGATE_SIM_LATENCY: "0" }, (database) =>
-    old > 0 ? fillWithOldPredictions(database, old) : Promise.resolve(),
+    old > 0 ? fill(database, old) : Promise.resolve(),
   );
   if (old > 0)
     console.error(

@@ -3,9 +3,9 @@
  * history: over providers (half on sim), models, end states, tenants and batches, ended between
  * eight days and two hours ago (outside the sweep's one-hour window for missed webhooks).
  */
-import { sql } from "kysely";
-import { openDatabase } from "../../src/store/database.ts";
-import type { BenchDatabase } from "./gateway-process.ts";
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../../src/store/database.ts";
+import type { DB } from "../../src/store/schema.ts";
 
 const HOUR = 3_600_000;
 const SPAN_MS = 8 * 24 * HOUR;
@@ -39,23 +39,19 @@ const COLUMNS =
   "id, model, version, provider, provider_model, input, output, state, error, attempts, token_id, " +
   "created_at, started_at, completed_at, next_check_at, priority, batch_id, webhook";
 
-/** Inserts `count` ended predictions into the (migrated) database the server will use. */
-export async function fillWithOldPredictions(database: BenchDatabase, count: number): Promise<void> {
-  const { db, dialect, close } = await openDatabase({
-    dataDir: database.dataDir,
-    ...(database.databaseUrl !== undefined && { databaseUrl: database.databaseUrl }),
-  });
-  try {
-    const now = Date.now();
-    const statement =
-      dialect === "sqlite"
-        ? `with recursive n(i) as (select 0 union all select i + 1 from n where i < ${count - 1})
-           insert into predictions (${COLUMNS}) ${oldRows(count, now)} from n`
-        : `insert into predictions (${COLUMNS}) ${oldRows(count, now)} from generate_series(0, ${count - 1}) as n(i)`;
-    await sql.raw(statement).execute(db);
-    // PostgreSQL's autovacuum would have analysed a table this size long ago.
-    if (dialect === "postgres") await sql`analyze predictions`.execute(db);
-  } finally {
-    await close();
-  }
+/** Inserts `count` ended predictions (ids `old0`, `old1`…) into a migrated database. */
+export async function storeOldPredictions(
+  db: Kysely<DB>,
+  dialect: Database["dialect"],
+  count: number,
+): Promise<void> {
+  const now = Date.now();
+  const statement =
+    dialect === "sqlite"
+      ? `with recursive n(i) as (select 0 union all select i + 1 from n where i < ${count - 1})
+         insert into predictions (${COLUMNS}) ${oldRows(count, now)} from n`
+      : `insert into predictions (${COLUMNS}) ${oldRows(count, now)} from generate_series(0, ${count - 1}) as n(i)`;
+  await sql.raw(statement).execute(db);
+  // PostgreSQL's autovacuum would have analysed a table this size long ago.
+  if (dialect === "postgres") await sql`analyze predictions`.execute(db);
 }
