@@ -11,7 +11,7 @@ import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { RateBucket } from "../core/rate-limiter.ts";
 import type { Provider, StartResult, StatusResult } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
-import type { StoredPrediction } from "../store/index.ts";
+import { type StoredPrediction, type UnfinishedCounts, unfinishedCountsOf } from "../store/index.ts";
 import { inStoredTrace } from "../tracing/work-spans.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
@@ -94,26 +94,29 @@ export class Dispatcher {
     await Promise.all(this.inFlight);
   }
 
+  /** One pass over every provider, from one count of the unfinished work of all of them. */
   private async dispatch(): Promise<number> {
     let next = IDLE_MS;
+    const unfinished = await this.ctx.store.predictions.countUnfinished();
     for (const provider of this.ctx.providers.all()) {
-      next = Math.min(next, await this.dispatchFor(provider));
+      next = Math.min(next, await this.dispatchFor(provider, unfinishedCountsOf(unfinished, provider.id)));
     }
     return next;
   }
 
-  private async dispatchFor(provider: Provider): Promise<number> {
-    await this.requeueAbandoned(provider);
-    await this.unconfirmed.expire(provider);
-    if ((await this.room(provider)) === 0) return IDLE_MS;
+  /** `counts`: the provider's unfinished work as this pass counted it. */
+  private async dispatchFor(provider: Provider, counts: UnfinishedCounts): Promise<number> {
+    // Requeued work is claimed on the next pass, at once.
+    if (counts.submitting > 0 && (await this.requeueAbandoned(provider)) > 0) return 0;
+    if (counts.unconfirmed > 0) await this.unconfirmed.expire(provider);
+    if (this.room(provider, counts) === 0) return IDLE_MS;
     // Counting and claiming are one step across processes: none claims a place another just took.
     return this.ctx.locks.withLock(`dispatch:${provider.id}`, () => this.claimDue(provider));
   }
 
   /** How many more of `provider`'s queued predictions may start now (0 with none queued). */
-  private async room(provider: Provider): Promise<number> {
+  private room(provider: Provider, counts: UnfinishedCounts): number {
     const limits = this.ctx.catalog.routing.providers[provider.id];
-    const counts = await this.ctx.store.predictions.countByState(provider.id);
     // Unconfirmed work may be running upstream: it holds its place until it is known.
     const inFlight = counts.submitting + counts.unconfirmed + counts.running;
     const free = (limits?.concurrency ?? provider.concurrency) - inFlight;
@@ -121,7 +124,8 @@ export class Dispatcher {
   }
 
   private async claimDue(provider: Provider): Promise<number> {
-    const free = await this.room(provider);
+    const counts = await this.ctx.store.predictions.countUnfinished(provider.id);
+    const free = this.room(provider, unfinishedCountsOf(counts, provider.id));
     if (free === 0) return IDLE_MS;
     const limit = Math.min(free, CLAIM_BATCH);
     const now = Date.now();
@@ -192,8 +196,9 @@ export class Dispatcher {
   /**
    * Submissions whose lease ran out belong to a process that died, maybe after its submit
    * arrived: their next try looks them up first, or they wait for a webhook to name their work.
+   * Returns how many went back to the queue.
    */
-  private async requeueAbandoned(provider: Provider): Promise<void> {
+  private async requeueAbandoned(provider: Provider): Promise<number> {
     const now = Date.now();
     const abandoned = await this.guard.usable(
       await this.ctx.store.predictions.due({
@@ -204,18 +209,23 @@ export class Dispatcher {
       }),
       "start",
     );
+    let requeued = 0;
     for (const row of abandoned) {
       await this.guard.run(row, "start", async () => {
         if (!canFind(provider, row)) {
           await this.unconfirmed.park(row, provider, "the process submitting it stopped");
           return;
         }
-        await this.ctx.store.predictions.transition(row.id, ["submitting"], {
-          state: "queued",
-          nextCheckAt: now,
-        });
+        if (
+          await this.ctx.store.predictions.transition(row.id, ["submitting"], {
+            state: "queued",
+            nextCheckAt: now,
+          })
+        )
+          requeued++;
       });
     }
+    return requeued;
   }
 
   private track(work: Promise<void>): void {

@@ -4,6 +4,7 @@
  * database (every process's work); the budget and circuits are this process's own in embedded
  * mode, and every process's on PostgreSQL.
  */
+import { unfinishedCountsOf } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { startBudgetOf } from "./rate-budget.ts";
 
@@ -25,7 +26,10 @@ export async function providerStates(ctx: EngineContext): Promise<ProviderState[
   const targets = ctx.catalog.routeTargets();
   return Promise.all(
     ctx.providers.all().map(async (provider) => {
-      const counts = await ctx.store.predictions.countByState(provider.id);
+      const counts = unfinishedCountsOf(
+        await ctx.store.predictions.countUnfinished(provider.id),
+        provider.id,
+      );
       const bucket = startBudgetOf(ctx, provider);
       const limit = ctx.catalog.routing.providers[provider.id]?.concurrency ?? provider.concurrency;
       return {

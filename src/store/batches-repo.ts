@@ -1,7 +1,7 @@
 /** Batches and their items. An item points at its current prediction; a retry points it at a new one. */
 import type { Kysely, Selectable } from "kysely";
 import type { Batch, BatchItemRequest } from "../core/batch.ts";
-import type { Prediction } from "../core/prediction.ts";
+import { type Prediction, UNFINISHED_STATES } from "../core/prediction.ts";
 import { inTransaction } from "./in-transaction.ts";
 import { toJson } from "./json.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
@@ -178,7 +178,11 @@ export class BatchesRepo {
     });
   }
 
-  /** Marks a processing batch completed once none of its items is unfinished; the batch, or null. */
+  /**
+   * Marks a processing batch completed once none of its items is unfinished; the batch, or null.
+   * One probe of `predictions_batch_id_state` for the batch's unfinished predictions, whatever its
+   * size: an item's earlier predictions (replaced by a retry) ended, so only current ones can be live.
+   */
   async completeIfDone(id: string, now: number): Promise<Batch | null> {
     const row = await this.#db
       .updateTable("batches")
@@ -188,11 +192,10 @@ export class BatchesRepo {
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
-            selectFrom("batch_items")
-              .innerJoin("predictions", "predictions.id", "batch_items.prediction_id")
-              .select("batch_items.item_index")
-              .where("batch_items.batch_id", "=", id)
-              .where("predictions.state", "in", ["queued", "submitting", "unconfirmed", "running"]),
+            selectFrom("predictions")
+              .select("predictions.id")
+              .where("predictions.batch_id", "=", id)
+              .where("predictions.state", "in", UNFINISHED_STATES),
           ),
         ),
       )

@@ -54,6 +54,9 @@ export {
   PredictionsRepo,
   type RowDamage,
   type StoredPrediction,
+  type UnfinishedCount,
+  type UnfinishedCounts,
+  unfinishedCountsOf,
 } from "./predictions-repo.ts";
 export { ProviderJournalRepo } from "./provider-journal-repo.ts";
 export { type ReceivedWebhook, ReceivedWebhooksRepo } from "./received-webhooks-repo.ts";

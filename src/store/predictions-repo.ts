@@ -26,7 +26,11 @@ import {
   predictionRow,
   type StoredPrediction,
 } from "./prediction-row.ts";
+import { QUEUED, QUEUED_GROUP_KEY } from "./queued-groups.ts";
 import type { DB, PredictionsTable } from "./schema.ts";
+
+/** Groups read per statement in dueByGroup: one sub-select each, well under SQLite's 500 per compound. */
+const GROUPS_PER_QUERY = 100;
 
 export type { PredictionPatch, RowDamage, StoredPrediction } from "./prediction-row.ts";
 
@@ -213,36 +217,54 @@ export class PredictionsRepo {
 
   /**
    * Queued predictions of `provider` that are due, the most urgent `perGroup` of each (tenant,
-   * batch) group, most urgent first: the candidates a fair scheduler picks from.
+   * batch) group, most urgent first: the candidates a fair scheduler picks from. Read through the
+   * queued rows' index a group at a time, so a big batch costs no more than the rows taken from it.
    */
   async dueByGroup(options: DueByGroupOptions): Promise<StoredPrediction[]> {
-    const ranked = this.#db
-      .selectFrom("predictions")
-      .selectAll()
-      .select((eb) =>
-        eb.fn
-          .agg<number>("row_number")
-          .over((over) =>
-            over
-              .partitionBy(["token_id", "batch_id"])
-              .orderBy("priority", "desc")
-              .orderBy("next_check_at", "asc")
-              .orderBy("created_at", "asc"),
-          )
-          .as("group_rank"),
+    const groups = await this.#queuedGroups(options.provider);
+    const rows: Selectable<PredictionsTable>[] = [];
+    for (let i = 0; i < groups.length; i += GROUPS_PER_QUERY) {
+      const [first, ...others] = groups
+        .slice(i, i + GROUPS_PER_QUERY)
+        .map((group) => this.#db.selectFrom(this.#dueInGroup(group, options).as("due")).selectAll());
+      if (first === undefined) break;
+      rows.push(...(await others.reduce((union, next) => union.unionAll(next), first).execute()));
+    }
+    return rankedByGroup(rows.map(fromPredictionRow));
+  }
+
+  /** The fair-share groups with queued predictions at `provider`, stepping through the index (one probe each). */
+  async #queuedGroups(provider: string): Promise<string[]> {
+    const { rows } = await sql<{ group_key: string }>`
+      with recursive queued_groups(group_key) as (
+        select min(${QUEUED_GROUP_KEY}) from predictions where ${QUEUED} and provider = ${provider}
+        union all
+        select (
+          select min(${QUEUED_GROUP_KEY}) from predictions
+          where ${QUEUED} and provider = ${provider} and ${QUEUED_GROUP_KEY} > queued_groups.group_key
+        ) from queued_groups where queued_groups.group_key is not null
       )
-      .where("state", "=", "queued")
-      .where("provider", "=", options.provider)
-      .where("next_check_at", "<=", options.now);
-    const rows = await this.#db
-      .selectFrom(ranked.as("ranked"))
-      .selectAll()
-      .where("group_rank", "<=", options.perGroup)
-      .orderBy("priority", "desc")
-      .orderBy("group_rank", "asc")
-      .orderBy("created_at", "asc")
-      .execute();
-    return rows.map(fromPredictionRow);
+      select group_key from queued_groups where group_key is not null`.execute(this.#db);
+    return rows.map((row) => row.group_key);
+  }
+
+  /** The most urgent `perGroup` due queued predictions of one group. */
+  #dueInGroup(group: string, options: DueByGroupOptions) {
+    return (
+      this.#db
+        .selectFrom("predictions")
+        .selectAll()
+        .where(QUEUED)
+        .where("provider", "=", options.provider)
+        .where(sql<string>`${QUEUED_GROUP_KEY}`, "=", group)
+        // Unary plus: SQLite would otherwise rather scan the range of every due queued row by
+        // next_check_at and sort it, than walk the group's entries in order and stop at the limit.
+        .where(sql<number>`+next_check_at`, "<=", options.now)
+        .orderBy("priority", "desc")
+        .orderBy("next_check_at", "asc")
+        .orderBy("created_at", "asc")
+        .limit(options.perGroup)
+    );
   }
 
   /** How many predictions of each batch are being started or running, on any provider. */
@@ -277,7 +299,9 @@ export class PredictionsRepo {
       .selectFrom("predictions")
       .selectAll()
       .where("webhook", "is not", null)
-      .where("state", "in", ["succeeded", "failed", "canceled"])
+      // An expression, not the column: the recent ends come from `predictions_webhook_completed_at`;
+      // SQLite would otherwise read every ended prediction through the index of states.
+      .where(sql<string>`(state || '')`, "in", ["succeeded", "failed", "canceled"])
       .where("completed_at", ">=", since)
       .where(({ not, exists, selectFrom }) =>
         not(
@@ -295,14 +319,17 @@ export class PredictionsRepo {
     return rows.map(fromPredictionRow);
   }
 
-  /** How many predictions of each provider are in each unfinished state (absent: none). */
-  async countUnfinished(): Promise<Array<{ provider: string; state: PredictionState; count: number }>> {
-    const rows = await this.#db
+  /**
+   * How many predictions of each provider (or of `provider` only) are in each unfinished state
+   * (absent: none); read from the unfinished rows' index entries only, however many have ended.
+   */
+  async countUnfinished(provider?: string): Promise<UnfinishedCount[]> {
+    let query = this.#db
       .selectFrom("predictions")
       .select((eb) => ["provider", "state", eb.fn.countAll<number>().as("count")])
-      .where("state", "in", UNFINISHED_STATES)
-      .groupBy(["provider", "state"])
-      .execute();
+      .where("state", "in", UNFINISHED_STATES);
+    if (provider !== undefined) query = query.where("provider", "=", provider);
+    const rows = await query.groupBy(["provider", "state"]).execute();
     return rows.map(({ provider, state, count }) => ({ provider, state, count: Number(count) }));
   }
 
@@ -321,6 +348,41 @@ export class PredictionsRepo {
     for (const row of rows) counts[row.state] = row.count;
     return counts;
   }
+}
+
+export interface UnfinishedCount {
+  provider: string;
+  state: PredictionState;
+  count: number;
+}
+
+/** Work of one provider by unfinished state. */
+export type UnfinishedCounts = Record<"queued" | "submitting" | "unconfirmed" | "running", number>;
+
+/** `provider`'s counts among `counts` (from countUnfinished), zero for states it has none in. */
+export function unfinishedCountsOf(counts: readonly UnfinishedCount[], provider: string): UnfinishedCounts {
+  const of: UnfinishedCounts = { queued: 0, submitting: 0, unconfirmed: 0, running: 0 };
+  for (const row of counts) {
+    if (row.provider === provider && row.state in of) of[row.state as keyof UnfinishedCounts] += row.count;
+  }
+  return of;
+}
+
+/** Rows of several groups (each most urgent first), ordered by priority, then rank within their group, then age. */
+function rankedByGroup(rows: StoredPrediction[]): StoredPrediction[] {
+  const urgency = (a: StoredPrediction, b: StoredPrediction) =>
+    b.priority - a.priority || a.nextCheckAt - b.nextCheckAt || a.createdAt - b.createdAt;
+  const rank = new Map<StoredPrediction, number>();
+  const seen = new Map<string, number>();
+  for (const row of [...rows].sort(urgency)) {
+    const group = `${row.tokenId ?? ""}/${row.batchId ?? ""}`;
+    const position = (seen.get(group) ?? 0) + 1;
+    seen.set(group, position);
+    rank.set(row, position);
+  }
+  return [...rows].sort(
+    (a, b) => b.priority - a.priority || (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || a.createdAt - b.createdAt,
+  );
 }
 
 type PredictionsQuery = SelectQueryBuilder<DB, "predictions", Selectable<PredictionsTable>>;
