@@ -15,7 +15,7 @@ import {
   toolChoiceSchema,
   toolsSchema,
 } from "./chat-tools.ts";
-import { paramError } from "./openai-error.ts";
+import { issueError } from "./openai-error.ts";
 
 const textPart = z.looseObject({
   type: z.literal("text", { error: 'only parts of type "text" are supported' }),
@@ -138,6 +138,11 @@ export type ReliedParams = Pick<
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
+  /**
+   * A legacy completion's prompt: given as it is, with no chat template, to a model that takes a
+   * prompt (`messages` holds it as the one user message, for a model that takes a conversation).
+   */
+  rawPrompt?: string;
   stream: boolean;
   includeUsage: boolean;
   /**
@@ -160,7 +165,7 @@ const present = (value: unknown) => value !== undefined && value !== null;
 
 export function parseChatRequest(body: unknown): ChatRequest {
   const parsed = bodySchema.safeParse(body);
-  if (!parsed.success) throw badParam(parsed.error.issues[0]);
+  if (!parsed.success) throw issueError(parsed.error.issues[0]);
   const { data } = parsed;
   checkTools(data);
   if (data.response_format?.type === "json_schema")
@@ -199,16 +204,4 @@ export function parseChatRequest(body: unknown): ChatRequest {
     },
     serviceOnly: SERVICE_ONLY.filter((name) => present((data as Record<string, unknown>)[name])),
   };
-}
-
-function badParam(issue: z.core.$ZodIssue | undefined): Error {
-  const param = paramOf(issue?.path ?? []) || "body";
-  return paramError(param, `Invalid '${param}': ${issue?.message ?? "is not valid"}`);
-}
-
-/** OpenAI's spelling of a path: `messages[0].content`. */
-function paramOf(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index > 0 ? "." : ""}${String(key)}`))
-    .join("");
 }

@@ -12,6 +12,7 @@ import { chatRoutes } from "./chat.ts";
 import { imageRoutes } from "./images.ts";
 import { modelListRoutes } from "./models.ts";
 import { openAiError } from "./openai-error.ts";
+import { responsesRoutes } from "./responses.ts";
 
 export function openAiApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -22,6 +23,7 @@ export function openAiApp(deps: ApiDeps): Hono<ApiEnv> {
   });
   app.use(requireToken(deps.store, deps.engine.limiter));
   app.route("/", chatRoutes(deps));
+  app.route("/", responsesRoutes(deps));
   app.route("/", imageRoutes(deps));
   app.route("/", modelListRoutes(deps));
   // A mounted app's notFound is never called: the parent's would answer as problem+json.
