@@ -9,6 +9,8 @@ import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { requireToken } from "../auth.ts";
 import { toGatewayError } from "../problem.ts";
 import { chatRoutes } from "./chat.ts";
+import { completionsRoutes } from "./completions.ts";
+import { embeddingsRoutes } from "./embeddings.ts";
 import { imageRoutes } from "./images.ts";
 import { modelListRoutes } from "./models.ts";
 import { openAiError } from "./openai-error.ts";
@@ -24,6 +26,8 @@ export function openAiApp(deps: ApiDeps): Hono<ApiEnv> {
   app.use(requireToken(deps.store, deps.engine.limiter));
   app.route("/", chatRoutes(deps));
   app.route("/", responsesRoutes(deps));
+  app.route("/", completionsRoutes(deps));
+  app.route("/", embeddingsRoutes(deps));
   app.route("/", imageRoutes(deps));
   app.route("/", modelListRoutes(deps));
   // A mounted app's notFound is never called: the parent's would answer as problem+json.
