@@ -26,7 +26,12 @@ export async function embeddingModelOf(name: string, engine: Engine): Promise<Em
       `The model '${name}' cannot be described: its provider is not configured or does not answer`,
     );
   const properties = (model.inputSchema.properties ?? {}) as Record<string, JsonSchema>;
-  const takes = (field: string, type: string) => properties[field]?.type === type;
+  // An alias may rename gengate's fields for its first target, or leave one out (null).
+  const params: Record<string, string | null> = alias?.targets[0]?.params ?? {};
+  const takes = (field: string, type: string) => {
+    const own = field in params ? params[field] : field;
+    return own != null && properties[own]?.type === type;
+  };
   const textsInput = textsInputOf(name, model, takes);
   return {
     ref: engineModelOf(name, engine.catalog),
