@@ -238,18 +238,18 @@ describe("images.createVariation", () => {
       model: "sim/image",
       image: await png(),
       n: 2,
-      size: "128x128",
+      size: "256x256",
       response_format: "b64_json",
     });
     expect(shapeErrors("ImagesResponse", response)).toEqual([]);
     expect(response.data).toHaveLength(2);
     for (const image of response.data ?? []) {
       const metadata = await sharp(Buffer.from(image.b64_json ?? "", "base64")).metadata();
-      expect(metadata).toMatchObject({ format: "png", width: 128, height: 128 });
+      expect(metadata).toMatchObject({ format: "png", width: 256, height: 256 });
     }
     const id = (response as unknown as { gengate: { prediction_id: string } }).gengate.prediction_id;
     const prediction = await gateway.engine.get(id);
-    expect(prediction.input).toMatchObject({ num_outputs: 2, width: 128, height: 128 });
+    expect(prediction.input).toMatchObject({ num_outputs: 2, width: 256, height: 256 });
     expect(String(prediction.input.prompt)).toContain("variation");
     expect(prediction.input.image).toBeTruthy();
   });
