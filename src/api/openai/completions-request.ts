@@ -5,13 +5,11 @@
  * sampling, dropped and named, as for chat.
  */
 import { z } from "zod";
-import type { ChatRequest } from "./chat-request.ts";
+import { type ChatRequest, SAMPLING, samplingShape } from "./chat-request.ts";
 import { issueError, paramError, unsupportedParam } from "./openai-error.ts";
 
 /** OpenAI's default for this endpoint (chat has none). */
 const DEFAULT_MAX_TOKENS = 16;
-
-const penalty = z.number().min(-2).max(2).nullish();
 
 const bodySchema = z.looseObject({
   model: z.string({ error: "model is required" }).min(1, "model is required"),
@@ -19,8 +17,7 @@ const bodySchema = z.looseObject({
     error: "prompt is required: a string or an array of strings",
   }),
   max_tokens: z.int().positive().nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
+  ...samplingShape,
   n: z.int().min(1).max(128).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
@@ -29,21 +26,8 @@ const bodySchema = z.looseObject({
   logprobs: z.int().min(0).max(5).nullish(),
   suffix: z.string().nullish(),
   best_of: z.int().min(0).max(20).nullish(),
-  presence_penalty: penalty,
-  frequency_penalty: penalty,
-  logit_bias: z.record(z.string(), z.number().min(-100).max(100)).nullish(),
-  seed: z.int().nullish(),
   user: z.string().nullish(),
 });
-
-const TUNING = [
-  "temperature",
-  "top_p",
-  "seed",
-  "presence_penalty",
-  "frequency_penalty",
-  "logit_bias",
-] as const;
 
 export interface CompletionsRequest {
   chat: ChatRequest;
@@ -68,7 +52,7 @@ export function parseCompletionsRequest(body: unknown): CompletionsRequest {
     throw unsupportedParam("best_of", "'best_of': several candidates per request are not supported");
 
   const sampling: Record<string, unknown> = { max_tokens: data.max_tokens ?? DEFAULT_MAX_TOKENS };
-  for (const name of TUNING) sampling[name] = data[name];
+  for (const name of SAMPLING) sampling[name] = data[name];
   for (const [name, value] of Object.entries(data)) if (!KNOWN.has(name)) sampling[name] = value;
   return {
     chat: {

@@ -6,26 +6,12 @@
  * stored prompts) is refused.
  */
 import { z } from "zod";
-import type { ChatRequest, ReliedParams } from "./chat-request.ts";
+import { type ChatRequest, formatSchema, jsonSchemaFields, type ReliedParams } from "./chat-request.ts";
 import { checkParameters, checkTools, type ToolParams } from "./chat-tools.ts";
 import { issueError, unsupportedParam } from "./openai-error.ts";
 import { conversationOf } from "./responses-input.ts";
 
-const formatSchema = z.discriminatedUnion(
-  "type",
-  [
-    z.looseObject({ type: z.literal("text") }),
-    z.looseObject({ type: z.literal("json_object") }),
-    z.looseObject({
-      type: z.literal("json_schema"),
-      name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "name must be 1 to 64 letters, digits, _ or -"),
-      description: z.string().nullish(),
-      schema: z.record(z.string(), z.unknown(), { error: "schema must be a JSON Schema object" }),
-      strict: z.boolean().nullish(),
-    }),
-  ],
-  { error: 'format type must be "text", "json_object" or "json_schema"' },
-);
+const textFormatSchema = formatSchema("format", jsonSchemaFields);
 
 const toolSchema = z.looseObject({ type: z.string({ error: "each tool needs a type" }) });
 
@@ -55,7 +41,7 @@ const bodySchema = z.looseObject({
       error: 'tool_choice must be "none", "auto", "required" or an object naming a tool',
     })
     .nullish(),
-  text: z.looseObject({ format: formatSchema.nullish(), verbosity: z.string().nullish() }).nullish(),
+  text: z.looseObject({ format: textFormatSchema.nullish(), verbosity: z.string().nullish() }).nullish(),
   reasoning: z.looseObject({ effort: z.string().nullish(), summary: z.string().nullish() }).nullish(),
   top_logprobs: z.int().min(0).max(20).nullish(),
   include: z.array(z.string(), { error: "include must be an array of strings" }).nullish(),
@@ -225,7 +211,7 @@ function chatTools(data: Body): Pick<ToolParams, "tools" | "tool_choice"> {
 }
 
 function chatFormat(
-  format: z.infer<typeof formatSchema> | null | undefined,
+  format: z.infer<typeof textFormatSchema> | null | undefined,
 ): ReliedParams["response_format"] {
   if (format?.type !== "json_schema") return format ?? undefined;
   const { name, description, schema, strict } = format;
