@@ -18,7 +18,6 @@ describe("vectorsOf", () => {
     for (const output of [
       null,
       "text",
-      [],
       [{ embedding: "x" }],
       [[]],
       [{ vector: [1] }],
