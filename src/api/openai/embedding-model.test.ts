@@ -15,14 +15,7 @@ describe("vectorsOf", () => {
   });
 
   it("finds no vectors in anything else", () => {
-    for (const output of [
-      null,
-      "text",
-      [{ embedding: "x" }],
-      [[]],
-      [{ vector: [1] }],
-      { embeddings: "x" },
-    ])
+    for (const output of [null, "text", [{ embedding: "x" }], [[]], [{ vector: [1] }], { embeddings: "x" }])
       expect(vectorsOf(output), JSON.stringify(output)).toBeUndefined();
   });
 });
