@@ -23,7 +23,7 @@ const object = { type: "object" };
 export const openAiPaths = {
   "/openai/v1/chat/completions": {
     post: {
-      operationId: "openaiCreateChatCompletion",
+      operationId: "createChatCompletion",
       summary:
         "OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, n > 1, logprobs…) or, when they only tune the answer, named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
@@ -36,7 +36,7 @@ export const openAiPaths = {
   },
   "/openai/v1/responses": {
     post: {
-      operationId: "openaiCreateResponse",
+      operationId: "createResponse",
       summary:
         "OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused (400 unsupported_parameter); tools, JSON output and log probabilities follow the chat rules; store and other service parameters are named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
@@ -49,7 +49,7 @@ export const openAiPaths = {
   },
   "/openai/v1/completions": {
     post: {
-      operationId: "openaiCreateCompletion",
+      operationId: "createCompletion",
       summary:
         "OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream. Several prompts, token ids, suffix, best_of > 1, n > 1 and logprobs are refused (400)",
       requestBody: { required: true, content: json(object) },
@@ -62,7 +62,7 @@ export const openAiPaths = {
   },
   "/openai/v1/embeddings": {
     post: {
-      operationId: "openaiCreateEmbedding",
+      operationId: "createEmbedding",
       summary:
         "OpenAI embeddings from an embedding model (sim/embeddings, or one taking text, text_batch or texts as Replicate's do): encoding_format float or base64 (little-endian float32), dimensions where the model takes it (else 400 unsupported_parameter), usage.prompt_tokens",
       requestBody: { required: true, content: json(object) },
@@ -74,7 +74,7 @@ export const openAiPaths = {
   },
   "/openai/v1/images/generations": {
     post: {
-      operationId: "openaiCreateImage",
+      operationId: "createImage",
       summary:
         "OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
@@ -87,7 +87,7 @@ export const openAiPaths = {
   },
   "/openai/v1/images/edits": {
     post: {
-      operationId: "openaiCreateImageEdit",
+      operationId: "createImageEdit",
       summary:
         "OpenAI image edits: image, optional mask (transparent = repaint) and prompt, to an inpainting model",
       requestBody: { required: true, content: { "multipart/form-data": { schema: object } } },
@@ -96,7 +96,7 @@ export const openAiPaths = {
   },
   "/openai/v1/images/variations": {
     post: {
-      operationId: "openaiCreateImageVariation",
+      operationId: "createImageVariation",
       summary:
         "OpenAI image variations: an image (n, size, response_format) given to an image-to-image model (flux-kontext-pro by default) with a prompt asking for a variation",
       requestBody: { required: true, content: { "multipart/form-data": { schema: object } } },
@@ -105,14 +105,14 @@ export const openAiPaths = {
   },
   "/openai/v1/models": {
     get: {
-      operationId: "openaiListModels",
+      operationId: "listModels",
       summary: "The catalog's aliases and the providers' models, in OpenAI's list shape",
       responses: answer("A list", json(object)),
     },
   },
   "/openai/v1/models/{model}": {
     get: {
-      operationId: "openaiRetrieveModel",
+      operationId: "retrieveModel",
       summary: "One model",
       parameters: [idParam("model")],
       responses: answer("The model", json(object)),

@@ -3,6 +3,7 @@ import { AuditRepo } from "./audit-repo.ts";
 import { BatchesRepo } from "./batches-repo.ts";
 import { BlobReferencesRepo } from "./blob-references-repo.ts";
 import { BudgetsRepo } from "./budgets-repo.ts";
+import { CreatedModelsRepo } from "./created-models-repo.ts";
 import type { Database } from "./database.ts";
 import { FairSharesRepo } from "./fair-shares-repo.ts";
 import { FilesRepo } from "./files-repo.ts";
@@ -26,6 +27,7 @@ import { WorkLeasesRepo } from "./work-leases-repo.ts";
 export type { AuditEntry } from "./audit-repo.ts";
 export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
 export { BlobReferencesRepo } from "./blob-references-repo.ts";
+export { CreatedModelsRepo } from "./created-models-repo.ts";
 export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 export {
   type Database,
@@ -81,6 +83,8 @@ export interface Store {
   settings: SettingsRepo;
   batches: BatchesRepo;
   loras: LorasRepo;
+  /** Models made through POST /v1/models. */
+  createdModels: CreatedModelsRepo;
   gallery: GalleryRepo;
   telegram: TelegramRepos;
   retention: RetentionRepo;
@@ -121,6 +125,7 @@ export function createStore(database: Database): Store {
     settings: new SettingsRepo(db),
     batches: new BatchesRepo(db),
     loras: new LorasRepo(db),
+    createdModels: new CreatedModelsRepo(db),
     gallery: new GalleryRepo(db),
     telegram: {
       inbox: new TelegramInboxRepo(db),
