@@ -335,9 +335,9 @@ describe("OpenAI's model names mapped by the configuration", () => {
 describe("unknown routes under /openai/v1", () => {
   it("answer 404 in OpenAI's error shape, not problem+json", async () => {
     // an endpoint gengate does not have yet, called as the official client calls it
-    await expect(client.embeddings.create({ model: "x", input: "hello" })).rejects.toMatchObject({
+    await expect(client.moderations.create({ input: "hello" })).rejects.toMatchObject({
       status: 404,
-      error: { type: "not_found_error", message: "Unknown request URL: POST /openai/v1/embeddings" },
+      error: { type: "not_found_error", message: "Unknown request URL: POST /openai/v1/moderations" },
     });
     const response = await gateway.api("/openai/v1/nothing/here");
     expect(response.status).toBe(404);

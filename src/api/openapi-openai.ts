@@ -34,6 +34,44 @@ export const openAiPaths = {
       ),
     },
   },
+  "/openai/v1/responses": {
+    post: {
+      operationId: "createResponse",
+      summary:
+        "OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused (400 unsupported_parameter); tools, JSON output and log probabilities follow the chat rules; store and other service parameters are named in x-gengate-dropped-params",
+      requestBody: { required: true, content: json(object) },
+      responses: answer(
+        "A response object, or response.* events when stream is true",
+        { ...json(object), "text/event-stream": {} },
+        droppedParams,
+      ),
+    },
+  },
+  "/openai/v1/completions": {
+    post: {
+      operationId: "createCompletion",
+      summary:
+        "OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream. Several prompts, token ids, suffix, best_of > 1, n > 1 and logprobs are refused (400)",
+      requestBody: { required: true, content: json(object) },
+      responses: answer(
+        "A text_completion, or chunks of the same shape then [DONE] when stream is true",
+        { ...json(object), "text/event-stream": {} },
+        droppedParams,
+      ),
+    },
+  },
+  "/openai/v1/embeddings": {
+    post: {
+      operationId: "createEmbedding",
+      summary:
+        "OpenAI embeddings from an embedding model (sim/embeddings, or one taking text, text_batch or texts as Replicate's do): encoding_format float or base64 (little-endian float32), dimensions where the model takes it (else 400 unsupported_parameter), usage.prompt_tokens",
+      requestBody: { required: true, content: json(object) },
+      responses: answer(
+        "{ object: list, data: [{ object: embedding, index, embedding }], model, usage }",
+        json(object),
+      ),
+    },
+  },
   "/openai/v1/images/generations": {
     post: {
       operationId: "createImage",
@@ -52,6 +90,15 @@ export const openAiPaths = {
       operationId: "createImageEdit",
       summary:
         "OpenAI image edits: image, optional mask (transparent = repaint) and prompt, to an inpainting model",
+      requestBody: { required: true, content: { "multipart/form-data": { schema: object } } },
+      responses: answer("As for generations", json(object), droppedParams),
+    },
+  },
+  "/openai/v1/images/variations": {
+    post: {
+      operationId: "createImageVariation",
+      summary:
+        "OpenAI image variations: an image (n, size, response_format) given to an image-to-image model (flux-kontext-pro by default) with a prompt asking for a variation",
       requestBody: { required: true, content: { "multipart/form-data": { schema: object } } },
       responses: answer("As for generations", json(object), droppedParams),
     },

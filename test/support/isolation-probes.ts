@@ -410,6 +410,30 @@ export const PROBES: Probe[] = [
     body: (a) => ({ model: `lora:${a.lora.name}`, messages: [{ role: "user", content: "hi" }] }),
     expect: 400,
   },
+  {
+    route: "POST /openai/v1/responses",
+    path: () => "/openai/v1/responses",
+    body: (a) => ({ model: `lora:${a.lora.name}`, input: "hi" }),
+    expect: 400,
+  },
+  {
+    route: "POST /openai/v1/completions",
+    path: () => "/openai/v1/completions",
+    body: (a) => ({ model: `lora:${a.lora.name}`, prompt: "hi" }),
+    expect: 400,
+  },
+  {
+    route: "POST /openai/v1/embeddings",
+    path: () => "/openai/v1/embeddings",
+    body: (a) => ({ model: a.lora.destination, input: "hi" }),
+    expect: 404,
+  },
+  {
+    route: "POST /openai/v1/images/variations",
+    path: () => "/openai/v1/images/variations",
+    body: (a) => ({ multipart: { model: `lora:${a.lora.name}`, image: { png: true } } }),
+    expect: 404,
+  },
   { route: "GET /openai/v1/models", path: () => "/openai/v1/models", expect: 200 },
   {
     route: "GET /openai/v1/models/:model{.+}",

@@ -53,6 +53,9 @@ export function planChat(model: ChatModel, request: ChatRequest, support: Suppor
   if (model.descriptor?.capabilities.chat) {
     input.messages = request.messages;
     promptText = request.messages.map((m) => m.content).join("\n");
+  } else if (request.rawPrompt !== undefined) {
+    input.prompt = request.rawPrompt;
+    promptText = request.rawPrompt;
   } else {
     const { prompt, systemPrompt, stop: turnEnds } = renderChat(request.messages, model.family);
     const systemField = systemPrompt === undefined ? undefined : fieldFor("system_prompt");

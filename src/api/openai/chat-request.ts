@@ -15,7 +15,7 @@ import {
   toolChoiceSchema,
   toolsSchema,
 } from "./chat-tools.ts";
-import { paramError } from "./openai-error.ts";
+import { issueError } from "./openai-error.ts";
 
 const textPart = z.looseObject({
   type: z.literal("text", { error: 'only parts of type "text" are supported' }),
@@ -33,38 +33,48 @@ const messageSchema = z.looseObject({
 
 const penalty = z.number().min(-2).max(2).nullish();
 
-const responseFormatSchema = z.discriminatedUnion(
-  "type",
-  [
-    z.looseObject({ type: z.literal("text") }),
-    z.looseObject({ type: z.literal("json_object") }),
-    z.looseObject({
-      type: z.literal("json_schema"),
-      json_schema: z.looseObject({
-        name: z
-          .string()
-          .regex(/^[a-zA-Z0-9_-]{1,64}$/, "json_schema.name must be 1 to 64 letters, digits, _ or -"),
-        description: z.string().nullish(),
-        schema: z.record(z.string(), z.unknown()).nullish(),
-        strict: z.boolean().nullish(),
-      }),
-    }),
-  ],
-  { error: 'response_format type must be "text", "json_object" or "json_schema"' },
-);
+/** The sampling parameters chat shares with legacy completions. */
+export const samplingShape = {
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  seed: z.int().nullish(),
+  presence_penalty: penalty,
+  frequency_penalty: penalty,
+  logit_bias: z.record(z.string(), z.number().min(-100).max(100)).nullish(),
+};
+
+export const SAMPLING = Object.keys(samplingShape) as (keyof typeof samplingShape)[];
+
+/** The fields of a `json_schema` output format. */
+export const jsonSchemaFields = {
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "name must be 1 to 64 letters, digits, _ or -"),
+  description: z.string().nullish(),
+  schema: z.record(z.string(), z.unknown(), { error: "schema must be a JSON Schema object" }).nullish(),
+  strict: z.boolean().nullish(),
+};
+
+/**
+ * OpenAI's output formats: `json_schema`'s fields sit under `json_schema` in chat, beside `type`
+ * in the Responses API's `text.format`.
+ */
+export function formatSchema<T extends z.ZodRawShape>(param: string, jsonSchema: T) {
+  return z.discriminatedUnion(
+    "type",
+    [
+      z.looseObject({ type: z.literal("text") }),
+      z.looseObject({ type: z.literal("json_object") }),
+      z.looseObject({ type: z.literal("json_schema"), ...jsonSchema }),
+    ],
+    { error: `${param} type must be "text", "json_object" or "json_schema"` },
+  );
+}
+
+const responseFormatSchema = formatSchema("response_format", {
+  json_schema: z.looseObject(jsonSchemaFields),
+});
 
 /** Parameters that tune the answer: passed to a model whose input takes them, else dropped and named. */
-const TUNING = [
-  "max_tokens",
-  "temperature",
-  "top_p",
-  "seed",
-  "presence_penalty",
-  "frequency_penalty",
-  "logit_bias",
-  "reasoning_effort",
-  "verbosity",
-] as const;
+const TUNING = ["max_tokens", ...SAMPLING, "reasoning_effort", "verbosity"] as const;
 
 /**
  * Parameters about OpenAI's service, not the answer (caching, storing, tiers, end-user ids, predicted
@@ -92,13 +102,8 @@ const bodySchema = z.looseObject({
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
   max_tokens: z.int().positive().nullish(),
   max_completion_tokens: z.int().positive().nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
+  ...samplingShape,
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
-  seed: z.int().nullish(),
-  presence_penalty: penalty,
-  frequency_penalty: penalty,
-  logit_bias: z.record(z.string(), z.number().min(-100).max(100)).nullish(),
   reasoning_effort: z.string().nullish(),
   verbosity: z.string().nullish(),
   n: z.int().min(1).max(128).nullish(),
@@ -138,6 +143,11 @@ export type ReliedParams = Pick<
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
+  /**
+   * A legacy completion's prompt: given as it is, with no chat template, to a model that takes a
+   * prompt (`messages` holds it as the one user message, for a model that takes a conversation).
+   */
+  rawPrompt?: string;
   stream: boolean;
   includeUsage: boolean;
   /**
@@ -160,7 +170,7 @@ const present = (value: unknown) => value !== undefined && value !== null;
 
 export function parseChatRequest(body: unknown): ChatRequest {
   const parsed = bodySchema.safeParse(body);
-  if (!parsed.success) throw badParam(parsed.error.issues[0]);
+  if (!parsed.success) throw issueError(parsed.error.issues[0]);
   const { data } = parsed;
   checkTools(data);
   if (data.response_format?.type === "json_schema")
@@ -199,16 +209,4 @@ export function parseChatRequest(body: unknown): ChatRequest {
     },
     serviceOnly: SERVICE_ONLY.filter((name) => present((data as Record<string, unknown>)[name])),
   };
-}
-
-function badParam(issue: z.core.$ZodIssue | undefined): Error {
-  const param = paramOf(issue?.path ?? []) || "body";
-  return paramError(param, `Invalid '${param}': ${issue?.message ?? "is not valid"}`);
-}
-
-/** OpenAI's spelling of a path: `messages[0].content`. */
-function paramOf(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index > 0 ? "." : ""}${String(key)}`))
-    .join("");
 }

@@ -17,7 +17,7 @@ let encoder: Promise<Tiktoken> | undefined;
  * An estimate only: the model's own tokenizer is not at hand, so this counts with GPT-4's
  * (cl100k_base), close for today's LLM vocabularies. Its ranks (about 1 MB) load on first use.
  */
-async function estimateTokens(text: string): Promise<number> {
+export async function estimateTokens(text: string): Promise<number> {
   encoder ??= Promise.all([import("js-tiktoken/lite"), import("js-tiktoken/ranks/cl100k_base")]).then(
     ([{ Tiktoken }, ranks]) => new Tiktoken(ranks.default),
   );

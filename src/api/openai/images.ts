@@ -1,6 +1,6 @@
 /**
- * OpenAI's image endpoints: `POST /images/generations` and `POST /images/edits` (an image, and a
- * mask for inpainting). Each request is one prediction through the engine, so the same queue,
+ * OpenAI's image endpoints: `POST /images/generations`, `POST /images/edits` (an image, and a
+ * mask for inpainting) and `POST /images/variations` (an image, to an image-to-image model). Each request is one prediction through the engine, so the same queue,
  * rate limits and fallbacks apply; the answer comes when it is done.
  */
 import { type Context, Hono } from "hono";
@@ -20,6 +20,7 @@ import { paramError, reportDropped } from "./openai-error.ts";
 const DEFAULT_MODEL = "flux-schnell";
 const DEFAULT_EDIT_MODEL = "flux-kontext-pro";
 const DEFAULT_INPAINTING_MODEL = "inpaint";
+const VARIATION_PROMPT = "A variation of this image: the same subject and style, with small changes";
 /** Under the official clients' 10-minute timeout, after which they would send the request again. */
 const WAIT_MS = 9 * 60_000;
 
@@ -51,11 +52,7 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
   });
 
   app.post("/images/edits", limitBody(config.maxFileBytes), async (c) => {
-    const form = await c.req.parseBody().catch(() => {
-      throw new GatewayError("bad_request", "body must be multipart/form-data with an image");
-    });
-    checkFormFields(form);
-    const { image, "image[]": images, mask, ...fields } = form;
+    const { image, "image[]": images, mask, ...fields } = await readForm(c);
     const request = parseImageRequest(fields);
     const first = image ?? (Array.isArray(images) ? images[0] : images);
     if (!(first instanceof File)) throw paramError("image", "image is required and must be a file");
@@ -72,5 +69,23 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return run(c, request, model.ref, built);
   });
 
+  // OpenAI's variations take no prompt: an editing model is asked for a variation (a client may send its own).
+  app.post("/images/variations", limitBody(config.maxFileBytes), async (c) => {
+    const { image, ...fields } = await readForm(c);
+    if (!(image instanceof File)) throw paramError("image", "image is required and must be a file");
+    const request = parseImageRequest({ prompt: VARIATION_PROMPT, ...fields });
+    const model = await imageModelOf(openAiModels.resolve(request.model ?? DEFAULT_EDIT_MODEL), engine);
+    checkEdit(model, false);
+    return run(c, request, model.ref, imageInput(request, model, await editImages(image, undefined)));
+  });
+
   return app;
+}
+
+async function readForm(c: Context<ApiEnv>) {
+  const form = await c.req.parseBody().catch(() => {
+    throw new GatewayError("bad_request", "body must be multipart/form-data with an image");
+  });
+  checkFormFields(form);
+  return form;
 }

@@ -9,9 +9,12 @@ import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { requireToken } from "../auth.ts";
 import { toGatewayError } from "../problem.ts";
 import { chatRoutes } from "./chat.ts";
+import { completionsRoutes } from "./completions.ts";
+import { embeddingsRoutes } from "./embeddings.ts";
 import { imageRoutes } from "./images.ts";
 import { modelListRoutes } from "./models.ts";
 import { openAiError } from "./openai-error.ts";
+import { responsesRoutes } from "./responses.ts";
 
 export function openAiApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
@@ -22,6 +25,9 @@ export function openAiApp(deps: ApiDeps): Hono<ApiEnv> {
   });
   app.use(requireToken(deps.store, deps.engine.limiter));
   app.route("/", chatRoutes(deps));
+  app.route("/", responsesRoutes(deps));
+  app.route("/", completionsRoutes(deps));
+  app.route("/", embeddingsRoutes(deps));
   app.route("/", imageRoutes(deps));
   app.route("/", modelListRoutes(deps));
   // A mounted app's notFound is never called: the parent's would answer as problem+json.

@@ -1,6 +1,7 @@
 /** Errors the way OpenAI's API and clients have them: `{ error: { message, type, param, code } }`. */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
 import { type ErrorCode, GatewayError } from "../../core/errors.ts";
 
 const TYPES: Partial<Record<ErrorCode, string>> = {
@@ -27,6 +28,19 @@ export function paramError(
   return new GatewayError("bad_request", message, {
     invalidFields: [{ type: code, field: param, description: message }],
   });
+}
+
+/** The 400 for the first thing zod found wrong in a request body, naming its param. */
+export function issueError(issue: z.core.$ZodIssue | undefined): GatewayError {
+  const param = paramOf(issue?.path ?? []) || "body";
+  return paramError(param, `Invalid '${param}': ${issue?.message ?? "is not valid"}`);
+}
+
+/** OpenAI's spelling of a path: `messages[0].content`. */
+function paramOf(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index > 0 ? "." : ""}${String(key)}`))
+    .join("");
 }
 
 /** A parameter the model cannot honour and that the client relies on: refused, never ignored. */

@@ -25,6 +25,14 @@ export interface paths {
     /** OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, n > 1, logprobs…) or, when they only tune the answer, named in x-gengate-dropped-params */
     post: operations["createChatCompletion"];
   };
+  "/openai/v1/completions": {
+    /** OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream. Several prompts, token ids, suffix, best_of > 1, n > 1 and logprobs are refused (400) */
+    post: operations["createCompletion"];
+  };
+  "/openai/v1/embeddings": {
+    /** OpenAI embeddings from an embedding model (sim/embeddings, or one taking text, text_batch or texts as Replicate's do): encoding_format float or base64 (little-endian float32), dimensions where the model takes it (else 400 unsupported_parameter), usage.prompt_tokens */
+    post: operations["createEmbedding"];
+  };
   "/openai/v1/images/edits": {
     /** OpenAI image edits: image, optional mask (transparent = repaint) and prompt, to an inpainting model */
     post: operations["createImageEdit"];
@@ -33,6 +41,10 @@ export interface paths {
     /** OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
     post: operations["createImage"];
   };
+  "/openai/v1/images/variations": {
+    /** OpenAI image variations: an image (n, size, response_format) given to an image-to-image model (flux-kontext-pro by default) with a prompt asking for a variation */
+    post: operations["createImageVariation"];
+  };
   "/openai/v1/models": {
     /** The catalog's aliases and the providers' models, in OpenAI's list shape */
     get: operations["listModels"];
@@ -40,6 +52,10 @@ export interface paths {
   "/openai/v1/models/{model}": {
     /** One model */
     get: operations["retrieveModel"];
+  };
+  "/openai/v1/responses": {
+    /** OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused (400 unsupported_parameter); tools, JSON output and log probabilities follow the chat rules; store and other service parameters are named in x-gengate-dropped-params */
+    post: operations["createResponse"];
   };
   "/openapi.json": {
     /** This document */
@@ -755,6 +771,91 @@ export interface operations {
       };
     };
   };
+  /** OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream. Several prompts, token ids, suffix, best_of > 1, n > 1 and logprobs are refused (400) */
+  createCompletion: {
+    requestBody: {
+      content: {
+        "application/json": Record<string, unknown>;
+      };
+    };
+    responses: {
+      /** @description A text_completion, or chunks of the same shape then [DONE] when stream is true */
+      200: {
+        headers: {
+          /** @description The request's parameters left out because the model has nothing for them, comma-separated */
+          "x-gengate-dropped-params"?: string;
+        };
+        content: {
+          "application/json": Record<string, unknown>;
+          "text/event-stream": unknown;
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      400: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      401: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      404: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+    };
+  };
+  /** OpenAI embeddings from an embedding model (sim/embeddings, or one taking text, text_batch or texts as Replicate's do): encoding_format float or base64 (little-endian float32), dimensions where the model takes it (else 400 unsupported_parameter), usage.prompt_tokens */
+  createEmbedding: {
+    requestBody: {
+      content: {
+        "application/json": Record<string, unknown>;
+      };
+    };
+    responses: {
+      /** @description { object: list, data: [{ object: embedding, index, embedding }], model, usage } */
+      200: {
+        content: {
+          "application/json": Record<string, unknown>;
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      400: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      401: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      404: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+    };
+  };
   /** OpenAI image edits: image, optional mask (transparent = repaint) and prompt, to an inpainting model */
   createImageEdit: {
     requestBody: {
@@ -843,6 +944,50 @@ export interface operations {
       };
     };
   };
+  /** OpenAI image variations: an image (n, size, response_format) given to an image-to-image model (flux-kontext-pro by default) with a prompt asking for a variation */
+  createImageVariation: {
+    requestBody: {
+      content: {
+        "multipart/form-data": Record<string, unknown>;
+      };
+    };
+    responses: {
+      /** @description As for generations */
+      200: {
+        headers: {
+          /** @description The request's parameters left out because the model has nothing for them, comma-separated */
+          "x-gengate-dropped-params"?: string;
+        };
+        content: {
+          "application/json": Record<string, unknown>;
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      400: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      401: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      404: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+    };
+  };
   /** The catalog's aliases and the providers' models, in OpenAI's list shape */
   listModels: {
     responses: {
@@ -890,6 +1035,51 @@ export interface operations {
       200: {
         content: {
           "application/json": Record<string, unknown>;
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      400: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      401: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+      /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */
+      404: {
+        content: {
+          "application/json": {
+            error?: Record<string, unknown>;
+          };
+        };
+      };
+    };
+  };
+  /** OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused (400 unsupported_parameter); tools, JSON output and log probabilities follow the chat rules; store and other service parameters are named in x-gengate-dropped-params */
+  createResponse: {
+    requestBody: {
+      content: {
+        "application/json": Record<string, unknown>;
+      };
+    };
+    responses: {
+      /** @description A response object, or response.* events when stream is true */
+      200: {
+        headers: {
+          /** @description The request's parameters left out because the model has nothing for them, comma-separated */
+          "x-gengate-dropped-params"?: string;
+        };
+        content: {
+          "application/json": Record<string, unknown>;
+          "text/event-stream": unknown;
         };
       };
       /** @description OpenAI's error shape: { error: { message, type, param, code } }; a parameter the model cannot honour has code unsupported_parameter */

@@ -9,6 +9,7 @@ describe("sim models", () => {
     expect(SIM_MODELS.map((m) => `${m.owner}/${m.name}`)).toEqual([
       "sim/image",
       "sim/text",
+      "sim/embeddings",
       "sim/lora-trainer",
     ]);
     for (const model of SIM_MODELS) {

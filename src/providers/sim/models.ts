@@ -157,6 +157,38 @@ const textInput = cogInput(["prompt"], {
   fail: failControl,
 });
 
+/** After replicate/all-mpnet-base-v2's input (one `text` or a JSON list in `text_batch`), with `dimensions`. */
+const embeddingsInput = cogInput([], {
+  text: { type: "string", title: "Text", description: "A single string to encode" },
+  text_batch: {
+    type: "string",
+    title: "Text Batch",
+    description: "A JSON-formatted list of strings to encode",
+  },
+  dimensions: {
+    type: "integer",
+    title: "Dimensions",
+    description: "Length of each embedding vector",
+    default: 768,
+    minimum: 1,
+    maximum: 4096,
+  },
+  latency_ms: latencyControl("time from start to result"),
+  fail: failControl,
+});
+
+/** replicate/all-mpnet-base-v2's output: one `{ embedding }` per text, in order. */
+const EMBEDDINGS_OUTPUT: JsonSchema = {
+  type: "array",
+  title: "Output",
+  items: {
+    type: "object",
+    title: "NamedEmbedding",
+    required: ["embedding"],
+    properties: { embedding: { type: "array", items: { type: "number" }, title: "Embedding" } },
+  },
+};
+
 /** sim/lora-trainer's training input, after ostris/flux-dev-lora-trainer (reference/replicate.md §12). */
 export const TRAINING_INPUT = cogInput(
   ["input_images"],
@@ -269,6 +301,13 @@ export const SIM_MODELS: readonly ModelDescriptor[] = [
       "x-cog-array-display": "concatenate",
     },
     { streaming: true },
+  ),
+  describe(
+    "embeddings",
+    "Simulated text embedding model for demos, tests and benchmarks: deterministic unit vectors derived from each text's hash; nothing semantic.",
+    embeddingsInput,
+    EMBEDDINGS_OUTPUT,
+    {},
   ),
   describe(
     TRAINER_NAME,

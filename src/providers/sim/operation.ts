@@ -41,6 +41,13 @@ const textOperation = z.object({
   tokenIntervalMs: z.number().nonnegative(),
 });
 
+const embeddingOperation = z.object({
+  ...common,
+  kind: z.literal("embedding"),
+  texts: z.array(z.string()),
+  dimensions: z.int().positive(),
+});
+
 /** A training of sim/lora-trainer; everything is decided at start, from the zip it was given. */
 const trainingOperation = z.object({
   provider: z.literal("sim"),
@@ -64,12 +71,18 @@ const trainingOperation = z.object({
   captions: z.int().nonnegative(),
 });
 
-const simOperation = z.discriminatedUnion("kind", [imageOperation, textOperation, trainingOperation]);
+const simOperation = z.discriminatedUnion("kind", [
+  imageOperation,
+  textOperation,
+  embeddingOperation,
+  trainingOperation,
+]);
 
 export type SimOperation = z.infer<typeof simOperation>;
 export type TrainingOperation = z.infer<typeof trainingOperation>;
 export type ImageOperation = z.infer<typeof imageOperation>;
 export type TextOperation = z.infer<typeof textOperation>;
+export type EmbeddingOperation = z.infer<typeof embeddingOperation>;
 
 export function parseSimOperation(value: unknown): SimOperation {
   return parseStoredOperation(simOperation, value, "sim");

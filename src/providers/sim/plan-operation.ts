@@ -38,6 +38,13 @@ const textInput = z.object({
   ...control,
 });
 
+const embeddingsInput = z.object({
+  text: z.string().optional(),
+  text_batch: z.string().optional(),
+  dimensions: z.int().min(1).max(4096).default(768),
+  ...control,
+});
+
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
 export function newUpstreamId(): string {
@@ -72,6 +79,15 @@ export function planOperation(
       tokenIntervalMs: input.token_interval_ms,
     };
   }
+  if (providerModel === "embeddings") {
+    const input = parseInput(embeddingsInput, rawInput);
+    return {
+      ...common(input, config, upstreamId),
+      kind: "embedding",
+      texts: textsOf(input),
+      dimensions: input.dimensions,
+    };
+  }
   throw new GatewayError("not_found", `The sim provider has no model "${providerModel}"`, {
     retryable: false,
   });
@@ -99,6 +115,27 @@ function imageOperation(
     imageUrl: input.image ?? null,
     maskUrl: input.mask ?? null,
   };
+}
+
+/** `text`, or the JSON list of strings in `text_batch`, as all-mpnet-base-v2 takes them. */
+function textsOf(input: z.infer<typeof embeddingsInput>): string[] {
+  const invalid = (field: string, description: string) =>
+    new GatewayError("invalid_input", `${field}: ${description}`, {
+      invalidFields: [{ type: "invalid", field, description }],
+    });
+  if (input.text_batch === undefined) {
+    if (input.text === undefined) throw invalid("text", "give text or text_batch");
+    return [input.text];
+  }
+  let batch: unknown;
+  try {
+    batch = JSON.parse(input.text_batch);
+  } catch {
+    throw invalid("text_batch", "must be a JSON list of strings");
+  }
+  if (!Array.isArray(batch) || !batch.every((text) => typeof text === "string"))
+    throw invalid("text_batch", "must be a JSON list of strings");
+  return input.text === undefined ? batch : [input.text, ...batch];
 }
 
 function common(input: z.infer<z.ZodObject<typeof control>>, config: SimConfig, upstreamId: string) {

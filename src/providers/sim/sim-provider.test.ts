@@ -89,7 +89,7 @@ describe("sim provider: configuration and models", () => {
   it("lists and finds its models", async () => {
     const provider = await sim();
     const models = await provider.listModels();
-    expect(models.map((m) => m.providerModel)).toEqual(["image", "text", "lora-trainer"]);
+    expect(models.map((m) => m.providerModel)).toEqual(["image", "text", "embeddings", "lora-trainer"]);
     const version = models[0]?.versionId ?? "";
     expect(await provider.getModel({ kind: "model", owner: "sim", name: "image" })).toEqual(models[0]);
     expect(await provider.getModel({ kind: "bare-version", version })).toEqual(models[0]);

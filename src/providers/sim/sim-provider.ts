@@ -23,6 +23,8 @@ import { finishedAt } from "./timeline.ts";
 import { createSimTraining } from "./training.ts";
 import { simTrainingStatus, trainingLogs } from "./training-status.ts";
 
+const MODEL_OF_KIND = { image: "image", embedding: "embeddings" } as const;
+
 export function createSimProvider(env: Record<string, string | undefined>, deps: ProviderDeps): Provider {
   const config = parseSimConfig(env);
   const journal = new SimJournal(deps.journal);
@@ -101,7 +103,10 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
     stream(operation, ctx) {
       const op = parseSimOperation(operation);
       if (op.kind !== "text") {
-        const message = op.kind === "training" ? "sim trainings do not stream" : "sim/image does not stream";
+        const message =
+          op.kind === "training"
+            ? "sim trainings do not stream"
+            : `sim/${MODEL_OF_KIND[op.kind]} does not stream`;
         throw new GatewayError("bad_request", message, { retryable: false });
       }
       return streamTokens(op, () => journal.isCanceled(op.upstreamId), ctx.signal);

@@ -1,7 +1,8 @@
 /** A sim operation's state at a given time, derived from the clock and the operation alone. */
 import { outputFile, type ProviderContext, type StatusResult } from "../provider.ts";
+import { simEmbedding } from "./embeddings.ts";
 import { IMAGE_CONTENT_TYPES, renderImage } from "./image-render.ts";
-import type { ImageOperation, TextOperation } from "./operation.ts";
+import type { EmbeddingOperation, ImageOperation, TextOperation } from "./operation.ts";
 import { simTokens } from "./text-tokens.ts";
 import { finishedAt, tokenAt, tokensAvailable } from "./timeline.ts";
 
@@ -9,7 +10,7 @@ const IMAGE_STEPS = 20;
 
 /** A prediction's state (trainings: training-status.ts). */
 export function simStatus(
-  operation: ImageOperation | TextOperation,
+  operation: ImageOperation | TextOperation | EmbeddingOperation,
   now: number,
   ctx: ProviderContext,
 ): StatusResult {
@@ -19,9 +20,21 @@ export function simStatus(
     // Like Replicate, a failed run reports the time it used.
     return { state: "failed", error: operation.failure, logs, metrics: predictTime(operation) };
   }
+  if (operation.kind === "embedding") return embeddingStatus(operation, now, done, logs);
   return operation.kind === "image"
     ? imageStatus(operation, now, done, logs, ctx)
     : textStatus(operation, now, done, logs);
+}
+
+function embeddingStatus(
+  operation: EmbeddingOperation,
+  now: number,
+  done: boolean,
+  logs: string,
+): StatusResult {
+  if (!done) return { state: "processing", logs, nextPollMs: remaining(finishedAt(operation), now) };
+  const output = operation.texts.map((text) => ({ embedding: simEmbedding(text, operation.dimensions) }));
+  return { state: "succeeded", output, logs, metrics: predictTime(operation) };
 }
 
 function imageStatus(
@@ -100,7 +113,9 @@ function imageProgress(operation: ImageOperation, now: number): string {
   return lines;
 }
 
-function predictTime(operation: ImageOperation | TextOperation): { predict_time: number } {
+function predictTime(operation: ImageOperation | TextOperation | EmbeddingOperation): {
+  predict_time: number;
+} {
   return { predict_time: (finishedAt(operation) - operation.startedAt) / 1000 };
 }
 

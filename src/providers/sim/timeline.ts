@@ -14,7 +14,7 @@ export function finishedAt(operation: SimOperation): number {
   if (operation.kind === "training") {
     return operation.startedAt + (operation.failure === null ? operation.durationMs : 0);
   }
-  if (operation.kind === "image" || operation.failure !== null)
+  if (operation.kind !== "text" || operation.failure !== null)
     return operation.startedAt + operation.latencyMs;
   return tokenAt(operation, operation.maxTokens - 1);
 }

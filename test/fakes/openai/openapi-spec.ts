@@ -1,8 +1,10 @@
 /**
  * Test helper: OpenAI's published OpenAPI document (`openai-openapi.json` beside this file; its
- * source, commit and licence are in README.md), read as data.
+ * source, commit and licence are in README.md), read as data: the request schemas' properties,
+ * and a check of gengate's answers against the response schemas.
  */
 import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
 
 type Schema = { $ref?: string; allOf?: Schema[]; properties?: Record<string, unknown> };
 
@@ -26,4 +28,36 @@ export function requestProperties(schemaName: string): string[] {
   };
   walk(named(schemaName));
   return [...names].sort();
+}
+
+let validators: Ajv2020 | undefined;
+
+/**
+ * What in `value` does not fit the document's schema `schemaName` (an answer gengate sends): one
+ * line per mismatch, empty when it fits.
+ */
+export function shapeErrors(schemaName: string, value: unknown): string[] {
+  named(schemaName);
+  if (!validators) {
+    // The document's formats (`unixtime`, `float`) and vendor keywords describe, they do not constrain.
+    validators = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+    validators.addSchema(document, "openai");
+  }
+  const validate = validators.getSchema(`openai#/components/schemas/${schemaName}`);
+  if (!validate) throw new Error(`cannot compile ${schemaName}`);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map(
+    (error) => `${error.instancePath || "/"} ${error.message} ${JSON.stringify(error.params)}`,
+  );
+}
+
+/** The schema of a streamed Responses event of `type` (`response.output_text.delta`…), by name. */
+export function responseEventSchema(type: string): string {
+  const union = named("ResponseStreamEvent") as { anyOf?: Schema[] };
+  for (const { $ref } of union.anyOf ?? []) {
+    const name = $ref?.replace("#/components/schemas/", "") ?? "";
+    const typeProperty = named(name).properties?.type as { enum?: string[] } | undefined;
+    if (typeProperty?.enum?.includes(type)) return name;
+  }
+  throw new Error(`no streamed event of type ${type} in OpenAI's OpenAPI document`);
 }

@@ -1,0 +1,113 @@
+/**
+ * OpenAI's shapes of a Responses answer: the response object (whole, or as the stream's
+ * `response.*` events carry it), its one output message, and the stream's events in order.
+ */
+import type { Usage } from "./chat-usage.ts";
+import type { ResponseEcho } from "./responses-request.ts";
+
+export interface ResponseMeta {
+  /** `resp_<prediction id>`. */
+  id: string;
+  /** `msg_<prediction id>`: the one output message. */
+  itemId: string;
+  /** Seconds since the epoch. */
+  createdAt: number;
+  /** As the client named it. */
+  model: string;
+  echo: ResponseEcho;
+}
+
+type Status = "in_progress" | "completed" | "incomplete" | "failed";
+
+export interface ResponseState {
+  status: Status;
+  /** The output so far: none before the message starts. */
+  text?: string;
+  usage?: Usage;
+  /** Why a failed response failed. */
+  error?: string;
+}
+
+const textPart = (text: string) => ({ type: "output_text", text, annotations: [], logprobs: [] });
+
+export function outputMessage(
+  meta: ResponseMeta,
+  text: string,
+  status: "in_progress" | "completed" | "incomplete",
+) {
+  return {
+    id: meta.itemId,
+    type: "message",
+    status,
+    role: "assistant",
+    content: status === "in_progress" ? [] : [textPart(text)],
+  };
+}
+
+export function responseObject(meta: ResponseMeta, state: ResponseState) {
+  const { status, text, usage, error } = state;
+  const ended = status !== "in_progress";
+  return {
+    id: meta.id,
+    object: "response",
+    created_at: meta.createdAt,
+    status,
+    completed_at: status === "completed" ? Math.floor(Date.now() / 1000) : null,
+    error: error === undefined ? null : { code: "server_error", message: error },
+    incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
+    model: meta.model,
+    output:
+      text === undefined
+        ? []
+        : [outputMessage(meta, text, status === "completed" ? "completed" : "incomplete")],
+    output_text: text ?? null,
+    previous_response_id: null,
+    reasoning: null,
+    // Nothing is kept to retrieve or continue from.
+    store: false,
+    truncation: "disabled",
+    // The document has no null for these: left out until there is one.
+    ...(ended && usage && { usage: responseUsage(usage) }),
+    ...meta.echo,
+  };
+}
+
+function responseUsage(usage: Usage) {
+  return {
+    input_tokens: usage.prompt_tokens,
+    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    output_tokens: usage.completion_tokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: usage.total_tokens,
+  };
+}
+
+/** The stream's events; each gets the next `sequence_number` from `send`. */
+export function streamEvents(meta: ResponseMeta) {
+  const at = { item_id: meta.itemId, output_index: 0, content_index: 0 };
+  return {
+    created: () => ({ type: "response.created", response: responseObject(meta, { status: "in_progress" }) }),
+    inProgress: () => ({
+      type: "response.in_progress",
+      response: responseObject(meta, { status: "in_progress" }),
+    }),
+    itemAdded: () => ({
+      type: "response.output_item.added",
+      output_index: 0,
+      item: outputMessage(meta, "", "in_progress"),
+    }),
+    partAdded: () => ({ type: "response.content_part.added", ...at, part: textPart("") }),
+    delta: (delta: string) => ({ type: "response.output_text.delta", ...at, delta, logprobs: [] }),
+    textDone: (text: string) => ({ type: "response.output_text.done", ...at, text, logprobs: [] }),
+    partDone: (text: string) => ({ type: "response.content_part.done", ...at, part: textPart(text) }),
+    itemDone: (text: string, status: "completed" | "incomplete") => ({
+      type: "response.output_item.done",
+      output_index: 0,
+      item: outputMessage(meta, text, status),
+    }),
+    ended: (state: ResponseState) => ({
+      type: state.status === "completed" ? "response.completed" : `response.${state.status}`,
+      response: responseObject(meta, state),
+    }),
+  };
+}

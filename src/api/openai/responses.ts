@@ -1,0 +1,73 @@
+/**
+ * `POST /responses`, OpenAI's Responses API (the AI SDK's default OpenAI model uses it): the
+ * request runs as a chat prediction of a text model, through the same queue, rate limits,
+ * fallbacks and budgets, and is answered as one response object or streamed as `response.*`
+ * events. gengate keeps no response state: every request carries its whole conversation.
+ */
+import { type Context, Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { ApiDeps, ApiEnv } from "../api-context.ts";
+import { limitBody } from "../body-limit.ts";
+import { readJson } from "../request-body.ts";
+import { resolveChatModel } from "./chat-model.ts";
+import { type ChatRun, runChat } from "./chat-run.ts";
+import { parseResponsesRequest } from "./responses-request.ts";
+import { type ResponseMeta, responseObject, streamEvents } from "./responses-shapes.ts";
+import { failedMessage, submitText, wholeText } from "./text-submit.ts";
+
+export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>();
+  app.post("/responses", limitBody(deps.config.maxBodyBytes), async (c) => {
+    const { chat, echo } = parseResponsesRequest(await readJson(c, z.unknown()));
+    const model = await resolveChatModel(deps.engine, deps.openAiModels.resolve(chat.model));
+    const run = await submitText(c, deps, chat, model);
+    const meta: ResponseMeta = {
+      id: `resp_${run.prediction.id}`,
+      itemId: `msg_${run.prediction.id}`,
+      createdAt: Math.floor(run.prediction.createdAt / 1000),
+      model: chat.model,
+      echo,
+    };
+    if (chat.stream) return streamResponse(c, run, meta);
+    const whole = await wholeText(c, run);
+    // Nobody is listening any more.
+    if (!whole) return c.body(null);
+    const status = whole.finishReason === "length" ? "incomplete" : "completed";
+    return c.json(responseObject(meta, { status, text: whole.text, usage: whole.usage }));
+  });
+  return app;
+}
+
+function streamResponse(c: Context<ApiEnv>, run: ChatRun, meta: ResponseMeta): Response {
+  const events = streamEvents(meta);
+  return streamSSE(c, async (stream) => {
+    let sequence = 0;
+    const send = (event: { type: string }) =>
+      stream.writeSSE({ event: event.type, data: JSON.stringify({ ...event, sequence_number: sequence++ }) });
+    await send(events.created());
+    await send(events.inProgress());
+    await send(events.itemAdded());
+    await send(events.partAdded());
+    let text = "";
+    try {
+      const end = await runChat(run, c.req.raw.signal, async (delta) => {
+        text += delta;
+        await send(events.delta(delta));
+      });
+      if (end.ended === "aborted") return;
+      if (end.ended === "failed") {
+        await send(events.ended({ status: "failed", text, error: failedMessage(run, end.message) }));
+        return;
+      }
+      const status = end.finishReason === "length" ? "incomplete" : "completed";
+      await send(events.textDone(text));
+      await send(events.partDone(text));
+      await send(events.itemDone(text, status));
+      await send(events.ended({ status, text, usage: await end.usage() }));
+    } catch (error) {
+      run.deps.logger.error({ err: error, prediction: run.prediction.id }, "responses stream failed");
+      await send(events.ended({ status: "failed", text, error: failedMessage(run, "internal error") }));
+    }
+  });
+}
