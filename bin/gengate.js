@@ -8,7 +8,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 
 // V8 lets its young generation grow to 32 MiB a half, and a server that has been busy keeps all of
-// it: 4 MiB costs no measurable CPU per prediction and keeps about 100 MiB off a busy server
+// it: 4 MiB kept about 100 MiB off a busy server at no CPU per prediction we could measure
 // (BENCHMARKS.md, "Start time and memory"). V8 takes the size only on its command line, so `serve`
 // starts again with it, in the same process (execve), unless one is given.
 const YOUNG_GENERATION = "--max-semi-space-size=4";
