@@ -49,7 +49,7 @@ async function startLocal(): Promise<BlobEmulator> {
 async function measure(start: () => Promise<BlobEmulator>): Promise<Result> {
   const store = await start();
   try {
-    const storage = openStorage(storageTargetOf(store.env.STORAGE_URL, store.env, tmpdir()));
+    const storage = await openStorage(storageTargetOf(store.env.STORAGE_URL, store.env, tmpdir()));
     const samples: Sample[] = [];
     let done = 0;
     const sampler = setInterval(() => {

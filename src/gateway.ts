@@ -29,7 +29,6 @@ import { providerEnvironment } from "./engine/provider-environment.ts";
 import { Retention } from "./engine/retention.ts";
 import { Uploads } from "./engine/uploads.ts";
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from "./file-config.ts";
-import { GatewayMetrics } from "./metrics/gateway-metrics.ts";
 import { ModelLabels } from "./metrics/model-labels.ts";
 import { createProviders, PROVIDER_IDS } from "./providers/registry.ts";
 import type { BlobStorage } from "./storage/blob-storage.ts";
@@ -100,7 +99,7 @@ export async function createGateway(
     });
     opened.push(() => database.close());
     const store = createStore(database);
-    const storage = tracedStorage(parts.storage ?? openStorage(config.storage));
+    const storage = tracedStorage(parts.storage ?? (await openStorage(config.storage)));
     const fileLinks = await FileLinks.open(store.settings, {
       publicFiles: config.publicFiles,
       ttlMs: config.linkTtlMs,
@@ -124,9 +123,10 @@ export async function createGateway(
     );
     opened.push(() => providers.close());
     const providerIds = providers.all().map((provider) => provider.id);
+    // Loaded only when asked for: Prometheus' client costs memory a gateway without metrics never uses.
     const metrics =
       config.metrics &&
-      new GatewayMetrics({
+      new (await import("./metrics/gateway-metrics.ts")).GatewayMetrics({
         role: config.role,
         models: await ModelLabels.of(catalog, providers),
         store,

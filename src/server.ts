@@ -17,8 +17,7 @@ import { createGateway, type Gateway } from "./gateway.ts";
 import { createLogger } from "./logger.ts";
 import { OpenRequests } from "./open-requests.ts";
 import { type DataDirLock, lockDataDir, type Store, startSingleton } from "./store/index.ts";
-import { defaultModels } from "./telegram/default-models.ts";
-import { TelegramBot, WEBHOOK_PATH } from "./telegram/telegram-bot.ts";
+import type { TelegramBot } from "./telegram/telegram-bot.ts";
 import { loadTelegramConfig, type TelegramConfig } from "./telegram/telegram-config.ts";
 import { startTracing } from "./tracing/start-tracing.ts";
 import type { Tracing } from "./tracing/tracing.ts";
@@ -92,11 +91,10 @@ export async function startServer(
 
     const root = new Hono();
     const telegram =
-      telegramConfig && gateway.api ? startBot(telegramConfig, gateway, config, logger) : undefined;
-    if (telegram) {
-      teardown.unshift(() => telegram.stop());
-      if (telegramConfig?.webhook) root.post(WEBHOOK_PATH, (c) => telegram.handleWebhook(c));
-    }
+      telegramConfig && gateway.api
+        ? await startBot(telegramConfig, gateway, config, logger, root)
+        : undefined;
+    if (telegram) teardown.unshift(() => telegram.stop());
     root.route("/", gateway.app);
     const server = await listen(root, config.port, config.host);
     const open = new OpenRequests(server);
@@ -161,15 +159,24 @@ function closeServer(server: Server): Promise<void> {
 
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
 
-/** The bot, on a process that serves the API: it calls that API in-process as each of its users. */
-function startBot(
+/**
+ * The bot, on a process that serves the API: it calls that API in-process as each of its users.
+ * Its updates come to `root` when it takes them by webhook. Loaded only here: grammY and the bot's
+ * modules cost memory a gateway without a bot never uses.
+ */
+async function startBot(
   telegramConfig: TelegramConfig,
   gateway: Gateway,
   config: Config,
   logger: Logger,
-): TelegramBot {
+  root: Hono,
+): Promise<TelegramBot> {
+  const [{ TelegramBot, WEBHOOK_PATH }, { defaultModels }] = await Promise.all([
+    import("./telegram/telegram-bot.ts"),
+    import("./telegram/default-models.ts"),
+  ]);
   const { store, database } = gateway;
-  return new TelegramBot({
+  const bot = new TelegramBot({
     config: telegramConfig,
     api: (request) => (gateway.api as NonNullable<Gateway["api"]>)(request),
     repos: store.telegram,
@@ -186,4 +193,6 @@ function startBot(
       }),
     logger: logger.child({ component: "telegram" }),
   });
+  if (telegramConfig.webhook) root.post(WEBHOOK_PATH, (c) => bot.handleWebhook(c));
+  return bot;
 }

@@ -46,8 +46,8 @@ it("copies the files to S3, resumes, checks them, and the copy serves once switc
   expect((await local.api("/v1/files", { method: "POST", body: form })).status).toBe(201);
   await local.close();
 
-  const localFiles = openStorage(storageTargetOf(undefined, {}, dataDir));
-  const s3Files = openStorage(storageTargetOf(s3.env.STORAGE_URL, s3.env, dataDir));
+  const localFiles = await openStorage(storageTargetOf(undefined, {}, dataDir));
+  const s3Files = await openStorage(storageTargetOf(s3.env.STORAGE_URL, s3.env, dataDir));
   const stored = await sorted(localFiles.keys());
   expect(stored).toHaveLength(4);
   const env = cliEnv({ ...s3.env, STORAGE_URL: "", GENGATE_DATA_DIR: dataDir });

@@ -32,7 +32,7 @@ describeEachDriver("a blob driver", (store) => {
   const open = () => openStorage(storageTargetOf(store().env.STORAGE_URL, store().env, "/unused"));
 
   it("stores a stream under its content hash once, reads it whole or by range, lists and deletes it", async () => {
-    const storage = open();
+    const storage = await open();
     const stored = await storage.put(Readable.from(["hello ", "world"]), "txt");
     expect(stored).toEqual({
       key: "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9.txt",
@@ -56,7 +56,7 @@ describeEachDriver("a blob driver", (store) => {
   });
 
   it("streams a file bigger than one part (a multipart upload) and reads back the same bytes", async () => {
-    const storage = open();
+    const storage = await open();
     const size = 12 * 1024 * 1024 + 123;
     const seed = randomBytes(32);
     const expected = await sha256Of(randomStream(size, seed));
@@ -70,7 +70,7 @@ describeEachDriver("a blob driver", (store) => {
   });
 
   it("refuses content over the size limit and leaves nothing listed", async () => {
-    const storage = open();
+    const storage = await open();
     await expect(storage.put(randomStream(6 * 1024 * 1024), "bin", 1024 * 1024)).rejects.toMatchObject({
       code: "payload_too_large",
     });
@@ -79,7 +79,7 @@ describeEachDriver("a blob driver", (store) => {
   });
 
   it("fails with its source's error when the source breaks mid-file, and keeps nothing", async () => {
-    const storage = open();
+    const storage = await open();
     let chunks = 0;
     const broken = new Readable({
       read() {
@@ -92,14 +92,14 @@ describeEachDriver("a blob driver", (store) => {
   });
 
   it("answers not found for unknown and malformed keys", async () => {
-    const storage = open();
+    const storage = await open();
     expect(await storage.stat(`${"0".repeat(64)}.png`)).toBeNull();
     expect(await storage.stat("../../etc/passwd")).toBeNull();
     await expect(storage.open(`${"0".repeat(64)}.png`)).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("gives a short-lived URL of the store that reads the blob (object stores only), refused once tampered", async () => {
-    const storage = open();
+    const storage = await open();
     if (store().driver === "local") {
       expect(storage.signedUrl).toBeUndefined();
       return;
@@ -153,7 +153,7 @@ describe("the S3 driver's presigned URLs", () => {
   afterAll(() => s3?.close());
 
   it("are AWS Signature Version 4 URLs, signed with the configured key, that expire when asked", async () => {
-    const storage = openStorage(storageTargetOf(s3.env.STORAGE_URL, s3.env, "/unused"));
+    const storage = await openStorage(storageTargetOf(s3.env.STORAGE_URL, s3.env, "/unused"));
     const { key } = await storage.put(Buffer.from("presigned"), "png");
     const before = Date.now();
     const url = (await storage.signedUrl?.(key, 300)) ?? "";

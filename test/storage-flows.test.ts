@@ -35,7 +35,7 @@ describeEachDriver("the core flows", (store) => {
 
   beforeAll(async () => {
     gateway = await startGateway({ ...store().env, GENGATE_SIM_TRAINING_MS: "200" });
-    driver = openStorage(storageTargetOf(store().env.STORAGE_URL, store().env, gateway.dataDir));
+    driver = await openStorage(storageTargetOf(store().env.STORAGE_URL, store().env, gateway.dataDir));
   });
   afterAll(() => gateway?.close());
 

@@ -19,10 +19,12 @@ export interface BenchDatabase {
   databaseUrl?: string;
 }
 
+/** `bin`: another checkout's `bin/gengate.js`, to measure that code instead of this one. */
 export async function startBenchGateway(
   backend: Backend,
   env: Record<string, string> = {},
   prepare?: (database: BenchDatabase) => Promise<void>,
+  bin?: string,
 ): Promise<BenchGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-"));
   const serveEnv: Record<string, string> = {
@@ -33,7 +35,7 @@ export async function startBenchGateway(
   const schema = backend === "postgres" ? await createPostgresSchema("bench") : undefined;
   if (schema) serveEnv.DATABASE_URL = schema.databaseUrl;
   await prepare?.({ dataDir, ...(schema && { databaseUrl: schema.databaseUrl }) });
-  const server = await spawnServe(serveEnv);
+  const server = await spawnServe(serveEnv, [], undefined, bin);
   return {
     ...server,
     backend,

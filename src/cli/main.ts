@@ -1,48 +1,43 @@
 /** The `gengate` command. */
 import { Command } from "commander";
-import { auditCommand } from "./commands/audit.ts";
-import { batchCommand } from "./commands/batch.ts";
-import { chatCommand } from "./commands/chat.ts";
-import { completeCommand } from "./commands/complete.ts";
-import { generateCommand } from "./commands/generate.ts";
-import { initCommand } from "./commands/init.ts";
-import { lorasCommand } from "./commands/loras.ts";
-import { modelsCommand } from "./commands/models.ts";
-import { predictionsCommand } from "./commands/predictions.ts";
-import { providersCommand } from "./commands/providers.ts";
-import { serveCommand } from "./commands/serve.ts";
-import { storageCommand } from "./commands/storage.ts";
-import { tenantsCommand } from "./commands/tenants.ts";
-import { tokensCommand } from "./commands/tokens.ts";
-import { toolCommand } from "./commands/tool.ts";
-import { trainCommand } from "./commands/train.ts";
-import { usageCommand } from "./commands/usage.ts";
 import { reportError } from "./report-error.ts";
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when that command runs (all of them for help or a name
+ * commander must refuse), so that `gengate serve` carries none of the client commands' code.
+ * In the order help lists them.
+ */
+const COMMANDS = new Map<string, () => Promise<Register>>([
+  ["init", async () => (await import("./commands/init.ts")).initCommand],
+  ["serve", async () => (await import("./commands/serve.ts")).serveCommand],
+  ["generate", async () => (await import("./commands/generate.ts")).generateCommand],
+  ["tool", async () => (await import("./commands/tool.ts")).toolCommand],
+  ["complete", async () => (await import("./commands/complete.ts")).completeCommand],
+  ["chat", async () => (await import("./commands/chat.ts")).chatCommand],
+  ["batch", async () => (await import("./commands/batch.ts")).batchCommand],
+  ["predictions", async () => (await import("./commands/predictions.ts")).predictionsCommand],
+  ["train", async () => (await import("./commands/train.ts")).trainCommand],
+  ["loras", async () => (await import("./commands/loras.ts")).lorasCommand],
+  ["tokens", async () => (await import("./commands/tokens.ts")).tokensCommand],
+  ["tenants", async () => (await import("./commands/tenants.ts")).tenantsCommand],
+  ["usage", async () => (await import("./commands/usage.ts")).usageCommand],
+  ["audit", async () => (await import("./commands/audit.ts")).auditCommand],
+  ["storage", async () => (await import("./commands/storage.ts")).storageCommand],
+  ["providers", async () => (await import("./commands/providers.ts")).providersCommand],
+  ["models", async () => (await import("./commands/models.ts")).modelsCommand],
+]);
 
 const program = new Command("gengate")
   .description("self-hosted gateway for generative media, with a Replicate-compatible API")
   .showHelpAfterError("(run with --help for usage)")
   .configureOutput({ outputError: (text, write) => write(`gengate: ${text.replace(/^error: /, "")}`) });
 
-initCommand(program);
-serveCommand(program);
-generateCommand(program);
-toolCommand(program);
-completeCommand(program);
-chatCommand(program);
-batchCommand(program);
-predictionsCommand(program);
-trainCommand(program);
-lorasCommand(program);
-tokensCommand(program);
-tenantsCommand(program);
-usageCommand(program);
-auditCommand(program);
-storageCommand(program);
-providersCommand(program);
-modelsCommand(program);
-
 try {
+  const named = COMMANDS.get(process.argv[2] ?? "");
+  const registers = await Promise.all((named ? [named] : [...COMMANDS.values()]).map((load) => load()));
+  for (const register of registers) register(program);
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exit(reportError(error));

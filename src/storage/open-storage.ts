@@ -1,15 +1,18 @@
-/** The blob driver a storage target names. */
-import { S3Client } from "@aws-sdk/client-s3";
-import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
-import { AzureBlobStorage } from "./azure-blob-storage.ts";
+/**
+ * The blob driver a storage target names. A cloud driver's SDK is loaded only when a target names
+ * it: each costs a process tens of MiB it never uses otherwise.
+ */
 import type { BlobStorage } from "./blob-storage.ts";
 import { LocalStorage } from "./local-storage.ts";
-import { S3Storage } from "./s3-storage.ts";
 import type { StorageTarget } from "./storage-config.ts";
 
-export function openStorage(target: StorageTarget): BlobStorage {
+export async function openStorage(target: StorageTarget): Promise<BlobStorage> {
   if (target.driver === "file") return new LocalStorage(target.dir);
   if (target.driver === "s3") {
+    const [{ S3Client }, { S3Storage }] = await Promise.all([
+      import("@aws-sdk/client-s3"),
+      import("./s3-storage.ts"),
+    ]);
     const client = new S3Client({
       region: target.region,
       forcePathStyle: target.forcePathStyle,
@@ -21,6 +24,10 @@ export function openStorage(target: StorageTarget): BlobStorage {
     });
     return new S3Storage({ client, bucket: target.bucket, prefix: target.prefix });
   }
+  const [{ BlobServiceClient, StorageSharedKeyCredential }, { AzureBlobStorage }] = await Promise.all([
+    import("@azure/storage-blob"),
+    import("./azure-blob-storage.ts"),
+  ]);
   const { credentials } = target;
   const service =
     "connectionString" in credentials

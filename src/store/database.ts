@@ -61,7 +61,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   if (schema !== undefined && !IDENTIFIER.test(schema)) {
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   }
-  // Loaded only here: a gateway on SQLite never needs it.
+  // Loaded only here: a gateway on SQLite never needs the PostgreSQL client.
   const { default: pg } = await import("pg");
   const clientConfig: pg.ClientConfig = {
     connectionString: url,

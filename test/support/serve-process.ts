@@ -11,13 +11,17 @@ export interface ServeProcess {
   exited: Promise<number | string | null>;
 }
 
-/** `cwd` is where it looks for `.env` (by default the test process's). */
+/**
+ * `cwd` is where it looks for `.env` (by default the test process's); `bin` is the `gengate.js` to
+ * run (another checkout's, for a benchmark comparing two).
+ */
 export async function spawnServe(
   env: Record<string, string>,
   args: string[] = [],
   cwd?: string,
+  bin = BIN,
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--host", "127.0.0.1", ...args], {
+  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--host", "127.0.0.1", ...args], {
     ...(cwd !== undefined && { cwd }),
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

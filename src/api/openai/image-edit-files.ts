@@ -5,7 +5,8 @@
  * inpainting models take black and white, white where they repaint: the mask's alpha, inverted
  * (partly transparent pixels become grey).
  */
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
+import { loadSharp } from "../../core/load-sharp.ts";
 import type { EditImages } from "./image-input.ts";
 import { paramError } from "./openai-error.ts";
 
@@ -40,10 +41,12 @@ async function inpaintingMask(data: Buffer, size: { width: number; height: numbe
       `mask must be the size of the image (${size.width}x${size.height}), not ${width}x${height}`,
     );
   }
+  const sharp = await loadSharp();
   return sharp(data).extractChannel("alpha").negate().png().toBuffer();
 }
 
 async function metadataOf(data: Buffer, param: "image" | "mask"): Promise<Metadata> {
+  const sharp = await loadSharp();
   try {
     return await sharp(data).metadata();
   } catch {

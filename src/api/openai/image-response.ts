@@ -3,9 +3,9 @@
  * plus gengate's extension (`gengate`: the prediction and the warnings), which clients ignore.
  */
 import { buffer } from "node:stream/consumers";
-import sharp from "sharp";
 import { GatewayError } from "../../core/errors.ts";
 import type { Links } from "../../core/links.ts";
+import { loadSharp } from "../../core/load-sharp.ts";
 import { isFileRef } from "../../core/output.ts";
 import type { Prediction } from "../../core/prediction.ts";
 import type { BlobStorage } from "../../storage/blob-storage.ts";
@@ -66,6 +66,7 @@ export async function imagesResponse(prediction: Prediction, options: ImagesResp
 
 /** The image in the asked format: as stored when it already is (and no quality was asked), else converted. */
 async function encoded(image: Buffer, { format, quality }: ImageInput["encode"]): Promise<Buffer> {
+  const sharp = await loadSharp();
   const { format: made } = await sharp(image).metadata();
   if (made === format && quality === undefined) return image;
   return sharp(image)

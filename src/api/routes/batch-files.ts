@@ -5,7 +5,6 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { parseBatchFile } from "../../core/batch-file/parse-batch-file.ts";
 import type { ApiEnv } from "../api-context.ts";
 import { readJson } from "../request-body.ts";
 
@@ -21,6 +20,8 @@ export function batchFileRoutes(): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.post("/batches/parse", async (c) => {
     const { name, text } = await readJson(c, batchFileSchema);
+    // Loaded on first use: the parsers (CSV's library among them) are the dashboard's alone.
+    const { parseBatchFile } = await import("../../core/batch-file/parse-batch-file.ts");
     return c.json(parseBatchFile(text, name));
   });
   return app;

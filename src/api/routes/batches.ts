@@ -13,7 +13,6 @@ import { decodeCursor, pageOf } from "../pagination.ts";
 import { readJson } from "../request-body.ts";
 import { parseRetentionHeader, RETENTION_HEADER } from "../retention-header.ts";
 import { checkWebhookUrl, webhookUrlSchema } from "../webhook-url.ts";
-import { zipStream } from "../zip-stream.ts";
 import { batchEventRoutes } from "./batch-events.ts";
 import { batchFileRoutes } from "./batch-files.ts";
 
@@ -133,6 +132,8 @@ export function batchRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const template = parseNameTemplate(batch.nameTemplate);
     const files = (await batches.items(batch.id)).flatMap((item) => namedOutputs(template, item));
     const entries = files.map(({ name, key }) => ({ name, open: () => storage.open(key) }));
+    // Loaded on first use, with the zip library: few processes are ever asked for an archive.
+    const { zipStream } = await import("../zip-stream.ts");
     return new Response(zipStream(toAsync(entries)), {
       headers: {
         "content-type": "application/zip",

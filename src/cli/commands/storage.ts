@@ -52,8 +52,8 @@ export function storageCommand(program: Command): void {
       const concurrency = Number(options.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
         throw new CliError("--concurrency must be a whole number from 1 to 64");
-      const from = openStorage(config.storage);
-      const to = openStorage(storageTargetOf(options.to, process.env, config.dataDir, "--to"));
+      const from = await openStorage(config.storage);
+      const to = await openStorage(storageTargetOf(options.to, process.env, config.dataDir, "--to"));
       process.stderr.write(`copying ${from.location} → ${to.location}\n`);
       let done = 0;
       const summary = await copyBlobs(from, to, {
@@ -84,8 +84,8 @@ export function storageCommand(program: Command): void {
         "check that every file the database refers to is stored, and list stored files nothing refers to",
       ),
   ).action(async (options: LocalStoreOptions) => {
-    const result = await withLocalStore(options, (store, config) =>
-      checkBlobs(openStorage(config.storage), store.blobReferences.keys()),
+    const result = await withLocalStore(options, async (store, config) =>
+      checkBlobs(await openStorage(config.storage), store.blobReferences.keys()),
     );
     process.stdout.write(
       `${result.referenced} referenced, ${result.stored} stored, ${result.missing.length} missing, ${result.orphans.length} orphans\n${list(

@@ -3,8 +3,8 @@
  * event loop stays free): the type by content, the size after EXIF orientation, then every pixel,
  * which is where a truncated file shows. Each refusal names `input.image` and says why.
  */
-import sharp from "sharp";
 import { GatewayError } from "../../core/errors.ts";
+import { loadSharp } from "../../core/load-sharp.ts";
 import type { InputFile } from "../provider.ts";
 import type { RawImage } from "./job.ts";
 
@@ -39,6 +39,7 @@ export async function decodeImage(
   file: InputFile,
   options: { maxSide: number; flatten: boolean },
 ): Promise<RawImage> {
+  const sharp = await loadSharp();
   // sharp throws at once for an empty buffer: inside the chain, that is refused like any bad image.
   const metadata = await Promise.resolve()
     .then(() => sharp(file.data).metadata())

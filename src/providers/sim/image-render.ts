@@ -1,6 +1,6 @@
 /** Renders one output of a sim/image (or sim-lora) operation into an encoded image file. */
-import sharp from "sharp";
 import { GatewayError } from "../../core/errors.ts";
+import { loadSharp } from "../../core/load-sharp.ts";
 import type { InputFile, ProviderContext } from "../provider.ts";
 import { patternPixels } from "./image-pattern.ts";
 import { applyLora } from "./lora-style.ts";
@@ -30,6 +30,7 @@ export async function renderImage(
     }
   }
   if (operation.lora) applyLora(pixels, width, height, operation.lora.name, operation.lora.scale);
+  const sharp = await loadSharp();
   const image = sharp(pixels, { raw: { width, height, channels: 3 } });
   if (format === "png") return image.png().toBuffer();
   if (format === "jpg") return image.jpeg({ quality }).toBuffer();
@@ -43,6 +44,7 @@ async function coverPixels(
   width: number,
   height: number,
 ): Promise<Buffer> {
+  const sharp = await loadSharp();
   try {
     return await sharp(file.data)
       .resize(width, height, { fit: "cover" })

@@ -3,7 +3,8 @@
  * decoded, turned upright from its EXIF orientation, in sRGB, downscaled to `maxSide` and re-encoded as a
  * JPEG without metadata.
  */
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
+import { loadSharp } from "../../../core/load-sharp.ts";
 import type { PhotoLimits } from "./limits.ts";
 import { photoError } from "./photo-error.ts";
 
@@ -29,6 +30,7 @@ const PHOTO_FORMATS: ReadonlySet<string> = new Set(Object.keys(PHOTO_MEDIA_TYPES
 const JPEG_QUALITY = 90;
 
 async function metadataOf(data: Buffer, original: string): Promise<Metadata> {
+  const sharp = await loadSharp();
   try {
     return await sharp(data).metadata();
   } catch (error) {
@@ -68,6 +70,7 @@ export async function normaliseImage(
   limits: Readonly<PhotoLimits>,
 ): Promise<NormalisedImage> {
   checkMetadata(await metadataOf(data, original), original, limits);
+  const sharp = await loadSharp();
   try {
     const { data: jpeg, info } = await sharp(data, {
       failOn: "error",
