@@ -12,7 +12,7 @@ import { FalHttp } from "./fal-http.ts";
 import { describeApp } from "./models.ts";
 import { type FalOperation, parseFalOperation, requestUrl } from "./operation.ts";
 import { toFalInput } from "./parameters.ts";
-import { parseAnswer, submitAnswer } from "./responses.ts";
+import { parseFalAnswer, submitAnswer } from "./responses.ts";
 import { falStatus } from "./status.ts";
 import { upstreamError } from "./upstream-error.ts";
 import { falWebhook } from "./webhook.ts";
@@ -64,8 +64,9 @@ export function createFalProvider(
         method: "POST",
         json: toFalInput(request.input).input,
         what,
+        start: true,
       });
-      const submitted = parseAnswer(submitAnswer, answer.body, what);
+      const submitted = parseFalAnswer(submitAnswer, answer.body, what);
       const operation: FalOperation = {
         provider: "fal",
         app: request.providerModel,
