@@ -32,15 +32,17 @@ export class FalHttp {
       baseName: "queue",
       credentials: { authorization: `Key ${key}` },
       secrets: [key],
-      readError: ({ status, headers, text }, what) => upstreamError(status, headers, parseBody(text), what),
       ...(fetchImpl && { fetch: fetchImpl }),
     });
   }
 
-  /** Answers of any status; only transport failures and URLs off the queue origin throw. */
+  /**
+   * Answers of any status, with the key removed from what fal said (it may echo it); only
+   * transport failures and URLs off the queue origin throw.
+   */
   async send(url: string, options: RequestOptions): Promise<FalResponse> {
     const { status, headers, text } = await this.#http.send(url, options);
-    return { status, headers, body: parseBody(text) };
+    return { status, headers, body: parseBody(this.#http.redact(text)) };
   }
 
   /** A 2xx answer's body; any other answer throws its GatewayError. */

@@ -165,14 +165,16 @@ export class UpstreamHttp {
 
   /** A non-2xx answer as the upstream's own error, else as the shared table's. */
   errorOf(answer: HttpAnswer, what: string): GatewayError {
-    return this.#options.readError?.(answer, what) ?? this.statusError(answer, what);
+    // An upstream may echo what it was sent, gengate's key included.
+    const said = { ...answer, text: this.redact(answer.text) };
+    return this.#options.readError?.(said, what) ?? this.#statusError(said, what);
   }
 
-  /** The shared status → error table's answer, with what the upstream said (`detail`) and when to retry. */
-  statusError(answer: HttpAnswer, what: string, detail = plainDetail(answer.text)): GatewayError {
+  /** The shared status → error table's answer, with what the upstream said (`detail`, redacted) and when to retry. */
+  #statusError(answer: HttpAnswer, what: string, detail = plainDetail(answer.text)): GatewayError {
     return upstreamStatusError(this.upstream, {
       status: answer.status,
-      detail: this.redact(detail),
+      detail,
       what,
       retryAfterMs: retryAfterMs(answer.headers, { text: detail }, this.upstream.defaultRetryAfterMs),
     });
