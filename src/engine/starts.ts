@@ -3,6 +3,7 @@ import { GatewayError } from "../core/errors.ts";
 import type { Provider, StartRequest, StartResult } from "../providers/provider.ts";
 import type { PredictionPatch, StoredPrediction } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { withProviderWarnings } from "./provider-warnings.ts";
 import { STREAM_LEASE_MS } from "./stream-pump.ts";
 
 /** Where `provider` sends its webhooks, when gengate is reachable from outside. */
@@ -36,5 +37,6 @@ export function runningPatch(row: StoredPrediction, started: StartResult, now: n
     upstreamPhase: "starting",
     startedAt: now,
     nextCheckAt: now + (row.streaming ? STREAM_LEASE_MS : (started.nextPollMs ?? 0)),
+    ...withProviderWarnings(row, started.warnings),
   };
 }

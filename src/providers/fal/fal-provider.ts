@@ -4,7 +4,13 @@
  */
 
 import { findModel } from "../model-lookup.ts";
-import { type Provider, type ProviderDeps, perMinuteBudget, type StartResult } from "../provider.ts";
+import {
+  type Provider,
+  type ProviderDeps,
+  perMinuteBudget,
+  SPECIFICATION_VERSION,
+  type StartResult,
+} from "../provider.ts";
 import { SubmitMarker } from "../submit-marker.ts";
 import { checkFal } from "./check.ts";
 import { parseFalConfig } from "./config.ts";
@@ -35,6 +41,7 @@ export function createFalProvider(
   );
   const marker = new SubmitMarker(config.key, "fal");
   return {
+    specificationVersion: SPECIFICATION_VERSION,
     id: "fal",
     rateLimit: perMinuteBudget("fal", config.perMinute),
     concurrency: config.concurrency,

@@ -36,12 +36,20 @@ function imageFile({ url, content_type }: FalFile): OutputFile {
   });
 }
 
-/** A finished request's model output as a succeeded status. */
-export function succeededWith(payload: unknown, logs?: string): StatusResult {
+/** A finished request's model output as a succeeded status; images fal flagged are said, as logs and warnings. */
+export function succeededWith(
+  payload: unknown,
+  logs?: string,
+): Extract<StatusResult, { state: "succeeded" }> {
   const result: ImageResult = parseFalAnswer(imageResult, payload, "reading a result");
   const images = result.images ?? (result.image ? [result.image] : []);
   const flagged = (result.has_nsfw_concepts ?? []).flatMap((nsfw, index) => (nsfw ? [index] : []));
-  const note = flagged.length > 0 ? `fal flagged NSFW content in image ${flagged.join(", ")}\n` : "";
-  const allLogs = `${logs ?? ""}${note}`;
-  return { state: "succeeded", output: images.map(imageFile), ...(allLogs && { logs: allLogs }) };
+  const note = flagged.length > 0 ? `fal flagged NSFW content in image ${flagged.join(", ")}` : "";
+  const allLogs = `${logs ?? ""}${note && `${note}\n`}`;
+  return {
+    state: "succeeded",
+    output: images.map(imageFile),
+    ...(allLogs && { logs: allLogs }),
+    ...(note && { warnings: [note] }),
+  };
 }

@@ -19,17 +19,18 @@ const answering =
       headers: { "content-type": "application/json", "retry-after": "4" },
     });
 
-const CALLS: Record<string, (fetch: typeof fetch) => Promise<unknown>> = {
-  Replicate: (fetch) =>
+const CALLS: Record<string, (fetchImpl: typeof fetch) => Promise<unknown>> = {
+  Replicate: (fetchImpl) =>
     new ReplicateHttp(
       "https://api.replicate.test/v1",
       KEY,
       new LocalRateLimiter().bucket("r", 6_000, 100),
-      fetch,
+      fetchImpl,
     ).request("/predictions", { what: "creating a prediction", method: "POST", json: {}, create: true }),
-  RunPod: (fetch) => new RunpodClient("https://api.runpod.test/v2", KEY, fetch).run("ep1", { input: {} }),
-  fal: (fetch) =>
-    new FalHttp("https://queue.fal.test", KEY, fetch).request("https://queue.fal.test/fal-ai/flux", {
+  RunPod: (fetchImpl) =>
+    new RunpodClient("https://api.runpod.test/v2", KEY, fetchImpl).run("ep1", { input: {} }),
+  fal: (fetchImpl) =>
+    new FalHttp("https://queue.fal.test", KEY, fetchImpl).request("https://queue.fal.test/fal-ai/flux", {
       what: "submitting",
       method: "POST",
       json: {},
