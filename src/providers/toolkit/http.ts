@@ -171,7 +171,8 @@ export class UpstreamHttp {
   }
 
   /** The shared status → error table's answer, with what the upstream said (`detail`, redacted) and when to retry. */
-  #statusError(answer: HttpAnswer, what: string, detail = plainDetail(answer.text)): GatewayError {
+  #statusError(answer: HttpAnswer, what: string): GatewayError {
+    const detail = plainDetail(answer.text);
     return upstreamStatusError(this.upstream, {
       status: answer.status,
       detail,
