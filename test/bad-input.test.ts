@@ -154,17 +154,12 @@ describe("bad input", () => {
     const trainer = (await (await gateway.api("/v1/models/sim/lora-trainer")).json()) as {
       latest_version: { id: string };
     };
-    const refusals: [path: string, body: object, field: string][] = [
+    const refusals: [path: string, body: object, field: string, status?: number][] = [
       ["/v1/models/sim/image/predictions", { input: { prompt: "x", seed: 2 ** 53 + 2 } }, "input.seed"],
       [
         "/v1/models/sim/image/predictions",
         { input: { prompt: "x", image: "file:///etc/passwd" } },
         "input.image",
-      ],
-      [
-        `/v1/models/sim/lora-trainer/versions/${trainer.latest_version.id}/trainings`,
-        { destination: "someone/else", input: { input_images: "https://example.com/photos.zip" } },
-        "destination",
       ],
       [
         "/v1/batches",
@@ -177,9 +172,19 @@ describe("bad input", () => {
         "name_template",
       ],
     ];
-    for (const [path, body, field] of refusals) {
+    // A training destination outside the trainer's owner is refused as Replicate does (403), naming it.
+    const trainings = `/v1/models/sim/lora-trainer/versions/${trainer.latest_version.id}/trainings`;
+    const destinations: [destination: string, status: number][] = [
+      ["someone/else", 403],
+      ["sim-lora/never-made", 404],
+    ];
+    for (const [destination, status] of destinations) {
+      const body = { destination, input: { input_images: "https://example.com/photos.zip" } };
+      refusals.push([trainings, body, "destination", status]);
+    }
+    for (const [path, body, field, status = 422] of refusals) {
       const response = await gateway.api(path, { method: "POST", body: JSON.stringify(body) });
-      expect(response.status, path).toBe(422);
+      expect(response.status, path).toBe(status);
       expect(
         (await problemOf(response)).invalid_fields?.map((f) => f.field),
         path,

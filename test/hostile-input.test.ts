@@ -19,6 +19,8 @@ const LISTS = [
   "/v1/outputs",
   "/v1/admin/audit",
 ];
+/** Replicate's own lists, passed through (Replicate judges their cursors): a 404 here, where it is not configured. */
+const PASSED_THROUGH = ["/v1/deployments", "/v1/collections", "/v1/hardware"];
 /** Parameterless GET routes under /v1 that are not paged lists. */
 const NOT_LISTS = [
   "/v1/models",
@@ -85,7 +87,10 @@ describeEachGateway("hostile input", {}, (gateway) => {
     const collections = routesOf(gateway())
       .filter((route) => route.method === "GET" && route.path.startsWith("/v1/") && !route.path.includes(":"))
       .map((route) => route.path);
-    expect(collections.sort()).toEqual([...LISTS, ...NOT_LISTS].sort());
+    expect(collections.sort()).toEqual([...LISTS, ...NOT_LISTS, ...PASSED_THROUGH].sort());
+    for (const list of PASSED_THROUGH) {
+      expect((await gateway().api(`${list}?cursor=${BAD_CURSORS[0]}`)).status, list).toBe(404);
+    }
     for (const list of LISTS) {
       for (const cursor of BAD_CURSORS) {
         const response = await gateway().api(`${list}?cursor=${cursor}`);

@@ -38,6 +38,8 @@ describe("Replicate's trainings endpoints on the simulator", () => {
     const file = await replicate.files.create(new Blob([new Uint8Array(zip)], { type: "application/zip" }));
     const trainer = await replicate.models.get("sim", "lora-trainer");
     const versionId = trainer.latest_version?.id ?? "";
+    // The destination is made first, as on Replicate.
+    await replicate.models.create("sim-lora", "bob", { visibility: "private", hardware: "cpu" });
     const created = await replicate.trainings.create("sim", "lora-trainer", versionId, {
       destination: "sim-lora/bob",
       input: { input_images: file.urls.get, trigger_word: "BOB", steps: 10 },

@@ -232,6 +232,13 @@ describe("training data", () => {
     const trainer = (await (await alice.api("/v1/models/sim/lora-trainer")).json()) as {
       latest_version: { id: string };
     };
+    const model = await post(alice, "/v1/models", {
+      owner: "sim-lora",
+      name: "own",
+      visibility: "private",
+      hardware: "cpu",
+    });
+    expect(model.status).toBe(201);
     const training = await post(
       alice,
       `/v1/models/sim/lora-trainer/versions/${trainer.latest_version.id}/trainings`,

@@ -19,8 +19,11 @@ import { batchRoutes } from "./routes/batches.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { galleryRoutes } from "./routes/gallery.ts";
 import { loraRoutes } from "./routes/loras.ts";
+import { modelCreateRoutes } from "./routes/model-create.ts";
+import { modelSearchRoutes } from "./routes/model-search.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { outputFileRoutes } from "./routes/output-files.ts";
+import { platformRoutes } from "./routes/platform.ts";
 import { predictionBulkRoutes } from "./routes/prediction-bulk.ts";
 import { predictionStreamRoutes } from "./routes/prediction-stream.ts";
 import { predictionWebhookRoutes } from "./routes/prediction-webhooks.ts";
@@ -66,11 +69,14 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
   v1.use((c, next) =>
     c.req.method === "POST" && uploads.test(c.req.path) ? next() : jsonBodyLimit(c, next),
   );
-  v1.route("/", accountRoutes());
+  v1.route("/", accountRoutes(deps));
   v1.route("/", predictionBulkRoutes(deps));
   v1.route("/", predictionRoutes(deps));
   v1.route("/", predictionWebhookRoutes(deps));
   v1.route("/", modelRoutes(deps));
+  v1.route("/", modelCreateRoutes(deps));
+  v1.route("/", modelSearchRoutes(deps));
+  v1.route("/", platformRoutes(deps));
   v1.route("/", fileRoutes(deps));
   v1.route("/", webhookSecretRoutes(deps));
   v1.route("/", batchRoutes(deps));

@@ -3,10 +3,11 @@
  * tenant allow of this request: not expired, from an allowed address, with the route's scope,
  * within each one's requests per minute (kept across processes by the engine's rate limiter).
  */
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
 import type { MiddlewareHandler } from "hono";
 import { hashApiToken } from "../core/api-tokens.ts";
 import { GatewayError, type RefusingLimit } from "../core/errors.ts";
+import { blockListOf } from "../core/ip-ranges.ts";
 import type { RateLimiter } from "../core/rate-limiter.ts";
 import { ownersOf } from "../engine/admissions.ts";
 import type { LimitedOwner } from "../store/budgets-repo.ts";
@@ -27,7 +28,7 @@ export function requireToken(
     const header = c.req.header("authorization") ?? "";
     const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new GatewayError("unauthenticated", "You did not pass an authentication token");
-    const token = await store.tokens.findByHash(hashApiToken(match[1]));
+    const token = await store.tokens.authenticate(hashApiToken(match[1]));
     if (!token) throw new GatewayError("unauthenticated", "You did not pass a valid authentication token");
     const owners = ownersOf(token);
     const now = Date.now();
@@ -70,7 +71,7 @@ function checkExpiry(owner: LimitedOwner, now: number): void {
 function checkAddress(owner: LimitedOwner, address: string | undefined): void {
   const ranges = owner.limits.ipRanges;
   if (ranges === undefined) return;
-  if (address === undefined || !rangesOf(ranges).check(...addressOf(address))) {
+  if (address === undefined || !blockListOf(ranges).check(...addressOf(address))) {
     throw new GatewayError(
       "forbidden",
       `${owner.scope} ${owner.name} may not be used from ${address ?? "an unknown address"}`,
@@ -84,16 +85,6 @@ function addressOf(address: string): [string, "ipv4" | "ipv6"] {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   const plain = mapped ?? address;
   return [plain, isIP(plain) === 6 ? "ipv6" : "ipv4"];
-}
-
-function rangesOf(ranges: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const range of ranges) {
-    const [network = "", bits] = range.split("/");
-    const family = isIP(network) === 6 ? "ipv6" : "ipv4";
-    list.addSubnet(network, bits === undefined ? (family === "ipv6" ? 128 : 32) : Number(bits), family);
-  }
-  return list;
 }
 
 function checkScope(token: ApiToken, method: string, path: string): void {

@@ -1,18 +1,11 @@
 /** Limits as the admin API reads and shows them (snake_case; amounts in US dollars; times in ISO 8601). */
-import { BlockList, isIP } from "node:net";
 import { z } from "zod";
+import { isIpRange } from "../core/ip-ranges.ts";
 import { BUDGET_PERIODS, type Limits } from "../core/limits.ts";
 
-const cidr = z.string().refine((range) => {
-  const [network = "", bits, extra] = range.split("/");
-  const family = isIP(network);
-  if (family === 0 || extra !== undefined) return false;
-  if (bits === undefined) return true;
-  const size = Number(bits);
-  if (!/^\d+$/.test(bits) || size > (family === 6 ? 128 : 32)) return false;
-  new BlockList().addSubnet(network, size, family === 6 ? "ipv6" : "ipv4");
-  return true;
-}, "each of ip_ranges must be an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8");
+const cidr = z
+  .string()
+  .refine(isIpRange, "each of ip_ranges must be an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8");
 
 const positiveInt = (field: string) =>
   z

@@ -8,6 +8,7 @@ const integer = { type: "integer" };
 export const adminPaths = {
   "/v1/admin/providers/check": {
     get: {
+      operationId: "checkProviders",
       summary:
         "Run each configured provider's connection test on this server (reachability, credentials, rate-limit headroom), creating no paid work; admin tokens only",
       responses: {
@@ -42,6 +43,7 @@ export const adminPaths = {
   },
   "/v1/admin/providers/state": {
     get: {
+      operationId: "getProviderStates",
       summary:
         "Each configured provider's work in flight against its concurrency (counted in the database, every process's work), its start budget's headroom and the circuits of the catalog targets it serves (this server's own); asks no provider",
       responses: {

@@ -5,8 +5,8 @@ const batchResponse = (description: string) => ({
   "200": { description, content: json(ref("Batch")) },
   ...errors,
 });
-const batchAction = (summary: string) => ({
-  post: { summary, parameters: [idParam("id")], responses: batchResponse("The batch") },
+const batchAction = (operationId: string, summary: string) => ({
+  post: { operationId, summary, parameters: [idParam("id")], responses: batchResponse("The batch") },
 });
 const counts = {
   type: "object",
@@ -40,6 +40,7 @@ const metadata = {
 export const batchPaths = {
   "/v1/batches": {
     post: {
+      operationId: "createBatch",
       summary: "Create a batch of predictions",
       parameters: [
         {
@@ -59,6 +60,7 @@ export const batchPaths = {
       },
     },
     get: {
+      operationId: "listBatches",
       summary: "List batches, newest first (without items)",
       parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }],
       responses: { "200": { description: "A page", content: json(page("Batch")) }, ...errors },
@@ -66,6 +68,7 @@ export const batchPaths = {
   },
   "/v1/batches/parse": {
     post: {
+      operationId: "parseBatchFile",
       summary: "Read a batch file as `gengate batch` does; creates nothing",
       description:
         "The file's name picks its format: .csv (a header row, an item a row), .json (an array of items, or an object with items and batch fields), .jsonl (an item a line), anything else a prompt a line. The answer holds the items and the batch fields the file sets, ready for POST /v1/batches; an error names the file and its line or item.",
@@ -78,15 +81,17 @@ export const batchPaths = {
   },
   "/v1/batches/{id}": {
     get: {
+      operationId: "getBatch",
       summary: "Get a batch with its items",
       parameters: [idParam("id")],
       responses: batchResponse("The batch"),
     },
   },
-  "/v1/batches/{id}/cancel": batchAction("Cancel every unfinished item"),
-  "/v1/batches/{id}/retry": batchAction("Run the failed items again, each as a new prediction"),
+  "/v1/batches/{id}/cancel": batchAction("cancelBatch", "Cancel every unfinished item"),
+  "/v1/batches/{id}/retry": batchAction("retryBatch", "Run the failed items again, each as a new prediction"),
   "/v1/batches/{id}/events": {
     get: {
+      operationId: "streamBatchEvents",
       summary: "Server-Sent Events: item (an item finished), progress, done",
       parameters: [idParam("id")],
       responses: { "200": { description: "Event stream", content: { "text/event-stream": {} } }, ...errors },
@@ -94,6 +99,7 @@ export const batchPaths = {
   },
   "/v1/batches/{id}/archive": {
     get: {
+      operationId: "getBatchArchive",
       summary: "Every output of the succeeded items as a zip, under their output_path or templated names",
       parameters: [idParam("id")],
       responses: { "200": { description: "The archive", content: { "application/zip": {} } }, ...errors },

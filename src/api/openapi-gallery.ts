@@ -15,6 +15,7 @@ const favoriteParams = [
 export const galleryPaths = {
   "/v1/outputs": {
     get: {
+      operationId: "listOutputs",
       summary: "Every stored output of succeeded predictions (an admin's: everyone's), newest first",
       parameters: [
         queryParam("cursor", "From a previous page's `next`"),
@@ -40,11 +41,13 @@ export const galleryPaths = {
   },
   "/v1/favorites/{id}/{index}": {
     put: {
+      operationId: "addFavorite",
       summary: "Mark output `index` of prediction `id` as one of the caller's favourites",
       parameters: favoriteParams,
       responses: { "204": { description: "Marked (marking twice is the same as once)" }, ...errors },
     },
     delete: {
+      operationId: "removeFavorite",
       summary: "Unmark it",
       parameters: favoriteParams,
       responses: { "204": { description: "Unmarked" }, ...errors },

@@ -39,7 +39,8 @@ export const predictionListParameters = [
   },
 ];
 
-const bulkOperation = (summary: string) => ({
+const bulkOperation = (operationId: string, summary: string) => ({
+  operationId,
   summary,
   requestBody: { required: true, content: json(ref("BulkRequest")) },
   responses: {
@@ -52,16 +53,19 @@ const bulkOperation = (summary: string) => ({
 export const monitorPaths = {
   "/v1/predictions/bulk-cancel": {
     post: bulkOperation(
+      "bulkCancelPredictions",
       "Cancel the unfinished predictions the filters (and/or ids) select, oldest first, at most `limit`; repeating it selects none of those already canceled",
     ),
   },
   "/v1/predictions/bulk-rerun": {
     post: bulkOperation(
+      "bulkRerunPredictions",
       "Run each selected prediction again (same model or alias, same input) as a new prediction of the caller",
     ),
   },
   "/v1/predictions/{id}/webhooks": {
     get: {
+      operationId: "listPredictionWebhooks",
       summary: "The webhook deliveries of a prediction (its owner's or an admin's), oldest first",
       parameters: [idParam("id")],
       responses: {

@@ -23,6 +23,7 @@ const object = { type: "object" };
 export const openAiPaths = {
   "/openai/v1/chat/completions": {
     post: {
+      operationId: "createChatCompletion",
       summary:
         "OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, n > 1, logprobs…) or, when they only tune the answer, named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
@@ -35,6 +36,7 @@ export const openAiPaths = {
   },
   "/openai/v1/images/generations": {
     post: {
+      operationId: "createImage",
       summary:
         "OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
@@ -47,6 +49,7 @@ export const openAiPaths = {
   },
   "/openai/v1/images/edits": {
     post: {
+      operationId: "createImageEdit",
       summary:
         "OpenAI image edits: image, optional mask (transparent = repaint) and prompt, to an inpainting model",
       requestBody: { required: true, content: { "multipart/form-data": { schema: object } } },
@@ -55,12 +58,14 @@ export const openAiPaths = {
   },
   "/openai/v1/models": {
     get: {
+      operationId: "listModels",
       summary: "The catalog's aliases and the providers' models, in OpenAI's list shape",
       responses: answer("A list", json(object)),
     },
   },
   "/openai/v1/models/{model}": {
     get: {
+      operationId: "retrieveModel",
       summary: "One model",
       parameters: [idParam("model")],
       responses: answer("The model", json(object)),

@@ -22,6 +22,7 @@ const loraFields = {
 export const trainingPaths = {
   "/v1/models/{owner}/{name}/versions/{version}/trainings": {
     post: {
+      operationId: "trainings.create",
       summary: "Start a training of this trainer version into `destination` (a model you own)",
       parameters: [idParam("owner"), idParam("name"), idParam("version")],
       requestBody: { required: true, content: json(ref("TrainingRequest")) },
@@ -30,19 +31,31 @@ export const trainingPaths = {
   },
   "/v1/trainings": {
     get: {
+      operationId: "trainings.list",
       summary: "List trainings, newest first",
       parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }],
       responses: { "200": { description: "A page", content: json(page("Training")) }, ...errors },
     },
   },
   "/v1/trainings/{id}": {
-    get: { summary: "Get a training", parameters: [idParam("id")], responses: trainingResponse },
+    get: {
+      operationId: "trainings.get",
+      summary: "Get a training",
+      parameters: [idParam("id")],
+      responses: trainingResponse,
+    },
   },
   "/v1/trainings/{id}/cancel": {
-    post: { summary: "Cancel a training", parameters: [idParam("id")], responses: trainingResponse },
+    post: {
+      operationId: "trainings.cancel",
+      summary: "Cancel a training",
+      parameters: [idParam("id")],
+      responses: trainingResponse,
+    },
   },
   "/v1/loras": {
     post: {
+      operationId: "createLora",
       summary: "Train a LoRA from photos: upload, create the model, train, make samples",
       requestBody: {
         required: true,
@@ -77,6 +90,7 @@ export const trainingPaths = {
       responses: { "201": { description: "Created", content: json(ref("Lora")) }, ...errors },
     },
     get: {
+      operationId: "listLoras",
       summary: "List LoRAs, newest first",
       parameters: [{ name: "cursor", in: "query", schema: { type: "string" } }],
       responses: { "200": { description: "A page", content: json(page("Lora")) }, ...errors },
@@ -84,6 +98,7 @@ export const trainingPaths = {
   },
   "/v1/lora-photo-limits": {
     get: {
+      operationId: "getLoraPhotoLimits",
       summary: "What a LoRA's photos are checked against, to check them before uploading",
       responses: {
         "200": {
@@ -111,8 +126,14 @@ export const trainingPaths = {
     },
   },
   "/v1/loras/{id}": {
-    get: { summary: "Get a LoRA by id or name", parameters: [idParam("id")], responses: loraResponse },
+    get: {
+      operationId: "getLora",
+      summary: "Get a LoRA by id or name",
+      parameters: [idParam("id")],
+      responses: loraResponse,
+    },
     delete: {
+      operationId: "deleteLora",
       summary: "Cancel if running, then forget the LoRA (the model upstream is kept)",
       parameters: [idParam("id")],
       responses: { "204": { description: "Deleted" }, ...errors },
@@ -120,6 +141,7 @@ export const trainingPaths = {
   },
   "/v1/loras/{id}/cancel": {
     post: {
+      operationId: "cancelLora",
       summary: "Stop the LoRA's flow, canceling its training",
       parameters: [idParam("id")],
       responses: loraResponse,

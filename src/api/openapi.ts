@@ -5,6 +5,7 @@ import { galleryPaths, gallerySchemas } from "./openapi-gallery.ts";
 import { errors, idParam, json, page, problemResponse, ref, retentionHeader } from "./openapi-helpers.ts";
 import { monitorPaths, monitorSchemas, predictionListParameters } from "./openapi-monitor.ts";
 import { openAiPaths } from "./openapi-openai.ts";
+import { modelWriteOperations, platformPaths, platformSchemas } from "./openapi-platform.ts";
 import { tenancyPaths } from "./openapi-tenancy.ts";
 import { trainingPaths, trainingSchemas } from "./openapi-training.ts";
 
@@ -23,7 +24,8 @@ const createHeaders = [
   },
   retentionHeader,
 ];
-const createOperation = (summary: string, body: string, extraParams: object[] = []) => ({
+const createOperation = (operationId: string, summary: string, body: string, extraParams: object[] = []) => ({
+  operationId,
   summary,
   parameters: [...extraParams, ...createHeaders],
   requestBody: { required: true, content: json(ref(body)) },
@@ -37,28 +39,35 @@ export function openApiDocument() {
       title: "gengate",
       version: "0.1.0",
       description: "Self-hosted gateway for generative media. `/v1` is compatible with Replicate's HTTP API.",
+      license: { name: "MIT", identifier: "MIT" },
     },
+    servers: [{ url: "/", description: "The gengate serving this document" }],
     security: [{ bearerAuth: [] }],
     paths: {
       "/v1/predictions": {
         post: createOperation(
+          "predictions.create",
           "Create a prediction by version (`owner/name`, `owner/name:version` or a version id)",
           "VersionPredictionRequest",
         ),
         get: {
+          operationId: "predictions.list",
           summary: "List predictions, newest first unless `sort` says",
           parameters: predictionListParameters,
           responses: { "200": { description: "A page", content: json(page("Prediction")) }, ...errors },
         },
       },
       "/v1/models/{owner}/{name}/predictions": {
-        post: createOperation("Create a prediction of a model's latest version", "PredictionRequest", [
-          idParam("owner"),
-          idParam("name"),
-        ]),
+        post: createOperation(
+          "models.predictions.create",
+          "Create a prediction of a model's latest version",
+          "PredictionRequest",
+          [idParam("owner"), idParam("name")],
+        ),
       },
       "/v1/predictions/{id}": {
         get: {
+          operationId: "predictions.get",
           summary: "Get a prediction",
           parameters: [idParam("id")],
           responses: {
@@ -69,6 +78,7 @@ export function openApiDocument() {
       },
       "/v1/predictions/{id}/cancel": {
         post: {
+          operationId: "predictions.cancel",
           summary: "Cancel a prediction",
           parameters: [idParam("id")],
           responses: {
@@ -79,6 +89,7 @@ export function openApiDocument() {
       },
       "/v1/predictions/{id}/files": {
         delete: {
+          operationId: "removePredictionFiles",
           summary:
             "Remove an ended prediction's input, output, logs and files now (`data_removed` becomes true); files other predictions still hold stay; again changes nothing",
           parameters: [idParam("id")],
@@ -90,15 +101,21 @@ export function openApiDocument() {
       },
       "/v1/predictions/{id}/stream": {
         get: {
+          operationId: "streamPrediction",
           summary: "Server-Sent Events: output, logs, error, done",
           security: [],
           parameters: [idParam("id")],
-          responses: { "200": { description: "Event stream", content: { "text/event-stream": {} } } },
+          responses: {
+            "200": { description: "Event stream", content: { "text/event-stream": {} } },
+            "404": errors["404"],
+          },
         },
       },
       "/v1/account": {
         get: {
-          summary: "The account of the token: its name, and in `gengate` its id and whether it is an admin",
+          operationId: "account.get",
+          summary:
+            "The account of the token (Replicate's `account.get`): its name, and in `gengate` its id, whether it is an admin and the owners it can make models as",
           responses: {
             "200": {
               description: "The account",
@@ -111,7 +128,24 @@ export function openApiDocument() {
                   name: { type: "string" },
                   gengate: {
                     type: "object",
-                    properties: { token_id: { type: "string" }, admin: { type: "boolean" } },
+                    properties: {
+                      token_id: { type: "string" },
+                      admin: { type: "boolean" },
+                      model_owners: {
+                        type: "array",
+                        description:
+                          "The owners the token can make models as (POST /v1/models), with the provider that trains into them",
+                        items: {
+                          type: "object",
+                          properties: { owner: { type: "string" }, provider: { type: "string" } },
+                        },
+                      },
+                      warnings: {
+                        type: "array",
+                        items: { type: "string" },
+                        description: "Why an owner is missing: Replicate could not be asked its account",
+                      },
+                    },
                   },
                 },
               }),
@@ -122,12 +156,18 @@ export function openApiDocument() {
       },
       "/v1/models": {
         get: {
+          operationId: "models.list",
           summary: "List models",
-          responses: { "200": { description: "A page of models", content: json(page("Model")) } },
+          responses: {
+            "200": { description: "A page of models", content: json(page("Model")) },
+            "401": errors["401"],
+          },
         },
+        ...modelWriteOperations,
       },
       "/v1/models/{owner}/{name}": {
         get: {
+          operationId: "models.get",
           summary: "Get a model with its latest version",
           parameters: [idParam("owner"), idParam("name")],
           responses: { "200": { description: "The model", content: json(ref("Model")) }, ...errors },
@@ -135,13 +175,18 @@ export function openApiDocument() {
       },
       "/v1/models/{owner}/{name}/versions": {
         get: {
+          operationId: "models.versions.list",
           summary: "List a model's versions",
           parameters: [idParam("owner"), idParam("name")],
-          responses: { "200": { description: "A page of versions", content: json(page("Version")) } },
+          responses: {
+            "200": { description: "A page of versions", content: json(page("Version")) },
+            ...errors,
+          },
         },
       },
       "/v1/models/{owner}/{name}/versions/{id}": {
         get: {
+          operationId: "models.versions.get",
           summary: "Get a version with its openapi_schema",
           parameters: [idParam("owner"), idParam("name"), idParam("id")],
           responses: { "200": { description: "The version", content: json(ref("Version")) }, ...errors },
@@ -149,6 +194,7 @@ export function openApiDocument() {
       },
       "/v1/files": {
         post: {
+          operationId: "files.create",
           summary: "Upload a file (multipart: content, metadata)",
           requestBody: {
             content: {
@@ -164,17 +210,23 @@ export function openApiDocument() {
           responses: { "201": { description: "The file", content: json(ref("File")) }, ...errors },
         },
         get: {
+          operationId: "files.list",
           summary: "List the caller's files that have not expired",
-          responses: { "200": { description: "A page of files", content: json(page("File")) } },
+          responses: {
+            "200": { description: "A page of files", content: json(page("File")) },
+            "401": errors["401"],
+          },
         },
       },
       "/v1/files/{id}": {
         get: {
+          operationId: "files.get",
           summary: "Get a file's description",
           parameters: [idParam("id")],
           responses: { "200": { description: "The file", content: json(ref("File")) }, ...errors },
         },
         delete: {
+          operationId: "files.delete",
           summary: "Delete a file; its bytes go once no other live file holds them",
           parameters: [idParam("id")],
           responses: { "204": { description: "Deleted" }, ...errors },
@@ -182,13 +234,15 @@ export function openApiDocument() {
       },
       "/v1/files/{id}/download": {
         get: {
+          operationId: "files.download",
           summary: "Download a file",
           parameters: [idParam("id")],
-          responses: { "200": { description: "The bytes" } },
+          responses: { "200": { description: "The bytes" }, "401": errors["401"], "404": errors["404"] },
         },
       },
       "/v1/webhooks/default/secret": {
         get: {
+          operationId: "webhooks.default.secret.get",
           summary:
             "The `whsec_` secret the caller's outbound webhooks are signed with (Standard Webhooks; one per token)",
           responses: {
@@ -196,11 +250,13 @@ export function openApiDocument() {
               description: "The secret",
               content: json({ type: "object", properties: { key: { type: "string" } } }),
             },
+            "401": errors["401"],
           },
         },
       },
       "/files/{key}": {
         get: {
+          operationId: "getStoredFile",
           summary:
             "A stored file by its content key, through the signed, expiring link the API gave (unsigned with GENGATE_PUBLIC_FILES=1); uploads are read at /v1/files/{id}/download",
           security: [],
@@ -227,6 +283,7 @@ export function openApiDocument() {
       },
       "/hooks/{provider}": {
         post: {
+          operationId: "receiveProviderWebhook",
           summary: "Inbound webhooks from providers (signed by the provider)",
           security: [],
           parameters: [idParam("provider")],
@@ -234,16 +291,24 @@ export function openApiDocument() {
         },
       },
       "/v1/deployments/{owner}/{name}/predictions": {
-        post: createOperation("Create a prediction on a provider's deployment", "PredictionRequest", [
-          idParam("owner"),
-          idParam("name"),
-        ]),
+        post: createOperation(
+          "deployments.predictions.create",
+          "Create a prediction on a provider's deployment",
+          "PredictionRequest",
+          [idParam("owner"), idParam("name")],
+        ),
       },
       "/openapi.json": {
-        get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
+        get: {
+          operationId: "getOpenApiDocument",
+          summary: "This document",
+          security: [],
+          responses: { "200": { description: "OpenAPI 3.1" } },
+        },
       },
       "/health": {
         get: {
+          operationId: "getHealth",
           summary: "Health: the process's role, its database and its queue wake-ups",
           security: [],
           responses: {
@@ -254,6 +319,7 @@ export function openApiDocument() {
       },
       "/metrics": {
         get: {
+          operationId: "getMetrics",
           summary:
             "Prometheus metrics: predictions, their times, the queue, upstream calls, circuits, fallbacks, webhooks, HTTP requests by route and the process; off unless GENGATE_METRICS_TOKEN (the Bearer token it asks) or GENGATE_METRICS_PORT (served there instead) is set",
           security: [{ metricsToken: [] }],
@@ -270,6 +336,7 @@ export function openApiDocument() {
       ...monitorPaths,
       ...trainingPaths,
       ...galleryPaths,
+      ...platformPaths,
       ...openAiPaths,
     },
     components: {
@@ -282,6 +349,7 @@ export function openApiDocument() {
         ...monitorSchemas,
         ...trainingSchemas,
         ...gallerySchemas,
+        ...platformSchemas,
         PredictionRequest: {
           type: "object",
           required: ["input"],
@@ -392,7 +460,7 @@ export function openApiDocument() {
             name: { type: "string" },
             description: { type: "string" },
             latest_version: {
-              ...ref("Version"),
+              anyOf: [ref("Version"), { type: "null" }],
               description:
                 "For a catalog alias (owner `gengate`), in `GET /v1/models/gengate/{alias}` only: its first target's input schema under the alias's parameter names, with an id of the alias's own; null when that target's provider cannot say",
             },

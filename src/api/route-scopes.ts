@@ -6,7 +6,10 @@ type Rule = [methods: string, path: RegExp, scope: Scope | null];
 const RULES: Rule[] = [
   ["*", /^\/admin\//, "admin"],
   ["GET", /^\/(account|webhooks\/default\/secret|usage|lora-photo-limits)$/, null],
-  ["GET", /^\/models(\/|$)/, "models:read"],
+  ["GET QUERY", /^\/models(\/|$)/, "models:read"],
+  ["GET", /^\/(deployments|collections)(\/|$)|^\/hardware$/, "models:read"],
+  // A model made to train into.
+  ["POST", /^\/models$/, "trainings:write"],
   ["POST", /^\/models\/[^/]+\/[^/]+\/versions\/[^/]+\/trainings$/, "trainings:write"],
   ["POST", /^\/trainings\/[^/]+\/cancel$/, "trainings:write"],
   ["POST DELETE", /^\/loras(\/|$)/, "trainings:write"],

@@ -1,5 +1,7 @@
 /** A small client for the HTTP API of a running gengate. */
+import createClient, { type Client } from "openapi-fetch";
 import { CliError } from "./cli-error.ts";
+import type { paths } from "./generated/openapi-types.ts";
 
 interface Problem {
   detail?: string;
@@ -27,8 +29,18 @@ export interface SendOptions {
   headers?: Record<string, string>;
 }
 
+/** What an `api` call resolved to; its error statuses were already thrown as `HttpError`s. */
+export async function answer<T>(call: Promise<{ data?: T }>): Promise<T> {
+  return (await call).data as T;
+}
+
 export class ApiClient {
   readonly baseUrl: string;
+  /**
+   * Typed by gengate's OpenAPI document (generated/openapi-types.ts): a path, parameter or field that
+   * drifts from the API fails the type check. Error answers throw `HttpError`; read results with `answer`.
+   */
+  readonly api: Client<paths>;
   readonly #token: string;
   #onAccepted: (() => void) | undefined;
 
@@ -37,6 +49,7 @@ export class ApiClient {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.#token = token;
     this.#onAccepted = onAccepted;
+    this.api = createClient<paths>({ baseUrl: this.baseUrl, fetch: (request) => this.#exchange(request) });
   }
 
   /** `pathOrUrl` is a path under the base URL (`/v1/...`) or an absolute URL the server gave. */
@@ -48,7 +61,7 @@ export class ApiClient {
   async send(method: Method, pathOrUrl: string, options: SendOptions = {}): Promise<Response> {
     const { body } = options;
     const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
-    const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${this.#token}` };
+    const headers: Record<string, string> = { ...options.headers };
     const init: RequestInit = { method, headers };
     if (body instanceof FormData) {
       // fetch writes the multipart content type itself, with its boundary. Refusing redirects spares it
@@ -59,12 +72,7 @@ export class ApiClient {
       headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    const response = await this.#fetch(url, init);
-    if (!response.ok) throw new HttpError(await describeFailure(response), response.status);
-    const onAccepted = this.#onAccepted;
-    this.#onAccepted = undefined;
-    onAccepted?.();
-    return response;
+    return this.#exchange(new Request(url, init));
   }
 
   /** Fetches an output file; output URLs are public, so the token is not sent with them. */
@@ -74,7 +82,18 @@ export class ApiClient {
     return response;
   }
 
-  async #fetch(url: string, init: RequestInit): Promise<Response> {
+  /** Sends an API request with the token; an error status throws, the first success runs `onAccepted`. */
+  async #exchange(request: Request): Promise<Response> {
+    request.headers.set("authorization", `Bearer ${this.#token}`);
+    const response = await this.#fetch(request);
+    if (!response.ok) throw new HttpError(await describeFailure(response), response.status);
+    const onAccepted = this.#onAccepted;
+    this.#onAccepted = undefined;
+    onAccepted?.();
+    return response;
+  }
+
+  async #fetch(url: string | Request, init?: RequestInit): Promise<Response> {
     try {
       return await fetch(url, init);
     } catch (error) {

@@ -1,22 +1,24 @@
-/** Where and what to POST to create a prediction for a model reference. */
+/** Creates a prediction for a model reference, at the endpoint that reference calls for. */
 import { loraNameOf } from "../core/lora.ts";
 import { parseModelRef } from "../core/model-ref.ts";
-
-export interface CreateRequest {
-  path: string;
-  body: { version?: string; input: Record<string, unknown> };
-}
+import { type ApiClient, answer } from "./api-client.ts";
+import type { PredictionJson } from "./prediction-json.ts";
 
 /**
  * `owner/name` uses the model's endpoint; `owner/name:version`, bare version ids and `lora:<name>`
  * use /v1/predictions.
  */
-export function createRequestFor(ref: string, input: Record<string, unknown>): CreateRequest {
-  if (loraNameOf(ref) !== undefined) return { path: "/v1/predictions", body: { version: ref, input } };
-  const parsed = parseModelRef(ref, "--model");
-  if (parsed.kind === "model") {
-    const path = `/v1/models/${encodeURIComponent(parsed.owner)}/${encodeURIComponent(parsed.name)}/predictions`;
-    return { path, body: { input } };
+export function createPrediction(
+  client: ApiClient,
+  ref: string,
+  input: Record<string, unknown>,
+): Promise<PredictionJson> {
+  const parsed = loraNameOf(ref) === undefined ? parseModelRef(ref, "--model") : undefined;
+  if (parsed?.kind === "model") {
+    const path = { owner: parsed.owner, name: parsed.name };
+    return answer(
+      client.api.POST("/v1/models/{owner}/{name}/predictions", { params: { path }, body: { input } }),
+    );
   }
-  return { path: "/v1/predictions", body: { version: ref, input } };
+  return answer(client.api.POST("/v1/predictions", { body: { version: ref, input } }));
 }

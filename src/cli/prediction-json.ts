@@ -1,12 +1,7 @@
-/** The parts of Replicate's prediction object (reference/replicate.md §3) the CLI reads. */
-export interface PredictionJson {
-  id: string;
-  model: string;
-  status: string;
-  output: unknown;
-  error: string | null;
-  created_at: string;
-}
+import type { components } from "./generated/openapi-types.ts";
+
+/** A prediction as the API describes it (Replicate's shape with gengate's extension). */
+export type PredictionJson = components["schemas"]["Prediction"];
 
 export interface PageJson<T> {
   next: string | null;
@@ -15,6 +10,6 @@ export interface PageJson<T> {
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled", "aborted"]);
 
-export function isFinished(prediction: Pick<PredictionJson, "status">): boolean {
+export function isFinished(prediction: { status: string }): boolean {
   return TERMINAL.has(prediction.status);
 }

@@ -1,8 +1,7 @@
 /** Runs a prediction to its end, then saves its output files where `filesOf` says, or prints its text. */
 import type { ApiClient } from "./api-client.ts";
 import { CliError } from "./cli-error.ts";
-import { createRequestFor } from "./model-request.ts";
-import type { PredictionJson } from "./prediction-json.ts";
+import { createPrediction } from "./model-request.ts";
 import { download, outputText, outputUrls } from "./prediction-outputs.ts";
 import { waitForPrediction } from "./wait-for-prediction.ts";
 
@@ -14,9 +13,7 @@ export async function runAndSave(
   input: Record<string, unknown>,
   filesOf: OutputPaths,
 ): Promise<void> {
-  const request = createRequestFor(model, input);
-  const created = await client.request<PredictionJson>("POST", request.path, request.body);
-  const prediction = await waitForPrediction(client, created);
+  const prediction = await waitForPrediction(client, await createPrediction(client, model, input));
   if (prediction.status !== "succeeded") {
     throw new CliError(
       `prediction ${prediction.id} ${prediction.status}${prediction.error ? `: ${prediction.error}` : ""}`,

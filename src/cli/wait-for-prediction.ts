@@ -1,6 +1,6 @@
 /** Polls a prediction until it finishes; Ctrl-C cancels it on the server. */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ApiClient } from "./api-client.ts";
+import { type ApiClient, answer } from "./api-client.ts";
 import { CliError } from "./cli-error.ts";
 import { isFinished, type PredictionJson } from "./prediction-json.ts";
 import { createProgress } from "./progress.ts";
@@ -9,7 +9,7 @@ const POLL_MS = 500;
 const EXIT_INTERRUPTED = 130;
 
 export async function waitForPrediction(client: ApiClient, created: PredictionJson): Promise<PredictionJson> {
-  const path = `/v1/predictions/${encodeURIComponent(created.id)}`;
+  const params = { path: { id: created.id } };
   const interrupted = new AbortController();
   const onSigint = () => interrupted.abort();
   process.once("SIGINT", onSigint);
@@ -20,10 +20,10 @@ export async function waitForPrediction(client: ApiClient, created: PredictionJs
       progress.update(prediction.status);
       if (!(await sleep(POLL_MS, true, { signal: interrupted.signal }).catch(() => false))) {
         progress.stop();
-        const canceled = await client.request<PredictionJson>("POST", `${path}/cancel`);
+        const canceled = await answer(client.api.POST("/v1/predictions/{id}/cancel", { params }));
         throw new CliError(`interrupted; prediction ${created.id} is ${canceled.status}`, EXIT_INTERRUPTED);
       }
-      prediction = await client.request<PredictionJson>("GET", path);
+      prediction = await answer(client.api.GET("/v1/predictions/{id}", { params }));
     }
     return prediction;
   } finally {

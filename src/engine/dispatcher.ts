@@ -9,7 +9,7 @@ import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { RateBucket } from "../core/rate-limiter.ts";
-import type { Provider, StartResult } from "../providers/provider.ts";
+import type { Provider, StartResult, StatusResult } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
 import type { StoredPrediction } from "../store/index.ts";
 import { inStoredTrace } from "../tracing/work-spans.ts";
@@ -22,13 +22,19 @@ import type { PredictionUpdater } from "./prediction-updater.ts";
 import { startBudgetOf } from "./rate-budget.ts";
 import type { Router } from "./router.ts";
 import { RowGuard } from "./row-guard.ts";
-import { runningPatch, startRequestOf, webhookUrlOf } from "./starts.ts";
+import { runningPatch, startRequestOf, statusInHand, webhookUrlOf } from "./starts.ts";
 import type { UnconfirmedStarts } from "./unconfirmed-starts.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
 const MAX_START_ATTEMPTS = 5;
 const CLAIM_BATCH = 64;
+
+export type OnRunning = (
+  prediction: Prediction,
+  provider: Provider,
+  status: StatusResult | undefined,
+) => Promise<void> | void;
 
 export function retryDelayMs(attempt: number): number {
   return Math.min(30_000, 500 * 2 ** (attempt - 1));
@@ -39,7 +45,8 @@ export class Dispatcher {
   private readonly updater: PredictionUpdater;
   private readonly router: Router;
   private readonly unconfirmed: UnconfirmedStarts;
-  private readonly onRunning: (prediction: Prediction, provider: Provider) => void;
+  /** Told of work that runs, with its status when the start's answer gave it (applied before it returns). */
+  private readonly onRunning: OnRunning;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly batchCaps: BatchCaps;
@@ -51,7 +58,7 @@ export class Dispatcher {
     updater: PredictionUpdater,
     router: Router,
     unconfirmed: UnconfirmedStarts,
-    onRunning: (prediction: Prediction, provider: Provider) => void,
+    onRunning: OnRunning,
   ) {
     this.ctx = ctx;
     this.updater = updater;
@@ -227,8 +234,11 @@ export class Dispatcher {
       const started: StartResult = adopted ?? (await this.startUpstream(provider, row));
       if (started.upstreamBudget) await this.bucketOf(provider).observe(started.upstreamBudget);
       if (adopted) this.ctx.logger.info({ prediction: row.id }, "adopted work started before a restart");
-      const running = await this.updater.update(row, ["submitting"], runningPatch(row, started, Date.now()));
-      if (running) this.onRunning(running, provider);
+      const inHand = statusInHand(row, started);
+      const now = Date.now();
+      const patch = runningPatch(row, started, now, inHand && this.leases.end(now));
+      const running = await this.updater.update(row, ["submitting"], patch);
+      if (running) await this.onRunning(running, provider, inHand);
     } catch (error) {
       await this.handleStartError(provider, row, GatewayError.from(error));
     }

@@ -3,7 +3,7 @@
  * its end (polling, reading streams), deliver webhooks and run the LoRA flow.
  */
 import type { Prediction } from "../core/prediction.ts";
-import type { Provider } from "../providers/provider.ts";
+import type { Provider, StatusResult } from "../providers/provider.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import { Reconciler } from "./reconciler.ts";
@@ -24,8 +24,8 @@ export class EngineWorker {
     this.parts = parts;
     const { ctx, updater, router, unconfirmed, applier, received, prep, loras, admissions } = parts;
     this.reconciler = new Reconciler(ctx, updater, applier, received);
-    this.dispatcher = new Dispatcher(ctx, updater, router, unconfirmed, (row, provider) =>
-      this.onRunning(row, provider),
+    this.dispatcher = new Dispatcher(ctx, updater, router, unconfirmed, (row, provider, status) =>
+      this.onRunning(row, provider, status),
     );
     this.loraRunner = new LoraRunner(ctx, {
       prepare: (request) => prep.prepare(request),
@@ -85,7 +85,12 @@ export class EngineWorker {
     await this.parts.ctx.uploads.stop();
   }
 
-  private onRunning(row: Prediction, provider: Provider): void {
+  private async onRunning(
+    row: Prediction,
+    provider: Provider,
+    status: StatusResult | undefined,
+  ): Promise<void> {
+    if (status) return this.reconciler.applyStarted(row, status);
     if (!row.streaming) {
       this.reconciler.wakeAt(row.nextCheckAt);
       return;

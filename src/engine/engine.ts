@@ -11,6 +11,7 @@ import type { InputFile } from "../providers/provider.ts";
 import type { ProviderRegistry } from "../providers/registry.ts";
 import { trainingOf } from "../providers/training-of.ts";
 import type { BatchService } from "./batches.ts";
+import { CreatedModels } from "./created-models.ts";
 import type { EngineParts } from "./engine-parts.ts";
 import type { PredictionEvent, Unsubscribe } from "./events.ts";
 import { Gallery } from "./gallery.ts";
@@ -28,12 +29,15 @@ export class Engine {
   readonly loras: LoraService;
   readonly gallery: Gallery;
   readonly uploads: Uploads;
+  /** Models made through POST /v1/models, and the platform endpoints gengate passes through. */
+  readonly models: CreatedModels;
 
   constructor(parts: EngineParts) {
     this.parts = parts;
     this.batches = parts.batches;
     this.loras = parts.loras;
     this.gallery = new Gallery(parts.ctx.store);
+    this.models = new CreatedModels(parts.ctx.store, parts.ctx.providers);
     this.uploads = parts.ctx.uploads;
   }
 
@@ -53,8 +57,29 @@ export class Engine {
   }
 
   async submit(request: SubmitRequest): Promise<Prediction> {
-    const { prep, ctx, admissions } = this.parts;
+    const { prep } = this.parts;
     const { prediction } = await prep.storeInputs(await prep.prepare(request));
+    return this.admit(request, prediction);
+  }
+
+  /**
+   * `submit`, then `waitFor`: the prediction's events are listened to before its row is stored,
+   * so its end cannot pass unseen and the row just stored is not read back.
+   */
+  async submitAndWait(request: SubmitRequest, timeoutMs: number): Promise<Prediction> {
+    const { prep, ctx } = this.parts;
+    const { prediction } = await prep.storeInputs(await prep.prepare(request));
+    return waitUntil(
+      ctx,
+      prediction.id,
+      (p) => isTerminal(p.state),
+      timeoutMs,
+      () => this.admit(request, prediction),
+    );
+  }
+
+  private async admit(request: SubmitRequest, prediction: Prediction): Promise<Prediction> {
+    const { ctx, admissions } = this.parts;
     await admissions.store(request.owner ?? request.tokenId, [prediction], (db) =>
       ctx.store.predictions.insert(prediction, db),
     );
@@ -75,6 +100,7 @@ export class Engine {
     }
     const prepared = await prep.prepareTraining(request);
     const provider = ctx.providers.get(prepared.provider);
+    await this.models.checkDestination(request.destination, provider);
     await trainingOf(provider).checkDestination(request.destination, ctx.providerContext(prepared.tokenId));
     const { prediction: training } = await prep.storeInputs(prepared);
     await admissions.store(request.owner ?? request.tokenId, [training], (db) =>

@@ -11,12 +11,16 @@ export async function readPrediction(ctx: EngineContext, id: string, tokenId?: s
   return prediction;
 }
 
-/** Resolves with the prediction once `done` holds, or as it is when `timeoutMs` runs out. */
+/**
+ * Resolves with the prediction once `done` holds, or as it is when `timeoutMs` runs out. `current`
+ * gives the prediction as it is once its events are listened to (by default, read from the database).
+ */
 export async function waitUntil(
   ctx: EngineContext,
   id: string,
   done: (p: Prediction) => boolean,
   timeoutMs: number,
+  current: () => Promise<Prediction> = () => readPrediction(ctx, id),
 ): Promise<Prediction> {
   let resolveEnd: (prediction: Prediction) => void = () => {};
   const ended = new Promise<Prediction>((resolve) => {
@@ -27,8 +31,8 @@ export async function waitUntil(
   });
   let timer: NodeJS.Timeout | undefined;
   try {
-    const current = await readPrediction(ctx, id);
-    if (done(current)) return current;
+    const now = await current();
+    if (done(now)) return now;
     const timedOut = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), timeoutMs);
     });

@@ -52,8 +52,10 @@ export class ReceivedWebhooks {
 
   /** For a worker about to check `row`: the update a webhook brought, parsed again, if one waits. */
   async take(row: StoredPrediction, provider: Provider): Promise<StatusResult | undefined> {
+    // A provider without webhooks never has one received.
+    if (!provider.webhook) return undefined;
     const received = await this.ctx.store.receivedWebhooks.take(row.id);
-    if (!received || received.upstreamId !== row.upstreamId || !provider.webhook) return undefined;
+    if (!received || received.upstreamId !== row.upstreamId) return undefined;
     const request = new Request(received.url, {
       method: "POST",
       headers: received.headers,

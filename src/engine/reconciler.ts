@@ -78,6 +78,20 @@ export class Reconciler {
     return updated;
   }
 
+  /**
+   * Applies the status a start's answer gave, under the lease the start left in the row, instead
+   * of checking again; a failure to apply it (an output copy) is retried like a check's.
+   */
+  async applyStarted(row: Prediction, status: StatusResult): Promise<void> {
+    await this.leases.hold(row.id, "running", row.nextCheckAt, async () => {
+      try {
+        await this.apply(row, status);
+      } catch (cause) {
+        await this.handleCheckError(row, GatewayError.from(cause));
+      }
+    });
+  }
+
   /** Cancels running work upstream and ends the prediction as canceled. */
   async cancelRunning(row: Prediction, provider: Provider): Promise<Prediction | null> {
     await provider.cancel(row.operation, this.ctx.providerContext(row.tokenId));

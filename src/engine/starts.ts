@@ -1,6 +1,6 @@
 /** What a provider is asked to start for a prediction, and what its answer makes of the row. */
 import { GatewayError } from "../core/errors.ts";
-import type { Provider, StartRequest, StartResult } from "../providers/provider.ts";
+import type { Provider, StartRequest, StartResult, StatusResult } from "../providers/provider.ts";
 import type { PredictionPatch, StoredPrediction } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { withProviderWarnings } from "./provider-warnings.ts";
@@ -28,15 +28,28 @@ export function startRequestOf(ctx: EngineContext, provider: Provider, row: Stor
   };
 }
 
-/** The row running the work `started` describes. */
-export function runningPatch(row: StoredPrediction, started: StartResult, now: number): PredictionPatch {
+/**
+ * The row running the work `started` describes. `leaseEnd`: the status is in hand and applied by
+ * this process, which holds the row until then.
+ */
+export function runningPatch(
+  row: StoredPrediction,
+  started: StartResult,
+  now: number,
+  leaseEnd?: number,
+): PredictionPatch {
   return {
     state: "running",
     upstreamId: started.upstreamId,
     operation: started.operation,
     upstreamPhase: "starting",
     startedAt: now,
-    nextCheckAt: now + (row.streaming ? STREAM_LEASE_MS : (started.nextPollMs ?? 0)),
+    nextCheckAt: row.streaming ? now + STREAM_LEASE_MS : (leaseEnd ?? now + (started.nextPollMs ?? 0)),
     ...withProviderWarnings(row, started.warnings),
   };
+}
+
+/** The status the start's answer gave, to apply at once rather than check for (never for a stream, which is pumped). */
+export function statusInHand(row: StoredPrediction, started: StartResult): StatusResult | undefined {
+  return row.streaming ? undefined : started.status;
 }

@@ -11,6 +11,7 @@ import type { PredictionMetrics } from "../core/prediction.ts";
 import type { ProviderJournal, ProviderJournals } from "../core/provider-journal.ts";
 import type { RateLimiter, UpstreamBudget } from "../core/rate-limiter.ts";
 import type { WorkLeases } from "../core/work-leases.ts";
+import type { ProviderPlatform } from "./platform.ts";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -40,6 +41,8 @@ export interface ModelDescriptor {
   /** JSON Schema of the input object (Cog style: properties with title, default, x-order…). */
   inputSchema: JsonSchema;
   outputSchema: JsonSchema;
+  /** A trainer's: the JSON Schema of its training input (Cog's `TrainingInput`). */
+  trainingInputSchema?: JsonSchema;
   capabilities: ModelCapabilities;
   /** The provider's own name for the model, passed back in StartRequest. */
   providerModel: string;
@@ -105,6 +108,11 @@ export interface ProviderTraining {
   readonly defaultTrainer: string;
   /** Trains nothing real (the simulator): picked only when no other provider can train. */
   readonly simulated?: boolean;
+  /**
+   * Where the provider has no platform to make models at (the simulator): the owner of the models
+   * it trains into, which gengate keeps itself (`<modelOwner>/<name>`, made with POST /v1/models).
+   */
+  readonly modelOwner?: string;
   /** The JSON Schema of a trainer's training input (for validation and defaults). */
   trainingSchema(trainer: string): Promise<JsonSchema>;
   /**
@@ -134,6 +142,8 @@ export interface StartResult {
   upstreamBudget?: UpstreamBudget;
   /** What the provider dropped or rewrote when it started the work; shown on the prediction. */
   warnings?: string[];
+  /** The work's status, when the start's answer already tells it (e.g. the work has ended): no check follows. */
+  status?: StatusResult;
 }
 
 /**
@@ -322,6 +332,8 @@ export interface Provider {
   cancel(operation: unknown, ctx: ProviderContext): Promise<void>;
   stream?(operation: unknown, ctx: ProviderContext): AsyncIterable<StreamPart>;
   training?: ProviderTraining;
+  /** The provider's platform endpoints, passed through by gengate's (see platform.ts). */
+  platform?: ProviderPlatform;
   webhook?: ProviderWebhook;
   /** Reachability, credentials and rate-limit headroom, without creating paid work. */
   check?(): Promise<ProviderCheck>;

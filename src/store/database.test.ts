@@ -60,6 +60,7 @@ describeEachBackend("openDatabase", (open) => {
       "0017-shared-engine-state",
       "0018-tenants-and-budgets",
       "0019-trace-parents",
+      "0021-created-models",
     ]);
   });
 

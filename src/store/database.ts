@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import { migrateToLatest } from "./migrator.ts";
 import type { DB } from "./schema.ts";
 import { createSqliteDialect } from "./sqlite-driver.ts";
@@ -61,6 +61,8 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   if (schema !== undefined && !IDENTIFIER.test(schema)) {
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   }
+  // Loaded only here: a gateway on SQLite never needs it.
+  const { default: pg } = await import("pg");
   const clientConfig: pg.ClientConfig = {
     connectionString: url,
     connectionTimeoutMillis: 10_000,

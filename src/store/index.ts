@@ -3,6 +3,7 @@ import { AuditRepo } from "./audit-repo.ts";
 import { BatchesRepo } from "./batches-repo.ts";
 import { BlobReferencesRepo } from "./blob-references-repo.ts";
 import { BudgetsRepo } from "./budgets-repo.ts";
+import { CreatedModelsRepo } from "./created-models-repo.ts";
 import type { Database } from "./database.ts";
 import { FairSharesRepo } from "./fair-shares-repo.ts";
 import { FilesRepo } from "./files-repo.ts";
@@ -19,6 +20,7 @@ import { TelegramJobsRepo } from "./telegram-jobs-repo.ts";
 import { TelegramPaymentsRepo } from "./telegram-payments-repo.ts";
 import { TelegramUsersRepo } from "./telegram-users-repo.ts";
 import { TenantsRepo } from "./tenants-repo.ts";
+import { TokenCache } from "./token-cache.ts";
 import { TokensRepo } from "./tokens-repo.ts";
 import { WebhookDeliveriesRepo } from "./webhook-deliveries-repo.ts";
 import { WorkLeasesRepo } from "./work-leases-repo.ts";
@@ -26,6 +28,7 @@ import { WorkLeasesRepo } from "./work-leases-repo.ts";
 export type { AuditEntry } from "./audit-repo.ts";
 export { BatchesRepo, type BatchItem, type ListBatchesOptions } from "./batches-repo.ts";
 export { BlobReferencesRepo } from "./blob-references-repo.ts";
+export { CreatedModelsRepo } from "./created-models-repo.ts";
 export { type DataDirLock, lockDataDir } from "./data-dir-lock.ts";
 export {
   type Database,
@@ -81,6 +84,8 @@ export interface Store {
   settings: SettingsRepo;
   batches: BatchesRepo;
   loras: LorasRepo;
+  /** Models made through POST /v1/models. */
+  createdModels: CreatedModelsRepo;
   gallery: GalleryRepo;
   telegram: TelegramRepos;
   retention: RetentionRepo;
@@ -113,14 +118,16 @@ export interface TelegramRepos {
 
 export function createStore(database: Database): Store {
   const { db } = database;
+  const tokenCache = new TokenCache();
   return {
     predictions: new PredictionsRepo(db, database.dialect),
-    tokens: new TokensRepo(db),
+    tokens: new TokensRepo(db, tokenCache),
     files: new FilesRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db, database.dialect),
     settings: new SettingsRepo(db),
     batches: new BatchesRepo(db),
     loras: new LorasRepo(db),
+    createdModels: new CreatedModelsRepo(db),
     gallery: new GalleryRepo(db),
     telegram: {
       inbox: new TelegramInboxRepo(db),
@@ -134,7 +141,7 @@ export function createStore(database: Database): Store {
     workLeases: new WorkLeasesRepo(db, database.dialect),
     fairShares: new FairSharesRepo(db),
     receivedWebhooks: new ReceivedWebhooksRepo(db),
-    tenants: new TenantsRepo(db),
+    tenants: new TenantsRepo(db, tokenCache),
     budgets: new BudgetsRepo(db),
     audit: new AuditRepo(db),
     writer: db,

@@ -18,6 +18,7 @@ import { providerJournal } from "./migrations/0016-provider-journal.ts";
 import { sharedEngineState } from "./migrations/0017-shared-engine-state.ts";
 import { tenantsAndBudgets } from "./migrations/0018-tenants-and-budgets.ts";
 import { traceParents } from "./migrations/0019-trace-parents.ts";
+import { createdModels } from "./migrations/0021-created-models.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0017-shared-engine-state": sharedEngineState,
   "0018-tenants-and-budgets": tenantsAndBudgets,
   "0019-trace-parents": traceParents,
+  "0021-created-models": createdModels,
 };
 
 /** Tries of a migration that another schema's removal interrupted. */

@@ -205,6 +205,21 @@ export interface LorasTable {
   next_check_at: number;
 }
 
+/** A model made through `POST /v1/models`. */
+export interface CreatedModelsTable {
+  full_name: string;
+  owner: string;
+  name: string;
+  token_id: string | null;
+  provider: string;
+  upstream: number;
+  visibility: string;
+  hardware: string;
+  description: string | null;
+  links: string;
+  created_at: number;
+}
+
 export interface FavoritesTable {
   token_id: string;
   prediction_id: string;
@@ -336,6 +351,7 @@ export interface DB {
   batch_items: BatchItemsTable;
   loras: LorasTable;
   favorites: FavoritesTable;
+  created_models: CreatedModelsTable;
   telegram_updates: TelegramUpdatesTable;
   telegram_users: TelegramUsersTable;
   telegram_draft_photos: TelegramDraftPhotosTable;

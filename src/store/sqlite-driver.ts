@@ -1,6 +1,7 @@
 /** Kysely's SqliteDialect over Node's built-in `node:sqlite`. */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from "kysely";
+import { sqlStatements } from "./statement-channel.ts";
 
 const PRAGMAS = ["journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"];
 
@@ -42,7 +43,9 @@ export function wrapDatabaseSync(database: DatabaseSync, cacheSize = CACHED_STAT
   const prepared = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),
+    // Kysely prepares each statement it runs, so every run passes here.
     prepare(sql): SqliteStatement {
+      if (sqlStatements.hasSubscribers) sqlStatements.publish(sql);
       const kept = prepared.get(sql);
       if (kept) {
         prepared.delete(sql);

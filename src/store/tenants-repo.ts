@@ -4,6 +4,7 @@ import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { Limits } from "../core/limits.ts";
 import type { DB } from "./schema.ts";
+import type { TokenCache } from "./token-cache.ts";
 
 export interface Tenant {
   id: string;
@@ -18,9 +19,12 @@ function fromRow(row: Selectable<DB["tenants"]>): Tenant {
 
 export class TenantsRepo {
   readonly #db: Kysely<DB>;
+  /** Tokens carry their tenant's limits: a change here is a change to them. */
+  readonly #tokens: TokenCache;
 
-  constructor(db: Kysely<DB>) {
+  constructor(db: Kysely<DB>, tokens: TokenCache) {
     this.#db = db;
+    this.#tokens = tokens;
   }
 
   async create(tenant: { name: string; limits: Limits }, now = Date.now()): Promise<Tenant> {
@@ -60,6 +64,7 @@ export class TenantsRepo {
       .set({ limits: JSON.stringify(limits) })
       .where("id", "=", id)
       .executeTakeFirst();
+    this.#tokens.clear();
     return result.numUpdatedRows === 1n ? this.get(id) : null;
   }
 
@@ -73,6 +78,7 @@ export class TenantsRepo {
       .executeTakeFirst();
     if (live) throw new GatewayError("conflict", `tenant ${id} still has live tokens; revoke them first`);
     const result = await this.#db.deleteFrom("tenants").where("id", "=", id).executeTakeFirst();
+    this.#tokens.clear();
     return result.numDeletedRows === 1n;
   }
 }

@@ -6,6 +6,7 @@ import { newId } from "../core/ids.ts";
 import { DEFAULT_SCOPES, type Limits, SCOPES, type Scope } from "../core/limits.ts";
 import type { DB } from "./schema.ts";
 import type { Tenant } from "./tenants-repo.ts";
+import { TokenCache } from "./token-cache.ts";
 
 export interface ApiToken {
   id: string;
@@ -73,9 +74,11 @@ function fromRow(row: TokenRow): ApiToken {
 
 export class TokensRepo {
   readonly #db: Kysely<DB>;
+  readonly #cache: TokenCache;
 
-  constructor(db: Kysely<DB>) {
+  constructor(db: Kysely<DB>, cache: TokenCache = new TokenCache()) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   #select() {
@@ -122,6 +125,14 @@ export class TokensRepo {
     return row === undefined ? null : fromRow(row);
   }
 
+  /**
+   * `findByHash` as it was at most TOKEN_CACHE_MS ago, for authenticating requests; a change made
+   * through this store is seen at once.
+   */
+  authenticate(tokenHash: string): Promise<ApiToken | null> {
+    return this.#cache.get(tokenHash, () => this.findByHash(tokenHash));
+  }
+
   /** A token by id, revoked or not. */
   async get(id: string): Promise<ApiToken | null> {
     const row = await this.#select().where("api_tokens.id", "=", id).executeTakeFirst();
@@ -136,6 +147,7 @@ export class TokensRepo {
       .where("id", "=", id)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
+    this.#cache.clear();
     return result.numUpdatedRows === 1n ? this.get(id) : null;
   }
 
@@ -147,6 +159,7 @@ export class TokensRepo {
       .where("id", "=", id)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
+    this.#cache.clear();
     return result.numUpdatedRows === 1n;
   }
 
@@ -189,6 +202,7 @@ export class TokensRepo {
       .where("id", "=", id)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
+    this.#cache.clear();
     return result.numUpdatedRows === 1n;
   }
 

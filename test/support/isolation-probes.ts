@@ -33,6 +33,11 @@ export interface Probe {
 const small = { width: 64, height: 64 };
 const image = (a: AliceWorld) => ({ prompt: "x", image: a.file.url, ...small });
 
+/** A body sent as plain text (Replicate's model search). */
+export interface PlainText {
+  plainText: string;
+}
+
 /** A body sent as multipart form data (uploads, OpenAI's image edits); `{ png: true }` is a small image. */
 export interface Multipart {
   multipart: Record<string, string | { png: true }>;
@@ -210,6 +215,38 @@ export const PROBES: Probe[] = [
     path: (a) => `/v1/models/${a.lora.version.replace(":", "/versions/")}`,
     expect: 404,
   },
+
+  {
+    route: "GET /v1/models/:owner/:name/versions",
+    path: (a) => `/v1/models/${a.training.destination}/versions`,
+    expect: 404,
+  },
+  // Searching finds none of alice's models (the text is her marker, in their descriptions).
+  { route: "QUERY /v1/models", path: () => "/v1/models", body: () => ({ plainText: "alice" }), expect: 200 },
+  // Model names are one namespace: alice's is taken, and bob's own is his.
+  {
+    route: "POST /v1/models",
+    path: () => "/v1/models",
+    body: (a) => ({
+      owner: a.training.destination.split("/")[0],
+      name: a.training.destination.split("/")[1],
+      visibility: "private",
+      hardware: "cpu",
+    }),
+    expect: 409,
+  },
+  {
+    route: "POST /v1/models",
+    path: () => "/v1/models",
+    body: () => ({ owner: "sim-lora", name: "bob-made", visibility: "private", hardware: "cpu" }),
+    expect: 201,
+  },
+  // Replicate's own lists: not configured here.
+  { route: "GET /v1/deployments", path: () => "/v1/deployments", expect: 404 },
+  { route: "GET /v1/deployments/:owner/:name", path: () => "/v1/deployments/fake/sdxl-deploy", expect: 404 },
+  { route: "GET /v1/collections", path: () => "/v1/collections", expect: 404 },
+  { route: "GET /v1/collections/:slug", path: () => "/v1/collections/text-to-image", expect: 404 },
+  { route: "GET /v1/hardware", path: () => "/v1/hardware", expect: 404 },
 
   // Files (uploads).
   { route: "GET /v1/files", path: () => "/v1/files", expect: 200 },

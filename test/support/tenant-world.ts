@@ -206,6 +206,16 @@ async function runningWork(alice: Caller, zipUrl: string) {
     await alice.api("/v1/models/sim/lora-trainer"),
   );
   const destination = "sim-lora/alice-raw";
+  await ok(
+    await post(alice, "/v1/models", {
+      owner: "sim-lora",
+      name: "alice-raw",
+      visibility: "private",
+      hardware: "cpu",
+      description: `trained by ${ALICE_MARKER}`,
+    }),
+    201,
+  );
   const training = await ok<{ id: string }>(
     await post(alice, `/v1/models/sim/lora-trainer/versions/${trainer.latest_version.id}/trainings`, {
       destination,
@@ -331,6 +341,7 @@ export async function snapshot(world: World): Promise<unknown> {
   return {
     predictions: await Promise.all([a.done.id, a.running.id, ...a.batchDone.itemIds].map(prediction)),
     training: await prediction(a.training.id),
+    trainingModel: (await read(alice, `/v1/models/${a.training.destination}`)).body,
     batches: [await batch(a.batchDone.id), await batch(a.batchRunning.id)],
     predictionList: await list("/v1/predictions", ["id", "status"]),
     outputs: await list("/v1/outputs", ["prediction_id", "index", "favorite"]),

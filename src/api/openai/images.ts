@@ -29,8 +29,10 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
 
   const run = async (c: Context<ApiEnv>, request: ImageRequest, ref: string, built: ImageInput) => {
     const { input, warnings, dropped, encode } = built;
-    const submitted = await engine.submit({ model: ref, input, tokenId: c.get("token").id });
-    const prediction = await engine.waitFor(submitted.id, WAIT_MS);
+    const prediction = await engine.submitAndWait(
+      { model: ref, input, tokenId: c.get("token").id, owner: c.get("token") },
+      WAIT_MS,
+    );
     if (prediction.state !== "succeeded") {
       // The prediction already had its retries and fallbacks; sending it again would pay twice.
       c.header("x-should-retry", "false");

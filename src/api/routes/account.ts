@@ -1,16 +1,25 @@
-/** `GET /v1/account`: who the token belongs to (Replicate's `account.get`), with gengate's own details. */
+/**
+ * `GET /v1/account`: who the token belongs to, in the shape of Replicate's `account.get`, with
+ * gengate's own details: the owners the token can create models as (POST /v1/models).
+ */
 import { Hono } from "hono";
-import type { ApiEnv } from "../api-context.ts";
+import type { ApiDeps, ApiEnv } from "../api-context.ts";
 
-export function accountRoutes(): Hono<ApiEnv> {
+export function accountRoutes({ engine }: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  app.get("/account", (c) => {
+  app.get("/account", async (c) => {
     const token = c.get("token");
+    const { owners, failures } = await engine.models.owners();
     return c.json({
       type: "user",
       username: token.name,
       name: token.name,
-      gengate: { token_id: token.id, admin: token.isAdmin },
+      gengate: {
+        token_id: token.id,
+        admin: token.isAdmin,
+        model_owners: owners.map(({ owner, provider }) => ({ owner, provider: provider.id })),
+        ...(failures.length > 0 && { warnings: failures.map((failure) => failure.message) }),
+      },
     });
   });
   return app;

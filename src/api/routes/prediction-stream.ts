@@ -30,7 +30,7 @@ const isTokenList = (output: unknown): output is string[] =>
 async function callerScope(store: Store, authorization: string | undefined): Promise<string | undefined> {
   const secret = /^(?:Bearer|Token)\s+(\S+)$/i.exec(authorization ?? "")?.[1];
   if (!secret) return undefined;
-  const token = await store.tokens.findByHash(hashApiToken(secret));
+  const token = await store.tokens.authenticate(hashApiToken(secret));
   if (!token) throw new GatewayError("unauthenticated", "You did not pass a valid authentication token");
   return ownerScope(token);
 }

@@ -51,12 +51,11 @@ export function predictionRoutes(deps: ApiDeps): Hono<ApiEnv> {
     if (body.webhook) request.webhook = body.webhook;
     if (body.webhook_events_filter) request.webhookEventsFilter = body.webhook_events_filter;
     if (cancelAfter !== undefined) request.deadlineAt = Date.now() + cancelAfter;
-    let prediction = await engine.submit(request);
-    if (wait) {
-      c.header("Preference-Applied", wait.applied);
-      // Answer strictly before the client's read timeout of N s.
-      prediction = await engine.waitFor(prediction.id, wait.seconds * 1000 - 250);
-    }
+    if (wait) c.header("Preference-Applied", wait.applied);
+    // With a wait, answer strictly before the client's read timeout of N s.
+    const prediction = wait
+      ? await engine.submitAndWait(request, wait.seconds * 1000 - 250)
+      : await engine.submit(request);
     const json = renderFor(c, prediction);
     // The official clients treat anything but "starting" as final after a wait (replicate.md §0.2).
     if (wait && json.status === "processing") json.status = "starting";

@@ -2,8 +2,8 @@
  * Commander parsers for the values of the admin commands' flags; each refusal names what the flag
  * takes (commander adds the flag's name).
  */
-import { BlockList, isIP } from "node:net";
 import { InvalidArgumentError } from "commander";
+import { isIpRange } from "../../core/ip-ranges.ts";
 import { BUDGET_PERIODS, type BudgetPeriod, SCOPES, type Scope } from "../../core/limits.ts";
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
@@ -28,20 +28,10 @@ export function scopeList(text: string): Scope[] {
 
 export function ipRanges(text: string): string[] {
   const ranges = commaList(text);
-  const bad = ranges.find((range) => !isCidr(range));
+  const bad = ranges.find((range) => !isIpRange(range));
   if (bad !== undefined)
     throw new InvalidArgumentError(`${bad} is not an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8`);
   return ranges;
-}
-
-function isCidr(range: string): boolean {
-  const [network = "", bits, extra] = range.split("/");
-  const family = isIP(network);
-  if (family === 0 || extra !== undefined) return false;
-  if (bits === undefined) return true;
-  if (!/^\d+$/.test(bits) || Number(bits) > (family === 6 ? 128 : 32)) return false;
-  new BlockList().addSubnet(network, Number(bits), family === 6 ? "ipv6" : "ipv4");
-  return true;
 }
 
 export function wholeNumber(text: string): number {

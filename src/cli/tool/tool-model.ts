@@ -7,7 +7,7 @@ import { CliError } from "../cli-error.ts";
 const ALIAS_OWNER = "gengate";
 
 export interface ToolModel {
-  /** A model reference for `createRequestFor`. */
+  /** A model reference for `createPrediction`. */
   ref: string;
   /** A short name for the tool, in the default output file names: `upscale` for `local/upscale`. */
   label: string;

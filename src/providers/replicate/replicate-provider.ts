@@ -14,6 +14,7 @@ import { findCreate } from "./find-create.ts";
 import { ReplicateHttp } from "./http-client.ts";
 import { ModelCatalog } from "./model-catalog.ts";
 import { parseOperation, statusContext } from "./operation.ts";
+import { createPlatformApi } from "./platform-api.ts";
 import { requestBudget } from "./request-budget.ts";
 import { parseBody, predictionSchema } from "./schemas.ts";
 import { readStream } from "./sse.ts";
@@ -156,6 +157,8 @@ export function createReplicateProvider(
       startTraining: training.startTraining,
       findTraining: training.findTraining,
     },
+
+    platform: createPlatformApi(http),
 
     webhook: createWebhook(http, config.webhookSecret, config.webhookPollMs, training.noteStatus),
   };

@@ -239,6 +239,7 @@ function describe(
     versionCreatedAt: VERSION_CREATED_AT,
     inputSchema,
     outputSchema,
+    ...(trainingSchema && { trainingInputSchema: trainingSchema }),
     capabilities,
     providerModel: name,
   };

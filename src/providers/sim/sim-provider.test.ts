@@ -98,6 +98,15 @@ describe("sim provider: configuration and models", () => {
 });
 
 describe("sim provider: image predictions", () => {
+  it("answers a start of no latency with its end, and a longer one without a status", async () => {
+    const provider = await sim();
+    const ended = await startImage(provider, { latency_ms: 0, seed: 3 });
+    expect(ended.status).toMatchObject({ state: "succeeded", output: [{ kind: "output-file" }] });
+    expect((await provider.status(ended.operation, ctx)).state).toBe("succeeded");
+    const running = await startImage(provider, { latency_ms: 60_000 });
+    expect(running.status).toBeUndefined();
+  });
+
   it("journals the start before returning a plain JSON operation", async () => {
     const dataDir = tempDir();
     const start = await startImage(await sim(dataDir), { seed: 1 }, "journaled");
@@ -305,7 +314,11 @@ describe("sim provider: resuming in another process", () => {
     const reader = await sim(dataDir);
     expect(await reader.find?.("later", ctx)).toBeNull();
     const start = await startImage(await sim(dataDir), {}, "later");
-    expect(await reader.find?.("later", ctx)).toEqual(start);
+    // the journal keeps the work; the status the start answered with is of that moment
+    expect(await reader.find?.("later", ctx)).toEqual({
+      upstreamId: start.upstreamId,
+      operation: start.operation,
+    });
   });
 
   it("counts starts per prediction with readSimStarts", async () => {

@@ -63,12 +63,15 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
       return lookup(ref);
     },
 
-    async start(request) {
+    async start(request, ctx) {
       const upstreamId = newUpstreamId();
       const operation = planOperation(request.providerModel, request.input, config, upstreamId);
       const start: StartResult = { upstreamId, operation };
       await journal.recordStart(request.predictionId, start);
-      return start;
+      // Work of no latency has ended as it starts: the answer says so, like a create that waited.
+      const now = Date.now();
+      if (operation.kind === "training" || now < finishedAt(operation)) return start;
+      return { ...start, status: simStatus(operation, now, ctx) };
     },
 
     async check() {

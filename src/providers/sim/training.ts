@@ -106,6 +106,7 @@ export function createSimTraining({ config, journal, dataDir }: SimTrainingDeps)
   return {
     defaultTrainer: DEFAULT_TRAINER,
     simulated: true,
+    modelOwner: LORA_OWNER,
 
     async trainingSchema(trainer) {
       checkTrainer(trainer);

@@ -10,6 +10,7 @@ import { fileRoutes } from "./routes/files.ts";
 import { modelRoutes } from "./routes/models.ts";
 import { predictionCreateRoutes } from "./routes/prediction-create.ts";
 import { recordRoutes } from "./routes/records.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { streamRoutes } from "./routes/stream.ts";
 import { trainingRoutes } from "./routes/trainings.ts";
 
@@ -41,6 +42,7 @@ export function apiApp(state: FakeState): Hono<FakeEnv> {
     modelRoutes(state),
     fileRoutes(state),
     accountRoutes(state),
+    searchRoutes(state),
   ]) {
     app.route("/v1", routes);
   }

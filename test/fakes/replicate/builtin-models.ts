@@ -19,6 +19,24 @@ export const HARDWARE = [
   { name: "Nvidia H100 GPU", sku: "gpu-h100" },
 ] as const;
 
+/** Curated lists of models, as on replicate.com/collections. */
+export const COLLECTIONS = [
+  {
+    name: "Text to image",
+    slug: "text-to-image",
+    description: "Models that generate images from text prompts (fake)",
+    full_description: null,
+    models: ["fake-official/flux-schnell", "fake/sdxl"],
+  },
+  {
+    name: "Language models",
+    slug: "language-models",
+    description: "Models that write and chat (fake)",
+    full_description: "Models that write text, token by token.",
+    models: ["fake/llm"],
+  },
+] as const;
+
 const imagesOutput = { type: "array", items: { type: "string", format: "uri" } };
 
 const prompt: CogField = { type: "string", description: "Text prompt for image generation" };

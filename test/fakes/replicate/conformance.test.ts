@@ -107,6 +107,49 @@ describe("models, versions and deployments", () => {
   });
 });
 
+describe("model creation and search", () => {
+  it("create, and search with QUERY /models (the JS client's quoted text and plain text) and GET /search", async () => {
+    const response = await ctx.api.post("/models", {
+      owner: "fake-user",
+      name: "spec-made",
+      visibility: "private",
+      hardware: "cpu",
+      description: "made for the spec check",
+    });
+    expect(response.status).toBe(201);
+    expect(specErrors("POST", "/models", 201, await response.json())).toEqual([]);
+    for (const body of ['"sdxl"', "sdxl"]) {
+      const found = await fetch(`${ctx.fake.url}/models`, {
+        method: "QUERY",
+        headers: { authorization: `Bearer ${ctx.fake.token}`, "content-type": "text/plain" },
+        body,
+      });
+      const page = await found.json();
+      const names = page.results.map(
+        (model: { owner: string; name: string }) => `${model.owner}/${model.name}`,
+      );
+      expect(names).toContain("fake/sdxl");
+      expect(names.every((name: string) => name.includes("sdxl"))).toBe(true);
+      expect(specErrors("QUERY", "/models", 200, page)).toEqual([]);
+    }
+    const search = await ctx.api.json<{ models: { model: { name: string } }[]; collections: unknown[] }>(
+      "/search?query=text&limit=5",
+    );
+    expect(search.models.map(({ model }) => model.name)).toContain("sdxl");
+    expect(search.collections).toHaveLength(1);
+    expect(specErrors("GET", "/search", 200, search)).toEqual([]);
+  });
+
+  it("collections, listed and one by one", async () => {
+    const collections = await ctx.api.json<{ results: { slug: string }[] }>("/collections");
+    expect(collections.results.map(({ slug }) => slug)).toEqual(["text-to-image", "language-models"]);
+    expect(specErrors("GET", "/collections", 200, collections)).toEqual([]);
+    const collection = await ctx.api.json<{ models: { name: string }[] }>("/collections/text-to-image");
+    expect(collection.models.map((model) => model.name)).toEqual(["flux-schnell", "sdxl"]);
+    expect(specErrors("GET", "/collections/{collection_slug}", 200, collection)).toEqual([]);
+  });
+});
+
 describe("files", () => {
   it("create, get and list", async () => {
     const form = new FormData();

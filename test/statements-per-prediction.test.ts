@@ -1,0 +1,161 @@
+/**
+ * The SQL statements a prediction costs, counted at the SQLite driver while clients create
+ * predictions with `Prefer: wait`: on the sim at zero latency and on Replicate (the fake).
+ * The loops' selections and counts (the dispatcher's, the reconciler's, fair share's, the
+ * webhook sender's) serve every prediction a wake finds, so their number per prediction depends
+ * on timing: they are told apart from the statements each prediction makes of its own.
+ */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashApiToken, newApiToken } from "../src/core/api-tokens.ts";
+import { createStore, openDatabase } from "../src/store/index.ts";
+import { sqlStatements } from "../src/store/statement-channel.ts";
+import { TOKEN_CACHE_MS } from "../src/store/token-cache.ts";
+import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
+import { startGateway, type TestGateway } from "./support/gateway.ts";
+
+const PREDICTIONS = 64;
+const CLIENTS = 16;
+
+/** Every statement run while `work` runs, by its SQL text. */
+async function statementsDuring(work: () => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  const listener = (sql: unknown) => seen.push(String(sql));
+  subscribe(sqlStatements.name, listener);
+  try {
+    await work();
+  } finally {
+    unsubscribe(sqlStatements.name, listener);
+  }
+  return seen;
+}
+
+async function createWaiting(gateway: TestGateway, model: string, count: number): Promise<void> {
+  let next = 0;
+  const client = async () => {
+    while (next < count) {
+      const i = next++;
+      const response = await gateway.api(`/v1/models/${model}/predictions`, {
+        method: "POST",
+        headers: { prefer: "wait=30" },
+        body: JSON.stringify({
+          input: { prompt: `count ${i}`, width: 64, height: 64, output_format: "png" },
+        }),
+      });
+      const prediction = (await response.json()) as { status: string };
+      expect(prediction.status).toBe("succeeded");
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+}
+
+const matching = (statements: string[], pattern: RegExp) => statements.filter((sql) => pattern.test(sql));
+
+/** The loops' statements, made once per wake for all the work it finds. */
+const LOOPS = [
+  /^select \* from "predictions" where "state" in/,
+  /row_number\(\) over/,
+  /count\(\*\) as "count" from "predictions"/,
+  /"fair_shares"/,
+  /from "webhook_deliveries" where "state"/,
+  /from "loras" where "status" in/,
+];
+
+async function countFor(gateway: TestGateway, model: string) {
+  await createWaiting(gateway, model, 4);
+  const statements = await statementsDuring(async () => {
+    await createWaiting(gateway, model, PREDICTIONS);
+    // the ledger is written just after the answer
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
+  const own = statements.filter((sql) => !LOOPS.some((loop) => loop.test(sql)));
+  return {
+    ownPerPrediction: own.length / PREDICTIONS,
+    tokenReads: matching(statements, /from "api_tokens"/).length,
+    readBacks: matching(statements, /^select \* from "predictions" where "id" = \?$/).length,
+    receivedWebhooks: matching(statements, /"received_webhooks"/).length,
+  };
+}
+
+describe("statements per prediction", () => {
+  let gateway: TestGateway;
+  let fake: FakeReplicate;
+
+  beforeAll(async () => {
+    fake = await startFakeReplicate({ latencyMs: { min: 0, max: 0 } });
+    gateway = await startGateway({ REPLICATE_API_TOKEN: fake.token, REPLICATE_BASE_URL: fake.url });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await fake.close();
+  });
+
+  it("on the sim: no token read per request, no read-back of the row just stored", async () => {
+    const counted = await countFor(gateway, "sim/image");
+    expect(counted.readBacks).toBe(0);
+    expect(counted.receivedWebhooks).toBe(0);
+    expect(counted.tokenReads).toBeLessThanOrEqual(PREDICTIONS / 8);
+    // 18 before this was measured; the issue's target of 4 is not reached yet (see BENCHMARKS.md).
+    expect(counted.ownPerPrediction).toBeLessThanOrEqual(14);
+  });
+
+  it("on Replicate: no token read per request, no read-back of the row just stored", async () => {
+    const counted = await countFor(gateway, "fake-official/flux-schnell");
+    expect(counted.readBacks).toBe(0);
+    expect(counted.tokenReads).toBeLessThanOrEqual(PREDICTIONS / 8);
+    // 18 before; the target is 6.
+    expect(counted.ownPerPrediction).toBeLessThanOrEqual(17);
+  });
+});
+
+describe("the cached token lookup", () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  const asToken = (secret: string) =>
+    fetch(`${gateway.url}/v1/predictions`, { headers: { authorization: `Bearer ${secret}` } });
+
+  async function newToken(): Promise<{ id: string; secret: string }> {
+    const secret = newApiToken();
+    const { id } = await gateway.store.tokens.create({
+      name: "cached",
+      tokenHash: hashApiToken(secret),
+      isAdmin: false,
+    });
+    expect((await asToken(secret)).status).toBe(200);
+    return { id, secret };
+  }
+
+  it("refuses a token revoked through the API at once", async () => {
+    const { id, secret } = await newToken();
+    const revoked = await gateway.api(`/v1/admin/tokens/${id}`, { method: "DELETE" });
+    expect(revoked.status).toBeLessThan(300);
+    expect((await asToken(secret)).status).toBe(401);
+  });
+
+  it("refuses a token revoked by another process within the cache's time", async () => {
+    const { id, secret } = await newToken();
+    const other = await openDatabase({ dataDir: gateway.dataDir });
+    try {
+      expect(await createStore(other).tokens.revoke(id)).toBe(true);
+      const revokedAt = Date.now();
+      let status = (await asToken(secret)).status;
+      while (status === 200 && Date.now() - revokedAt < TOKEN_CACHE_MS + 1_000) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = (await asToken(secret)).status;
+      }
+      expect(status).toBe(401);
+      expect(Date.now() - revokedAt).toBeLessThanOrEqual(TOKEN_CACHE_MS + 250);
+    } finally {
+      await other.close();
+    }
+  });
+});
