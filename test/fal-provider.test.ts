@@ -148,6 +148,23 @@ describe("fal provider", () => {
     ]);
   });
 
+  it("says in the prediction's warnings which image fal's safety checker flagged", async () => {
+    fake.faults.nsfw.count = 1;
+    const prediction = await finish(
+      await replicate.predictions.create({
+        model: "fal/flux-dev",
+        input: { prompt: "a fox", ...small, num_outputs: 2 },
+      }),
+    );
+    expect(prediction.status).toBe("succeeded");
+    expect(prediction.output).toHaveLength(2);
+    expect(prediction.logs).toContain("fal flagged NSFW content in image 0");
+    const json = (await (await gateway.api(`/v1/predictions/${prediction.id}`)).json()) as {
+      gengate?: { warnings?: string[] };
+    };
+    expect(json.gengate?.warnings).toEqual(["fal flagged NSFW content in image 0"]);
+  });
+
   it("sends an aspect ratio as fal's preset and leaves the rest to the app", async () => {
     const prediction = await finish(
       await replicate.predictions.create({

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { BatchStatus } from "../core/batch.ts";
 import { isTerminal, type Prediction } from "../core/prediction.ts";
+import type { FinishReason, TokenUsage } from "../providers/provider.ts";
 import { TokenBuffers } from "./token-buffers.ts";
 
 /** Events on a prediction's channel (its id), or on a batch's channel (`batchChannel(id)`). */
@@ -8,6 +9,8 @@ export type PredictionEvent =
   | { type: "update"; prediction: Prediction }
   /** A streamed text token; `index` is its position in the output array. */
   | { type: "token"; index: number; data: string }
+  /** The streamed text ended: why the model stopped and what it used, as its provider said. */
+  | { type: "finish"; finishReason: FinishReason; usage: TokenUsage }
   /** The batch's own status changed (completed, canceled, or reopened by a retry). */
   | { type: "batch"; status: BatchStatus };
 

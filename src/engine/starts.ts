@@ -3,6 +3,7 @@ import { GatewayError } from "../core/errors.ts";
 import type { Provider, StartRequest, StartResult, StatusResult } from "../providers/provider.ts";
 import type { PredictionPatch, StoredPrediction } from "../store/index.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { withProviderWarnings } from "./provider-warnings.ts";
 import { STREAM_LEASE_MS } from "./stream-pump.ts";
 
 /** Where `provider` sends its webhooks, when gengate is reachable from outside. */
@@ -44,6 +45,7 @@ export function runningPatch(
     upstreamPhase: "starting",
     startedAt: now,
     nextCheckAt: row.streaming ? now + STREAM_LEASE_MS : (leaseEnd ?? now + (started.nextPollMs ?? 0)),
+    ...withProviderWarnings(row, started.warnings),
   };
 }
 

@@ -7,6 +7,7 @@ import type { StatusResult } from "../providers/provider.ts";
 import { collectOutputs, hasPendingFiles, holdOutput } from "./collector.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
+import { withProviderWarnings } from "./provider-warnings.ts";
 import type { Router } from "./router.ts";
 
 const MAX_POLL_INTERVAL_MS = 5_000;
@@ -35,7 +36,10 @@ export class StatusApplier {
     // Logs grow by appending: an update that arrives late, with a beginning of the row's logs, is older.
     const olderLogs =
       status.logs !== undefined && status.logs.length < row.logs.length && row.logs.startsWith(status.logs);
-    const patch = { ...(status.logs !== undefined && !olderLogs && { logs: status.logs }) };
+    const patch = {
+      ...(status.logs !== undefined && !olderLogs && { logs: status.logs }),
+      ...withProviderWarnings(row, status.warnings),
+    };
     switch (status.state) {
       case "starting":
       case "processing": {

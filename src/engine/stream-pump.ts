@@ -1,6 +1,6 @@
 /**
- * Reads a streaming provider's tokens as they come, publishes each one at once and saves the
- * growing output now and then; the reconciler records the final status when the stream ends, or
+ * Reads a streaming provider's tokens as they come, publishes each one at once (and the finish
+ * part that ends the stream) and saves the growing output now and then; the reconciler records the final status when the stream ends, or
  * cancels the work upstream when a cancel was asked (from any process) while it was read. A
  * stream this process stops reading (it is stopping) is due for the reconciler of any process at once.
  */
@@ -43,6 +43,7 @@ export async function pumpStream(
       signal: AbortSignal.any([signal, canceled.signal]),
     })) {
       if (canceled.signal.aborted) break;
+      if (event.type === "finish") ctx.events.publish(row.id, event);
       if (event.type !== "output") continue;
       const index = tokens.push(event.data) - 1;
       ctx.events.publish(row.id, { type: "token", index, data: event.data });

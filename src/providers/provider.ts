@@ -140,6 +140,8 @@ export interface StartResult {
   nextPollMs?: number;
   /** What the upstream said is left of its rate budget when it answered the start, if it says. */
   upstreamBudget?: UpstreamBudget;
+  /** What the provider dropped or rewrote when it started the work; shown on the prediction. */
+  warnings?: string[];
   /** The work's status, when the start's answer already tells it (e.g. the work has ended): no check follows. */
   status?: StatusResult;
 }
@@ -166,18 +168,81 @@ export function isOutputFile(value: unknown): value is OutputFile {
 
 export type UpstreamState = "starting" | "processing" | "succeeded" | "failed" | "canceled";
 
-export interface StatusResult {
-  state: UpstreamState;
-  /** JSON output; file values are OutputFile objects. */
-  output?: unknown;
+export type StatusMetrics = Pick<
+  PredictionMetrics,
+  "predict_time" | "input_token_count" | "output_token_count"
+>;
+
+interface StatusCommon {
   logs?: string;
-  error?: string;
-  metrics?: Pick<PredictionMetrics, "predict_time" | "input_token_count" | "output_token_count">;
-  /** When asking again makes sense, if the provider knows. */
-  nextPollMs?: number;
+  /** What the upstream did that the client would not expect (a flagged output, a rewrite); shown on the prediction. */
+  warnings?: string[];
 }
 
-export type StreamEvent = { type: "output"; data: string } | { type: "logs"; data: string };
+/**
+ * Where the work is upstream, tagged by `state`: each state carries what it can have, and a field
+ * it cannot have is declared absent (`?: undefined`), so that it reads as undefined everywhere.
+ */
+export type StatusResult =
+  | (StatusCommon & {
+      state: "starting" | "processing";
+      /** Output so far (streamed text); file values are OutputFile objects. */
+      output?: unknown;
+      /** When asking again makes sense, if the provider knows. */
+      nextPollMs?: number;
+      error?: undefined;
+      metrics?: undefined;
+    })
+  | (StatusCommon & {
+      state: "succeeded";
+      /** JSON output; file values are OutputFile objects. */
+      output: unknown;
+      metrics?: StatusMetrics;
+      /** Why a text model stopped, when the provider says. */
+      finishReason?: FinishReason;
+      error?: undefined;
+      nextPollMs?: undefined;
+    })
+  | (StatusCommon & {
+      state: "failed";
+      error: string;
+      /** What it wrote before it failed (streamed text). */
+      output?: unknown;
+      metrics?: StatusMetrics;
+      nextPollMs?: undefined;
+    })
+  | (StatusCommon & {
+      state: "canceled";
+      error?: string;
+      output?: unknown;
+      metrics?: undefined;
+      nextPollMs?: undefined;
+    });
+
+/** Why a text model stopped (vercel/ai's LanguageModelV2FinishReason). */
+export type FinishReason =
+  | "stop"
+  | "length"
+  | "content-filter"
+  | "tool-calls"
+  | "error"
+  | "other"
+  | "unknown";
+
+/** Tokens a text model read and wrote, as far as the provider knows them. */
+export interface TokenUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+/**
+ * A part of a text model's stream. A stream that ends normally ends with one `finish`, carrying
+ * why the model stopped and what it used; a stream that breaks off throws instead.
+ */
+export type StreamPart =
+  | { type: "output"; data: string }
+  | { type: "logs"; data: string }
+  | { type: "finish"; finishReason: FinishReason; usage: TokenUsage };
 
 export interface RateLimitBudget {
   /** Work sharing a bucket shares its budget (e.g. one upstream account). */
@@ -221,7 +286,14 @@ export interface ProviderCheck {
   detail: string;
 }
 
+/**
+ * The version of this interface (vercel/ai's `specificationVersion`): the registry refuses a
+ * provider written against another, instead of misreading its answers.
+ */
+export const SPECIFICATION_VERSION = "v2";
+
 export interface Provider {
+  readonly specificationVersion: typeof SPECIFICATION_VERSION;
   readonly id: string;
   readonly rateLimit: RateLimitBudget;
   /** Upper bound of work in flight at this provider. */
@@ -258,7 +330,7 @@ export interface Provider {
   adopt?(request: StartRequest, upstreamId: string, ctx: ProviderContext): Promise<StartResult>;
   status(operation: unknown, ctx: ProviderContext): Promise<StatusResult>;
   cancel(operation: unknown, ctx: ProviderContext): Promise<void>;
-  stream?(operation: unknown, ctx: ProviderContext): AsyncIterable<StreamEvent>;
+  stream?(operation: unknown, ctx: ProviderContext): AsyncIterable<StreamPart>;
   training?: ProviderTraining;
   /** The provider's platform endpoints, passed through by gengate's (see platform.ts). */
   platform?: ProviderPlatform;

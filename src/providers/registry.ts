@@ -4,7 +4,13 @@ import { formatModelRef, type ModelRef } from "../core/model-ref.ts";
 import { DEFAULT_CONFIG_FILE, type FileConfig } from "../file-config.ts";
 import { createFalProvider } from "./fal/index.ts";
 import { createLocalProvider } from "./local/index.ts";
-import type { ModelDescriptor, Provider, ProviderDeps, ProviderEnvironment } from "./provider.ts";
+import {
+  type ModelDescriptor,
+  type Provider,
+  type ProviderDeps,
+  type ProviderEnvironment,
+  SPECIFICATION_VERSION,
+} from "./provider.ts";
 import { createReplicateProvider } from "./replicate/index.ts";
 import { createRunpodProvider } from "./runpod/index.ts";
 import { createSimProvider } from "./sim/index.ts";
@@ -34,6 +40,11 @@ export class ProviderRegistry {
   private readonly providers: Map<string, Provider>;
 
   constructor(providers: Provider[]) {
+    for (const { id, specificationVersion } of providers)
+      if (specificationVersion !== SPECIFICATION_VERSION)
+        throw new ConfigError(
+          `provider ${id} implements provider interface ${String(specificationVersion)}; this gengate speaks ${SPECIFICATION_VERSION} (src/providers/provider.ts)`,
+        );
     this.providers = new Map(providers.map((provider) => [provider.id, provider]));
   }
 

@@ -1,4 +1,5 @@
 /** OpenAI's shapes of a chat completion: the whole answer, and the chunks of a streamed one. */
+import type { ChatFinishReason } from "./chat-finish.ts";
 import type { Usage } from "./chat-usage.ts";
 
 export interface CompletionMeta {
@@ -9,12 +10,10 @@ export interface CompletionMeta {
   model: string;
 }
 
-type FinishReason = "stop" | "length";
-
 export function chatCompletion(
   meta: CompletionMeta,
   content: string,
-  finishReason: FinishReason,
+  finishReason: ChatFinishReason,
   usage: Usage,
 ) {
   return {
@@ -36,7 +35,7 @@ export function chatCompletion(
 export function completionChunk(
   meta: CompletionMeta,
   delta: { role?: "assistant"; content?: string },
-  finishReason: FinishReason | null,
+  finishReason: ChatFinishReason | null,
   includeUsage: boolean,
 ) {
   return {

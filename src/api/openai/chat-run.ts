@@ -6,13 +6,14 @@
 import type { Logger } from "pino";
 import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import type { Engine } from "../../engine/engine.ts";
+import { type ChatFinishReason, chatFinishReason } from "./chat-finish.ts";
 import type { ChatPlan } from "./chat-input.ts";
 import { StopScanner } from "./chat-stop.ts";
 import type { TokenFeed } from "./chat-tokens.ts";
 import { type Usage, usageOf } from "./chat-usage.ts";
 
 export type ChatEnd =
-  | { ended: "finished"; finishReason: "stop" | "length"; usage: () => Promise<Usage> }
+  | { ended: "finished"; finishReason: ChatFinishReason; usage: () => Promise<Usage> }
   | { ended: "failed"; message: string }
   | { ended: "aborted" };
 
@@ -44,7 +45,7 @@ export async function runChat(
   let tokens = 0;
   let finishReason: "stop" | "length" | undefined;
 
-  const last = await feed.follow(signal, async (token) => {
+  const { prediction: last, finish } = await feed.follow(signal, async (token) => {
     tokens++;
     if (finishReason) return true;
     const { text, stopped } = scanner.push(token);
@@ -73,7 +74,7 @@ export async function runChat(
   }
   return {
     ended: "finished",
-    finishReason: finishReason ?? (tokens >= limit ? "length" : "stop"),
-    usage: () => usageOf(last, plan.promptText, tokens),
+    finishReason: chatFinishReason(finishReason, finish?.finishReason, tokens, limit),
+    usage: () => usageOf(last, plan.promptText, tokens, finish?.usage),
   };
 }

@@ -6,16 +6,23 @@
 import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import type { Engine } from "../../engine/engine.ts";
 import type { PredictionEvent } from "../../engine/events.ts";
+import type { FinishReason, TokenUsage } from "../../providers/provider.ts";
 
 const isTokenList = (output: unknown): output is string[] =>
   Array.isArray(output) && output.every((item) => typeof item === "string");
 
+/** Where following ended: the prediction as last seen, and the stream's finish part if it came. */
+export interface FeedEnd {
+  prediction: Prediction;
+  finish?: { finishReason: FinishReason; usage: TokenUsage };
+}
+
 export interface TokenFeed {
   /**
    * Calls `onToken` with each token until the prediction ends, `onToken` answers false, or
-   * `signal` aborts; resolves with the prediction as last seen. Closes the feed.
+   * `signal` aborts. Closes the feed.
    */
-  follow(signal: AbortSignal, onToken: (token: string) => Promise<boolean>): Promise<Prediction>;
+  follow(signal: AbortSignal, onToken: (token: string) => Promise<boolean>): Promise<FeedEnd>;
 }
 
 export function openTokenFeed(engine: Engine, id: string): TokenFeed {
@@ -29,6 +36,8 @@ export function openTokenFeed(engine: Engine, id: string): TokenFeed {
   const follow = async (signal: AbortSignal, onToken: (token: string) => Promise<boolean>) => {
     const onAbort = () => wakeUp?.();
     signal.addEventListener("abort", onAbort);
+    let finish: FeedEnd["finish"];
+    const end = (prediction: Prediction): FeedEnd => ({ prediction, ...(finish && { finish }) });
     try {
       let prediction = await engine.get(id);
       let sent = 0;
@@ -39,7 +48,7 @@ export function openTokenFeed(engine: Engine, id: string): TokenFeed {
         return true;
       };
       while (!signal.aborted) {
-        if (!(await sendSaved()) || isTerminal(prediction.state)) return prediction;
+        if (!(await sendSaved()) || isTerminal(prediction.state)) return end(prediction);
         const event = pending.shift();
         if (!event) {
           await new Promise<void>((resolve) => {
@@ -51,10 +60,12 @@ export function openTokenFeed(engine: Engine, id: string): TokenFeed {
           prediction = event.prediction;
         } else if (event.type === "token" && event.index === sent) {
           sent++;
-          if (!(await onToken(event.data))) return prediction;
+          if (!(await onToken(event.data))) return end(prediction);
+        } else if (event.type === "finish") {
+          finish = { finishReason: event.finishReason, usage: event.usage };
         }
       }
-      return prediction;
+      return end(prediction);
     } finally {
       unsubscribe();
       signal.removeEventListener("abort", onAbort);

@@ -1,9 +1,11 @@
 /**
- * Token usage of a chat completion: the provider's own counts when it reported them (Replicate's
- * LLMs do), otherwise the tokens streamed and an estimate of the prompt's.
+ * Token usage of a chat completion: the provider's own counts when it reported them (in the
+ * prediction's metrics, as Replicate's LLMs do, or in its stream's finish part), otherwise the
+ * tokens streamed and an estimate of the prompt's.
  */
 import type { Tiktoken } from "js-tiktoken/lite";
 import type { Prediction } from "../../core/prediction.ts";
+import type { TokenUsage } from "../../providers/provider.ts";
 
 export interface Usage {
   prompt_tokens: number;
@@ -29,8 +31,11 @@ export async function usageOf(
   prediction: Prediction,
   promptText: string,
   tokensStreamed: number,
+  streamed: TokenUsage = {},
 ): Promise<Usage> {
-  const { input_token_count: reportedPrompt, output_token_count: reportedCompletion } = prediction.metrics;
+  const { metrics } = prediction;
+  const reportedPrompt = metrics.input_token_count ?? streamed.inputTokens;
+  const reportedCompletion = metrics.output_token_count ?? streamed.outputTokens;
   const prompt = reportedPrompt ?? (await estimateTokens(promptText));
   const completion = reportedCompletion ?? tokensStreamed;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };

@@ -3,6 +3,7 @@
  * rows (a receiver that needs a row reads it from the database).
  */
 import type { BatchStatus } from "../../core/batch.ts";
+import type { FinishReason, TokenUsage } from "../../providers/provider.ts";
 import type { WorkKind } from "../work-signals.ts";
 
 export type ClusterMessage =
@@ -12,6 +13,8 @@ export type ClusterMessage =
   | { t: "u"; c: string; id: string; e?: 1 }
   /** Token `i` of the prediction streaming on channel `c`. */
   | { t: "t"; c: string; i: number; d: string }
+  /** The stream of channel `c` ended: finish reason `r`, token usage `u`. */
+  | { t: "f"; c: string; r: FinishReason; u: TokenUsage }
   /** The batch of channel `c` changed status. */
   | { t: "b"; c: string; s: BatchStatus };
 

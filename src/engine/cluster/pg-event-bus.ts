@@ -43,6 +43,9 @@ export class PgEventBus implements EventBus {
       case "t":
         this.local.publish(message.c, { type: "token", index: message.i, data: message.d });
         return;
+      case "f":
+        this.local.publish(message.c, { type: "finish", finishReason: message.r, usage: message.u });
+        return;
       case "b":
         this.local.publish(message.c, { type: "batch", status: message.s });
         return;
@@ -88,6 +91,8 @@ function toMessage(channel: string, event: PredictionEvent): ClusterMessage {
   switch (event.type) {
     case "token":
       return { t: "t", c: channel, i: event.index, d: event.data };
+    case "finish":
+      return { t: "f", c: channel, r: event.finishReason, u: event.usage };
     case "batch":
       return { t: "b", c: channel, s: event.status };
     case "update":

@@ -1,17 +1,17 @@
 /**
- * Calls fal's queue: `Authorization: Key …` (reference B.1), JSON, errors mapped to GatewayError.
- * The key is only ever sent to the configured queue origin.
+ * Calls fal's queue through the provider toolkit: `Authorization: Key …` (reference B.1), JSON,
+ * fal's errors (upstream-error.ts). The key is only ever sent to the configured queue origin.
  */
-import { GatewayError } from "../../core/errors.ts";
-import { transportError, upstreamError } from "./upstream-error.ts";
-
-const TIMEOUT_MS = 30_000;
+import { UpstreamHttp } from "../toolkit/http.ts";
+import { FAL, upstreamError } from "./upstream-error.ts";
 
 export interface RequestOptions {
   method?: "GET" | "POST" | "PUT";
   json?: unknown;
   /** What gengate is doing, for error messages ("submitting a request"). */
   what: string;
+  /** This call starts paid work (see the toolkit's CallOptions.start). */
+  start?: boolean;
 }
 
 export interface FalResponse {
@@ -22,37 +22,27 @@ export interface FalResponse {
 
 export class FalHttp {
   readonly queueUrl: string;
-  readonly #key: string;
+  readonly #http: UpstreamHttp;
 
-  constructor(queueUrl: string, key: string) {
+  constructor(queueUrl: string, key: string, fetchImpl?: typeof fetch) {
     this.queueUrl = queueUrl;
-    this.#key = key;
+    this.#http = new UpstreamHttp({
+      upstream: FAL,
+      baseUrl: queueUrl,
+      baseName: "queue",
+      credentials: { authorization: `Key ${key}` },
+      secrets: [key],
+      ...(fetchImpl && { fetch: fetchImpl }),
+    });
   }
 
-  /** Answers of any status; only transport failures and URLs off the queue origin throw. */
+  /**
+   * Answers of any status, with the key removed from what fal said (it may echo it); only
+   * transport failures and URLs off the queue origin throw.
+   */
   async send(url: string, options: RequestOptions): Promise<FalResponse> {
-    if (new URL(url).origin !== new URL(this.queueUrl).origin)
-      throw new GatewayError("provider_error", `fal returned a URL outside its queue: ${url}`, {
-        retryable: false,
-      });
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, {
-        method: options.method ?? "GET",
-        headers: {
-          authorization: `Key ${this.#key}`,
-          accept: "application/json",
-          ...(options.json !== undefined && { "content-type": "application/json" }),
-        },
-        ...(options.json !== undefined && { body: JSON.stringify(options.json) }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      text = await response.text();
-    } catch (cause) {
-      throw transportError(cause, options.what);
-    }
-    return { status: response.status, headers: response.headers, body: parseBody(text) };
+    const { status, headers, text } = await this.#http.send(url, options);
+    return { status, headers, body: parseBody(this.#http.redact(text)) };
   }
 
   /** A 2xx answer's body; any other answer throws its GatewayError. */
@@ -64,6 +54,7 @@ export class FalHttp {
   }
 }
 
+/** fal answers JSON, but a proxy in front of it may not: then the text is what it said. */
 function parseBody(text: string): unknown {
   if (text === "") return null;
   try {

@@ -4,7 +4,13 @@
  */
 
 import { findModel } from "../model-lookup.ts";
-import { type Provider, type ProviderDeps, perMinuteBudget, type StartResult } from "../provider.ts";
+import {
+  type Provider,
+  type ProviderDeps,
+  perMinuteBudget,
+  SPECIFICATION_VERSION,
+  type StartResult,
+} from "../provider.ts";
 import { SubmitMarker } from "../submit-marker.ts";
 import { checkFal } from "./check.ts";
 import { parseFalConfig } from "./config.ts";
@@ -12,7 +18,7 @@ import { FalHttp } from "./fal-http.ts";
 import { describeApp } from "./models.ts";
 import { type FalOperation, parseFalOperation, requestUrl } from "./operation.ts";
 import { toFalInput } from "./parameters.ts";
-import { parseAnswer, submitAnswer } from "./responses.ts";
+import { parseFalAnswer, submitAnswer } from "./responses.ts";
 import { falStatus } from "./status.ts";
 import { upstreamError } from "./upstream-error.ts";
 import { falWebhook } from "./webhook.ts";
@@ -35,6 +41,7 @@ export function createFalProvider(
   );
   const marker = new SubmitMarker(config.key, "fal");
   return {
+    specificationVersion: SPECIFICATION_VERSION,
     id: "fal",
     rateLimit: perMinuteBudget("fal", config.perMinute),
     concurrency: config.concurrency,
@@ -64,8 +71,9 @@ export function createFalProvider(
         method: "POST",
         json: toFalInput(request.input).input,
         what,
+        start: true,
       });
-      const submitted = parseAnswer(submitAnswer, answer.body, what);
+      const submitted = parseFalAnswer(submitAnswer, answer.body, what);
       const operation: FalOperation = {
         provider: "fal",
         app: request.providerModel,

@@ -1,6 +1,6 @@
 /** The configured fal apps as gengate models `fal/<name>`, described the way Cog describes a version. */
-import { createHash } from "node:crypto";
 import type { JsonSchema, ModelDescriptor } from "../provider.ts";
+import { versionIdOf } from "../toolkit/version-id.ts";
 import type { FalApp } from "./config.ts";
 import { FAL_INPUT_SCHEMA, MAX_OUTPUTS, OUTPUT_FORMATS } from "./parameters.ts";
 
@@ -13,9 +13,7 @@ const OUTPUT_SCHEMA: JsonSchema = {
 };
 
 export function describeApp({ name, app, description }: FalApp): ModelDescriptor {
-  const versionId = createHash("sha256")
-    .update(JSON.stringify([name, app, FAL_INPUT_SCHEMA, OUTPUT_SCHEMA]))
-    .digest("hex");
+  const versionId = versionIdOf([name, app, FAL_INPUT_SCHEMA, OUTPUT_SCHEMA]);
   return {
     owner: FAL_OWNER,
     name,

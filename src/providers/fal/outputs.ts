@@ -3,8 +3,8 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { GatewayError } from "../../core/errors.ts";
 import { type OutputFile, outputFile, type StatusResult } from "../provider.ts";
-import { type FalFile, type ImageResult, imageResult, parseAnswer } from "./responses.ts";
-import { transportError } from "./upstream-error.ts";
+import { transportError } from "../toolkit/http.ts";
+import { type FalFile, type ImageResult, imageResult, parseFalAnswer } from "./responses.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const EXTENSIONS: Record<string, string> = {
@@ -22,7 +22,7 @@ function imageFile({ url, content_type }: FalFile): OutputFile {
     // File URLs are public (or data: URLs): the key is never sent to them.
     const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
       (cause: unknown) => {
-        throw transportError(cause, "downloading an output file");
+        throw transportError("fal", cause, "downloading an output file");
       },
     );
     if (!response.ok || !response.body) {
@@ -36,12 +36,20 @@ function imageFile({ url, content_type }: FalFile): OutputFile {
   });
 }
 
-/** A finished request's model output as a succeeded status. */
-export function succeededWith(payload: unknown, logs?: string): StatusResult {
-  const result: ImageResult = parseAnswer(imageResult, payload, "reading a result");
+/** A finished request's model output as a succeeded status; images fal flagged are said, as logs and warnings. */
+export function succeededWith(
+  payload: unknown,
+  logs?: string,
+): Extract<StatusResult, { state: "succeeded" }> {
+  const result: ImageResult = parseFalAnswer(imageResult, payload, "reading a result");
   const images = result.images ?? (result.image ? [result.image] : []);
   const flagged = (result.has_nsfw_concepts ?? []).flatMap((nsfw, index) => (nsfw ? [index] : []));
-  const note = flagged.length > 0 ? `fal flagged NSFW content in image ${flagged.join(", ")}\n` : "";
-  const allLogs = `${logs ?? ""}${note}`;
-  return { state: "succeeded", output: images.map(imageFile), ...(allLogs && { logs: allLogs }) };
+  const note = flagged.length > 0 ? `fal flagged NSFW content in image ${flagged.join(", ")}` : "";
+  const allLogs = `${logs ?? ""}${note && `${note}\n`}`;
+  return {
+    state: "succeeded",
+    output: images.map(imageFile),
+    ...(allLogs && { logs: allLogs }),
+    ...(note && { warnings: [note] }),
+  };
 }

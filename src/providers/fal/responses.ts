@@ -1,6 +1,6 @@
 /** fal's answers (reference B.2, B.4), checked with zod; unknown fields are ignored. */
 import { z } from "zod";
-import { GatewayError } from "../../core/errors.ts";
+import { parseAnswer } from "../toolkit/answer.ts";
 
 export const submitAnswer = z.object({
   request_id: z.string().min(1),
@@ -41,14 +41,7 @@ export const webhookBody = z.object({
   error: z.string().nullish(),
 });
 
-export function parseAnswer<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-  throw new GatewayError(
-    "provider_error",
-    `fal answered in an unexpected shape while ${what}: ${issue?.message ?? "invalid"}${where}`,
-    { retryable: false },
-  );
+/** An answer as `schema` says; a shape fal never sends is a provider error, not a crash. */
+export function parseFalAnswer<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
+  return parseAnswer("fal", schema, body, what);
 }

@@ -3,7 +3,7 @@ import type { StatusResult } from "../provider.ts";
 import type { FalHttp } from "./fal-http.ts";
 import type { FalOperation } from "./operation.ts";
 import { succeededWith } from "./outputs.ts";
-import { parseAnswer, type QueueStatus, queueStatus } from "./responses.ts";
+import { parseFalAnswer, type QueueStatus, queueStatus } from "./responses.ts";
 import { detailOf, upstreamError } from "./upstream-error.ts";
 
 const MIN_POLL_MS = 250;
@@ -29,7 +29,7 @@ export async function falStatus(http: FalHttp, op: FalOperation): Promise<Status
   const url = new URL(op.statusUrl);
   url.searchParams.set("logs", "1");
   const answer = await http.request(url.href, { what });
-  const status = parseAnswer(queueStatus, answer.body, what);
+  const status = parseFalAnswer(queueStatus, answer.body, what);
   const nextPollMs = pollDelayMs(Date.now() - op.submittedAt);
   switch (status.status) {
     case "IN_QUEUE":

@@ -1,14 +1,9 @@
 /** fal's error answers (reference B.2) as GatewayErrors; messages carry fal's words, never the key. */
 import { GatewayError } from "../../core/errors.ts";
-import {
-  mayHaveArrived,
-  retryAfterHeaderMs,
-  type Upstream,
-  upstreamStatusError,
-} from "../upstream-errors.ts";
+import { retryAfterMs } from "../toolkit/rate-limit-headers.ts";
+import { type Upstream, upstreamStatusError } from "../toolkit/upstream-errors.ts";
 
-const DEFAULT_RETRY_AFTER_MS = 1_000;
-const FAL: Upstream = { name: "fal", keySetting: "FAL_KEY" };
+export const FAL: Upstream = { name: "fal", keySetting: "FAL_KEY" };
 
 /** fal's `detail`: a message, or a list of `{ loc, msg }` from a model's input checks. */
 export function detailOf(body: unknown): string {
@@ -41,15 +36,6 @@ export function upstreamError(status: number, headers: Headers, body: unknown, w
     status,
     detail,
     what,
-    retryAfterMs: retryAfterHeaderMs(headers) ?? DEFAULT_RETRY_AFTER_MS,
-  });
-}
-
-export function transportError(cause: unknown, what: string): GatewayError {
-  const timedOut = cause instanceof Error && cause.name === "TimeoutError";
-  const reason = timedOut ? "no answer in time" : cause instanceof Error ? cause.message : String(cause);
-  return new GatewayError(timedOut ? "timeout" : "provider_unavailable", `fal: ${reason} while ${what}`, {
-    cause,
-    outcomeUnknown: mayHaveArrived(cause),
+    retryAfterMs: retryAfterMs(headers, { text: detail }),
   });
 }

@@ -6,8 +6,8 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
-import { parseAnswer } from "./responses.ts";
-import { transportError } from "./upstream-error.ts";
+import { transportError } from "../toolkit/http.ts";
+import { parseFalAnswer } from "./responses.ts";
 
 const MAX_AGE_MS = 24 * 60 * 60_000;
 const MIN_REFETCH_MS = 60_000;
@@ -59,14 +59,14 @@ export class WebhookKeys {
     const what = "fetching fal's webhook keys";
     const response = await fetch(this.#jwksUrl, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).catch(
       (cause: unknown) => {
-        throw transportError(cause, what);
+        throw transportError("fal", cause, what);
       },
     );
     if (!response.ok) {
       await response.body?.cancel();
       throw new GatewayError("provider_unavailable", `fal answered ${response.status} while ${what}`);
     }
-    const body = parseAnswer(jwks, await response.json().catch(() => null), what);
+    const body = parseFalAnswer(jwks, await response.json().catch(() => null), what);
     this.#keys = body.keys.flatMap((key) =>
       key.kty === "OKP" && key.crv === "Ed25519" && key.x ? [publicKey(key.x)] : [],
     );

@@ -7,7 +7,7 @@ import { GatewayError } from "../../core/errors.ts";
 import type { ProviderWebhook, StatusResult } from "../provider.ts";
 import type { SubmitMarker } from "../submit-marker.ts";
 import { succeededWith } from "./outputs.ts";
-import { parseAnswer, webhookBody } from "./responses.ts";
+import { parseFalAnswer, webhookBody } from "./responses.ts";
 import { endState } from "./status.ts";
 import { detailOf } from "./upstream-error.ts";
 import type { WebhookKeys } from "./webhook-keys.ts";
@@ -55,7 +55,7 @@ export function falWebhook(
       } catch {
         throw new GatewayError("bad_request", "fal webhook body is not JSON");
       }
-      const body = parseAnswer(webhookBody, json, "reading a webhook");
+      const body = parseFalAnswer(webhookBody, json, "reading a webhook");
       const mark = marker.read(request.url);
       return {
         upstreamId: body.request_id,

@@ -16,6 +16,7 @@ import {
   type ProviderContext,
   type ProviderDeps,
   perMinuteBudget,
+  SPECIFICATION_VERSION,
   type StartResult,
   type StatusResult,
 } from "../provider.ts";
@@ -146,6 +147,7 @@ export function createLocalProvider(
   };
 
   return {
+    specificationVersion: SPECIFICATION_VERSION,
     id: "local",
     rateLimit: perMinuteBudget("local", 600_000),
     // One job waits decoded in the pool for each worker, so none idles between two jobs.

@@ -1,9 +1,9 @@
 /** The local tools, described the way Cog describes a model version. */
-import { createHash } from "node:crypto";
 import type { ModelRef } from "../../core/model-ref.ts";
 import { findModel } from "../model-lookup.ts";
 import type { JsonSchema, ModelDescriptor } from "../provider.ts";
 import { cogInput } from "../sim/models.ts";
+import { versionIdOf } from "../toolkit/version-id.ts";
 import { CUTOUT_FORMATS, UPSCALE_FORMATS, UPSCALE_QUALITIES, type UpscaleQuality } from "./job.ts";
 import { CUTOUT_MAX_SIDE, UPSCALE_MAX_SIDE } from "./limits.ts";
 
@@ -77,9 +77,7 @@ function describe(
   outputSchema: JsonSchema,
   formats: readonly string[],
 ): ModelDescriptor {
-  const versionId = createHash("sha256")
-    .update(JSON.stringify(["local", inputSchema, outputSchema]))
-    .digest("hex");
+  const versionId = versionIdOf(["local", inputSchema, outputSchema]);
   return {
     owner: "local",
     name,

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { GatewayError } from "../../core/errors.ts";
-import type { Provider, ProviderDeps, StartResult } from "../provider.ts";
+import { type Provider, type ProviderDeps, SPECIFICATION_VERSION, type StartResult } from "../provider.ts";
 import { checkReplicate } from "./check.ts";
 import { parseReplicateConfig } from "./config.ts";
 import { createPrediction, startResultOf } from "./create.ts";
@@ -72,6 +72,7 @@ export function createReplicateProvider(
   };
 
   return {
+    specificationVersion: SPECIFICATION_VERSION,
     id: "replicate",
     rateLimit: {
       bucket: `replicate:${account}`,

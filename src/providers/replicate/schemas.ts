@@ -1,6 +1,6 @@
 /** Replicate's response bodies, as far as gengate reads them (reference/replicate.md §2, §3). */
 import { z } from "zod";
-import { GatewayError } from "../../core/errors.ts";
+import { parseAnswer } from "../toolkit/answer.ts";
 
 const STATUSES = ["starting", "processing", "succeeded", "failed", "canceled", "aborted"] as const;
 
@@ -62,14 +62,7 @@ export const fileSchema = z.looseObject({ urls: z.looseObject({ get: z.string() 
 
 export const secretSchema = z.looseObject({ key: z.string().startsWith("whsec_") });
 
-/** Parses a response body; a shape Replicate never sends is a provider error, not a crash. */
+/** A response body as `schema` says; a shape Replicate never sends is a provider error, not a crash. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const at = issue?.path.join(".") || "body";
-  throw new GatewayError(
-    "provider_error",
-    `unexpected answer from Replicate (${what}): ${at} ${issue?.message}`,
-  );
+  return parseAnswer("Replicate", schema, body, what);
 }

@@ -1,6 +1,6 @@
 /** Server-Sent Events as Replicate streams them: `output`, `logs`, `error`, `done` (replicate.md §4.4). */
 import { GatewayError } from "../../core/errors.ts";
-import type { StreamEvent } from "../provider.ts";
+import type { StreamPart } from "../provider.ts";
 
 export interface SseEvent {
   event: string;
@@ -41,7 +41,7 @@ export class SseParser {
 }
 
 /** What an SSE event means for the engine: a stream event, the end, or an error. */
-export function interpret(event: SseEvent): StreamEvent | "done" | null {
+export function interpret(event: SseEvent): StreamPart | "done" | null {
   switch (event.event) {
     case "output":
       return { type: "output", data: event.data };
@@ -66,11 +66,20 @@ function errorDetail(data: string): string {
   return data;
 }
 
+/** A `done` event's `{"reason":"canceled"}`: the stream ended without the model finishing. */
+function canceled(data: string): boolean {
+  try {
+    return (JSON.parse(data) as { reason?: unknown } | null)?.reason === "canceled";
+  } catch {
+    return false;
+  }
+}
+
 export async function* readStream(
   url: string,
   headers: Record<string, string>,
   signal: AbortSignal | undefined,
-): AsyncGenerator<StreamEvent> {
+): AsyncGenerator<StreamPart> {
   const response = await fetch(url, {
     headers: { accept: "text/event-stream", "cache-control": "no-store", ...headers },
     ...(signal && { signal }),
@@ -88,7 +97,11 @@ export async function* readStream(
   for await (const chunk of response.body) {
     for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
       const meaning = interpret(event);
-      if (meaning === "done") return;
+      if (meaning === "done") {
+        // Replicate's stream says neither why the model stopped nor its token counts (its status does).
+        if (!canceled(event.data)) yield { type: "finish", finishReason: "unknown", usage: {} };
+        return;
+      }
       if (meaning) yield meaning;
     }
   }

@@ -59,21 +59,31 @@ export function toStatus(
   if (state === "succeeded" && prediction.data_removed === true) {
     return { state: "failed", error: "output expired before it could be stored" };
   }
-  const result: StatusResult = { state };
-  if (prediction.output !== undefined && prediction.output !== null) {
-    result.output = mapOutput(prediction.output, context.textOutput);
-  }
-  if (typeof prediction.logs === "string") result.logs = prediction.logs;
-  if (prediction.status === "aborted") result.error = "deadline passed before start";
-  else if (state === "failed") result.error = errorText(prediction.error);
+  const common = {
+    ...(prediction.output !== undefined &&
+      prediction.output !== null && { output: mapOutput(prediction.output, context.textOutput) }),
+    ...(typeof prediction.logs === "string" && { logs: prediction.logs }),
+  };
   const { predict_time, input_token_count, output_token_count } = prediction.metrics ?? {};
-  const metrics = { predict_time, input_token_count, output_token_count };
-  const reported = Object.entries(metrics).filter(([, value]) => value !== undefined);
-  if (reported.length > 0) result.metrics = Object.fromEntries(reported);
-  if (state === "starting" || state === "processing") {
-    result.nextPollMs = nextPollMs(now - context.createdAt, context);
+  const reported = Object.entries({ predict_time, input_token_count, output_token_count }).filter(
+    ([, value]) => value !== undefined,
+  );
+  const metrics = reported.length > 0 ? { metrics: Object.fromEntries(reported) } : {};
+  switch (state) {
+    case "starting":
+    case "processing":
+      return { state, ...common, nextPollMs: nextPollMs(now - context.createdAt, context) };
+    case "succeeded":
+      return { state, output: null, ...common, ...metrics };
+    case "failed":
+      return { state, ...common, ...metrics, error: errorText(prediction.error) };
+    case "canceled":
+      return {
+        state,
+        ...common,
+        ...(prediction.status === "aborted" && { error: "deadline passed before start" }),
+      };
   }
-  return result;
 }
 
 function errorText(error: unknown): string {

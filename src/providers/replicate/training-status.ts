@@ -40,21 +40,33 @@ export function trainingStatus(
   context: TrainingContext,
   now = Date.now(),
 ): StatusResult {
-  const { output: _mapped, ...result } = toStatus(training, { ...context, textOutput: false }, now);
-  if (result.state === "starting" || result.state === "processing") {
-    result.nextPollMs = trainingPollMs(now - context.createdAt, context);
+  const status = toStatus(training, { ...context, textOutput: false }, now);
+  const { logs } = status;
+  const common = { ...(logs !== undefined && { logs }) };
+  switch (status.state) {
+    case "starting":
+    case "processing":
+      return { state: status.state, ...common, nextPollMs: trainingPollMs(now - context.createdAt, context) };
+    case "failed":
+      return {
+        ...status,
+        output: undefined,
+        ...(training.status === "failed" &&
+          (training.error ?? "") === "" && { error: "training failed on Replicate" }),
+      };
+    case "canceled":
+      return { ...status, output: undefined };
+    case "succeeded": {
+      const output = trainedOutput(training.output);
+      const metrics = status.metrics && { metrics: status.metrics };
+      if (!output)
+        return {
+          state: "failed",
+          ...common,
+          ...metrics,
+          error: "Replicate's training succeeded without a version and weights",
+        };
+      return { state: "succeeded", ...common, ...metrics, output };
+    }
   }
-  if (result.state === "failed" && training.status === "failed" && (training.error ?? "") === "") {
-    result.error = "training failed on Replicate";
-  }
-  if (result.state !== "succeeded") return result;
-  const output = trainedOutput(training.output);
-  if (!output) {
-    return {
-      ...result,
-      state: "failed",
-      error: "Replicate's training succeeded without a version and weights",
-    };
-  }
-  return { ...result, output };
 }

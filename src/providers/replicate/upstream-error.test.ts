@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryAfterMs, upstreamBudgetOf, upstreamError } from "./upstream-error.ts";
+import { retryAfterMs, upstreamError } from "./upstream-error.ts";
 
 const headers = (values: Record<string, string> = {}) => new Headers(values);
 
@@ -105,16 +105,5 @@ describe("what Replicate says of its limits", () => {
       "x",
     );
     expect(plain.statedLimit).toBeUndefined();
-  });
-
-  it("reads ratelimit-remaining and ratelimit-reset when both are there", () => {
-    const budget = (values: Record<string, string>) => upstreamBudgetOf(headers(values), 1_000, 3_500);
-    expect(budget({ "ratelimit-remaining": "599", "ratelimit-reset": "1" })).toEqual({
-      remaining: 599,
-      resetMs: 1000,
-      ageMs: 2_500,
-    });
-    expect(budget({ "ratelimit-remaining": "5" })).toBeUndefined();
-    expect(budget({ "ratelimit-remaining": "x", "ratelimit-reset": "1" })).toBeUndefined();
   });
 });

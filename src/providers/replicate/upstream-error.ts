@@ -5,8 +5,8 @@
 import { z } from "zod";
 import type { StatedLimit } from "../../core/adaptive-limit.ts";
 import { GatewayError, type InvalidField } from "../../core/errors.ts";
-import type { UpstreamBudget } from "../../core/rate-limiter.ts";
-import { retryAfterHeaderMs, type Upstream, upstreamStatusError } from "../upstream-errors.ts";
+import { retryAfterMs as readRetryAfter } from "../toolkit/rate-limit-headers.ts";
+import { type Upstream, upstreamStatusError } from "../toolkit/upstream-errors.ts";
 
 const problemSchema = z.looseObject({
   title: z.string().optional(),
@@ -18,9 +18,8 @@ const problemSchema = z.looseObject({
 });
 type Problem = z.infer<typeof problemSchema>;
 
-const DEFAULT_RETRY_MS = 1_000;
 const MAX_DETAIL = 500;
-const REPLICATE: Upstream = { name: "Replicate", keySetting: "REPLICATE_API_TOKEN" };
+export const REPLICATE: Upstream = { name: "Replicate", keySetting: "REPLICATE_API_TOKEN" };
 
 export function parseProblem(text: string): Problem {
   try {
@@ -32,24 +31,9 @@ export function parseProblem(text: string): Problem {
   return text.trim() === "" ? {} : { detail: text.trim().slice(0, MAX_DETAIL) };
 }
 
-const seconds = (value: string | null | undefined): number | undefined => {
-  if (value === null || value === undefined || value.trim() === "") return undefined;
-  const number = Number(value);
-  return Number.isFinite(number) && number >= 0 ? number * 1000 : undefined;
-};
-
-/**
- * How long to wait after a 429: `Retry-After` (seconds or a date), then the body's `retry_after`,
- * then "~Ns" / "N seconds" in `detail`, then `ratelimit-reset`.
- */
+/** How long to wait after a 429: the toolkit's one rule, with what Replicate's body said. */
 export function retryAfterMs(headers: Headers, problem: Problem, now = Date.now()): number {
-  const fromHeader = retryAfterHeaderMs(headers, now);
-  if (fromHeader !== undefined) return fromHeader;
-  if (problem.retry_after !== undefined && problem.retry_after >= 0) return problem.retry_after * 1000;
-  const inDetail = /~\s*(\d+(?:\.\d+)?)\s*s\b|(\d+(?:\.\d+)?)\s*seconds?\b/.exec(problem.detail ?? "");
-  const fromDetail = seconds(inDetail?.[1] ?? inDetail?.[2]);
-  if (fromDetail !== undefined) return fromDetail;
-  return seconds(headers.get("ratelimit-reset")) ?? DEFAULT_RETRY_MS;
+  return readRetryAfter(headers, { seconds: problem.retry_after, text: problem.detail }, undefined, now);
 }
 
 /**
@@ -67,21 +51,6 @@ export function statedLimit(problem: Problem): StatedLimit | undefined {
   if (!(perMinute > 0)) return undefined;
   const burst = Number(/burst of\s+(\d+)/i.exec(detail)?.[1]);
   return { perMinute, ...(burst > 0 && { burst }) };
-}
-
-/**
- * What Replicate's `ratelimit-remaining` and `ratelimit-reset` say, when it sends both, of a
- * request sent at `sentAt`.
- */
-export function upstreamBudgetOf(
-  headers: Headers,
-  sentAt: number,
-  now = Date.now(),
-): UpstreamBudget | undefined {
-  const remaining = Number(headers.get("ratelimit-remaining")?.trim() || Number.NaN);
-  const resetMs = seconds(headers.get("ratelimit-reset"));
-  if (!Number.isInteger(remaining) || remaining < 0 || resetMs === undefined) return undefined;
-  return { remaining, resetMs, ageMs: Math.max(0, now - sentAt) };
 }
 
 /** A non-2xx answer from Replicate as a GatewayError; `what` says what gengate was doing. */

@@ -1,6 +1,8 @@
 /** A connection test per configured endpoint with `/health`: reachability, the key, queue and workers; no work is created. */
 import { GatewayError } from "../../core/errors.ts";
 import type { ProviderCheck } from "../provider.ts";
+import { jsonOrUndefined } from "../toolkit/answer.ts";
+import type { HttpAnswer } from "../toolkit/http.ts";
 import type { RunpodConfig } from "./config.ts";
 import { healthSchema, type RunpodHealth } from "./job-schema.ts";
 import { RunpodClient } from "./runpod-client.ts";
@@ -21,13 +23,13 @@ async function checkEndpoint(
   endpointId: string,
 ): Promise<EndpointHealth> {
   const base = { model, endpointId };
-  let response: Response;
+  let response: HttpAnswer;
   try {
-    response = await client.request(endpointId, "health");
+    response = await client.request(endpointId, "health", "checking the endpoint");
   } catch (error) {
     return { ...base, reachable: false, authenticated: null, detail: GatewayError.from(error).message };
   }
-  const body = await response.json().catch(() => undefined);
+  const body = jsonOrUndefined(response.text);
   if (response.status === 401 || response.status === 403)
     return {
       ...base,
@@ -38,7 +40,7 @@ async function checkEndpoint(
   if (response.status === 404)
     return { ...base, reachable: false, authenticated: true, detail: "no such endpoint (HTTP 404)" };
   const parsed = healthSchema.safeParse(body);
-  if (!response.ok || !parsed.success)
+  if (response.status < 200 || response.status > 299 || !parsed.success)
     return {
       ...base,
       reachable: false,

@@ -4,7 +4,7 @@
  * RunPod no longer has (404) fails: gengate never succeeds without outputs. An image job's output
  * is its files; a text job's is its tokens, with the token counts in the metrics.
  */
-import type { StatusResult } from "../provider.ts";
+import type { StatusMetrics, StatusResult } from "../provider.ts";
 import { outputFiles } from "./job-outputs.ts";
 import type { RunpodJob } from "./job-schema.ts";
 import type { ImageOperation, RunpodOperation } from "./operation.ts";
@@ -63,7 +63,7 @@ export async function runpodStatus(op: RunpodOperation, deps: StatusDeps): Promi
 const shownOutput = (job: RunpodJob) => JSON.stringify(job.output ?? null).slice(0, 500);
 
 /** RunPod's execution time and, for text, the token counts; undefined when there are none. */
-function metricsOf(job: RunpodJob, text?: TextOutput): StatusResult["metrics"] {
+function metricsOf(job: RunpodJob, text?: TextOutput): StatusMetrics | undefined {
   const metrics = {
     ...(job.executionTime !== undefined && { predict_time: job.executionTime / 1000 }),
     ...(text?.usage && { input_token_count: text.usage.input, output_token_count: text.usage.output }),

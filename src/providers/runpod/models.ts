@@ -1,6 +1,6 @@
 /** One gengate model per configured endpoint, `runpod/<name>`, described the way Cog describes a version. */
-import { createHash } from "node:crypto";
 import type { JsonSchema, ModelDescriptor } from "../provider.ts";
+import { versionIdOf } from "../toolkit/version-id.ts";
 import type { EndpointConfig, ImageEndpointConfig, VllmEndpointConfig } from "./config.ts";
 import { SAMPLERS, SCHEDULERS } from "./generation-params.ts";
 import { VLLM_INPUT_SCHEMA, VLLM_OUTPUT_SCHEMA } from "./vllm-model.ts";
@@ -100,8 +100,6 @@ function inputSchema(spec: WorkerKindSpec, endpoint: ImageEndpointConfig): JsonS
     additionalProperties: true,
   };
 }
-
-const versionIdOf = (facts: unknown[]) => createHash("sha256").update(JSON.stringify(facts)).digest("hex");
 
 export function describeModel(name: string, endpoint: EndpointConfig): ModelDescriptor {
   return endpoint.worker === "vllm" ? describeVllmModel(name, endpoint) : describeImageModel(name, endpoint);

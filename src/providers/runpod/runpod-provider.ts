@@ -6,7 +6,13 @@
  */
 import { GatewayError } from "../../core/errors.ts";
 import { findModel } from "../model-lookup.ts";
-import { type Provider, type ProviderDeps, perMinuteBudget, type StartRequest } from "../provider.ts";
+import {
+  type Provider,
+  type ProviderDeps,
+  perMinuteBudget,
+  SPECIFICATION_VERSION,
+  type StartRequest,
+} from "../provider.ts";
 import { parseRunpodConfig } from "./config.ts";
 import { checkRunpod, summariseChecks } from "./health.ts";
 import { runpodStatus } from "./job-status.ts";
@@ -59,6 +65,7 @@ export function createRunpodProvider(
   };
 
   return {
+    specificationVersion: SPECIFICATION_VERSION,
     id: "runpod",
     rateLimit: perMinuteBudget("runpod", config.perMinute),
     concurrency: config.concurrency,

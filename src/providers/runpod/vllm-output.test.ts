@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { batchTokens, textOutput } from "./vllm-output.ts";
+import { streamedBatch, textOutput } from "./vllm-output.ts";
 
 const batch = (tokens: string[], output: number) => ({ choices: [{ tokens }], usage: { input: 4, output } });
 
 describe("worker-vllm output", () => {
-  it("reads a streamed batch's text deltas, leaving out empty ones", () => {
-    expect(batchTokens(batch(["Hello", " there", ""], 3))).toEqual(["Hello", " there"]);
-    expect(batchTokens({ images: [] })).toEqual([]);
+  it("reads a streamed batch's text deltas, leaving out empty ones, and its usage so far", () => {
+    expect(streamedBatch(batch(["Hello", " there", ""], 3))).toEqual({
+      tokens: ["Hello", " there"],
+      usage: { input: 4, output: 3 },
+    });
+    expect(streamedBatch({ images: [] })).toEqual({ tokens: [], usage: undefined });
   });
 
   it("joins a finished job's batches, with the last usage counts", () => {

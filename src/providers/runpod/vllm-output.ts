@@ -29,9 +29,10 @@ function batchOf(output: unknown): Batch | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** The text deltas of one streamed batch. */
-export function batchTokens(output: unknown): string[] {
-  return batchOf(output)?.choices[0]?.tokens ?? [];
+/** The text deltas of one streamed batch, and the token counts so far when it gives them. */
+export function streamedBatch(output: unknown): TextOutput {
+  const batch = batchOf(output);
+  return { tokens: batch?.choices[0]?.tokens ?? [], usage: batch?.usage };
 }
 
 /** The whole text of a finished job (none when it streamed nothing), or null when its output is not worker-vllm's. */

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeRunpod, startFakeRunpod } from "../../../test/fakes/runpod/index.ts";
 import { providerDeps } from "../../../test/support/provider-deps.ts";
-import type { Provider, ProviderContext, StatusResult } from "../provider.ts";
+import type { Provider, ProviderContext, StatusResult, StreamPart } from "../provider.ts";
 import { createRunpodProvider } from "./runpod-provider.ts";
 
 let fake: FakeRunpod;
@@ -44,10 +44,17 @@ async function statusWhenDone(operation: unknown): Promise<StatusResult> {
   }
 }
 
+const finishes: StreamPart[] = [];
+
+/** The tokens streamed, when each came; a finish part, which must be the last, goes to `finishes`. */
 async function read(operation: unknown): Promise<Array<{ at: number; data: string }>> {
   const tokens: Array<{ at: number; data: string }> = [];
-  for await (const event of provider.stream?.(operation, ctx) ?? [])
-    tokens.push({ at: Date.now(), data: event.data });
+  finishes.length = 0;
+  for await (const event of provider.stream?.(operation, ctx) ?? []) {
+    expect(finishes).toEqual([]);
+    if (event.type === "finish") finishes.push(event);
+    else if (event.type === "output") tokens.push({ at: Date.now(), data: event.data });
+  }
   return tokens;
 }
 
@@ -57,6 +64,9 @@ describe("RunPod vLLM models", () => {
     const started = await start({ messages, max_tokens: 40 });
     const tokens = await read(JSON.parse(JSON.stringify(started.operation)));
     expect(tokens).toHaveLength(40);
+    expect(finishes).toEqual([
+      { type: "finish", finishReason: "unknown", usage: { inputTokens: 4, outputTokens: 40 } },
+    ]);
     expect((tokens.at(-1)?.at ?? 0) - (tokens[0]?.at ?? 0)).toBeGreaterThan(200);
     const done = await statusWhenDone(started.operation);
     expect(done).toMatchObject({
@@ -75,6 +85,7 @@ describe("RunPod vLLM models", () => {
     const tokens = await reading;
     expect(tokens.length).toBeGreaterThan(0);
     expect(tokens.length).toBeLessThan(1_000);
+    expect(finishes).toEqual([]);
     expect(await provider.status(started.operation, ctx)).toMatchObject({ state: "canceled" });
     expect(fake.jobs()[0]?.status).toBe("CANCELLED");
   });

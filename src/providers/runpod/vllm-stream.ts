@@ -5,10 +5,10 @@
  * text from `/status` instead.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { StreamEvent } from "../provider.ts";
+import type { StreamPart, TokenUsage } from "../provider.ts";
 import type { TextOperation } from "./operation.ts";
 import type { RunpodClient } from "./runpod-client.ts";
-import { batchTokens } from "./vllm-output.ts";
+import { streamedBatch } from "./vllm-output.ts";
 
 /**
  * Between polls. RunPod's SDKs wait a second; tokens are wanted sooner, but `/stream` shares
@@ -21,12 +21,18 @@ export async function* vllmTokens(
   client: RunpodClient,
   op: TextOperation,
   signal: AbortSignal | undefined,
-): AsyncGenerator<StreamEvent> {
+): AsyncGenerator<StreamPart> {
+  let usage: TokenUsage = {};
   for (;;) {
     const answer = await client.stream(op.endpointId, op.jobId, signal);
     if (!answer) return;
-    for (const chunk of answer.stream)
-      for (const data of batchTokens(chunk.output)) yield { type: "output", data };
+    for (const chunk of answer.stream) {
+      const batch = streamedBatch(chunk.output);
+      for (const data of batch.tokens) yield { type: "output", data };
+      if (batch.usage) usage = { inputTokens: batch.usage.input, outputTokens: batch.usage.output };
+    }
+    // worker-vllm does not say why the model stopped; a failed or canceled job has no finish.
+    if (answer.status === "COMPLETED") yield { type: "finish", finishReason: "unknown", usage };
     if (FINAL.has(answer.status)) return;
     await sleep(POLL_MS, undefined, { signal });
   }

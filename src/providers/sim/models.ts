@@ -1,8 +1,8 @@
 /** The simulator's models, described the way Cog describes a model version. */
-import { createHash } from "node:crypto";
 import type { ModelRef } from "../../core/model-ref.ts";
 import { findModel } from "../model-lookup.ts";
 import type { JsonSchema, ModelDescriptor } from "../provider.ts";
+import { versionIdOf } from "../toolkit/version-id.ts";
 
 export const ASPECT_RATIOS = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9", "9:21"] as const;
 export const IMAGE_FORMATS = ["webp", "png", "jpg"] as const;
@@ -260,13 +260,9 @@ function describe(
   capabilities: ModelDescriptor["capabilities"],
   trainingSchema?: JsonSchema,
 ): ModelDescriptor {
-  const versionId = createHash("sha256")
-    .update(
-      JSON.stringify(
-        trainingSchema ? [inputSchema, outputSchema, trainingSchema] : [inputSchema, outputSchema],
-      ),
-    )
-    .digest("hex");
+  const versionId = versionIdOf(
+    trainingSchema ? [inputSchema, outputSchema, trainingSchema] : [inputSchema, outputSchema],
+  );
   return {
     owner: "sim",
     name,

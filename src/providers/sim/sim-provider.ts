@@ -9,6 +9,7 @@ import {
   type Provider,
   type ProviderDeps,
   perMinuteBudget,
+  SPECIFICATION_VERSION,
   type StartResult,
 } from "../provider.ts";
 import { parseSimConfig } from "./config.ts";
@@ -51,6 +52,7 @@ export function createSimProvider(env: Record<string, string | undefined>, deps:
   };
 
   return {
+    specificationVersion: SPECIFICATION_VERSION,
     id: "sim",
     rateLimit: perMinuteBudget("sim", config.ratePerMinute),
     concurrency: config.concurrency,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { providerDeps } from "../../../test/support/provider-deps.ts";
-import type { Provider, ProviderContext, StreamEvent } from "../provider.ts";
+import type { Provider, ProviderContext, StreamPart } from "../provider.ts";
 import { createSimProvider } from "./index.ts";
 import { simTokens } from "./text-tokens.ts";
 
@@ -37,18 +37,29 @@ async function startText(provider: Provider, input: Record<string, unknown>) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function collect(events: AsyncIterable<StreamEvent>): Promise<{ tokens: string[]; times: number[] }> {
+type Finish = Extract<StreamPart, { type: "finish" }>;
+
+/** The tokens streamed, when each came, and the finish part, which nothing may follow. */
+async function collect(
+  events: AsyncIterable<StreamPart>,
+): Promise<{ tokens: string[]; times: number[]; finish: Finish | undefined }> {
   const tokens: string[] = [];
   const times: number[] = [];
+  let finish: Finish | undefined;
   for await (const event of events) {
+    expect(finish).toBeUndefined();
+    if (event.type === "finish") {
+      finish = event;
+      continue;
+    }
     expect(event.type).toBe("output");
     tokens.push(event.data);
     times.push(Date.now());
   }
-  return { tokens, times };
+  return { tokens, times, finish };
 }
 
-function streamOf(provider: Provider, operation: unknown, signal?: AbortSignal): AsyncIterable<StreamEvent> {
+function streamOf(provider: Provider, operation: unknown, signal?: AbortSignal): AsyncIterable<StreamPart> {
   if (!provider.stream) throw new Error("the sim provider must stream");
   return provider.stream(operation, { ...ctx, signal });
 }
@@ -106,8 +117,9 @@ describe("sim/text", () => {
       token_interval_ms: 20,
       latency_ms: 0,
     });
-    const { tokens, times } = await collect(streamOf(provider, operation));
+    const { tokens, times, finish } = await collect(streamOf(provider, operation));
     expect(tokens).toEqual(simTokens("Tell me a story", 2, 5));
+    expect(finish).toEqual({ type: "finish", finishReason: "length", usage: { outputTokens: 5 } });
     expect((times.at(-1) as number) - (times[0] as number)).toBeGreaterThanOrEqual(70);
     expect((await provider.status(operation, ctx)).output).toEqual(tokens);
   });
@@ -140,8 +152,9 @@ describe("sim/text", () => {
     const provider = await sim();
     const operation = await startText(provider, { max_tokens: 100, token_interval_ms: 20 });
     setTimeout(() => void provider.cancel(operation, ctx), 50);
-    const { tokens } = await collect(streamOf(provider, operation));
+    const { tokens, finish } = await collect(streamOf(provider, operation));
     expect(tokens.length).toBeLessThan(10);
+    expect(finish).toBeUndefined();
     expect((await provider.status(operation, ctx)).state).toBe("canceled");
   });
 

@@ -1,6 +1,6 @@
 /** Streams a sim/text operation's tokens as they become available, from the first token on. */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { StreamEvent } from "../provider.ts";
+import type { StreamPart } from "../provider.ts";
 import type { TextOperation } from "./operation.ts";
 import { simTokens } from "./text-tokens.ts";
 import { tokenAt } from "./timeline.ts";
@@ -10,7 +10,7 @@ export async function* streamTokens(
   operation: TextOperation,
   isCanceled: () => Promise<boolean>,
   signal: AbortSignal | undefined,
-): AsyncGenerator<StreamEvent> {
+): AsyncGenerator<StreamPart> {
   if (operation.failure !== null) {
     await sleepUntil(tokenAt(operation, 0), signal);
     return;
@@ -20,6 +20,8 @@ export async function* streamTokens(
     if (!(await sleepUntil(tokenAt(operation, index), signal)) || (await isCanceled())) return;
     yield { type: "output", data: token };
   }
+  // The simulator always writes max_tokens tokens.
+  yield { type: "finish", finishReason: "length", usage: { outputTokens: tokens.length } };
 }
 
 /** False when aborted. */

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { Hono } from "hono";
-import { defaultFaults, type FalFaults } from "./faults.ts";
+import { defaultFaults, type FalFaults, take } from "./faults.ts";
 import { type FalImageOutput, renderOutput, type StoredFile } from "./job-output.ts";
 import { endOf, type FakeJob, type FalStatus, failureOf, statusAt } from "./jobs.ts";
 import { type Listening, listen } from "./listen.ts";
@@ -90,7 +90,7 @@ export async function startFakeFal(options: FakeFalOptions = {}): Promise<FakeFa
   const output = (job: FakeJob) => {
     let rendered = outputs.get(job.requestId);
     if (!rendered) {
-      rendered = renderOutput(job, filesServer.url, files);
+      rendered = renderOutput(job, filesServer.url, files, take(faults.nsfw));
       outputs.set(job.requestId, rendered);
     }
     return rendered;

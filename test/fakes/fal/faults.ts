@@ -13,6 +13,8 @@ export interface FalFaults {
   droppedWebhooks: number;
   /** Every queue API answer is delayed by this long. */
   responseDelayMs: number;
+  /** The next `count` jobs' first image is flagged by the safety checker (black, `has_nsfw_concepts` true). */
+  nsfw: { count: number };
 }
 
 export function defaultFaults(): FalFaults {
@@ -22,6 +24,7 @@ export function defaultFaults(): FalFaults {
     failures: { count: 0, message: "Runner crashed", errorType: "runner_server_error", httpStatus: 500 },
     droppedWebhooks: 0,
     responseDelayMs: 0,
+    nsfw: { count: 0 },
   };
 }
 

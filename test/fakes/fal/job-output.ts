@@ -35,11 +35,15 @@ function sizeOf(imageSize: unknown): { width: number; height: number } {
   return preset ?? { width: 1024, height: 768 };
 }
 
-/** Renders the job's images into `files` (keyed by URL path) and returns the model output. */
+/**
+ * Renders the job's images into `files` (keyed by URL path) and returns the model output; a
+ * `flagged` job's first image is black, as fal's safety checker leaves an image it flags.
+ */
 export async function renderOutput(
   job: FakeJob,
   filesUrl: string,
   files: Map<string, StoredFile>,
+  flagged = false,
 ): Promise<FalImageOutput> {
   const { input } = job;
   const prompt = String(input.prompt);
@@ -50,7 +54,10 @@ export async function renderOutput(
   const folder = randomBytes(6).toString("hex");
   const images: FalImage[] = [];
   for (let index = 0; index < count; index++) {
-    const [r = 0, g = 0, b = 0] = createHash("sha256").update(`${prompt}\n${seed}\n${index}`).digest();
+    const [r = 0, g = 0, b = 0] =
+      flagged && index === 0
+        ? [0, 0, 0]
+        : createHash("sha256").update(`${prompt}\n${seed}\n${index}`).digest();
     const image = sharp({ create: { width, height, channels: 3, background: { r, g, b } } });
     const data = await (format === "png" ? image.png() : image.jpeg()).toBuffer();
     const fileName = `${job.requestId}-${index}.${format === "png" ? "png" : "jpg"}`;
@@ -70,7 +77,7 @@ export async function renderOutput(
     images,
     seed,
     prompt,
-    has_nsfw_concepts: images.map(() => false),
+    has_nsfw_concepts: images.map((_, index) => flagged && index === 0),
     timings: { inference: (job.endsAt - job.startsAt) / 1000 },
   };
 }

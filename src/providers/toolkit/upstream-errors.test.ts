@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mayHaveArrived, retryAfterHeaderMs, upstreamStatusError } from "./upstream-errors.ts";
+import { mayHaveArrived, upstreamStatusError } from "./upstream-errors.ts";
 
 const RUNPOD = { name: "RunPod", keySetting: "RUNPOD_API_KEY" };
 const map = (status: number, detail = "something") =>
@@ -40,25 +40,6 @@ describe("the status → error table", () => {
   it("keeps the delay of a 429 only", () => {
     expect(map(429)).toMatchObject({ code: "rate_limited", retryable: true, retryAfterMs: 3_000 });
     expect(map(503).retryAfterMs).toBeUndefined();
-  });
-});
-
-describe("retryAfterHeaderMs", () => {
-  const read = (value?: string) =>
-    retryAfterHeaderMs(new Headers(value === undefined ? {} : { "retry-after": value }), 0);
-
-  it("reads seconds or an HTTP date", () => {
-    expect(read("3")).toBe(3_000);
-    expect(read("Thu, 01 Jan 1970 00:00:04 GMT")).toBe(4_000);
-  });
-
-  it("gives nothing for an absent or unreadable header", () => {
-    expect([read(), read(""), read("-1"), read("soon")]).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * The one status → error table for the answers of upstream APIs, and the readers every provider
- * shares (`Retry-After`, whether a failed request may have reached the upstream). A provider maps
+ * The one status → error table for the answers of upstream APIs, and whether a failed request
+ * may have reached the upstream. A provider maps
  * first what is its own (Replicate's invalid fields, fal's start timeout, RunPod's unknown
  * endpoint) and passes the rest here.
  *
@@ -8,14 +8,16 @@
  * the client, whose gengate token is fine, gets a 502 saying so, never the upstream's 401; the
  * error names the setting to fix (never the secret) for the operator's log.
  */
-import type { StatedLimit } from "../core/adaptive-limit.ts";
-import { type ErrorCode, GatewayError } from "../core/errors.ts";
+import type { StatedLimit } from "../../core/adaptive-limit.ts";
+import { type ErrorCode, GatewayError } from "../../core/errors.ts";
 
 export interface Upstream {
   /** As people write it: "Replicate", "RunPod", "fal". */
   name: string;
   /** The setting holding gengate's key for it, e.g. `RUNPOD_API_KEY`. */
   keySetting: string;
+  /** How long to wait after a 429 that does not say (default 1 s). */
+  defaultRetryAfterMs?: number;
 }
 
 export interface UpstreamAnswer {
@@ -24,7 +26,7 @@ export interface UpstreamAnswer {
   detail: string;
   /** What gengate was doing, e.g. "submitting the job". */
   what: string;
-  /** For a 429: how long to wait, from the answer (see retryAfterHeaderMs). */
+  /** For a 429: how long to wait, from the answer (see rate-limit-headers.ts). */
   retryAfterMs?: number;
   /** For a 429: the limit the upstream said it holds gengate to, if it said. */
   statedLimit?: StatedLimit;
@@ -109,16 +111,6 @@ export function upstreamStatusError(upstream: Upstream, answer: UpstreamAnswer):
     ...(answer.status === 429 && answer.retryAfterMs !== undefined && { retryAfterMs: answer.retryAfterMs }),
     ...(answer.status === 429 && answer.statedLimit !== undefined && { statedLimit: answer.statedLimit }),
   });
-}
-
-/** `Retry-After` in ms (seconds or an HTTP date), or undefined when absent or unreadable. */
-export function retryAfterHeaderMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get("retry-after")?.trim();
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Connection failures that prove a request never left: nothing can have happened upstream. */
