@@ -14,9 +14,10 @@ const MAX_POLL_INTERVAL_MS = 5_000;
 
 /** Without a hint from the provider, poll often at first and less as the prediction ages. */
 export function pollDelayMs(row: Prediction, hintMs: number | undefined, now: number): number {
-  if (hintMs !== undefined) return Math.max(0, Math.min(hintMs, MAX_POLL_INTERVAL_MS));
+  // Whole milliseconds: next_check_at is an integer column.
+  if (hintMs !== undefined) return Math.round(Math.max(0, Math.min(hintMs, MAX_POLL_INTERVAL_MS)));
   const age = now - (row.startedAt ?? now);
-  return Math.min(MAX_POLL_INTERVAL_MS, Math.max(200, age / 4));
+  return Math.round(Math.min(MAX_POLL_INTERVAL_MS, Math.max(200, age / 4)));
 }
 
 export class StatusApplier {

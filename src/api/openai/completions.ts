@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { limitBody } from "../body-limit.ts";
 import { readJson } from "../request-body.ts";
+import type { ChatFinishReason } from "./chat-finish.ts";
 import { resolveChatModel } from "./chat-model.ts";
 import { type CompletionMeta, streamError } from "./chat-responses.ts";
 import { type ChatRun, runChat } from "./chat-run.ts";
@@ -16,7 +17,7 @@ import type { Usage } from "./chat-usage.ts";
 import { type CompletionsRequest, parseCompletionsRequest } from "./completions-request.ts";
 import { failedMessage, submitText, wholeText } from "./text-submit.ts";
 
-type FinishReason = "stop" | "length" | null;
+type FinishReason = ChatFinishReason | null;
 
 const completion = (meta: CompletionMeta, text: string, finishReason: FinishReason, usage?: Usage) => ({
   ...meta,

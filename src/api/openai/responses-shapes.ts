@@ -2,6 +2,7 @@
  * OpenAI's shapes of a Responses answer: the response object (whole, or as the stream's
  * `response.*` events carry it), its one output message, and the stream's events in order.
  */
+import type { ChatFinishReason } from "./chat-finish.ts";
 import type { Usage } from "./chat-usage.ts";
 import type { ResponseEcho } from "./responses-request.ts";
 
@@ -18,9 +19,12 @@ export interface ResponseMeta {
 }
 
 type Status = "in_progress" | "completed" | "incomplete" | "failed";
+type IncompleteReason = "max_output_tokens" | "content_filter";
 
 export interface ResponseState {
   status: Status;
+  /** Why an incomplete response stopped short. */
+  incompleteReason?: IncompleteReason;
   /** The output so far: none before the message starts. */
   text?: string;
   usage?: Usage;
@@ -44,8 +48,18 @@ export function outputMessage(
   };
 }
 
+/** How a text that ended for `finishReason` leaves the response. */
+export function endingOf(finishReason: ChatFinishReason): {
+  status: "completed" | "incomplete";
+  incompleteReason?: IncompleteReason;
+} {
+  if (finishReason === "length") return { status: "incomplete", incompleteReason: "max_output_tokens" };
+  if (finishReason === "content_filter") return { status: "incomplete", incompleteReason: "content_filter" };
+  return { status: "completed" };
+}
+
 export function responseObject(meta: ResponseMeta, state: ResponseState) {
-  const { status, text, usage, error } = state;
+  const { status, text, usage, error, incompleteReason = "max_output_tokens" } = state;
   const ended = status !== "in_progress";
   return {
     id: meta.id,
@@ -54,7 +68,7 @@ export function responseObject(meta: ResponseMeta, state: ResponseState) {
     status,
     completed_at: status === "completed" ? Math.floor(Date.now() / 1000) : null,
     error: error === undefined ? null : { code: "server_error", message: error },
-    incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
+    incomplete_details: status === "incomplete" ? { reason: incompleteReason } : null,
     model: meta.model,
     output:
       text === undefined

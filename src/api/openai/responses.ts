@@ -13,7 +13,7 @@ import { readJson } from "../request-body.ts";
 import { resolveChatModel } from "./chat-model.ts";
 import { type ChatRun, runChat } from "./chat-run.ts";
 import { parseResponsesRequest } from "./responses-request.ts";
-import { type ResponseMeta, responseObject, streamEvents } from "./responses-shapes.ts";
+import { endingOf, type ResponseMeta, responseObject, streamEvents } from "./responses-shapes.ts";
 import { failedMessage, submitText, wholeText } from "./text-submit.ts";
 
 export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
@@ -33,8 +33,9 @@ export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const whole = await wholeText(c, run);
     // Nobody is listening any more.
     if (!whole) return c.body(null);
-    const status = whole.finishReason === "length" ? "incomplete" : "completed";
-    return c.json(responseObject(meta, { status, text: whole.text, usage: whole.usage }));
+    return c.json(
+      responseObject(meta, { ...endingOf(whole.finishReason), text: whole.text, usage: whole.usage }),
+    );
   });
   return app;
 }
@@ -60,11 +61,11 @@ function streamResponse(c: Context<ApiEnv>, run: ChatRun, meta: ResponseMeta): R
         await send(events.ended({ status: "failed", text, error: failedMessage(run, end.message) }));
         return;
       }
-      const status = end.finishReason === "length" ? "incomplete" : "completed";
+      const ending = endingOf(end.finishReason);
       await send(events.textDone(text));
       await send(events.partDone(text));
-      await send(events.itemDone(text, status));
-      await send(events.ended({ status, text, usage: await end.usage() }));
+      await send(events.itemDone(text, ending.status));
+      await send(events.ended({ ...ending, text, usage: await end.usage() }));
     } catch (error) {
       run.deps.logger.error({ err: error, prediction: run.prediction.id }, "responses stream failed");
       await send(events.ended({ status: "failed", text, error: failedMessage(run, "internal error") }));

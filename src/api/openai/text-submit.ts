@@ -7,6 +7,7 @@
 import type { Context } from "hono";
 import { GatewayError } from "../../core/errors.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
+import type { ChatFinishReason } from "./chat-finish.ts";
 import { planChat } from "./chat-input.ts";
 import type { ChatModel } from "./chat-model.ts";
 import type { ChatRequest } from "./chat-request.ts";
@@ -35,7 +36,7 @@ export async function submitText(
 
 export interface WholeText {
   text: string;
-  finishReason: "stop" | "length";
+  finishReason: ChatFinishReason;
   usage: Usage;
 }
 
