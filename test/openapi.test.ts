@@ -122,6 +122,40 @@ it("declares the shapes the main reads answer with, nullable fields included", a
   for (const [documented, path] of reads) {
     expect(specErrors("get", documented, 200, await get(path)), path).toEqual([]);
   }
+  const send = async (method: string, path: string, body: object) => {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${gateway.token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { id: string } };
+  };
+  const tenant = await send("POST", "/v1/admin/tenants", {
+    name: "openapi-shapes",
+    budget: { usd: 5, period: "month", alert_at: 0.8 },
+  });
+  expect(specErrors("post", "/v1/admin/tenants", 201, tenant.body)).toEqual([]);
+  const token = await send("POST", "/v1/admin/tokens", {
+    name: "openapi-shapes",
+    tenant: "openapi-shapes",
+    requests_per_minute: 60,
+    scopes: ["predictions:read"],
+  });
+  expect(specErrors("post", "/v1/admin/tokens", 201, token.body)).toEqual([]);
+  const patched = await send("PATCH", `/v1/admin/tokens/${token.body.id}`, {
+    budget: { usd: 1, period: "day" },
+  });
+  expect(specErrors("patch", "/v1/admin/tokens/{id}", 200, patched.body)).toEqual([]);
+  const adminReads: [string, string][] = [
+    ["/v1/admin/tokens/{id}", `/v1/admin/tokens/${token.body.id}`],
+    ["/v1/admin/tenants/{id}", `/v1/admin/tenants/${tenant.body.id}`],
+    ["/v1/admin/audit", "/v1/admin/audit"],
+    ["/v1/admin/tokens", "/v1/admin/tokens"],
+    ["/v1/admin/tenants", "/v1/admin/tenants"],
+  ];
+  for (const [documented, path] of adminReads) {
+    expect(specErrors("get", documented, 200, await get(path)), path).toEqual([]);
+  }
   const aliases = (await get("/v1/models")) as { results: { owner: string; name: string }[] };
   const alias = aliases.results.find((model) => model.owner === "gengate");
   expect(alias).toBeDefined();

@@ -16,6 +16,7 @@ export const adminPaths = {
           description: "One result per configured provider",
           content: json({
             type: "object",
+            required: ["providers"],
             properties: {
               providers: {
                 type: "array",
@@ -51,6 +52,7 @@ export const adminPaths = {
           description: "One state per configured provider",
           content: json({
             type: "object",
+            required: ["providers"],
             properties: {
               providers: {
                 type: "array",

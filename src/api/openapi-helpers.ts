@@ -16,6 +16,7 @@ export const errors = {
 export const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
 export const page = (item: string) => ({
   type: "object",
+  required: ["next", "previous", "results"],
   properties: {
     next: { type: ["string", "null"] },
     previous: { type: ["string", "null"] },

@@ -42,8 +42,16 @@ const limitProperties = {
   },
 };
 
+/** As answers show them: every limit, null when unset. */
+const answeredLimits = {
+  ...limitProperties,
+  budget: { ...budget, required: ["usd", "period", "alert_at", "alert_url"] },
+};
+const LIMIT_KEYS = Object.keys(limitProperties);
+
 const budgetUsage = {
   type: ["object", "null"],
+  required: ["period_start", "resets_at", "spent_usd", "held_usd", "remaining_usd"],
   properties: {
     period_start: dateTime,
     resets_at: dateTime,
@@ -55,7 +63,17 @@ const budgetUsage = {
 
 const token = {
   type: "object",
-  required: ["id", "name", "admin", "scopes", "tenant", "created_at", "last_used_at", "revoked_at"],
+  required: [
+    "id",
+    "name",
+    "admin",
+    "scopes",
+    "tenant",
+    ...LIMIT_KEYS,
+    "created_at",
+    "last_used_at",
+    "revoked_at",
+  ],
   properties: {
     id: { type: "string" },
     name: { type: "string" },
@@ -63,9 +81,10 @@ const token = {
     scopes: { type: "array", items: { enum: SCOPES } },
     tenant: {
       type: ["object", "null"],
+      required: ["id", "name"],
       properties: { id: { type: "string" }, name: { type: "string" } },
     },
-    ...limitProperties,
+    ...answeredLimits,
     created_at: dateTime,
     last_used_at: nullable("string", {
       format: "date-time",
@@ -77,8 +96,8 @@ const token = {
 
 const tenant = {
   type: "object",
-  required: ["id", "name", "created_at"],
-  properties: { id: { type: "string" }, name: { type: "string" }, ...limitProperties, created_at: dateTime },
+  required: ["id", "name", ...LIMIT_KEYS, "created_at"],
+  properties: { id: { type: "string" }, name: { type: "string" }, ...answeredLimits, created_at: dateTime },
 };
 
 const body = (required: string[], properties: object) => ({
@@ -87,7 +106,7 @@ const body = (required: string[], properties: object) => ({
 });
 
 const results = (item: object) =>
-  json({ type: "object", properties: { results: { type: "array", items: item } } });
+  json({ type: "object", required: ["results"], properties: { results: { type: "array", items: item } } });
 
 export const tenancyPaths = {
   "/v1/admin/tokens": {
@@ -236,6 +255,7 @@ export const tenancyPaths = {
           description: "A page of the log",
           content: json({
             type: "object",
+            required: ["next", "previous", "results"],
             properties: {
               next: nullable("string"),
               previous: nullable("string"),
@@ -243,10 +263,11 @@ export const tenancyPaths = {
                 type: "array",
                 items: {
                   type: "object",
+                  required: ["id", "created_at", "actor_token_id", "action", "target", "detail", "ip"],
                   properties: {
                     id: { type: "string" },
                     created_at: dateTime,
-                    actor_token_id: { type: "string" },
+                    actor_token_id: nullable("string"),
                     action: { type: "string" },
                     target: { type: "string" },
                     detail: { type: "object" },
@@ -279,6 +300,7 @@ export const tenancyPaths = {
           description: "Totals and one row per group",
           content: json({
             type: "object",
+            required: ["group_by", "start", "end", "total_usd", "runs", "unpriced_runs", "results"],
             properties: {
               group_by: { enum: ["day", "model", "token"] },
               start: dateTime,
@@ -286,7 +308,22 @@ export const tenancyPaths = {
               total_usd: { type: "number" },
               runs: { type: "integer" },
               unpriced_runs: { type: "integer", description: "Runs whose provider and model have no price" },
-              results: { type: "array", items: { type: "object" } },
+              results: {
+                type: "array",
+                items: {
+                  type: "object",
+                  description: "The group's key under the name group_by gives (a day, a model, a token id)",
+                  required: ["cost_usd", "runs", "unpriced_runs"],
+                  properties: {
+                    day: { type: "string", format: "date" },
+                    model: { type: "string" },
+                    token: { type: "string" },
+                    cost_usd: { type: "number" },
+                    runs: { type: "integer" },
+                    unpriced_runs: { type: "integer" },
+                  },
+                },
+              },
             },
           }),
         },

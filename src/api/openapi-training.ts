@@ -177,6 +177,26 @@ export const trainingSchemas = {
   },
   Lora: {
     type: "object",
+    required: [
+      "id",
+      "name",
+      "model",
+      "trigger_word",
+      "provider",
+      "trainer",
+      "params",
+      "photos",
+      "status",
+      "destination",
+      "training_id",
+      "version",
+      "weights",
+      "samples",
+      "error",
+      "created_at",
+      "completed_at",
+      "urls",
+    ],
     properties: {
       id: { type: "string" },
       name: { type: "string" },
@@ -197,6 +217,7 @@ export const trainingSchemas = {
         type: "array",
         items: {
           type: "object",
+          required: ["prompt", "status", "prediction_id", "output"],
           properties: {
             prompt: { type: "string" },
             status: { type: "string" },
@@ -208,7 +229,11 @@ export const trainingSchemas = {
       error: { type: ["string", "null"] },
       created_at: { type: "string", format: "date-time" },
       completed_at: { type: ["string", "null"], format: "date-time" },
-      urls: { type: "object", additionalProperties: { type: "string" } },
+      urls: {
+        type: "object",
+        required: ["get", "cancel"],
+        properties: { get: { type: "string", format: "uri" }, cancel: { type: "string", format: "uri" } },
+      },
     },
   },
 };

@@ -455,10 +455,34 @@ export function openApiDocument() {
         },
         Model: {
           type: "object",
+          required: ["owner", "name", "description"],
           properties: {
             owner: { type: "string" },
             name: { type: "string" },
-            description: { type: "string" },
+            description: { type: ["string", "null"] },
+            gengate: {
+              type: "object",
+              description: "For a catalog alias (owner `gengate`): how it routes",
+              required: ["builtin", "strategy", "on_unsupported", "fallback", "targets"],
+              properties: {
+                builtin: { type: "boolean" },
+                strategy: { type: "string" },
+                on_unsupported: { type: "string" },
+                fallback: { type: ["string", "null"] },
+                targets: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["provider", "model"],
+                    properties: {
+                      provider: { type: "string" },
+                      model: { type: "string" },
+                      weight: { type: "number" },
+                    },
+                  },
+                },
+              },
+            },
             latest_version: {
               anyOf: [ref("Version"), { type: "null" }],
               description:

@@ -29,6 +29,12 @@ export interface SendOptions {
   headers?: Record<string, string>;
 }
 
+/** A page of a list, as the API answers it. */
+export interface Page<T> {
+  results: T[];
+  next: string | null;
+}
+
 /** What an `api` call resolved to; its error statuses were already thrown as `HttpError`s. */
 export async function answer<T>(call: Promise<{ data?: T }>): Promise<T> {
   return (await call).data as T;
@@ -50,6 +56,17 @@ export class ApiClient {
     this.#token = token;
     this.#onAccepted = onAccepted;
     this.api = createClient<paths>({ baseUrl: this.baseUrl, fetch: (request) => this.#exchange(request) });
+  }
+
+  /** The items of `first` and of the pages its `next` links lead to, at most `limit`. */
+  async collect<T>(first: Page<T>, limit = Number.POSITIVE_INFINITY): Promise<T[]> {
+    const items = [...first.results];
+    for (let next = first.next; next !== null && items.length < limit; ) {
+      const page = await this.request<Page<T>>("GET", next);
+      items.push(...page.results);
+      next = page.next;
+    }
+    return items.slice(0, limit);
   }
 
   /** `pathOrUrl` is a path under the base URL (`/v1/...`) or an absolute URL the server gave. */

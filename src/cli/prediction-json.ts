@@ -3,11 +3,6 @@ import type { components } from "./generated/openapi-types.ts";
 /** A prediction as the API describes it (Replicate's shape with gengate's extension). */
 export type PredictionJson = components["schemas"]["Prediction"];
 
-export interface PageJson<T> {
-  next: string | null;
-  results: T[];
-}
-
 const TERMINAL = new Set(["succeeded", "failed", "canceled", "aborted"]);
 
 export function isFinished(prediction: { status: string }): boolean {

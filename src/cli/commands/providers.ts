@@ -1,15 +1,8 @@
 import type { Command } from "commander";
+import { answer } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
 import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
 import { formatTable } from "../table.ts";
-
-interface ProviderCheckJson {
-  provider: string;
-  reachable: boolean;
-  authenticated: boolean | null;
-  rate_limit_remaining: number | null;
-  detail: string;
-}
 
 export function providersCommand(program: Command): void {
   const providers = program.command("providers").description("the providers of a running gengate");
@@ -24,10 +17,7 @@ export function providersCommand(program: Command): void {
 
 async function checkProviders(options: ClientOptions): Promise<void> {
   const client = clientFrom(options);
-  const { providers } = await client.request<{ providers: ProviderCheckJson[] }>(
-    "GET",
-    "/v1/admin/providers/check",
-  );
+  const { providers } = await answer(client.api.GET("/v1/admin/providers/check"));
   const yesNo = (value: boolean | null) => (value === null ? "n/a" : value ? "yes" : "NO");
   const table = formatTable(
     ["provider", "reachable", "authenticated", "rate limit left", "detail"],

@@ -4,6 +4,7 @@ import type { TenantJson, WithUsage } from "../admin/admin-json.ts";
 import { printJson } from "../admin/admin-target.ts";
 import { addLimitOptions, changesBudget, type LimitOptions, limitFieldsFrom } from "../admin/limit-flags.ts";
 import { budgetText, limitFields, limitsSummary, usageText } from "../admin/limits-text.ts";
+import { answer } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
 import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
 import { formatFields, formatTable } from "../table.ts";
@@ -12,7 +13,7 @@ interface JsonOption {
   json?: boolean;
 }
 
-const tenantPath = (ref: string) => `/v1/admin/tenants/${encodeURIComponent(ref)}`;
+const tenantParams = (ref: string) => ({ params: { path: { id: ref } } });
 
 function tenantFields(tenant: TenantJson & Partial<WithUsage<TenantJson>>): string {
   return formatFields([
@@ -40,20 +41,15 @@ export function tenantsCommand(program: Command): void {
     ),
     { update: false },
   ).action(async (name: string, options: ClientOptions & LimitOptions) => {
-    const tenant = await clientFrom(options).request<TenantJson>("POST", "/v1/admin/tenants", {
-      name,
-      ...limitFieldsFrom(options),
-    });
+    const body = { name, ...limitFieldsFrom(options) };
+    const tenant = await answer(clientFrom(options).api.POST("/v1/admin/tenants", { body }));
     process.stdout.write(`${tenantFields(tenant)}\n`);
   });
 
   addClientOptions(
     tenants.command("list").description("list tenants").option("--json", "print the JSON"),
   ).action(async (options: ClientOptions & JsonOption) => {
-    const { results } = await clientFrom(options).request<{ results: TenantJson[] }>(
-      "GET",
-      "/v1/admin/tenants",
-    );
+    const { results } = await answer(clientFrom(options).api.GET("/v1/admin/tenants"));
     if (options.json) return printJson(results);
     const rows = results.map((t) => [t.id, t.name, limitsSummary(t), t.budget ? budgetText(t.budget) : "-"]);
     process.stdout.write(`${formatTable(["id", "name", "limits", "budget"], rows)}\n`);
@@ -66,7 +62,7 @@ export function tenantsCommand(program: Command): void {
       .argument("<id|name>")
       .option("--json", "print the JSON"),
   ).action(async (ref: string, options: ClientOptions & JsonOption) => {
-    const tenant = await clientFrom(options).request<WithUsage<TenantJson>>("GET", tenantPath(ref));
+    const tenant = await answer(clientFrom(options).api.GET("/v1/admin/tenants/{id}", tenantParams(ref)));
     if (options.json) printJson(tenant);
     else process.stdout.write(`${tenantFields(tenant)}\n`);
   });
@@ -77,18 +73,20 @@ export function tenantsCommand(program: Command): void {
   ).action(async (ref: string, options: ClientOptions & LimitOptions) => {
     const client = clientFrom(options);
     const current = changesBudget(options)
-      ? (await client.request<TenantJson>("GET", tenantPath(ref))).budget
+      ? (await answer(client.api.GET("/v1/admin/tenants/{id}", tenantParams(ref)))).budget
       : null;
     const fields = limitFieldsFrom(options, current);
     if (Object.keys(fields).length === 0)
       throw new CliError("nothing to change: give a limit flag, such as --rpm 600 or --no-budget");
-    const tenant = await client.request<TenantJson>("PATCH", tenantPath(ref), fields);
+    const tenant = await answer(
+      client.api.PATCH("/v1/admin/tenants/{id}", { ...tenantParams(ref), body: fields }),
+    );
     process.stdout.write(`${tenantFields(tenant)}\n`);
   });
 
   addClientOptions(tenants.command("delete").description("delete a tenant").argument("<id|name>")).action(
     async (ref: string, options: ClientOptions) => {
-      await clientFrom(options).send("DELETE", tenantPath(ref));
+      await clientFrom(options).api.DELETE("/v1/admin/tenants/{id}", tenantParams(ref));
       process.stdout.write(`deleted tenant ${ref}\n`);
     },
   );

@@ -1,6 +1,6 @@
 /** `gengate tokens create|list|show|update|revoke`: API tokens with scopes, a tenant and limits. */
 import type { Command } from "commander";
-import { SCOPES } from "../../core/limits.ts";
+import { SCOPES, type Scope } from "../../core/limits.ts";
 import type { TokenJson, WithUsage } from "../admin/admin-json.ts";
 import {
   addTargetOptions,
@@ -12,6 +12,7 @@ import {
 import { scopeList } from "../admin/flag-values.ts";
 import { addLimitOptions, changesBudget, type LimitOptions, limitFieldsFrom } from "../admin/limit-flags.ts";
 import { budgetText, limitFields, limitsSummary, usageText } from "../admin/limits-text.ts";
+import { answer } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
 import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
 import { withLocalStore } from "../local-store.ts";
@@ -19,7 +20,7 @@ import { formatFields, formatTable } from "../table.ts";
 
 interface CreateOptions extends TargetOptions, LimitOptions {
   admin?: boolean;
-  scopes?: string[];
+  scopes?: Scope[];
   tenant?: string;
 }
 
@@ -27,7 +28,7 @@ interface JsonOption {
   json?: boolean;
 }
 
-const tokenPath = (id: string) => `/v1/admin/tokens/${encodeURIComponent(id)}`;
+const tokenParams = (id: string) => ({ params: { path: { id } } });
 
 function scopesText(scopes: readonly string[]): string {
   if (SCOPES.every((scope) => scopes.includes(scope))) return "all";
@@ -102,17 +103,14 @@ export function tokensCommand(program: Command): void {
       );
       [token, secret] = [tokenJson(issued.token), issued.secret];
     } else {
-      const created = await clientFrom(options).request<TokenJson & { token: string }>(
-        "POST",
-        "/v1/admin/tokens",
-        {
-          name,
-          ...(options.admin && { admin: true }),
-          ...(options.scopes && { scopes: options.scopes }),
-          ...(options.tenant !== undefined && { tenant: options.tenant }),
-          ...limitFieldsFrom(options),
-        },
-      );
+      const body = {
+        name,
+        ...(options.admin && { admin: true }),
+        ...(options.scopes && { scopes: options.scopes }),
+        ...(options.tenant !== undefined && { tenant: options.tenant }),
+        ...limitFieldsFrom(options),
+      };
+      const created = await answer(clientFrom(options).api.POST("/v1/admin/tokens", { body }));
       [token, secret] = [created, created.token];
     }
     process.stderr.write(
@@ -127,7 +125,7 @@ export function tokensCommand(program: Command): void {
   ).action(async (options: TargetOptions & JsonOption) => {
     const all = isLocal(options)
       ? await localTokens(options)
-      : (await clientFrom(options).request<{ results: TokenJson[] }>("GET", "/v1/admin/tokens")).results;
+      : (await answer(clientFrom(options).api.GET("/v1/admin/tokens"))).results;
     if (options.json) printJson(all);
     else process.stdout.write(`${tokensTable(all)}\n`);
   });
@@ -139,7 +137,7 @@ export function tokensCommand(program: Command): void {
       .argument("<id>")
       .option("--json", "print the JSON"),
   ).action(async (id: string, options: ClientOptions & JsonOption) => {
-    const token = await clientFrom(options).request<WithUsage<TokenJson>>("GET", tokenPath(id));
+    const token = await answer(clientFrom(options).api.GET("/v1/admin/tokens/{id}", tokenParams(id)));
     if (options.json) printJson(token);
     else process.stdout.write(`${tokenFields(token)}\n`);
   });
@@ -155,12 +153,14 @@ export function tokensCommand(program: Command): void {
   ).action(async (id: string, options: ClientOptions & LimitOptions) => {
     const client = clientFrom(options);
     const current = changesBudget(options)
-      ? (await client.request<TokenJson>("GET", tokenPath(id))).budget
+      ? (await answer(client.api.GET("/v1/admin/tokens/{id}", tokenParams(id)))).budget
       : null;
     const fields = limitFieldsFrom(options, current);
     if (Object.keys(fields).length === 0)
       throw new CliError("nothing to change: give a limit flag, such as --rpm 60 or --no-budget");
-    const token = await client.request<TokenJson>("PATCH", tokenPath(id), fields);
+    const token = await answer(
+      client.api.PATCH("/v1/admin/tokens/{id}", { ...tokenParams(id), body: fields }),
+    );
     process.stdout.write(`${tokenFields(token)}\n`);
   });
 
@@ -171,7 +171,7 @@ export function tokensCommand(program: Command): void {
         const revoked = await withLocalStore(options, (store) => store.tokens.revoke(id));
         if (!revoked) throw new CliError(`no live token with id ${id}`);
       } else {
-        await clientFrom(options).send("DELETE", tokenPath(id));
+        await clientFrom(options).api.DELETE("/v1/admin/tokens/{id}", tokenParams(id));
       }
       process.stdout.write(`revoked token ${id}\n`);
     },

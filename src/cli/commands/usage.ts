@@ -1,9 +1,9 @@
 /** `gengate usage`: what runs cost, from the spend ledger, as a table with a total. */
 import { type Command, Option } from "commander";
-import type { TenantJson } from "../admin/admin-json.ts";
 import { printJson } from "../admin/admin-target.ts";
 import { pastMoment } from "../admin/flag-values.ts";
 import { usd } from "../admin/limits-text.ts";
+import { answer } from "../api-client.ts";
 import { addClientOptions, type ClientOptions, clientFrom } from "../client-options.ts";
 import { formatTable } from "../table.ts";
 
@@ -55,19 +55,19 @@ export function usageCommand(program: Command): void {
       .option("--json", "print the JSON"),
   ).action(async (options: UsageOptions) => {
     const client = clientFrom(options);
-    const query = new URLSearchParams({ group_by: options.groupBy });
-    if (options.since) query.set("start", options.since);
-    if (options.until) query.set("end", options.until);
-    if (options.forToken) query.set("token", options.forToken);
+    const query: { group_by: Group; start?: string; end?: string; token?: string; tenant?: string } = {
+      group_by: options.groupBy,
+      ...(options.since && { start: options.since }),
+      ...(options.until && { end: options.until }),
+      ...(options.forToken && { token: options.forToken }),
+    };
     if (options.tenant) {
       // The ledger keeps tenants' ids; a name is looked up.
-      const tenant = await client.request<TenantJson>(
-        "GET",
-        `/v1/admin/tenants/${encodeURIComponent(options.tenant)}`,
-      );
-      query.set("tenant", tenant.id);
+      const params = { path: { id: options.tenant } };
+      const tenant = await answer(client.api.GET("/v1/admin/tenants/{id}", { params }));
+      query.tenant = tenant.id;
     }
-    const usage = await client.request<UsageJson>("GET", `/v1/usage?${query}`);
+    const usage = await answer(client.api.GET("/v1/usage", { params: { query } }));
     if (options.json) return printJson(usage);
     const cells = (cost: number, runs: number, unpriced: number) => [
       String(runs),
@@ -75,7 +75,7 @@ export function usageCommand(program: Command): void {
       usd(cost),
     ];
     const rows = usage.results.map((row) => [
-      row[usage.group_by],
+      row[usage.group_by] ?? "",
       ...cells(row.cost_usd, row.runs, row.unpriced_runs),
     ]);
     rows.push(["total", ...cells(usage.total_usd, usage.runs, usage.unpriced_runs)]);

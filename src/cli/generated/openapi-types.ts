@@ -447,42 +447,57 @@ export interface components {
     };
     Lora: {
       /** Format: date-time */
-      completed_at?: string | null;
+      completed_at: string | null;
       /** Format: date-time */
-      created_at?: string;
-      destination?: string | null;
-      error?: string | null;
-      id?: string;
+      created_at: string;
+      destination: string | null;
+      error: string | null;
+      id: string;
       /** @description `lora:<name>`: pass it as a prediction's model */
-      model?: string;
-      name?: string;
-      params?: Record<string, unknown>;
-      photos?: number;
-      provider?: string;
-      samples?: {
-          output?: unknown;
-          prediction_id?: string;
-          prompt?: string;
-          status?: string;
+      model: string;
+      name: string;
+      params: Record<string, unknown>;
+      photos: number;
+      provider: string;
+      samples: {
+          output: unknown;
+          prediction_id: string;
+          prompt: string;
+          status: string;
         }[];
       /** @enum {unknown} */
-      status?: "uploading" | "creating_model" | "training" | "sampling" | "ready" | "failed" | "canceled";
-      trainer?: string;
-      training_id?: string | null;
-      trigger_word?: string;
-      urls?: {
-        [key: string]: string;
+      status: "uploading" | "creating_model" | "training" | "sampling" | "ready" | "failed" | "canceled";
+      trainer: string;
+      training_id: string | null;
+      trigger_word: string;
+      urls: {
+        /** Format: uri */
+        cancel: string;
+        /** Format: uri */
+        get: string;
       };
-      version?: string | null;
+      version: string | null;
       /** Format: uri */
-      weights?: string | null;
+      weights: string | null;
     };
     Model: {
-      description?: string;
+      description: string | null;
+      /** @description For a catalog alias (owner `gengate`): how it routes */
+      gengate?: {
+        builtin: boolean;
+        fallback: string | null;
+        on_unsupported: string;
+        strategy: string;
+        targets: {
+            model: string;
+            provider: string;
+            weight?: number;
+          }[];
+      };
       /** @description For a catalog alias (owner `gengate`), in `GET /v1/models/gengate/{alias}` only: its first target's input schema under the alias's parameter names, with an id of the alias's own; null when that target's provider cannot say */
       latest_version?: components["schemas"]["Version"] | null;
-      name?: string;
-      owner?: string;
+      name: string;
+      owner: string;
     };
     Output: {
       /** Format: date-time */
@@ -1188,17 +1203,17 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: ({
-                action?: string;
-                actor_token_id?: string;
+            next: string | null;
+            previous: string | null;
+            results: ({
+                action: string;
+                actor_token_id: string | null;
                 /** Format: date-time */
-                created_at?: string;
-                detail?: Record<string, unknown>;
-                id?: string;
-                ip?: string | null;
-                target?: string;
+                created_at: string;
+                detail: Record<string, unknown>;
+                id: string;
+                ip: string | null;
+                target: string;
               })[];
           };
         };
@@ -1230,7 +1245,7 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            providers?: ({
+            providers: ({
                 /** @description null when the provider needs no credentials or could not be asked */
                 authenticated: boolean | null;
                 detail: string;
@@ -1262,7 +1277,7 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            providers?: ({
+            providers: ({
                 circuits: ({
                     model?: string;
                     /** @enum {unknown} */
@@ -1309,12 +1324,12 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            results?: ({
-                budget?: ({
+            results: ({
+                budget: ({
                   /** @description A fraction of usd: crossing it sends one signed budget.alert webhook per period */
-                  alert_at?: number | null;
+                  alert_at: number | null;
                   /** Format: uri */
-                  alert_url?: string | null;
+                  alert_url: string | null;
                   /**
                    * @description Resets at midnight UTC: daily, each Monday, the 1st
                    * @enum {unknown}
@@ -1323,19 +1338,19 @@ export interface operations {
                   usd: number;
                 }) | null;
                 /** @description Report this budget in /metrics, labelled with the id and name */
-                budget_metrics?: boolean;
+                budget_metrics: boolean;
                 /** Format: date-time */
                 created_at: string;
                 /** Format: date-time */
-                expires_at?: string | null;
+                expires_at: string | null;
                 id: string;
                 /** @description CIDR ranges requests must come from */
-                ip_ranges?: string[] | null;
+                ip_ranges: string[] | null;
                 /** @description `owner/name`, `owner/*` or alias names it may run */
-                models?: string[] | null;
+                models: string[] | null;
                 name: string;
-                predictions_in_flight?: number | null;
-                requests_per_minute?: number | null;
+                predictions_in_flight: number | null;
+                requests_per_minute: number | null;
               })[];
           };
         };
@@ -1390,11 +1405,11 @@ export interface operations {
       201: {
         content: {
           "application/json": {
-            budget?: ({
+            budget: ({
               /** @description A fraction of usd: crossing it sends one signed budget.alert webhook per period */
-              alert_at?: number | null;
+              alert_at: number | null;
               /** Format: uri */
-              alert_url?: string | null;
+              alert_url: string | null;
               /**
                * @description Resets at midnight UTC: daily, each Monday, the 1st
                * @enum {unknown}
@@ -1403,19 +1418,19 @@ export interface operations {
               usd: number;
             }) | null;
             /** @description Report this budget in /metrics, labelled with the id and name */
-            budget_metrics?: boolean;
+            budget_metrics: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             id: string;
             /** @description CIDR ranges requests must come from */
-            ip_ranges?: string[] | null;
+            ip_ranges: string[] | null;
             /** @description `owner/name`, `owner/*` or alias names it may run */
-            models?: string[] | null;
+            models: string[] | null;
             name: string;
-            predictions_in_flight?: number | null;
-            requests_per_minute?: number | null;
+            predictions_in_flight: number | null;
+            requests_per_minute: number | null;
           };
         };
       };
@@ -1457,11 +1472,11 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            budget?: ({
+            budget: ({
               /** @description A fraction of usd: crossing it sends one signed budget.alert webhook per period */
-              alert_at?: number | null;
+              alert_at: number | null;
               /** Format: uri */
-              alert_url?: string | null;
+              alert_url: string | null;
               /**
                * @description Resets at midnight UTC: daily, each Monday, the 1st
                * @enum {unknown}
@@ -1470,29 +1485,29 @@ export interface operations {
               usd: number;
             }) | null;
             /** @description Report this budget in /metrics, labelled with the id and name */
-            budget_metrics?: boolean;
+            budget_metrics: boolean;
             budget_usage?: {
               /** @description Estimates held for work not ended yet */
-              held_usd?: number;
+              held_usd: number;
               /** Format: date-time */
-              period_start?: string;
-              remaining_usd?: number;
+              period_start: string;
+              remaining_usd: number;
               /** Format: date-time */
-              resets_at?: string;
-              spent_usd?: number;
+              resets_at: string;
+              spent_usd: number;
             } | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             id: string;
             /** @description CIDR ranges requests must come from */
-            ip_ranges?: string[] | null;
+            ip_ranges: string[] | null;
             /** @description `owner/name`, `owner/*` or alias names it may run */
-            models?: string[] | null;
+            models: string[] | null;
             name: string;
-            predictions_in_flight?: number | null;
-            requests_per_minute?: number | null;
+            predictions_in_flight: number | null;
+            requests_per_minute: number | null;
           };
         };
       };
@@ -1594,11 +1609,11 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            budget?: ({
+            budget: ({
               /** @description A fraction of usd: crossing it sends one signed budget.alert webhook per period */
-              alert_at?: number | null;
+              alert_at: number | null;
               /** Format: uri */
-              alert_url?: string | null;
+              alert_url: string | null;
               /**
                * @description Resets at midnight UTC: daily, each Monday, the 1st
                * @enum {unknown}
@@ -1607,19 +1622,19 @@ export interface operations {
               usd: number;
             }) | null;
             /** @description Report this budget in /metrics, labelled with the id and name */
-            budget_metrics?: boolean;
+            budget_metrics: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             id: string;
             /** @description CIDR ranges requests must come from */
-            ip_ranges?: string[] | null;
+            ip_ranges: string[] | null;
             /** @description `owner/name`, `owner/*` or alias names it may run */
-            models?: string[] | null;
+            models: string[] | null;
             name: string;
-            predictions_in_flight?: number | null;
-            requests_per_minute?: number | null;
+            predictions_in_flight: number | null;
+            requests_per_minute: number | null;
           };
         };
       };
@@ -1656,14 +1671,14 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            results?: ({
+            results: ({
                 /** @description Holds the admin scope */
                 admin: boolean;
-                budget?: ({
+                budget: ({
                   /** @description A fraction of usd: crossing it sends one signed budget.alert webhook per period */
-                  alert_at?: number | null;
+                  alert_at: number | null;
                   /** Format: uri */
-                  alert_url?: string | null;
+                  alert_url: string | null;
                   /**
                    * @description Resets at midnight UTC: daily, each Monday, the 1st
                    * @enum {unknown}
@@ -1672,30 +1687,30 @@ export interface operations {
                   usd: number;
                 }) | null;
                 /** @description Report this budget in /metrics, labelled with the id and name */
-                budget_metrics?: boolean;
+                budget_metrics: boolean;
                 /** Format: date-time */
                 created_at: string;
                 /** Format: date-time */
-                expires_at?: string | null;
+                expires_at: string | null;
                 id: string;
                 /** @description CIDR ranges requests must come from */
-                ip_ranges?: string[] | null;
+                ip_ranges: string[] | null;
                 /**
                  * Format: date-time
                  * @description Recorded at most once a minute per token and server process
                  */
                 last_used_at: string | null;
                 /** @description `owner/name`, `owner/*` or alias names it may run */
-                models?: string[] | null;
+                models: string[] | null;
                 name: string;
-                predictions_in_flight?: number | null;
-                requests_per_minute?: number | null;
+                predictions_in_flight: number | null;
+                requests_per_minute: number | null;
                 /** Format: date-time */
                 revoked_at: string | null;
                 scopes: ("predictions:write" | "predictions:read" | "files:write" | "trainings:write" | "batches:write" | "models:read" | "admin")[];
                 tenant: {
-                  id?: string;
-                  name?: string;
+                  id: string;
+                  name: string;
                 } | null;
               })[];
           };
@@ -1761,11 +1776,11 @@ export interface operations {
           "application/json": {
             /** @description Holds the admin scope */
             admin: boolean;
-            budget?: ({
+            budget: ({
               /** @description A fraction of usd: crossing it sends one signed budget.alert webhook per period */
-              alert_at?: number | null;
+              alert_at: number | null;
               /** Format: uri */
-              alert_url?: string | null;
+              alert_url: string | null;
               /**
                * @description Resets at midnight UTC: daily, each Monday, the 1st
                * @enum {unknown}
@@ -1774,30 +1789,30 @@ export interface operations {
               usd: number;
             }) | null;
             /** @description Report this budget in /metrics, labelled with the id and name */
-            budget_metrics?: boolean;
+            budget_metrics: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             id: string;
             /** @description CIDR ranges requests must come from */
-            ip_ranges?: string[] | null;
+            ip_ranges: string[] | null;
             /**
              * Format: date-time
              * @description Recorded at most once a minute per token and server process
              */
             last_used_at: string | null;
             /** @description `owner/name`, `owner/*` or alias names it may run */
-            models?: string[] | null;
+            models: string[] | null;
             name: string;
-            predictions_in_flight?: number | null;
-            requests_per_minute?: number | null;
+            predictions_in_flight: number | null;
+            requests_per_minute: number | null;
             /** Format: date-time */
             revoked_at: string | null;
             scopes: ("predictions:write" | "predictions:read" | "files:write" | "trainings:write" | "batches:write" | "models:read" | "admin")[];
             tenant: {
-              id?: string;
-              name?: string;
+              id: string;
+              name: string;
             } | null;
             token: string;
           };
@@ -1843,11 +1858,11 @@ export interface operations {
           "application/json": {
             /** @description Holds the admin scope */
             admin: boolean;
-            budget?: ({
+            budget: ({
               /** @description A fraction of usd: crossing it sends one signed budget.alert webhook per period */
-              alert_at?: number | null;
+              alert_at: number | null;
               /** Format: uri */
-              alert_url?: string | null;
+              alert_url: string | null;
               /**
                * @description Resets at midnight UTC: daily, each Monday, the 1st
                * @enum {unknown}
@@ -1856,40 +1871,40 @@ export interface operations {
               usd: number;
             }) | null;
             /** @description Report this budget in /metrics, labelled with the id and name */
-            budget_metrics?: boolean;
+            budget_metrics: boolean;
             budget_usage?: {
               /** @description Estimates held for work not ended yet */
-              held_usd?: number;
+              held_usd: number;
               /** Format: date-time */
-              period_start?: string;
-              remaining_usd?: number;
+              period_start: string;
+              remaining_usd: number;
               /** Format: date-time */
-              resets_at?: string;
-              spent_usd?: number;
+              resets_at: string;
+              spent_usd: number;
             } | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             id: string;
             /** @description CIDR ranges requests must come from */
-            ip_ranges?: string[] | null;
+            ip_ranges: string[] | null;
             /**
              * Format: date-time
              * @description Recorded at most once a minute per token and server process
              */
             last_used_at: string | null;
             /** @description `owner/name`, `owner/*` or alias names it may run */
-            models?: string[] | null;
+            models: string[] | null;
             name: string;
-            predictions_in_flight?: number | null;
-            requests_per_minute?: number | null;
+            predictions_in_flight: number | null;
+            requests_per_minute: number | null;
             /** Format: date-time */
             revoked_at: string | null;
             scopes: ("predictions:write" | "predictions:read" | "files:write" | "trainings:write" | "batches:write" | "models:read" | "admin")[];
             tenant: {
-              id?: string;
-              name?: string;
+              id: string;
+              name: string;
             } | null;
           };
         };
@@ -1994,11 +2009,11 @@ export interface operations {
           "application/json": {
             /** @description Holds the admin scope */
             admin: boolean;
-            budget?: ({
+            budget: ({
               /** @description A fraction of usd: crossing it sends one signed budget.alert webhook per period */
-              alert_at?: number | null;
+              alert_at: number | null;
               /** Format: uri */
-              alert_url?: string | null;
+              alert_url: string | null;
               /**
                * @description Resets at midnight UTC: daily, each Monday, the 1st
                * @enum {unknown}
@@ -2007,30 +2022,30 @@ export interface operations {
               usd: number;
             }) | null;
             /** @description Report this budget in /metrics, labelled with the id and name */
-            budget_metrics?: boolean;
+            budget_metrics: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             id: string;
             /** @description CIDR ranges requests must come from */
-            ip_ranges?: string[] | null;
+            ip_ranges: string[] | null;
             /**
              * Format: date-time
              * @description Recorded at most once a minute per token and server process
              */
             last_used_at: string | null;
             /** @description `owner/name`, `owner/*` or alias names it may run */
-            models?: string[] | null;
+            models: string[] | null;
             name: string;
-            predictions_in_flight?: number | null;
-            requests_per_minute?: number | null;
+            predictions_in_flight: number | null;
+            requests_per_minute: number | null;
             /** Format: date-time */
             revoked_at: string | null;
             scopes: ("predictions:write" | "predictions:read" | "files:write" | "trainings:write" | "batches:write" | "models:read" | "admin")[];
             tenant: {
-              id?: string;
-              name?: string;
+              id: string;
+              name: string;
             } | null;
           };
         };
@@ -2073,9 +2088,9 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: components["schemas"]["Batch"][];
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Batch"][];
           };
         };
       };
@@ -2538,9 +2553,9 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: components["schemas"]["Deployment"][];
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Deployment"][];
           };
         };
       };
@@ -2744,9 +2759,9 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: components["schemas"]["File"][];
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["File"][];
           };
         };
       };
@@ -3016,9 +3031,9 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: components["schemas"]["Lora"][];
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Lora"][];
           };
         };
       };
@@ -3284,9 +3299,9 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: components["schemas"]["Model"][];
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Model"][];
           };
         };
       };
@@ -3498,9 +3513,9 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: components["schemas"]["Version"][];
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Version"][];
           };
         };
       };
@@ -3722,9 +3737,9 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: components["schemas"]["Prediction"][];
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Prediction"][];
           };
         };
       };
@@ -4140,9 +4155,9 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            next?: string | null;
-            previous?: string | null;
-            results?: components["schemas"]["Training"][];
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Training"][];
           };
         };
       };
@@ -4291,16 +4306,24 @@ export interface operations {
         content: {
           "application/json": {
             /** Format: date-time */
-            end?: string;
+            end: string;
             /** @enum {unknown} */
-            group_by?: "day" | "model" | "token";
-            results?: Record<string, unknown>[];
-            runs?: number;
+            group_by: "day" | "model" | "token";
+            results: {
+                cost_usd: number;
+                /** Format: date */
+                day?: string;
+                model?: string;
+                runs: number;
+                token?: string;
+                unpriced_runs: number;
+              }[];
+            runs: number;
             /** Format: date-time */
-            start?: string;
-            total_usd?: number;
+            start: string;
+            total_usd: number;
             /** @description Runs whose provider and model have no price */
-            unpriced_runs?: number;
+            unpriced_runs: number;
           };
         };
       };

@@ -1,10 +1,10 @@
 /** Polls a LoRA until its flow ends, showing each step; Ctrl-C stops the watching, not the training. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { isLoraDone } from "../../core/lora.ts";
-import { type ApiClient, HttpError } from "../api-client.ts";
+import { type ApiClient, answer, HttpError } from "../api-client.ts";
 import { CliError } from "../cli-error.ts";
 import type { Progress } from "../progress.ts";
-import { type LoraJson, loraPath, type TrainingJson } from "./lora-json.ts";
+import type { LoraJson } from "./lora-json.ts";
 import { describeStep } from "./lora-step.ts";
 
 const POLL_MS = 1000;
@@ -27,7 +27,7 @@ export async function watchLora(client: ApiClient, created: LoraJson, progress: 
           EXIT_INTERRUPTED,
         );
       }
-      lora = await client.request<LoraJson>("GET", loraPath(lora.id));
+      lora = await answer(client.api.GET("/v1/loras/{id}", { params: { path: { id: lora.id } } }));
       logs = await trainingLogs(client, lora);
     }
   } finally {
@@ -39,8 +39,8 @@ export async function watchLora(client: ApiClient, created: LoraJson, progress: 
 async function trainingLogs(client: ApiClient, lora: LoraJson): Promise<string | undefined> {
   if (lora.status !== "training" || lora.training_id === null) return undefined;
   try {
-    const path = `/v1/trainings/${encodeURIComponent(lora.training_id)}`;
-    return (await client.request<TrainingJson>("GET", path)).logs;
+    const params = { path: { id: lora.training_id } };
+    return (await answer(client.api.GET("/v1/trainings/{id}", { params }))).logs;
   } catch (error) {
     if (error instanceof HttpError) return undefined;
     throw error;
