@@ -119,7 +119,9 @@ describe("traces of one gengate serve process", () => {
     server = await spawnServe({
       GENGATE_DATA_DIR: join(root, name),
       GENGATE_ADMIN_TOKEN: TEST_TOKEN,
-      GENGATE_SIM_LATENCY: "0",
+      // Long enough for the start to answer "processing", so that the status comes by a check (at zero
+      // latency the start's answer carries the result, and no check runs).
+      GENGATE_SIM_LATENCY: "1000",
       GENGATE_ALLOW_PRIVATE_URLS: "1",
       LOG_LEVEL: "info",
       NODE_OPTIONS: `--import=${MODULE_LOG_HOOK}`,
@@ -218,6 +220,7 @@ describe.skipIf(skipQueue)("traces across an api and a worker process (queue mod
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_BSP_SCHEDULE_DELAY: "50",
       GENGATE_ALLOW_PRIVATE_URLS: "1",
+      GENGATE_SIM_LATENCY: "1000",
       LOG_LEVEL: "info",
     });
     [api, worker] = await Promise.all([
