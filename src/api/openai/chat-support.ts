@@ -17,15 +17,20 @@ export interface Support {
 
 const present = (value: unknown) => value !== undefined && value !== null;
 
-export function checkSupport(model: ChatModel, relied: ReliedParams): Support {
+export function checkSupport(model: ChatModel, relied: ReliedParams, toolMessage?: number): Support {
   const native: Record<string, unknown> = {};
   const dropped: string[] = [];
   const cannot = (param: string, what: string) =>
     unsupportedParam(param, `The model '${model.name}' does not support ${what} ('${param}')`);
 
   const { tools, tool_choice: toolChoice, functions, function_call: functionCall } = relied;
-  // No model gets tool definitions through gengate yet; with "none" the client wants no call.
-  if (tools?.length) {
+  if (model.tools) {
+    if (tools?.length) native.tools = tools;
+    if (present(toolChoice)) native.tool_choice = toolChoice;
+  } else if (toolMessage !== undefined) {
+    throw cannot(`messages[${toolMessage}]`, "tool calls or tool results in the conversation");
+  } else if (tools?.length) {
+    // With "none" the client wants no call.
     if (toolChoice !== "none") throw cannot("tools", "tool calls");
     dropped.push("tools", "tool_choice");
   }
@@ -36,7 +41,7 @@ export function checkSupport(model: ChatModel, relied: ReliedParams): Support {
 
   const format = relied.response_format;
   if (format && format.type !== "text") {
-    if (!model.jsonOutput) throw cannot("response_format", `response_format ${format.type}`);
+    if (!model.jsonOutput && !model.tools) throw cannot("response_format", `response_format ${format.type}`);
     native.response_format = format;
   }
   if ((relied.n ?? 1) > 1) throw cannot("n", "several choices (n > 1)");

@@ -86,7 +86,7 @@ export function chatStatus(upstream: string, body: unknown, input: Record<string
 
 /** What is wrong with `content` under a strict json_schema output format, if anything. */
 function strictViolation(format: unknown, content: string): string | undefined {
-  const spec = (format as { type?: unknown; json_schema?: { schema?: unknown; strict?: unknown } } | undefined);
+  const spec = format as { type?: unknown; json_schema?: { schema?: unknown; strict?: unknown } } | undefined;
   if (spec?.type !== "json_schema" || spec.json_schema?.strict !== true) return undefined;
   const schema = (spec.json_schema.schema ?? {}) as Record<string, unknown>;
   let value: unknown;

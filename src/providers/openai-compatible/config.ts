@@ -34,7 +34,10 @@ const modelSchema = z.strictObject({
 
 const settingsSchema = z.strictObject({
   models: z
-    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "model names are letters, digits, '.', '_' and '-'"), modelSchema)
+    .record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "model names are letters, digits, '.', '_' and '-'"),
+      modelSchema,
+    )
     .refine((models) => Object.keys(models).length > 0, "list at least one model"),
   concurrency: z.int().positive().default(20),
   perMinute: z.number().positive().default(600),
@@ -63,7 +66,12 @@ export function parseOpenAiCompatibleConfig(
 ): OpenAiCompatibleConfig | null {
   const v = parseEnv(ENV_SCHEMA, env, [KEY_SETTING]);
   if (v.OPENAI_COMPATIBLE_BASE_URL === undefined && deps.settings === undefined) return null;
-  const settings = parseSettings(settingsSchema, deps.settings ?? {}, deps.configFile, `providers.${PROVIDER_ID}`);
+  const settings = parseSettings(
+    settingsSchema,
+    deps.settings ?? {},
+    deps.configFile,
+    `providers.${PROVIDER_ID}`,
+  );
   if (v.OPENAI_COMPATIBLE_BASE_URL === undefined) return null;
   return {
     baseUrl: v.OPENAI_COMPATIBLE_BASE_URL,

@@ -8,7 +8,14 @@ import { parseAnswer } from "../toolkit/answer.ts";
 
 export function imageBody(model: string, input: Record<string, unknown>): Record<string, unknown> {
   const { prompt, size, num_outputs: n, quality } = input;
-  return { model, prompt, n: n ?? 1, response_format: "b64_json", ...(size !== undefined && { size }), ...(quality !== undefined && { quality }) };
+  return {
+    model,
+    prompt,
+    n: n ?? 1,
+    response_format: "b64_json",
+    ...(size !== undefined && { size }),
+    ...(quality !== undefined && { quality }),
+  };
 }
 
 const imagesSchema = z.looseObject({ data: z.array(z.looseObject({ b64_json: z.string() })).min(1) });
@@ -17,7 +24,9 @@ export function imageStatus(upstream: string, body: unknown): StatusResult {
   const { data } = parseAnswer(upstream, imagesSchema, body, "answering an image generation");
   return {
     state: "succeeded",
-    output: data.map(({ b64_json }) => outputFile("image/png", "png", async () => Buffer.from(b64_json, "base64"))),
+    output: data.map(({ b64_json }) =>
+      outputFile("image/png", "png", async () => Buffer.from(b64_json, "base64")),
+    ),
   };
 }
 

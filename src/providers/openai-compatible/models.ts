@@ -79,22 +79,24 @@ const EMBEDDING_OUTPUT: JsonSchema = {
   items: { type: "object", properties: { embedding: { type: "array", items: { type: "number" } } } },
 };
 
-const SHAPES: Record<ModelKind, { input: JsonSchema; output: JsonSchema; capabilities: ModelCapabilities }> = {
-  chat: {
-    input: CHAT_INPUT,
-    output: CHAT_OUTPUT,
-    capabilities: { streaming: true, chat: true, jsonOutput: true, tools: true },
-  },
-  image: { input: IMAGE_INPUT, output: IMAGE_OUTPUT, capabilities: { maxOutputs: 4, formats: ["png"] } },
-  embedding: { input: EMBEDDING_INPUT, output: EMBEDDING_OUTPUT, capabilities: {} },
-};
+const SHAPES: Record<ModelKind, { input: JsonSchema; output: JsonSchema; capabilities: ModelCapabilities }> =
+  {
+    chat: {
+      input: CHAT_INPUT,
+      output: CHAT_OUTPUT,
+      capabilities: { streaming: true, chat: true, jsonOutput: true, tools: true },
+    },
+    image: { input: IMAGE_INPUT, output: IMAGE_OUTPUT, capabilities: { maxOutputs: 4, formats: ["png"] } },
+    embedding: { input: EMBEDDING_INPUT, output: EMBEDDING_OUTPUT, capabilities: {} },
+  };
 
 export function describeModel(name: string, upstream: UpstreamModel): ModelDescriptor {
   const shape = SHAPES[upstream.kind];
   return {
     owner: PROVIDER_ID,
     name,
-    description: upstream.description ?? `${upstream.model} (${upstream.kind}) on an OpenAI-compatible upstream`,
+    description:
+      upstream.description ?? `${upstream.model} (${upstream.kind}) on an OpenAI-compatible upstream`,
     versionId: versionIdOf([PROVIDER_ID, upstream.kind, upstream.model, shape.input]),
     versionCreatedAt: "2026-01-01T00:00:00.000Z",
     inputSchema: shape.input,

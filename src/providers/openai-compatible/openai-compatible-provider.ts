@@ -6,16 +6,16 @@
 import { GatewayError } from "../../core/errors.ts";
 import { findModel } from "../model-lookup.ts";
 import {
-  parseStoredOperation,
   type Provider,
   type ProviderDeps,
+  parseStoredOperation,
   perMinuteBudget,
   SPECIFICATION_VERSION,
   type StatusResult,
 } from "../provider.ts";
 import { UpstreamHttp } from "../toolkit/http.ts";
 import { chatBody, chatStatus } from "./chat.ts";
-import { KEY_SETTING, type ModelKind, parseOpenAiCompatibleConfig, PROVIDER_ID } from "./config.ts";
+import { KEY_SETTING, type ModelKind, PROVIDER_ID, parseOpenAiCompatibleConfig } from "./config.ts";
 import { embeddingBody, embeddingStatus, imageBody, imageStatus } from "./images.ts";
 import { describeModel } from "./models.ts";
 import { operationSchema } from "./operation.ts";
@@ -77,9 +77,13 @@ export function createOpenAiCompatibleProvider(
     async start(request, ctx) {
       const upstream = config.models.get(request.providerModel);
       if (!upstream)
-        throw new GatewayError("not_found", `${PROVIDER_ID}/${request.providerModel} is no longer configured`, {
-          retryable: false,
-        });
+        throw new GatewayError(
+          "not_found",
+          `${PROVIDER_ID}/${request.providerModel} is no longer configured`,
+          {
+            retryable: false,
+          },
+        );
       const call = CALLS[upstream.kind];
       const answer = await http.request(call.path, {
         method: "POST",
@@ -113,7 +117,11 @@ export function createOpenAiCompatibleProvider(
     async check() {
       try {
         await http.request("/models", { what: "listing its models" });
-        return { reachable: true, authenticated: config.apiKey ? true : null, detail: `${config.baseUrl} answers` };
+        return {
+          reachable: true,
+          authenticated: config.apiKey ? true : null,
+          detail: `${config.baseUrl} answers`,
+        };
       } catch (error) {
         const failure = GatewayError.from(error);
         return {
