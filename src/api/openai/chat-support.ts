@@ -3,6 +3,8 @@
  * named when the client said it wants no effect from them (`tool_choice: "none"`), or refused
  * with OpenAI's `unsupported_parameter` 400. Ignoring one of them would hand the client an answer
  * it did not ask for (prose where it waits for a tool call or JSON), so none is ever ignored.
+ * A model that takes tools natively (an OpenAI-compatible upstream) gets them as they are, where
+ * the route can answer its tool calls.
  */
 import type { ChatModel } from "./chat-model.ts";
 import type { ReliedParams } from "./chat-request.ts";
@@ -17,14 +19,18 @@ export interface Support {
 
 const present = (value: unknown) => value !== undefined && value !== null;
 
-export function checkSupport(model: ChatModel, relied: ReliedParams, toolMessage?: number): Support {
+export function checkSupport(
+  model: ChatModel,
+  relied: ReliedParams,
+  { toolMessage, answersToolCalls }: { toolMessage?: number; answersToolCalls?: boolean } = {},
+): Support {
   const native: Record<string, unknown> = {};
   const dropped: string[] = [];
   const cannot = (param: string, what: string) =>
     unsupportedParam(param, `The model '${model.name}' does not support ${what} ('${param}')`);
 
   const { tools, tool_choice: toolChoice, functions, function_call: functionCall } = relied;
-  if (model.tools) {
+  if (model.tools && answersToolCalls) {
     if (tools?.length) native.tools = tools;
     if (present(toolChoice)) native.tool_choice = toolChoice;
   } else if (toolMessage !== undefined) {

@@ -24,7 +24,7 @@ export async function submitText(
   request: ChatRequest,
   model: ChatModel,
 ): Promise<ChatRun> {
-  const plan = planChat(model, request, checkSupport(model, request.relied, request.toolMessage));
+  const plan = planChat(model, request, checkSupport(model, request.relied, request));
   const prediction = await deps.engine.submit({
     model: model.ref,
     input: plan.input,

@@ -41,7 +41,7 @@ export function shapeErrors(schemaName: string, value: unknown): string[] {
   if (!validators) {
     // The document's formats (`unixtime`, `float`) and vendor keywords describe, they do not constrain.
     validators = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
-    validators.addSchema(withTypelessNullables(document), "openai");
+    validators.addSchema(withTypelessNullables(document) as object, "openai");
   }
   const validate = validators.getSchema(`openai#/components/schemas/${schemaName}`);
   if (!validate) throw new Error(`cannot compile ${schemaName}`);
