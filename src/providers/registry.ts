@@ -27,8 +27,8 @@ const FACTORIES: Record<string, ProviderFactory> = {
   local: createLocalProvider,
   runpod: createRunpodProvider,
   fal: createFalProvider,
-  replicate: createReplicateProvider,
   "openai-compatible": createOpenAiCompatibleProvider,
+  replicate: createReplicateProvider,
 };
 
 export const PROVIDER_IDS = Object.keys(FACTORIES);
