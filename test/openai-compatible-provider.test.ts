@@ -134,6 +134,34 @@ describe("the openai client through the openai-compatible provider", () => {
     expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 12 });
   });
 
+  it("answers log probabilities, whole and streamed", async () => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "hi there" }];
+    const whole = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages,
+      logprobs: true,
+      top_logprobs: 2,
+    });
+    expect(shapeErrors("CreateChatCompletionResponse", whole)).toEqual([]);
+    const content = whole.choices[0]?.logprobs?.content ?? [];
+    expect(content.map((entry) => entry.token).join("")).toBe("You said: hi there");
+    expect(content[0]?.top_logprobs).toHaveLength(2);
+    expect(chatRequests()[0]?.body).toMatchObject({ logprobs: true, top_logprobs: 2 });
+
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages,
+      logprobs: true,
+      stream: true,
+    });
+    const streamed: string[] = [];
+    for await (const chunk of stream) {
+      expect(shapeErrors("CreateChatCompletionStreamResponse", chunk)).toEqual([]);
+      for (const entry of chunk.choices[0]?.logprobs?.content ?? []) streamed.push(entry.token);
+    }
+    expect(streamed.join("")).toBe("You said: hi there");
+  });
+
   it("makes images and embeddings on the upstream", async () => {
     const images = await client.images.generate({
       model: "openai-compatible/image",

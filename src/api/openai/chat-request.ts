@@ -178,8 +178,11 @@ export interface ChatRequest {
   openAiMessages?: Record<string, unknown>[];
   /** Where the conversation holds a tool call or a tool result, which only such a model reads. */
   toolMessage?: number;
-  /** The route answers a model's tool calls (chat completions does; Responses does not yet). */
-  answersToolCalls?: boolean;
+  /**
+   * The route answers a model's whole message: tool calls and log probabilities (chat completions
+   * does; Responses does not yet).
+   */
+  fullAnswers?: boolean;
   /**
    * A legacy completion's prompt: given as it is, with no chat template, to a model that takes a
    * prompt (`messages` holds it as the one user message, for a model that takes a conversation).
@@ -228,7 +231,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
       content: textOf(content),
     })),
     openAiMessages: data.messages,
-    answersToolCalls: true,
+    fullAnswers: true,
     ...(toolMessage >= 0 && { toolMessage }),
     stream: data.stream === true,
     includeUsage: data.stream_options?.include_usage === true,

@@ -16,7 +16,10 @@ export function chatCompletion(
   content: string,
   finishReason: ChatFinishReason,
   usage: Usage,
-  toolCalls: ToolCall[] = [],
+  {
+    toolCalls = [],
+    logprobs = null,
+  }: { toolCalls?: ToolCall[]; logprobs?: Record<string, unknown> | null } = {},
 ) {
   const calls = toolCalls.length > 0 ? { tool_calls: toolCalls } : {};
   return {
@@ -31,7 +34,7 @@ export function chatCompletion(
           refusal: null,
           ...calls,
         },
-        logprobs: null,
+        logprobs,
         finish_reason: finishReason,
       },
     ],
@@ -45,11 +48,12 @@ export function completionChunk(
   delta: { role?: "assistant"; content?: string; tool_calls?: ReturnType<typeof toolCallDeltas> },
   finishReason: ChatFinishReason | null,
   includeUsage: boolean,
+  logprobs: Record<string, unknown> | null = null,
 ) {
   return {
     ...meta,
     object: "chat.completion.chunk",
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: 0, delta, logprobs, finish_reason: finishReason }],
     ...(includeUsage && { usage: null }),
   };
 }

@@ -10,7 +10,7 @@ import { type ChatFinishReason, chatFinishReason } from "./chat-finish.ts";
 import type { ChatPlan } from "./chat-input.ts";
 import { StopScanner } from "./chat-stop.ts";
 import type { TokenFeed } from "./chat-tokens.ts";
-import { type ToolCall, toolCallsOf } from "./chat-tool-calls.ts";
+import { logprobsOf, type ToolCall, toolCallsOf } from "./chat-tool-calls.ts";
 import { type Usage, usageOf } from "./chat-usage.ts";
 
 export type ChatEnd =
@@ -19,6 +19,8 @@ export type ChatEnd =
       finishReason: ChatFinishReason;
       /** The tools the model called (only a model that takes tools natively calls any). */
       toolCalls: ToolCall[];
+      /** OpenAI's `choices[].logprobs`, when the model gave them. */
+      logprobs: Record<string, unknown> | null;
       usage: () => Promise<Usage>;
     }
   | { ended: "failed"; message: string }
@@ -87,6 +89,7 @@ export async function runChat(
         ? "tool_calls"
         : chatFinishReason(finishReason, finish?.finishReason, tokens, limit),
     toolCalls,
+    logprobs: last.state === "succeeded" ? logprobsOf(last.output) : null,
     usage: () => usageOf(last, plan.promptText, tokens, finish?.usage),
   };
 }

@@ -36,7 +36,7 @@ describe("what the client relies on, against the model", () => {
   it("passes tools through to a model that takes them natively, only where the route answers tool calls", () => {
     const tools = [{ type: "function" as const, function: { name: "f", parameters: { type: "object" } } }];
     const native = { ...model(false), tools: true };
-    expect(checkSupport(native, { tools, tool_choice: "required" }, { answersToolCalls: true })).toEqual({
+    expect(checkSupport(native, { tools, tool_choice: "required" }, { fullAnswers: true })).toEqual({
       native: { tools, tool_choice: "required" },
       dropped: [],
     });

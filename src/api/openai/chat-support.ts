@@ -3,8 +3,8 @@
  * named when the client said it wants no effect from them (`tool_choice: "none"`), or refused
  * with OpenAI's `unsupported_parameter` 400. Ignoring one of them would hand the client an answer
  * it did not ask for (prose where it waits for a tool call or JSON), so none is ever ignored.
- * A model that takes tools natively (an OpenAI-compatible upstream) gets them as they are, where
- * the route can answer its tool calls.
+ * A model that takes tools natively (an OpenAI-compatible upstream) gets them, and `logprobs`, as
+ * they are, where the route answers the model's whole message (`fullAnswers`: chat completions).
  */
 import type { ChatModel } from "./chat-model.ts";
 import type { ReliedParams } from "./chat-request.ts";
@@ -22,7 +22,7 @@ const present = (value: unknown) => value !== undefined && value !== null;
 export function checkSupport(
   model: ChatModel,
   relied: ReliedParams,
-  { toolMessage, answersToolCalls }: { toolMessage?: number; answersToolCalls?: boolean } = {},
+  { toolMessage, fullAnswers }: { toolMessage?: number; fullAnswers?: boolean } = {},
 ): Support {
   const native: Record<string, unknown> = {};
   const dropped: string[] = [];
@@ -30,7 +30,8 @@ export function checkSupport(
     unsupportedParam(param, `The model '${model.name}' does not support ${what} ('${param}')`);
 
   const { tools, tool_choice: toolChoice, functions, function_call: functionCall } = relied;
-  if (model.tools && answersToolCalls) {
+  const takesAll = model.tools === true && fullAnswers === true;
+  if (takesAll) {
     if (tools?.length) native.tools = tools;
     if (present(toolChoice)) native.tool_choice = toolChoice;
   } else if (toolMessage !== undefined) {
@@ -51,8 +52,13 @@ export function checkSupport(
     native.response_format = format;
   }
   if ((relied.n ?? 1) > 1) throw cannot("n", "several choices (n > 1)");
-  if (relied.logprobs === true) throw cannot("logprobs", "log probabilities");
-  if (present(relied.top_logprobs)) throw cannot("top_logprobs", "log probabilities");
+  if (takesAll) {
+    if (present(relied.logprobs)) native.logprobs = relied.logprobs;
+    if (present(relied.top_logprobs)) native.top_logprobs = relied.top_logprobs;
+  } else {
+    if (relied.logprobs === true) throw cannot("logprobs", "log probabilities");
+    if (present(relied.top_logprobs)) throw cannot("top_logprobs", "log probabilities");
+  }
   if (relied.modalities?.some((modality) => modality !== "text"))
     throw cannot("modalities", "output other than text");
   if (present(relied.audio)) throw cannot("audio", "audio output");

@@ -38,7 +38,7 @@ export function chatRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const whole = await wholeText(c, chat);
     // Nobody is listening any more.
     if (!whole) return c.body(null);
-    return c.json(chatCompletion(meta, whole.text, whole.finishReason, whole.usage, whole.toolCalls));
+    return c.json(chatCompletion(meta, whole.text, whole.finishReason, whole.usage, whole));
   });
 
   return app;
@@ -65,7 +65,8 @@ function streamAnswer(c: Context<ApiEnv>, chat: Chat, request: ChatRequest): Res
       if (end.ended === "failed") return fail(stream, end.message);
       if (end.toolCalls.length > 0)
         await send(completionChunk(meta, { tool_calls: toolCallDeltas(end.toolCalls) }, null, includeUsage));
-      await send(completionChunk(meta, {}, end.finishReason, includeUsage));
+      // A model's log probabilities come with its whole answer: the last chunk carries them.
+      await send(completionChunk(meta, {}, end.finishReason, includeUsage, end.logprobs));
       if (includeUsage) await send(usageChunk(meta, await end.usage()));
       await stream.writeSSE({ data: "[DONE]" });
     },

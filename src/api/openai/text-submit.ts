@@ -39,6 +39,7 @@ export interface WholeText {
   text: string;
   finishReason: ChatFinishReason;
   toolCalls: ToolCall[];
+  logprobs: Record<string, unknown> | null;
   usage: Usage;
 }
 
@@ -54,7 +55,13 @@ export async function wholeText(c: Context<ApiEnv>, run: ChatRun): Promise<Whole
     c.header("x-should-retry", "false");
     throw failedError(run, end.message);
   }
-  return { text, finishReason: end.finishReason, toolCalls: end.toolCalls, usage: await end.usage() };
+  return {
+    text,
+    finishReason: end.finishReason,
+    toolCalls: end.toolCalls,
+    logprobs: end.logprobs,
+    usage: await end.usage(),
+  };
 }
 
 export const failedError = (run: ChatRun, message: string) =>

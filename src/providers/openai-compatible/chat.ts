@@ -1,7 +1,7 @@
 /**
  * A chat prediction as the upstream's `POST /chat/completions` (OpenAI's shape; one choice, not
  * streamed upstream), and its answer as gengate's output: the text, then one `{ tool_calls }`
- * item when the model called tools. With a `strict` json_schema the answer is checked against the
+ * item when the model called tools and one `{ logprobs }` item when they were asked for. With a `strict` json_schema the answer is checked against the
  * schema before anyone sees it: one that violates it fails the prediction, whose text is never
  * shown as if it fitted.
  */
@@ -26,6 +26,8 @@ const PASSED = [
   "presence_penalty",
   "frequency_penalty",
   "logit_bias",
+  "logprobs",
+  "top_logprobs",
 ] as const;
 
 export function chatBody(model: string, input: Record<string, unknown>): Record<string, unknown> {
@@ -50,6 +52,7 @@ const answerSchema = z.looseObject({
           tool_calls: z.array(toolCallSchema).nullish(),
         }),
         finish_reason: z.string().nullish(),
+        logprobs: z.looseObject({}).nullish(),
       }),
     )
     .min(1),
@@ -76,6 +79,7 @@ export function chatStatus(upstream: string, body: unknown, input: Record<string
   if (violation) return { state: "failed", error: violation, metrics };
   const output: unknown[] = content === "" ? [] : [content];
   if (toolCalls.length > 0) output.push({ tool_calls: toolCalls });
+  if (choice.logprobs) output.push({ logprobs: choice.logprobs });
   return {
     state: "succeeded",
     output,

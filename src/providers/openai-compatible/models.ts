@@ -37,13 +37,24 @@ const CHAT_INPUT: JsonSchema = {
     presence_penalty: { ...penalty, title: "Presence Penalty" },
     frequency_penalty: { ...penalty, title: "Frequency Penalty" },
     logit_bias: { type: "object", title: "Logit Bias", additionalProperties: { type: "number" } },
+    logprobs: { type: "boolean", title: "Logprobs" },
+    top_logprobs: { type: "integer", title: "Top Logprobs", minimum: 0, maximum: 20 },
   }),
 };
 
-/** Text tokens, then (when the model called tools) one `{ tool_calls }` item in OpenAI's shape. */
+/**
+ * Text tokens, then (when the model called tools) one `{ tool_calls }` item and (when asked) one
+ * `{ logprobs }` item, in OpenAI's shapes.
+ */
 const CHAT_OUTPUT: JsonSchema = {
   type: "array",
-  items: { anyOf: [{ type: "string" }, { type: "object", required: ["tool_calls"] }] },
+  items: {
+    anyOf: [
+      { type: "string" },
+      { type: "object", required: ["tool_calls"] },
+      { type: "object", required: ["logprobs"] },
+    ],
+  },
   title: "Output",
   "x-cog-array-type": "iterator",
   "x-cog-array-display": "concatenate",

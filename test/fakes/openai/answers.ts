@@ -20,6 +20,25 @@ export interface ChatBody {
   response_format?: { type: string; json_schema?: { schema?: Schema } };
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
+  logprobs?: boolean;
+  top_logprobs?: number;
+}
+
+/** The answer's text in tokens (words with their spaces), as a real model's are numbered. */
+export const tokensOf = (content: string | null) => content?.split(/(?<= )/) ?? [];
+
+/** OpenAI's `logprobs` of `tokens`: each a little less likely than the one before. */
+export function logprobsOf(tokens: string[], top: number) {
+  const entry = (token: string, logprob: number) => ({ token, logprob, bytes: [...Buffer.from(token)] });
+  return {
+    content: tokens.map((token, i) => ({
+      ...entry(token, -0.1 * (i + 1)),
+      top_logprobs: Array.from({ length: top }, (_, rank) =>
+        entry(rank === 0 ? token : `${token}${rank}`, -0.1 * (i + 1 + rank)),
+      ),
+    })),
+    refusal: null,
+  };
 }
 
 export interface Answer {

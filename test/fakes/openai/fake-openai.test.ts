@@ -90,6 +90,31 @@ describe("the fake OpenAI-compatible upstream", () => {
     expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 12 });
   });
 
+  it("gives log probabilities when asked, whole and streamed", async () => {
+    const body = {
+      model: "fake-chat",
+      messages: [{ role: "user", content: "a b" }],
+      logprobs: true,
+      top_logprobs: 1,
+    };
+    const whole = await (await post("/chat/completions", body)).json();
+    expect(shapeErrors("CreateChatCompletionResponse", whole)).toEqual([]);
+    expect(whole.choices[0].logprobs.content.map((entry: { token: string }) => entry.token)).toEqual([
+      "You ",
+      "said: ",
+      "a ",
+      "b",
+    ]);
+    const chunks = await events(await post("/chat/completions", { ...body, stream: true }));
+    for (const chunk of chunks) expect(shapeErrors("CreateChatCompletionStreamResponse", chunk)).toEqual([]);
+    const streamed = chunks.flatMap((chunk) =>
+      (chunk.choices as { logprobs: { content: { token: string }[] } | null }[]).flatMap(
+        (c) => c.logprobs?.content ?? [],
+      ),
+    );
+    expect(streamed.map((entry) => entry.token).join("")).toBe("You said: a b");
+  });
+
   it("answers images, embeddings and the model list in OpenAI's shape", async () => {
     const images = await (
       await post("/images/generations", {

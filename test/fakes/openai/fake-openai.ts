@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
-import { answerFor, type ChatBody } from "./answers.ts";
+import { answerFor, type ChatBody, logprobsOf, tokensOf } from "./answers.ts";
 
 export interface FakeOpenAi {
   url: string;
@@ -39,6 +39,8 @@ export async function startFakeOpenAi(apiKey = "sk-fake-openai-key-0123456789"):
     const answer = answerFor(body, `call_fake${calls}`, faults.violateSchema);
     const usage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
     const model = body.model ?? "fake-chat";
+    const logprobs = (tokens: string[]) =>
+      body.logprobs ? logprobsOf(tokens, body.top_logprobs ?? 0) : null;
     if (!body.stream) {
       const message = {
         role: "assistant",
@@ -51,17 +53,24 @@ export async function startFakeOpenAi(apiKey = "sk-fake-openai-key-0123456789"):
         object: "chat.completion",
         created,
         model,
-        choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finishReason }],
+        choices: [
+          {
+            index: 0,
+            message,
+            logprobs: logprobs(tokensOf(answer.content)),
+            finish_reason: answer.finishReason,
+          },
+        ],
         usage,
       });
     }
     res.writeHead(200, { "content-type": "text/event-stream" });
-    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+    const chunk = (delta: Record<string, unknown>, finish: string | null, tokens: string[] = []) =>
       res.write(
-        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`,
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, logprobs: tokens.length > 0 ? logprobs(tokens) : null, finish_reason: finish }] })}\n\n`,
       );
     chunk({ role: "assistant", content: "" }, null);
-    for (const word of answer.content?.split(/(?<= )/) ?? []) chunk({ content: word }, null);
+    for (const token of tokensOf(answer.content)) chunk({ content: token }, null, [token]);
     answer.toolCalls.forEach((call, index) => {
       const half = Math.floor(call.function.arguments.length / 2);
       chunk(
