@@ -31,7 +31,7 @@ const PASSED = [
 ] as const;
 
 export function chatBody(model: string, input: Record<string, unknown>): Record<string, unknown> {
-  const body: Record<string, unknown> = { model };
+  const body: Record<string, unknown> = { model, stream: true, stream_options: { include_usage: true } };
   for (const name of PASSED) if (input[name] !== undefined) body[name] = input[name];
   return body;
 }
@@ -88,11 +88,16 @@ export function chatStatus(upstream: string, body: unknown, input: Record<string
   };
 }
 
+type Format = { type?: unknown; json_schema?: { schema?: unknown; strict?: unknown } } | undefined;
+
+/** The output format is a json_schema the answer must fit (`strict`). */
+export const isStrict = (format: unknown): boolean =>
+  (format as Format)?.type === "json_schema" && (format as Format)?.json_schema?.strict === true;
+
 /** What is wrong with `content` under a strict json_schema output format, if anything. */
 function strictViolation(format: unknown, content: string): string | undefined {
-  const spec = format as { type?: unknown; json_schema?: { schema?: unknown; strict?: unknown } } | undefined;
-  if (spec?.type !== "json_schema" || spec.json_schema?.strict !== true) return undefined;
-  const schema = (spec.json_schema.schema ?? {}) as Record<string, unknown>;
+  if (!isStrict(format)) return undefined;
+  const schema = ((format as Format)?.json_schema?.schema ?? {}) as Record<string, unknown>;
   let value: unknown;
   try {
     value = JSON.parse(content);

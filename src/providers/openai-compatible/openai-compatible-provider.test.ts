@@ -60,20 +60,26 @@ describe("the openai-compatible provider", () => {
     );
   });
 
-  it("answers a chat whole at start, with its token counts and finish reason", async () => {
+  it("streams a chat's text as it comes, then answers its status with token counts and finish reason", async () => {
     const provider = await providerWith({
       OPENAI_COMPATIBLE_BASE_URL: fake.url,
       OPENAI_COMPATIBLE_API_KEY: fake.apiKey,
     });
+    const ctx = { readInput: async () => Promise.reject(new Error("no inputs")) };
     const started = await provider.start(
       request("chat", { messages: [{ role: "user", content: "hi" }], seed: 3 }),
-      {
-        readInput: async () => {
-          throw new Error("no inputs");
-        },
-      },
+      ctx,
     );
-    expect(started.status).toEqual({
+    expect(started.status).toBeUndefined();
+    const parts = [];
+    for await (const part of provider.stream?.(started.operation, ctx) ?? []) parts.push(part);
+    expect(parts).toEqual([
+      { type: "output", data: "You " },
+      { type: "output", data: "said: " },
+      { type: "output", data: "hi" },
+      { type: "finish", finishReason: "stop", usage: { inputTokens: 12, outputTokens: 7 } },
+    ]);
+    expect(await provider.status(started.operation, ctx)).toEqual({
       state: "succeeded",
       output: ["You said: hi"],
       metrics: { input_token_count: 12, output_token_count: 7 },
@@ -81,9 +87,13 @@ describe("the openai-compatible provider", () => {
     });
     expect(fake.requests.at(-1)?.body).toEqual({
       model: "fake-chat",
+      stream: true,
+      stream_options: { include_usage: true },
       messages: [{ role: "user", content: "hi" }],
       seed: 3,
     });
+    // The answer was read by this process only: another finds nothing to ask the upstream.
+    expect(await provider.status(started.operation, ctx)).toMatchObject({ state: "failed" });
   });
 
   it("keeps generated images as PNG files", async () => {

@@ -1,7 +1,9 @@
 /**
- * An OpenAI-compatible upstream: each configured model is `openai-compatible/<name>`. Its API
- * answers a request whole, so a prediction is one request made at start, whose answer is the
- * prediction's final status (nothing to poll, nothing left running upstream to cancel).
+ * An OpenAI-compatible upstream: each configured model is `openai-compatible/<name>`. A
+ * prediction is one request made at start. A chat streams (`stream: true`): its answer is read by
+ * this process as it comes (chat-job.ts), and the upstream keeps nothing to look up, so a chat
+ * whose process died fails. Images and embeddings are answered whole: their answer is the
+ * prediction's final status.
  */
 import { GatewayError } from "../../core/errors.ts";
 import { findModel } from "../model-lookup.ts";
@@ -13,8 +15,10 @@ import {
   SPECIFICATION_VERSION,
   type StatusResult,
 } from "../provider.ts";
-import { UpstreamHttp } from "../toolkit/http.ts";
+import { transportError, UpstreamHttp } from "../toolkit/http.ts";
+import { upstreamBudgetOf } from "../toolkit/rate-limit-headers.ts";
 import { chatBody, chatStatus } from "./chat.ts";
+import { ChatJob } from "./chat-job.ts";
 import { KEY_SETTING, type ModelKind, PROVIDER_ID, parseOpenAiCompatibleConfig } from "./config.ts";
 import { embeddingBody, embeddingStatus, imageBody, imageStatus } from "./images.ts";
 import { describeModel } from "./models.ts";
@@ -59,6 +63,31 @@ export function createOpenAiCompatibleProvider(
     ...(fetchImpl && { fetch: fetchImpl }),
   });
   const models = [...config.models].map(([name, upstream]) => describeModel(name, upstream));
+  const send = fetchImpl ?? fetch;
+  /** Chats streaming into this process, by submit id. */
+  const jobs = new Map<string, ChatJob>();
+
+  /** Starts a streamed chat: its answer's status is read here, the rest as it comes. */
+  const startChat = async (path: string, json: unknown, what: string, signal: AbortSignal | undefined) => {
+    const url = http.url(path);
+    let response: Response;
+    try {
+      response = await send(url, {
+        method: "POST",
+        headers: { ...http.credentialsFor(url), "content-type": "application/json" },
+        body: JSON.stringify(json),
+        ...(signal && { signal }),
+      });
+    } catch (error) {
+      throw transportError(UPSTREAM.name, error, what, http.redact);
+    }
+    if (!response.ok || !response.body)
+      throw http.errorOf(
+        { status: response.status, headers: response.headers, text: await response.text() },
+        what,
+      );
+    return response;
+  };
 
   return {
     specificationVersion: SPECIFICATION_VERSION,
@@ -85,6 +114,23 @@ export function createOpenAiCompatibleProvider(
           },
         );
       const call = CALLS[upstream.kind];
+      const operation = { provider: PROVIDER_ID, kind: upstream.kind, submitId: request.submitId };
+      if (upstream.kind === "chat") {
+        const what = `asking ${upstream.model} (chat)`;
+        const sentAt = Date.now();
+        const response = await startChat(
+          call.path,
+          call.body(upstream.model, request.input),
+          what,
+          ctx.signal,
+        );
+        jobs.set(
+          request.submitId,
+          new ChatJob(UPSTREAM.name, request.input, response.body as ReadableStream<Uint8Array>),
+        );
+        const budget = upstreamBudgetOf(response.headers, sentAt);
+        return { upstreamId: request.submitId, operation, ...(budget && { upstreamBudget: budget }) };
+      }
       const answer = await http.request(call.path, {
         method: "POST",
         json: call.body(upstream.model, request.input),
@@ -95,15 +141,21 @@ export function createOpenAiCompatibleProvider(
       const body = http.parseJson(answer.text, `reading ${upstream.model}'s answer`);
       return {
         upstreamId: request.submitId,
-        operation: { provider: PROVIDER_ID, kind: upstream.kind, submitId: request.submitId },
+        operation,
         status: call.status(UPSTREAM.name, body, request.input),
         ...(answer.budget && { upstreamBudget: answer.budget }),
       };
     },
 
     async status(operation) {
-      parseStoredOperation(operationSchema, operation, PROVIDER_ID);
-      // Only reached when the start's answer was lost with its process: the upstream keeps nothing to ask.
+      const { submitId } = parseStoredOperation(operationSchema, operation, PROVIDER_ID);
+      const job = jobs.get(submitId);
+      if (job) {
+        const status = job.status();
+        if (status.state !== "processing") jobs.delete(submitId);
+        return status;
+      }
+      // The process that read the answer is gone, and the upstream keeps nothing to ask.
       return {
         state: "failed",
         error: `${UPSTREAM.name} answers each request once and keeps nothing to look up; its answer was lost`,
@@ -111,7 +163,19 @@ export function createOpenAiCompatibleProvider(
     },
 
     async cancel(operation) {
-      parseStoredOperation(operationSchema, operation, PROVIDER_ID);
+      const { submitId } = parseStoredOperation(operationSchema, operation, PROVIDER_ID);
+      jobs.get(submitId)?.cancel();
+      jobs.delete(submitId);
+    },
+
+    stream(operation) {
+      const { submitId } = parseStoredOperation(operationSchema, operation, PROVIDER_ID);
+      const job = jobs.get(submitId);
+      if (!job)
+        throw new GatewayError("provider_error", `${UPSTREAM.name}'s answer is read by another process`, {
+          retryable: false,
+        });
+      return job.parts();
     },
 
     async check() {
