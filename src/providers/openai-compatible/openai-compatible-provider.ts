@@ -24,6 +24,9 @@ import { embeddingBody, embeddingStatus, imageBody, imageStatus } from "./images
 import { describeModel } from "./models.ts";
 import { operationSchema } from "./operation.ts";
 
+/** How long a request waits for the upstream's answer (a chat's status, an image's whole answer). */
+const HEADERS_TIMEOUT_MS = 300_000;
+
 const UPSTREAM = { name: "the OpenAI-compatible upstream", keySetting: KEY_SETTING };
 
 const CALLS: Record<
@@ -58,8 +61,7 @@ export function createOpenAiCompatibleProvider(
     baseUrl: config.baseUrl,
     credentials: config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {},
     secrets: config.apiKey ? [config.apiKey] : [],
-    // A chat answer comes whole: long ones take long.
-    timeoutMs: 300_000,
+    timeoutMs: HEADERS_TIMEOUT_MS,
     ...(fetchImpl && { fetch: fetchImpl }),
   });
   const models = [...config.models].map(([name, upstream]) => describeModel(name, upstream));
@@ -70,16 +72,24 @@ export function createOpenAiCompatibleProvider(
   /** Starts a streamed chat: its answer's status is read here, the rest as it comes. */
   const startChat = async (path: string, json: unknown, what: string, signal: AbortSignal | undefined) => {
     const url = http.url(path);
+    // The start's signal and the timeout cover the wait for the answer's status only, not its stream.
+    const waiting = new AbortController();
+    const giveUp = () => waiting.abort(new DOMException("no answer in time", "TimeoutError"));
+    const timer = setTimeout(giveUp, HEADERS_TIMEOUT_MS);
+    signal?.addEventListener("abort", giveUp);
     let response: Response;
     try {
       response = await send(url, {
         method: "POST",
         headers: { ...http.credentialsFor(url), "content-type": "application/json" },
         body: JSON.stringify(json),
-        ...(signal && { signal }),
+        signal: waiting.signal,
       });
     } catch (error) {
       throw transportError(UPSTREAM.name, error, what, http.redact);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", giveUp);
     }
     if (!response.ok || !response.body)
       throw http.errorOf(
