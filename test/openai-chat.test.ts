@@ -247,7 +247,9 @@ describe("bad chat requests, in OpenAI's error shape", () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ n: 2 }, "n"],
       [{ messages: [] }, "messages"],
-      [{ messages: [{ role: "tool", content: "x" }] }, "messages[0].role"],
+      [{ messages: [{ role: "robot", content: "x" }] }, "messages[0].role"],
+      // A tool message is a role now (for models that take tools), but never without its call's id.
+      [{ messages: [{ role: "tool", content: "x" }] }, "messages[0].tool_call_id"],
       [{ temperature: 3 }, "temperature"],
     ];
     for (const [change, param] of cases) {

@@ -25,6 +25,11 @@ export interface ModelCapabilities {
   chat?: boolean;
   /** Honours OpenAI's `response_format` (json_object, json_schema) given as `response_format` in its input. */
   jsonOutput?: boolean;
+  /**
+   * Takes OpenAI's `tools`, `tool_choice`, tool and developer messages and its tuning parameters
+   * as they are, and answers tool calls (an OpenAI-compatible upstream).
+   */
+  tools?: boolean;
   referenceImage?: boolean;
   mask?: boolean;
   maxOutputs?: number;

@@ -4,6 +4,7 @@ import { formatModelRef, type ModelRef } from "../core/model-ref.ts";
 import { DEFAULT_CONFIG_FILE, type FileConfig } from "../file-config.ts";
 import { createFalProvider } from "./fal/index.ts";
 import { createLocalProvider } from "./local/index.ts";
+import { createOpenAiCompatibleProvider } from "./openai-compatible/index.ts";
 import {
   type ModelDescriptor,
   type Provider,
@@ -26,6 +27,7 @@ const FACTORIES: Record<string, ProviderFactory> = {
   local: createLocalProvider,
   runpod: createRunpodProvider,
   fal: createFalProvider,
+  "openai-compatible": createOpenAiCompatibleProvider,
   replicate: createReplicateProvider,
 };
 

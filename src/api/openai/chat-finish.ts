@@ -5,7 +5,7 @@
  */
 import type { FinishReason } from "../../providers/provider.ts";
 
-export type ChatFinishReason = "stop" | "length" | "content_filter";
+export type ChatFinishReason = "stop" | "length" | "content_filter" | "tool_calls";
 
 const FROM_PROVIDER: Partial<Record<FinishReason, ChatFinishReason>> = {
   stop: "stop",

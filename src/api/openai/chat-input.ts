@@ -50,7 +50,10 @@ export function planChat(model: ChatModel, request: ChatRequest, support: Suppor
   const input: Record<string, unknown> = {};
   let stop = request.stop;
   let promptText: string;
-  if (model.descriptor?.capabilities.chat) {
+  if (model.tools && request.openAiMessages) {
+    input.messages = request.openAiMessages;
+    promptText = request.messages.map((m) => m.content).join("\n");
+  } else if (model.descriptor?.capabilities.chat) {
     input.messages = request.messages;
     promptText = request.messages.map((m) => m.content).join("\n");
   } else if (request.rawPrompt !== undefined) {

@@ -23,6 +23,11 @@ export interface ChatModel {
   params: Record<string, string | null> | null;
   /** Honours `response_format` (json_object, json_schema) natively: for an alias, one of its targets does. */
   jsonOutput: boolean;
+  /**
+   * Takes OpenAI's tools, tool and developer messages and tuning parameters natively (an
+   * OpenAI-compatible upstream): for an alias, its first target does.
+   */
+  tools?: boolean;
 }
 
 const modelError = (code: "not_found" | "bad_request", message: string) =>
@@ -41,13 +46,15 @@ async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
   // Routing moves on to other targets and fallback aliases as it needs; the input is built for the first.
   const target = alias?.targets[0];
   if (alias && target) {
+    const descriptor = await firstTargetModel(alias, engine);
     return {
       name,
       ref: engineModelOf(name, catalog),
-      descriptor: await firstTargetModel(alias, engine),
+      descriptor,
       family: target.capabilities.promptTemplate ?? guessPromptFamily(target.model),
       params: target.params,
       jsonOutput: alias.targets.some((each) => each.capabilities.jsonOutput === true),
+      tools: descriptor?.capabilities.tools === true,
     };
   }
   if (loraNameOf(name) !== undefined) throw modelError("bad_request", `The model '${name}' makes images`);
@@ -62,6 +69,7 @@ async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
     descriptor: model,
     family: guessPromptFamily(`${model.owner}/${model.name}`),
     params: null,
-    jsonOutput: model.capabilities.jsonOutput === true,
+    jsonOutput: model.capabilities.jsonOutput === true || model.capabilities.tools === true,
+    tools: model.capabilities.tools === true,
   };
 }

@@ -22,14 +22,42 @@ const textPart = z.looseObject({
   text: z.string(),
 });
 
-const messageSchema = z.looseObject({
-  role: z.enum(["developer", "system", "user", "assistant"], {
-    error: "role must be developer, system, user or assistant",
-  }),
-  content: z.union([z.string(), z.array(textPart)], {
-    error: 'content must be a string or an array of { type: "text", text } parts',
-  }),
+const contentSchema = z.union([z.string(), z.array(textPart)], {
+  error: 'content must be a string or an array of { type: "text", text } parts',
 });
+
+const toolCallSchema = z.looseObject({
+  id: z.string({ error: "tool call id is required" }),
+  type: z.literal("function", { error: 'tool call type must be "function"' }),
+  function: z.looseObject({ name: z.string(), arguments: z.string() }),
+});
+
+const messageSchema = z.discriminatedUnion(
+  "role",
+  [
+    z.looseObject({ role: z.enum(["developer", "system", "user"]), content: contentSchema }),
+    z.looseObject({
+      role: z.literal("assistant"),
+      content: contentSchema.nullish(),
+      tool_calls: z.array(toolCallSchema).nullish(),
+    }),
+    z.looseObject({
+      role: z.literal("tool"),
+      content: contentSchema,
+      tool_call_id: z.string({ error: "tool_call_id is required in a tool message" }),
+    }),
+  ],
+  { error: "role must be developer, system, user, assistant or tool" },
+);
+
+type Message = z.infer<typeof messageSchema>;
+
+const textOf = (content: Message["content"]) =>
+  typeof content === "string" ? content : (content ?? []).map((part) => part.text).join("\n");
+
+/** Messages only a model that takes tools natively can read: tool results and the calls they answer. */
+const needsTools = (message: Message) =>
+  message.role === "tool" || (message.role === "assistant" && (message.tool_calls?.length ?? 0) > 0);
 
 const penalty = z.number().min(-2).max(2).nullish();
 
@@ -144,6 +172,18 @@ export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
   /**
+   * The conversation as the client sent it (developer role, tool calls and tool results kept),
+   * for a model that takes OpenAI's messages natively.
+   */
+  openAiMessages?: Record<string, unknown>[];
+  /** Where the conversation holds a tool call or a tool result, which only such a model reads. */
+  toolMessage?: number;
+  /**
+   * The route answers a model's whole message: tool calls and log probabilities (chat completions
+   * does; Responses does not yet).
+   */
+  fullAnswers?: boolean;
+  /**
    * A legacy completion's prompt: given as it is, with no chat template, to a model that takes a
    * prompt (`messages` holds it as the one user message, for a model that takes a conversation).
    */
@@ -182,13 +222,17 @@ export function parseChatRequest(body: unknown): ChatRequest {
   for (const [name, value] of Object.entries(data)) if (!KNOWN.has(name)) sampling[name] = value;
   const { n, logprobs, top_logprobs, response_format, tools, tool_choice, functions, function_call } = data;
   const { modalities, audio, web_search_options, moderation } = data;
+  const toolMessage = data.messages.findIndex(needsTools);
   return {
     model: data.model,
     messages: data.messages.map(({ role, content }) => ({
       // A developer message is what newer models call the system prompt.
-      role: role === "developer" ? "system" : role,
-      content: typeof content === "string" ? content : content.map((part) => part.text).join("\n"),
+      role: role === "developer" ? "system" : role === "tool" ? "user" : role,
+      content: textOf(content),
     })),
+    openAiMessages: data.messages,
+    fullAnswers: true,
+    ...(toolMessage >= 0 && { toolMessage }),
     stream: data.stream === true,
     includeUsage: data.stream_options?.include_usage === true,
     sampling: Object.fromEntries(Object.entries(sampling).filter(([, value]) => present(value))),

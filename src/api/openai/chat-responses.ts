@@ -1,5 +1,6 @@
 /** OpenAI's shapes of a chat completion: the whole answer, and the chunks of a streamed one. */
 import type { ChatFinishReason } from "./chat-finish.ts";
+import type { ToolCall, toolCallDeltas } from "./chat-tool-calls.ts";
 import type { Usage } from "./chat-usage.ts";
 
 export interface CompletionMeta {
@@ -15,15 +16,25 @@ export function chatCompletion(
   content: string,
   finishReason: ChatFinishReason,
   usage: Usage,
+  {
+    toolCalls = [],
+    logprobs = null,
+  }: { toolCalls?: ToolCall[]; logprobs?: Record<string, unknown> | null } = {},
 ) {
+  const calls = toolCalls.length > 0 ? { tool_calls: toolCalls } : {};
   return {
     ...meta,
     object: "chat.completion",
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content, refusal: null },
-        logprobs: null,
+        message: {
+          role: "assistant",
+          content: content === "" && calls.tool_calls ? null : content,
+          refusal: null,
+          ...calls,
+        },
+        logprobs,
         finish_reason: finishReason,
       },
     ],
@@ -34,14 +45,15 @@ export function chatCompletion(
 /** A chunk with one choice; with `include_usage`, every chunk has `usage: null` but the last. */
 export function completionChunk(
   meta: CompletionMeta,
-  delta: { role?: "assistant"; content?: string },
+  delta: { role?: "assistant"; content?: string; tool_calls?: ReturnType<typeof toolCallDeltas> },
   finishReason: ChatFinishReason | null,
   includeUsage: boolean,
+  logprobs: Record<string, unknown> | null = null,
 ) {
   return {
     ...meta,
     object: "chat.completion.chunk",
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: 0, delta, logprobs, finish_reason: finishReason }],
     ...(includeUsage && { usage: null }),
   };
 }

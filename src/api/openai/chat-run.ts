@@ -10,10 +10,19 @@ import { type ChatFinishReason, chatFinishReason } from "./chat-finish.ts";
 import type { ChatPlan } from "./chat-input.ts";
 import { StopScanner } from "./chat-stop.ts";
 import type { TokenFeed } from "./chat-tokens.ts";
+import { logprobsOf, type ToolCall, toolCallsOf } from "./chat-tool-calls.ts";
 import { type Usage, usageOf } from "./chat-usage.ts";
 
 export type ChatEnd =
-  | { ended: "finished"; finishReason: ChatFinishReason; usage: () => Promise<Usage> }
+  | {
+      ended: "finished";
+      finishReason: ChatFinishReason;
+      /** The tools the model called (only a model that takes tools natively calls any). */
+      toolCalls: ToolCall[];
+      /** OpenAI's `choices[].logprobs`, when the model gave them. */
+      logprobs: Record<string, unknown> | null;
+      usage: () => Promise<Usage>;
+    }
   | { ended: "failed"; message: string }
   | { ended: "aborted" };
 
@@ -72,9 +81,15 @@ export async function runChat(
     const held = scanner.flush();
     if (held !== "") await onText(held);
   }
+  const toolCalls = last.state === "succeeded" ? toolCallsOf(last.output) : [];
   return {
     ended: "finished",
-    finishReason: chatFinishReason(finishReason, finish?.finishReason, tokens, limit),
+    finishReason:
+      toolCalls.length > 0
+        ? "tool_calls"
+        : chatFinishReason(finishReason, finish?.finishReason, tokens, limit),
+    toolCalls,
+    logprobs: last.state === "succeeded" ? logprobsOf(last.output) : null,
     usage: () => usageOf(last, plan.promptText, tokens, finish?.usage),
   };
 }

@@ -32,4 +32,17 @@ describe("what the client relies on, against the model", () => {
     };
     expect(checkSupport(model(false), plain)).toEqual({ native: {}, dropped: [] });
   });
+
+  it("passes tools through to a model that takes them natively, only where the route answers tool calls", () => {
+    const tools = [{ type: "function" as const, function: { name: "f", parameters: { type: "object" } } }];
+    const native = { ...model(false), tools: true };
+    expect(checkSupport(native, { tools, tool_choice: "required" }, { fullAnswers: true })).toEqual({
+      native: { tools, tool_choice: "required" },
+      dropped: [],
+    });
+    expect(() => checkSupport(native, { tools }, {})).toThrow("does not support tool calls ('tools')");
+    expect(() => checkSupport(model(false), {}, { toolMessage: 2 })).toThrow(
+      "does not support tool calls or tool results in the conversation ('messages[2]')",
+    );
+  });
 });

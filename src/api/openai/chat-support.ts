@@ -3,6 +3,8 @@
  * named when the client said it wants no effect from them (`tool_choice: "none"`), or refused
  * with OpenAI's `unsupported_parameter` 400. Ignoring one of them would hand the client an answer
  * it did not ask for (prose where it waits for a tool call or JSON), so none is ever ignored.
+ * A model that takes tools natively (an OpenAI-compatible upstream) gets them, and `logprobs`, as
+ * they are, where the route answers the model's whole message (`fullAnswers`: chat completions).
  */
 import type { ChatModel } from "./chat-model.ts";
 import type { ReliedParams } from "./chat-request.ts";
@@ -17,15 +19,25 @@ export interface Support {
 
 const present = (value: unknown) => value !== undefined && value !== null;
 
-export function checkSupport(model: ChatModel, relied: ReliedParams): Support {
+export function checkSupport(
+  model: ChatModel,
+  relied: ReliedParams,
+  { toolMessage, fullAnswers }: { toolMessage?: number; fullAnswers?: boolean } = {},
+): Support {
   const native: Record<string, unknown> = {};
   const dropped: string[] = [];
   const cannot = (param: string, what: string) =>
     unsupportedParam(param, `The model '${model.name}' does not support ${what} ('${param}')`);
 
   const { tools, tool_choice: toolChoice, functions, function_call: functionCall } = relied;
-  // No model gets tool definitions through gengate yet; with "none" the client wants no call.
-  if (tools?.length) {
+  const takesAll = model.tools === true && fullAnswers === true;
+  if (takesAll) {
+    if (tools?.length) native.tools = tools;
+    if (present(toolChoice)) native.tool_choice = toolChoice;
+  } else if (toolMessage !== undefined) {
+    throw cannot(`messages[${toolMessage}]`, "tool calls or tool results in the conversation");
+  } else if (tools?.length) {
+    // With "none" the client wants no call.
     if (toolChoice !== "none") throw cannot("tools", "tool calls");
     dropped.push("tools", "tool_choice");
   }
@@ -36,12 +48,17 @@ export function checkSupport(model: ChatModel, relied: ReliedParams): Support {
 
   const format = relied.response_format;
   if (format && format.type !== "text") {
-    if (!model.jsonOutput) throw cannot("response_format", `response_format ${format.type}`);
+    if (!model.jsonOutput && !model.tools) throw cannot("response_format", `response_format ${format.type}`);
     native.response_format = format;
   }
   if ((relied.n ?? 1) > 1) throw cannot("n", "several choices (n > 1)");
-  if (relied.logprobs === true) throw cannot("logprobs", "log probabilities");
-  if (present(relied.top_logprobs)) throw cannot("top_logprobs", "log probabilities");
+  if (takesAll) {
+    if (present(relied.logprobs)) native.logprobs = relied.logprobs;
+    if (present(relied.top_logprobs)) native.top_logprobs = relied.top_logprobs;
+  } else {
+    if (relied.logprobs === true) throw cannot("logprobs", "log probabilities");
+    if (present(relied.top_logprobs)) throw cannot("top_logprobs", "log probabilities");
+  }
   if (relied.modalities?.some((modality) => modality !== "text"))
     throw cannot("modalities", "output other than text");
   if (present(relied.audio)) throw cannot("audio", "audio output");

@@ -7,9 +7,7 @@ import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import type { Engine } from "../../engine/engine.ts";
 import type { PredictionEvent } from "../../engine/events.ts";
 import type { FinishReason, TokenUsage } from "../../providers/provider.ts";
-
-const isTokenList = (output: unknown): output is string[] =>
-  Array.isArray(output) && output.every((item) => typeof item === "string");
+import { isTextOutput } from "./chat-tool-calls.ts";
 
 /** Where following ended: the prediction as last seen, and the stream's finish part if it came. */
 export interface FeedEnd {
@@ -43,8 +41,12 @@ export function openTokenFeed(engine: Engine, id: string): TokenFeed {
       let sent = 0;
       const sendSaved = async (): Promise<boolean> => {
         const output = prediction.output;
-        if (!isTokenList(output)) return true;
-        while (sent < output.length) if (!(await onToken(output[sent++] ?? ""))) return false;
+        if (!isTextOutput(output)) return true;
+        while (sent < output.length) {
+          const item = output[sent++];
+          // A model's tool calls are read from the output at the end, not as text.
+          if (typeof item === "string" && !(await onToken(item))) return false;
+        }
         return true;
       };
       while (!signal.aborted) {

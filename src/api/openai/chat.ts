@@ -19,6 +19,7 @@ import {
   usageChunk,
 } from "./chat-responses.ts";
 import { type ChatRun, runChat } from "./chat-run.ts";
+import { toolCallDeltas } from "./chat-tool-calls.ts";
 import { failedMessage, submitText, wholeText } from "./text-submit.ts";
 
 export function chatRoutes(deps: ApiDeps): Hono<ApiEnv> {
@@ -37,7 +38,7 @@ export function chatRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const whole = await wholeText(c, chat);
     // Nobody is listening any more.
     if (!whole) return c.body(null);
-    return c.json(chatCompletion(meta, whole.text, whole.finishReason, whole.usage));
+    return c.json(chatCompletion(meta, whole.text, whole.finishReason, whole.usage, whole));
   });
 
   return app;
@@ -62,7 +63,10 @@ function streamAnswer(c: Context<ApiEnv>, chat: Chat, request: ChatRequest): Res
       );
       if (end.ended === "aborted") return;
       if (end.ended === "failed") return fail(stream, end.message);
-      await send(completionChunk(meta, {}, end.finishReason, includeUsage));
+      if (end.toolCalls.length > 0)
+        await send(completionChunk(meta, { tool_calls: toolCallDeltas(end.toolCalls) }, null, includeUsage));
+      // A model's log probabilities come with its whole answer: the last chunk carries them.
+      await send(completionChunk(meta, {}, end.finishReason, includeUsage, end.logprobs));
       if (includeUsage) await send(usageChunk(meta, await end.usage()));
       await stream.writeSSE({ data: "[DONE]" });
     },

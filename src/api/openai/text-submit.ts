@@ -14,6 +14,7 @@ import type { ChatRequest } from "./chat-request.ts";
 import { type ChatRun, runChat } from "./chat-run.ts";
 import { checkSupport } from "./chat-support.ts";
 import { openTokenFeed } from "./chat-tokens.ts";
+import type { ToolCall } from "./chat-tool-calls.ts";
 import type { Usage } from "./chat-usage.ts";
 import { reportDropped } from "./openai-error.ts";
 
@@ -23,7 +24,7 @@ export async function submitText(
   request: ChatRequest,
   model: ChatModel,
 ): Promise<ChatRun> {
-  const plan = planChat(model, request, checkSupport(model, request.relied));
+  const plan = planChat(model, request, checkSupport(model, request.relied, request));
   const prediction = await deps.engine.submit({
     model: model.ref,
     input: plan.input,
@@ -37,6 +38,8 @@ export async function submitText(
 export interface WholeText {
   text: string;
   finishReason: ChatFinishReason;
+  toolCalls: ToolCall[];
+  logprobs: Record<string, unknown> | null;
   usage: Usage;
 }
 
@@ -52,7 +55,13 @@ export async function wholeText(c: Context<ApiEnv>, run: ChatRun): Promise<Whole
     c.header("x-should-retry", "false");
     throw failedError(run, end.message);
   }
-  return { text, finishReason: end.finishReason, usage: await end.usage() };
+  return {
+    text,
+    finishReason: end.finishReason,
+    toolCalls: end.toolCalls,
+    logprobs: end.logprobs,
+    usage: await end.usage(),
+  };
 }
 
 export const failedError = (run: ChatRun, message: string) =>

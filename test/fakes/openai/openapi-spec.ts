@@ -41,7 +41,7 @@ export function shapeErrors(schemaName: string, value: unknown): string[] {
   if (!validators) {
     // The document's formats (`unixtime`, `float`) and vendor keywords describe, they do not constrain.
     validators = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
-    validators.addSchema(document, "openai");
+    validators.addSchema(withTypelessNullables(document) as object, "openai");
   }
   const validate = validators.getSchema(`openai#/components/schemas/${schemaName}`);
   if (!validate) throw new Error(`cannot compile ${schemaName}`);
@@ -60,4 +60,22 @@ export function responseEventSchema(type: string): string {
     if (typeProperty?.enum?.includes(type)) return name;
   }
   throw new Error(`no streamed event of type ${type} in OpenAI's OpenAPI document`);
+}
+
+/**
+ * OpenAPI 3.0's `nullable: true` as the JSON Schema it means (the schema, or null) where ajv reads
+ * it otherwise: beside no `type` (refused), beside an `enum` without null (a streamed chunk's
+ * `finish_reason` would refuse its null).
+ */
+function withTypelessNullables(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withTypelessNullables);
+  if (typeof value !== "object" || value === null) return value;
+  const { nullable, ...rest } = value as Record<string, unknown>;
+  const inner = Object.fromEntries(
+    Object.entries(rest).map(([key, each]) => [key, withTypelessNullables(each)]),
+  );
+  if (nullable === true && Array.isArray(inner.enum) && !inner.enum.includes(null))
+    return { ...inner, nullable, enum: [...inner.enum, null] };
+  if (nullable !== true || "type" in rest) return nullable === undefined ? inner : { ...inner, nullable };
+  return { anyOf: [inner, { type: "null" }] };
 }
