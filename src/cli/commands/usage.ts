@@ -19,16 +19,6 @@ interface UsageOptions extends ClientOptions {
   json?: boolean;
 }
 
-interface UsageJson {
-  group_by: Group;
-  start: string;
-  end: string;
-  total_usd: number;
-  runs: number;
-  unpriced_runs: number;
-  results: ({ cost_usd: number; runs: number; unpriced_runs: number } & Record<Group, string>)[];
-}
-
 export function usageCommand(program: Command): void {
   addClientOptions(
     program
