@@ -55,7 +55,8 @@ const matching = (statements: string[], pattern: RegExp) => statements.filter((s
 /** The loops' statements, made once per wake for all the work it finds. */
 const LOOPS = [
   /^select \* from "predictions" where "state" in/,
-  /row_number\(\) over/,
+  /^\s*with recursive queued_groups/,
+  /^select \* from \(select \* from "predictions" where state = 'queued'/,
   /count\(\*\) as "count" from "predictions"/,
   /"fair_shares"/,
   /from "webhook_deliveries" where "state"/,
