@@ -47,7 +47,8 @@ describe.skipIf(skip)("batch caps, across two workers claiming for two providers
       tokenId: null,
       concurrency: 1,
       items: [
-        { model: "sim/image", input: { ...SMALL, prompt: "at the simulator" } },
+        // Still running when the second worker claims (a zero-latency run would have ended, freeing the place).
+        { model: "sim/image", input: { ...SMALL, prompt: "at the simulator", latency_ms: 60_000 } },
         { model: "fake/sdxl", input: { width: 256, height: 256, prompt: "at replicate" } },
       ],
     });
