@@ -2,13 +2,14 @@
  * What gengate adds in front of Replicate: `concurrency` clients create predictions with
  * `Prefer: wait` against the fake Replicate (answering at once) directly, then through gengate
  * (its Replicate provider pointed at the same fake, outputs copied into its storage), in one run.
- * Reports the throughput ratio and the latency gengate adds (p50, p99).
+ * Reports the throughput ratio, the latency gengate adds (p50, p99) and the CPU gengate spends per
+ * prediction (the figure that moves least with what else runs on the machine).
  * Run: node bench/gateway-overhead.ts [count=2000] [concurrency=32]
  */
 import { startFakeReplicate } from "../test/fakes/replicate/index.ts";
 import { BENCH_TOKEN } from "./support/gateway-process.ts";
 import { startGengateFor } from "./support/replicate-pacing.ts";
-import { fmt, percentile, runPool } from "./support/stats.ts";
+import { cpuSecondsOf, fmt, percentile, runPool } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
@@ -20,9 +21,12 @@ const UNLIMITED = 10_000_000;
 interface Run {
   perSecond: number;
   latenciesMs: number[];
+  /** CPU per prediction of the process `load` was given, in ms. */
+  cpuMs: number;
 }
 
-async function load(baseUrl: string, token: string): Promise<Run> {
+/** `cpuPid`: the process whose CPU the timed predictions cost. */
+async function load(baseUrl: string, token: string, cpuPid = process.pid): Promise<Run> {
   const create = async (i: number) => {
     const response = await fetch(`${baseUrl}/models/${MODEL}/predictions`, {
       method: "POST",
@@ -36,13 +40,15 @@ async function load(baseUrl: string, token: string): Promise<Run> {
   };
   await runPool(WARM_UP, CONCURRENCY, create);
   const latenciesMs: number[] = [];
+  const cpuBefore = await cpuSecondsOf(cpuPid);
   const started = performance.now();
   await runPool(COUNT, CONCURRENCY, async (i) => {
     const sent = performance.now();
     await create(i);
     latenciesMs.push(performance.now() - sent);
   });
-  return { perSecond: COUNT / ((performance.now() - started) / 1000), latenciesMs };
+  const perSecond = COUNT / ((performance.now() - started) / 1000);
+  return { perSecond, latenciesMs, cpuMs: (((await cpuSecondsOf(cpuPid)) - cpuBefore) * 1000) / COUNT };
 }
 
 const fake = await startFakeReplicate({
@@ -56,7 +62,7 @@ const gengate = await startGengateFor(fake, {
 });
 try {
   const direct = await load(fake.url, fake.token);
-  const through = await load(`${gengate.url}/v1`, BENCH_TOKEN);
+  const through = await load(`${gengate.url}/v1`, BENCH_TOKEN, gengate.pid);
   const added = (p: number) => percentile(through.latenciesMs, p) - percentile(direct.latenciesMs, p);
   console.log(
     `\n${COUNT} predictions, ${CONCURRENCY} clients, ${MODEL} on the fake Replicate at zero latency\n`,
@@ -72,6 +78,9 @@ try {
   }
   console.log(`\nthroughput through gengate ÷ direct: ${fmt(through.perSecond / direct.perSecond, 2)}`);
   console.log(`added latency: p50 +${fmt(added(50), 1)} ms, p99 +${fmt(added(99), 1)} ms`);
+  console.log(
+    `CPU per prediction: gengate ${fmt(through.cpuMs, 2)} ms; this process (clients and the fake) directly ${fmt(direct.cpuMs, 2)} ms`,
+  );
 } finally {
   await gengate.stop();
   await fake.close();

@@ -59,6 +59,25 @@ describe("trips to Replicate", () => {
   });
 });
 
+describe("an end the create's answer told", () => {
+  it("is applied without asking Replicate again, and a webhook telling it meanwhile copies nothing twice", async () => {
+    // The waited create answers with the end; its webhook comes while the output is still being copied.
+    fake.faults.slowDeliveries(3_000, 1);
+    const { created, done } = await run("told by the create");
+    expect(done.status).toBe("succeeded");
+    const upstream = fake.predictions().find((p) => p.input.prompt === "told by the create");
+    if (!upstream) throw new Error("the create never reached Replicate");
+    const polls = fake.requests.filter(
+      (r) => r.method === "GET" && r.path === `/v1/predictions/${upstream.id}`,
+    );
+    expect(polls).toHaveLength(0);
+    expect(hooksOf(created.id).at(-1)?.status).toBe(200);
+    const [url] = upstream.output as string[];
+    expect(url).toBeDefined();
+    expect(fake.deliveries.filter((d) => url?.endsWith(d.path))).toHaveLength(1);
+  });
+});
+
 describe("Replicate's webhook signing secret", () => {
   it("is fetched again when Replicate rotated it, so webhooks signed with the new one are taken", async () => {
     // gengate fetched the secret for the first test's webhook; Replicate now signs with another.

@@ -90,6 +90,7 @@ export async function outcomeOf(
 
 export interface GengateForFake {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -118,6 +119,7 @@ export async function startGengateFor(
   );
   return {
     url: gengate.url,
+    pid: gengate.child.pid ?? 0,
     async stop() {
       gengate.child.kill("SIGTERM");
       await gengate.exited;

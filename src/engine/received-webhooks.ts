@@ -14,6 +14,8 @@ import type { StatusApplier } from "./status-applier.ts";
 export class ReceivedWebhooks {
   private readonly ctx: EngineContext;
   private readonly applier: StatusApplier;
+  /** Predictions whose end, told by their start's answer, this process is applying now. */
+  private readonly endsInHand = new Set<string>();
 
   constructor(ctx: EngineContext, applier: StatusApplier) {
     this.ctx = ctx;
@@ -28,7 +30,7 @@ export class ReceivedWebhooks {
     request: Request,
     rawBody: string,
   ): Promise<void> {
-    if (update.state === "starting" || update.state === "processing") {
+    if (!isEnd(update)) {
       await this.applier.apply(row, update);
       return;
     }
@@ -41,6 +43,8 @@ export class ReceivedWebhooks {
       body: rawBody,
       receivedAt: Date.now(),
     });
+    // This process is applying the end its start's answer told; should that fail, a check takes this one.
+    if (this.endsInHand.has(row.id)) return;
     const due = await store.predictions.transition(row.id, ["running"], { nextCheckAt: Date.now() });
     if (!due) {
       // It ended meanwhile: nobody will take the webhook.
@@ -48,6 +52,20 @@ export class ReceivedWebhooks {
       return;
     }
     this.ctx.signals.wake("reconcile");
+  }
+
+  /**
+   * Runs `work`, which applies `status`, the answer of `row`'s start. When that is an end, an end a
+   * webhook tells meanwhile is kept but makes no check due, which would apply the end twice.
+   */
+  async whileApplying<T>(row: Prediction, status: StatusResult, work: () => Promise<T>): Promise<T> {
+    if (!isEnd(status)) return work();
+    this.endsInHand.add(row.id);
+    try {
+      return await work();
+    } finally {
+      this.endsInHand.delete(row.id);
+    }
   }
 
   /** For a worker about to check `row`: the update a webhook brought, parsed again, if one waits. */
@@ -71,4 +89,8 @@ export class ReceivedWebhooks {
       return undefined;
     }
   }
+}
+
+function isEnd(status: StatusResult): boolean {
+  return status.state !== "starting" && status.state !== "processing";
 }

@@ -18,7 +18,8 @@ import { pollDelayMs, type StatusApplier } from "./status-applier.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
 
 const IDLE_MS = 1_000;
-const BATCH = 64;
+/** Status checks (with their output copies) under way at once. */
+const MAX_CHECKS = 64;
 
 export class Reconciler {
   private readonly ctx: EngineContext;
@@ -27,6 +28,8 @@ export class Reconciler {
   private readonly received: ReceivedWebhooks;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The last pass left due rows unclaimed for want of room. */
+  private full = false;
   private readonly guard: RowGuard;
   private readonly leases: Leases<PredictionState>;
 
@@ -64,6 +67,7 @@ export class Reconciler {
   /** One look at the running predictions due, for a host that runs passes instead of the loop. */
   async pass(): Promise<void> {
     await this.reconcileDue();
+    await Promise.all(this.inFlight);
   }
 
   async stop(): Promise<void> {
@@ -83,13 +87,15 @@ export class Reconciler {
    * of checking again; a failure to apply it (an output copy) is retried like a check's.
    */
   async applyStarted(row: Prediction, status: StatusResult): Promise<void> {
-    await this.leases.hold(row.id, "running", row.nextCheckAt, async () => {
-      try {
-        await this.apply(row, status);
-      } catch (cause) {
-        await this.handleCheckError(row, GatewayError.from(cause));
-      }
-    });
+    await this.leases.hold(row.id, "running", row.nextCheckAt, () =>
+      this.received.whileApplying(row, status, async () => {
+        try {
+          await this.apply(row, status);
+        } catch (cause) {
+          await this.handleCheckError(row, GatewayError.from(cause));
+        }
+      }),
+    );
   }
 
   /** Cancels running work upstream and ends the prediction as canceled. */
@@ -100,9 +106,18 @@ export class Reconciler {
     });
   }
 
+  /**
+   * Claims what is due, up to MAX_CHECKS checks under way, and returns without waiting for them: a
+   * slow check (a large output) holds up no other. Claimed rows are leased, so no pass takes them again.
+   */
   private async reconcileDue(): Promise<number> {
+    const room = MAX_CHECKS - this.inFlight.size;
+    if (room <= 0) {
+      this.full = true;
+      return IDLE_MS;
+    }
     const now = Date.now();
-    const due = await this.ctx.store.predictions.due({ states: ["running"], now, limit: BATCH });
+    const due = await this.ctx.store.predictions.due({ states: ["running"], now, limit: room });
     for (const row of await this.guard.usable(due, "follow")) {
       await this.guard.run(row, "follow", async () => {
         const leaseEnd = this.leases.end(now);
@@ -123,13 +138,18 @@ export class Reconciler {
         );
       });
     }
-    await Promise.all(this.inFlight);
-    return due.length === BATCH ? 0 : IDLE_MS;
+    return due.length === room ? 0 : IDLE_MS;
   }
 
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    void work.finally(() => {
+      this.inFlight.delete(work);
+      // A pass that found no room for more checks looks again once one has ended.
+      if (!this.full) return;
+      this.full = false;
+      this.loop.wake();
+    });
   }
 
   private async check(row: StoredPrediction): Promise<void> {

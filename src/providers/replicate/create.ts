@@ -8,9 +8,9 @@ import { webhookMarker } from "./find-create.ts";
 import type { ReplicateHttp } from "./http-client.ts";
 import { prepareInput } from "./input-files.ts";
 import type { ModelCatalog } from "./model-catalog.ts";
-import type { ReplicateOperation } from "./operation.ts";
+import { type ReplicateOperation, statusContext } from "./operation.ts";
 import { fileSchema, parseBody, predictionSchema, type UpstreamPrediction } from "./schemas.ts";
-import { nextPollMs } from "./status.ts";
+import { nextPollMs, toStatus } from "./status.ts";
 import { createCall, parseTarget } from "./target.ts";
 
 /**
@@ -36,7 +36,8 @@ export interface CreateDeps {
 /**
  * The engine's record of a Replicate prediction, whether just created or found again. A waited
  * create that answers "processing" with its outputs is as good as done: the official clients
- * treat it as final too (replicate.md §0.2), so it is not polled again.
+ * treat it as final too (replicate.md §0.2), so it is not polled again. An ended one carries its
+ * status, which the engine applies at once (StartResult.status) instead of checking for it.
  */
 export function startResultOf(
   prediction: UpstreamPrediction,
@@ -49,8 +50,12 @@ export function startResultOf(
     options.waited && !facts.textOutput && prediction.status === "processing" && prediction.output != null;
   if (TERMINAL.has(prediction.status)) operation.final = prediction;
   else if (outputsReady) operation.final = { ...prediction, status: "succeeded" };
-  const firstPollMs = operation.final ? 0 : nextPollMs(0, { webhooked: facts.webhooked, ...options });
-  return { upstreamId: prediction.id, operation, nextPollMs: firstPollMs };
+  if (!operation.final) {
+    const firstPollMs = nextPollMs(0, { webhooked: facts.webhooked, ...options });
+    return { upstreamId: prediction.id, operation, nextPollMs: firstPollMs };
+  }
+  const status = toStatus(operation.final, statusContext(operation, options.webhookPollMs));
+  return { upstreamId: prediction.id, operation, nextPollMs: 0, status };
 }
 
 /** Uploads a file input through Replicate's files API (§2.4); its `urls.get`. */

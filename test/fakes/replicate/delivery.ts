@@ -3,7 +3,7 @@
  * after the output TTL.
  */
 import { Hono } from "hono";
-import type { FakeEnv } from "./context.ts";
+import type { FakeEnv, FakeState } from "./context.ts";
 import { urlToken } from "./ids.ts";
 import { recordRequests } from "./recorder.ts";
 import type { RecordedRequest } from "./types.ts";
@@ -51,10 +51,16 @@ export class DeliveryStore {
   }
 }
 
-export function deliveryApp(store: DeliveryStore, log: RecordedRequest[]): Hono<FakeEnv> {
+export function deliveryApp(
+  store: DeliveryStore,
+  log: RecordedRequest[],
+  { faults, scheduler }: Pick<FakeState, "faults" | "scheduler">,
+): Hono<FakeEnv> {
   const app = new Hono<FakeEnv>();
   app.use(recordRequests(log));
-  app.get("*", (c) => {
+  app.get("*", async (c) => {
+    const delayMs = faults.takeSlowDelivery();
+    if (delayMs > 0) await scheduler.sleep(delayMs);
     const file = store.get(c.req.path);
     if (!file) return c.text("Not Found", 404);
     return c.body(Buffer.from(file.bytes), 200, {

@@ -106,7 +106,7 @@ export async function listenFakeReplicate(
   state.events.onAny((record, change) => webhooks.handle(record, change));
 
   const api = await listen(apiApp(state), port);
-  const delivery = await listen(deliveryApp(state.delivery, state.deliveries), 0);
+  const delivery = await listen(deliveryApp(state.delivery, state.deliveries, state), 0);
   state.view.apiUrl = `${api.origin}/v1`;
   state.delivery.baseUrl = delivery.origin;
 

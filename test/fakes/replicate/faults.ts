@@ -1,7 +1,7 @@
 /** Faults the tests switch on; each counts down as requests or deliveries consume it. */
 import type { FaultControls } from "./types.ts";
 
-type Fault = "errors" | "drop" | "duplicate" | "slow" | "resetBefore" | "resetAfter";
+type Fault = "errors" | "drop" | "duplicate" | "slow" | "slowDelivery" | "resetBefore" | "resetAfter";
 
 export class FaultState implements FaultControls {
   readonly #left = new Map<Fault, number>();
@@ -9,6 +9,7 @@ export class FaultState implements FaultControls {
   readonly #failingRuns = new Map<string, { left: number; error: string }>();
   #errorStatus = 503;
   #slowMs = 0;
+  #slowDeliveryMs = 0;
 
   errors5xx(count: number, status = 503): void {
     this.#left.set("errors", count);
@@ -26,6 +27,11 @@ export class FaultState implements FaultControls {
   slow(ms: number, count: number): void {
     this.#left.set("slow", count);
     this.#slowMs = ms;
+  }
+
+  slowDeliveries(ms: number, count: number): void {
+    this.#left.set("slowDelivery", count);
+    this.#slowDeliveryMs = ms;
   }
 
   resetBeforeCreate(count: number): void {
@@ -64,6 +70,11 @@ export class FaultState implements FaultControls {
   /** How long to hold this request's answer. */
   takeSlow(): number {
     return this.take("slow") ? this.#slowMs : 0;
+  }
+
+  /** How long to hold this output file download before answering. */
+  takeSlowDelivery(): number {
+    return this.take("slowDelivery") ? this.#slowDeliveryMs : 0;
   }
 
   clear(): void {

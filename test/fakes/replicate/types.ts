@@ -97,6 +97,8 @@ export interface FaultControls {
   duplicateWebhooks(count: number): void;
   /** The next N API requests wait `ms` before answering. */
   slow(ms: number, count: number): void;
+  /** The next N output file downloads (delivery host) wait `ms` before answering. */
+  slowDeliveries(ms: number, count: number): void;
   /** The next N prediction (or training) creates: the connection is destroyed and nothing is created. */
   resetBeforeCreate(count: number): void;
   /** The next N prediction (or training) creates run, then the connection is destroyed without a response. */
