@@ -9,6 +9,7 @@ import { sign } from "../src/core/webhook-signature.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { freePort } from "./support/free-port.ts";
 import { startGateway, TEST_TOKEN, type TestGateway } from "./support/gateway.ts";
+import { until } from "./support/until.ts";
 
 let fake: FakeReplicate;
 let gateway: TestGateway;
@@ -35,6 +36,16 @@ afterAll(async () => {
 const hooksOf = (predictionId: string) =>
   fake.webhookAttempts.filter((attempt) => attempt.url.endsWith(`prediction=${predictionId}`));
 
+/**
+ * The statuses gengate answered a prediction's webhooks with, once the fake has sent one: a create
+ * that waited ends the prediction before Replicate's webhook comes.
+ */
+const answeredHooksOf = (predictionId: string) =>
+  until(() => {
+    const hooks = hooksOf(predictionId);
+    return hooks.length > 0 ? hooks.map((attempt) => attempt.status) : undefined;
+  }, 10_000);
+
 async function run(prompt: string, extra: Record<string, unknown> = {}) {
   const prediction = await replicate.predictions.create({
     model: "fake/sdxl",
@@ -49,8 +60,7 @@ describe("trips to Replicate", () => {
     expect(done.status).toBe("succeeded");
     const upstream = fake.predictions().find((p) => p.input.prompt === "once");
     expect(upstream?.webhookEventsFilter).toEqual(["completed"]);
-    const hooks = hooksOf(created.id);
-    expect(hooks.map((attempt) => attempt.status)).toEqual([200]);
+    expect(await answeredHooksOf(created.id)).toEqual([200]);
     const outputs = upstream?.output as string[];
     expect(outputs).toHaveLength(2);
     for (const url of outputs) {
@@ -71,7 +81,7 @@ describe("an end the create's answer told", () => {
       (r) => r.method === "GET" && r.path === `/v1/predictions/${upstream.id}`,
     );
     expect(polls).toHaveLength(0);
-    expect(hooksOf(created.id).at(-1)?.status).toBe(200);
+    expect((await answeredHooksOf(created.id)).at(-1)).toBe(200);
     const [url] = upstream.output as string[];
     expect(url).toBeDefined();
     expect(fake.deliveries.filter((d) => url?.endsWith(d.path))).toHaveLength(1);
@@ -87,9 +97,9 @@ describe("Replicate's webhook signing secret", () => {
     fake.rotateWebhookSecret();
     const first = await run("after rotation");
     expect(first.done.status).toBe("succeeded");
-    expect(hooksOf(first.created.id).map((attempt) => attempt.status)).toEqual([200]);
+    expect(await answeredHooksOf(first.created.id)).toEqual([200]);
     const second = await run("after rotation, again");
-    expect(hooksOf(second.created.id).map((attempt) => attempt.status)).toEqual([200]);
+    expect(await answeredHooksOf(second.created.id)).toEqual([200]);
     expect(secretFetches()).toBe(fetchedBefore + 1);
   });
 
