@@ -39,13 +39,20 @@ const NO_DETAILS = {
   is_official: false,
 } as const;
 
-export function modelJson(model: ModelDescriptor, base: string) {
+/** What every model shows first: where it is, whose, and the details gengate has no values for. */
+function modelHead(model: { owner: string; name: string; description: string | null }, base: string) {
   return {
     url: `${base}/v1/models/${model.owner}/${model.name}`,
     owner: model.owner,
     name: model.name,
     description: model.description,
     ...NO_DETAILS,
+  };
+}
+
+export function modelJson(model: ModelDescriptor, base: string) {
+  return {
+    ...modelHead(model, base),
     created_at: model.versionCreatedAt,
     latest_version: versionJson(model),
   };
@@ -71,11 +78,7 @@ function aliasVersionJson(entry: CatalogEntry, first: ModelDescriptor) {
  */
 export function aliasJson(entry: CatalogEntry, base: string, first: ModelDescriptor | null = null) {
   return {
-    url: `${base}/v1/models/${ALIAS_OWNER}/${entry.name}`,
-    owner: ALIAS_OWNER,
-    name: entry.name,
-    description: entry.description,
-    ...NO_DETAILS,
+    ...modelHead({ owner: ALIAS_OWNER, name: entry.name, description: entry.description }, base),
     latest_version: first ? aliasVersionJson(entry, first) : null,
     gengate: {
       builtin: entry.builtin,
@@ -90,11 +93,7 @@ export function aliasJson(entry: CatalogEntry, base: string, first: ModelDescrip
 /** A model made through POST /v1/models that has no version yet (or whose provider does not say). */
 export function createdModelJson(model: CreatedModel, base: string) {
   return {
-    url: `${base}/v1/models/${model.owner}/${model.name}`,
-    owner: model.owner,
-    name: model.name,
-    description: model.description,
-    ...NO_DETAILS,
+    ...modelHead(model, base),
     ...model.links,
     visibility: model.visibility,
     created_at: new Date(model.createdAt).toISOString(),
