@@ -1150,9 +1150,11 @@ export interface operations {
               /** @description Why an owner is missing: Replicate could not be asked its account */
               warnings?: string[];
             };
+            /** @description The token's name */
             name?: string;
             /** @enum {unknown} */
             type: "user";
+            /** @description The owner `POST /v1/models` makes models as by default: the Replicate account's when Replicate is configured, else the simulator's `sim-lora`; the token's name when no provider trains */
             username: string;
           };
         };
