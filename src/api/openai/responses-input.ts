@@ -67,13 +67,14 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
         `Invalid '${param}.role': must be user, assistant, system or developer`,
       );
     const content = textOf(item.content, `${param}.content`);
-    return add(conversation, { role, content }, { role: item.role, content });
+    add(conversation, { role, content }, { role: item.role, content });
+    return;
   }
   if (type === "function_call" || type === "function_call_output") {
     conversation.toolItem ??= param;
-    return type === "function_call"
-      ? addCall(conversation, item, param)
-      : addOutput(conversation, item, param);
+    if (type === "function_call") addCall(conversation, item, param);
+    else addOutput(conversation, item, param);
+    return;
   }
   if (type === "item_reference") {
     throw unsupportedParam(
