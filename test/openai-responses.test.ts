@@ -199,12 +199,7 @@ describe("what a model cannot honour", () => {
       "tool_choice",
       "invalid_value",
     ],
-    [
-      "JSON output",
-      { text: { format: { type: "json_object" } } },
-      "text.format",
-      "unsupported_parameter",
-    ],
+    ["JSON output", { text: { format: { type: "json_object" } } }, "text.format", "unsupported_parameter"],
     [
       "previous_response_id",
       { previous_response_id: "resp_x" },
