@@ -23,6 +23,17 @@ describe("what the client relies on, against the model", () => {
     );
   });
 
+  it("names a refused parameter as the client's route spells it", () => {
+    const format = { type: "json_object" as const };
+    expect(() =>
+      checkSupport(
+        model(false),
+        { response_format: format },
+        { paramNames: { response_format: "text.format" } },
+      ),
+    ).toThrow("does not support JSON output (json_object) ('text.format')");
+  });
+
   it("honours the values that ask for nothing more than text", () => {
     const plain = {
       n: 1,
