@@ -205,6 +205,45 @@ describe("responses.create with function tools", () => {
   });
 });
 
+describe("an answer of text and a function call", () => {
+  const input = "Think aloud: weather in Paris?";
+
+  it("has the message first, then the function call", async () => {
+    const answer = await client.responses.create({ model: "gpt-4o", input, tools: [weatherTool] });
+    expect(shapeErrors("Response", answer)).toEqual([]);
+    expect(answer.output.map((item) => item.type)).toEqual(["message", "function_call"]);
+    expect(answer.output_text).toBe("Let me check the tool. ");
+  });
+
+  it("streams the message's events, then the call's at the next output index", async () => {
+    const events = await collect(
+      await client.responses.create({ model: "gpt-4o", input, tools: [weatherTool], stream: true }),
+    );
+    const types = events.map((event) => event.type);
+    const deltas = types.filter((type) => type === "response.output_text.delta");
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(types).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+      ...deltas,
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.output_item.added",
+      "response.function_call_arguments.delta",
+      "response.function_call_arguments.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
+    const indices = events.flatMap((event) => ("output_index" in event ? [event.output_index] : []));
+    expect(indices).toEqual([0, 0, ...deltas.map(() => 0), 0, 0, 0, 1, 1, 1, 1]);
+    const completed = (events.at(-1) as OpenAI.Responses.ResponseCompletedEvent).response;
+    expect(completed.output.map((item) => item.type)).toEqual(["message", "function_call"]);
+  });
+});
+
 describe("responses.create with JSON output", () => {
   const format = { type: "json_schema" as const, name: "weather", strict: true, schema: cityParameters };
 
