@@ -79,7 +79,7 @@ const SERVICE_ONLY = [
   "max_tool_calls",
 ] as const;
 
-/** The one `include` value that asks for more than OpenAI's own bookkeeping: refused. */
+/** Asks for log probabilities, which gengate does not answer here; other `include` values add to items it never makes. */
 const LOGPROBS = "message.output_text.logprobs";
 
 /** Chat completions' names for what the Responses API spells otherwise. */
@@ -113,6 +113,9 @@ export interface ResponsesRequest {
 
 const KNOWN = new Set<string>([...Object.keys(bodySchema.shape), ...Object.keys(STATEFUL), ...SERVICE_ONLY]);
 const present = (value: unknown) => value !== undefined && value !== null;
+/** The fields that were given a value. */
+const given = (fields: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => present(value)));
 
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
   const parsed = bodySchema.safeParse(body);
@@ -160,7 +163,7 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
       paramNames: PARAM_NAMES,
       stream: data.stream === true,
       includeUsage: false,
-      sampling: Object.fromEntries(Object.entries(sampling).filter(([, value]) => present(value))),
+      sampling: given(sampling),
       stop: [],
       relied,
       serviceOnly,
@@ -196,10 +199,7 @@ function chatTools(data: Body): Pick<ToolParams, "tools" | "tool_choice"> {
       }
       const { name, description, parameters, strict } = fn.data;
       checkParameters(parameters, `${param}.parameters`);
-      const fields = Object.entries({ description, parameters, strict }).filter(([, value]) =>
-        present(value),
-      );
-      return { type: "function" as const, function: { name, ...Object.fromEntries(fields) } };
+      return { type: "function" as const, function: { name, ...given({ description, parameters, strict }) } };
     }
     throw unsupportedParam(
       param,
@@ -234,6 +234,5 @@ function chatFormat(
 ): ReliedParams["response_format"] {
   if (format?.type !== "json_schema") return format ?? undefined;
   const { name, description, schema, strict } = format;
-  const fields = Object.entries({ description, schema, strict }).filter(([, value]) => present(value));
-  return { type: "json_schema", json_schema: { name, ...Object.fromEntries(fields) } };
+  return { type: "json_schema", json_schema: { name, ...given({ description, schema, strict }) } };
 }
