@@ -167,6 +167,13 @@ describe("responses.create", () => {
     expect(shapeErrors(responseEventSchema(last.type), last)).toEqual([]);
     expect(last.type).toBe("response.failed");
     expect(last.response.error?.message).toContain("out of words");
+    // No text came: no message was started, and the failed response has none.
+    expect(events.map((event) => event.type)).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.failed",
+    ]);
+    expect(last.response.output).toEqual([]);
   });
 });
 

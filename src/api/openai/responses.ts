@@ -64,6 +64,8 @@ function streamResponse(c: Context<ApiEnv>, run: ChatRun, meta: ResponseMeta): R
       await send(events.itemAdded());
       await send(events.partAdded());
     };
+    // A failed response's output is the message the client was shown, if any.
+    const shown = () => (messageStarted ? text : undefined);
     try {
       const end = await runChat(run, c.req.raw.signal, async (delta) => {
         await startMessage();
@@ -72,7 +74,7 @@ function streamResponse(c: Context<ApiEnv>, run: ChatRun, meta: ResponseMeta): R
       });
       if (end.ended === "aborted") return;
       if (end.ended === "failed") {
-        await send(events.ended({ status: "failed", text, error: failedMessage(run, end.message) }));
+        await send(events.ended({ status: "failed", text: shown(), error: failedMessage(run, end.message) }));
         return;
       }
       const ending = endingOf(end.finishReason);
@@ -93,7 +95,9 @@ function streamResponse(c: Context<ApiEnv>, run: ChatRun, meta: ResponseMeta): R
       await send(events.ended({ ...ending, text, toolCalls, usage: await end.usage() }));
     } catch (error) {
       run.deps.logger.error({ err: error, prediction: run.prediction.id }, "responses stream failed");
-      await send(events.ended({ status: "failed", text, error: failedMessage(run, "internal error") }));
+      await send(
+        events.ended({ status: "failed", text: shown(), error: failedMessage(run, "internal error") }),
+      );
     }
   });
 }
