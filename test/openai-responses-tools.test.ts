@@ -4,8 +4,9 @@
  * the official clients unchanged: the `openai` client's `responses.create` returning a function
  * call, taking its output back and answering, whole and streamed (every answer and event checked
  * against OpenAI's OpenAPI document); strict `json_schema` output, checked before anyone sees it;
- * the AI SDK's default OpenAI model (which speaks the Responses API) with `generateText` and tools,
- * and `generateObject`.
+ * what the Responses API cannot answer even for this model refused; the AI SDK's default OpenAI
+ * model (which speaks the Responses API) with `generateText`/`streamText` and tools, and
+ * `generateObject`.
  */
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateObject, generateText, stepCountIs, streamText, tool } from "ai";
@@ -320,6 +321,32 @@ describe("responses.create with JSON output", () => {
     });
     expect(chatRequests()).toHaveLength(0);
   });
+});
+
+describe("what this model cannot be asked through the Responses API either", () => {
+  it.each([
+    ["log probabilities", { top_logprobs: 2 }, "top_logprobs"],
+    ["log probabilities by include", { include: ["message.output_text.logprobs"] }, "include"],
+    ["a hosted tool", { tools: [{ type: "web_search" }] }, "tools[0]"],
+    ["a custom tool", { tools: [{ type: "custom", name: "sql" }] }, "tools[0]"],
+    ["a reference to a stored item", { input: [{ type: "item_reference", id: "msg_1" }] }, "input[0]"],
+  ])(
+    "refuses %s with OpenAI's 400 naming the param, asking the upstream nothing",
+    async (_, extra, param) => {
+      const response = await gateway.api("/openai/v1/responses", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o", input: "Weather in Paris?", ...extra }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+        type: "invalid_request_error",
+        param,
+        code: "unsupported_parameter",
+      });
+      expect(chatRequests()).toHaveLength(0);
+    },
+  );
 });
 
 describe("the AI SDK's default OpenAI model (the Responses API)", () => {
