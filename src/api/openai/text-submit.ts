@@ -31,7 +31,10 @@ export async function submitText(
     tokenId: c.get("token").id,
   });
   const feed = openTokenFeed(deps.engine, prediction.id);
-  reportDropped(c, plan.dropped);
+  reportDropped(
+    c,
+    plan.dropped.map((name) => request.paramNames?.[name] ?? name),
+  );
   return { deps, plan, prediction, feed };
 }
 
