@@ -8,7 +8,7 @@
 import { Ajv } from "ajv";
 import { z } from "zod";
 import type { FinishReason, StatusMetrics, StatusResult } from "../provider.ts";
-import { parseAnswer } from "../toolkit/answer.ts";
+import { parseAnswer } from "./answer.ts";
 
 const ajv = new Ajv({ strict: false });
 
