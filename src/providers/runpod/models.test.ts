@@ -91,7 +91,12 @@ describe("RunPod models", () => {
       "seed",
     ]);
     expect(model.outputSchema).toMatchObject({ type: "array", "x-cog-array-type": "iterator" });
-    const other = describeModel("chat", { endpointId: "v1", worker: "vllm", model: "Qwen/Qwen3-14B", tools: false });
+    const other = describeModel("chat", {
+      endpointId: "v1",
+      worker: "vllm",
+      model: "Qwen/Qwen3-14B",
+      tools: false,
+    });
     expect(other.versionId).not.toBe(model.versionId);
   });
 
@@ -116,7 +121,9 @@ describe("RunPod models", () => {
       "frequency_penalty",
       "logit_bias",
     ]);
-    expect(model.outputSchema).toMatchObject({ items: { anyOf: [{ type: "string" }, { required: ["tool_calls"] }, { required: ["logprobs"] }] } });
+    expect(model.outputSchema).toMatchObject({
+      items: { anyOf: [{ type: "string" }, { required: ["tool_calls"] }, { required: ["logprobs"] }] },
+    });
     expect(model.versionId).not.toBe(plain.versionId);
   });
 

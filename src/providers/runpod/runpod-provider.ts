@@ -7,7 +7,6 @@
  */
 import { GatewayError } from "../../core/errors.ts";
 import { findModel } from "../model-lookup.ts";
-import { ChatStreams } from "../toolkit/openai-chat-streams.ts";
 import {
   type Provider,
   type ProviderDeps,
@@ -15,6 +14,7 @@ import {
   SPECIFICATION_VERSION,
   type StartRequest,
 } from "../provider.ts";
+import { ChatStreams } from "../toolkit/openai-chat-streams.ts";
 import { parseRunpodConfig } from "./config.ts";
 import { checkRunpod, summariseChecks } from "./health.ts";
 import { runpodStatus } from "./job-status.ts";

@@ -52,6 +52,9 @@ export function takesOpenAiRoute(input: Record<string, unknown>, endpoint: VllmE
       `input.${field}: this vLLM endpoint takes plain conversations only; set "tools": true on it in providers.runpod once its worker calls tools (ENABLE_AUTO_TOOL_CHOICE)`,
     );
   if (input.messages === undefined)
-    throw new GatewayError("invalid_input", `input.${field} needs input.messages: the OpenAI route takes a conversation`);
+    throw new GatewayError(
+      "invalid_input",
+      `input.${field} needs input.messages: the OpenAI route takes a conversation`,
+    );
   return true;
 }

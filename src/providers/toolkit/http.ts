@@ -143,7 +143,10 @@ export class UpstreamHttp {
    * A POST whose 2xx answer is read as it comes (an event stream): the timeout and the signal
    * cover the wait for its status only, not its body. Any other status throws its GatewayError.
    */
-  async stream(path: string, options: CallOptions): Promise<{ body: ReadableStream<Uint8Array>; budget?: UpstreamBudget }> {
+  async stream(
+    path: string,
+    options: CallOptions,
+  ): Promise<{ body: ReadableStream<Uint8Array>; budget?: UpstreamBudget }> {
     const url = this.url(path);
     const waiting = new AbortController();
     const giveUp = () => waiting.abort(new DOMException("no answer in time", "TimeoutError"));
@@ -248,12 +251,14 @@ export class UpstreamHttp {
   }
 }
 
-/** The text of an answer that is not JSON, or its `detail`/`error`/`message` when it is. */
+/** The text of an answer that is not JSON, or its `detail`/`error`/`message` when it is (OpenAI's `error.message` too). */
 export function plainDetail(text: string): string {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     for (const key of ["detail", "error", "message", "title"])
       if (typeof body?.[key] === "string") return body[key] as string;
+    const nested = (body?.error as { message?: unknown } | null | undefined)?.message;
+    if (typeof nested === "string") return nested;
   } catch {
     // not JSON: the text itself
   }

@@ -65,9 +65,13 @@ export class ChatStreams {
   parts(submitId: string): AsyncGenerator<StreamPart> {
     const job = this.#jobs.get(submitId);
     if (!job)
-      throw new GatewayError("provider_error", `${this.#http.upstream.name}'s answer is read by another process`, {
-        retryable: false,
-      });
+      throw new GatewayError(
+        "provider_error",
+        `${this.#http.upstream.name}'s answer is read by another process`,
+        {
+          retryable: false,
+        },
+      );
     return job.parts();
   }
 }

@@ -70,7 +70,11 @@ export function chatCompletionChunks(body: ChatBody, { id, callId, created, viol
     const half = Math.floor(call.function.arguments.length / 2);
     const { name, arguments: args } = call.function;
     chunk(
-      { tool_calls: [{ index, id: call.id, type: "function", function: { name, arguments: args.slice(0, half) } }] },
+      {
+        tool_calls: [
+          { index, id: call.id, type: "function", function: { name, arguments: args.slice(0, half) } },
+        ],
+      },
       null,
     );
     chunk({ tool_calls: [{ index, function: { arguments: args.slice(half) } }] }, null);

@@ -37,7 +37,12 @@ export async function startFakeOpenAi(apiKey = "sk-fake-openai-key-0123456789"):
 
   const chat = (res: ServerResponse, body: ChatBody) => {
     calls++;
-    const ids = { id: `chatcmpl-fake${calls}`, callId: `call_fake${calls}`, created, violateSchema: faults.violateSchema };
+    const ids = {
+      id: `chatcmpl-fake${calls}`,
+      callId: `call_fake${calls}`,
+      created,
+      violateSchema: faults.violateSchema,
+    };
     if (!body.stream) return json(res, 200, chatCompletion(body, ids));
     res.writeHead(200, { "content-type": "text/event-stream" });
     for (const chunk of chatCompletionChunks(body, ids)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
