@@ -244,8 +244,8 @@ describe("a RunPod vLLM endpoint without the tools flag", () => {
     for (const [body, param] of refusals) {
       const error = await apiError(
         client.chat.completions.create({
+          ...(body as unknown as Omit<OpenAI.ChatCompletionCreateParamsNonStreaming, "model">),
           model: "runpod/plain",
-          ...(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming),
         }),
       );
       expect(error.status).toBe(400);
