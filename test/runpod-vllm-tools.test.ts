@@ -261,8 +261,9 @@ describe("a RunPod vLLM endpoint without the tools flag", () => {
       headers: { prefer: "wait=10" },
       body: JSON.stringify({ input: { messages: [{ role: "user", content: "x" }], tools: [weatherTool] } }),
     });
-    const body = (await response.json()) as { detail?: string; status?: string; error?: string };
-    expect(JSON.stringify(body)).toMatch(/input\.tools: this vLLM endpoint takes plain conversations only/);
+    const body = (await response.json()) as { status?: string; error?: string };
+    expect(body.status).toBe("failed");
+    expect(body.error).toMatch(/^input\.tools: this vLLM endpoint takes plain conversations only/);
     expect(fake.requests.filter((request) => request.operation !== "health")).toHaveLength(0);
   });
 });
