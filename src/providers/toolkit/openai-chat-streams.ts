@@ -39,7 +39,6 @@ export class ChatStreams {
       what: chat.what,
       signal: chat.signal,
       timeoutMs: STATUS_TIMEOUT_MS,
-      start: true,
     });
     this.#jobs.set(chat.submitId, new ChatJob(this.#http.upstream.name, chat.input, body));
     return budget;
