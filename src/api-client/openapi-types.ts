@@ -2972,18 +2972,18 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            archive_types?: string[];
+            archive_types: string[];
             /** @description Largest photo (zips are exempt) */
-            max_file_bytes?: number;
-            max_photos?: number;
-            max_pixels?: number;
+            max_file_bytes: number;
+            max_photos: number;
+            max_pixels: number;
             /** @description Largest sum of the files */
-            max_total_bytes?: number;
-            min_photos?: number;
+            max_total_bytes: number;
+            min_photos: number;
             /** @description Smallest shorter side, in pixels */
-            min_side?: number;
+            min_side: number;
             /** @description Media types, by content */
-            photo_types?: string[];
+            photo_types: string[];
           };
         };
       };
