@@ -15,9 +15,7 @@ const generated = await openapiTS(JSON.parse(JSON.stringify(openApiDocument())),
 
 if (process.argv.includes("--check")) {
   if ((await readFile(target, "utf8").catch(() => "")) !== generated) {
-    console.error(
-      "src/api-client/openapi-types.ts is out of date: run node scripts/generate-api-types.ts",
-    );
+    console.error("src/api-client/openapi-types.ts is out of date: run node scripts/generate-api-types.ts");
     process.exit(1);
   }
 } else {

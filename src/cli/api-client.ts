@@ -1,7 +1,7 @@
 /** A small client for the HTTP API of a running gengate. */
 import createClient, { type Client } from "openapi-fetch";
-import { CliError } from "./cli-error.ts";
 import type { paths } from "../api-client/openapi-types.ts";
+import { CliError } from "./cli-error.ts";
 
 interface Problem {
   detail?: string;

@@ -5,8 +5,8 @@
  * the type check.
  */
 import createClient, { type Client } from "openapi-fetch";
-import type { GetAnswer, paths, Schema } from "../api-client/api-types.ts";
 import type { ApiFetch } from "../api/api-fetch.ts";
+import type { GetAnswer, paths, Schema } from "../api-client/api-types.ts";
 
 /** The limit (a budget, a rate, the models) that refused a request, and whose. */
 export interface RefusedBy {
