@@ -45,7 +45,7 @@ export function signInAgain() {
  * @param {{ method?: M, params?: PathParams<M, P>, query?: URLSearchParams, json?: unknown, body?: BodyInit }} [options]
  * @returns {Promise<any>}
  */
-export function api(path, { method, params, query, json, body } = {}) {
+export async function api(path, { method, params, query, json, body } = {}) {
   return call(filled(path, /** @type {PathValues | undefined} */ (params), query), {
     method: method ?? "GET",
     json,
@@ -84,7 +84,7 @@ function filled(path, params = {}, query = undefined) {
  * @param {string} url
  * @returns {Promise<any>}
  */
-export function follow(url) {
+export async function followLink(url) {
   const parsed = new URL(url, location.href);
   return call(`${parsed.pathname}${parsed.search}`, { method: "GET" });
 }

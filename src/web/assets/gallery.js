@@ -3,7 +3,7 @@
  * The gallery: pages of `GET /v1/outputs` for the filters in the URL, the next one fetched as its
  * end scrolls into view; favourites marked through the API; the lightbox.
  */
-import { api, follow } from "./api.js";
+import { api, followLink } from "./api.js";
 import { byId, h } from "./dom.js";
 import { Lightbox } from "./lightbox.js";
 
@@ -101,7 +101,7 @@ async function loadMore() {
   loading = true;
   try {
     const page = await next();
-    next = page.next ? () => follow(page.next) : null;
+    next = page.next ? () => followLink(page.next) : null;
     for (const output of /** @type {Output[]} */ (page.results)) {
       grid.append(tile(output, outputs.length));
       outputs.push(output);

@@ -1,6 +1,6 @@
 // @ts-check
 /** LoRAs: the training form with its photo drop zone (checked before anything is sent), and the list. */
-import { api, follow } from "./api.js";
+import { api, followLink } from "./api.js";
 import { byId, h } from "./dom.js";
 import { dateTime } from "./format.js";
 import { formatBytes, photoProblems } from "./photo-check.js";
@@ -149,7 +149,7 @@ function row(lora) {
 async function refresh() {
   /** @type {Lora[]} */
   const loras = [];
-  for (let page = await api("/v1/loras"); ; page = await follow(page.next)) {
+  for (let page = await api("/v1/loras"); ; page = await followLink(page.next)) {
     loras.push(...page.results);
     if (!page.next) break;
   }

@@ -3,7 +3,7 @@
  * The predictions list: a page of the API's list for the filters in the URL, "Load more", live
  * refresh; the bulk actions on what the filters select.
  */
-import { ApiError, api, follow } from "./api.js";
+import { ApiError, api, followLink } from "./api.js";
 import { confirmBulk } from "./bulk-actions.js";
 import { byId, h } from "./dom.js";
 import { dateTime, duration, promptOf } from "./format.js";
@@ -126,7 +126,7 @@ loadMore.addEventListener("click", async () => {
   loadMore.disabled = true;
   try {
     const link = next;
-    next = await loadPage(() => follow(link));
+    next = await loadPage(() => followLink(link));
     loadMore.hidden = !next;
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
