@@ -78,7 +78,7 @@ it("passes Redocly's recommended lint, but for the two operations that never ans
   }
 });
 
-it("is the document the CLI's client is typed by (src/cli/generated/openapi-types.ts is current)", async () => {
+it("is the document the CLI's, dashboard's and bot's clients are typed by (src/api-client/openapi-types.ts is current)", async () => {
   const generator = join(import.meta.dirname, "..", "scripts", "generate-api-types.ts");
   const { stderr } = await promisify(execFile)(process.execPath, [generator, "--check"]);
   expect(stderr).toBe("");
@@ -112,6 +112,7 @@ it("declares the shapes the main reads answer with, nullable fields included", a
     ["/v1/trainings", "/v1/trainings"],
     ["/v1/batches", "/v1/batches"],
     ["/v1/loras", "/v1/loras"],
+    ["/v1/lora-photo-limits", "/v1/lora-photo-limits"],
     ["/v1/outputs", "/v1/outputs"],
     ["/v1/usage", "/v1/usage"],
     ["/v1/admin/tokens", "/v1/admin/tokens"],

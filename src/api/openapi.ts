@@ -121,7 +121,7 @@ export function openApiDocument() {
               description: "The account",
               content: json({
                 type: "object",
-                required: ["type", "username"],
+                required: ["type", "username", "name"],
                 properties: {
                   type: { enum: ["user"] },
                   username: {

@@ -1,7 +1,7 @@
 /** A small client for the HTTP API of a running gengate. */
 import createClient, { type Client } from "openapi-fetch";
+import type { paths } from "../api-client/openapi-types.ts";
 import { CliError } from "./cli-error.ts";
-import type { paths } from "./generated/openapi-types.ts";
 
 interface Problem {
   detail?: string;
@@ -43,7 +43,7 @@ export async function answer<T>(call: Promise<{ data?: T }>): Promise<T> {
 export class ApiClient {
   readonly baseUrl: string;
   /**
-   * Typed by gengate's OpenAPI document (generated/openapi-types.ts): a path, parameter or field that
+   * Typed by gengate's OpenAPI document (src/api-client/openapi-types.ts): a path, parameter or field that
    * drifts from the API fails the type check. Error answers throw `HttpError`; read results with `answer`.
    */
   readonly api: Client<paths>;

@@ -1,4 +1,4 @@
-import type { components } from "./generated/openapi-types.ts";
+import type { components } from "../api-client/openapi-types.ts";
 
 /** A prediction as the API describes it (Replicate's shape with gengate's extension). */
 export type PredictionJson = components["schemas"]["Prediction"];

@@ -1,8 +1,12 @@
 /**
  * gengate's public API as one Telegram user: the bot calls it in-process with the user's own
  * token, exactly as a remote client would, so every job gets the API's checks and tenant scoping.
+ * Its calls are typed by the API's OpenAPI document, so a path or field the API no longer has fails
+ * the type check.
  */
+import createClient, { type Client } from "openapi-fetch";
 import type { ApiFetch } from "../api/api-fetch.ts";
+import type { GetAnswer, paths, Schema } from "../api-client/api-types.ts";
 
 /** The limit (a budget, a rate, the models) that refused a request, and whose. */
 export interface RefusedBy {
@@ -27,32 +31,9 @@ export class ApiRefusal extends Error {
   }
 }
 
-export interface PredictionJson {
-  id: string;
-  status: "starting" | "processing" | "succeeded" | "failed" | "canceled";
-  input: Record<string, unknown>;
-  output: unknown;
-  error: string | null;
-  logs: string | null;
-  urls: { get: string; stream?: string };
-  gengate?: { seed?: number | null };
-}
-
-export interface LoraJson {
-  id: string;
-  name: string;
-  model: string;
-  trigger_word: string;
-  status: "uploading" | "creating_model" | "training" | "sampling" | "ready" | "failed" | "canceled";
-  error: string | null;
-  training_id: string | null;
-  samples: { prompt: string; status: string; output: unknown }[];
-}
-
-export interface PhotoLimits {
-  min_photos: number;
-  max_photos: number;
-}
+export type PredictionJson = Schema<"Prediction">;
+export type LoraJson = Schema<"Lora">;
+export type PhotoLimits = GetAnswer<"/v1/lora-photo-limits">;
 
 interface Problem {
   detail?: unknown;
@@ -63,78 +44,93 @@ interface Problem {
 /** Where the API is reached in-process; its answers' URLs are on this origin unless PUBLIC_URL is set. */
 const ORIGIN = "http://gengate.internal";
 
+/** A call of the typed client, as openapi-fetch answers it. */
+type Answered<T> = Promise<{ data?: T; error?: unknown; response: Response }>;
+
+/** openapi-typescript types a multipart body's files as strings; fetch sends the FormData as it is. */
+const multipart = <Body>(form: FormData) => form as unknown as NonNullable<Body>;
+
 export class GengateClient {
-  readonly #api: ApiFetch;
-  readonly #token: string;
+  readonly #fetch: ApiFetch;
+  readonly #api: Client<paths>;
 
   constructor(api: ApiFetch, token: string) {
-    this.#api = api;
-    this.#token = token;
+    this.#fetch = (request) => {
+      request.headers.set("authorization", `Bearer ${token}`);
+      return api(request);
+    };
+    this.#api = createClient<paths>({ baseUrl: ORIGIN, fetch: async (request) => this.#fetch(request) });
   }
 
   createPrediction(version: string, input: Record<string, unknown>): Promise<PredictionJson> {
-    return this.#json("/v1/predictions", { method: "POST", body: JSON.stringify({ version, input }) });
+    return answer(this.#api.POST("/v1/predictions", { body: { version, input } }));
   }
 
   getPrediction(id: string): Promise<PredictionJson> {
-    return this.#json(`/v1/predictions/${encodeURIComponent(id)}`);
+    return answer(this.#api.GET("/v1/predictions/{id}", { params: { path: { id } } }));
   }
 
   cancelPrediction(id: string): Promise<PredictionJson> {
-    return this.#json(`/v1/predictions/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+    return answer(this.#api.POST("/v1/predictions/{id}/cancel", { params: { path: { id } } }));
   }
 
-  /** The prediction's Server-Sent Events (`logs`, `output`, `done`…), to follow it as it runs. */
-  async stream(id: string, signal: AbortSignal): Promise<Response> {
-    return this.#call(`/v1/predictions/${encodeURIComponent(id)}/stream`, {
+  /** The prediction's Server-Sent Events (`logs`, `output`, `done`…), to follow it as it runs; null if refused. */
+  async stream(id: string, signal: AbortSignal): Promise<Response["body"]> {
+    const { data } = await this.#api.GET("/v1/predictions/{id}/stream", {
+      params: { path: { id } },
       headers: { accept: "text/event-stream" },
+      parseAs: "stream",
       signal,
     });
+    return data ?? null;
   }
 
   /** Stores `data` as the user's file; its URL works as this user's prediction input. */
   async uploadFile(data: Uint8Array, name: string, type: string): Promise<string> {
     const form = new FormData();
     form.append("content", new Blob([new Uint8Array(data)], { type }), name);
-    const file = await this.#json<{ urls: { get: string } }>("/v1/files", { method: "POST", body: form });
-    return file.urls.get;
+    const file = await answer(this.#api.POST("/v1/files", { body: multipart(form) }));
+    const url = file.urls?.get;
+    if (typeof url !== "string") throw new ApiRefusal(500, "gengate gave the uploaded file no URL", []);
+    return url;
   }
 
   createLora(name: string, photos: { name: string; data: Uint8Array }[]): Promise<LoraJson> {
     const form = new FormData();
     form.append("name", name);
     for (const photo of photos) form.append("photos", new Blob([new Uint8Array(photo.data)]), photo.name);
-    return this.#json("/v1/loras", { method: "POST", body: form });
+    return answer(this.#api.POST("/v1/loras", { body: multipart(form) }));
   }
 
   /** The LoRA, or undefined when the user has none of that id or name. */
   async findLora(idOrName: string): Promise<LoraJson | undefined> {
-    const response = await this.#call(`/v1/loras/${encodeURIComponent(idOrName)}`);
-    if (response.status === 404) return undefined;
-    return this.#read(response);
+    const found = this.#api.GET("/v1/loras/{id}", { params: { path: { id: idOrName } } });
+    if ((await found).response.status === 404) return undefined;
+    return answer(found);
   }
 
   async listLoras(): Promise<LoraJson[]> {
-    return (await this.#json<{ results: LoraJson[] }>("/v1/loras")).results;
+    return (await answer(this.#api.GET("/v1/loras"))).results;
   }
 
   /** A training's logs (its progress), by Replicate's trainings API. */
-  getTraining(id: string): Promise<{ logs: string | null }> {
-    return this.#json(`/v1/trainings/${encodeURIComponent(id)}`);
+  async getTraining(id: string): Promise<{ logs: string | null }> {
+    const training = await answer(this.#api.GET("/v1/trainings/{id}", { params: { path: { id } } }));
+    return { logs: training.logs ?? null };
   }
 
   cancelLora(id: string): Promise<LoraJson> {
-    return this.#json(`/v1/loras/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+    return answer(this.#api.POST("/v1/loras/{id}/cancel", { params: { path: { id } } }));
   }
 
   photoLimits(): Promise<PhotoLimits> {
-    return this.#json("/v1/lora-photo-limits");
+    return answer(this.#api.GET("/v1/lora-photo-limits"));
   }
 
   /** An output's bytes, from a URL the API gave (followed to the storage when it redirects there). */
   async download(url: string): Promise<{ data: Buffer; type: string }> {
     const parsed = new URL(url);
-    let response = await this.#call(`${parsed.pathname}${parsed.search}`);
+    let response = await this.#fetch(new Request(new URL(`${parsed.pathname}${parsed.search}`, ORIGIN)));
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) response = await fetch(location);
     if (!response.ok)
@@ -144,24 +140,14 @@ export class GengateClient {
       type: response.headers.get("content-type") ?? "application/octet-stream",
     };
   }
+}
 
-  async #json<T>(path: string, init: RequestInit = {}): Promise<T> {
-    return this.#read(await this.#call(path, init));
-  }
-
-  async #read<T>(response: Response): Promise<T> {
-    if (response.ok) return (await response.json()) as T;
-    const problem = (await response.json().catch(() => ({}))) as Problem;
-    const fields = (problem.invalid_fields ?? []).map((f) => String(f.field ?? ""));
-    const detail =
-      typeof problem.detail === "string" ? problem.detail : `gengate answered ${response.status}`;
-    throw new ApiRefusal(response.status, detail, fields, problem.refused_by);
-  }
-
-  #call(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("authorization", `Bearer ${this.#token}`);
-    if (typeof init.body === "string") headers.set("content-type", "application/json");
-    return Promise.resolve(this.#api(new Request(new URL(path, ORIGIN), { ...init, headers })));
-  }
+/** What a call answered; a refusal throws, with the problem's detail and invalid fields. */
+async function answer<T>(call: Answered<T>): Promise<T> {
+  const { data, error, response } = await call;
+  if (response.ok) return data as T;
+  const problem = (typeof error === "object" && error !== null ? error : {}) as Problem;
+  const fields = (problem.invalid_fields ?? []).map((f) => String(f.field ?? ""));
+  const detail = typeof problem.detail === "string" ? problem.detail : `gengate answered ${response.status}`;
+  throw new ApiRefusal(response.status, detail, fields, problem.refused_by);
 }

@@ -115,8 +115,8 @@ export class JobWatcher {
 
   /** Edits the status message as the model logs progress, until the stream says the prediction ended. */
   async #showProgress(job: TelegramJob, client: GengateClient, t: Texts): Promise<void> {
-    const response = await client.stream(job.workId, this.#stop.signal);
-    const events = response.body
+    const stream = await client.stream(job.workId, this.#stop.signal);
+    const events = stream
       ?.pipeThrough(new TextDecoderStream())
       .pipeThrough(new EventSourceParserStream())
       .getReader();

@@ -1,19 +1,18 @@
 /** The dashboard's pages; what they show comes from the public API, as the signed-in user. */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { GatewayError } from "../core/errors.ts";
-import { getApiJson } from "./api-client.ts";
+import { found, typedApi } from "./api-client.ts";
 import { render } from "./render-page.ts";
 import { requireSession } from "./require-session.ts";
 import type { SessionSealer } from "./session.ts";
 import { batchesView, batchView } from "./views/batches-view.ts";
 import { compareView } from "./views/compare-view.ts";
 import { type GalleryFilters, galleryView } from "./views/gallery-view.ts";
-import { type LoraSummary, loraView } from "./views/lora-view.ts";
-import { lorasView, type PhotoLimits } from "./views/loras-view.ts";
+import { loraView } from "./views/lora-view.ts";
+import { lorasView } from "./views/loras-view.ts";
 import { messageView } from "./views/message-view.ts";
-import type { ModelSummary } from "./views/model-options.ts";
 import { playgroundView } from "./views/playground-view.ts";
-import { type PredictionSummary, predictionView } from "./views/prediction-view.ts";
+import { predictionView } from "./views/prediction-view.ts";
 import { listFiltersOf, predictionsView } from "./views/predictions-view.ts";
 import { toolsView } from "./views/tools-view.ts";
 import type { WebDeps, WebEnv } from "./web-env.ts";
@@ -24,12 +23,11 @@ export function pageRoutes(
   headers: MiddlewareHandler,
 ): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const get = <T>(c: Context<WebEnv>, path: string) => getApiJson<T>(c, api, c.get("session").token, path);
-  const models = async (c: Context<WebEnv>) =>
-    (await get<{ results: ModelSummary[] }>(c, "/v1/models"))?.results ?? [];
+  const client = (c: Context<WebEnv>) => typedApi(c, api, c.get("session").token);
+  const models = async (c: Context<WebEnv>) => (await found(client(c).GET("/v1/models")))?.results ?? [];
   /** The user's trained LoRAs, as the models they run as (`lora:<name>`). */
   const loras = async (c: Context<WebEnv>) =>
-    ((await get<{ results: Array<{ model: string; status: string }> }>(c, "/v1/loras"))?.results ?? [])
+    ((await found(client(c).GET("/v1/loras")))?.results ?? [])
       .filter((lora) => lora.status === "ready")
       .map((lora) => lora.model);
   const pickable = (c: Context<WebEnv>) => Promise.all([models(c), loras(c)]);
@@ -48,7 +46,7 @@ export function pageRoutes(
 
   app.get("/predictions", headers, session, (c) =>
     render(c, async () => {
-      const account = await get<{ gengate?: { admin?: boolean } }>(c, "/v1/account");
+      const account = await found(client(c).GET("/v1/account"));
       const filters = listFiltersOf((name) => c.req.query(name));
       return predictionsView(c.get("session"), await models(c), filters, account?.gengate?.admin === true);
     }),
@@ -63,7 +61,7 @@ export function pageRoutes(
   app.get("/batches/:id", headers, session, (c) =>
     render(c, async () => {
       const id = c.req.param("id");
-      if (await get<{ id: string }>(c, `/v1/batches/${encodeURIComponent(id)}`))
+      if (await found(client(c).GET("/v1/batches/{id}", { params: { path: { id } } })))
         return batchView(c.get("session"), id);
       c.status(404);
       return messageView(c.get("session"), "batches", "Batch not found", `No batch ${id} is yours to see.`);
@@ -73,8 +71,8 @@ export function pageRoutes(
   app.get("/p/:id", headers, session, (c) =>
     render(c, async () => {
       const id = c.req.param("id");
-      const found = await get<PredictionSummary>(c, `/v1/predictions/${encodeURIComponent(id)}`);
-      if (found) return predictionView(c.get("session"), found);
+      const prediction = await found(client(c).GET("/v1/predictions/{id}", { params: { path: { id } } }));
+      if (prediction) return predictionView(c.get("session"), prediction);
       c.status(404);
       return messageView(
         c.get("session"),
@@ -87,7 +85,7 @@ export function pageRoutes(
 
   app.get("/loras", headers, session, (c) =>
     render(c, async () => {
-      const limits = await get<PhotoLimits>(c, "/v1/lora-photo-limits");
+      const limits = await found(client(c).GET("/v1/lora-photo-limits"));
       if (!limits) throw new GatewayError("internal", "the API gave no photo limits");
       return lorasView(c.get("session"), limits);
     }),
@@ -96,8 +94,8 @@ export function pageRoutes(
   app.get("/loras/:id", headers, session, (c) =>
     render(c, async () => {
       const id = c.req.param("id");
-      const found = await get<LoraSummary>(c, `/v1/loras/${encodeURIComponent(id)}`);
-      if (found) return loraView(c.get("session"), found);
+      const lora = await found(client(c).GET("/v1/loras/{id}", { params: { path: { id } } }));
+      if (lora) return loraView(c.get("session"), lora);
       c.status(404);
       return messageView(c.get("session"), "loras", "LoRA not found", `No LoRA ${id} is yours to see.`);
     }),

@@ -1,10 +1,9 @@
 /** Sign-in with an API token (checked by the API's `GET /v1/account`), and sign-out. */
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { z } from "zod";
 import { codeOfStatus } from "../api/problem.ts";
 import { GatewayError } from "../core/errors.ts";
-import { callApi } from "./api-client.ts";
+import { typedApi } from "./api-client.ts";
 import { assertCsrfToken, assertSameOrigin } from "./csrf.ts";
 import { localPath, requireSession } from "./require-session.ts";
 import { newSession, type SessionSealer } from "./session.ts";
@@ -20,7 +19,6 @@ const formLimit = bodyLimit({
   },
 });
 
-const accountSchema = z.object({ name: z.string(), gengate: z.object({ admin: z.boolean() }) });
 const NOT_ACCEPTED = "This token was not accepted: it may be mistyped or revoked.";
 
 export function signInRoutes(
@@ -41,12 +39,10 @@ export function signInRoutes(
     if (!token) return c.html(signInView(next, "Enter an API token."), 422);
     // A token is one word of printable characters; anything else cannot be one (nor a header value).
     if (!/^[\x21-\x7e]+$/.test(token)) return c.html(signInView(next, NOT_ACCEPTED), 401);
-    const response = await callApi(c, api, token, "/v1/account");
+    const { data: account, response } = await typedApi(c, api, token).GET("/v1/account");
     if (response.status === 401) return c.html(signInView(next, NOT_ACCEPTED), 401);
-    if (!response.ok)
-      throw new GatewayError(codeOfStatus(response.status), "gengate could not check the token");
-    const account = accountSchema.parse(await response.json());
-    const session = newSession(token, account.name, account.gengate.admin);
+    if (!account) throw new GatewayError(codeOfStatus(response.status), "gengate could not check the token");
+    const session = newSession(token, account.name, account.gengate?.admin === true);
     writeSessionCookie(c, await sealer.seal(session));
     return c.redirect(next, 303);
   });

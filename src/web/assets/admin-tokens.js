@@ -74,14 +74,12 @@ function budgetCell(owner) {
  * The API's list leaves out budget use; each owner with a budget is asked for it.
  * @template {{ id: string, budget: BudgetJson | null }} T
  * @param {T[]} owners
- * @param {string} path
+ * @param {"/v1/admin/tokens/{id}" | "/v1/admin/tenants/{id}"} path
  * @returns {Promise<T[]>}
  */
 const withUsage = (owners, path) =>
   Promise.all(
-    owners.map((owner) =>
-      owner.budget ? api(`${path}/${encodeURIComponent(owner.id)}`) : Promise.resolve(owner),
-    ),
+    owners.map((owner) => (owner.budget ? api(path, { params: { id: owner.id } }) : Promise.resolve(owner))),
   );
 
 /** Scope names, or a word for the usual sets. @param {string[]} scopes */
@@ -133,7 +131,7 @@ async function load() {
   /** @type {TokenJson[]} */
   const tokens = await withUsage(
     results.filter((/** @type {TokenJson} */ token) => token.revoked_at === null),
-    "/v1/admin/tokens",
+    "/v1/admin/tokens/{id}",
   ).then((live) => [...live, ...results.filter((/** @type {TokenJson} */ t) => t.revoked_at !== null)]);
   // Live ones first, newest first.
   tokens.sort(
@@ -150,7 +148,7 @@ async function load() {
 async function revokeToken(token) {
   if (!confirm(`Revoke the token "${token.name}"? Whatever uses it stops working at once.`)) return;
   try {
-    await api(`/v1/admin/tokens/${encodeURIComponent(token.id)}`, { method: "DELETE" });
+    await api("/v1/admin/tokens/{id}", { method: "DELETE", params: { id: token.id } });
     await load();
     listStatus.textContent = `Revoked ${token.name}. ${listStatus.textContent}`;
   } catch (error) {
@@ -234,7 +232,7 @@ const tenantRow = (tenant) =>
 
 async function loadTenants() {
   /** @type {TenantJson[]} */
-  const tenants = await withUsage((await api("/v1/admin/tenants")).results, "/v1/admin/tenants");
+  const tenants = await withUsage((await api("/v1/admin/tenants")).results, "/v1/admin/tenants/{id}");
   tenantBody.replaceChildren(...tenants.map(tenantRow));
   const chosen = tenantSelect.value;
   tenantSelect.replaceChildren(

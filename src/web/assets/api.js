@@ -22,17 +22,83 @@ export function signInAgain() {
   location.assign(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 
+/** @typedef {import("../../api-client/openapi-types.ts").paths} Paths */
+/** @typedef {"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} Method */
 /**
- * @param {string} path an API path with its query, e.g. `/v1/predictions?status=failed`
- * @param {{ method?: string, json?: unknown, body?: BodyInit }} [options]
+ * The paths of the API's OpenAPI document that have `method`.
+ * @template {Method} M
+ * @typedef {{ [P in keyof Paths]: Lowercase<M> extends keyof Paths[P] ? P : never }[keyof Paths]} PathOf
+ */
+/**
+ * The `{name}`s of `path` for `method`, as the document declares them.
+ * @template {Method} M
+ * @template {PathOf<M>} P
+ * @typedef {Paths[P][Lowercase<M> & keyof Paths[P]] extends { parameters: { path: infer A } } ? A : Record<string, never>} PathParams
+ */
+
+/**
+ * Calls the API at `path`, a path of its OpenAPI document with its `{name}`s filled from `params`,
+ * so that the type check fails for a path or method the API does not have. Answers the JSON.
+ * @template {Method} [M="GET"]
+ * @template {PathOf<M>} [P=PathOf<M>]
+ * @param {P} path e.g. `/v1/loras/{id}`
+ * @param {{ method?: M, params?: PathParams<M, P>, query?: URLSearchParams, json?: unknown, body?: BodyInit }} [options]
  * @returns {Promise<any>}
  */
-export async function api(path, { method = "GET", json, body } = {}) {
+export async function api(path, { method, params, query, json, body } = {}) {
+  return call(filled(path, /** @type {PathValues | undefined} */ (params), query), {
+    method: method ?? "GET",
+    json,
+    body,
+  });
+}
+
+/**
+ * The pass-through URL of a GET of the API, for an `EventSource`; typed as `api`'s `path`.
+ * @template {PathOf<"GET">} P
+ * @param {P} path
+ * @param {{ params?: PathParams<"GET", P> }} [options]
+ */
+export function apiUrl(path, { params } = {}) {
+  return `/ui/api${filled(path, /** @type {PathValues | undefined} */ (params))}`;
+}
+
+/** @typedef {Record<string, string | number>} PathValues */
+
+/**
+ * @param {string} path
+ * @param {PathValues} [params]
+ * @param {URLSearchParams} [query]
+ */
+function filled(path, params = {}, query = undefined) {
+  const filledPath = path.replace(/\{(\w+)\}/g, (_, name) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${path} needs its ${name}`);
+    return encodeURIComponent(value);
+  });
+  return query && query.size > 0 ? `${filledPath}?${query}` : filledPath;
+}
+
+/**
+ * GET a link the API gave (such as a page's `next`), as it gave it.
+ * @param {string} url
+ * @returns {Promise<any>}
+ */
+export async function followLink(url) {
+  const parsed = new URL(url, location.href);
+  return call(`${parsed.pathname}${parsed.search}`, { method: "GET" });
+}
+
+/**
+ * @param {string} pathAndQuery
+ * @param {{ method: string, json?: unknown, body?: BodyInit }} options
+ */
+async function call(pathAndQuery, { method, json, body }) {
   /** @type {Record<string, string>} */
   const headers = { accept: "application/json" };
   if (method !== "GET") headers["x-csrf-token"] = csrfToken;
   if (json !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`/ui/api${path}`, {
+  const response = await fetch(`/ui/api${pathAndQuery}`, {
     method,
     headers,
     body: json !== undefined ? JSON.stringify(json) : body,
@@ -45,19 +111,6 @@ export async function api(path, { method = "GET", json, body } = {}) {
   if (!response.ok) throw new ApiError(response.status, problemText(data, response.status));
   return data;
 }
-
-/**
- * The API path of an absolute API URL (such as a page's `next` link).
- * @param {string} url
- */
-export function apiPathOf(url) {
-  const parsed = new URL(url, location.href);
-  return `${parsed.pathname}${parsed.search}`;
-}
-
-/** The event stream of a prediction, through the pass-through. */
-export const streamPath = (/** @type {string} */ id) =>
-  `/ui/api/v1/predictions/${encodeURIComponent(id)}/stream`;
 
 /**
  * What an `application/problem+json` answer says, each invalid field on its own line.

@@ -3,7 +3,7 @@
  * A batch's page: a grid of its items whose thumbnails appear as items finish (the batch's event
  * stream), counts, time left, retry the failed items, cancel, and the zip of every output.
  */
-import { api } from "./api.js";
+import { api, apiUrl } from "./api.js";
 import { byId, h, safeUrl } from "./dom.js";
 import { duration } from "./format.js";
 
@@ -12,7 +12,6 @@ const IMAGE_NAME = /\.(png|jpe?g|webp|gif|avif)$/i;
 const RETRY_MS = 2_000;
 
 const id = byId("batch-id").textContent ?? "";
-const path = `/v1/batches/${encodeURIComponent(id)}`;
 const statusLine = byId("batch-status");
 const progress = byId("batch-progress", HTMLProgressElement);
 const error = byId("batch-error");
@@ -112,7 +111,7 @@ function showBatch(batch) {
 /** Follows the batch's events until it ends; a broken stream is followed again. */
 function follow() {
   source?.close();
-  const events = new EventSource(`/ui/api${path}/events`);
+  const events = new EventSource(apiUrl("/v1/batches/{id}/events", { params: { id } }));
   source = events;
   events.addEventListener("item", (event) => showItem(JSON.parse(event.data)));
   events.addEventListener("progress", (event) => {
@@ -135,7 +134,7 @@ function follow() {
 async function load() {
   try {
     /** @type {Batch} */
-    const batch = await api(path);
+    const batch = await api("/v1/batches/{id}", { params: { id } });
     showBatch(batch);
     if (
       batch.status === "processing" ||
@@ -151,14 +150,14 @@ async function load() {
 
 /**
  * @param {HTMLButtonElement} button
- * @param {string} action
+ * @param {"/v1/batches/{id}/retry" | "/v1/batches/{id}/cancel"} action
  */
 function wireAction(button, action) {
   button.addEventListener("click", async () => {
     error.textContent = "";
     button.disabled = true;
     try {
-      showBatch(await api(`${path}/${action}`, { method: "POST" }));
+      showBatch(await api(action, { method: "POST", params: { id } }));
       follow();
     } catch (problem) {
       error.textContent = messageOf(problem);
@@ -168,6 +167,6 @@ function wireAction(button, action) {
   });
 }
 
-wireAction(retry, "retry");
-wireAction(cancel, "cancel");
+wireAction(retry, "/v1/batches/{id}/retry");
+wireAction(cancel, "/v1/batches/{id}/cancel");
 void load();

@@ -3,7 +3,7 @@
  * The gallery: pages of `GET /v1/outputs` for the filters in the URL, the next one fetched as its
  * end scrolls into view; favourites marked through the API; the lightbox.
  */
-import { api, apiPathOf } from "./api.js";
+import { api, followLink } from "./api.js";
 import { byId, h } from "./dom.js";
 import { Lightbox } from "./lightbox.js";
 
@@ -23,8 +23,8 @@ const onlyFavorites = filters.get("favorite") === "true";
 
 /** @type {Output[]} */
 const outputs = [];
-/** @type {string | null} */
-let next = `/v1/outputs${filters.size > 0 ? `?${filters}` : ""}`;
+/** The next page's call; null after the last page. @type {(() => Promise<any>) | null} */
+let next = () => api("/v1/outputs", { query: filters });
 let loading = false;
 
 /** @param {unknown} error */
@@ -32,9 +32,6 @@ const messageOf = (error) => (error instanceof Error ? error.message : String(er
 
 /** @param {Output} output */
 const nameOf = (output) => output.prompt || `an output of ${output.model}`;
-
-/** @param {Output} output */
-const favoritePath = (output) => `/v1/favorites/${encodeURIComponent(output.prediction_id)}/${output.index}`;
 
 /**
  * Marks or unmarks output `index` as a favourite, in the API first.
@@ -44,7 +41,10 @@ async function toggleFavorite(index) {
   const output = outputs[index];
   if (!output) return undefined;
   try {
-    await api(favoritePath(output), { method: output.favorite ? "DELETE" : "PUT" });
+    await api("/v1/favorites/{id}/{index}", {
+      method: output.favorite ? "DELETE" : "PUT",
+      params: { id: output.prediction_id, index: output.index },
+    });
   } catch (error) {
     status.textContent = messageOf(error);
     return undefined;
@@ -100,8 +100,8 @@ async function loadMore() {
   if (loading || !next) return;
   loading = true;
   try {
-    const page = await api(next);
-    next = page.next ? apiPathOf(page.next) : null;
+    const page = await next();
+    next = page.next ? () => followLink(page.next) : null;
     for (const output of /** @type {Output[]} */ (page.results)) {
       grid.append(tile(output, outputs.length));
       outputs.push(output);

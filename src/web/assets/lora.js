@@ -40,7 +40,6 @@ const tryButton = byId("try", HTMLButtonElement);
 const tryError = byId("try-error");
 const tryResult = byId("try-result");
 
-const path = () => `/v1/loras/${encodeURIComponent(lora.id)}`;
 /** @param {unknown} error */
 const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
@@ -105,13 +104,13 @@ function show() {
 /** The training's progress from its logs (`n%|` bars, `Step n/m`). */
 async function trainingProgress() {
   if (lora.status !== "training" || !lora.training_id) return undefined;
-  const training = await api(`/v1/trainings/${encodeURIComponent(lora.training_id)}`);
+  const training = await api("/v1/trainings/{id}", { params: { id: lora.training_id } });
   return progressOf(training.logs ?? "");
 }
 
 async function follow() {
   try {
-    lora = await api(path());
+    lora = await api("/v1/loras/{id}", { params: { id: lora.id } });
     show();
     if (lora.status === "training") showProgress(await trainingProgress());
   } catch (error) {
@@ -123,7 +122,7 @@ async function follow() {
 cancelButton.addEventListener("click", async () => {
   cancelButton.disabled = true;
   try {
-    lora = await api(`${path()}/cancel`, { method: "POST" });
+    lora = await api("/v1/loras/{id}/cancel", { method: "POST", params: { id: lora.id } });
     show();
     actionStatus.textContent = `LoRA ${lora.status}`;
   } catch (error) {
@@ -136,7 +135,7 @@ cancelButton.addEventListener("click", async () => {
 deleteButton.addEventListener("click", async () => {
   if (!confirm(`Delete the LoRA ${lora.name}? Its samples stay in the gallery.`)) return;
   try {
-    await api(path(), { method: "DELETE" });
+    await api("/v1/loras/{id}", { method: "DELETE", params: { id: lora.id } });
     location.assign("/loras");
   } catch (error) {
     actionStatus.textContent = messageOf(error);

@@ -1,6 +1,6 @@
 // @ts-check
 /** LoRAs: the training form with its photo drop zone (checked before anything is sent), and the list. */
-import { api, apiPathOf } from "./api.js";
+import { api, followLink } from "./api.js";
 import { byId, h } from "./dom.js";
 import { dateTime } from "./format.js";
 import { formatBytes, photoProblems } from "./photo-check.js";
@@ -125,7 +125,7 @@ function row(lora) {
       },
       label,
     );
-  const path = `/v1/loras/${encodeURIComponent(lora.id)}`;
+  const params = { id: lora.id };
   return h(
     "tr",
     { "data-id": lora.id },
@@ -136,10 +136,10 @@ function row(lora) {
     h(
       "td",
       { class: "row-actions" },
-      active && act("Cancel", () => api(`${path}/cancel`, { method: "POST" })),
+      active && act("Cancel", () => api("/v1/loras/{id}/cancel", { method: "POST", params })),
       act("Delete", async () => {
         if (confirm(`Delete the LoRA ${lora.name}? Its samples stay in the gallery.`)) {
-          await api(path, { method: "DELETE" });
+          await api("/v1/loras/{id}", { method: "DELETE", params });
         }
       }),
     ),
@@ -149,12 +149,9 @@ function row(lora) {
 async function refresh() {
   /** @type {Lora[]} */
   const loras = [];
-  /** @type {string | null} */
-  let next = "/v1/loras";
-  while (next) {
-    const page = await api(next);
+  for (let page = await api("/v1/loras"); ; page = await followLink(page.next)) {
     loras.push(...page.results);
-    next = page.next ? apiPathOf(page.next) : null;
+    if (!page.next) break;
   }
   body.replaceChildren(...loras.map(row));
   const text = loras.length === 0 ? "No LoRAs yet." : `${loras.length} LoRA${loras.length === 1 ? "" : "s"}.`;

@@ -29,10 +29,10 @@ const PROMPT_ONLY = {
 /** @param {string} ref */
 export const isLora = (ref) => ref.startsWith("lora:");
 
-/** @param {string} ref `owner/name` */
-const modelPath = (ref) => {
+/** The path parameters of a model. @param {string} ref `owner/name` */
+const modelParams = (ref) => {
   const [owner = "", name = ""] = ref.split(":")[0]?.split("/") ?? [];
-  return `/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+  return { owner, name };
 };
 
 /**
@@ -40,14 +40,14 @@ const modelPath = (ref) => {
  * @returns {Promise<ModelInfo>}
  */
 export async function loadModel(ref) {
-  let path = modelPath(ref);
+  let params = modelParams(ref);
   let description = "";
   if (isLora(ref)) {
-    const lora = await api(`/v1/loras/${encodeURIComponent(ref.slice("lora:".length))}`);
+    const lora = await api("/v1/loras/{id}", { params: { id: ref.slice("lora:".length) } });
     description = `Your LoRA, trained on ${lora.photos} photos; the prompt gets its trigger word ${lora.trigger_word}.`;
-    path = modelPath(lora.version ?? "");
+    params = modelParams(lora.version ?? "");
   }
-  const model = await api(path);
+  const model = await api("/v1/models/{owner}/{name}", { params });
   const version = model.latest_version;
   const schemas = version?.openapi_schema?.components?.schemas ?? {};
   return {
@@ -87,5 +87,9 @@ const aliasKind = (alias) => (alias.gengate?.targets?.[0]?.capabilities?.streami
 export function runModel(ref, input) {
   return isLora(ref)
     ? api("/v1/predictions", { method: "POST", json: { version: ref, input } })
-    : api(`${modelPath(ref)}/predictions`, { method: "POST", json: { input } });
+    : api("/v1/models/{owner}/{name}/predictions", {
+        method: "POST",
+        params: modelParams(ref),
+        json: { input },
+      });
 }

@@ -234,7 +234,7 @@ async function start() {
   const from = query.get("from");
   const known = (/** @type {string} */ ref) =>
     [...modelSelect.options].some((option) => option.value === ref);
-  const earlier = from ? await api(`/v1/predictions/${encodeURIComponent(from)}`) : undefined;
+  const earlier = from ? await api("/v1/predictions/{id}", { params: { id: from } }) : undefined;
   const draft = savedDraft();
   const useDraft =
     !earlier &&

@@ -45,7 +45,7 @@ export class PredictionDetails {
       this.deliveries.replaceChildren(h("p", { class: "hint" }, "No webhook was given."));
       return;
     }
-    const { results } = await api(`/v1/predictions/${encodeURIComponent(prediction.id)}/webhooks`);
+    const { results } = await api("/v1/predictions/{id}/webhooks", { params: { id: prediction.id } });
     this.#showDeliveries(results);
   }
 

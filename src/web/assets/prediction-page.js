@@ -35,8 +35,9 @@ const stop = watchPrediction(prediction, panel, ended);
 cancelButton.addEventListener("click", async () => {
   cancelButton.disabled = true;
   try {
-    const canceled = await api(`/v1/predictions/${encodeURIComponent(prediction.id)}/cancel`, {
+    const canceled = await api("/v1/predictions/{id}/cancel", {
       method: "POST",
+      params: { id: prediction.id },
     });
     if (isTerminal(canceled.status)) {
       stop();
@@ -55,8 +56,11 @@ rerunButton.addEventListener("click", async () => {
   rerunButton.disabled = true;
   try {
     const [owner = "", name = ""] = prediction.model.split("/");
-    const path = `/v1/models/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/predictions`;
-    const again = await api(path, { method: "POST", json: { input: prediction.input } });
+    const again = await api("/v1/models/{owner}/{name}/predictions", {
+      method: "POST",
+      params: { owner, name },
+      json: { input: prediction.input },
+    });
     location.assign(`/p/${encodeURIComponent(again.id)}`);
   } catch (error) {
     say(error);

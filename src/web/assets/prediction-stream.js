@@ -3,7 +3,7 @@
  * Follows a running prediction on its event stream (through the pass-through): logs and streamed
  * tokens as they come; on `done`, the final prediction from the API.
  */
-import { api, streamPath } from "./api.js";
+import { api, apiUrl } from "./api.js";
 import { isTerminal } from "./format.js";
 
 /** How long to wait before following again when the stream ended but the prediction had not. */
@@ -35,7 +35,7 @@ export function watchPrediction(prediction, panel, onEnd) {
     /** @type {import("./prediction-panel.js").Prediction} */
     let latest;
     try {
-      latest = await api(`/v1/predictions/${encodeURIComponent(prediction.id)}`);
+      latest = await api("/v1/predictions/{id}", { params: { id: prediction.id } });
     } catch {
       setTimeout(follow, RETRY_MS);
       return;
@@ -48,7 +48,7 @@ export function watchPrediction(prediction, panel, onEnd) {
 
   const follow = () => {
     if (stopped) return;
-    source = new EventSource(streamPath(prediction.id));
+    source = new EventSource(apiUrl("/v1/predictions/{id}/stream", { params: { id: prediction.id } }));
     // Each connection replays the prediction from its beginning.
     source.addEventListener("open", () => panel.restartLive());
     source.addEventListener("logs", (event) => panel.appendLogs(event.data));

@@ -3,7 +3,7 @@
  * The predictions list: a page of the API's list for the filters in the URL, "Load more", live
  * refresh; the bulk actions on what the filters select.
  */
-import { ApiError, api, apiPathOf } from "./api.js";
+import { ApiError, api, followLink } from "./api.js";
 import { confirmBulk } from "./bulk-actions.js";
 import { byId, h } from "./dom.js";
 import { dateTime, duration, promptOf } from "./format.js";
@@ -40,7 +40,7 @@ for (const [name, apiName] of [
 }
 const oldestFirst = query.get("sort") === "oldest";
 const listQuery = new URLSearchParams({ ...filters, ...(oldestFirst && { sort: "oldest" }) });
-const firstPage = `/v1/predictions${listQuery.size > 0 ? `?${listQuery}` : ""}`;
+const firstPage = () => api("/v1/predictions", { query: listQuery });
 /** @type {string | null} */
 let next = null;
 
@@ -88,9 +88,9 @@ function merge(predictions, where) {
   sayCount();
 }
 
-/** @param {string} path */
-async function loadPage(path, where = /** @type {"top" | "bottom"} */ ("bottom")) {
-  const page = await api(path);
+/** @param {() => Promise<any>} read */
+async function loadPage(read, where = /** @type {"top" | "bottom"} */ ("bottom")) {
+  const page = await read();
   merge(page.results, where);
   return page.next;
 }
@@ -99,7 +99,7 @@ async function refresh() {
   if (!live.checked || document.hidden) return;
   if (searchedId) await search();
   else {
-    const page = await api(firstPage);
+    const page = await firstPage();
     merge(page.results, oldestFirst ? "known" : "top");
   }
 }
@@ -113,7 +113,7 @@ async function reload() {
 
 async function search() {
   try {
-    const prediction = await api(`/v1/predictions/${encodeURIComponent(searchedId)}`);
+    const prediction = await api("/v1/predictions/{id}", { params: { id: searchedId } });
     merge([prediction], "top");
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
@@ -125,7 +125,8 @@ loadMore.addEventListener("click", async () => {
   if (!next) return;
   loadMore.disabled = true;
   try {
-    next = await loadPage(apiPathOf(next));
+    const link = next;
+    next = await loadPage(() => followLink(link));
     loadMore.hidden = !next;
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
@@ -143,6 +144,7 @@ loadMore.addEventListener("click", async () => {
 async function bulk(action, button) {
   button.disabled = true;
   try {
+    /** @type {"/v1/predictions/bulk-cancel" | "/v1/predictions/bulk-rerun"} */
     const path = `/v1/predictions/${action}`;
     const preview = await api(path, {
       method: "POST",

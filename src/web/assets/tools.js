@@ -150,8 +150,9 @@ class ToolPanel {
         // The image's own size, which the alias rounds to what its model takes.
         Object.assign(input, { width: fitted.width, height: fitted.height });
       }
-      const prediction = await api(`/v1/models/gengate/${encodeURIComponent(this.tool)}/predictions`, {
+      const prediction = await api("/v1/models/{owner}/{name}/predictions", {
         method: "POST",
+        params: { owner: "gengate", name: this.tool },
         json: { input },
       });
       this.stopWatching();

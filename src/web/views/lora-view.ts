@@ -2,17 +2,13 @@
  * One LoRA: each step of its flow with progress, the samples, and "Try it", which runs
  * `lora:<name>` with the trigger word in the prompt. The script keeps it live from `data-lora`.
  */
+import type { Schema } from "../../api-client/api-types.ts";
 import type { Session } from "../session.ts";
 import { type Html, html } from "./html.ts";
 import { layout } from "./layout.ts";
 
 /** The fields of `GET /v1/loras/{id}` this page reads; the script reads the whole object. */
-export interface LoraSummary {
-  id: string;
-  name: string;
-  model: string;
-  trigger_word: string;
-}
+export type LoraSummary = Pick<Schema<"Lora">, "id" | "name" | "model" | "trigger_word">;
 
 export const LORA_STEPS = [
   { status: "uploading", label: "Upload the photos" },

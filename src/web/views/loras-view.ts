@@ -2,17 +2,13 @@
  * LoRAs: train one from dropped photos (checked in the browser against the API's own limits before
  * anything is sent), and the list of the user's LoRAs with cancel and delete.
  */
+import type { GetAnswer } from "../../api-client/api-types.ts";
 import type { Session } from "../session.ts";
 import { type Html, html } from "./html.ts";
 import { layout } from "./layout.ts";
 
 /** `GET /v1/lora-photo-limits`, as the page's script reads it from `data-limits`. */
-export interface PhotoLimits {
-  min_photos: number;
-  max_photos: number;
-  max_file_bytes: number;
-  max_total_bytes: number;
-}
+export type PhotoLimits = GetAnswer<"/v1/lora-photo-limits">;
 
 const MIB = 2 ** 20;
 

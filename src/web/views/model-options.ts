@@ -1,11 +1,8 @@
 /** The `<option>`s of a model picker, grouped by owner (the catalog's aliases first), then the user's LoRAs. */
+import type { Schema } from "../../api-client/api-types.ts";
 import { type Html, html } from "./html.ts";
 
-export interface ModelSummary {
-  owner: string;
-  name: string;
-  description?: string | null;
-}
+export type ModelSummary = Pick<Schema<"Model">, "owner" | "name">;
 
 /** `loras` are `lora:<name>` references, run like models. */
 export function modelOptions(

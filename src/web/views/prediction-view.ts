@@ -2,16 +2,13 @@
  * A prediction's page (`urls.web`): its input rendered here, the live parts (status, progress,
  * outputs, logs, timeline, error) by the page's script from the prediction in `data-prediction`.
  */
+import type { Schema } from "../../api-client/api-types.ts";
 import type { Session } from "../session.ts";
 import { type Html, html } from "./html.ts";
 import { layout } from "./layout.ts";
 
 /** The fields of a prediction this page reads; the script reads the whole object. */
-export interface PredictionSummary {
-  id: string;
-  model: string;
-  input: Record<string, unknown>;
-}
+export type PredictionSummary = Pick<Schema<"Prediction">, "id" | "model" | "input">;
 
 /** Inputs longer than this (data URLs, long prompts) are cut in the input list. */
 const MAX_INPUT_CHARS = 2_000;

@@ -1151,7 +1151,7 @@ export interface operations {
               warnings?: string[];
             };
             /** @description The token's name */
-            name?: string;
+            name: string;
             /** @enum {unknown} */
             type: "user";
             /** @description The owner `POST /v1/models` makes models as by default: the Replicate account's when Replicate is configured, else the simulator's `sim-lora`; the token's name when no provider trains */
@@ -2974,18 +2974,18 @@ export interface operations {
       200: {
         content: {
           "application/json": {
-            archive_types?: string[];
+            archive_types: string[];
             /** @description Largest photo (zips are exempt) */
-            max_file_bytes?: number;
-            max_photos?: number;
-            max_pixels?: number;
+            max_file_bytes: number;
+            max_photos: number;
+            max_pixels: number;
             /** @description Largest sum of the files */
-            max_total_bytes?: number;
-            min_photos?: number;
+            max_total_bytes: number;
+            min_photos: number;
             /** @description Smallest shorter side, in pixels */
-            min_side?: number;
+            min_side: number;
             /** @description Media types, by content */
-            photo_types?: string[];
+            photo_types: string[];
           };
         };
       };
