@@ -51,7 +51,6 @@ export function checkSupport(
     if (!model.jsonOutput && !model.tools) throw cannot("response_format", `response_format ${format.type}`);
     native.response_format = format;
   }
-  if ((relied.n ?? 1) > 1) throw cannot("n", "several choices (n > 1)");
   if (takesAll) {
     if (present(relied.logprobs)) native.logprobs = relied.logprobs;
     if (present(relied.top_logprobs)) native.top_logprobs = relied.top_logprobs;

@@ -1,0 +1,51 @@
+/**
+ * `n` > 1 in OpenAI's requests. Text endpoints run each choice as a prediction of its own (queued,
+ * rate limited, billed and recorded like any other), side by side; images ask the model for that
+ * many outputs. Both stop at the same bound, below OpenAI's 128: each choice is paid for.
+ */
+import { type ChatEnd, type ChatRun, runChat } from "./chat-run.ts";
+
+export const MAX_N = 10;
+
+export const nMessage = `n must be at most ${MAX_N}`;
+
+export type Finished = Extract<ChatEnd, { ended: "finished" }>;
+
+export type ChoicesEnd =
+  | { ended: "finished"; ends: Finished[] }
+  | { ended: "failed"; run: ChatRun; message: string }
+  | { ended: "aborted" };
+
+/**
+ * Runs each choice to its answer, `onText` and `onFinished` told which (its index). The first that
+ * fails ends them all: the others still running are canceled, and the request answers the error,
+ * never fewer choices than asked.
+ */
+export async function runChoices(
+  runs: ChatRun[],
+  signal: AbortSignal,
+  onText: (index: number, text: string) => Promise<void>,
+  onFinished: (index: number, end: Finished) => Promise<void> = async () => {},
+): Promise<ChoicesEnd> {
+  const others = new AbortController();
+  const stopped = AbortSignal.any([signal, others.signal]);
+  let failure: { run: ChatRun; message: string } | undefined;
+  const ends = await Promise.all(
+    runs.map(async (run, index) => {
+      try {
+        const end = await runChat(run, stopped, (text) => onText(index, text));
+        if (end.ended === "failed") {
+          failure ??= { run, message: end.message };
+          others.abort();
+        } else if (end.ended === "finished") await onFinished(index, end);
+        return end;
+      } catch (error) {
+        others.abort();
+        throw error;
+      }
+    }),
+  );
+  if (signal.aborted) return { ended: "aborted" };
+  if (failure) return { ended: "failed", ...failure };
+  return { ended: "finished", ends: ends.filter((end) => end.ended === "finished") };
+}
