@@ -1,5 +1,6 @@
 /**
- * Never silent: every parameter of OpenAI's chat-completions and image requests, as OpenAI's
+ * Never silent: every parameter of OpenAI's chat-completions, legacy completions, embeddings and
+ * image requests, as OpenAI's
  * published OpenAPI document lists them (vendored in test/fakes/openai/), sent to models without
  * native support for them, is honoured, refused with OpenAI's `unsupported_parameter` 400 (and
  * nothing is created), or named in `x-gengate-dropped-params`. A parameter the document gains
@@ -49,8 +50,17 @@ beforeAll(async () => {
       },
       // makes one image a request, and says nothing of more
       "sim-single": { targets: [{ ...sim, model: "sim/image", params: { num_outputs: null } }] },
+      // vectors of one length, as most embedding models make
+      "sim-embed": { targets: [{ ...sim, model: "sim/embeddings", params: { dimensions: null } }] },
     },
-    openai: { models: { "gpt-4o": "sim-chat", "dall-e-3": "sim-plain" } },
+    openai: {
+      models: {
+        "gpt-4o": "sim-chat",
+        "dall-e-3": "sim-plain",
+        "gpt-3.5-turbo-instruct": "sim-chat",
+        "text-embedding-3-small": "sim-embed",
+      },
+    },
   });
 });
 
@@ -66,7 +76,10 @@ async function answerOf(response: Response): Promise<Answer> {
         .map((line) => JSON.parse(line.slice("data: ".length)))
     : [];
   const json = streamed ? {} : JSON.parse(text);
-  const id = String(chunks[0]?.id ?? json.id ?? json.gengate?.prediction_id ?? "").replace(/^chatcmpl-/, "");
+  const id = String(chunks[0]?.id ?? json.id ?? json.gengate?.prediction_id ?? "").replace(
+    /^(chat)?cmpl-/,
+    "",
+  );
   return {
     status: response.status,
     dropped: (response.headers.get("x-gengate-dropped-params") ?? "").split(", ").filter(Boolean),
@@ -171,7 +184,8 @@ const CHAT_CASES: Record<string, Case> = {
     check: (answer) =>
       expect(answer.json.choices).toMatchObject([{ message: { content: "Tell me" }, finish_reason: "stop" }]),
   },
-  n: refused({ n: 2 }),
+  // n predictions of the same input
+  n: { body: { n: 2 }, outcome: "honoured", check: (answer) => expect(answer.json.choices).toHaveLength(2) },
   logprobs: refused({ logprobs: true }),
   top_logprobs: refused({ top_logprobs: 2 }),
   response_format: refused({ response_format: { type: "json_object" } }),
@@ -241,6 +255,146 @@ describe("chat completions: every parameter of CreateChatCompletionRequest", () 
         check: async (a) => expect(await inputOf(a)).toMatchObject({ latency_ms: 5 }),
       },
       () => postJson("/chat/completions", { ...chatBody, latency_ms: 5 }),
+    );
+  });
+});
+
+const COMPLETION_CASES: Record<string, Case> = {
+  model: {
+    body: { model: "gpt-3.5-turbo-instruct" },
+    outcome: "honoured",
+    check: async (answer) => {
+      expect(answer.json.model).toBe("gpt-3.5-turbo-instruct");
+      expect((await answer.prediction()).model).toBe("gengate/sim-chat");
+    },
+  },
+  prompt: {
+    body: { prompt: "Quiet river" },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ prompt: "Quiet river" }),
+  },
+  max_tokens: {
+    body: { max_tokens: 3 },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.usage).toMatchObject({ completion_tokens: 3 }),
+  },
+  n: { body: { n: 2 }, outcome: "honoured", check: (answer) => expect(answer.json.choices).toHaveLength(2) },
+  // as many candidates as choices: every one is answered (more would need ranking, and are refused)
+  best_of: {
+    body: { n: 2, best_of: 2 },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.choices).toHaveLength(2),
+  },
+  echo: {
+    body: { echo: true },
+    outcome: "honoured",
+    check: (answer) =>
+      expect(answer.json.choices).toMatchObject([
+        { text: expect.stringMatching(/^Tell me about the harborTell/) },
+      ]),
+  },
+  stream: {
+    body: { stream: true },
+    outcome: "honoured",
+    check: (answer) => expect(answer.chunks.at(-1)).toMatchObject({ object: "text_completion" }),
+  },
+  stream_options: {
+    body: { stream: true, stream_options: { include_usage: true } },
+    outcome: "honoured",
+    check: (answer) => expect(answer.chunks.at(-1)).toMatchObject({ usage: { completion_tokens: 4 } }),
+  },
+  stop: {
+    body: { stop: " about" },
+    outcome: "honoured",
+    check: (answer) =>
+      expect(answer.json.choices).toMatchObject([{ text: "Tell me", finish_reason: "stop" }]),
+  },
+  temperature: {
+    body: { temperature: 0.3 },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ temperature: 0.3 }),
+  },
+  seed: {
+    body: { seed: 5 },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ seed: 5 }),
+  },
+  logprobs: refused({ logprobs: 2 }),
+  suffix: refused({ suffix: "and so it ends." }),
+  top_p: dropped({ top_p: 0.5 }),
+  presence_penalty: dropped({ presence_penalty: 0.5 }),
+  frequency_penalty: dropped({ frequency_penalty: 0.5 }),
+  logit_bias: dropped({ logit_bias: { "50256": -100 } }),
+  user: dropped({ user: "user-1" }),
+};
+
+const completionBody = { model: "sim-chat", prompt: "Tell me about the harbor", max_tokens: 4 };
+
+describe("legacy completions: every parameter of CreateCompletionRequest", () => {
+  const properties = requestProperties("CreateCompletionRequest");
+
+  it("has a declared treatment for each, and for nothing else", () => {
+    expect(Object.keys(COMPLETION_CASES).sort()).toEqual(properties);
+  });
+
+  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
+    const completionCase = COMPLETION_CASES[param];
+    if (!completionCase) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, completionCase, () =>
+      postJson("/completions", { ...completionBody, ...completionCase.body }),
+    );
+  });
+
+  it("refuses best_of above n: gengate does not rank candidates", async () => {
+    await expectOutcome("best_of", refused({}), () =>
+      postJson("/completions", { ...completionBody, n: 2, best_of: 3 }),
+    );
+  });
+});
+
+const EMBEDDING_CASES: Record<string, Case> = {
+  model: {
+    body: { model: "text-embedding-3-small" },
+    outcome: "honoured",
+    check: async (answer) => {
+      expect(answer.json.model).toBe("text-embedding-3-small");
+      expect((await embeddingPrediction()).model).toBe("gengate/sim-embed");
+    },
+  },
+  input: {
+    body: { input: ["a harbor", "a river"] },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.data).toHaveLength(2),
+  },
+  encoding_format: {
+    body: { encoding_format: "base64" },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.data).toMatchObject([{ embedding: expect.any(String) }]),
+  },
+  // sim-embed makes vectors of one length
+  dimensions: refused({ dimensions: 8 }),
+  user: dropped({ user: "user-1" }),
+};
+
+/** An embeddings answer names no prediction: the latest one is the request's. */
+const embeddingPrediction = async () => {
+  const [latest] = await gateway.engine.list({ limit: 1 });
+  if (!latest) throw new Error("no prediction");
+  return latest;
+};
+
+describe("embeddings: every parameter of CreateEmbeddingRequest", () => {
+  const properties = requestProperties("CreateEmbeddingRequest");
+
+  it("has a declared treatment for each, and for nothing else", () => {
+    expect(Object.keys(EMBEDDING_CASES).sort()).toEqual(properties);
+  });
+
+  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
+    const embeddingCase = EMBEDDING_CASES[param];
+    if (!embeddingCase) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, embeddingCase, () =>
+      postJson("/embeddings", { model: "sim-embed", input: "a harbor", ...embeddingCase.body }),
     );
   });
 });
