@@ -48,7 +48,7 @@ export function checkSupport(
 
   const format = relied.response_format;
   if (format && format.type !== "text") {
-    if (!model.jsonOutput && !model.tools) throw cannot("response_format", `response_format ${format.type}`);
+    if (!model.jsonOutput) throw cannot("response_format", `response_format ${format.type}`);
     native.response_format = format;
   }
   if (takesAll) {
