@@ -512,10 +512,48 @@ describe("images: every parameter of CreateImageRequest and CreateImageEditReque
     );
   });
 
-  it("refuses n > 1 for a model that cannot be asked for several images", async () => {
-    await expectOutcome("n", refused({}), () =>
-      postJson("/images/generations", { ...imageBody, model: "sim-single", n: 2 }),
+  it("runs n predictions for a model that makes one image a request, and cancels the rest when one fails", async () => {
+    const before = await predictionCount();
+    await expectOutcome(
+      "n",
+      {
+        body: {},
+        outcome: "honoured",
+        check: async (answer) => {
+          expect(answer.json.data).toHaveLength(2);
+          const ids = (answer.json.gengate as { prediction_ids: string[] }).prediction_ids;
+          expect(ids).toHaveLength(2);
+          for (const id of ids) {
+            const prediction = await gateway.engine.get(id);
+            expect(prediction.state).toBe("succeeded");
+            // each asked for one image (the schema's default, if any)
+            expect(prediction.input.num_outputs ?? 1).toBe(1);
+          }
+        },
+      },
+      () => postJson("/images/generations", { ...imageBody, model: "sim-single", n: 2 }),
     );
+    expect(await predictionCount()).toBe(before + 2);
+
+    // one of n ending unsuccessfully (canceled here) fails the request, and the others are canceled
+    const known = new Set((await gateway.engine.list({ limit: 1000 })).map((p) => p.id));
+    const answer = postJson("/images/generations", {
+      ...imageBody,
+      model: "sim-single",
+      n: 3,
+      latency_ms: 3000,
+    });
+    let made: string[] = [];
+    while (made.length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      made = (await gateway.engine.list({ limit: 1000 })).map((p) => p.id).filter((id) => !known.has(id));
+    }
+    const [canceled, ...others] = made as [string, ...string[]];
+    await gateway.engine.cancel(canceled);
+    const failed = await answer;
+    expect(failed.status).toBe(502);
+    expect(await failed.json()).toMatchObject({ error: { message: `prediction ${canceled} was canceled` } });
+    for (const id of others) expect((await gateway.engine.waitFor(id, 10_000)).state).toBe("canceled");
   });
 
   it("asks a model that takes output_format for PNG by default", async () => {

@@ -76,10 +76,10 @@ export const openAiPaths = {
     post: {
       operationId: "createImage",
       summary:
-        "OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params",
+        "OpenAI image generation over any image model or alias (n at most 10: asked of the model at once where it makes several, else n predictions; size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
       responses: answer(
-        "{ created, data: [{ url } | { b64_json }], gengate: { prediction_id, warnings } }",
+        "{ created, data: [{ url } | { b64_json }], gengate: { prediction_id, prediction_ids (n predictions), model, warnings } }",
         json(object),
         droppedParams,
       ),

@@ -1,13 +1,35 @@
 /**
- * `n` > 1 in OpenAI's requests. Text endpoints run each choice as a prediction of its own (queued,
- * rate limited, billed and recorded like any other), side by side; images ask the model for that
- * many outputs. Both stop at the same bound, below OpenAI's 128: each choice is paid for.
+ * `n` > 1 in OpenAI's requests: each choice a prediction of its own (queued, rate limited, billed
+ * and recorded like any other), side by side; only a model that makes several images a request is
+ * asked for them at once. Text and images stop at the same bound, below OpenAI's 128: each choice
+ * is paid for.
  */
 import { type ChatEnd, type ChatRun, runChat } from "./chat-run.ts";
 
 export const MAX_N = 10;
 
 export const nMessage = `n must be at most ${MAX_N}`;
+
+/**
+ * `n` submissions side by side. When one is refused (a budget, a rate limit), those made are
+ * abandoned (canceled) and the refusal thrown: a request never goes on with fewer than it asked.
+ */
+export async function submitEach<T>(
+  n: number,
+  submit: () => Promise<T>,
+  abandon: (made: T) => void,
+): Promise<[T, ...T[]]> {
+  const submitted = await Promise.allSettled(Array.from({ length: n }, submit));
+  const refused = submitted.find((result) => result.status === "rejected");
+  const [first, ...rest] = submitted.flatMap((result) =>
+    result.status === "fulfilled" ? [result.value] : [],
+  );
+  if (refused || !first) {
+    for (const made of first ? [first, ...rest] : []) abandon(made);
+    throw refused?.reason ?? new Error("n must be at least 1");
+  }
+  return [first, ...rest];
+}
 
 export type Finished = Extract<ChatEnd, { ended: "finished" }>;
 

@@ -16,7 +16,7 @@ import { checkSupport } from "./chat-support.ts";
 import { openTokenFeed } from "./chat-tokens.ts";
 import type { ToolCall } from "./chat-tool-calls.ts";
 import type { Usage } from "./chat-usage.ts";
-import { runChoices } from "./choices.ts";
+import { runChoices, submitEach } from "./choices.ts";
 import { reportDropped } from "./openai-error.ts";
 
 /**
@@ -32,23 +32,16 @@ export async function submitTexts(
 ): Promise<Choices> {
   const plan = planChat(model, request, checkSupport(model, request.relied, request));
   const tokenId = c.get("token").id;
-  const submitted = await Promise.allSettled(
-    Array.from({ length: request.n ?? 1 }, async () => {
+  const runs = await submitEach(
+    request.n ?? 1,
+    async () => {
       const prediction = await deps.engine.submit({ model: model.ref, input: plan.input, tokenId });
       return { deps, plan, prediction, feed: openTokenFeed(deps.engine, prediction.id) };
-    }),
+    },
+    abandon,
   );
-  const refused = submitted.find((result) => result.status === "rejected");
-  if (refused) {
-    for (const result of submitted) if (result.status === "fulfilled") abandon(result.value);
-    throw refused.reason;
-  }
   reportDropped(c, plan.dropped);
-  const [first, ...rest] = submitted.flatMap((result) =>
-    result.status === "fulfilled" ? [result.value] : [],
-  );
-  if (!first) throw new Error("n must be at least 1");
-  return [first, ...rest];
+  return runs;
 }
 
 /** A request's runs, one per choice. */

@@ -38,7 +38,7 @@ export interface paths {
     post: operations["createImageEdit"];
   };
   "/openai/v1/images/generations": {
-    /** OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
+    /** OpenAI image generation over any image model or alias (n at most 10: asked of the model at once where it makes several, else n predictions; size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
     post: operations["createImage"];
   };
   "/openai/v1/images/variations": {
@@ -915,7 +915,7 @@ export interface operations {
       };
     };
   };
-  /** OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
+  /** OpenAI image generation over any image model or alias (n at most 10: asked of the model at once where it makes several, else n predictions; size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
   createImage: {
     requestBody: {
       content: {
@@ -923,7 +923,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description { created, data: [{ url } | { b64_json }], gengate: { prediction_id, warnings } } */
+      /** @description { created, data: [{ url } | { b64_json }], gengate: { prediction_id, prediction_ids (n predictions), model, warnings } } */
       200: {
         headers: {
           /** @description The request's parameters left out because the model has nothing for them, comma-separated */
