@@ -276,6 +276,21 @@ describe("n choices, each a prediction of its own", () => {
     });
   });
 
+  it("gives each choice its own seed, so the choices differ and the same request answers the same", async () => {
+    const ask = (n: number) =>
+      openai.chat.completions.create({ model: "sim-chat", messages: hi, max_tokens: 12, seed: 7, n });
+    const before = await simChatIds();
+    const three = await ask(3);
+    const seeds = await Promise.all(
+      (await madeSince(before)).map(async (id) => (await gateway.engine.get(id)).input.seed),
+    );
+    expect(seeds.sort()).toEqual([7, 8, 9]);
+    const contents = three.choices.map((choice) => choice.message.content);
+    expect(new Set(contents).size).toBe(3);
+    expect((await ask(3)).choices.map((choice) => choice.message.content)).toEqual(contents);
+    expect((await ask(1)).choices[0]?.message.content).toBe(contents[0]);
+  });
+
   it("streams each choice's deltas under its index, a finish chunk each, then the summed usage", async () => {
     const stream = await openai.chat.completions.create({
       model: "sim-chat",

@@ -531,9 +531,12 @@ describe("images: every parameter of CreateImageRequest and CreateImageEditReque
           }
         },
       },
-      () => postJson("/images/generations", { ...imageBody, model: "sim-single", n: 2 }),
+      () => postJson("/images/generations", { ...imageBody, model: "sim-single", n: 2, seed: 9 }),
     );
     expect(await predictionCount()).toBe(before + 2);
+    // each its own seed, so the images differ
+    const latest = await gateway.engine.list({ limit: 2 });
+    expect(latest.map((prediction) => prediction.input.seed).sort()).toEqual([9, 10]);
 
     // one of n ending unsuccessfully (canceled here) fails the request, and the others are canceled
     const known = new Set((await gateway.engine.list({ limit: 1000 })).map((p) => p.id));

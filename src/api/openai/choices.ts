@@ -16,10 +16,10 @@ export const nMessage = `n must be at most ${MAX_N}`;
  */
 export async function submitEach<T>(
   n: number,
-  submit: () => Promise<T>,
+  submit: (index: number) => Promise<T>,
   abandon: (made: T) => void,
 ): Promise<[T, ...T[]]> {
-  const submitted = await Promise.allSettled(Array.from({ length: n }, submit));
+  const submitted = await Promise.allSettled(Array.from({ length: n }, (_, index) => submit(index)));
   const refused = submitted.find((result) => result.status === "rejected");
   const [first, ...rest] = submitted.flatMap((result) =>
     result.status === "fulfilled" ? [result.value] : [],
@@ -29,6 +29,19 @@ export async function submitEach<T>(
     throw refused?.reason ?? new Error("n must be at least 1");
   }
   return [first, ...rest];
+}
+
+/**
+ * The input of choice `index`. With a seed, each choice has its own (the seed plus its index), so
+ * the choices differ, as OpenAI's do, and the same request still answers the same.
+ */
+export function choiceInput(
+  input: Record<string, unknown>,
+  index: number,
+  seedField = "seed",
+): Record<string, unknown> {
+  const seed = input[seedField];
+  return index > 0 && typeof seed === "number" ? { ...input, [seedField]: seed + index } : input;
 }
 
 export type Finished = Extract<ChatEnd, { ended: "finished" }>;

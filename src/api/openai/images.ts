@@ -12,10 +12,10 @@ import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { linksOf } from "../base-url.ts";
 import { limitBody } from "../body-limit.ts";
 import { checkFormFields, readJson } from "../request-body.ts";
-import { submitEach } from "./choices.ts";
+import { choiceInput, submitEach } from "./choices.ts";
 import { editImages } from "./image-edit-files.ts";
 import { checkEdit, type ImageInput, imageInput } from "./image-input.ts";
-import { imageModelOf } from "./image-model.ts";
+import { type ImageModel, imageModelOf } from "./image-model.ts";
 import { type ImageRequest, parseImageRequest } from "./image-request.ts";
 import { imagesResponse, unfinishedError } from "./image-response.ts";
 import { paramError, reportDropped } from "./openai-error.ts";
@@ -37,13 +37,15 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const { engine, storage, config, openAiModels } = deps;
   const app = new Hono<ApiEnv>();
 
-  const run = async (c: Context<ApiEnv>, request: ImageRequest, ref: string, built: ImageInput) => {
+  const run = async (c: Context<ApiEnv>, request: ImageRequest, model: ImageModel, built: ImageInput) => {
     const { input, warnings, dropped, encode } = built;
-    const submit = { model: ref, input, tokenId: c.get("token").id, owner: c.get("token") };
+    const submit = { model: model.ref, input, tokenId: c.get("token").id, owner: c.get("token") };
+    const submitOne = (index: number) =>
+      engine.submit({ ...submit, input: choiceInput(input, index, model.nameOf("seed")) });
     const { predictions, unfinished } =
       built.predictions === 1
         ? ended([await engine.submitAndWait(submit, WAIT_MS)])
-        : await waitForEach(await submitEach(built.predictions, () => engine.submit(submit), abandon));
+        : await waitForEach(await submitEach(built.predictions, submitOne, abandon));
     if (unfinished) {
       // The prediction already had its retries and fallbacks; sending it again would pay twice.
       c.header("x-should-retry", "false");
@@ -80,7 +82,7 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
   app.post("/images/generations", limitBody(config.maxBodyBytes), async (c) => {
     const request = parseImageRequest(await readJson(c, z.unknown()));
     const model = await imageModelOf(openAiModels.resolve(request.model ?? DEFAULT_MODEL), engine);
-    return run(c, request, model.ref, imageInput(request, model));
+    return run(c, request, model, imageInput(request, model));
   });
 
   app.post("/images/edits", limitBody(config.maxFileBytes), async (c) => {
@@ -98,7 +100,7 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
       built.warnings.push("only the first image is used");
       built.dropped.push("image (beyond the first)");
     }
-    return run(c, request, model.ref, built);
+    return run(c, request, model, built);
   });
 
   // OpenAI's variations take no prompt: an editing model is asked for a variation (a client may send its own).
@@ -108,7 +110,7 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
     const request = parseImageRequest({ prompt: VARIATION_PROMPT, ...fields });
     const model = await imageModelOf(openAiModels.resolve(request.model ?? DEFAULT_EDIT_MODEL), engine);
     checkEdit(model, false);
-    return run(c, request, model.ref, imageInput(request, model, await editImages(image, undefined)));
+    return run(c, request, model, imageInput(request, model, await editImages(image, undefined)));
   });
 
   return app;

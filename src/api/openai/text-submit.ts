@@ -16,7 +16,7 @@ import { checkSupport } from "./chat-support.ts";
 import { openTokenFeed } from "./chat-tokens.ts";
 import type { ToolCall } from "./chat-tool-calls.ts";
 import type { Usage } from "./chat-usage.ts";
-import { runChoices, submitEach } from "./choices.ts";
+import { choiceInput, runChoices, submitEach } from "./choices.ts";
 import { reportDropped } from "./openai-error.ts";
 
 /**
@@ -34,8 +34,9 @@ export async function submitTexts(
   const tokenId = c.get("token").id;
   const runs = await submitEach(
     request.n ?? 1,
-    async () => {
-      const prediction = await deps.engine.submit({ model: model.ref, input: plan.input, tokenId });
+    async (index) => {
+      const input = choiceInput(plan.input, index);
+      const prediction = await deps.engine.submit({ model: model.ref, input, tokenId });
       return { deps, plan, prediction, feed: openTokenFeed(deps.engine, prediction.id) };
     },
     abandon,
