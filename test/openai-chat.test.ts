@@ -284,7 +284,7 @@ describe("n choices, each a prediction of its own", () => {
     const seeds = await Promise.all(
       (await madeSince(before)).map(async (id) => (await gateway.engine.get(id)).input.seed),
     );
-    expect(seeds.sort()).toEqual([7, 8, 9]);
+    expect(seeds.map(Number).sort((a, b) => a - b)).toEqual([7, 8, 9]);
     const contents = three.choices.map((choice) => choice.message.content);
     expect(new Set(contents).size).toBe(3);
     expect((await ask(3)).choices.map((choice) => choice.message.content)).toEqual(contents);

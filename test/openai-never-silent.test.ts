@@ -536,7 +536,7 @@ describe("images: every parameter of CreateImageRequest and CreateImageEditReque
     expect(await predictionCount()).toBe(before + 2);
     // each its own seed, so the images differ
     const latest = await gateway.engine.list({ limit: 2 });
-    expect(latest.map((prediction) => prediction.input.seed).sort()).toEqual([9, 10]);
+    expect(latest.map((prediction) => Number(prediction.input.seed)).sort((a, b) => a - b)).toEqual([9, 10]);
 
     // one of n ending unsuccessfully (canceled here) fails the request, and the others are canceled
     const known = new Set((await gateway.engine.list({ limit: 1000 })).map((p) => p.id));
