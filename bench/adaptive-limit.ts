@@ -7,17 +7,16 @@
  */
 import type { FakeReplicate } from "../test/fakes/replicate/index.ts";
 import { startFakeReplicate } from "../test/fakes/replicate/index.ts";
-import { startWebhookReceiver } from "../test/support/webhook-receiver.ts";
-import { BENCH_TOKEN } from "./support/gateway-process.ts";
 import {
   type Outcome,
   outcomeOf,
   PACED_MODEL,
   pacingArgs,
   REQUESTS_PER_MINUTE,
+  runThroughGengate,
   startGengateFor,
 } from "./support/replicate-pacing.ts";
-import { fmt, runPool } from "./support/stats.ts";
+import { fmt } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 120);
 const { latency: LATENCY } = pacingArgs(process.argv);
@@ -33,35 +32,18 @@ function startLoweredFake(): Promise<FakeReplicate> {
 
 async function throughGengate(env: Record<string, string>): Promise<Outcome> {
   const fake = await startLoweredFake();
-  const receiver = await startWebhookReceiver();
   const gengate = await startGengateFor(fake, env);
   try {
-    const startedAt = Date.now();
-    await runPool(COUNT, 32, async (i) => {
-      const response = await fetch(`${gengate.url}/v1/models/${PACED_MODEL}/predictions`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${BENCH_TOKEN}` },
-        body: JSON.stringify({
-          input: { prompt: `adaptive ${i}`, num_outputs: 1 },
-          webhook: receiver.url,
-          webhook_events_filter: ["completed"],
-        }),
-      });
-      if (response.status !== 201)
-        throw new Error(`gengate answered ${response.status}: ${await response.text()}`);
-    });
-    await receiver.waitFor(COUNT, 30 * 60_000);
-    const failed = receiver.received.filter(
-      (d) => (JSON.parse(d.body) as { status: string }).status !== "succeeded",
-    );
-    if (failed.length > 0) throw new Error(`${failed.length} predictions did not succeed through gengate`);
-    const outcome = await outcomeOf(fake, COUNT, startedAt, Date.now(), LOWERED);
+    const { startedAt, endedAt } = await runThroughGengate(gengate, COUNT, (i) => ({
+      prompt: `adaptive ${i}`,
+      num_outputs: 1,
+    }));
+    const outcome = await outcomeOf(fake, COUNT, startedAt, endedAt, LOWERED);
     const prompts = fake.predictions().map((p) => p.input.prompt);
     if (new Set(prompts).size !== COUNT) throw new Error("a prediction was created upstream more than once");
     return outcome;
   } finally {
     await gengate.stop();
-    await receiver.close();
     await fake.close();
   }
 }

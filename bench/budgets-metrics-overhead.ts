@@ -15,13 +15,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Backend, BENCH_TOKEN, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
-import { cpuSecondsOf, fmt, percentile, runPool } from "./support/stats.ts";
+import { type Backend, BENCH_TOKEN, startBenchGateway } from "./support/gateway-process.ts";
+import { runSimLoad } from "./support/sim-load.ts";
+import { fmt, percentile } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
 const ROUNDS = Number(process.argv[4] ?? 5);
-const INPUT = { width: 64, height: 64, output_format: "png" };
 const METRICS_TOKEN = "gg_bench_metrics_token_0123456789";
 const SCRAPE_EVERY_MS = 1_000;
 
@@ -32,8 +32,8 @@ interface Run {
   scrapes: number[];
 }
 
-/** Scrapes `/metrics` every SCRAPE_EVERY_MS until stopped; the time each scrape took, in ms. */
-function scrapeEverySecond(url: string): { stop(): Promise<number[]> } {
+/** Scrapes `/metrics` every SCRAPE_EVERY_MS until stopped; `took`: the time each scrape took, in ms. */
+function scrapeEverySecond(url: string): { stop(): Promise<void>; took: number[] } {
   const took: number[] = [];
   let stopped = false;
   const loop = (async () => {
@@ -53,8 +53,8 @@ function scrapeEverySecond(url: string): { stop(): Promise<number[]> } {
     async stop() {
       stopped = true;
       await loop;
-      return took;
     },
+    took,
   };
 }
 
@@ -92,31 +92,20 @@ async function measure(backend: Backend, setUp: SetUp): Promise<Run> {
     const token = on
       ? await limitedToken(gateway.url, setUp === "budget" ? BUDGET : EVERY_LIMIT)
       : BENCH_TOKEN;
-    await runPool(100, CONCURRENCY, (i) =>
-      createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true, token).then(
-        () => {},
-      ),
-    );
-    const scraper = on ? scrapeEverySecond(gateway.url) : undefined;
-    let failed = 0;
-    const pid = gateway.child.pid ?? 0;
-    const cpuBefore = await cpuSecondsOf(pid);
-    const started = performance.now();
-    await runPool(COUNT, CONCURRENCY, async (i) => {
-      const prediction = await createPrediction(
-        gateway.url,
-        "sim/image",
-        { prompt: `bench ${i}`, ...INPUT },
-        true,
-        token,
-      );
-      if (prediction.status !== "succeeded") failed++;
+    let scraper: ReturnType<typeof scrapeEverySecond> | undefined;
+    const run = await runSimLoad(gateway, {
+      count: COUNT,
+      concurrency: CONCURRENCY,
+      warmUp: 100,
+      token,
+      ...(on && {
+        during: () => {
+          scraper = scrapeEverySecond(gateway.url);
+          return scraper;
+        },
+      }),
     });
-    const seconds = (performance.now() - started) / 1000;
-    const scrapes = (await scraper?.stop()) ?? [];
-    const cpuMs = ((await cpuSecondsOf(pid)) - cpuBefore) * 1000;
-    if (failed > 0) throw new Error(`${failed} predictions did not succeed on ${backend}`);
-    return { perSecond: COUNT / seconds, cpuMs: cpuMs / COUNT, scrapes };
+    return { ...run, scrapes: scraper?.took ?? [] };
   } finally {
     await gateway.stop();
   }

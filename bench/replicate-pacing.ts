@@ -4,8 +4,6 @@
  * creates a minute, 2-8 s model latency), side by side in one run.
  * Run: node bench/replicate-pacing.ts [count=1200] [minMs=2000] [maxMs=8000] [naiveConcurrencies=8,64]
  */
-import { startWebhookReceiver } from "../test/support/webhook-receiver.ts";
-import { BENCH_TOKEN } from "./support/gateway-process.ts";
 import {
   CREATES_PER_MINUTE,
   type Outcome,
@@ -13,10 +11,11 @@ import {
   PACED_MODEL,
   pacingArgs,
   runNaiveScript,
+  runThroughGengate,
   startGengateFor,
   startPacedFake,
 } from "./support/replicate-pacing.ts";
-import { fmt, runPool } from "./support/stats.ts";
+import { fmt } from "./support/stats.ts";
 
 const { count: COUNT, latency: LATENCY } = pacingArgs(process.argv);
 const NAIVE_CONCURRENCIES = (process.argv[5] ?? "8,64").split(",").map(Number);
@@ -25,32 +24,12 @@ const input = (i: number) => ({ prompt: `pacing ${i}`, num_outputs: 1 });
 
 async function throughGengate(): Promise<Outcome> {
   const fake = await startPacedFake(LATENCY);
-  const receiver = await startWebhookReceiver();
   const gengate = await startGengateFor(fake);
   try {
-    const startedAt = Date.now();
-    await runPool(COUNT, 32, async (i) => {
-      const response = await fetch(`${gengate.url}/v1/models/${MODEL}/predictions`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${BENCH_TOKEN}` },
-        body: JSON.stringify({
-          input: input(i),
-          webhook: receiver.url,
-          webhook_events_filter: ["completed"],
-        }),
-      });
-      if (response.status !== 201)
-        throw new Error(`gengate answered ${response.status}: ${await response.text()}`);
-    });
-    await receiver.waitFor(COUNT, 30 * 60_000);
-    const failed = receiver.received.filter(
-      (d) => (JSON.parse(d.body) as { status: string }).status !== "succeeded",
-    );
-    if (failed.length > 0) throw new Error(`${failed.length} predictions did not succeed through gengate`);
-    return await outcomeOf(fake, COUNT, startedAt, Date.now());
+    const { startedAt, endedAt } = await runThroughGengate(gengate, COUNT, input);
+    return await outcomeOf(fake, COUNT, startedAt, endedAt);
   } finally {
     await gengate.stop();
-    await receiver.close();
     await fake.close();
   }
 }

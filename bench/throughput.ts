@@ -3,33 +3,17 @@
  * sim provider at zero latency, SQLite and PostgreSQL side by side in one run.
  * Run: node bench/throughput.ts [count] [concurrency]
  */
-import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
-import { fmt, runPool } from "./support/stats.ts";
+import { type Backend, startBenchGateway } from "./support/gateway-process.ts";
+import { runSimLoad } from "./support/sim-load.ts";
+import { fmt } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
-const INPUT = { width: 64, height: 64, output_format: "png" };
 
 async function measure(backend: Backend): Promise<number> {
   const gateway = await startBenchGateway(backend, { GENGATE_SIM_LATENCY: "0" });
   try {
-    await runPool(100, CONCURRENCY, (i) =>
-      createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true).then(() => {}),
-    );
-    let failed = 0;
-    const started = performance.now();
-    await runPool(COUNT, CONCURRENCY, async (i) => {
-      const prediction = await createPrediction(
-        gateway.url,
-        "sim/image",
-        { prompt: `bench ${i}`, ...INPUT },
-        true,
-      );
-      if (prediction.status !== "succeeded") failed++;
-    });
-    const seconds = (performance.now() - started) / 1000;
-    if (failed > 0) throw new Error(`${failed} predictions did not succeed on ${backend}`);
-    return COUNT / seconds;
+    return (await runSimLoad(gateway, { count: COUNT, concurrency: CONCURRENCY, warmUp: 100 })).perSecond;
   } finally {
     await gateway.stop();
   }

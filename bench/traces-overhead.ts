@@ -8,13 +8,13 @@
  * Run: node bench/traces-overhead.ts [count=1000] [concurrency=32] [rounds=3, odd for a true median]
  */
 import { startOtlpReceiver } from "../test/support/otlp-receiver.ts";
-import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
-import { cpuSecondsOf, fmt, percentile, runPool } from "./support/stats.ts";
+import { type Backend, startBenchGateway } from "./support/gateway-process.ts";
+import { runSimLoad } from "./support/sim-load.ts";
+import { fmt, percentile } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
 const ROUNDS = Number(process.argv[4] ?? 3);
-const INPUT = { width: 64, height: 64, output_format: "png" };
 const WARM_UP = 100;
 
 interface Run {
@@ -35,26 +35,7 @@ async function measure(backend: Backend, traced: boolean): Promise<Run> {
   });
   let run: Omit<Run, "spansEach">;
   try {
-    await runPool(WARM_UP, CONCURRENCY, (i) =>
-      createPrediction(gateway.url, "sim/image", { prompt: `warm ${i}`, ...INPUT }, true).then(() => {}),
-    );
-    let failed = 0;
-    const pid = gateway.child.pid ?? 0;
-    const cpuBefore = await cpuSecondsOf(pid);
-    const started = performance.now();
-    await runPool(COUNT, CONCURRENCY, async (i) => {
-      const prediction = await createPrediction(
-        gateway.url,
-        "sim/image",
-        { prompt: `bench ${i}`, ...INPUT },
-        true,
-      );
-      if (prediction.status !== "succeeded") failed++;
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const cpuMs = ((await cpuSecondsOf(pid)) - cpuBefore) * 1000;
-    if (failed > 0) throw new Error(`${failed} predictions did not succeed on ${backend}`);
-    run = { perSecond: COUNT / seconds, cpuMs: cpuMs / COUNT };
+    run = await runSimLoad(gateway, { count: COUNT, concurrency: CONCURRENCY, warmUp: WARM_UP });
   } finally {
     // A graceful stop sends the spans still batched.
     await gateway.stop();

@@ -356,27 +356,6 @@ describe("bad input and answers that do not fit", () => {
     expect(after.results[0]?.status).toBe("failed");
   });
 
-  it("refuses tools in the Responses API, which cannot answer tool calls yet, asking the upstream nothing", async () => {
-    await expectError(
-      client.responses.create({
-        model: "gpt-4o",
-        input: "Weather in Paris?",
-        tools: [
-          {
-            type: "function",
-            name: "get_weather",
-            parameters: weatherTool.function.parameters,
-            strict: true,
-          },
-        ],
-      }),
-      400,
-      "tools",
-      /does not support tool calls/,
-    );
-    expect(chatRequests()).toHaveLength(0);
-  });
-
   it("refuses a conversation with tool results for a model that cannot read them", async () => {
     const response = await gateway.api("/openai/v1/chat/completions", {
       method: "POST",

@@ -1,7 +1,6 @@
 /**
- * Never silent: every parameter of OpenAI's chat-completions, legacy completions, embeddings and
- * image requests, as OpenAI's
- * published OpenAPI document lists them (vendored in test/fakes/openai/), sent to models without
+ * Never silent: every parameter of OpenAI's chat-completions, Responses, legacy completions,
+ * embeddings and image requests, as OpenAI's published OpenAPI document lists them (vendored in test/fakes/openai/), sent to models without
  * native support for them, is honoured, refused with OpenAI's `unsupported_parameter` 400 (and
  * nothing is created), or named in `x-gengate-dropped-params`. A parameter the document gains
  * fails this test until gengate gives it one of the three.
@@ -26,6 +25,8 @@ interface Answer {
 interface Case {
   body: Record<string, unknown>;
   outcome: Outcome;
+  /** The name an error or `x-gengate-dropped-params` gives it, when not its own (`text.format`). */
+  param?: string;
   /** What shows that an honoured parameter was honoured. */
   check?: (answer: Answer) => Promise<void> | void;
 }
@@ -76,8 +77,9 @@ async function answerOf(response: Response): Promise<Answer> {
         .map((line) => JSON.parse(line.slice("data: ".length)))
     : [];
   const json = streamed ? {} : JSON.parse(text);
-  const id = String(chunks[0]?.id ?? json.id ?? json.gengate?.prediction_id ?? "").replace(
-    /^(chat)?cmpl-/,
+  const first = chunks[0]?.response ?? chunks[0];
+  const id = String(first?.id ?? json.id ?? json.gengate?.prediction_id ?? "").replace(
+    /^(chatcmpl-|cmpl-|resp_)/,
     "",
   );
   return {
@@ -92,7 +94,11 @@ async function answerOf(response: Response): Promise<Answer> {
 const predictionCount = async () => (await gateway.engine.list({ limit: 1000 })).length;
 
 /** Sends the request, and asserts `param` had the declared outcome, and nothing was made of a refusal. */
-async function expectOutcome(param: string, { outcome, check }: Case, send: () => Promise<Response>) {
+async function expectOutcome(
+  property: string,
+  { outcome, check, param = property }: Case,
+  send: () => Promise<Response>,
+) {
   const before = await predictionCount();
   const answer = await answerOf(await send());
   if (outcome === "refused") {
@@ -256,6 +262,112 @@ describe("chat completions: every parameter of CreateChatCompletionRequest", () 
       },
       () => postJson("/chat/completions", { ...chatBody, latency_ms: 5 }),
     );
+  });
+});
+
+const responsesBody = { model: "sim-chat", input: "Tell me about the harbor", max_output_tokens: 4 };
+const responsesTool = { type: "function", ...weatherTool.function };
+
+const RESPONSES_CASES: Record<string, Case> = {
+  model: {
+    body: { model: "gpt-4o" },
+    outcome: "honoured",
+    check: async (answer) => {
+      expect(answer.json.model).toBe("gpt-4o");
+      expect((await answer.prediction()).model).toBe("gengate/sim-chat");
+    },
+  },
+  input: {
+    body: {
+      input: [
+        { role: "developer", content: "Be brief." },
+        {
+          type: "message",
+          role: "user",
+          content: [{ type: "input_text", text: "Tell me about the harbor" }],
+        },
+      ],
+    },
+    outcome: "honoured",
+    check: async (answer) =>
+      expect(await inputOf(answer)).toMatchObject({
+        system_prompt: "Be brief.",
+        prompt: "Tell me about the harbor",
+      }),
+  },
+  instructions: {
+    body: { instructions: "Be brief." },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ system_prompt: "Be brief." }),
+  },
+  stream: {
+    body: { stream: true },
+    outcome: "honoured",
+    // max_output_tokens: 4 ends it short
+    check: (answer) =>
+      expect(answer.chunks.at(-1)).toMatchObject({
+        type: "response.incomplete",
+        response: { incomplete_details: { reason: "max_output_tokens" } },
+      }),
+  },
+  max_output_tokens: {
+    body: { max_output_tokens: 3 },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.usage).toMatchObject({ output_tokens: 3 }),
+  },
+  temperature: {
+    body: { temperature: 0.3 },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ temperature: 0.3 }),
+  },
+  background: refused({ background: true }),
+  conversation: refused({ conversation: "conv_1" }),
+  previous_response_id: refused({ previous_response_id: "resp_1" }),
+  prompt: refused({ prompt: { id: "pmpt_1" } }),
+  moderation: refused({ moderation: { model: "omni-moderation-latest" } }),
+  tools: refused({ tools: [responsesTool] }),
+  text: { ...refused({ text: { format: { type: "json_object" } } }), param: "text.format" },
+  top_logprobs: refused({ top_logprobs: 2 }),
+  // The client asks for no tool call: the tools are left out, and said so.
+  tool_choice: dropped({ tools: [responsesTool], tool_choice: "none" }),
+  reasoning: { ...dropped({ reasoning: { effort: "low" } }), param: "reasoning.effort" },
+  top_p: dropped({ top_p: 0.5 }),
+  include: dropped({ include: ["reasoning.encrypted_content"] }),
+  truncation: dropped({ truncation: "auto" }),
+  parallel_tool_calls: dropped({ parallel_tool_calls: false }),
+  max_tool_calls: dropped({ max_tool_calls: 2 }),
+  context_management: dropped({ context_management: [{ type: "compaction", compact_threshold: 1000 }] }),
+  stream_options: dropped({ stream: true, stream_options: { include_obfuscation: false } }),
+  metadata: dropped({ metadata: { purpose: "test" } }),
+  store: dropped({ store: true }),
+  service_tier: dropped({ service_tier: "auto" }),
+  user: dropped({ user: "user-1" }),
+  safety_identifier: dropped({ safety_identifier: "user-1" }),
+  prompt_cache_key: dropped({ prompt_cache_key: "harbor" }),
+  prompt_cache_retention: dropped({ prompt_cache_retention: "24h" }),
+  prompt_cache_options: dropped({ prompt_cache_options: {} }),
+};
+
+describe("responses: every parameter of CreateResponse", () => {
+  const properties = requestProperties("CreateResponse");
+
+  it("has a declared treatment for each, and for nothing else", () => {
+    expect(Object.keys(RESPONSES_CASES).sort()).toEqual(properties);
+  });
+
+  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
+    const responsesCase = RESPONSES_CASES[param];
+    if (!responsesCase) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, responsesCase, () =>
+      postJson("/responses", { ...responsesBody, ...responsesCase.body }),
+    );
+  });
+
+  it("names what it drops as the client spelled it, and a parameter outside OpenAI's request", async () => {
+    await expectOutcome("text.verbosity", dropped({}), () =>
+      postJson("/responses", { ...responsesBody, text: { verbosity: "low" } }),
+    );
+    await expectOutcome("top_k", dropped({}), () => postJson("/responses", { ...responsesBody, top_k: 40 }));
   });
 });
 

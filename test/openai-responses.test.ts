@@ -2,7 +2,8 @@
  * OpenAI's Responses API through the official `openai` client and the AI SDK (whose default OpenAI
  * model speaks it), on the simulator's text model: whole and streamed answers checked against
  * OpenAI's published OpenAPI document, the token limit as an incomplete response, parameters a
- * model cannot honour refused or named, and what needs state gengate does not keep refused.
+ * model cannot honour (tools, JSON output) refused or named, and what needs state gengate does not
+ * keep refused. Tools and JSON output on a model that takes them: openai-responses-tools.test.ts.
  */
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, streamText } from "ai";
@@ -166,6 +167,13 @@ describe("responses.create", () => {
     expect(shapeErrors(responseEventSchema(last.type), last)).toEqual([]);
     expect(last.type).toBe("response.failed");
     expect(last.response.error?.message).toContain("out of words");
+    // No text came: no message was started, and the failed response has none.
+    expect(events.map((event) => event.type)).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.failed",
+    ]);
+    expect(last.response.output).toEqual([]);
   });
 });
 
@@ -185,6 +193,7 @@ describe("what a model cannot honour", () => {
       "unsupported_parameter",
     ],
     ["a hosted tool", { tools: [{ type: "web_search" }] }, "tools[0]", "unsupported_parameter"],
+    ["a custom tool", { tools: [{ type: "custom", name: "sql" }] }, "tools[0]", "unsupported_parameter"],
     [
       "a tool's invalid schema",
       { tools: [{ type: "function", name: "f", parameters: { type: "nope" } }] },
@@ -197,12 +206,7 @@ describe("what a model cannot honour", () => {
       "tool_choice",
       "invalid_value",
     ],
-    [
-      "JSON output",
-      { text: { format: { type: "json_object" } } },
-      "response_format",
-      "unsupported_parameter",
-    ],
+    ["JSON output", { text: { format: { type: "json_object" } } }, "text.format", "unsupported_parameter"],
     [
       "previous_response_id",
       { previous_response_id: "resp_x" },
@@ -238,8 +242,25 @@ describe("what a model cannot honour", () => {
       "unsupported_parameter",
     ],
     [
-      "a function call item",
-      { input: [{ type: "function_call_output", call_id: "c", output: "1" }] },
+      "a function call's output, for a model that cannot read one",
+      {
+        input: [
+          { role: "user", content: "hi" },
+          { type: "function_call_output", call_id: "c", output: "1" },
+        ],
+      },
+      "input[1]",
+      "unsupported_parameter",
+    ],
+    [
+      "a function call without its call_id",
+      { input: [{ type: "function_call", name: "f", arguments: "{}" }] },
+      "input[0].call_id",
+      "invalid_value",
+    ],
+    [
+      "another kind of item",
+      { input: [{ type: "reasoning", id: "rs_1", summary: [] }] },
       "input[0]",
       "unsupported_parameter",
     ],

@@ -80,12 +80,14 @@ afterAll(async () => {
 describe("accounts.current()", () => {
   it("names the token, in Replicate's shape, with the owners it can make models as", async () => {
     const account = await clientOf(local).accounts.current();
-    expect(account).toMatchObject({ type: "user", username: expect.any(String) });
+    // `username` is the owner a client makes models as, so `models.create(account.username, …)` works.
+    expect(account).toMatchObject({ type: "user", username: "sim-lora" });
     expect(specErrors("GET", "/account", 200, account)).toEqual([]);
     expect((account as unknown as { gengate: unknown }).gengate).toMatchObject({
       model_owners: [{ owner: "sim-lora", provider: "sim" }],
     });
     const withReplicate = await clientOf(passing).accounts.current();
+    expect(withReplicate.username).toBe("fake-user");
     expect(
       (withReplicate as unknown as { gengate: { model_owners: unknown[] } }).gengate.model_owners,
     ).toEqual(
@@ -116,7 +118,7 @@ describe("accounts.current()", () => {
 describe("models.create() then a training into it", () => {
   it("on the simulator: a model gengate keeps, trained by sim/lora-trainer, then run", async () => {
     const replicate = clientOf(local);
-    const made = await replicate.models.create("sim-lora", "made-here", {
+    const made = await replicate.models.create((await replicate.accounts.current()).username, "made-here", {
       visibility: "private",
       hardware: "cpu",
       description: "made through gengate",
@@ -158,10 +160,14 @@ describe("models.create() then a training into it", () => {
 
   it("with Replicate configured: made at Replicate, and a training of a Replicate trainer pushes to it", async () => {
     const replicate = clientOf(passing);
-    const made = await replicate.models.create("fake-user", "through-gengate", {
-      visibility: "private",
-      hardware: "gpu-t4",
-    });
+    const made = await replicate.models.create(
+      (await replicate.accounts.current()).username,
+      "through-gengate",
+      {
+        visibility: "private",
+        hardware: "gpu-t4",
+      },
+    );
     expect(made).toEqual(await upstream("/models/fake-user/through-gengate"));
     expect(specErrors("POST", "/models", 201, made)).toEqual([]);
     const trainer = await replicate.models.get("fake", "trainer");

@@ -10,6 +10,7 @@ import Replicate from "replicate";
 import { type FakeReplicate, startFakeReplicate } from "../../test/fakes/replicate/index.ts";
 import { freePort } from "../../test/support/free-port.ts";
 import { spawnServe } from "../../test/support/serve-process.ts";
+import { startWebhookReceiver } from "../../test/support/webhook-receiver.ts";
 import { BENCH_TOKEN } from "./gateway-process.ts";
 import { runPool } from "./stats.ts";
 
@@ -126,6 +127,43 @@ export async function startGengateFor(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Creates `count` predictions of PACED_MODEL through `gengate`, 32 clients at once, each with a
+ * "completed" webhook, and waits until every one has succeeded; the wall time from the first create.
+ */
+export async function runThroughGengate(
+  gengate: GengateForFake,
+  count: number,
+  input: (i: number) => Record<string, unknown>,
+): Promise<{ startedAt: number; endedAt: number }> {
+  const receiver = await startWebhookReceiver();
+  try {
+    const startedAt = Date.now();
+    await runPool(count, 32, async (i) => {
+      const response = await fetch(`${gengate.url}/v1/models/${PACED_MODEL}/predictions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${BENCH_TOKEN}` },
+        body: JSON.stringify({
+          input: input(i),
+          webhook: receiver.url,
+          webhook_events_filter: ["completed"],
+        }),
+      });
+      if (response.status !== 201)
+        throw new Error(`gengate answered ${response.status}: ${await response.text()}`);
+    });
+    await receiver.waitFor(count, 30 * 60_000);
+    const endedAt = Date.now();
+    const failed = receiver.received.filter(
+      (d) => (JSON.parse(d.body) as { status: string }).status !== "succeeded",
+    );
+    if (failed.length > 0) throw new Error(`${failed.length} predictions did not succeed through gengate`);
+    return { startedAt, endedAt };
+  } finally {
+    await receiver.close();
+  }
 }
 
 export interface NaiveScript {

@@ -38,7 +38,7 @@ export const openAiPaths = {
     post: {
       operationId: "createResponse",
       summary:
-        "OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused (400 unsupported_parameter); tools, JSON output and log probabilities follow the chat rules; store and other service parameters are named in x-gengate-dropped-params",
+        "OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). For a model that takes tools natively (an OpenAI-compatible upstream's): function tools, tool_choice, function_call and function_call_output items and text.format (json_object, json_schema; strict answers checked) are passed on, and function_call output items answered (streamed as response.function_call_arguments.* events); for any other model they are refused (400 unsupported_parameter). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused, and so are hosted and custom tools and log probabilities; store and other service parameters are named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
       responses: answer(
         "A response object, or response.* events when stream is true",

@@ -124,8 +124,12 @@ export function openApiDocument() {
                 required: ["type", "username"],
                 properties: {
                   type: { enum: ["user"] },
-                  username: { type: "string" },
-                  name: { type: "string" },
+                  username: {
+                    type: "string",
+                    description:
+                      "The owner `POST /v1/models` makes models as by default: the Replicate account's when Replicate is configured, else the simulator's `sim-lora`; the token's name when no provider trains",
+                  },
+                  name: { type: "string", description: "The token's name" },
                   gengate: {
                     type: "object",
                     properties: {

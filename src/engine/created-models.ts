@@ -68,6 +68,14 @@ export class CreatedModels {
     return { owners, failures };
   }
 
+  /**
+   * The owner a client that knows one account (Replicate's `username`) makes models as: a
+   * platform's account when one is configured, so trainings land where the models run.
+   */
+  static defaultOwner(owners: ModelOwner[]): ModelOwner | undefined {
+    return owners.find((owner) => owner.platform) ?? owners[0];
+  }
+
   get(fullName: string): Promise<CreatedModel | null> {
     return this.#store.createdModels.get(fullName);
   }

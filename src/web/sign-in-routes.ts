@@ -20,7 +20,7 @@ const formLimit = bodyLimit({
   },
 });
 
-const accountSchema = z.object({ username: z.string(), gengate: z.object({ admin: z.boolean() }) });
+const accountSchema = z.object({ name: z.string(), gengate: z.object({ admin: z.boolean() }) });
 const NOT_ACCEPTED = "This token was not accepted: it may be mistyped or revoked.";
 
 export function signInRoutes(
@@ -46,7 +46,7 @@ export function signInRoutes(
     if (!response.ok)
       throw new GatewayError(codeOfStatus(response.status), "gengate could not check the token");
     const account = accountSchema.parse(await response.json());
-    const session = newSession(token, account.username, account.gengate.admin);
+    const session = newSession(token, account.name, account.gengate.admin);
     writeSessionCookie(c, await sealer.seal(session));
     return c.redirect(next, 303);
   });

@@ -168,6 +168,11 @@ export type ReliedParams = Pick<
   | "moderation"
 >;
 
+export interface Answers {
+  toolCalls: boolean;
+  logprobs: boolean;
+}
+
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
@@ -176,13 +181,19 @@ export interface ChatRequest {
    * for a model that takes OpenAI's messages natively.
    */
   openAiMessages?: Record<string, unknown>[];
-  /** Where the conversation holds a tool call or a tool result, which only such a model reads. */
-  toolMessage?: number;
+  /** Where the conversation holds a tool call or a tool result (`messages[2]`), which only such a model reads. */
+  toolItem?: string;
   /**
-   * The route answers a model's whole message: tool calls and log probabilities (chat completions
-   * does; Responses does not yet).
+   * What the route answers of a model's whole message besides its text: chat completions answers
+   * tool calls and log probabilities, the Responses API tool calls.
    */
-  fullAnswers?: boolean;
+  answers?: Answers;
+  /**
+   * The client's own spelling of a parameter, where its route does not spell it as chat
+   * completions does (the Responses API's `text.format` for `response_format`), for errors and
+   * `x-gengate-dropped-params`.
+   */
+  paramNames?: Record<string, string>;
   /**
    * A legacy completion's prompt: given as it is, with no chat template, to a model that takes a
    * prompt (`messages` holds it as the one user message, for a model that takes a conversation).
@@ -233,8 +244,8 @@ export function parseChatRequest(body: unknown): ChatRequest {
       content: textOf(content),
     })),
     openAiMessages: data.messages,
-    fullAnswers: true,
-    ...(toolMessage >= 0 && { toolMessage }),
+    answers: { toolCalls: true, logprobs: true },
+    ...(toolMessage >= 0 && { toolItem: `messages[${toolMessage}]` }),
     n: data.n ?? 1,
     stream: data.stream === true,
     includeUsage: data.stream_options?.include_usage === true,

@@ -19,8 +19,19 @@ describe("what the client relies on, against the model", () => {
       dropped: [],
     });
     expect(() => checkSupport(model(false), { response_format: format })).toThrow(
-      "The model 'm' does not support response_format json_schema ('response_format')",
+      "The model 'm' does not support JSON output (json_schema) ('response_format')",
     );
+  });
+
+  it("names a refused parameter as the client's route spells it", () => {
+    const format = { type: "json_object" as const };
+    expect(() =>
+      checkSupport(
+        model(false),
+        { response_format: format },
+        { paramNames: { response_format: "text.format" } },
+      ),
+    ).toThrow("does not support JSON output (json_object) ('text.format')");
   });
 
   it("honours the values that ask for nothing more than text", () => {
@@ -35,13 +46,19 @@ describe("what the client relies on, against the model", () => {
   it("passes tools through to a model that takes them natively, only where the route answers tool calls", () => {
     const tools = [{ type: "function" as const, function: { name: "f", parameters: { type: "object" } } }];
     const native = { ...model(false), tools: true };
-    expect(checkSupport(native, { tools, tool_choice: "required" }, { fullAnswers: true })).toEqual({
+    expect(
+      checkSupport(
+        native,
+        { tools, tool_choice: "required" },
+        { answers: { toolCalls: true, logprobs: false } },
+      ),
+    ).toEqual({
       native: { tools, tool_choice: "required" },
       dropped: [],
     });
     expect(() => checkSupport(native, { tools }, {})).toThrow("does not support tool calls ('tools')");
-    expect(() => checkSupport(model(false), {}, { toolMessage: 2 })).toThrow(
-      "does not support tool calls or tool results in the conversation ('messages[2]')",
+    expect(() => checkSupport(model(false), {}, { toolItem: "input[2]" })).toThrow(
+      "does not support tool calls or tool results in the conversation ('input[2]')",
     );
   });
 });

@@ -4,10 +4,11 @@
  * with OpenAI's `unsupported_parameter` 400. Ignoring one of them would hand the client an answer
  * it did not ask for (prose where it waits for a tool call or JSON), so none is ever ignored.
  * A model that takes tools natively (an OpenAI-compatible upstream) gets them, and `logprobs`, as
- * they are, where the route answers the model's whole message (`fullAnswers`: chat completions).
+ * they are, where the route can answer what the model then says (`answers`: tool calls in chat
+ * completions and the Responses API, log probabilities in chat completions).
  */
 import type { ChatModel } from "./chat-model.ts";
-import type { ReliedParams } from "./chat-request.ts";
+import type { Answers, ReliedParams } from "./chat-request.ts";
 import { unsupportedParam } from "./openai-error.ts";
 
 export interface Support {
@@ -22,20 +23,26 @@ const present = (value: unknown) => value !== undefined && value !== null;
 export function checkSupport(
   model: ChatModel,
   relied: ReliedParams,
-  { toolMessage, fullAnswers }: { toolMessage?: number; fullAnswers?: boolean } = {},
+  {
+    toolItem,
+    answers,
+    paramNames = {},
+  }: { toolItem?: string; answers?: Answers; paramNames?: Record<string, string> } = {},
 ): Support {
   const native: Record<string, unknown> = {};
   const dropped: string[] = [];
-  const cannot = (param: string, what: string) =>
-    unsupportedParam(param, `The model '${model.name}' does not support ${what} ('${param}')`);
+  const cannot = (name: string, what: string) => {
+    const param = paramNames[name] ?? name;
+    return unsupportedParam(param, `The model '${model.name}' does not support ${what} ('${param}')`);
+  };
 
   const { tools, tool_choice: toolChoice, functions, function_call: functionCall } = relied;
-  const takesAll = model.tools === true && fullAnswers === true;
-  if (takesAll) {
+  const takesTools = model.tools === true && answers?.toolCalls === true;
+  if (takesTools) {
     if (tools?.length) native.tools = tools;
     if (present(toolChoice)) native.tool_choice = toolChoice;
-  } else if (toolMessage !== undefined) {
-    throw cannot(`messages[${toolMessage}]`, "tool calls or tool results in the conversation");
+  } else if (toolItem !== undefined) {
+    throw cannot(toolItem, "tool calls or tool results in the conversation");
   } else if (tools?.length) {
     // With "none" the client wants no call.
     if (toolChoice !== "none") throw cannot("tools", "tool calls");
@@ -48,10 +55,10 @@ export function checkSupport(
 
   const format = relied.response_format;
   if (format && format.type !== "text") {
-    if (!model.jsonOutput) throw cannot("response_format", `response_format ${format.type}`);
+    if (!model.jsonOutput) throw cannot("response_format", `JSON output (${format.type})`);
     native.response_format = format;
   }
-  if (takesAll) {
+  if (model.tools === true && answers?.logprobs === true) {
     if (present(relied.logprobs)) native.logprobs = relied.logprobs;
     if (present(relied.top_logprobs)) native.top_logprobs = relied.top_logprobs;
   } else {

@@ -1,9 +1,11 @@
 /**
  * The body of `POST /responses`, read into the chat request gengate runs (so the same model
- * planning, refusals and dropped-parameter rules apply) plus what the answer echoes back. Tools
- * and `text.format` are translated to their chat-completions spelling and checked there; what
+ * planning, refusals and dropped-parameter rules apply) plus what the answer echoes back. Function
+ * tools, `tool_choice` and `text.format` are translated to their chat-completions spelling and
+ * checked there (errors and dropped parameters still name them as the client spelled them); what
  * needs state gengate does not keep (`previous_response_id`, `conversation`, `background`,
- * stored prompts) is refused.
+ * stored prompts) is refused, and so are tools gengate cannot answer calls of (OpenAI's hosted
+ * tools, custom tools).
  */
 import { z } from "zod";
 import { type ChatRequest, formatSchema, jsonSchemaFields, type ReliedParams } from "./chat-request.ts";
@@ -77,8 +79,16 @@ const SERVICE_ONLY = [
   "max_tool_calls",
 ] as const;
 
-/** `include` values that add to items gengate never makes (tool calls, images, reasoning). */
+/** Asks for log probabilities, which gengate does not answer here; other `include` values add to items it never makes. */
 const LOGPROBS = "message.output_text.logprobs";
+
+/** Chat completions' names for what the Responses API spells otherwise. */
+const PARAM_NAMES = {
+  response_format: "text.format",
+  max_tokens: "max_output_tokens",
+  reasoning_effort: "reasoning.effort",
+  verbosity: "text.verbosity",
+};
 
 type Body = z.infer<typeof bodySchema>;
 
@@ -103,6 +113,9 @@ export interface ResponsesRequest {
 
 const KNOWN = new Set<string>([...Object.keys(bodySchema.shape), ...Object.keys(STATEFUL), ...SERVICE_ONLY]);
 const present = (value: unknown) => value !== undefined && value !== null;
+/** The fields that were given a value. */
+const given = (fields: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => present(value)));
 
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
   const parsed = bodySchema.safeParse(body);
@@ -138,13 +151,19 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   if (include.length > 0) serviceOnly.push("include");
   if (present(data.reasoning?.summary)) serviceOnly.push("reasoning.summary");
   if (data.truncation === "auto") serviceOnly.push("truncation");
+  const { messages, openAiMessages, toolItem } = conversationOf(data.input, data.instructions ?? undefined);
   return {
     chat: {
       model: data.model,
-      messages: conversationOf(data.input, data.instructions ?? undefined),
+      messages,
+      openAiMessages,
+      ...(toolItem && { toolItem }),
+      // Log probabilities would need the output text's `logprobs`, which gengate does not fill yet.
+      answers: { toolCalls: true, logprobs: false },
+      paramNames: PARAM_NAMES,
       stream: data.stream === true,
       includeUsage: false,
-      sampling: Object.fromEntries(Object.entries(sampling).filter(([, value]) => present(value))),
+      sampling: given(sampling),
       stop: [],
       relied,
       serviceOnly,
@@ -180,13 +199,13 @@ function chatTools(data: Body): Pick<ToolParams, "tools" | "tool_choice"> {
       }
       const { name, description, parameters, strict } = fn.data;
       checkParameters(parameters, `${param}.parameters`);
-      return { type: "function" as const, function: { name, description, parameters, strict } };
+      return { type: "function" as const, function: { name, ...given({ description, parameters, strict }) } };
     }
-    if (tool.type === "custom" && typeof tool.name === "string")
-      return { type: "custom" as const, custom: { name: tool.name } };
     throw unsupportedParam(
       param,
-      `'${param}': OpenAI's hosted tool '${tool.type}' is not available through gengate`,
+      tool.type === "custom"
+        ? `'${param}': custom tools are not available through gengate's Responses API; use function tools`
+        : `'${param}': OpenAI's hosted tool '${tool.type}' is not available through gengate`,
     );
   });
   const choice = data.tool_choice;
@@ -215,5 +234,5 @@ function chatFormat(
 ): ReliedParams["response_format"] {
   if (format?.type !== "json_schema") return format ?? undefined;
   const { name, description, schema, strict } = format;
-  return { type: "json_schema", json_schema: { name, description, schema, strict } };
+  return { type: "json_schema", json_schema: { name, ...given({ description, schema, strict }) } };
 }

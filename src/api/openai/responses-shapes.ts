@@ -1,16 +1,20 @@
 /**
  * OpenAI's shapes of a Responses answer: the response object (whole, or as the stream's
- * `response.*` events carry it), its one output message, and the stream's events in order.
+ * `response.*` events carry it), its output items (the message, then a `function_call` item for
+ * each tool the model called), and the stream's events.
  */
 import type { ChatFinishReason } from "./chat-finish.ts";
+import type { ToolCall } from "./chat-tool-calls.ts";
 import type { Usage } from "./chat-usage.ts";
 import type { ResponseEcho } from "./responses-request.ts";
 
 export interface ResponseMeta {
   /** `resp_<prediction id>`. */
   id: string;
-  /** `msg_<prediction id>`: the one output message. */
+  /** `msg_<prediction id>`: the output message. */
   itemId: string;
+  /** `fc_<prediction id>`: the function calls' item ids are this and their number (`fc_…_0`). */
+  callItemPrefix: string;
   /** Seconds since the epoch. */
   createdAt: number;
   /** As the client named it. */
@@ -27,6 +31,8 @@ export interface ResponseState {
   incompleteReason?: IncompleteReason;
   /** The output so far: none before the message starts. */
   text?: string;
+  /** The tools the model called. */
+  toolCalls?: ToolCall[];
   usage?: Usage;
   /** Why a failed response failed. */
   error?: string;
@@ -48,6 +54,25 @@ export function outputMessage(
   };
 }
 
+export function functionCallItem(
+  meta: ResponseMeta,
+  call: ToolCall,
+  index: number,
+  status: "in_progress" | "completed",
+) {
+  return {
+    id: `${meta.callItemPrefix}_${index}`,
+    type: "function_call",
+    status,
+    call_id: call.id,
+    name: call.function.name,
+    arguments: status === "completed" ? call.function.arguments : "",
+  };
+}
+
+/** An answer of tool calls alone has no message; any other answer has one, first. */
+export const hasMessage = (text: string, toolCalls: ToolCall[] = []) => text !== "" || toolCalls.length === 0;
+
 /** How a text that ended for `finishReason` leaves the response. */
 export function endingOf(finishReason: ChatFinishReason): {
   status: "completed" | "incomplete";
@@ -59,8 +84,12 @@ export function endingOf(finishReason: ChatFinishReason): {
 }
 
 export function responseObject(meta: ResponseMeta, state: ResponseState) {
-  const { status, text, usage, error, incompleteReason = "max_output_tokens" } = state;
+  const { status, text, toolCalls = [], usage, error, incompleteReason = "max_output_tokens" } = state;
   const ended = status !== "in_progress";
+  const message =
+    text !== undefined && hasMessage(text, toolCalls)
+      ? [outputMessage(meta, text, status === "completed" ? "completed" : "incomplete")]
+      : [];
   return {
     id: meta.id,
     object: "response",
@@ -70,10 +99,7 @@ export function responseObject(meta: ResponseMeta, state: ResponseState) {
     error: error === undefined ? null : { code: "server_error", message: error },
     incomplete_details: status === "incomplete" ? { reason: incompleteReason } : null,
     model: meta.model,
-    output:
-      text === undefined
-        ? []
-        : [outputMessage(meta, text, status === "completed" ? "completed" : "incomplete")],
+    output: [...message, ...toolCalls.map((call, index) => functionCallItem(meta, call, index, "completed"))],
     output_text: text ?? null,
     previous_response_id: null,
     reasoning: null,
@@ -118,6 +144,30 @@ export function streamEvents(meta: ResponseMeta) {
       type: "response.output_item.done",
       output_index: 0,
       item: outputMessage(meta, text, status),
+    }),
+    callAdded: (call: ToolCall, index: number, outputIndex: number) => ({
+      type: "response.output_item.added",
+      output_index: outputIndex,
+      item: functionCallItem(meta, call, index, "in_progress"),
+    }),
+    // The model's calls come whole with its answer: their arguments are one delta.
+    argumentsDelta: (call: ToolCall, index: number, outputIndex: number) => ({
+      type: "response.function_call_arguments.delta",
+      item_id: `${meta.callItemPrefix}_${index}`,
+      output_index: outputIndex,
+      delta: call.function.arguments,
+    }),
+    argumentsDone: (call: ToolCall, index: number, outputIndex: number) => ({
+      type: "response.function_call_arguments.done",
+      item_id: `${meta.callItemPrefix}_${index}`,
+      output_index: outputIndex,
+      name: call.function.name,
+      arguments: call.function.arguments,
+    }),
+    callDone: (call: ToolCall, index: number, outputIndex: number) => ({
+      type: "response.output_item.done",
+      output_index: outputIndex,
+      item: functionCallItem(meta, call, index, "completed"),
     }),
     ended: (state: ResponseState) => ({
       type: state.status === "completed" ? "response.completed" : `response.${state.status}`,

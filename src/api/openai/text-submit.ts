@@ -41,7 +41,10 @@ export async function submitTexts(
     },
     abandon,
   );
-  reportDropped(c, plan.dropped);
+  reportDropped(
+    c,
+    plan.dropped.map((name) => request.paramNames?.[name] ?? name),
+  );
   return runs;
 }
 

@@ -1,8 +1,11 @@
 /**
  * `GET /v1/account`: who the token belongs to, in the shape of Replicate's `account.get`, with
- * gengate's own details: the owners the token can create models as (POST /v1/models).
+ * gengate's own details: the owners the token can create models as (POST /v1/models). `username`
+ * is the first of them a client would use (`models.create(account.username, …)`); `name` is the
+ * token's.
  */
 import { Hono } from "hono";
+import { CreatedModels } from "../../engine/created-models.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
 
 export function accountRoutes({ engine }: ApiDeps): Hono<ApiEnv> {
@@ -12,7 +15,8 @@ export function accountRoutes({ engine }: ApiDeps): Hono<ApiEnv> {
     const { owners, failures } = await engine.models.owners();
     return c.json({
       type: "user",
-      username: token.name,
+      // Clients pass `username` to `models.create`: it is the owner they can make models as.
+      username: CreatedModels.defaultOwner(owners)?.owner ?? token.name,
       name: token.name,
       gengate: {
         token_id: token.id,

@@ -54,7 +54,7 @@ export interface paths {
     get: operations["retrieveModel"];
   };
   "/openai/v1/responses": {
-    /** OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused (400 unsupported_parameter); tools, JSON output and log probabilities follow the chat rules; store and other service parameters are named in x-gengate-dropped-params */
+    /** OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). For a model that takes tools natively (an OpenAI-compatible upstream's): function tools, tool_choice, function_call and function_call_output items and text.format (json_object, json_schema; strict answers checked) are passed on, and function_call output items answered (streamed as response.function_call_arguments.* events); for any other model they are refused (400 unsupported_parameter). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused, and so are hosted and custom tools and log probabilities; store and other service parameters are named in x-gengate-dropped-params */
     post: operations["createResponse"];
   };
   "/openapi.json": {
@@ -1078,7 +1078,7 @@ export interface operations {
       };
     };
   };
-  /** OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused (400 unsupported_parameter); tools, JSON output and log probabilities follow the chat rules; store and other service parameters are named in x-gengate-dropped-params */
+  /** OpenAI's Responses API over any text model (input as a string or message items, instructions, max_output_tokens, temperature, top_p, stream as response.* events). For a model that takes tools natively (an OpenAI-compatible upstream's): function tools, tool_choice, function_call and function_call_output items and text.format (json_object, json_schema; strict answers checked) are passed on, and function_call output items answered (streamed as response.function_call_arguments.* events); for any other model they are refused (400 unsupported_parameter). gengate keeps no responses: previous_response_id, conversation, background, stored prompts and item references are refused, and so are hosted and custom tools and log probabilities; store and other service parameters are named in x-gengate-dropped-params */
   createResponse: {
     requestBody: {
       content: {
@@ -1150,9 +1150,11 @@ export interface operations {
               /** @description Why an owner is missing: Replicate could not be asked its account */
               warnings?: string[];
             };
+            /** @description The token's name */
             name?: string;
             /** @enum {unknown} */
             type: "user";
+            /** @description The owner `POST /v1/models` makes models as by default: the Replicate account's when Replicate is configured, else the simulator's `sim-lora`; the token's name when no provider trains */
             username: string;
           };
         };

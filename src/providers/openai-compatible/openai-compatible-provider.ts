@@ -1,7 +1,7 @@
 /**
  * An OpenAI-compatible upstream: each configured model is `openai-compatible/<name>`. A
  * prediction is one request made at start. A chat streams (`stream: true`): its answer is read by
- * this process as it comes (chat-job.ts), and the upstream keeps nothing to look up, so a chat
+ * this process as it comes (toolkit/openai-chat-streams.ts), and the upstream keeps nothing to look up, so a chat
  * whose process died fails. Images and embeddings are answered whole: their answer is the
  * prediction's final status.
  */
@@ -15,17 +15,16 @@ import {
   SPECIFICATION_VERSION,
   type StatusResult,
 } from "../provider.ts";
-import { transportError, UpstreamHttp } from "../toolkit/http.ts";
-import { upstreamBudgetOf } from "../toolkit/rate-limit-headers.ts";
-import { chatBody, chatStatus } from "./chat.ts";
-import { ChatJob } from "./chat-job.ts";
+import { UpstreamHttp } from "../toolkit/http.ts";
+import { chatBody, chatStatus } from "../toolkit/openai-chat.ts";
+import { ChatStreams } from "../toolkit/openai-chat-streams.ts";
 import { KEY_SETTING, type ModelKind, PROVIDER_ID, parseOpenAiCompatibleConfig } from "./config.ts";
 import { embeddingBody, embeddingStatus, imageBody, imageStatus } from "./images.ts";
 import { describeModel } from "./models.ts";
 import { operationSchema } from "./operation.ts";
 
-/** How long a request waits for the upstream's answer (a chat's status, an image's whole answer). */
-const HEADERS_TIMEOUT_MS = 300_000;
+/** How long an image or embedding waits for the upstream's whole answer. */
+const ANSWER_TIMEOUT_MS = 300_000;
 
 const UPSTREAM = { name: "the OpenAI-compatible upstream", keySetting: KEY_SETTING };
 
@@ -61,43 +60,11 @@ export function createOpenAiCompatibleProvider(
     baseUrl: config.baseUrl,
     credentials: config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {},
     secrets: config.apiKey ? [config.apiKey] : [],
-    timeoutMs: HEADERS_TIMEOUT_MS,
+    timeoutMs: ANSWER_TIMEOUT_MS,
     ...(fetchImpl && { fetch: fetchImpl }),
   });
   const models = [...config.models].map(([name, upstream]) => describeModel(name, upstream));
-  const send = fetchImpl ?? fetch;
-  /** Chats streaming into this process, by submit id. */
-  const jobs = new Map<string, ChatJob>();
-
-  /** Starts a streamed chat: its answer's status is read here, the rest as it comes. */
-  const startChat = async (path: string, json: unknown, what: string, signal: AbortSignal | undefined) => {
-    const url = http.url(path);
-    // The start's signal and the timeout cover the wait for the answer's status only, not its stream.
-    const waiting = new AbortController();
-    const giveUp = () => waiting.abort(new DOMException("no answer in time", "TimeoutError"));
-    const timer = setTimeout(giveUp, HEADERS_TIMEOUT_MS);
-    signal?.addEventListener("abort", giveUp);
-    let response: Response;
-    try {
-      response = await send(url, {
-        method: "POST",
-        headers: { ...http.credentialsFor(url), "content-type": "application/json" },
-        body: JSON.stringify(json),
-        signal: waiting.signal,
-      });
-    } catch (error) {
-      throw transportError(UPSTREAM.name, error, what, http.redact);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", giveUp);
-    }
-    if (!response.ok || !response.body)
-      throw http.errorOf(
-        { status: response.status, headers: response.headers, text: await response.text() },
-        what,
-      );
-    return response;
-  };
+  const chats = new ChatStreams(http);
 
   return {
     specificationVersion: SPECIFICATION_VERSION,
@@ -126,19 +93,14 @@ export function createOpenAiCompatibleProvider(
       const call = CALLS[upstream.kind];
       const operation = { provider: PROVIDER_ID, kind: upstream.kind, submitId: request.submitId };
       if (upstream.kind === "chat") {
-        const what = `asking ${upstream.model} (chat)`;
-        const sentAt = Date.now();
-        const response = await startChat(
-          call.path,
-          call.body(upstream.model, request.input),
-          what,
-          ctx.signal,
-        );
-        jobs.set(
-          request.submitId,
-          new ChatJob(UPSTREAM.name, request.input, response.body as ReadableStream<Uint8Array>),
-        );
-        const budget = upstreamBudgetOf(response.headers, sentAt);
+        const budget = await chats.start({
+          path: call.path,
+          model: upstream.model,
+          submitId: request.submitId,
+          input: request.input,
+          what: `asking ${upstream.model} (chat)`,
+          signal: ctx.signal,
+        });
         return { upstreamId: request.submitId, operation, ...(budget && { upstreamBudget: budget }) };
       }
       const answer = await http.request(call.path, {
@@ -158,34 +120,15 @@ export function createOpenAiCompatibleProvider(
     },
 
     async status(operation) {
-      const { submitId } = parseStoredOperation(operationSchema, operation, PROVIDER_ID);
-      const job = jobs.get(submitId);
-      if (job) {
-        const status = job.status();
-        if (status.state !== "processing") jobs.delete(submitId);
-        return status;
-      }
-      // The process that read the answer is gone, and the upstream keeps nothing to ask.
-      return {
-        state: "failed",
-        error: `${UPSTREAM.name} answers each request once and keeps nothing to look up; its answer was lost`,
-      };
+      return chats.status(parseStoredOperation(operationSchema, operation, PROVIDER_ID).submitId);
     },
 
     async cancel(operation) {
-      const { submitId } = parseStoredOperation(operationSchema, operation, PROVIDER_ID);
-      jobs.get(submitId)?.cancel();
-      jobs.delete(submitId);
+      chats.cancel(parseStoredOperation(operationSchema, operation, PROVIDER_ID).submitId);
     },
 
     stream(operation) {
-      const { submitId } = parseStoredOperation(operationSchema, operation, PROVIDER_ID);
-      const job = jobs.get(submitId);
-      if (!job)
-        throw new GatewayError("provider_error", `${UPSTREAM.name}'s answer is read by another process`, {
-          retryable: false,
-        });
-      return job.parts();
+      return chats.parts(parseStoredOperation(operationSchema, operation, PROVIDER_ID).submitId);
     },
 
     async check() {

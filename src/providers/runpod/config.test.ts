@@ -39,15 +39,23 @@ describe("parseRunpodConfig", () => {
     });
   });
 
-  it("reads a vLLM endpoint, which has a served model and no retries", () => {
+  it("reads a vLLM endpoint, which has a served model, no retries and no tool calls unless it says so", () => {
     const config = parse({
-      endpoints: { chat: { endpointId: "v1", worker: "vllm", model: "Qwen/Qwen3-8B" } },
+      endpoints: {
+        chat: { endpointId: "v1", worker: "vllm", model: "Qwen/Qwen3-8B" },
+        agent: { endpointId: "v2", worker: "vllm", model: "Qwen/Qwen3-8B", tools: true },
+      },
     });
     expect(config?.endpoints.get("chat")).toEqual({
       endpointId: "v1",
       worker: "vllm",
       model: "Qwen/Qwen3-8B",
+      tools: false,
     });
+    expect(config?.endpoints.get("agent")).toMatchObject({ tools: true });
+    expect(() =>
+      parse({ endpoints: { chat: { endpointId: "v1", worker: "vllm", model: "m", tools: "yes" } } }),
+    ).toThrow(/providers\.runpod\.endpoints\.chat\.tools/);
   });
 
   it("takes RUNPOD_BASE_URL without its trailing slash", () => {

@@ -6,11 +6,14 @@
  *   { "endpoints": { "<model name>": { "endpointId": "…", "worker": "a1111" | "comfyui" | "flux",
  *       "description"?, "presets"?: { "positive"?, "negative"? }, "checkpoint"? (comfyui),
  *       "maxRetries"?: 3, "retryDelayMs"?: 2000 }
- *     | { "endpointId": "…", "worker": "vllm", "model": "<served model name>", "description"? } },
+ *     | { "endpointId": "…", "worker": "vllm", "model": "<served model name>", "description"?,
+ *         "tools"?: false } },
  *     "concurrency"?: 50, "perMinute"?: 6000 }
  *
  * A vLLM endpoint has no retries: its tokens are streamed to clients as they come, and a rerun
- * would write different ones after them.
+ * would write different ones after them. `tools: true` says its worker calls tools (vLLM started
+ * with ENABLE_AUTO_TOOL_CHOICE and a TOOL_CALL_PARSER): chats with tools, tool results, JSON output
+ * or OpenAI's other chat fields then go to the worker's OpenAI-compatible route (vllm-openai-route.ts).
  */
 import { z } from "zod";
 import { parseEnv, parseSettings } from "../../core/env-config.ts";
@@ -55,6 +58,7 @@ const vllmEndpointSchema = z.strictObject({
   /** The name the worker serves the model under (MODEL_NAME or OPENAI_SERVED_MODEL_NAME_OVERRIDE). */
   model: z.string("must be the model the vLLM worker serves").min(1),
   description,
+  tools: z.boolean().default(false),
 });
 
 const endpointSchema = z.discriminatedUnion("worker", [imageEndpointSchema, vllmEndpointSchema], {

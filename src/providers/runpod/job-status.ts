@@ -7,7 +7,7 @@
 import type { StatusMetrics, StatusResult } from "../provider.ts";
 import { outputFiles } from "./job-outputs.ts";
 import type { RunpodJob } from "./job-schema.ts";
-import type { ImageOperation, RunpodOperation } from "./operation.ts";
+import type { ImageOperation, JobOperation } from "./operation.ts";
 import type { RetryTracker } from "./retry-tracker.ts";
 import type { RunpodClient } from "./runpod-client.ts";
 import { type TextOutput, textOutput } from "./vllm-output.ts";
@@ -22,17 +22,17 @@ export interface StatusDeps {
   signal?: AbortSignal | undefined;
 }
 
-function expiredMessage(op: RunpodOperation): string {
+function expiredMessage(op: JobOperation): string {
   return `RunPod job ${op.jobId} is gone: its result expired before gengate collected it (RunPod keeps results 30 minutes and drops jobs whose ttl ran out)`;
 }
 
 /** Polls back off as the job ages; with a webhook registered they are only a fallback. */
-function nextPollMs(op: RunpodOperation, now: number): number {
+function nextPollMs(op: JobOperation, now: number): number {
   if (op.webhook) return MAX_POLL_MS;
   return Math.round(Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, (now - op.submittedAt) / 4)));
 }
 
-export async function runpodStatus(op: RunpodOperation, deps: StatusDeps): Promise<StatusResult> {
+export async function runpodStatus(op: JobOperation, deps: StatusDeps): Promise<StatusResult> {
   const now = Date.now();
   const job = await deps.client.status(op.endpointId, op.jobId, deps.signal);
   if (!job) {
@@ -92,7 +92,7 @@ function completedText(job: RunpodJob, logs: string): StatusResult {
 }
 
 async function failed(
-  op: RunpodOperation,
+  op: JobOperation,
   job: RunpodJob,
   logs: string,
   deps: StatusDeps,
@@ -117,7 +117,7 @@ async function failed(
   };
 }
 
-function jobLogs(op: RunpodOperation, job: RunpodJob, retried: number): string {
+function jobLogs(op: JobOperation, job: RunpodJob, retried: number): string {
   const lines = [`RunPod job ${op.jobId} on endpoint ${op.endpointId}: ${job.status}`];
   if (job.delayTime !== undefined || job.executionTime !== undefined) {
     const ran = job.executionTime === undefined ? "" : `, ran ${job.executionTime} ms`;

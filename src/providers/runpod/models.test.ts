@@ -71,7 +71,12 @@ describe("RunPod models", () => {
   });
 
   it("describe a vLLM endpoint as a streaming chat model taking messages or a prompt", () => {
-    const model = describeModel("chat", { endpointId: "v1", worker: "vllm", model: "Qwen/Qwen3-8B" });
+    const model = describeModel("chat", {
+      endpointId: "v1",
+      worker: "vllm",
+      model: "Qwen/Qwen3-8B",
+      tools: false,
+    });
     expect(model.description).toBe(
       "Language model. Runs Qwen/Qwen3-8B on RunPod serverless endpoint v1 with the vLLM (worker-vllm) worker.",
     );
@@ -86,8 +91,40 @@ describe("RunPod models", () => {
       "seed",
     ]);
     expect(model.outputSchema).toMatchObject({ type: "array", "x-cog-array-type": "iterator" });
-    const other = describeModel("chat", { endpointId: "v1", worker: "vllm", model: "Qwen/Qwen3-14B" });
+    const other = describeModel("chat", {
+      endpointId: "v1",
+      worker: "vllm",
+      model: "Qwen/Qwen3-14B",
+      tools: false,
+    });
     expect(other.versionId).not.toBe(model.versionId);
+  });
+
+  it("describe a vLLM endpoint whose worker calls tools as taking OpenAI's chat fields too", () => {
+    const plain = describeModel("chat", { endpointId: "v1", worker: "vllm", model: "m", tools: false });
+    const model = describeModel("chat", { endpointId: "v1", worker: "vllm", model: "m", tools: true });
+    expect(model.capabilities).toEqual({ streaming: true, chat: true, jsonOutput: true, tools: true });
+    expect(Object.keys(model.inputSchema.properties as Props)).toEqual([
+      "messages",
+      "prompt",
+      "max_tokens",
+      "temperature",
+      "top_p",
+      "stop",
+      "seed",
+      "tools",
+      "tool_choice",
+      "response_format",
+      "logprobs",
+      "top_logprobs",
+      "presence_penalty",
+      "frequency_penalty",
+      "logit_bias",
+    ]);
+    expect(model.outputSchema).toMatchObject({
+      items: { anyOf: [{ type: "string" }, { required: ["tool_calls"] }, { required: ["logprobs"] }] },
+    });
+    expect(model.versionId).not.toBe(plain.versionId);
   });
 
   it("are found by name, version or bare version", () => {

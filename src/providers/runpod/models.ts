@@ -3,7 +3,12 @@ import type { JsonSchema, ModelDescriptor } from "../provider.ts";
 import { versionIdOf } from "../toolkit/version-id.ts";
 import type { EndpointConfig, ImageEndpointConfig, VllmEndpointConfig } from "./config.ts";
 import { SAMPLERS, SCHEDULERS } from "./generation-params.ts";
-import { VLLM_INPUT_SCHEMA, VLLM_OUTPUT_SCHEMA } from "./vllm-model.ts";
+import {
+  VLLM_INPUT_SCHEMA,
+  VLLM_OUTPUT_SCHEMA,
+  VLLM_TOOLS_INPUT_SCHEMA,
+  VLLM_TOOLS_OUTPUT_SCHEMA,
+} from "./vllm-model.ts";
 import { WORKER_KINDS, type WorkerKindSpec } from "./worker-kinds.ts";
 
 const OWNER = "runpod";
@@ -124,17 +129,18 @@ function describeImageModel(name: string, endpoint: ImageEndpointConfig): ModelD
 }
 
 function describeVllmModel(name: string, endpoint: VllmEndpointConfig): ModelDescriptor {
-  const { endpointId, worker, model } = endpoint;
+  const { endpointId, worker, model, tools } = endpoint;
   const what = endpoint.description ?? "Language model";
+  const inputSchema = tools ? VLLM_TOOLS_INPUT_SCHEMA : VLLM_INPUT_SCHEMA;
   return {
     owner: OWNER,
     name,
     description: `${what}. Runs ${model} on RunPod serverless endpoint ${endpointId} with the vLLM (worker-vllm) worker.`,
-    versionId: versionIdOf([endpointId, worker, model, VLLM_INPUT_SCHEMA]),
+    versionId: versionIdOf([endpointId, worker, model, inputSchema]),
     versionCreatedAt: VERSION_CREATED_AT,
-    inputSchema: VLLM_INPUT_SCHEMA,
-    outputSchema: VLLM_OUTPUT_SCHEMA,
-    capabilities: { streaming: true, chat: true },
+    inputSchema,
+    outputSchema: tools ? VLLM_TOOLS_OUTPUT_SCHEMA : VLLM_OUTPUT_SCHEMA,
+    capabilities: { streaming: true, chat: true, ...(tools && { jsonOutput: true, tools: true }) },
     providerModel: name,
   };
 }

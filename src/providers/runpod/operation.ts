@@ -27,11 +27,25 @@ const imageOperationSchema = z.object({
 /** A vLLM job: its output is text, streamed from `/stream`. */
 const textOperationSchema = z.object({ ...common, kind: z.literal("text") });
 
-const operationSchema = z.discriminatedUnion("kind", [textOperationSchema, imageOperationSchema]);
+/** A chat on the worker's OpenAI-compatible route: streamed into the process that started it, no job to follow. */
+const chatOperationSchema = z.object({
+  provider: z.literal("runpod"),
+  kind: z.literal("chat"),
+  endpointId: z.string().min(1),
+  submitId: z.string().min(1),
+});
+
+const operationSchema = z.discriminatedUnion("kind", [
+  textOperationSchema,
+  chatOperationSchema,
+  imageOperationSchema,
+]);
 
 export type RunpodOperation = z.infer<typeof operationSchema>;
 export type ImageOperation = z.infer<typeof imageOperationSchema>;
 export type TextOperation = z.infer<typeof textOperationSchema>;
+export type ChatOperation = z.infer<typeof chatOperationSchema>;
+export type JobOperation = Exclude<RunpodOperation, ChatOperation>;
 
 export function parseRunpodOperation(value: unknown): RunpodOperation {
   return parseStoredOperation(operationSchema, value, "RunPod");

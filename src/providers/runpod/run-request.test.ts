@@ -129,7 +129,7 @@ describe("runRequest", () => {
   });
 
   it("sends a vLLM prediction as worker-vllm's streaming input, never retried", () => {
-    const vllm = { endpointId: "v1", worker: "vllm", model: "m" } as const;
+    const vllm = { endpointId: "v1", worker: "vllm", model: "m", tools: false } as const;
     const messages = [{ role: "user", content: "hi" }];
     const input = { messages, prompt: "ignored", max_tokens: 64, temperature: 0.2, stop: ["\n"], seed: 3 };
     expect(jobRequest(request(input), vllm, undefined, NOW)).toEqual({

@@ -22,10 +22,11 @@ const RUNPOD: Upstream = { name: "RunPod", keySetting: "RUNPOD_API_KEY", default
 type Init = Pick<CallOptions, "method" | "signal" | "start"> & { body?: object };
 
 export class RunpodClient {
-  readonly #http: UpstreamHttp;
+  /** Also serves the vLLM workers' OpenAI-compatible route (vllm-openai-route.ts). */
+  readonly http: UpstreamHttp;
 
   constructor(baseUrl: string, apiKey: string, fetchImpl?: typeof fetch) {
-    this.#http = new UpstreamHttp({
+    this.http = new UpstreamHttp({
       upstream: RUNPOD,
       baseUrl,
       credentials: { authorization: `Bearer ${apiKey}` },
@@ -88,10 +89,10 @@ export class RunpodClient {
   }
 
   /** Removes the API key from text that came from elsewhere. */
-  readonly redact = (text: string): string => this.#http.redact(text);
+  readonly redact = (text: string): string => this.http.redact(text);
 
   #call(endpointId: string, operation: string, what: string, { body, ...init }: Init): Promise<HttpAnswer> {
-    return this.#http.send(`/${encodeURIComponent(endpointId)}/${operation}`, {
+    return this.http.send(`/${encodeURIComponent(endpointId)}/${operation}`, {
       ...init,
       what,
       ...(body && { json: body }),
@@ -100,7 +101,7 @@ export class RunpodClient {
 
   #ok(answer: HttpAnswer, what: string): HttpAnswer {
     if (answer.status >= 200 && answer.status < 300) return answer;
-    throw this.#http.errorOf(answer, what);
+    throw this.http.errorOf(answer, what);
   }
 
   #parse<T extends z.ZodType>(answer: HttpAnswer, schema: T, what: string): z.infer<T> {

@@ -2,7 +2,8 @@
  * RunPod serverless: each configured endpoint is a model `runpod/<name>`; a prediction is one
  * `/run` job, followed with `/status` (or nudged by webhook), retried with `/retry` on worker
  * failure, and canceled with `/cancel`. A vLLM endpoint's tokens are read from `/stream` as they
- * come, and `/status` gives the whole text.
+ * come, and `/status` gives the whole text. A vLLM chat with tools or JSON output goes to the
+ * worker's OpenAI-compatible route instead (vllm-openai-route.ts), streamed into this process.
  */
 import { GatewayError } from "../../core/errors.ts";
 import { findModel } from "../model-lookup.ts";
@@ -13,6 +14,7 @@ import {
   SPECIFICATION_VERSION,
   type StartRequest,
 } from "../provider.ts";
+import { ChatStreams } from "../toolkit/openai-chat-streams.ts";
 import { parseRunpodConfig } from "./config.ts";
 import { checkRunpod, summariseChecks } from "./health.ts";
 import { runpodStatus } from "./job-status.ts";
@@ -21,6 +23,7 @@ import { parseRunpodOperation, type RunpodOperation } from "./operation.ts";
 import { RetryTracker } from "./retry-tracker.ts";
 import { imageWorkerInput, jobRequest } from "./run-request.ts";
 import { RunpodClient } from "./runpod-client.ts";
+import { OPENAI_CHAT_PATH, takesOpenAiRoute } from "./vllm-openai-route.ts";
 import { vllmTokens } from "./vllm-stream.ts";
 import { runpodWebhook } from "./webhook.ts";
 
@@ -41,15 +44,21 @@ export function createRunpodProvider(
   const webhook = runpodWebhook(config.apiKey);
   const retries = new RetryTracker();
   const models = [...config.endpoints].map(([name, endpoint]) => describeModel(name, endpoint));
+  const chats = new ChatStreams(client.http);
 
-  /** The /run body of a prediction's submit, and the operation of the job it makes. */
-  const job = (request: StartRequest) => {
+  const endpointOf = (request: StartRequest) => {
     const endpoint = config.endpoints.get(request.providerModel);
     if (!endpoint) {
       throw new GatewayError("not_found", `runpod/${request.providerModel} is no longer configured`, {
         retryable: false,
       });
     }
+    return endpoint;
+  };
+
+  /** The /run body of a prediction's submit, and the operation of the job it makes. */
+  const job = (request: StartRequest) => {
+    const endpoint = endpointOf(request);
     const now = Date.now();
     const hook = request.webhookUrl && webhook.urlFor(request.webhookUrl, request);
     const { body, facts } = jobRequest(request, endpoint, hook, now);
@@ -85,6 +94,20 @@ export function createRunpodProvider(
     },
 
     async start(request, ctx) {
+      const target = endpointOf(request);
+      if (target.worker === "vllm" && takesOpenAiRoute(request.input, target)) {
+        const { endpointId, model } = target;
+        const budget = await chats.start({
+          path: `/${encodeURIComponent(endpointId)}/${OPENAI_CHAT_PATH}`,
+          model,
+          submitId: request.submitId,
+          input: request.input,
+          what: `asking ${model} (chat on the OpenAI-compatible route)`,
+          signal: ctx.signal,
+        });
+        const operation = { provider: "runpod", kind: "chat", endpointId, submitId: request.submitId };
+        return { upstreamId: request.submitId, operation, ...(budget && { upstreamBudget: budget }) };
+      }
       const { endpoint, body, operation } = job(request);
       const submitted = await client.run(endpoint.endpointId, body, ctx.signal);
       return { upstreamId: submitted.id, operation: operation(submitted.id) };
@@ -101,17 +124,21 @@ export function createRunpodProvider(
     },
 
     async status(operation, ctx) {
-      return runpodStatus(parseRunpodOperation(operation), { client, retries, signal: ctx.signal });
+      const op = parseRunpodOperation(operation);
+      if (op.kind === "chat") return chats.status(op.submitId);
+      return runpodStatus(op, { client, retries, signal: ctx.signal });
     },
 
     async cancel(operation, ctx) {
       const op = parseRunpodOperation(operation);
+      if (op.kind === "chat") return chats.cancel(op.submitId);
       await client.cancel(op.endpointId, op.jobId, ctx.signal);
       retries.forget(op.jobId);
     },
 
     stream(operation, ctx) {
       const op = parseRunpodOperation(operation);
+      if (op.kind === "chat") return chats.parts(op.submitId);
       if (op.kind !== "text")
         throw new GatewayError("bad_request", "a RunPod image job has no token stream", { retryable: false });
       return vllmTokens(client, op, ctx.signal);

@@ -1,8 +1,11 @@
 /**
  * A vLLM endpoint as a language model `runpod/<name>`: it takes a conversation (`messages`) or a
- * raw `prompt` and streams text, described the way Cog describes a language model's version.
+ * raw `prompt` and streams text, described the way Cog describes a language model's version. One
+ * whose worker calls tools also takes OpenAI's whole chat request (vllm-openai-route.ts).
  */
 import type { JsonSchema } from "../provider.ts";
+import { OPENAI_CHAT_OUTPUT, OPENAI_CHAT_PROPERTIES, ordered } from "../toolkit/openai-chat-schema.ts";
+import { ROUTE_ONLY } from "./vllm-openai-route.ts";
 
 const MESSAGE: JsonSchema = {
   type: "object",
@@ -57,14 +60,24 @@ const PROPERTIES: Record<string, JsonSchema> = {
   seed: { type: "integer", title: "Seed", description: "Random seed, for repeatable sampling" },
 };
 
-export const VLLM_INPUT_SCHEMA: JsonSchema = {
+const inputSchema = (properties: Record<string, JsonSchema>): JsonSchema => ({
   type: "object",
   title: "Input",
-  properties: Object.fromEntries(
-    Object.entries(PROPERTIES).map(([name, schema], order) => [name, { ...schema, "x-order": order }]),
-  ),
+  properties: ordered(properties),
   anyOf: [{ required: ["messages"] }, { required: ["prompt"] }],
-};
+});
+
+export const VLLM_INPUT_SCHEMA = inputSchema(PROPERTIES);
+
+/** A worker that calls tools: the conversation in OpenAI's shape, and OpenAI's chat fields. */
+export const VLLM_TOOLS_INPUT_SCHEMA = inputSchema({
+  ...PROPERTIES,
+  messages: OPENAI_CHAT_PROPERTIES.messages as JsonSchema,
+  ...Object.fromEntries(ROUTE_ONLY.map((name) => [name, OPENAI_CHAT_PROPERTIES[name] as JsonSchema])),
+});
+
+/** Text, then tool calls and log probabilities in OpenAI's shapes. */
+export const VLLM_TOOLS_OUTPUT_SCHEMA = OPENAI_CHAT_OUTPUT;
 
 /** Replicate's language models: tokens, shown concatenated. */
 export const VLLM_OUTPUT_SCHEMA: JsonSchema = {

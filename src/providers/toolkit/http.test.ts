@@ -152,4 +152,20 @@ describe("UpstreamHttp", () => {
     expect(calls).toEqual([`${baseUrl}/things`]);
     expect(seen).toEqual([]);
   });
+
+  it("streams a 2xx answer's body as it comes, and turns another status into its error", async () => {
+    const fake: typeof fetch = async (_input, init) =>
+      JSON.parse(String(init?.body)).ok
+        ? new Response("data: one\n\n", { status: 200, headers: { "content-type": "text/event-stream" } })
+        : new Response(JSON.stringify({ error: { message: "tools need a parser", code: 400 } }), {
+            status: 400,
+          });
+    const { body } = await http({ fetch: fake }).stream("/chat", { json: { ok: true }, what: "chatting" });
+    expect(await new Response(body).text()).toBe("data: one\n\n");
+    const refused = await http({ fetch: fake })
+      .stream("/chat", { json: { ok: false }, what: "chatting" })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GatewayError);
+    expect((refused as GatewayError).message).toContain("tools need a parser");
+  });
 });

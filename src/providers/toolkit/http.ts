@@ -139,6 +139,49 @@ export class UpstreamHttp {
     return answer;
   }
 
+  /**
+   * A POST whose 2xx answer is read as it comes (an event stream): the timeout and the signal
+   * cover the wait for its status only, not its body. Any other status throws its GatewayError.
+   */
+  async stream(
+    path: string,
+    options: CallOptions,
+  ): Promise<{ body: ReadableStream<Uint8Array>; budget?: UpstreamBudget }> {
+    const url = this.url(path);
+    const waiting = new AbortController();
+    const giveUp = () => waiting.abort(new DOMException("no answer in time", "TimeoutError"));
+    const timer = setTimeout(giveUp, options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    options.signal?.addEventListener("abort", giveUp);
+    const sentAt = Date.now();
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method: "POST",
+        headers: {
+          accept: "text/event-stream",
+          "user-agent": "gengate",
+          "content-type": "application/json",
+          ...this.credentialsFor(url),
+          ...options.headers,
+        },
+        body: JSON.stringify(options.json),
+        signal: waiting.signal,
+      });
+    } catch (cause) {
+      throw transportError(this.upstream.name, cause, options.what, this.redact);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", giveUp);
+    }
+    if (!response.ok || !response.body)
+      throw this.errorOf(
+        { status: response.status, headers: response.headers, text: await response.text() },
+        options.what,
+      );
+    const budget = upstreamBudgetOf(response.headers, sentAt);
+    return { body: response.body, ...(budget && { budget }) };
+  }
+
   /** A 2xx answer; any other throws its GatewayError (see `errorOf`). */
   async request(path: string, options: CallOptions): Promise<HttpAnswer> {
     const answer = await this.send(path, options);
@@ -208,12 +251,14 @@ export class UpstreamHttp {
   }
 }
 
-/** The text of an answer that is not JSON, or its `detail`/`error`/`message` when it is. */
+/** The text of an answer that is not JSON, or its `detail`/`error`/`message` when it is (OpenAI's `error.message` too). */
 export function plainDetail(text: string): string {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     for (const key of ["detail", "error", "message", "title"])
       if (typeof body?.[key] === "string") return body[key] as string;
+    const nested = (body?.error as { message?: unknown } | null | undefined)?.message;
+    if (typeof nested === "string") return nested;
   } catch {
     // not JSON: the text itself
   }

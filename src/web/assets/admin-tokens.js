@@ -119,9 +119,9 @@ function row(token) {
     h("td", {}, scopesCell(token.scopes)),
     h("td", {}, token.tenant ? token.tenant.name : "None"),
     h("td", {}, limitsText(token)),
-    h("td", {}, budgetCell(token)),
-    h("td", {}, when(token.created_at)),
-    h("td", {}, when(token.last_used_at)),
+    h("td", { class: "wraps" }, budgetCell(token)),
+    h("td", { class: "wraps" }, when(token.created_at)),
+    h("td", { class: "wraps" }, when(token.last_used_at)),
     h("td", {}, token.revoked_at ? h("span", {}, "Revoked ", when(token.revoked_at)) : "Live"),
     h("td", {}, revoke),
   );
@@ -228,8 +228,8 @@ const tenantRow = (tenant) =>
     { "data-id": tenant.id },
     h("th", { scope: "row" }, tenant.name),
     h("td", {}, limitsText(tenant)),
-    h("td", {}, budgetCell(tenant)),
-    h("td", {}, when(tenant.created_at)),
+    h("td", { class: "wraps" }, budgetCell(tenant)),
+    h("td", { class: "wraps" }, when(tenant.created_at)),
   );
 
 async function loadTenants() {

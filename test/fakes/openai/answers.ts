@@ -1,8 +1,9 @@
 /**
  * What the fake OpenAI-compatible model answers, decided by the request as a real model would
  * be steered by it: a tool call when it has tools and no tool result yet (the tool `tool_choice`
- * names, else the first), a sentence about the tool's result once it has one, JSON fitting a
- * `json_schema` (or `json_object`) output format, else an echo of the last user message.
+ * names, else the first; said aloud first when the user's message begins "Think aloud"), a
+ * sentence about the tool's result once it has one, JSON fitting a `json_schema` (or
+ * `json_object`) output format, else an echo of the last user message.
  */
 type Schema = {
   type?: string | string[];
@@ -77,7 +78,7 @@ export function answerFor(body: ChatBody, callId: string, violateSchema: boolean
     if (tool) {
       const args = JSON.stringify(valueFor(tool.function.parameters ?? { type: "object" }));
       return {
-        content: null,
+        content: textOf(last?.content).startsWith("Think aloud") ? "Let me check the tool. " : null,
         toolCalls: [
           { id: callId, type: "function", function: { name: tool.function.name, arguments: args } },
         ],

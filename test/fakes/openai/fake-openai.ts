@@ -8,7 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
-import { answerFor, type ChatBody, logprobsOf, tokensOf } from "./answers.ts";
+import type { ChatBody } from "./answers.ts";
+import { chatCompletion, chatCompletionChunks } from "./chat-completion.ts";
 
 export interface FakeOpenAi {
   url: string;
@@ -35,64 +36,16 @@ export async function startFakeOpenAi(apiKey = "sk-fake-openai-key-0123456789"):
     json(res, status, { error: { message, type, param: null, code } });
 
   const chat = (res: ServerResponse, body: ChatBody) => {
-    const id = `chatcmpl-fake${++calls}`;
-    const answer = answerFor(body, `call_fake${calls}`, faults.violateSchema);
-    const usage = { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 };
-    const model = body.model ?? "fake-chat";
-    const logprobs = (tokens: string[]) =>
-      body.logprobs ? logprobsOf(tokens, body.top_logprobs ?? 0) : null;
-    if (!body.stream) {
-      const message = {
-        role: "assistant",
-        content: answer.content,
-        refusal: null,
-        ...(answer.toolCalls.length > 0 && { tool_calls: answer.toolCalls }),
-      };
-      return json(res, 200, {
-        id,
-        object: "chat.completion",
-        created,
-        model,
-        choices: [
-          {
-            index: 0,
-            message,
-            logprobs: logprobs(tokensOf(answer.content)),
-            finish_reason: answer.finishReason,
-          },
-        ],
-        usage,
-      });
-    }
+    calls++;
+    const ids = {
+      id: `chatcmpl-fake${calls}`,
+      callId: `call_fake${calls}`,
+      created,
+      violateSchema: faults.violateSchema,
+    };
+    if (!body.stream) return json(res, 200, chatCompletion(body, ids));
     res.writeHead(200, { "content-type": "text/event-stream" });
-    const chunk = (delta: Record<string, unknown>, finish: string | null, tokens: string[] = []) =>
-      res.write(
-        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, logprobs: tokens.length > 0 ? logprobs(tokens) : null, finish_reason: finish }] })}\n\n`,
-      );
-    chunk({ role: "assistant", content: "" }, null);
-    for (const token of tokensOf(answer.content)) chunk({ content: token }, null, [token]);
-    answer.toolCalls.forEach((call, index) => {
-      const half = Math.floor(call.function.arguments.length / 2);
-      chunk(
-        {
-          tool_calls: [
-            {
-              index,
-              id: call.id,
-              type: "function",
-              function: { name: call.function.name, arguments: call.function.arguments.slice(0, half) },
-            },
-          ],
-        },
-        null,
-      );
-      chunk({ tool_calls: [{ index, function: { arguments: call.function.arguments.slice(half) } }] }, null);
-    });
-    chunk({}, answer.finishReason);
-    if (body.stream_options?.include_usage)
-      res.write(
-        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage })}\n\n`,
-      );
+    for (const chunk of chatCompletionChunks(body, ids)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
     res.end("data: [DONE]\n\n");
   };
 

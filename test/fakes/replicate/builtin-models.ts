@@ -1,6 +1,7 @@
 /** The models every fake starts with (fixed version ids, so they are the same in every run). */
 import type { Catalog } from "./catalog.ts";
 import { type CogField, type CogSignature, cogOpenApiSchema } from "./cog-schema.ts";
+import { addEmbeddingModels } from "./embedding-models.ts";
 import { fixedVersionId } from "./ids.ts";
 import { addImageModels } from "./image-models.ts";
 import { addTextModels } from "./text-models.ts";
@@ -239,4 +240,5 @@ export function addBuiltinModels(catalog: Catalog): void {
   addToolModels(catalog);
   addImageModels(catalog);
   addTextModels(catalog);
+  addEmbeddingModels(catalog);
 }

@@ -12,7 +12,7 @@ export const TOOL_BEHAVIOURS = [
 export type ToolBehaviour = (typeof TOOL_BEHAVIOURS)[number];
 
 /** How a version behaves when it runs. */
-export type Behaviour = "flux" | "sdxl" | "llm" | ToolBehaviour;
+export type Behaviour = "flux" | "sdxl" | "llm" | "embed" | ToolBehaviour;
 
 export const isToolBehaviour = (behaviour: Behaviour): behaviour is ToolBehaviour =>
   (TOOL_BEHAVIOURS as readonly string[]).includes(behaviour);

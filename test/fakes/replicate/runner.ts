@@ -2,6 +2,7 @@
 import { type Catalog, isToolBehaviour } from "./catalog.ts";
 import { outputIsList } from "./cog-schema.ts";
 import type { DeliveryStore } from "./delivery.ts";
+import { runEmbedding } from "./embedding-models.ts";
 import type { FaultState } from "./faults.ts";
 import type { InputSources } from "./input-image.ts";
 import type { InputValidator } from "./input-validation.ts";
@@ -62,6 +63,7 @@ export class Runner {
       if (failure !== undefined)
         return lifecycle.later(record, deps.runMs(), () => failRun(lifecycle, record, failure));
       if (behaviour === "llm") return runText(record, input, deps);
+      if (behaviour === "embed") return runEmbedding(record, input, deps);
       if (isToolBehaviour(behaviour)) return runTool(record, behaviour, input, deps);
       return runImages(record, behaviour, input, outputIsList(version.openapiSchema), deps);
     });

@@ -1,6 +1,7 @@
 /**
  * A protocol-faithful fake of RunPod's serverless queue API for tests (reference A), with SDXL
- * (A1111), ComfyUI and Flux workers making real images, a vLLM worker streaming tokens, webhooks,
+ * (A1111), ComfyUI and Flux workers making real images, a vLLM worker streaming tokens (also on its
+ * OpenAI-compatible route, with tool calls), webhooks,
  * retention, ttl, rate limits and injectable faults. Nothing keeps the process alive after close().
  */
 import type { Server } from "node:http";

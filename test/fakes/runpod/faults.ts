@@ -8,6 +8,7 @@ export class FakeRunpodFaults {
   readonly #rateLimited = new Map<string, number>();
   readonly #queueDelay = new Map<string, number>();
   readonly #retention = new Map<string, number>();
+  readonly #violations = new Map<string, number>();
 
   /** The next `count` executions raise in the handler: FAILED with the worker SDK's JSON error string. */
   crash(endpointId: string, count = 1, message = DEFAULT_CRASH_MESSAGE): void {
@@ -34,8 +35,20 @@ export class FakeRunpodFaults {
     this.#retention.set(endpointId, afterMs);
   }
 
+  /** The next `count` answers on the OpenAI route with a json_schema output format do not fit it. */
+  violateSchema(endpointId: string, count = 1): void {
+    this.#violations.set(endpointId, count);
+  }
+
   clear(): void {
-    for (const map of [this.#crashes, this.#stuck, this.#rateLimited, this.#queueDelay, this.#retention])
+    for (const map of [
+      this.#crashes,
+      this.#stuck,
+      this.#rateLimited,
+      this.#queueDelay,
+      this.#retention,
+      this.#violations,
+    ])
       map.clear();
   }
 
@@ -49,6 +62,10 @@ export class FakeRunpodFaults {
 
   takeStuck(endpointId: string): boolean {
     return take(this.#stuck, endpointId);
+  }
+
+  takeViolation(endpointId: string): boolean {
+    return take(this.#violations, endpointId);
   }
 
   takeRateLimit(endpointId: string): boolean {

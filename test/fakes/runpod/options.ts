@@ -3,7 +3,7 @@
 export type WorkerKind = "a1111" | "comfyui" | "flux" | "vllm";
 
 /** Operations sharing a rate limit (reference A.2); `/retry` and `/health` have none listed. */
-export type RateGroup = "run" | "runsync" | "status" | "cancel" | "purge-queue";
+export type RateGroup = "run" | "runsync" | "status" | "cancel" | "purge-queue" | "openai";
 
 /** RunPod's documented requests per 10 s window, per endpoint. */
 export const RUNPOD_RATE_LIMITS: Readonly<Record<RateGroup, number>> = {
@@ -12,6 +12,7 @@ export const RUNPOD_RATE_LIMITS: Readonly<Record<RateGroup, number>> = {
   status: 2000,
   cancel: 100,
   "purge-queue": 2,
+  openai: 2000,
 };
 
 export interface FakeEndpointOptions {
@@ -35,6 +36,10 @@ export interface FakeEndpointOptions {
   generator?: boolean;
   /** Requests per rate window, by operation group; RunPod's documented limits by default. */
   rateLimits?: Partial<Record<RateGroup, number>>;
+  /** vllm: the model name its OpenAI route serves (MODEL_NAME); any name is taken when unset. */
+  servedModel?: string;
+  /** vllm: the worker calls tools (ENABLE_AUTO_TOOL_CHOICE and TOOL_CALL_PARSER set); default false. */
+  toolCalling?: boolean;
 }
 
 export interface FakeRunpodOptions {
@@ -72,6 +77,8 @@ export interface ResolvedEndpoint {
   comfyOutput: "base64" | "s3_url";
   generator: boolean;
   rateLimits: Record<RateGroup, number>;
+  servedModel: string | undefined;
+  toolCalling: boolean;
 }
 
 export interface ResolvedOptions {
@@ -109,6 +116,8 @@ export function resolveOptions(options: FakeRunpodOptions): ResolvedOptions {
       comfyOutput: endpoint.comfyOutput ?? "base64",
       generator: endpoint.generator ?? false,
       rateLimits: { ...RUNPOD_RATE_LIMITS, ...endpoint.rateLimits },
+      servedModel: endpoint.servedModel,
+      toolCalling: endpoint.toolCalling ?? false,
     });
   }
   return {

@@ -12,7 +12,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   endpointId: string;
-  /** `run`, `runsync`, `status`, `stream`, `cancel`, `retry`, `purge-queue`, `health`… */
+  /** `run`, `runsync`, `status`, `stream`, `cancel`, `retry`, `purge-queue`, `health`, `openai`… */
   operation: string;
   jobId: string | undefined;
   query: Record<string, string>;
@@ -35,6 +35,7 @@ const RATE_GROUPS: Record<string, RateGroup> = {
   stream: "status",
   cancel: "cancel",
   "purge-queue": "purge-queue",
+  openai: "openai",
 };
 
 const MAX_BODY: Record<string, number> = { run: 10 * 1024 * 1024, runsync: 20 * 1024 * 1024 };
@@ -82,7 +83,7 @@ export function requestGuard(deps: GuardDeps): MiddlewareHandler<FakeEnv> {
       path: url.pathname,
       endpointId,
       operation,
-      jobId,
+      jobId: operation === "openai" ? undefined : jobId,
       query: Object.fromEntries(url.searchParams),
       body,
       auth: authForm(c.req.header("authorization"), deps.options.apiKey),

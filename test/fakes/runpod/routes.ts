@@ -1,9 +1,13 @@
-/** RunPod's serverless queue API under `/v2/{endpoint_id}/` (reference A.2–A.7). */
+/**
+ * RunPod's serverless queue API under `/v2/{endpoint_id}/` (reference A.2–A.7), and vLLM workers'
+ * OpenAI-compatible route beside it (openai-route.ts).
+ */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { FakeRunpodFaults } from "./faults.ts";
 import type { JobQueue } from "./job-queue.ts";
 import { type FakeJob, isTerminal, jobView } from "./jobs.ts";
+import { openAiRoutes } from "./openai-route.ts";
 import type { ResolvedOptions } from "./options.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { type FakeEnv, type RecordedRequest, requestGuard } from "./request-guard.ts";
@@ -134,5 +138,6 @@ export function runpodRoutes(deps: RouteDeps): Hono<FakeEnv> {
       workers: { idle, initializing: 0, ready: idle, running, throttled: 0 },
     });
   });
+  openAiRoutes(app, deps.faults);
   return app;
 }

@@ -1,14 +1,14 @@
 /**
- * A chat prediction as the upstream's `POST /chat/completions` (OpenAI's shape; one choice, not
- * streamed upstream), and its answer as gengate's output: the text, then one `{ tool_calls }`
- * item when the model called tools and one `{ logprobs }` item when they were asked for. With a `strict` json_schema the answer is checked against the
- * schema before anyone sees it: one that violates it fails the prediction, whose text is never
- * shown as if it fitted.
+ * A chat prediction as an upstream's `POST …/chat/completions` (OpenAI's shape; one choice,
+ * streamed with usage), and its whole answer as gengate's output: the text, then one
+ * `{ tool_calls }` item when the model called tools and one `{ logprobs }` item when they were
+ * asked for. With a `strict` json_schema the answer is checked against the schema before anyone
+ * sees it: one that violates it fails the prediction, whose text is never shown as if it fitted.
  */
 import { Ajv } from "ajv";
 import { z } from "zod";
 import type { FinishReason, StatusMetrics, StatusResult } from "../provider.ts";
-import { parseAnswer } from "../toolkit/answer.ts";
+import { parseAnswer } from "./answer.ts";
 
 const ajv = new Ajv({ strict: false });
 

@@ -5,7 +5,7 @@
  * their deltas). With a strict json_schema the text is held until the whole answer is checked.
  */
 import type { StatusResult, StreamPart } from "../provider.ts";
-import { chatStatus, isStrict } from "./chat.ts";
+import { chatStatus, isStrict } from "./openai-chat.ts";
 
 interface ToolCallDelta {
   index: number;
