@@ -242,10 +242,120 @@ describe("chat completions, streamed", () => {
   });
 });
 
+describe("n choices, each a prediction of its own", () => {
+  const simChatIds = async () =>
+    new Set(
+      (await gateway.engine.list({ limit: 1000 }))
+        .filter((p) => p.model === "gengate/sim-chat")
+        .map((p) => p.id),
+    );
+  /** The sim-chat predictions made since `before`. */
+  const madeSince = async (before: Set<string>) => [...(await simChatIds())].filter((id) => !before.has(id));
+
+  it("answers n choices, indexed, with their usage summed", async () => {
+    const before = await simChatIds();
+    const completion = await openai.chat.completions.create({
+      model: "sim-chat",
+      messages: hi,
+      max_tokens: 5,
+      n: 3,
+    });
+    expect(completion.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
+    for (const choice of completion.choices) {
+      expect(choice.message.content).toMatch(/^Tell me about the \S+$/);
+      expect(choice.finish_reason).toBe("length");
+    }
+    const made = await Promise.all((await madeSince(before)).map((id) => gateway.engine.get(id)));
+    expect(made.map((p) => p.state)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    expect(made.map((p) => p.id)).toContain(completion.id.replace(/^chatcmpl-/, ""));
+    const one = await openai.chat.completions.create({ model: "sim-chat", messages: hi, max_tokens: 5 });
+    expect(completion.usage).toEqual({
+      prompt_tokens: 3 * (one.usage?.prompt_tokens ?? 0),
+      completion_tokens: 15,
+      total_tokens: 3 * (one.usage?.prompt_tokens ?? 0) + 15,
+    });
+  });
+
+  it("gives each choice its own seed, so the choices differ and the same request answers the same", async () => {
+    const ask = (n: number) =>
+      openai.chat.completions.create({ model: "sim-chat", messages: hi, max_tokens: 12, seed: 7, n });
+    const before = await simChatIds();
+    const three = await ask(3);
+    const seeds = await Promise.all(
+      (await madeSince(before)).map(async (id) => (await gateway.engine.get(id)).input.seed),
+    );
+    expect(seeds.map(Number).sort((a, b) => a - b)).toEqual([7, 8, 9]);
+    const contents = three.choices.map((choice) => choice.message.content);
+    expect(new Set(contents).size).toBe(3);
+    expect((await ask(3)).choices.map((choice) => choice.message.content)).toEqual(contents);
+    expect((await ask(1)).choices[0]?.message.content).toBe(contents[0]);
+  });
+
+  it("streams each choice's deltas under its index, a finish chunk each, then the summed usage", async () => {
+    const stream = await openai.chat.completions.create({
+      model: "sim-chat",
+      messages: hi,
+      max_tokens: 4,
+      n: 3,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const texts = ["", "", ""];
+    const finishes: [number, string][] = [];
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      for (const choice of chunk.choices) {
+        texts[choice.index] += choice.delta.content ?? "";
+        if (choice.finish_reason) finishes.push([choice.index, choice.finish_reason]);
+      }
+    }
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
+    for (const index of [0, 1, 2])
+      expect(chunks.find((chunk) => chunk.choices[0]?.index === index)?.choices[0]?.delta.role).toBe(
+        "assistant",
+      );
+    for (const text of texts) expect(text).toMatch(/^Tell me about \S+$/);
+    expect(finishes.sort()).toEqual([
+      [0, "length"],
+      [1, "length"],
+      [2, "length"],
+    ]);
+    expect(chunks.at(-1)?.choices).toEqual([]);
+    expect(chunks.at(-1)?.usage).toMatchObject({ completion_tokens: 12 });
+  });
+
+  it("answers the error when one choice fails, and cancels the others", async () => {
+    const before = await simChatIds();
+    const request = openai.chat.completions.create({
+      model: "sim-chat",
+      messages: hi,
+      max_tokens: 300,
+      n: 3,
+    });
+    const settled = request.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    let made: string[] = [];
+    while (made.length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      made = await madeSince(before);
+    }
+    const [failing, ...others] = made as [string, ...string[]];
+    await gateway.engine.cancel(failing);
+    expect(await settled).toMatchObject({
+      status: 502,
+      error: { type: "server_error", message: expect.stringContaining(`prediction ${failing} failed`) },
+    });
+    for (const id of others) expect((await gateway.engine.waitFor(id, 10_000)).state).toBe("canceled");
+  });
+});
+
 describe("bad chat requests, in OpenAI's error shape", () => {
-  it("refuses n > 1, no messages and a bad role with a 400 naming the param", async () => {
+  it("refuses n above 10, no messages and a bad role with a 400 naming the param", async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ n: 2 }, "n"],
+      [{ n: 11 }, "n"],
       [{ messages: [] }, "messages"],
       [{ messages: [{ role: "robot", content: "x" }] }, "messages[0].role"],
       // A tool message is a role now (for models that take tools), but never without its call's id.

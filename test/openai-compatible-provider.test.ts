@@ -34,6 +34,22 @@ beforeAll(async () => {
           },
         },
       },
+      models: {
+        // every target takes tools and JSON output (the catalog says nothing: the model does)
+        "compat-chat": { targets: [{ provider: "openai-compatible", model: CHAT }] },
+        // routing may move on to sim/text, which takes neither
+        "compat-then-sim": {
+          targets: [
+            { provider: "openai-compatible", model: CHAT },
+            { provider: "sim", model: "sim/text" },
+          ],
+        },
+        "compat-falls-back": {
+          targets: [{ provider: "openai-compatible", model: CHAT }],
+          fallback: "sim-text",
+        },
+        "sim-text": { targets: [{ provider: "sim", model: "sim/text" }] },
+      },
       openai: { models: { "gpt-4o": CHAT } },
     },
     { OPENAI_COMPATIBLE_BASE_URL: fake.url, OPENAI_COMPATIBLE_API_KEY: fake.apiKey },
@@ -183,6 +199,91 @@ describe("the openai client through the openai-compatible provider", () => {
     expect(vectors.data.map((item) => item.index)).toEqual([0, 1]);
     expect(vectors.data[0]?.embedding).toHaveLength(8);
   });
+});
+
+describe("n choices on the upstream", () => {
+  it("asks the upstream once per choice, each a prediction of its own, plain and streamed", async () => {
+    const completion = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi there" }],
+      n: 3,
+    });
+    expect(shapeErrors("CreateChatCompletionResponse", completion)).toEqual([]);
+    expect(completion.choices.map((choice) => [choice.index, choice.message.content])).toEqual([
+      [0, "You said: hi there"],
+      [1, "You said: hi there"],
+      [2, "You said: hi there"],
+    ]);
+    expect(chatRequests()).toHaveLength(3);
+    for (const request of chatRequests()) expect(request.body).not.toHaveProperty("n");
+
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi there" }],
+      n: 2,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const texts = ["", ""];
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      expect(shapeErrors("CreateChatCompletionStreamResponse", chunk)).toEqual([]);
+      for (const choice of chunk.choices) texts[choice.index] += choice.delta.content ?? "";
+      usage = chunk.usage ?? usage;
+    }
+    expect(texts).toEqual(["You said: hi there", "You said: hi there"]);
+    expect(usage?.completion_tokens).toBe((2 * (completion.usage?.completion_tokens ?? 0)) / 3);
+    expect(chatRequests()).toHaveLength(5);
+  });
+});
+
+describe("aliases: tools and JSON output only where every target routing may reach honours them", () => {
+  const json = {
+    type: "json_schema" as const,
+    json_schema: { name: "weather", strict: true, schema: weatherTool.function.parameters },
+  };
+  const weather = [{ role: "user" as const, content: "Weather in Paris?" }];
+
+  it("passes tools and response_format through an alias whose every target takes them", async () => {
+    const called = await client.chat.completions.create({
+      model: "compat-chat",
+      messages: weather,
+      tools: [weatherTool],
+    });
+    expect(called.choices[0]?.finish_reason).toBe("tool_calls");
+    const answer = await client.chat.completions.create({
+      model: "compat-chat",
+      messages: [{ role: "user", content: "The weather as JSON" }],
+      response_format: json,
+    });
+    expect(JSON.parse(answer.choices[0]?.message.content ?? "")).toEqual({ city: "Paris" });
+  });
+
+  it.each(["compat-then-sim", "compat-falls-back"])(
+    "refuses them for %s, which may fall back to a model without them, creating nothing",
+    async (model) => {
+      const before = (await gateway.engine.list({ limit: 1000 })).length;
+      const refusal = (body: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>) =>
+        client.chat.completions.create({ model, messages: weather, ...body }).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(await refusal({ tools: [weatherTool] })).toMatchObject({
+        status: 400,
+        error: { param: "tools", code: "unsupported_parameter" },
+      });
+      expect(await refusal({ response_format: json })).toMatchObject({
+        status: 400,
+        error: { param: "response_format", code: "unsupported_parameter" },
+      });
+      expect(await refusal({ response_format: { type: "json_object" } })).toMatchObject({
+        status: 400,
+        error: { param: "response_format", code: "unsupported_parameter" },
+      });
+      expect((await gateway.engine.list({ limit: 1000 })).length).toBe(before);
+      expect(chatRequests()).toHaveLength(0);
+    },
+  );
 });
 
 describe("bad input and answers that do not fit", () => {

@@ -1,6 +1,6 @@
 /**
- * Never silent: every parameter of OpenAI's chat-completions, Responses and image requests, as
- * OpenAI's published OpenAPI document lists them (vendored in test/fakes/openai/), sent to models without
+ * Never silent: every parameter of OpenAI's chat-completions, Responses, legacy completions,
+ * embeddings and image requests, as OpenAI's published OpenAPI document lists them (vendored in test/fakes/openai/), sent to models without
  * native support for them, is honoured, refused with OpenAI's `unsupported_parameter` 400 (and
  * nothing is created), or named in `x-gengate-dropped-params`. A parameter the document gains
  * fails this test until gengate gives it one of the three.
@@ -51,8 +51,17 @@ beforeAll(async () => {
       },
       // makes one image a request, and says nothing of more
       "sim-single": { targets: [{ ...sim, model: "sim/image", params: { num_outputs: null } }] },
+      // vectors of one length, as most embedding models make
+      "sim-embed": { targets: [{ ...sim, model: "sim/embeddings", params: { dimensions: null } }] },
     },
-    openai: { models: { "gpt-4o": "sim-chat", "dall-e-3": "sim-plain" } },
+    openai: {
+      models: {
+        "gpt-4o": "sim-chat",
+        "dall-e-3": "sim-plain",
+        "gpt-3.5-turbo-instruct": "sim-chat",
+        "text-embedding-3-small": "sim-embed",
+      },
+    },
   });
 });
 
@@ -70,7 +79,7 @@ async function answerOf(response: Response): Promise<Answer> {
   const json = streamed ? {} : JSON.parse(text);
   const first = chunks[0]?.response ?? chunks[0];
   const id = String(first?.id ?? json.id ?? json.gengate?.prediction_id ?? "").replace(
-    /^(chatcmpl-|resp_)/,
+    /^(chatcmpl-|cmpl-|resp_)/,
     "",
   );
   return {
@@ -181,7 +190,8 @@ const CHAT_CASES: Record<string, Case> = {
     check: (answer) =>
       expect(answer.json.choices).toMatchObject([{ message: { content: "Tell me" }, finish_reason: "stop" }]),
   },
-  n: refused({ n: 2 }),
+  // n predictions of the same input
+  n: { body: { n: 2 }, outcome: "honoured", check: (answer) => expect(answer.json.choices).toHaveLength(2) },
   logprobs: refused({ logprobs: true }),
   top_logprobs: refused({ top_logprobs: 2 }),
   response_format: refused({ response_format: { type: "json_object" } }),
@@ -361,6 +371,146 @@ describe("responses: every parameter of CreateResponse", () => {
   });
 });
 
+const COMPLETION_CASES: Record<string, Case> = {
+  model: {
+    body: { model: "gpt-3.5-turbo-instruct" },
+    outcome: "honoured",
+    check: async (answer) => {
+      expect(answer.json.model).toBe("gpt-3.5-turbo-instruct");
+      expect((await answer.prediction()).model).toBe("gengate/sim-chat");
+    },
+  },
+  prompt: {
+    body: { prompt: "Quiet river" },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ prompt: "Quiet river" }),
+  },
+  max_tokens: {
+    body: { max_tokens: 3 },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.usage).toMatchObject({ completion_tokens: 3 }),
+  },
+  n: { body: { n: 2 }, outcome: "honoured", check: (answer) => expect(answer.json.choices).toHaveLength(2) },
+  // as many candidates as choices: every one is answered (more would need ranking, and are refused)
+  best_of: {
+    body: { n: 2, best_of: 2 },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.choices).toHaveLength(2),
+  },
+  echo: {
+    body: { echo: true },
+    outcome: "honoured",
+    check: (answer) =>
+      expect(answer.json.choices).toMatchObject([
+        { text: expect.stringMatching(/^Tell me about the harborTell/) },
+      ]),
+  },
+  stream: {
+    body: { stream: true },
+    outcome: "honoured",
+    check: (answer) => expect(answer.chunks.at(-1)).toMatchObject({ object: "text_completion" }),
+  },
+  stream_options: {
+    body: { stream: true, stream_options: { include_usage: true } },
+    outcome: "honoured",
+    check: (answer) => expect(answer.chunks.at(-1)).toMatchObject({ usage: { completion_tokens: 4 } }),
+  },
+  stop: {
+    body: { stop: " about" },
+    outcome: "honoured",
+    check: (answer) =>
+      expect(answer.json.choices).toMatchObject([{ text: "Tell me", finish_reason: "stop" }]),
+  },
+  temperature: {
+    body: { temperature: 0.3 },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ temperature: 0.3 }),
+  },
+  seed: {
+    body: { seed: 5 },
+    outcome: "honoured",
+    check: async (answer) => expect(await inputOf(answer)).toMatchObject({ seed: 5 }),
+  },
+  logprobs: refused({ logprobs: 2 }),
+  suffix: refused({ suffix: "and so it ends." }),
+  top_p: dropped({ top_p: 0.5 }),
+  presence_penalty: dropped({ presence_penalty: 0.5 }),
+  frequency_penalty: dropped({ frequency_penalty: 0.5 }),
+  logit_bias: dropped({ logit_bias: { "50256": -100 } }),
+  user: dropped({ user: "user-1" }),
+};
+
+const completionBody = { model: "sim-chat", prompt: "Tell me about the harbor", max_tokens: 4 };
+
+describe("legacy completions: every parameter of CreateCompletionRequest", () => {
+  const properties = requestProperties("CreateCompletionRequest");
+
+  it("has a declared treatment for each, and for nothing else", () => {
+    expect(Object.keys(COMPLETION_CASES).sort()).toEqual(properties);
+  });
+
+  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
+    const completionCase = COMPLETION_CASES[param];
+    if (!completionCase) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, completionCase, () =>
+      postJson("/completions", { ...completionBody, ...completionCase.body }),
+    );
+  });
+
+  it("refuses best_of above n: gengate does not rank candidates", async () => {
+    await expectOutcome("best_of", refused({}), () =>
+      postJson("/completions", { ...completionBody, n: 2, best_of: 3 }),
+    );
+  });
+});
+
+const EMBEDDING_CASES: Record<string, Case> = {
+  model: {
+    body: { model: "text-embedding-3-small" },
+    outcome: "honoured",
+    check: async (answer) => {
+      expect(answer.json.model).toBe("text-embedding-3-small");
+      expect((await embeddingPrediction()).model).toBe("gengate/sim-embed");
+    },
+  },
+  input: {
+    body: { input: ["a harbor", "a river"] },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.data).toHaveLength(2),
+  },
+  encoding_format: {
+    body: { encoding_format: "base64" },
+    outcome: "honoured",
+    check: (answer) => expect(answer.json.data).toMatchObject([{ embedding: expect.any(String) }]),
+  },
+  // sim-embed makes vectors of one length
+  dimensions: refused({ dimensions: 8 }),
+  user: dropped({ user: "user-1" }),
+};
+
+/** An embeddings answer names no prediction: the latest one is the request's. */
+const embeddingPrediction = async () => {
+  const [latest] = await gateway.engine.list({ limit: 1 });
+  if (!latest) throw new Error("no prediction");
+  return latest;
+};
+
+describe("embeddings: every parameter of CreateEmbeddingRequest", () => {
+  const properties = requestProperties("CreateEmbeddingRequest");
+
+  it("has a declared treatment for each, and for nothing else", () => {
+    expect(Object.keys(EMBEDDING_CASES).sort()).toEqual(properties);
+  });
+
+  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
+    const embeddingCase = EMBEDDING_CASES[param];
+    if (!embeddingCase) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, embeddingCase, () =>
+      postJson("/embeddings", { model: "sim-embed", input: "a harbor", ...embeddingCase.body }),
+    );
+  });
+});
+
 const isFormat = (format: string) => async (answer: Answer) => {
   const [image] = answer.json.data as { b64_json: string }[];
   expect((await sharp(Buffer.from(image?.b64_json ?? "", "base64")).metadata()).format).toBe(format);
@@ -474,10 +624,51 @@ describe("images: every parameter of CreateImageRequest and CreateImageEditReque
     );
   });
 
-  it("refuses n > 1 for a model that cannot be asked for several images", async () => {
-    await expectOutcome("n", refused({}), () =>
-      postJson("/images/generations", { ...imageBody, model: "sim-single", n: 2 }),
+  it("runs n predictions for a model that makes one image a request, and cancels the rest when one fails", async () => {
+    const before = await predictionCount();
+    await expectOutcome(
+      "n",
+      {
+        body: {},
+        outcome: "honoured",
+        check: async (answer) => {
+          expect(answer.json.data).toHaveLength(2);
+          const ids = (answer.json.gengate as { prediction_ids: string[] }).prediction_ids;
+          expect(ids).toHaveLength(2);
+          for (const id of ids) {
+            const prediction = await gateway.engine.get(id);
+            expect(prediction.state).toBe("succeeded");
+            // each asked for one image (the schema's default, if any)
+            expect(prediction.input.num_outputs ?? 1).toBe(1);
+          }
+        },
+      },
+      () => postJson("/images/generations", { ...imageBody, model: "sim-single", n: 2, seed: 9 }),
     );
+    expect(await predictionCount()).toBe(before + 2);
+    // each its own seed, so the images differ
+    const latest = await gateway.engine.list({ limit: 2 });
+    expect(latest.map((prediction) => Number(prediction.input.seed)).sort((a, b) => a - b)).toEqual([9, 10]);
+
+    // one of n ending unsuccessfully (canceled here) fails the request, and the others are canceled
+    const known = new Set((await gateway.engine.list({ limit: 1000 })).map((p) => p.id));
+    const answer = postJson("/images/generations", {
+      ...imageBody,
+      model: "sim-single",
+      n: 3,
+      latency_ms: 3000,
+    });
+    let made: string[] = [];
+    while (made.length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      made = (await gateway.engine.list({ limit: 1000 })).map((p) => p.id).filter((id) => !known.has(id));
+    }
+    const [canceled, ...others] = made as [string, ...string[]];
+    await gateway.engine.cancel(canceled);
+    const failed = await answer;
+    expect(failed.status).toBe(502);
+    expect(await failed.json()).toMatchObject({ error: { message: `prediction ${canceled} was canceled` } });
+    for (const id of others) expect((await gateway.engine.waitFor(id, 10_000)).state).toBe("canceled");
   });
 
   it("asks a model that takes output_format for PNG by default", async () => {

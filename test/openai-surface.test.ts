@@ -125,11 +125,52 @@ describe("completions.create", () => {
     for (const chunk of chunks) expect(chunk.object).toBe("text_completion");
   });
 
+  it("answers n choices, each a prediction of its own, whole and streamed", async () => {
+    const before = await predictionCount();
+    const completion = await client.completions.create({
+      model: "sim-free",
+      prompt: "Quiet river",
+      max_tokens: 4,
+      n: 3,
+      best_of: 3,
+      echo: true,
+    });
+    expect(shapeErrors("CreateCompletionResponse", completion)).toEqual([]);
+    expect(completion.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
+    for (const choice of completion.choices) expect(choice.text).toMatch(/^Quiet riverQuiet river \S+ \S+$/);
+    expect(completion.usage?.completion_tokens).toBe(12);
+    expect(await predictionCount()).toBe(before + 3);
+
+    const stream = await client.completions.create({
+      model: "sim-free",
+      prompt: "Quiet river",
+      max_tokens: 4,
+      n: 2,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const texts = ["", ""];
+    const finishes: number[] = [];
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) {
+        texts[choice.index] += choice.text;
+        if (choice.finish_reason) finishes.push(choice.index);
+      }
+      usage = chunk.usage ?? usage;
+    }
+    for (const text of texts) expect(text).toMatch(/^Quiet river \S+ \S+$/);
+    expect(finishes.sort()).toEqual([0, 1]);
+    expect(usage?.completion_tokens).toBe(8);
+    expect(await predictionCount()).toBe(before + 5);
+  });
+
   it.each([
     ["suffix", { suffix: "end" }, "suffix", "unsupported_parameter"],
-    ["best_of", { best_of: 2 }, "best_of", "unsupported_parameter"],
+    ["best_of above n", { best_of: 2 }, "best_of", "unsupported_parameter"],
+    ["best_of below n", { n: 3, best_of: 2 }, "best_of", "invalid_value"],
     ["logprobs", { logprobs: 2 }, "logprobs", "unsupported_parameter"],
-    ["n > 1", { n: 2 }, "n", "unsupported_parameter"],
+    ["n above 10", { n: 11 }, "n", "invalid_value"],
     ["several prompts", { prompt: ["a", "b"] }, "prompt", "unsupported_parameter"],
     ["token ids", { prompt: [[1, 2, 3]] }, "prompt", "unsupported_value"],
     ["a bad max_tokens", { max_tokens: 0 }, "max_tokens", "invalid_value"],

@@ -22,11 +22,11 @@ export interface paths {
     get: operations["getMetrics"];
   };
   "/openai/v1/chat/completions": {
-    /** OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, n > 1, logprobs…) or, when they only tune the answer, named in x-gengate-dropped-params */
+    /** OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). n (at most 10) runs n predictions: choices indexed 0..n-1, usage summed, streamed deltas under each choice's index; one failing fails the request and cancels the rest. Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, logprobs…; for an alias, unless every target it may route to honours them) or, when they only tune the answer, named in x-gengate-dropped-params */
     post: operations["createChatCompletion"];
   };
   "/openai/v1/completions": {
-    /** OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream. Several prompts, token ids, suffix, best_of > 1, n > 1 and logprobs are refused (400) */
+    /** OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream, n (at most 10; n predictions, as in chat), best_of equal to n. Several prompts, token ids, suffix, best_of above n and logprobs are refused (400) */
     post: operations["createCompletion"];
   };
   "/openai/v1/embeddings": {
@@ -38,7 +38,7 @@ export interface paths {
     post: operations["createImageEdit"];
   };
   "/openai/v1/images/generations": {
-    /** OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
+    /** OpenAI image generation over any image model or alias (n at most 10: asked of the model at once where it makes several, else n predictions; size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
     post: operations["createImage"];
   };
   "/openai/v1/images/variations": {
@@ -741,7 +741,7 @@ export interface operations {
       };
     };
   };
-  /** OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, n > 1, logprobs…) or, when they only tune the answer, named in x-gengate-dropped-params */
+  /** OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). n (at most 10) runs n predictions: choices indexed 0..n-1, usage summed, streamed deltas under each choice's index; one failing fails the request and cancels the rest. Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, logprobs…; for an alias, unless every target it may route to honours them) or, when they only tune the answer, named in x-gengate-dropped-params */
   createChatCompletion: {
     requestBody: {
       content: {
@@ -786,7 +786,7 @@ export interface operations {
       };
     };
   };
-  /** OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream. Several prompts, token ids, suffix, best_of > 1, n > 1 and logprobs are refused (400) */
+  /** OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream, n (at most 10; n predictions, as in chat), best_of equal to n. Several prompts, token ids, suffix, best_of above n and logprobs are refused (400) */
   createCompletion: {
     requestBody: {
       content: {
@@ -915,7 +915,7 @@ export interface operations {
       };
     };
   };
-  /** OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
+  /** OpenAI image generation over any image model or alias (n at most 10: asked of the model at once where it makes several, else n predictions; size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params */
   createImage: {
     requestBody: {
       content: {
@@ -923,7 +923,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description { created, data: [{ url } | { b64_json }], gengate: { prediction_id, warnings } } */
+      /** @description { created, data: [{ url } | { b64_json }], gengate: { prediction_id, prediction_ids (n predictions), model, warnings } } */
       200: {
         headers: {
           /** @description The request's parameters left out because the model has nothing for them, comma-separated */

@@ -25,7 +25,7 @@ export const openAiPaths = {
     post: {
       operationId: "createChatCompletion",
       summary:
-        "OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, n > 1, logprobs…) or, when they only tune the answer, named in x-gengate-dropped-params",
+        "OpenAI chat completions over any text model (messages, stream, max_tokens, temperature, top_p, stop, seed). n (at most 10) runs n predictions: choices indexed 0..n-1, usage summed, streamed deltas under each choice's index; one failing fails the request and cancels the rest. Parameters a model cannot honour are refused (400 unsupported_parameter: tools, response_format json, logprobs…; for an alias, unless every target it may route to honours them) or, when they only tune the answer, named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
       responses: answer(
         "A chat.completion, or chat.completion.chunk events when stream is true",
@@ -51,7 +51,7 @@ export const openAiPaths = {
     post: {
       operationId: "createCompletion",
       summary:
-        "OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream. Several prompts, token ids, suffix, best_of > 1, n > 1 and logprobs are refused (400)",
+        "OpenAI's legacy completions: one prompt completed as it is (no chat template), max_tokens (16 by default, as OpenAI), stop, echo, stream, n (at most 10; n predictions, as in chat), best_of equal to n. Several prompts, token ids, suffix, best_of above n and logprobs are refused (400)",
       requestBody: { required: true, content: json(object) },
       responses: answer(
         "A text_completion, or chunks of the same shape then [DONE] when stream is true",
@@ -76,10 +76,10 @@ export const openAiPaths = {
     post: {
       operationId: "createImage",
       summary:
-        "OpenAI image generation over any image model or alias (n, size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params",
+        "OpenAI image generation over any image model or alias (n at most 10: asked of the model at once where it makes several, else n predictions; size, response_format, quality, style, output_format: PNG by default). Parameters a model cannot honour are refused (400 unsupported_parameter) or named in x-gengate-dropped-params",
       requestBody: { required: true, content: json(object) },
       responses: answer(
-        "{ created, data: [{ url } | { b64_json }], gengate: { prediction_id, warnings } }",
+        "{ created, data: [{ url } | { b64_json }], gengate: { prediction_id, prediction_ids (n predictions), model, warnings } }",
         json(object),
         droppedParams,
       ),

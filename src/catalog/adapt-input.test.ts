@@ -37,6 +37,19 @@ describe("adapting a request to a target", () => {
     });
   });
 
+  it("takes the model's word on JSON output when the catalog says nothing, the catalog's when it does", () => {
+    const request = { prompt: "p", response_format: { type: "json_object" } };
+    const openAiLike = { jsonOutput: true, tools: true };
+    expect(adaptInput(target({}), request, undefined, openAiLike)).toMatchObject({ ok: true });
+    expect(adaptInput(target({}), request, undefined, { tools: true })).toMatchObject({ ok: true });
+    expect(
+      adaptInput(target({ capabilities: { jsonOutput: false } }), request, undefined, openAiLike),
+    ).toEqual({
+      ok: false,
+      reason: "capability missing: JSON output",
+    });
+  });
+
   it("snaps a size to the target's multiple, with a warning", () => {
     const t = target({ capabilities: { sizeMultipleOf: 64 } });
     const adapted = adaptInput(t, { width: 1000, height: 700 });

@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { RouteTarget } from "../core/route.ts";
 import { preview } from "../core/value-preview.ts";
-import type { JsonSchema } from "../providers/provider.ts";
+import type { JsonSchema, ModelCapabilities } from "../providers/provider.ts";
 import { loraInput, parseLoras } from "./loras.ts";
 import { nearestAspectRatio, sizeForAspectRatio, snap } from "./size-forms.ts";
 
@@ -20,13 +20,29 @@ export type Adapted =
 const present = (input: Record<string, unknown>, key: string) =>
   input[key] !== undefined && input[key] !== null;
 
-/** Why the target cannot serve this request at all, or undefined when it can. */
-export function missingCapability(target: RouteTarget, input: Record<string, unknown>): string | undefined {
+/**
+ * Whether a target honours OpenAI's `response_format`: as the catalog says, else as its model says
+ * (a model that takes OpenAI's tools natively takes its output formats too).
+ */
+export function takesJsonOutput(
+  target: RouteTarget["capabilities"],
+  model: ModelCapabilities | undefined,
+): boolean {
+  return target.jsonOutput ?? (model?.jsonOutput === true || model?.tools === true);
+}
+
+/** Why the target (running `model`, when known) cannot serve this request at all, or undefined when it can. */
+export function missingCapability(
+  target: RouteTarget,
+  input: Record<string, unknown>,
+  model?: ModelCapabilities,
+): string | undefined {
   const caps = target.capabilities;
   if (present(input, "reference_image") && !caps.referenceImage) return "capability missing: reference image";
   if (present(input, "mask") && !caps.mask) return "capability missing: mask";
   if (present(input, "loras") && !caps.loras) return "capability missing: LoRA";
-  if (present(input, "response_format") && !caps.jsonOutput) return "capability missing: JSON output";
+  if (present(input, "response_format") && !takesJsonOutput(caps, model))
+    return "capability missing: JSON output";
   if (Array.isArray(input.loras) && input.loras.length > 1)
     return `capability missing: ${input.loras.length} LoRAs (takes one)`;
   const outputs = input.num_outputs;
@@ -124,8 +140,9 @@ export function adaptInput(
   target: RouteTarget,
   request: Record<string, unknown>,
   inputSchema?: JsonSchema,
+  modelCapabilities?: ModelCapabilities,
 ): Adapted {
-  const missing = missingCapability(target, request);
+  const missing = missingCapability(target, request, modelCapabilities);
   if (missing) return { ok: false, reason: missing };
   const warnings: string[] = [];
   const normalised = structuredClone(request);

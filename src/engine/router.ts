@@ -167,7 +167,7 @@ export class Router {
     let input: Record<string, unknown>;
     let warnings: string[];
     try {
-      const adapted = adaptInput(target, request, model.inputSchema);
+      const adapted = adaptInput(target, request, model.inputSchema, model.capabilities);
       if (!adapted.ok) return fail("invalid_input", adapted.reason);
       input = validateInput(model, adapted.input);
       warnings = [...adapted.warnings, ...(provider.inputWarnings?.(model.providerModel, input) ?? [])];

@@ -2,12 +2,13 @@
  * The model a chat request names: a catalog alias (`llama-3-8b-instruct` or
  * `gengate/llama-3-8b-instruct`) or a model reference, with what gengate needs to build its input.
  */
+import { takesJsonOutput } from "../../catalog/adapt-input.ts";
 import { guessPromptFamily, type PromptFamily } from "../../catalog/prompt-templates.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { loraNameOf } from "../../core/lora.ts";
 import type { Engine } from "../../engine/engine.ts";
 import type { ModelDescriptor } from "../../providers/provider.ts";
-import { aliasNamed, engineModelOf, firstTargetModel, providerModelNamed } from "./models.ts";
+import { aliasNamed, engineModelOf, providerModelNamed, routableTargets, targetModel } from "./models.ts";
 
 const VERSION_ID = /^[a-f0-9]{64}$/;
 
@@ -21,11 +22,14 @@ export interface ChatModel {
   family: PromptFamily;
   /** An alias's renaming of gengate's parameters for its first target; null for a model reference. */
   params: Record<string, string | null> | null;
-  /** Honours `response_format` (json_object, json_schema) natively: for an alias, one of its targets does. */
+  /**
+   * Honours `response_format` (json_object, json_schema) natively: for an alias, every target
+   * routing may move on to does, so that no fallback answers prose instead.
+   */
   jsonOutput: boolean;
   /**
    * Takes OpenAI's tools, tool and developer messages and tuning parameters natively (an
-   * OpenAI-compatible upstream): for an alias, its first target does.
+   * OpenAI-compatible upstream): for an alias, every target routing may move on to does.
    */
   tools?: boolean;
 }
@@ -46,15 +50,16 @@ async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
   // Routing moves on to other targets and fallback aliases as it needs; the input is built for the first.
   const target = alias?.targets[0];
   if (alias && target) {
-    const descriptor = await firstTargetModel(alias, engine);
+    const routable = routableTargets(alias, catalog);
+    const models = await Promise.all(routable.map((each) => targetModel(each, engine)));
     return {
       name,
       ref: engineModelOf(name, catalog),
-      descriptor,
+      descriptor: models[0] ?? null,
       family: target.capabilities.promptTemplate ?? guessPromptFamily(target.model),
       params: target.params,
-      jsonOutput: alias.targets.some((each) => each.capabilities.jsonOutput === true),
-      tools: descriptor?.capabilities.tools === true,
+      jsonOutput: routable.every((each, at) => takesJsonOutput(each.capabilities, models[at]?.capabilities)),
+      tools: models.every((model) => model?.capabilities.tools === true),
     };
   }
   if (loraNameOf(name) !== undefined) throw modelError("bad_request", `The model '${name}' makes images`);
@@ -69,7 +74,7 @@ async function findChatModel(engine: Engine, name: string): Promise<ChatModel> {
     descriptor: model,
     family: guessPromptFamily(`${model.owner}/${model.name}`),
     params: null,
-    jsonOutput: model.capabilities.jsonOutput === true || model.capabilities.tools === true,
+    jsonOutput: takesJsonOutput({}, model.capabilities),
     tools: model.capabilities.tools === true,
   };
 }

@@ -15,6 +15,7 @@ import {
   toolChoiceSchema,
   toolsSchema,
 } from "./chat-tools.ts";
+import { MAX_N, nMessage } from "./choices.ts";
 import { issueError } from "./openai-error.ts";
 
 const textPart = z.looseObject({
@@ -134,7 +135,7 @@ const bodySchema = z.looseObject({
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
   reasoning_effort: z.string().nullish(),
   verbosity: z.string().nullish(),
-  n: z.int().min(1).max(128).nullish(),
+  n: z.int().min(1).max(MAX_N, nMessage).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.int().min(0).max(20).nullish(),
   response_format: responseFormatSchema.nullish(),
@@ -154,7 +155,6 @@ type Body = z.infer<typeof bodySchema>;
 /** The parameters a client relies on, checked against the model in `chat-support.ts`. */
 export type ReliedParams = Pick<
   Body,
-  | "n"
   | "logprobs"
   | "top_logprobs"
   | "response_format"
@@ -199,6 +199,8 @@ export interface ChatRequest {
    * prompt (`messages` holds it as the one user message, for a model that takes a conversation).
    */
   rawPrompt?: string;
+  /** How many choices: that many predictions of the same input (1 unless given). */
+  n?: number;
   stream: boolean;
   includeUsage: boolean;
   /**
@@ -231,7 +233,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
   for (const name of TUNING) sampling[name] = data[name];
   sampling.max_tokens = data.max_completion_tokens ?? data.max_tokens;
   for (const [name, value] of Object.entries(data)) if (!KNOWN.has(name)) sampling[name] = value;
-  const { n, logprobs, top_logprobs, response_format, tools, tool_choice, functions, function_call } = data;
+  const { logprobs, top_logprobs, response_format, tools, tool_choice, functions, function_call } = data;
   const { modalities, audio, web_search_options, moderation } = data;
   const toolMessage = data.messages.findIndex(needsTools);
   return {
@@ -244,12 +246,12 @@ export function parseChatRequest(body: unknown): ChatRequest {
     openAiMessages: data.messages,
     answers: { toolCalls: true, logprobs: true },
     ...(toolMessage >= 0 && { toolItem: `messages[${toolMessage}]` }),
+    n: data.n ?? 1,
     stream: data.stream === true,
     includeUsage: data.stream_options?.include_usage === true,
     sampling: Object.fromEntries(Object.entries(sampling).filter(([, value]) => present(value))),
     stop: (typeof data.stop === "string" ? [data.stop] : (data.stop ?? [])).filter((s) => s !== ""),
     relied: {
-      n,
       logprobs,
       top_logprobs,
       response_format,

@@ -1,7 +1,8 @@
 /** OpenAI's shapes of a chat completion: the whole answer, and the chunks of a streamed one. */
 import type { ChatFinishReason } from "./chat-finish.ts";
-import type { ToolCall, toolCallDeltas } from "./chat-tool-calls.ts";
-import type { Usage } from "./chat-usage.ts";
+import type { toolCallDeltas } from "./chat-tool-calls.ts";
+import { sumUsage, type Usage } from "./chat-usage.ts";
+import type { WholeText } from "./text-submit.ts";
 
 export interface CompletionMeta {
   /** `chatcmpl-<prediction id>`. */
@@ -11,54 +12,52 @@ export interface CompletionMeta {
   model: string;
 }
 
-export function chatCompletion(
-  meta: CompletionMeta,
-  content: string,
-  finishReason: ChatFinishReason,
-  usage: Usage,
-  {
-    toolCalls = [],
-    logprobs = null,
-  }: { toolCalls?: ToolCall[]; logprobs?: Record<string, unknown> | null } = {},
-) {
-  const calls = toolCalls.length > 0 ? { tool_calls: toolCalls } : {};
+/** The whole completion: a choice per answer, in order, and their usage together. */
+export function chatCompletion(meta: CompletionMeta, answers: WholeText[]) {
   return {
     ...meta,
     object: "chat.completion",
-    choices: [
-      {
-        index: 0,
+    choices: answers.map(({ text, finishReason, toolCalls, logprobs }, index) => {
+      const calls = toolCalls.length > 0 ? { tool_calls: toolCalls } : {};
+      return {
+        index,
         message: {
           role: "assistant",
-          content: content === "" && calls.tool_calls ? null : content,
+          content: text === "" && calls.tool_calls ? null : text,
           refusal: null,
           ...calls,
         },
         logprobs,
         finish_reason: finishReason,
-      },
-    ],
-    usage,
+      };
+    }),
+    usage: sumUsage(answers.map((answer) => answer.usage)),
   };
 }
 
-/** A chunk with one choice; with `include_usage`, every chunk has `usage: null` but the last. */
+export interface ChunkChoice {
+  /** Which choice (of `n`) the chunk is part of. */
+  index: number;
+  delta: { role?: "assistant"; content?: string; tool_calls?: ReturnType<typeof toolCallDeltas> };
+  finishReason?: ChatFinishReason | null;
+  logprobs?: Record<string, unknown> | null;
+}
+
+/** A chunk of one choice; with `include_usage`, every chunk has `usage: null` but the last. */
 export function completionChunk(
   meta: CompletionMeta,
-  delta: { role?: "assistant"; content?: string; tool_calls?: ReturnType<typeof toolCallDeltas> },
-  finishReason: ChatFinishReason | null,
+  { index, delta, finishReason = null, logprobs = null }: ChunkChoice,
   includeUsage: boolean,
-  logprobs: Record<string, unknown> | null = null,
 ) {
   return {
     ...meta,
     object: "chat.completion.chunk",
-    choices: [{ index: 0, delta, logprobs, finish_reason: finishReason }],
+    choices: [{ index, delta, logprobs, finish_reason: finishReason }],
     ...(includeUsage && { usage: null }),
   };
 }
 
-/** The last chunk when `include_usage` was asked: no choices, the usage of the whole request. */
+/** The last chunk when `include_usage` was asked: no choices, the usage of the whole request (every choice's). */
 export function usageChunk(meta: CompletionMeta, usage: Usage) {
   return { ...meta, object: "chat.completion.chunk", choices: [], usage };
 }

@@ -36,7 +36,6 @@ describe("what the client relies on, against the model", () => {
 
   it("honours the values that ask for nothing more than text", () => {
     const plain = {
-      n: 1,
       logprobs: false,
       response_format: { type: "text" as const },
       modalities: ["text" as const],

@@ -55,10 +55,9 @@ export function checkSupport(
 
   const format = relied.response_format;
   if (format && format.type !== "text") {
-    if (!model.jsonOutput && !model.tools) throw cannot("response_format", `JSON output (${format.type})`);
+    if (!model.jsonOutput) throw cannot("response_format", `JSON output (${format.type})`);
     native.response_format = format;
   }
-  if ((relied.n ?? 1) > 1) throw cannot("n", "several choices (n > 1)");
   if (model.tools === true && answers?.logprobs === true) {
     if (present(relied.logprobs)) native.logprobs = relied.logprobs;
     if (present(relied.top_logprobs)) native.top_logprobs = relied.top_logprobs;

@@ -21,6 +21,8 @@ export interface TokenFeed {
    * `signal` aborts. Closes the feed.
    */
   follow(signal: AbortSignal, onToken: (token: string) => Promise<boolean>): Promise<FeedEnd>;
+  /** Closes a feed that will not be followed. */
+  close(): void;
 }
 
 export function openTokenFeed(engine: Engine, id: string): TokenFeed {
@@ -73,5 +75,5 @@ export function openTokenFeed(engine: Engine, id: string): TokenFeed {
       signal.removeEventListener("abort", onAbort);
     }
   };
-  return { follow };
+  return { follow, close: unsubscribe };
 }

@@ -40,3 +40,10 @@ export async function usageOf(
   const completion = reportedCompletion ?? tokensStreamed;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
+
+/** The usage of several choices, each a prediction of its own: every count is theirs together. */
+export const sumUsage = (usages: Usage[]): Usage => ({
+  prompt_tokens: usages.reduce((sum, usage) => sum + usage.prompt_tokens, 0),
+  completion_tokens: usages.reduce((sum, usage) => sum + usage.completion_tokens, 0),
+  total_tokens: usages.reduce((sum, usage) => sum + usage.total_tokens, 0),
+});

@@ -1,7 +1,7 @@
 /**
- * `POST /chat/completions`: a chat request becomes a prediction of a text model, submitted like
- * any other (same queue, rate limits and fallbacks), answered whole or streamed as
- * `chat.completion.chunk` events ending with `data: [DONE]`.
+ * `POST /chat/completions`: a chat request becomes a prediction of a text model (one per choice
+ * when `n` > 1), submitted like any other (same queue, rate limits and fallbacks), answered whole
+ * or streamed as `chat.completion.chunk` events ending with `data: [DONE]`.
  */
 import { type Context, Hono } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
@@ -18,61 +18,72 @@ import {
   streamError,
   usageChunk,
 } from "./chat-responses.ts";
-import { type ChatRun, runChat } from "./chat-run.ts";
+import type { ChatRun } from "./chat-run.ts";
 import { toolCallDeltas } from "./chat-tool-calls.ts";
-import { failedMessage, submitText, wholeText } from "./text-submit.ts";
+import { sumUsage } from "./chat-usage.ts";
+import { runChoices } from "./choices.ts";
+import { type Choices, failedMessage, submitTexts, wholeTexts } from "./text-submit.ts";
 
 export function chatRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.post("/chat/completions", limitBody(deps.config.maxBodyBytes), async (c) => {
     const request = parseChatRequest(await readJson(c, z.unknown()));
     const model = await resolveChatModel(deps.engine, deps.openAiModels.resolve(request.model));
-    const run = await submitText(c, deps, request, model);
+    const runs = await submitTexts(c, deps, request, model);
+    // The completion is named after its first choice's prediction.
+    const { prediction } = runs[0];
     const meta: CompletionMeta = {
-      id: `chatcmpl-${run.prediction.id}`,
-      created: Math.floor(run.prediction.createdAt / 1000),
+      id: `chatcmpl-${prediction.id}`,
+      created: Math.floor(prediction.createdAt / 1000),
       model: request.model,
     };
-    const chat = { ...run, meta };
-    if (request.stream) return streamAnswer(c, chat, request);
-    const whole = await wholeText(c, chat);
+    if (request.stream) return streamAnswer(c, runs, meta, request);
+    const answers = await wholeTexts(c, runs);
     // Nobody is listening any more.
-    if (!whole) return c.body(null);
-    return c.json(chatCompletion(meta, whole.text, whole.finishReason, whole.usage, whole));
+    if (!answers) return c.body(null);
+    return c.json(chatCompletion(meta, answers));
   });
 
   return app;
 }
 
-interface Chat extends ChatRun {
-  meta: CompletionMeta;
-}
-
-function streamAnswer(c: Context<ApiEnv>, chat: Chat, request: ChatRequest): Response {
-  const { deps, prediction, meta } = chat;
-  const { includeUsage } = request;
-  const fail = (stream: SSEStreamingApi, message: string) =>
-    stream.writeSSE({ data: JSON.stringify(streamError(failedMessage(chat, message))) });
+function streamAnswer(
+  c: Context<ApiEnv>,
+  runs: Choices,
+  meta: CompletionMeta,
+  { includeUsage }: ChatRequest,
+): Response {
+  const fail = (stream: SSEStreamingApi, run: ChatRun, message: string) =>
+    stream.writeSSE({ data: JSON.stringify(streamError(failedMessage(run, message))) });
   return streamSSE(
     c,
     async (stream) => {
       const send = (data: unknown) => stream.writeSSE({ data: JSON.stringify(data) });
-      await send(completionChunk(meta, { role: "assistant", content: "" }, null, includeUsage));
-      const end = await runChat(chat, c.req.raw.signal, (content) =>
-        send(completionChunk(meta, { content }, null, includeUsage)),
+      for (const index of runs.keys())
+        await send(completionChunk(meta, { index, delta: { role: "assistant", content: "" } }, includeUsage));
+      const end = await runChoices(
+        runs,
+        c.req.raw.signal,
+        (index, content) => send(completionChunk(meta, { index, delta: { content } }, includeUsage)),
+        async (index, { toolCalls, finishReason, logprobs }) => {
+          if (toolCalls.length > 0) {
+            const delta = { tool_calls: toolCallDeltas(toolCalls) };
+            await send(completionChunk(meta, { index, delta }, includeUsage));
+          }
+          // A model's log probabilities come with its whole answer: the choice's last chunk carries them.
+          await send(completionChunk(meta, { index, delta: {}, finishReason, logprobs }, includeUsage));
+        },
       );
       if (end.ended === "aborted") return;
-      if (end.ended === "failed") return fail(stream, end.message);
-      if (end.toolCalls.length > 0)
-        await send(completionChunk(meta, { tool_calls: toolCallDeltas(end.toolCalls) }, null, includeUsage));
-      // A model's log probabilities come with its whole answer: the last chunk carries them.
-      await send(completionChunk(meta, {}, end.finishReason, includeUsage, end.logprobs));
-      if (includeUsage) await send(usageChunk(meta, await end.usage()));
+      if (end.ended === "failed") return fail(stream, end.run, end.message);
+      if (includeUsage)
+        await send(usageChunk(meta, sumUsage(await Promise.all(end.ends.map((each) => each.usage())))));
       await stream.writeSSE({ data: "[DONE]" });
     },
     async (error, stream) => {
-      deps.logger.error({ err: error, prediction: prediction.id }, "chat stream failed");
-      await fail(stream, "internal error");
+      const [first] = runs;
+      first.deps.logger.error({ err: error, prediction: first.prediction.id }, "chat stream failed");
+      await fail(stream, first, "internal error");
     },
   );
 }

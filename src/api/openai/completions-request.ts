@@ -1,11 +1,12 @@
 /**
  * The body of the legacy `POST /completions`, read into the chat request gengate runs with its
- * prompt given as it is (`rawPrompt`: no chat template). What the model cannot do is refused
- * (several prompts, token ids, `suffix`, `best_of`, log probabilities) or, when it only tunes
- * sampling, dropped and named, as for chat.
+ * prompt given as it is (`rawPrompt`: no chat template), `n` choices each a prediction of its own.
+ * What the model cannot do is refused (several prompts, token ids, `suffix`, `best_of` above `n`,
+ * log probabilities) or, when it only tunes sampling, dropped and named, as for chat.
  */
 import { z } from "zod";
 import { type ChatRequest, SAMPLING, samplingShape } from "./chat-request.ts";
+import { MAX_N, nMessage } from "./choices.ts";
 import { issueError, paramError, unsupportedParam } from "./openai-error.ts";
 
 /** OpenAI's default for this endpoint (chat has none). */
@@ -18,7 +19,7 @@ const bodySchema = z.looseObject({
   }),
   max_tokens: z.int().positive().nullish(),
   ...samplingShape,
-  n: z.int().min(1).max(128).nullish(),
+  n: z.int().min(1).max(MAX_N, nMessage).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
@@ -48,8 +49,15 @@ export function parseCompletionsRequest(body: unknown): CompletionsRequest {
       "suffix",
       "'suffix': text insertion is not supported, only completion of the prompt",
     );
-  if ((data.best_of ?? 1) > 1)
-    throw unsupportedParam("best_of", "'best_of': several candidates per request are not supported");
+  const n = data.n ?? 1;
+  // best_of candidates, of which the n most likely are answered: with as many candidates as choices, all are.
+  if (present(data.best_of) && data.best_of < n)
+    throw paramError("best_of", "Invalid 'best_of': must be at least n");
+  if ((data.best_of ?? n) > n)
+    throw unsupportedParam(
+      "best_of",
+      "'best_of' above n: gengate answers every candidate it makes, it does not rank them",
+    );
 
   const sampling: Record<string, unknown> = { max_tokens: data.max_tokens ?? DEFAULT_MAX_TOKENS };
   for (const name of SAMPLING) sampling[name] = data[name];
@@ -59,11 +67,12 @@ export function parseCompletionsRequest(body: unknown): CompletionsRequest {
       model: data.model,
       messages: [{ role: "user", content: prompt }],
       rawPrompt: prompt,
+      n,
       stream: data.stream === true,
       includeUsage: data.stream_options?.include_usage === true,
       sampling: Object.fromEntries(Object.entries(sampling).filter(([, value]) => present(value))),
       stop: (typeof data.stop === "string" ? [data.stop] : (data.stop ?? [])).filter((s) => s !== ""),
-      relied: { n: data.n, logprobs: present(data.logprobs) },
+      relied: { logprobs: present(data.logprobs) },
       serviceOnly: present(data.user) ? ["user"] : [],
     },
     echo: data.echo === true ? prompt : undefined,

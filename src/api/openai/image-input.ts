@@ -1,10 +1,11 @@
 /**
  * gengate's input for an OpenAI image request: `size` becomes width and height (the catalog
- * adapts them to each target), `n` the number of outputs, and the options a model may honour
+ * adapts them to each target), `n` the number of outputs (or of predictions, for a model that
+ * makes one image a request), and the options a model may honour
  * (`quality` as steps, `style`, `output_format`, `output_compression`, a model's own parameters)
  * are passed where it takes them and otherwise dropped, named as warnings and in
- * x-gengate-dropped-params. What the client relies on (`n`, a transparent background, an input
- * image or mask) is refused when the model cannot do it.
+ * x-gengate-dropped-params. What the client relies on (`n` above what the model makes at once, a
+ * transparent background, an input image or mask) is refused when the model cannot do it.
  */
 import type { JsonSchema } from "../../providers/provider.ts";
 import type { ImageModel } from "./image-model.ts";
@@ -29,6 +30,8 @@ export interface ImageInput {
   dropped: string[];
   /** Inline images are converted to this format (at this quality) when the model made another. */
   encode: { format: ImageFormat; quality?: number };
+  /** How many predictions make the images: `n` for a model that makes one a request, else 1. */
+  predictions: number;
 }
 
 /** Refuses an edit the model cannot do, before anything is stored. */
@@ -77,12 +80,12 @@ export function imageInput(request: ImageRequest, model: ImageModel, edit?: Edit
   set("prompt", request.prompt);
   const n = request.n ?? 1;
   const max = model.capabilities?.maxOutputs;
-  if (max !== undefined && n > max)
+  // A model that cannot be asked for several images would silently make one: it runs n times.
+  const onePerRequest =
+    max === 1 || (model.capabilities !== undefined && max === undefined && !model.property("num_outputs"));
+  if (!onePerRequest && max !== undefined && n > max)
     throw unsupportedParam("n", `${model.name} makes at most ${max} images per request`);
-  // A model that cannot be asked for several images would silently make one.
-  if (n > 1 && model.capabilities && max === undefined && !model.property("num_outputs"))
-    throw unsupportedParam("n", `${model.name} makes one image per request`);
-  if (n > 1) set("num_outputs", n);
+  if (n > 1 && !onePerRequest) set("num_outputs", n);
   const size = sizeOf(request) ?? edit?.size;
   if (size) {
     set("width", size.width);
@@ -117,7 +120,7 @@ export function imageInput(request: ImageRequest, model: ImageModel, edit?: Edit
     if (model.property(name) && !(model.nameOf(name) in input)) set(name, value);
     else drop(name, `${name} ignored: ${model.name} does not take it here`);
   }
-  return { input, warnings, dropped, encode };
+  return { input, warnings, dropped, encode, predictions: onePerRequest ? n : 1 };
 }
 
 /**

@@ -5,8 +5,7 @@
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
 import { invalidFieldsOf } from "../../core/zod-issues.ts";
-
-const MAX_IMAGES = 10;
+import { MAX_N, nMessage } from "./choices.ts";
 
 const nullToAbsent = (value: unknown) => (value === null ? undefined : value);
 const fromText = (value: unknown) => {
@@ -23,10 +22,7 @@ export const imageRequestSchema = z.looseObject({
   prompt: z.string({ error: "prompt is required" }).min(1, "prompt must not be empty"),
   model: optional(z.string({ error: "model must be a string" }).min(1, "model must not be empty")),
   n: optionalScalar(
-    z
-      .int({ error: "n must be a whole number" })
-      .min(1, "n must be at least 1")
-      .max(MAX_IMAGES, `n must be at most ${MAX_IMAGES}`),
+    z.int({ error: "n must be a whole number" }).min(1, "n must be at least 1").max(MAX_N, nMessage),
   ),
   size: optional(
     z

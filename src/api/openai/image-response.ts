@@ -1,6 +1,7 @@
 /**
- * A finished prediction as OpenAI's images response: each output image as a URL or inline base64,
- * plus gengate's extension (`gengate`: the prediction and the warnings), which clients ignore.
+ * Finished predictions (one, or one per image) as OpenAI's images response: each output image as
+ * a URL or inline base64, plus gengate's extension (`gengate`: the predictions and the warnings),
+ * which clients ignore.
  */
 import { buffer } from "node:stream/consumers";
 import { GatewayError } from "../../core/errors.ts";
@@ -34,14 +35,16 @@ export function unfinishedError(prediction: Prediction): GatewayError {
   );
 }
 
-export async function imagesResponse(prediction: Prediction, options: ImagesResponseOptions) {
-  const outputs = Array.isArray(prediction.output) ? prediction.output : [prediction.output];
-  const keys = outputs.filter(isFileRef).map((ref) => ref.$file);
-  if (keys.length === 0) {
+export async function imagesResponse(predictions: Prediction[], options: ImagesResponseOptions) {
+  const keys = predictions.flatMap((prediction) => {
+    const outputs = Array.isArray(prediction.output) ? prediction.output : [prediction.output];
+    const made = outputs.filter(isFileRef).map((ref) => ref.$file);
+    if (made.length > 0) return made;
     throw new GatewayError("provider_error", `prediction ${prediction.id} made no image`, {
       retryable: false,
     });
-  }
+  });
+  const [first] = predictions;
   const data = await Promise.all(
     keys.map(async (key) =>
       options.format === "url"
@@ -54,12 +57,14 @@ export async function imagesResponse(prediction: Prediction, options: ImagesResp
     ),
   );
   return {
-    created: Math.floor((prediction.completedAt ?? Date.now()) / 1000),
+    created: Math.floor((first?.completedAt ?? Date.now()) / 1000),
     data,
     gengate: {
-      prediction_id: prediction.id,
-      model: prediction.model,
-      warnings: [...options.warnings, ...(prediction.route?.warnings ?? [])],
+      prediction_id: first?.id,
+      // Each image's prediction, when a model that makes one a request ran n times.
+      ...(predictions.length > 1 && { prediction_ids: predictions.map((prediction) => prediction.id) }),
+      model: first?.model,
+      warnings: [...new Set(predictions.flatMap((p) => [...options.warnings, ...(p.route?.warnings ?? [])]))],
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { ALIAS_OWNER, type Catalog, type CatalogEntry } from "../../catalog/catalog.ts";
+import type { TargetConfig } from "../../catalog/catalog-config.ts";
 import { GatewayError } from "../../core/errors.ts";
 import { parseModelRef } from "../../core/model-ref.ts";
 import type { Engine } from "../../engine/engine.ts";
@@ -34,16 +35,32 @@ export async function providerModelNamed(id: string, providers: ProviderRegistry
   }
 }
 
-/** The model an alias's first target runs; null when its provider is not configured or cannot say. */
-export async function firstTargetModel(alias: CatalogEntry, engine: Engine): Promise<ModelDescriptor | null> {
-  const target = alias.targets[0];
-  const provider = engine.providers.all().find((p) => p.id === target?.provider);
-  if (!target || !provider) return null;
+/** The model a target runs; null when its provider is not configured or cannot say. */
+export async function targetModel(target: TargetConfig, engine: Engine): Promise<ModelDescriptor | null> {
+  const provider = engine.providers.all().find((p) => p.id === target.provider);
+  if (!provider) return null;
   try {
     return await provider.getModel(parseModelRef(target.model));
   } catch {
     return null;
   }
+}
+
+/** The model an alias's first target runs; null when its provider is not configured or cannot say. */
+export async function firstTargetModel(alias: CatalogEntry, engine: Engine): Promise<ModelDescriptor | null> {
+  const target = alias.targets[0];
+  return target ? targetModel(target, engine) : null;
+}
+
+/** Every target routing may send an alias's request to: its own, then its fallback chain's (never a cycle). */
+export function routableTargets(alias: CatalogEntry, catalog: Catalog): TargetConfig[] {
+  const targets = [...alias.targets];
+  for (let next = alias.fallback; next !== undefined; ) {
+    const entry = catalog.get(next);
+    targets.push(...(entry?.targets ?? []));
+    next = entry?.fallback;
+  }
+  return targets;
 }
 
 /** Aliases have no creation date. */
