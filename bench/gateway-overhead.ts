@@ -4,8 +4,10 @@
  * (its Replicate provider pointed at the same fake, outputs copied into its storage), in one run.
  * Reports the throughput ratio, the latency gengate adds (p50, p99) and the CPU gengate spends per
  * prediction (the figure that moves least with what else runs on the machine).
- * Run: node bench/gateway-overhead.ts [count=2000] [concurrency=32]
+ * With another checkout's folder, its gengate is measured in the same run, each round alternating.
+ * Run: node bench/gateway-overhead.ts [count=2000] [concurrency=32] [other checkout] [rounds=1]
  */
+import { resolve } from "node:path";
 import { startFakeReplicate } from "../test/fakes/replicate/index.ts";
 import { BENCH_TOKEN } from "./support/gateway-process.ts";
 import { startGengateFor } from "./support/replicate-pacing.ts";
@@ -13,6 +15,9 @@ import { cpuSecondsOf, fmt, percentile, runPool } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
+/** Another checkout (its folder) to measure in the same run, alternating with this one. */
+const OTHER = process.argv[4];
+const ROUNDS = Number(process.argv[5] ?? 1);
 const WARM_UP = 200;
 const MODEL = "fake-official/flux-schnell";
 /** Limits far above the load, so that neither the fake nor gengate's pacing holds anything back. */
@@ -56,32 +61,38 @@ const fake = await startFakeReplicate({
   createsPerMinute: UNLIMITED,
   requestsPerMinute: UNLIMITED,
 });
-const gengate = await startGengateFor(fake, {
+const unlimited = {
   REPLICATE_CREATES_PER_MINUTE: String(UNLIMITED),
   REPLICATE_REQUESTS_PER_MINUTE: String(UNLIMITED),
-});
+};
+const gateways = [{ name: "this checkout", gengate: await startGengateFor(fake, unlimited) }];
+if (OTHER) {
+  const bin = resolve(OTHER, "bin/gengate.js");
+  gateways.push({ name: OTHER, gengate: await startGengateFor(fake, unlimited, bin) });
+}
 try {
-  const direct = await load(fake.url, fake.token);
-  const through = await load(`${gengate.url}/v1`, BENCH_TOKEN, gengate.pid);
-  const added = (p: number) => percentile(through.latenciesMs, p) - percentile(direct.latenciesMs, p);
   console.log(
     `\n${COUNT} predictions, ${CONCURRENCY} clients, ${MODEL} on the fake Replicate at zero latency\n`,
   );
-  console.log("| path | predictions/s | p50 ms | p99 ms |");
-  console.log("|---|---|---|---|");
-  for (const [name, run] of [
-    ["fake Replicate directly", direct],
-    ["through gengate", through],
-  ] as const) {
-    const p = (q: number) => fmt(percentile(run.latenciesMs, q), 1);
-    console.log(`| ${name} | ${fmt(run.perSecond, 0)} | ${p(50)} | ${p(99)} |`);
-  }
-  console.log(`\nthroughput through gengate ÷ direct: ${fmt(through.perSecond / direct.perSecond, 2)}`);
-  console.log(`added latency: p50 +${fmt(added(50), 1)} ms, p99 +${fmt(added(99), 1)} ms`);
   console.log(
-    `CPU per prediction: gengate ${fmt(through.cpuMs, 2)} ms; this process (clients and the fake) directly ${fmt(direct.cpuMs, 2)} ms`,
+    "| round | code | direct/s | through gengate/s | ratio | direct p50 ms | through p50 ms | added p50 ms | added p99 ms | gengate CPU ms/prediction | clients and fake CPU ms/direct prediction |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Each gengate is measured right after its own direct run, so both see the same load.
+    for (const { name, gengate } of gateways) {
+      const direct = await load(fake.url, fake.token);
+      const through = await load(`${gengate.url}/v1`, BENCH_TOKEN, gengate.pid);
+      const p = (run: Run, q: number) => percentile(run.latenciesMs, q);
+      console.log(
+        `| ${round} | ${name} | ${fmt(direct.perSecond, 0)} | ${fmt(through.perSecond, 0)} | ${fmt(through.perSecond / direct.perSecond, 2)} | ${fmt(p(direct, 50), 1)} | ${fmt(p(through, 50), 1)} | +${fmt(p(through, 50) - p(direct, 50), 1)} | +${fmt(p(through, 99) - p(direct, 99), 1)} | ${fmt(through.cpuMs, 2)} | ${fmt(direct.cpuMs, 2)} |`,
+      );
+    }
+  }
+  console.log(
+    `\nThe clients' and the fake's CPU per direct prediction is about the fake's own cost. With closed-loop clients, p50 ≈ clients ÷ throughput: the added p50 follows the ratio.`,
   );
 } finally {
-  await gengate.stop();
+  for (const { gengate } of gateways) await gengate.stop();
   await fake.close();
 }

@@ -70,7 +70,7 @@ describe("trips to Replicate", () => {
 });
 
 describe("an end the create's answer told", () => {
-  it("is applied without asking Replicate again, and a webhook telling it meanwhile copies nothing twice", async () => {
+  it("is applied without asking Replicate again, and a webhook telling it meanwhile copies and keeps nothing", async () => {
     // The waited create answers with the end; its webhook comes while the output is still being copied.
     fake.faults.slowDeliveries(3_000, 1);
     const { created, done } = await run("told by the create");
@@ -82,6 +82,8 @@ describe("an end the create's answer told", () => {
     );
     expect(polls).toHaveLength(0);
     expect((await answeredHooksOf(created.id)).at(-1)).toBe(200);
+    // The end was in hand when the webhook came: it was answered without being kept for a check.
+    expect(await gateway.store.receivedWebhooks.take(created.id)).toBeNull();
     const [url] = upstream.output as string[];
     expect(url).toBeDefined();
     expect(fake.deliveries.filter((d) => url?.endsWith(d.path))).toHaveLength(1);

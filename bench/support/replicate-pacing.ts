@@ -97,11 +97,12 @@ export interface GengateForFake {
 
 /**
  * `gengate serve` in a child process using `fake` as its Replicate, its webhooks reachable
- * (PUBLIC_URL set); `env` adds to its environment.
+ * (PUBLIC_URL set); `env` adds to its environment; `bin`: another checkout's `bin/gengate.js`.
  */
 export async function startGengateFor(
   fake: FakeReplicate,
   env: Record<string, string> = {},
+  bin?: string,
 ): Promise<GengateForFake> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -117,6 +118,8 @@ export async function startGengateFor(
       ...env,
     },
     ["--port", String(port), "--public-url", publicUrl],
+    undefined,
+    bin,
   );
   return {
     url: gengate.url,

@@ -167,6 +167,7 @@ export class Engine {
       throw new GatewayError("unauthenticated", "webhook signature is not valid");
     }
     const { upstreamId, predictionId, submitId, update } = await provider.webhook.parse(request, rawBody);
+    if (received.endInHand(provider.id, predictionId, update)) return;
     const row = predictionId
       ? await ctx.store.predictions.get(predictionId)
       : await ctx.store.predictions.findByUpstreamId(provider.id, upstreamId);

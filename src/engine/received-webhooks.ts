@@ -14,12 +14,22 @@ import type { StatusApplier } from "./status-applier.ts";
 export class ReceivedWebhooks {
   private readonly ctx: EngineContext;
   private readonly applier: StatusApplier;
-  /** Predictions whose end, told by their start's answer, this process is applying now. */
-  private readonly endsInHand = new Set<string>();
+  /** Predictions whose end, told by their start's answer, this process is applying now (their provider's id). */
+  private readonly endsInHand = new Map<string, string>();
 
   constructor(ctx: EngineContext, applier: StatusApplier) {
     this.ctx = ctx;
     this.applier = applier;
+  }
+
+  /**
+   * Whether `update` is an end of `provider`'s prediction whose end this process is applying
+   * already (told by its start's answer). The webhook then changes nothing, so it is neither read
+   * against the row nor kept: of the current work it tells that end again, of earlier work it is
+   * ignored. Should applying fail, the retried check asks the provider again.
+   */
+  endInHand(provider: string, predictionId: string | undefined, update: StatusResult): boolean {
+    return predictionId !== undefined && isEnd(update) && this.endsInHand.get(predictionId) === provider;
   }
 
   /** `update`, parsed from `request`, is about `upstreamId`, the running `row`'s current work. */
@@ -60,7 +70,7 @@ export class ReceivedWebhooks {
    */
   async whileApplying<T>(row: Prediction, status: StatusResult, work: () => Promise<T>): Promise<T> {
     if (!isEnd(status)) return work();
-    this.endsInHand.add(row.id);
+    this.endsInHand.set(row.id, row.provider);
     try {
       return await work();
     } finally {

@@ -15,6 +15,20 @@ export interface HashingStream {
   digest(): StreamDigest;
 }
 
+function tooLarge(maxBytes: number): GatewayError {
+  return new GatewayError("payload_too_large", `file is larger than ${maxBytes} bytes`);
+}
+
+/** What `hashingStream` measures, of bytes already in memory; more than `maxBytes` fails. */
+export function digestOf(bytes: Uint8Array, maxBytes = Number.POSITIVE_INFINITY): StreamDigest {
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+  return {
+    size: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    md5: createHash("md5").update(bytes).digest("hex"),
+  };
+}
+
 /** Passes bytes through, counting and hashing them; more than `maxBytes` fails the stream. */
 export function hashingStream(maxBytes = Number.POSITIVE_INFINITY): HashingStream {
   const sha256 = createHash("sha256");
@@ -24,7 +38,7 @@ export function hashingStream(maxBytes = Number.POSITIVE_INFINITY): HashingStrea
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       if (size > maxBytes) {
-        callback(new GatewayError("payload_too_large", `file is larger than ${maxBytes} bytes`));
+        callback(tooLarge(maxBytes));
         return;
       }
       sha256.update(chunk);

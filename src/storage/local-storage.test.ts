@@ -30,11 +30,19 @@ describe("LocalStorage", () => {
     expect(await readdir(join(storage.root, "tmp"))).toEqual([]);
   });
 
-  it("refuses content over the size limit and keeps nothing", async () => {
+  it("stores bytes in memory as it stores the same bytes streamed", async () => {
     const storage = newStorage();
-    await expect(storage.put(Buffer.alloc(100), "bin", 10)).rejects.toMatchObject({
-      code: "payload_too_large",
-    });
+    const streamed = await storage.put(Readable.from(["hello ", "world"]), "txt");
+    const inMemory = await storage.put(Buffer.from("hello world"), "txt");
+    expect(inMemory).toEqual(streamed);
+    expect(await text(await storage.open(inMemory.key))).toBe("hello world");
+  });
+
+  it("refuses content over the size limit, in memory or streamed, and keeps nothing", async () => {
+    const storage = newStorage();
+    for (const content of [Buffer.alloc(100), Readable.from([Buffer.alloc(60), Buffer.alloc(40)])]) {
+      await expect(storage.put(content, "bin", 10)).rejects.toMatchObject({ code: "payload_too_large" });
+    }
     expect(await readdir(join(storage.root, "tmp"))).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { contentTypeOfExtension, extensionOfContentType } from "../../core/media
 import { type OutputFile, outputFile } from "../provider.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+const IN_MEMORY_MAX_BYTES = 4 * 1024 * 1024;
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
 
 /** A file output's URL: https/http (delivery) or a data URL (older sync answers). */
@@ -49,6 +50,9 @@ export function remoteOutput(url: string): OutputFile {
       file.contentType = served;
       file.extension = extensionOfContentType(served);
     }
+    // A small file is read whole: cheaper to store than a stream, which a large one stays.
+    const length = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (length <= IN_MEMORY_MAX_BYTES) return new Uint8Array(await response.arrayBuffer());
     return Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
   });
   return file;
