@@ -234,20 +234,26 @@ const postJson = (path: string, body: Record<string, unknown>) =>
     body: JSON.stringify(body),
   });
 
-describe("chat completions: every parameter of CreateChatCompletionRequest", () => {
-  const properties = requestProperties("CreateChatCompletionRequest");
+/**
+ * The walk of one request schema: a declared treatment for every property (and nothing else),
+ * each checked by posting `base` with the case's body to `path`.
+ */
+function walkRequestSchema(schema: string, cases: Record<string, Case>, path: string, base: object) {
+  const properties = requestProperties(schema);
 
   it("has a declared treatment for each, and for nothing else", () => {
-    expect(Object.keys(CHAT_CASES).sort()).toEqual(properties);
+    expect(Object.keys(cases).sort()).toEqual(properties);
   });
 
   it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
-    const chatCase = CHAT_CASES[param];
-    if (!chatCase) throw new Error(`no treatment declared for ${param}`);
-    await expectOutcome(param, chatCase, () =>
-      postJson("/chat/completions", { ...chatBody, ...chatCase.body }),
-    );
+    const each = cases[param];
+    if (!each) throw new Error(`no treatment declared for ${param}`);
+    await expectOutcome(param, each, () => postJson(path, { ...base, ...each.body }));
   });
+}
+
+describe("chat completions: every parameter of CreateChatCompletionRequest", () => {
+  walkRequestSchema("CreateChatCompletionRequest", CHAT_CASES, "/chat/completions", chatBody);
 
   it("passes a parameter outside OpenAI's request to a model that takes it, else names it dropped", async () => {
     await expectOutcome("top_k", dropped({}), () =>
@@ -349,19 +355,7 @@ const RESPONSES_CASES: Record<string, Case> = {
 };
 
 describe("responses: every parameter of CreateResponse", () => {
-  const properties = requestProperties("CreateResponse");
-
-  it("has a declared treatment for each, and for nothing else", () => {
-    expect(Object.keys(RESPONSES_CASES).sort()).toEqual(properties);
-  });
-
-  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
-    const responsesCase = RESPONSES_CASES[param];
-    if (!responsesCase) throw new Error(`no treatment declared for ${param}`);
-    await expectOutcome(param, responsesCase, () =>
-      postJson("/responses", { ...responsesBody, ...responsesCase.body }),
-    );
-  });
+  walkRequestSchema("CreateResponse", RESPONSES_CASES, "/responses", responsesBody);
 
   it("names what it drops as the client spelled it, and a parameter outside OpenAI's request", async () => {
     await expectOutcome("text.verbosity", dropped({}), () =>
@@ -443,19 +437,7 @@ const COMPLETION_CASES: Record<string, Case> = {
 const completionBody = { model: "sim-chat", prompt: "Tell me about the harbor", max_tokens: 4 };
 
 describe("legacy completions: every parameter of CreateCompletionRequest", () => {
-  const properties = requestProperties("CreateCompletionRequest");
-
-  it("has a declared treatment for each, and for nothing else", () => {
-    expect(Object.keys(COMPLETION_CASES).sort()).toEqual(properties);
-  });
-
-  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
-    const completionCase = COMPLETION_CASES[param];
-    if (!completionCase) throw new Error(`no treatment declared for ${param}`);
-    await expectOutcome(param, completionCase, () =>
-      postJson("/completions", { ...completionBody, ...completionCase.body }),
-    );
-  });
+  walkRequestSchema("CreateCompletionRequest", COMPLETION_CASES, "/completions", completionBody);
 
   it("refuses best_of above n: gengate does not rank candidates", async () => {
     await expectOutcome("best_of", refused({}), () =>
@@ -496,18 +478,9 @@ const embeddingPrediction = async () => {
 };
 
 describe("embeddings: every parameter of CreateEmbeddingRequest", () => {
-  const properties = requestProperties("CreateEmbeddingRequest");
-
-  it("has a declared treatment for each, and for nothing else", () => {
-    expect(Object.keys(EMBEDDING_CASES).sort()).toEqual(properties);
-  });
-
-  it.each(properties)("%s is honoured, refused or dropped visibly", async (param) => {
-    const embeddingCase = EMBEDDING_CASES[param];
-    if (!embeddingCase) throw new Error(`no treatment declared for ${param}`);
-    await expectOutcome(param, embeddingCase, () =>
-      postJson("/embeddings", { model: "sim-embed", input: "a harbor", ...embeddingCase.body }),
-    );
+  walkRequestSchema("CreateEmbeddingRequest", EMBEDDING_CASES, "/embeddings", {
+    model: "sim-embed",
+    input: "a harbor",
   });
 });
 
