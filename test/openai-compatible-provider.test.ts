@@ -14,6 +14,7 @@ import { z } from "zod";
 import { type FakeOpenAi, startFakeOpenAi } from "./fakes/openai/fake-openai.ts";
 import { shapeErrors } from "./fakes/openai/openapi-spec.ts";
 import { startGatewayWithConfig, TEST_TOKEN, type TestGateway } from "./support/gateway.ts";
+import { expectStreamedWeatherCall, weatherTool } from "./support/openai-tool-calls.ts";
 
 let fake: FakeOpenAi;
 let gateway: TestGateway;
@@ -66,15 +67,6 @@ beforeEach(() => {
   fake.requests.length = 0;
   fake.faults.violateSchema = false;
 });
-
-const weatherTool = {
-  type: "function" as const,
-  function: {
-    name: "get_weather",
-    description: "The weather in a city",
-    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-  },
-};
 
 const chatRequests = () => fake.requests.filter((request) => request.path === "/v1/chat/completions");
 
@@ -129,25 +121,7 @@ describe("the openai client through the openai-compatible provider", () => {
   });
 
   it("streams tool calls as delta.tool_calls", async () => {
-    const stream = await client.chat.completions.create({
-      model: "gpt-4o",
-      messages: [{ role: "user", content: "Weather in Paris?" }],
-      tools: [weatherTool],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
-    const chunks: OpenAI.ChatCompletionChunk[] = [];
-    for await (const chunk of stream) chunks.push(chunk);
-    for (const chunk of chunks) expect(shapeErrors("CreateChatCompletionStreamResponse", chunk)).toEqual([]);
-    const deltas = chunks.flatMap((chunk) => chunk.choices.flatMap((each) => each.delta.tool_calls ?? []));
-    expect(deltas[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_weather" } });
-    expect(JSON.parse(deltas.map((delta) => delta.function?.arguments ?? "").join(""))).toEqual({
-      city: "Paris",
-    });
-    expect(chunks.flatMap((chunk) => chunk.choices.map((each) => each.finish_reason)).at(-1)).toBe(
-      "tool_calls",
-    );
-    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 12 });
+    await expectStreamedWeatherCall(client, "gpt-4o");
   });
 
   it("answers log probabilities, whole and streamed", async () => {

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { shapeErrors } from "./fakes/openai/openapi-spec.ts";
 import { type FakeRunpod, startFakeRunpod } from "./fakes/runpod/index.ts";
 import { startGatewayWithConfig, TEST_TOKEN, type TestGateway } from "./support/gateway.ts";
+import { expectStreamedWeatherCall, weatherTool } from "./support/openai-tool-calls.ts";
 
 const SERVED = "Qwen/Qwen3-8B";
 let fake: FakeRunpod;
@@ -44,14 +45,6 @@ afterAll(async () => {
   await fake.close();
 });
 
-const weatherTool = {
-  type: "function" as const,
-  function: {
-    name: "get_weather",
-    description: "The weather in a city",
-    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-  },
-};
 const strictFormat = {
   type: "json_schema" as const,
   json_schema: { name: "weather", strict: true, schema: weatherTool.function.parameters },
@@ -129,25 +122,7 @@ describe("a RunPod vLLM endpoint that calls tools", () => {
   });
 
   it("streams tool calls as delta.tool_calls", async () => {
-    const stream = await client.chat.completions.create({
-      model: "runpod/qwen",
-      messages: [{ role: "user", content: "Weather in Paris?" }],
-      tools: [weatherTool],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
-    const chunks: OpenAI.ChatCompletionChunk[] = [];
-    for await (const chunk of stream) chunks.push(chunk);
-    for (const chunk of chunks) expect(shapeErrors("CreateChatCompletionStreamResponse", chunk)).toEqual([]);
-    const deltas = chunks.flatMap((chunk) => chunk.choices.flatMap((each) => each.delta.tool_calls ?? []));
-    expect(deltas[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_weather" } });
-    expect(JSON.parse(deltas.map((delta) => delta.function?.arguments ?? "").join(""))).toEqual({
-      city: "Paris",
-    });
-    expect(chunks.flatMap((chunk) => chunk.choices.map((each) => each.finish_reason)).at(-1)).toBe(
-      "tool_calls",
-    );
-    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 12 });
+    await expectStreamedWeatherCall(client, "runpod/qwen");
     expect(routeCalls()).toHaveLength(1);
   });
 
