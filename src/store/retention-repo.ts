@@ -41,7 +41,9 @@ export class RetentionRepo {
         .values({ storage_key: key, prediction_id: predictionId })
         // Rewritten in place rather than skipped, so that the row (and the answer) comes back.
         .onConflict((oc) =>
-          oc.columns(["storage_key", "prediction_id"]).doUpdateSet({ storage_key: (eb) => eb.ref("excluded.storage_key") }),
+          oc
+            .columns(["storage_key", "prediction_id"])
+            .doUpdateSet({ storage_key: (eb) => eb.ref("excluded.storage_key") }),
         )
         .returning((eb) =>
           eb
