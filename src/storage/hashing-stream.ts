@@ -15,6 +15,19 @@ export interface HashingStream {
   digest(): StreamDigest;
 }
 
+/** What hashingStream would measure of `bytes`, in one step (more than `maxBytes` is refused alike). */
+export function digestOf(bytes: Uint8Array, maxBytes = Number.POSITIVE_INFINITY): StreamDigest {
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+  return {
+    size: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    md5: createHash("md5").update(bytes).digest("hex"),
+  };
+}
+
+const tooLarge = (maxBytes: number) =>
+  new GatewayError("payload_too_large", `file is larger than ${maxBytes} bytes`);
+
 /** Passes bytes through, counting and hashing them; more than `maxBytes` fails the stream. */
 export function hashingStream(maxBytes = Number.POSITIVE_INFINITY): HashingStream {
   const sha256 = createHash("sha256");
@@ -24,7 +37,7 @@ export function hashingStream(maxBytes = Number.POSITIVE_INFINITY): HashingStrea
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       if (size > maxBytes) {
-        callback(new GatewayError("payload_too_large", `file is larger than ${maxBytes} bytes`));
+        callback(tooLarge(maxBytes));
         return;
       }
       sha256.update(chunk);

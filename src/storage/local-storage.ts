@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GatewayError } from "../core/errors.ts";
 import {
@@ -14,7 +14,7 @@ import {
   isBlobKey,
   type StoredBlob,
 } from "./blob-storage.ts";
-import { hashingStream } from "./hashing-stream.ts";
+import { digestOf, hashingStream, type StreamDigest } from "./hashing-stream.ts";
 
 /** Content-addressed files on local disk, written through a temporary file and renamed into place. */
 export class LocalStorage implements BlobStorage {
@@ -35,11 +35,8 @@ export class LocalStorage implements BlobStorage {
   ): Promise<StoredBlob> {
     const tmpDir = await this.ensureDir(join(this.root, "tmp"));
     const tmpPath = join(tmpDir, randomBytes(12).toString("hex"));
-    const hashing = hashingStream(maxBytes);
-    const input = source instanceof Uint8Array ? Readable.from([source]) : source;
     try {
-      await pipeline(input, hashing.stream, createWriteStream(tmpPath));
-      const digest = hashing.digest();
+      const digest = await this.writeHashed(source, tmpPath, maxBytes);
       const key = blobKey(digest.sha256, extension, area);
       const finalPath = this.pathOf(key);
       await this.ensureDir(dirname(finalPath));
@@ -49,6 +46,22 @@ export class LocalStorage implements BlobStorage {
       await rm(tmpPath, { force: true });
       throw error;
     }
+  }
+
+  /** Writes `source` to `path`; what it measured. Bytes in hand skip the streams (each output of the sim is). */
+  private async writeHashed(
+    source: Readable | Uint8Array,
+    path: string,
+    maxBytes: number,
+  ): Promise<StreamDigest> {
+    if (source instanceof Uint8Array) {
+      const digest = digestOf(source, maxBytes);
+      await writeFile(path, source);
+      return digest;
+    }
+    const hashing = hashingStream(maxBytes);
+    await pipeline(source, hashing.stream, createWriteStream(path));
+    return hashing.digest();
   }
 
   private async ensureDir(dir: string): Promise<string> {
