@@ -5,12 +5,18 @@
  * Run: node bench/cpu-versus.ts <other checkout> [backend=sqlite] [rounds=6] [per round=150] [concurrency=32]
  */
 import { join, resolve } from "node:path";
-import { type BenchGateway, type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
+import {
+  type Backend,
+  type BenchGateway,
+  createPrediction,
+  startBenchGateway,
+} from "./support/gateway-process.ts";
 import { cpuSecondsOf, fmt, runPool } from "./support/stats.ts";
 
 const [otherCheckout, backendArg = "sqlite", roundsArg = "6", perRoundArg = "150", concurrencyArg = "32"] =
   process.argv.slice(2);
-if (!otherCheckout) throw new Error("usage: node bench/cpu-versus.ts <other checkout> [backend] [rounds] [per round]");
+if (!otherCheckout)
+  throw new Error("usage: node bench/cpu-versus.ts <other checkout> [backend] [rounds] [per round]");
 const backend = backendArg as Backend;
 const ROUNDS = Number(roundsArg);
 const PER_ROUND = Number(perRoundArg);
@@ -26,8 +32,14 @@ interface Side {
 
 const round = (side: Side, count: number) =>
   runPool(count, CONCURRENCY, async (i) => {
-    const prediction = await createPrediction(side.served.url, "sim/image", { prompt: `p ${i}`, ...INPUT }, true);
-    if (prediction.status !== "succeeded") throw new Error(`${side.name}: ${prediction.id} ${prediction.status}`);
+    const prediction = await createPrediction(
+      side.served.url,
+      "sim/image",
+      { prompt: `p ${i}`, ...INPUT },
+      true,
+    );
+    if (prediction.status !== "succeeded")
+      throw new Error(`${side.name}: ${prediction.id} ${prediction.status}`);
   });
 
 const env = { GENGATE_SIM_LATENCY: "0" };
@@ -58,8 +70,11 @@ try {
 const count = ROUNDS * PER_ROUND;
 const cpuMs = (side: Side) => (side.cpuSeconds * 1000) / count;
 const [other, mine] = sides as [Side, Side];
-console.log(`\n${backend}: ${ROUNDS} alternating rounds of ${PER_ROUND} predictions each, ${CONCURRENCY} clients\n`);
+console.log(
+  `\n${backend}: ${ROUNDS} alternating rounds of ${PER_ROUND} predictions each, ${CONCURRENCY} clients\n`,
+);
 console.log("| checkout | CPU ms per prediction | predictions/s |");
 console.log("|---|---|---|");
-for (const side of sides) console.log(`| ${side.name} | ${fmt(cpuMs(side), 2)} | ${fmt(count / side.seconds, 0)} |`);
+for (const side of sides)
+  console.log(`| ${side.name} | ${fmt(cpuMs(side), 2)} | ${fmt(count / side.seconds, 0)} |`);
 console.log(`\nthis ÷ other, CPU per prediction: ${fmt(cpuMs(mine) / cpuMs(other), 2)}`);
