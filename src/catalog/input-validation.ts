@@ -17,14 +17,20 @@ const URI_MESSAGE =
 
 /** Compiled validators by schema text: the same version id may first be seen without its schema. */
 const compiled = new Map<string, ValidateFunction>();
+/** The same, by schema object: a model's schema is the same object request after request, so it is not serialized each time. */
+const bySchema = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(model: ModelDescriptor): ValidateFunction {
-  const key = JSON.stringify(model.inputSchema);
+  const schema = model.inputSchema;
+  const known = bySchema.get(schema);
+  if (known) return known;
+  const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv.compile(withSafeIntegers(model.inputSchema));
+    validate = ajv.compile(withSafeIntegers(schema));
     compiled.set(key, validate);
   }
+  bySchema.set(schema, validate);
   return validate;
 }
 

@@ -52,6 +52,8 @@ export class Dispatcher {
   private readonly batchCaps: BatchCaps;
   private readonly guard: RowGuard;
   private readonly leases: Leases<PredictionState>;
+  /** Whether the last pass left queued work for want of room: only then may a submit's end let more start. */
+  private waitingForRoom = false;
 
   constructor(
     ctx: EngineContext,
@@ -97,6 +99,7 @@ export class Dispatcher {
   /** One pass over every provider, from one count of the unfinished work of all of them. */
   private async dispatch(): Promise<number> {
     let next = IDLE_MS;
+    this.waitingForRoom = false;
     const unfinished = await this.ctx.store.predictions.countUnfinished();
     for (const provider of this.ctx.providers.all()) {
       next = Math.min(next, await this.dispatchFor(provider, unfinishedCountsOf(unfinished, provider.id)));
@@ -120,7 +123,9 @@ export class Dispatcher {
     // Unconfirmed work may be running upstream: it holds its place until it is known.
     const inFlight = counts.submitting + counts.unconfirmed + counts.running;
     const free = (limits?.concurrency ?? provider.concurrency) - inFlight;
-    return counts.queued === 0 ? 0 : Math.max(0, free);
+    if (counts.queued === 0) return 0;
+    if (free <= 0) this.waitingForRoom = true;
+    return Math.max(0, free);
   }
 
   private async claimDue(provider: Provider): Promise<number> {
@@ -232,7 +237,9 @@ export class Dispatcher {
     this.inFlight.add(work);
     void work.finally(() => {
       this.inFlight.delete(work);
-      this.loop.wake();
+      // An end already wakes every dispatcher (engine-parts.ts); this wake is for queued work the
+      // last pass found no room for, which may have some now. Otherwise ~1 pass per submit is wasted.
+      if (this.waitingForRoom) this.loop.wake();
     });
   }
 

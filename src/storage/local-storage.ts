@@ -36,16 +36,7 @@ export class LocalStorage implements BlobStorage {
     const tmpDir = await this.ensureDir(join(this.root, "tmp"));
     const tmpPath = join(tmpDir, randomBytes(12).toString("hex"));
     try {
-      // Bytes in memory (a small output, an upload) skip the stream machinery: hashed, then written at once.
-      let digest: StreamDigest;
-      if (source instanceof Uint8Array) {
-        digest = digestOf(source, maxBytes);
-        await writeFile(tmpPath, source);
-      } else {
-        const hashing = hashingStream(maxBytes);
-        await pipeline(source, hashing.stream, createWriteStream(tmpPath));
-        digest = hashing.digest();
-      }
+      const digest = await this.writeHashed(source, tmpPath, maxBytes);
       const key = blobKey(digest.sha256, extension, area);
       const finalPath = this.pathOf(key);
       await this.ensureDir(dirname(finalPath));
@@ -55,6 +46,22 @@ export class LocalStorage implements BlobStorage {
       await rm(tmpPath, { force: true });
       throw error;
     }
+  }
+
+  /** Writes `source` to `path`; what it measured. Bytes in hand skip the streams (each output of the sim is). */
+  private async writeHashed(
+    source: Readable | Uint8Array,
+    path: string,
+    maxBytes: number,
+  ): Promise<StreamDigest> {
+    if (source instanceof Uint8Array) {
+      const digest = digestOf(source, maxBytes);
+      await writeFile(path, source);
+      return digest;
+    }
+    const hashing = hashingStream(maxBytes);
+    await pipeline(source, hashing.stream, createWriteStream(path));
+    return hashing.digest();
   }
 
   private async ensureDir(dir: string): Promise<string> {

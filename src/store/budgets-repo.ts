@@ -199,18 +199,17 @@ export class BudgetsRepo {
    * charged what was held), and writes its runs to the ledger; doing it again changes nothing.
    */
   async settle(predictionId: string, tokenId: string | null, runs: LedgerRun[]): Promise<void> {
-    const held = await this.#db
-      .selectFrom("budget_holds")
-      .select("prediction_id")
-      .where("prediction_id", "=", predictionId)
-      .executeTakeFirst();
+    const tenantOfToken = sql<string | null>`(select tenant_id from api_tokens where id = ${tokenId})`;
     // Work no budget applies to: its runs go to the ledger, in one statement.
-    if (!held)
-      return this.#record(
-        this.#db,
-        runs,
-        sql<string | null>`(select tenant_id from api_tokens where id = ${tokenId})`,
-      );
+    if (runs.length === 1 && (await this.#recordUnheld(runs[0] as LedgerRun, tenantOfToken))) return;
+    if (runs.length !== 1) {
+      const held = await this.#db
+        .selectFrom("budget_holds")
+        .select("prediction_id")
+        .where("prediction_id", "=", predictionId)
+        .executeTakeFirst();
+      if (!held) return this.#record(this.#db, runs, tenantOfToken);
+    }
     await this.#db.transaction().execute(async (trx) => {
       const hold = await trx
         .deleteFrom("budget_holds")
@@ -252,6 +251,33 @@ export class BudgetsRepo {
             .execute();
       }
     });
+  }
+
+  /**
+   * Writes `run` to the ledger unless a budget holds its prediction (nearly all work makes one
+   * run); false when a hold was found, or the run was written before.
+   */
+  async #recordUnheld(run: LedgerRun, tenantId: RawBuilder<string | null>): Promise<boolean> {
+    const columns = Object.keys(run) as (keyof LedgerRun)[];
+    const unheld = this.#db
+      .selectNoFrom((eb) => [
+        ...columns.map((column) => eb.val(run[column]).as(column)),
+        tenantId.as("tenant_id"),
+      ])
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("budget_holds").select("prediction_id").where("prediction_id", "=", run.prediction_id),
+          ),
+        ),
+      );
+    const { numInsertedOrUpdatedRows } = await this.#db
+      .insertInto("spend_ledger")
+      .columns([...columns, "tenant_id"])
+      .expression(unheld)
+      .onConflict((oc) => oc.columns(["prediction_id", "run"]).doNothing())
+      .executeTakeFirstOrThrow();
+    return Number(numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
   async #record(db: Kysely<DB>, runs: LedgerRun[], tenantId: RawBuilder<string | null>): Promise<void> {

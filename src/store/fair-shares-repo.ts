@@ -43,10 +43,11 @@ export class FairSharesRepo {
   }
 
   async save(provider: string, changes: ServedCountChanges): Promise<void> {
-    if (changes.set.length === 0 && changes.removed.length === 0) return;
-    await this.#db.transaction().execute(async (trx) => {
-      for (const removed of chunks(changes.removed)) {
-        await trx
+    const removals = chunks(changes.removed);
+    const sets = chunks(changes.set);
+    const write = async (db: Kysely<DB>) => {
+      for (const removed of removals) {
+        await db
           .deleteFrom("fair_shares")
           .where("provider", "=", provider)
           .where((eb) =>
@@ -54,8 +55,8 @@ export class FairSharesRepo {
           )
           .execute();
       }
-      for (const set of chunks(changes.set)) {
-        await trx
+      for (const set of sets) {
+        await db
           .insertInto("fair_shares")
           .values(
             set.map((count) => ({ provider, scope: count.scope, key: count.key, served: count.served })),
@@ -67,7 +68,12 @@ export class FairSharesRepo {
           )
           .execute();
       }
-    });
+    };
+    const statements = removals.length + sets.length;
+    if (statements === 0) return;
+    // One statement is a transaction of its own.
+    if (statements === 1) return write(this.#db);
+    await this.#db.transaction().execute(write);
   }
 }
 

@@ -2,6 +2,7 @@
 import type { Kysely, Selectable, UpdateObject } from "kysely";
 import type { Lora, LoraStatus } from "../core/lora.ts";
 import { type KeysetCursor, newestFirst } from "./newest-first.ts";
+import { ReadCache } from "./read-cache.ts";
 import type { DB, LorasTable } from "./schema.ts";
 
 export type LoraPatch = Partial<
@@ -93,8 +94,13 @@ function patchToUpdate(patch: LoraPatch): UpdateObject<DB, "loras"> {
   return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
 }
 
+/** How long a LoRA made or changed by another process may take to be seen by name here. */
+const LORA_CACHE_MS = 2_000;
+
 export class LorasRepo {
   readonly #db: Kysely<DB>;
+  /** LoRAs by destination: every submit of a model by name asks whether it is a LoRA's. */
+  readonly #byDestination = new ReadCache<Lora | null>(LORA_CACHE_MS);
 
   constructor(db: Kysely<DB>) {
     this.#db = db;
@@ -107,6 +113,7 @@ export class LorasRepo {
       .values(toRow(lora))
       .onConflict((oc) => oc.column("owner_name").doNothing())
       .executeTakeFirst();
+    this.#byDestination.clear();
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
@@ -124,14 +131,19 @@ export class LorasRepo {
     return row === undefined ? null : fromRow(row);
   }
 
-  /** The LoRA whose trained model is `destination` (`owner/name`). */
-  async findByDestination(destination: string): Promise<Lora | null> {
-    const row = await this.#db
-      .selectFrom("loras")
-      .selectAll()
-      .where("destination", "=", destination)
-      .executeTakeFirst();
-    return row === undefined ? null : fromRow(row);
+  /**
+   * The LoRA whose trained model is `destination` (`owner/name`), as read at most LORA_CACHE_MS
+   * ago: a LoRA made by another process is only named once its training starts, seconds later.
+   */
+  findByDestination(destination: string): Promise<Lora | null> {
+    return this.#byDestination.get(destination, async () => {
+      const row = await this.#db
+        .selectFrom("loras")
+        .selectAll()
+        .where("destination", "=", destination)
+        .executeTakeFirst();
+      return row === undefined ? null : fromRow(row);
+    });
   }
 
   /** The LoRA whose trained version has this version id (the part after `:`). */
@@ -176,6 +188,7 @@ export class LorasRepo {
       .where("next_check_at", "=", lora.nextCheckAt)
       .returningAll()
       .executeTakeFirst();
+    this.#byDestination.clear();
     return row === undefined ? null : fromRow(row);
   }
 
@@ -189,10 +202,12 @@ export class LorasRepo {
       .where("status", "in", from)
       .returningAll()
       .executeTakeFirst();
+    this.#byDestination.clear();
     return row === undefined ? null : fromRow(row);
   }
 
   async delete(id: string): Promise<void> {
     await this.#db.deleteFrom("loras").where("id", "=", id).execute();
+    this.#byDestination.clear();
   }
 }

@@ -17,6 +17,7 @@ import {
   type PredictionState,
   UNFINISHED_STATES,
 } from "../core/prediction.ts";
+import { CompiledShapes } from "./compiled-shapes.ts";
 import type { Database } from "./database.ts";
 import { byCreation, type CreationOrder, type KeysetCursor } from "./newest-first.ts";
 import {
@@ -80,6 +81,7 @@ export interface DuePredictionsOptions {
 export class PredictionsRepo {
   readonly #db: Kysely<DB>;
   readonly #dialect: Database["dialect"];
+  readonly #shapes = new CompiledShapes();
 
   constructor(db: Kysely<DB>, dialect: Database["dialect"]) {
     this.#db = db;
@@ -91,7 +93,13 @@ export class PredictionsRepo {
     prediction: Prediction & { upstreamId?: string | null; submitId?: string | null },
     db: Kysely<DB> = this.#db,
   ): Promise<void> {
-    await db.insertInto("predictions").values(predictionRow(prediction)).execute();
+    // Kysely leaves out undefined columns, so the shape is the defined ones.
+    const row = Object.fromEntries(
+      Object.entries(predictionRow(prediction)).filter(([, v]) => v !== undefined),
+    );
+    await this.#shapes.run(db, `insert ${Object.keys(row)}`, Object.values(row), () =>
+      db.insertInto("predictions").values(row as ReturnType<typeof predictionRow>),
+    );
   }
 
   async get(id: string): Promise<StoredPrediction | null> {
@@ -169,13 +177,22 @@ export class PredictionsRepo {
   ): Promise<StoredPrediction | null> {
     checkTransition(from, patch.state);
     if (from.length === 0) return null;
-    const row = await this.#db
-      .updateTable("predictions")
-      .set(patchToUpdate(patch))
-      .where("id", "=", id)
-      .where("state", "in", from)
-      .returningAll()
-      .executeTakeFirst();
+    const update = patchToUpdate(patch);
+    const values = Object.entries(update).map(([column, value]) =>
+      column === "retain_until" ? patch.completedAt : value,
+    );
+    const [row] = await this.#shapes.run(
+      this.#db,
+      `transition ${Object.keys(update)} from ${from.length}`,
+      [...values, id, ...from],
+      () =>
+        this.#db
+          .updateTable("predictions")
+          .set(update)
+          .where("id", "=", id)
+          .where("state", "in", from)
+          .returningAll(),
+    );
     return row === undefined ? null : fromPredictionRow(row);
   }
 

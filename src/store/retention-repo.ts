@@ -33,20 +33,31 @@ export class RetentionRepo {
    * Records that `predictionId` holds the blob `key`; true when the blob is being deleted right
    * now (the caller must store its bytes again once that is over).
    */
-  hold(predictionId: string, key: string): Promise<boolean> {
-    return this.#db.transaction().execute(async (trx) => {
-      await this.#lockBlob(trx, key);
-      await trx
+  async hold(predictionId: string, key: string): Promise<boolean> {
+    // One statement: the hold, and whether the blob is being deleted, as that hold saw it.
+    const hold = async (db: Kysely<DB>) => {
+      const { being_deleted } = await db
         .insertInto("prediction_files")
         .values({ storage_key: key, prediction_id: predictionId })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      const removal = await trx
-        .selectFrom("blob_removals")
-        .select("storage_key")
-        .where("storage_key", "=", key)
-        .executeTakeFirst();
-      return removal !== undefined;
+        // Rewritten in place rather than skipped, so that the row (and the answer) comes back.
+        .onConflict((oc) =>
+          oc
+            .columns(["storage_key", "prediction_id"])
+            .doUpdateSet({ storage_key: (eb) => eb.ref("excluded.storage_key") }),
+        )
+        .returning((eb) =>
+          eb
+            .exists(eb.selectFrom("blob_removals").select("storage_key").where("storage_key", "=", key))
+            .as("being_deleted"),
+        )
+        .executeTakeFirstOrThrow();
+      return Boolean(being_deleted);
+    };
+    // SQLite runs one statement at a time, each its own transaction: no lock to take around it.
+    if (this.#dialect !== "postgres") return hold(this.#db);
+    return this.#db.transaction().execute(async (trx) => {
+      await this.#lockBlob(trx, key);
+      return hold(trx);
     });
   }
 
