@@ -27,6 +27,8 @@ const NOT_AT_START: Record<string, RegExp> = {
   "sharp (images)": /\/node_modules\/sharp\//,
   "the local models' runtimes": /\/node_modules\/(onnxruntime-node|@tensorflow)\//,
   "the token counter": /\/node_modules\/js-tiktoken\//,
+  "ajv (JSON Schema checks)": /\/node_modules\/ajv(-formats)?\//,
+  "the OpenAPI document": /\/src\/api\/openapi(-[a-z]+)?\.ts$/,
 };
 
 function loadedAmong(modules: string, patterns: Record<string, RegExp>): string[] {
@@ -64,7 +66,7 @@ describe("gengate serve on SQLite starts lean", () => {
     return { url: server.url, modules: () => readFileSync(moduleLog, "utf8") };
   }
 
-  it("has loaded none of them once it answers, and loads sharp when a prediction renders an image", async () => {
+  it("has loaded none of them once it answers; a prediction loads ajv and sharp, /openapi.json its document", async () => {
     const { url, modules } = await serve("plain");
     expect((await fetch(`${url}/health`)).status).toBe(200);
     const models = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
@@ -79,7 +81,15 @@ describe("gengate serve on SQLite starts lean", () => {
       body: JSON.stringify({ input: { prompt: "a lighthouse", width: 64, height: 64 } }),
     });
     expect(((await prediction.json()) as { status: string }).status).toBe("succeeded");
-    expect(loadedAmong(modules(), NOT_AT_START)).toEqual(["sharp (images)"]);
+    expect(loadedAmong(modules(), NOT_AT_START)).toEqual(["sharp (images)", "ajv (JSON Schema checks)"]);
+
+    const document = await fetch(`${url}/openapi.json`);
+    expect(((await document.json()) as { openapi: string }).openapi).toBe("3.1.0");
+    expect(loadedAmong(modules(), NOT_AT_START)).toEqual([
+      "sharp (images)",
+      "ajv (JSON Schema checks)",
+      "the OpenAPI document",
+    ]);
   });
 
   it("loads the Prometheus client when metrics are configured", async () => {

@@ -8,7 +8,6 @@ import { requireToken } from "./auth.ts";
 import { limitBody } from "./body-limit.ts";
 import { useHttpEdge } from "./http-edge.ts";
 import { openAiApp } from "./openai/openai-app.ts";
-import { openApiDocument } from "./openapi.ts";
 import { operatorRoutes } from "./operator-routes.ts";
 import { refuseNulInPath } from "./path-check.ts";
 import { problem, toGatewayError } from "./problem.ts";
@@ -54,7 +53,8 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: RequestIdVariables }
   app.use("/v1/*", refuseNulInPath);
 
   app.route("/", operatorRoutes(deps.operator));
-  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  // Loaded when first asked for: its 10 modules cost memory a server that is never asked keeps.
+  app.get("/openapi.json", async (c) => c.json((await import("./openapi.ts")).openApiDocument()));
   app.route("/", outputFileRoutes(deps));
   app.use("/hooks/*", jsonBodyLimit);
   app.route("/", inboundWebhookRoutes(deps));

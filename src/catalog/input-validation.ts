@@ -1,17 +1,17 @@
 /** Checks a prediction's input against the model version's JSON Schema before any money is spent. */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import ajvFormats from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { isUsableFileUrl } from "../core/data-url.ts";
 import { GatewayError, type InvalidField } from "../core/errors.ts";
+import { addFormats, lazyAjv } from "../core/lazy-ajv.ts";
 import type { ModelDescriptor } from "../providers/provider.ts";
 import { withSafeIntegers } from "./safe-integers.ts";
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false });
-// ajv-formats is CommonJS: under ESM its function is the `default` property of the module.
-ajvFormats.default(ajv);
-// A file input is read by gengate or the provider: anything else (file://, a malformed URL) would
-// only fail once the prediction runs.
-ajv.addFormat("uri", { type: "string", validate: isUsableFileUrl });
+const ajv = lazyAjv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false }, (instance) => {
+  addFormats(instance);
+  // A file input is read by gengate or the provider: anything else (file://, a malformed URL) would
+  // only fail once the prediction runs.
+  instance.addFormat("uri", { type: "string", validate: isUsableFileUrl });
+});
 const URI_MESSAGE =
   "must be a URL gengate or the provider can read (http(s), or a data URL holding the file)";
 
@@ -27,7 +27,7 @@ function validatorFor(model: ModelDescriptor): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv.compile(withSafeIntegers(schema));
+    validate = ajv().compile(withSafeIntegers(schema));
     compiled.set(key, validate);
   }
   bySchema.set(schema, validate);

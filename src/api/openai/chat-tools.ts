@@ -3,11 +3,11 @@
  * checked before anything else: a tool whose parameters are not a valid JSON Schema, or a choice
  * that names no tool, is a 400 naming the param, whether or not the model could call tools.
  */
-import { Ajv } from "ajv";
 import { z } from "zod";
+import { lazyAjv } from "../../core/lazy-ajv.ts";
 import { paramError } from "./openai-error.ts";
 
-const ajv = new Ajv({ strict: false, validateSchema: true });
+const ajv = lazyAjv({ strict: false, validateSchema: true });
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const nameSchema = z
@@ -104,7 +104,7 @@ function nameIn(tool: Record<string, unknown>): string | undefined {
 export function checkParameters(schema: Record<string, unknown> | null | undefined, param: string): void {
   if (schema == null) return;
   try {
-    ajv.compile(schema);
+    ajv().compile(schema);
   } catch (error) {
     // ajv names the schema "data": "data/type must be…" reads "type must be…".
     const reason = (error as Error).message
@@ -114,6 +114,6 @@ export function checkParameters(schema: Record<string, unknown> | null | undefin
     throw paramError(param, `Invalid schema for '${param}': ${reason}`);
   } finally {
     // Each request brings its own schemas: none is kept.
-    ajv.removeSchema(schema);
+    ajv().removeSchema(schema);
   }
 }

@@ -5,12 +5,12 @@
  * asked for. With a `strict` json_schema the answer is checked against the schema before anyone
  * sees it: one that violates it fails the prediction, whose text is never shown as if it fitted.
  */
-import { Ajv } from "ajv";
 import { z } from "zod";
+import { lazyAjv } from "../../core/lazy-ajv.ts";
 import type { FinishReason, StatusMetrics, StatusResult } from "../provider.ts";
 import { parseAnswer } from "./answer.ts";
 
-const ajv = new Ajv({ strict: false });
+const ajv = lazyAjv({ strict: false });
 
 /** The input fields passed to the upstream as they are. */
 const PASSED = [
@@ -104,7 +104,7 @@ function strictViolation(format: unknown, content: string): string | undefined {
   } catch {
     return "the model's answer is not JSON, which response_format json_schema (strict) requires";
   }
-  const validate = ajv.compile(schema);
+  const validate = ajv().compile(schema);
   try {
     if (validate(value)) return undefined;
     const where = (validate.errors ?? [])
@@ -113,6 +113,6 @@ function strictViolation(format: unknown, content: string): string | undefined {
       .join("; ");
     return `the model's answer does not match response_format.json_schema.schema (strict): ${where}`;
   } finally {
-    ajv.removeSchema(schema);
+    ajv().removeSchema(schema);
   }
 }
