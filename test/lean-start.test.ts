@@ -27,6 +27,7 @@ const NOT_AT_START: Record<string, RegExp> = {
   "sharp (images)": /\/node_modules\/sharp\//,
   "the local models' runtimes": /\/node_modules\/(onnxruntime-node|@tensorflow)\//,
   "the token counter": /\/node_modules\/js-tiktoken\//,
+  "the zip libraries": /\/node_modules\/(yauzl|yazl)\//,
   "ajv (JSON Schema checks)": /\/node_modules\/ajv(-formats)?\//,
   "the OpenAPI document": /\/src\/api\/openapi(-[a-z]+)?\.ts$/,
 };

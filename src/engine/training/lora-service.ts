@@ -16,7 +16,6 @@ import type { EngineContext } from "../engine-context.ts";
 import type { TrainingSubmitRequest } from "../requests.ts";
 import type { WebhookSender } from "../webhook-sender.ts";
 import { readTrainingPhotos } from "./photos/read-training-photos.ts";
-import { trainingZip } from "./photos/training-zip.ts";
 import type { UploadedFile } from "./photos/uploaded-file.ts";
 import { MAX_SAMPLES } from "./sample-prompts.ts";
 
@@ -73,6 +72,8 @@ export class LoraService {
     const params = await this.checkedParams(trainer, triggerWord, request.params ?? {});
 
     const photos = await readTrainingPhotos(request.photos);
+    // Loaded here: the zip library costs memory a server that trains nothing never uses.
+    const { trainingZip } = await import("./photos/training-zip.ts");
     const zip = await this.ctx.storage.put(trainingZip(photos), "zip");
     const now = Date.now();
     const lora: Lora = {

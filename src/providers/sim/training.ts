@@ -29,7 +29,6 @@ import { LORA_MODEL_NAME, LORA_OWNER, loraVersionId } from "./lora-models.ts";
 import { SIM_MODELS, TRAINER_NAME, TRAINING_INPUT } from "./models.ts";
 import type { TrainingOperation } from "./operation.ts";
 import { newUpstreamId } from "./plan-operation.ts";
-import { inspectTrainingZip } from "./training-zip.ts";
 
 export const DEFAULT_TRAINER = `sim/${TRAINER_NAME}`;
 export const UPLOAD_SCHEME = "sim-upload://";
@@ -158,7 +157,7 @@ export function createSimTraining({ config, journal, dataDir }: SimTrainingDeps)
       // Reading fails the start (the engine may try again); what the zip holds decides the training.
       const zip = await readZip(input.input_images, ctx);
       const found = zip
-        ? await inspectTrainingZip(zip)
+        ? await (await import("./training-zip.ts")).inspectTrainingZip(zip)
         : { error: `input_images: ${input.input_images} is gone (uploads are kept 24 hours)` };
       const upstreamId = newUpstreamId();
       const operation: TrainingOperation = {

@@ -10,7 +10,6 @@ import { normaliseImage } from "./normalise-image.ts";
 import { fileTooLarge, formatBytes, photoError } from "./photo-error.ts";
 import type { PhotoSource } from "./photo-source.ts";
 import type { UploadedFile } from "./uploaded-file.ts";
-import { isZip, zipSources } from "./zip-entries.ts";
 
 export interface TrainingPhoto {
   /** Its name in the training zip: `photo-001.jpg`, `photo-002.jpg`… in upload order. */
@@ -32,6 +31,8 @@ async function sourcesOf(
   files: readonly UploadedFile[],
   limits: Readonly<PhotoLimits>,
 ): Promise<PhotoSource[]> {
+  // Loaded here: the zip library costs memory a server that trains nothing never uses.
+  const { isZip, zipSources } = await import("./zip-entries.ts");
   const sources: PhotoSource[] = [];
   for (const file of files) {
     if (isIgnoredName(file.name)) continue;
