@@ -41,8 +41,8 @@ if (OTHER)
   codes.unshift({
     name: OTHER,
     bin: resolve(OTHER, "bin/gengate.js"),
-    // The other code runs as it would: only a gengate that turns the cache on itself uses one.
-    cacheDir: undefined,
+    // The other code runs as it would: a gengate whose bin/gengate.js turns the cache on uses one.
+    cacheDir: mkdtempSync(join(tmpdir(), "gengate-bench-cache-")),
     startMs: [],
     idleMiB: [],
   });
