@@ -7,18 +7,18 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 
-// V8 flags that trade a little CPU for memory. V8 lets its young generation grow to 32 MiB a half,
-// and a server that has been busy keeps all of it: 4 MiB kept about 100 MiB off a busy server.
-// --optimize-for-size ("favour memory size over execution speed") kept about 10 MiB off an idle
-// server and 40 MiB off one with 10,000 predictions queued, for a CPU cost per prediction within
-// the noise (BENCHMARKS.md, "Start time and memory"). V8 takes them only on its command line, so
-// `serve` starts again with them, in the same process (execve); one already given
-// (`--no-optimize-for-size`, or a size on the command line or in NODE_OPTIONS) wins.
-const V8_FLAGS = ["--max-semi-space-size=4", "--optimize-for-size"];
-const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
-const missing = V8_FLAGS.filter((flag) => !given.includes(flag.split("=")[0]));
-if (process.argv[2] === "serve" && missing.length > 0 && typeof process.execve === "function") {
-  const args = [...missing, ...process.execArgv, ...process.argv.slice(1)];
+// V8 lets its young generation grow to 32 MiB a half, and a server that has been busy keeps all of
+// it: 4 MiB kept about 100 MiB off a busy server at no CPU per prediction we could measure
+// (BENCHMARKS.md, "Start time and memory"). V8 takes the size only on its command line, so `serve`
+// starts again with it, in the same process (execve), unless one is given. Other flags given to
+// node are kept: `node --optimize-for-size bin/gengate.js serve` trades about 16% more CPU per
+// prediction for 10-40 MiB less memory (same section), which is the operator's call.
+const YOUNG_GENERATION = "--max-semi-space-size=4";
+const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((arg) =>
+  arg.includes("--max-semi-space-size"),
+);
+if (process.argv[2] === "serve" && !given && typeof process.execve === "function") {
+  const args = [YOUNG_GENERATION, ...process.execArgv, ...process.argv.slice(1)];
   process.execve(process.execPath, [process.execPath, ...args], process.env);
 }
 
