@@ -56,6 +56,10 @@ const FORMATS: Record<Exclude<PromptFamily, "plain">, TurnFormat> = {
 };
 
 const PLAIN_LABELS = { user: "User", assistant: "Assistant" } as const;
+const PLAIN_STOP = "\nUser:";
+
+/** Every family's turn ends: what a chat rendered as a prompt may have been cut at. */
+export const TURN_ENDS: readonly string[] = [...Object.values(FORMATS).flatMap((f) => f.stop), PLAIN_STOP];
 
 export function renderChat(messages: readonly ChatMessage[], family: PromptFamily): RenderedChat {
   if (family === "plain") return renderPlain(messages);
@@ -77,7 +81,7 @@ function renderPlain(messages: readonly ChatMessage[]): RenderedChat {
     only?.role === "user"
       ? only.content
       : `${turns.map((m) => `${PLAIN_LABELS[m.role as "user" | "assistant"]}: ${m.content}\n`).join("")}Assistant:`;
-  return { prompt, ...(system.length > 0 && { systemPrompt: system.join("\n\n") }), stop: ["\nUser:"] };
+  return { prompt, ...(system.length > 0 && { systemPrompt: system.join("\n\n") }), stop: [PLAIN_STOP] };
 }
 
 /** System messages put at the start of the user turn that follows them (or of a user turn of their own). */

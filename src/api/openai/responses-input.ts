@@ -3,8 +3,9 @@
  * conversation gengate's text models read, in two forms: the plain turns every text model reads,
  * and chat completions' messages for a model that takes OpenAI's messages natively (developer
  * turns kept, `function_call` items as an assistant's `tool_calls`, `function_call_output` items
- * as `tool` messages). Text is all they read: an image, file or audio part, other items and
- * references to stored items are refused naming where they are, never skipped.
+ * as `tool` messages). Text is all they read: an image, file or audio part and other items are
+ * refused naming where they are, never skipped (`item_reference`s are resolved before, in
+ * responses-references.ts).
  */
 import type { ChatMessage } from "../../catalog/prompt-templates.ts";
 import { paramError, unsupportedParam } from "./openai-error.ts";
@@ -75,12 +76,6 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
     if (type === "function_call") addCall(conversation, item, param);
     else addOutput(conversation, item, param);
     return;
-  }
-  if (type === "item_reference") {
-    throw unsupportedParam(
-      param,
-      `'${param}' is a reference to a stored item; gengate keeps no responses to refer to: send the item itself (with the AI SDK, providerOptions.openai.store = false)`,
-    );
   }
   throw unsupportedParam(
     param,

@@ -3,16 +3,20 @@
  * request runs as a chat prediction of a text model, through the same queue, rate limits,
  * fallbacks and budgets, and is answered as one response object or streamed as `response.*`
  * events: the message's text as it comes, then the model's function calls. gengate keeps no
- * response state: every request carries its whole conversation.
+ * response state: every request carries its whole conversation (earlier answers' items
+ * themselves, or references to them, read back from their predictions).
  */
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
+import { GatewayError } from "../../core/errors.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
+import { ownerScope } from "../auth.ts";
 import { limitBody } from "../body-limit.ts";
 import { readJson } from "../request-body.ts";
 import { resolveChatModel } from "./chat-model.ts";
 import { type ChatRun, runChat } from "./chat-run.ts";
+import { resolveReferences } from "./responses-references.ts";
 import { parseResponsesRequest } from "./responses-request.ts";
 import { endingOf, hasMessage, type ResponseMeta, responseObject, streamEvents } from "./responses-shapes.ts";
 import { failedMessage, submitText, wholeText } from "./text-submit.ts";
@@ -20,7 +24,13 @@ import { failedMessage, submitText, wholeText } from "./text-submit.ts";
 export function responsesRoutes(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.post("/responses", limitBody(deps.config.maxBodyBytes), async (c) => {
-    const { chat, echo } = parseResponsesRequest(await readJson(c, z.unknown()));
+    const body = await resolveReferences(await readJson(c, z.unknown()), (id) =>
+      deps.engine.get(id, ownerScope(c.get("token"))).catch((error: unknown) => {
+        if (GatewayError.from(error).code === "not_found") return undefined;
+        throw error;
+      }),
+    );
+    const { chat, echo } = parseResponsesRequest(body);
     const model = await resolveChatModel(deps.engine, deps.openAiModels.resolve(chat.model));
     const run = await submitText(c, deps, chat, model);
     const meta: ResponseMeta = {
