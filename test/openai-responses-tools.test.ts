@@ -329,7 +329,6 @@ describe("what this model cannot be asked through the Responses API either", () 
     ["log probabilities by include", { include: ["message.output_text.logprobs"] }, "include"],
     ["a hosted tool", { tools: [{ type: "web_search" }] }, "tools[0]"],
     ["a custom tool", { tools: [{ type: "custom", name: "sql" }] }, "tools[0]"],
-    ["a reference to a stored item", { input: [{ type: "item_reference", id: "msg_1" }] }, "input[0]"],
   ])(
     "refuses %s with OpenAI's 400 naming the param, asking the upstream nothing",
     async (_, extra, param) => {

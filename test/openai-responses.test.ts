@@ -10,7 +10,7 @@ import { generateText, streamText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { responseEventSchema, shapeErrors } from "./fakes/openai/openapi-spec.ts";
-import { startGatewayWithConfig, TEST_TOKEN, type TestGateway } from "./support/gateway.ts";
+import { newTenant, startGatewayWithConfig, TEST_TOKEN, type Tenant, type TestGateway } from "./support/gateway.ts";
 
 let gateway: TestGateway;
 let client: OpenAI;
@@ -215,7 +215,7 @@ describe("what a model cannot honour", () => {
     ],
     ["background", { background: true }, "background", "unsupported_parameter"],
     [
-      "an item reference",
+      "a reference to an item of no response",
       {
         input: [
           { role: "user", content: "hi" },
@@ -223,7 +223,13 @@ describe("what a model cannot honour", () => {
         ],
       },
       "input[1]",
-      "unsupported_parameter",
+      "invalid_value",
+    ],
+    [
+      "a reference without an id",
+      { input: [{ type: "item_reference" }] },
+      "input[0].id",
+      "invalid_value",
     ],
     [
       "an image part",
@@ -274,6 +280,95 @@ describe("what a model cannot honour", () => {
     expect(answer.json.error).toMatchObject({ type: "invalid_request_error", param, code });
     expect(answer.json.error.message).toContain(param.split("[")[0]);
     expect(await predictionCount()).toBe(before);
+  });
+});
+
+describe("references to earlier answers' items", () => {
+  const promptOf = async (responseId: string) => (await predictionOf(responseId)).input.prompt;
+
+  it("reads a referenced message as the text the client was answered, cut at max_output_tokens", async () => {
+    const first = await client.responses.create({
+      model: "gpt-4o",
+      input: "Quiet river stones gather moss",
+      max_output_tokens: 3,
+    });
+    expect(first.status).toBe("incomplete");
+    const message = first.output[0] as OpenAI.Responses.ResponseOutputMessage;
+    expect(message.id).toBe(`msg_${first.id.replace(/^resp_/, "")}`);
+    const turns = (earlier: OpenAI.Responses.ResponseInputItem): OpenAI.Responses.ResponseInput => [
+      { role: "user", content: "Quiet river stones gather moss" },
+      earlier,
+      { role: "user", content: "And then?" },
+    ];
+
+    const referring = await client.responses.create({
+      model: "gpt-4o",
+      input: turns({ type: "item_reference", id: message.id }),
+    });
+    expect(referring.status).not.toBe("failed");
+    const prompt = `User: Quiet river stones gather moss\nAssistant: ${first.output_text}\nUser: And then?\nAssistant:`;
+    expect(first.output_text.split(" ")).toHaveLength(3);
+    expect(await promptOf(referring.id)).toBe(prompt);
+    // The same conversation with the item itself reads the same.
+    const itself = await client.responses.create({ model: "gpt-4o", input: turns(message) });
+    expect(await promptOf(itself.id)).toBe(prompt);
+  });
+
+  const refusalOf = async (answer: Answer) => {
+    expect(answer.status).toBe(400);
+    expect(answer.json.error).toMatchObject({ type: "invalid_request_error", param: "input[1]" });
+    return answer.json.error.message;
+  };
+  const referringTo = (id: string) => ({
+    model: "sim-chat",
+    input: [
+      { role: "user", content: "hi" },
+      { type: "item_reference", id },
+    ],
+  });
+
+  it("refuses another token's answer exactly as one that never was, creating nothing", async () => {
+    const owner = await newTenant(gateway, "owner of the answer");
+    const other = await newTenant(gateway, "someone else");
+    const response = await owner.api("/openai/v1/responses", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "sim-chat", input: "Private words" }),
+    });
+    const { id } = (await response.json()) as { id: string };
+    const predictionId = id.replace(/^resp_/, "");
+    const before = await predictionCount();
+    const asked = async (as: Tenant, itemId: string) =>
+      (await as.api("/openai/v1/responses", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(referringTo(itemId)),
+      })) as Response;
+    const answerOf = async (reply: Response): Promise<Answer> => ({
+      status: reply.status,
+      json: await reply.json(),
+      dropped: null,
+    });
+
+    const theirs = await refusalOf(await answerOf(await asked(other, `msg_${predictionId}`)));
+    const nobodys = await refusalOf(await answerOf(await asked(other, "msg_zzzzzzzzzzzzzzzzzzzzzzzzzz")));
+    expect(theirs.replace(predictionId, "ID")).toBe(nobodys.replace("zzzzzzzzzzzzzzzzzzzzzzzzzz", "ID"));
+    expect(theirs).toContain("input[1]");
+    expect(await predictionCount()).toBe(before);
+    // Its owner may refer to it.
+    expect((await asked(owner, `msg_${predictionId}`)).status).toBe(200);
+  });
+
+  it("refuses a reference to an answer that failed, and to a function call the answer did not make", async () => {
+    const failed = await post({ model: "sim-broken", input: "hi" });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    const [broken] = await gateway.engine.list({ limit: 1 });
+    expect(broken?.state).toBe("failed");
+    expect(await refusalOf(await post(referringTo(`msg_${broken?.id}`)))).toContain("did not complete (failed)");
+
+    const answered = await client.responses.create({ model: "sim-chat", input: "hi" });
+    const predictionId = answered.id.replace(/^resp_/, "");
+    expect(await refusalOf(await post(referringTo(`fc_${predictionId}_0`)))).toContain(`fc_${predictionId}_0`);
   });
 });
 

@@ -73,14 +73,18 @@ async function referenced(reference: Item, param: string, find: FindPrediction):
  */
 function answeredText(prediction: Prediction, param: string, id: string): string {
   const { input, output } = prediction;
+  // What gengate submitted: an alias's target may have replaced some of it in `input`.
+  const submitted = prediction.route?.request ?? input;
   const tokens = (output as unknown[]).filter((item): item is string => typeof item === "string");
-  const limit = input.max_tokens ?? input.max_new_tokens;
-  let text = tokens.slice(0, typeof limit === "number" ? limit : undefined).join("");
-  const given = input.stop ?? input.stop_sequences;
+  const limit = [submitted.max_tokens, submitted.max_new_tokens, input.max_tokens, input.max_new_tokens].find(
+    (value) => typeof value === "number",
+  ) as number | undefined;
+  let text = tokens.slice(0, limit).join("");
+  const given = submitted.stop ?? submitted.stop_sequences;
   const stops = Array.isArray(given) ? given.filter((stop) => typeof stop === "string" && stop !== "") : [];
   const at = Math.min(...stops.map((stop) => text.indexOf(stop)).filter((index) => index >= 0));
   if (Number.isFinite(at)) text = text.slice(0, at);
-  const untold = [...("prompt" in input ? TURN_ENDS : []), ...joinedStops(given)].find((stop) =>
+  const untold = [...("prompt" in submitted ? TURN_ENDS : []), ...joinedStops(given)].find((stop) =>
     text.includes(stop),
   );
   if (untold !== undefined) {
