@@ -245,6 +245,62 @@ describe("an answer of text and a function call", () => {
   });
 });
 
+describe("references to an earlier answer's items", () => {
+  it("reads a function call by reference as the call the model made", async () => {
+    const input = "Think aloud: weather in Paris?";
+    const first = await client.responses.create({ model: "gpt-4o", input, tools: [weatherTool] });
+    const [message, call] = first.output as [
+      OpenAI.Responses.ResponseOutputMessage,
+      OpenAI.Responses.ResponseFunctionToolCall,
+    ];
+    const final = await client.responses.create({
+      model: "gpt-4o",
+      input: [
+        { role: "user", content: input },
+        { type: "item_reference", id: message.id },
+        { type: "item_reference", id: call.id as string },
+        { type: "function_call_output", call_id: call.call_id, output: "18 degrees" },
+      ],
+      tools: [weatherTool],
+    });
+    expect(final.output_text).toBe("The tool answered: 18 degrees");
+    expect(chatRequests()[1]?.body.messages).toEqual([
+      { role: "user", content: input },
+      {
+        role: "assistant",
+        content: "Let me check the tool. ",
+        tool_calls: [
+          {
+            id: call.call_id,
+            type: "function",
+            function: { name: "get_weather", arguments: call.arguments },
+          },
+        ],
+      },
+      { role: "tool", tool_call_id: call.call_id, content: "18 degrees" },
+    ]);
+  });
+
+  it("refuses a reference to a call the answer did not make, asking the upstream nothing", async () => {
+    const first = await client.responses.create({
+      model: "gpt-4o",
+      input: "Weather in Paris?",
+      tools: [weatherTool],
+    });
+    const missing = `fc_${first.id.replace(/^resp_/, "")}_1`;
+    const count = chatRequests().length;
+    const response = await gateway.api("/openai/v1/responses", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o", input: [{ type: "item_reference", id: missing }] }),
+    });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { param: string; message: string } };
+    expect(error).toMatchObject({ param: "input[0]", message: expect.stringContaining(missing) });
+    expect(chatRequests()).toHaveLength(count);
+  });
+});
+
 describe("responses.create with JSON output", () => {
   const format = { type: "json_schema" as const, name: "weather", strict: true, schema: cityParameters };
 
@@ -368,6 +424,47 @@ describe("the AI SDK's default OpenAI model (the Responses API)", () => {
     expect(result.text).toBe("The tool answered: Paris: 18 degrees");
     expect(result.response.id).toMatch(/^resp_/);
     expect(chatRequests()).toHaveLength(2);
+  });
+
+  it("generateText refers to a step's text and call by reference (store left on) and answers", async () => {
+    const sent: { input: unknown[] }[] = [];
+    const recording = createOpenAI({
+      baseURL: `${gateway.url}/openai/v1`,
+      apiKey: TEST_TOKEN,
+      fetch: async (url, init) => {
+        sent.push(JSON.parse(String(init?.body)));
+        return fetch(url, init);
+      },
+    });
+    const result = await generateText({
+      model: recording("gpt-4o"),
+      prompt: "Think aloud: weather in Paris?",
+      tools: { weather },
+      stopWhen: stepCountIs(3),
+    });
+    expect(result.steps[0]?.text).toBe("Let me check the tool. ");
+    expect(result.steps[0]?.toolCalls[0]).toMatchObject({ toolName: "weather", input: { city: "Paris" } });
+    expect(result.text).toBe("The tool answered: Paris: 18 degrees");
+    const predictionId = result.steps[0]?.response.id.replace(/^resp_/, "");
+    expect(sent[1]?.input).toContainEqual({ type: "item_reference", id: `msg_${predictionId}` });
+    const [, second] = chatRequests();
+    const call = result.steps[0]?.toolCalls[0];
+    // The upstream read the earlier step whole: the text it was answered, then its call.
+    expect(second?.body.messages).toEqual([
+      { role: "user", content: "Think aloud: weather in Paris?" },
+      {
+        role: "assistant",
+        content: "Let me check the tool. ",
+        tool_calls: [
+          {
+            id: call?.toolCallId,
+            type: "function",
+            function: { name: "weather", arguments: JSON.stringify({ city: "Paris" }) },
+          },
+        ],
+      },
+      { role: "tool", tool_call_id: call?.toolCallId, content: expect.stringContaining("Paris: 18 degrees") },
+    ]);
   });
 
   it("streamText calls the tool and streams the answer", async () => {

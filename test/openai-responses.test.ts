@@ -10,7 +10,13 @@ import { generateText, streamText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { responseEventSchema, shapeErrors } from "./fakes/openai/openapi-spec.ts";
-import { newTenant, startGatewayWithConfig, TEST_TOKEN, type Tenant, type TestGateway } from "./support/gateway.ts";
+import {
+  newTenant,
+  startGatewayWithConfig,
+  TEST_TOKEN,
+  type Tenant,
+  type TestGateway,
+} from "./support/gateway.ts";
 
 let gateway: TestGateway;
 let client: OpenAI;
@@ -225,12 +231,7 @@ describe("what a model cannot honour", () => {
       "input[1]",
       "invalid_value",
     ],
-    [
-      "a reference without an id",
-      { input: [{ type: "item_reference" }] },
-      "input[0].id",
-      "invalid_value",
-    ],
+    ["a reference without an id", { input: [{ type: "item_reference" }] }, "input[0].id", "invalid_value"],
     [
       "an image part",
       {
@@ -364,11 +365,15 @@ describe("references to earlier answers' items", () => {
     expect(failed.status).toBeGreaterThanOrEqual(500);
     const [broken] = await gateway.engine.list({ limit: 1 });
     expect(broken?.state).toBe("failed");
-    expect(await refusalOf(await post(referringTo(`msg_${broken?.id}`)))).toContain("did not complete (failed)");
+    expect(await refusalOf(await post(referringTo(`msg_${broken?.id}`)))).toContain(
+      "did not complete (failed)",
+    );
 
     const answered = await client.responses.create({ model: "sim-chat", input: "hi" });
     const predictionId = answered.id.replace(/^resp_/, "");
-    expect(await refusalOf(await post(referringTo(`fc_${predictionId}_0`)))).toContain(`fc_${predictionId}_0`);
+    expect(await refusalOf(await post(referringTo(`fc_${predictionId}_0`)))).toContain(
+      `fc_${predictionId}_0`,
+    );
   });
 });
 
