@@ -360,13 +360,22 @@ describe("references to earlier answers' items", () => {
     expect((await asked(owner, `msg_${predictionId}`)).status).toBe(200);
   });
 
+  it("refuses an answer gengate ended at a turn end, whose answered text it cannot tell", async () => {
+    const first = await client.responses.create({ model: "sim-chatml", input: "Hi there" });
+    // What the model wrote went on past the turn end gengate cut the answer at.
+    expect(first.output_text).toBe("<|im_start|>user Hi there");
+    const answer = await post({ ...referringTo(first.output[0]?.id as string), model: "sim-chatml" });
+    expect(await refusalOf(answer)).toContain("send the item itself");
+    expect(answer.json.error.code).toBe("unsupported_parameter");
+  });
+
   it("refuses a reference to an answer that failed, and to a function call the answer did not make", async () => {
     const failed = await post({ model: "sim-broken", input: "hi" });
     expect(failed.status).toBeGreaterThanOrEqual(500);
     const [broken] = await gateway.engine.list({ limit: 1 });
     expect(broken?.state).toBe("failed");
     expect(await refusalOf(await post(referringTo(`msg_${broken?.id}`)))).toContain(
-      "did not complete (failed)",
+      `'msg_${broken?.id}' failed`,
     );
 
     const answered = await client.responses.create({ model: "sim-chat", input: "hi" });

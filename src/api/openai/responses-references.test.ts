@@ -33,6 +33,13 @@ describe("an item_reference to an earlier answer's message", () => {
     );
   });
 
+  it("is read from a reference that leaves its type out, as OpenAI's document allows", async () => {
+    const body = await resolveReferences({ input: [{ id: "msg_p1" }] }, async () =>
+      prediction({ messages: [] }, ["Hello"]),
+    );
+    expect(body).toEqual({ input: [text("Hello")] });
+  });
+
   it("reads the limit and stops gengate submitted, not those an alias's target replaced them with", async () => {
     const route = { request: { prompt: "hi", max_tokens: 1 } } as unknown as Prediction["route"];
     expect(await messageOf(prediction({ prompt: "hi", max_tokens: 12 }, ["One", " two"], { route }))).toEqual(

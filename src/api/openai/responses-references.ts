@@ -28,7 +28,10 @@ export async function resolveReferences(body: unknown, find: FindPrediction): Pr
   if (!isObject(body) || !Array.isArray(body.input)) return body;
   const input: unknown[] = [];
   for (const [index, item] of body.input.entries()) {
-    const isReference = isObject(item) && item.type === "item_reference";
+    // OpenAI's document lets a reference leave its type out: an id and no role.
+    const isReference =
+      isObject(item) &&
+      (item.type === "item_reference" || (item.type == null && !("role" in item) && "id" in item));
     input.push(isReference ? await referenced(item, `input[${index}]`, find) : item);
   }
   return { ...body, input };
@@ -43,11 +46,7 @@ async function referenced(reference: Item, param: string, find: FindPrediction):
     paramError(param, `Invalid '${param}': no item '${id}' among the responses this token was answered`);
   const prediction = predictionId === undefined ? undefined : await find(predictionId);
   if (!prediction) throw unknown();
-  if (prediction.state !== "succeeded")
-    throw paramError(
-      param,
-      `Invalid '${param}': the response of '${id}' did not complete (${prediction.state})`,
-    );
+  if (prediction.state !== "succeeded") throw unfinished(param, id, prediction.state);
   if (!isTextOutput(prediction.output)) throw unknown();
   const toolCalls = toolCallsOf(prediction.output);
   if (callIndex !== undefined) {
@@ -63,6 +62,20 @@ async function referenced(reference: Item, param: string, find: FindPrediction):
   const text = answeredText(prediction, param, id);
   if (!hasMessage(text, toolCalls)) throw unknown();
   return { type: "message", role: "assistant", content: text };
+}
+
+const SEND_ITSELF = "send the item itself (with the AI SDK, providerOptions.openai.store = false)";
+
+function unfinished(param: string, id: string, state: Prediction["state"]) {
+  if (state === "canceled")
+    return unsupportedParam(
+      param,
+      `'${param}' refers to '${id}', whose answer was ended early (its prediction was canceled, as when gengate ends an answer at a stop sequence or the token limit), so gengate cannot tell the text that was answered: ${SEND_ITSELF}`,
+    );
+  return paramError(
+    param,
+    `Invalid '${param}': the response of '${id}' ${state === "failed" ? "failed" : "has not completed yet"}`,
+  );
 }
 
 /**
@@ -90,7 +103,7 @@ function answeredText(prediction: Prediction, param: string, id: string): string
   if (untold !== undefined) {
     throw unsupportedParam(
       param,
-      `'${param}' refers to '${id}', whose text holds ${JSON.stringify(untold)}, where gengate may have cut the answer it gave: send the item itself (with the AI SDK, providerOptions.openai.store = false)`,
+      `'${param}' refers to '${id}', whose text holds ${JSON.stringify(untold)}, where gengate may have cut the answer it gave: ${SEND_ITSELF}`,
     );
   }
   return text;
