@@ -20,8 +20,9 @@ type Item = Record<string, unknown>;
 const isObject = (value: unknown): value is Item =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const MESSAGE_ID = /^msg_([a-z0-9]+)$/;
-const CALL_ID = /^fc_([a-z0-9]+)_(\d+)$/;
+/** A prediction id is at most 64 characters (`ID_PATTERN`). */
+const MESSAGE_ID = /^msg_([a-z0-9]{1,64})$/;
+const CALL_ID = /^fc_([a-z0-9]{1,64})_(\d+)$/;
 
 /** The request body with each `item_reference` of its `input` replaced by the item it names. */
 export async function resolveReferences(body: unknown, find: FindPrediction): Promise<unknown> {
