@@ -35,9 +35,10 @@ describe("GET /v1/account", () => {
     const admin = await (await gateway.api("/v1/account")).json();
     expect(admin).toMatchObject({ type: "user", username: expect.any(String), gengate: { admin: true } });
     const other = await (await asOther("/v1/account")).json();
+    // `username` is the owner the token makes models as; `name` is the token's.
     expect(other).toMatchObject({
       type: "user",
-      username: "other",
+      username: "sim-lora",
       name: "other",
       gengate: { admin: false },
     });
