@@ -6,6 +6,7 @@ import { fromBuffer } from "yauzl";
 import { hashApiToken, newApiToken } from "../src/core/api-tokens.ts";
 import type { BatchItemJson, BatchJson } from "../src/core/batch-json.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { statementsDuring } from "./support/sql-statements.ts";
 import { readSse } from "./support/sse.ts";
 import { startWebhookReceiver } from "./support/webhook-receiver.ts";
 
@@ -119,6 +120,28 @@ describe("a batch", () => {
         expect(files.get(output.name)?.equals(bytes)).toBe(true);
       }
     }
+  });
+
+  it("reads its items once for the event stream, then follows them by their update events", async () => {
+    // Ends spread over more than a second: several updates, each sent apart.
+    const batch = await created({
+      model: "sim/image",
+      input: SMALL,
+      items: Array.from({ length: 10 }, (_, i) => ({
+        input: { prompt: `spread ${i}`, latency_ms: 150 * i },
+      })),
+    });
+    let events: Awaited<ReturnType<typeof readSse>> = [];
+    const statements = await statementsDuring(async () => {
+      events = await readSse(await gateway.api(`/v1/batches/${batch.id}/events`), (e) => e.event === "done");
+    });
+    const progress = events.filter((e) => e.event === "progress").map((e) => JSON.parse(e.data) as BatchJson);
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    expect(progress.at(-1)?.counts).toMatchObject({ total: 10, succeeded: 10 });
+    expect(events.filter((e) => e.event === "item")).toHaveLength(10);
+    // Once at the start, and once more at most when an update came before that read ended.
+    const itemReads = statements.filter((sql) => /from "batch_items"/i.test(sql) && /^select/i.test(sql));
+    expect(itemReads.length).toBeLessThanOrEqual(2);
   });
 
   it("reports each failed item with its reason, and a retry runs only those again", async () => {

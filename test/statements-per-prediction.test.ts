@@ -5,31 +5,17 @@
  * webhook sender's) serve every prediction a wake finds, so their number per prediction depends
  * on timing: they are told apart from the statements each prediction makes of its own.
  */
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiToken, newApiToken } from "../src/core/api-tokens.ts";
 import { createStore, openDatabase } from "../src/store/index.ts";
-import { sqlStatements } from "../src/store/statement-channel.ts";
 import { TOKEN_CACHE_MS } from "../src/store/token-cache.ts";
 import { type FakeReplicate, startFakeReplicate } from "./fakes/replicate/index.ts";
 import { startGateway, type TestGateway } from "./support/gateway.ts";
+import { statementsDuring } from "./support/sql-statements.ts";
 import { untilRefused } from "./support/until-refused.ts";
 
 const PREDICTIONS = 64;
 const CLIENTS = 16;
-
-/** Every statement run while `work` runs, by its SQL text. */
-async function statementsDuring(work: () => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (sql: unknown) => seen.push(String(sql));
-  subscribe(sqlStatements.name, listener);
-  try {
-    await work();
-  } finally {
-    unsubscribe(sqlStatements.name, listener);
-  }
-  return seen;
-}
 
 async function createWaiting(gateway: TestGateway, model: string, count: number): Promise<void> {
   let next = 0;
