@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import { isTerminal, type Prediction } from "../../core/prediction.ts";
 import type { Engine } from "../../engine/engine.ts";
+import { cancelUnread } from "./cancel-unread.ts";
 import { type ChatFinishReason, chatFinishReason } from "./chat-finish.ts";
 import type { ChatPlan } from "./chat-input.ts";
 import { StopScanner } from "./chat-stop.ts";
@@ -39,12 +40,7 @@ export async function runChat(
   signal: AbortSignal,
   onText: (text: string) => Promise<void>,
 ): Promise<ChatEnd> {
-  const { engine, logger } = deps;
-  const cancel = () => {
-    engine.cancel(submitted.id).catch((error: unknown) => {
-      logger.warn({ prediction: submitted.id, err: error }, "could not cancel a chat prediction");
-    });
-  };
+  const cancel = () => cancelUnread(deps, submitted.id, "a chat prediction");
   const limitInInput = plan.maxTokensField === undefined ? undefined : submitted.input[plan.maxTokensField];
   const limit =
     plan.maxTokens ?? (typeof limitInInput === "number" ? limitInInput : Number.POSITIVE_INFINITY);

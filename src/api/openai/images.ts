@@ -12,6 +12,7 @@ import type { ApiDeps, ApiEnv } from "../api-context.ts";
 import { linksOf } from "../base-url.ts";
 import { limitBody } from "../body-limit.ts";
 import { checkFormFields, readJson } from "../request-body.ts";
+import { cancelUnread } from "./cancel-unread.ts";
 import { choiceInput, submitEach } from "./choices.ts";
 import { editImages } from "./image-edit-files.ts";
 import { checkEdit, type ImageInput, imageInput } from "./image-input.ts";
@@ -57,11 +58,7 @@ export function imageRoutes(deps: ApiDeps): Hono<ApiEnv> {
     return c.json(await imagesResponse(predictions, options));
   };
 
-  const abandon = (prediction: Prediction) => {
-    engine.cancel(prediction.id).catch((error: unknown) => {
-      deps.logger.warn({ prediction: prediction.id, err: error }, "could not cancel an image prediction");
-    });
-  };
+  const abandon = (prediction: Prediction) => cancelUnread(deps, prediction.id, "an image prediction");
 
   /** Each prediction as it ends; the first that does not succeed cancels those still running. */
   const waitForEach = async (submitted: Prediction[]) => {

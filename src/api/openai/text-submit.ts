@@ -7,6 +7,7 @@
 import type { Context } from "hono";
 import { GatewayError } from "../../core/errors.ts";
 import type { ApiDeps, ApiEnv } from "../api-context.ts";
+import { cancelUnread } from "./cancel-unread.ts";
 import type { ChatFinishReason } from "./chat-finish.ts";
 import { planChat } from "./chat-input.ts";
 import type { ChatModel } from "./chat-model.ts";
@@ -53,9 +54,7 @@ export type Choices = [ChatRun, ...ChatRun[]];
 
 function abandon({ deps, prediction, feed }: ChatRun): void {
   feed.close();
-  deps.engine.cancel(prediction.id).catch((error: unknown) => {
-    deps.logger.warn({ prediction: prediction.id, err: error }, "could not cancel a chat prediction");
-  });
+  cancelUnread(deps, prediction.id, "a chat prediction");
 }
 
 /** One prediction, for an endpoint that has no `n`. */
