@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { enableCompileCache } from "node:module";
+import { fileURLToPath } from "node:url";
+import { currentBuild } from "./built-code.js";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
@@ -7,18 +9,21 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 
-// V8 lets its young generation grow to 32 MiB a half, and a server that has been busy keeps all of
-// it: 4 MiB kept about 100 MiB off a busy server at no CPU per prediction we could measure
-// (BENCHMARKS.md, "Start time and memory"). V8 takes the size only on its command line, so `serve`
-// starts again with it, in the same process (execve), unless one is given. Other flags given to
-// node are kept: `node --optimize-for-size bin/gengate.js serve` trades about 16% more CPU per
-// prediction for 10-40 MiB less memory (same section), which is the operator's call.
-const YOUNG_GENERATION = "--max-semi-space-size=4";
-const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((arg) =>
-  arg.includes("--max-semi-space-size"),
-);
-if (process.argv[2] === "serve" && !given && typeof process.execve === "function") {
-  const args = [YOUNG_GENERATION, ...process.execArgv, ...process.argv.slice(1)];
+// V8 takes these only on its command line, so `serve` starts again with them, in the same process
+// (execve), unless they are given. Other flags given to node are kept: `node --optimize-for-size
+// bin/gengate.js serve` trades about 16% more CPU per prediction for 10-40 MiB less memory
+// (BENCHMARKS.md, "Start time and memory"), which is the operator's call.
+const SERVE_FLAGS = [
+  // V8 lets its young generation grow to 32 MiB a half, and a server that has been busy keeps all
+  // of it: 4 MiB kept about 100 MiB off a busy server at no CPU per prediction we could measure.
+  ["--max-semi-space-size", "--max-semi-space-size=4"],
+  // For src/core/idle-collector.ts, which has V8 give a burst's memory back once the server is quiet.
+  ["--expose-gc", "--expose-gc"],
+];
+const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
+const missing = SERVE_FLAGS.filter(([name]) => !given.includes(name)).map(([, flag]) => flag);
+if (process.argv[2] === "serve" && missing.length > 0 && typeof process.execve === "function") {
+  const args = [...missing, ...process.execArgv, ...process.argv.slice(1)];
   process.execve(process.execPath, [process.execPath, ...args], process.env);
 }
 
@@ -27,4 +32,8 @@ if (process.argv[2] === "serve" && !given && typeof process.execve === "function
 // costs about 17 MiB of memory, and start sooner. NODE_COMPILE_CACHE names the folder,
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off; without a writable folder gengate runs as before.
 enableCompileCache();
-await import("../src/cli/main.ts");
+
+// The bundle `npm install` and `npm start` build (scripts/build.ts) holds about 18 MiB less than the
+// sources once serving (BENCHMARKS.md, "Start time and memory"); the sources run when it is missing or
+// older than they are, or when GENGATE_FROM_SOURCE is set.
+await import(currentBuild(fileURLToPath(new URL("..", import.meta.url))) ?? "../src/cli/main.ts");

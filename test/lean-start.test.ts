@@ -6,12 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TEST_TOKEN } from "./support/gateway.ts";
+import { moduleLogEnv } from "./support/module-log-env.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
-
-const MODULE_LOG_HOOK = fileURLToPath(new URL("./support/module-log.ts", import.meta.url));
 
 /** Loaded by a serving process only when a request or the configuration calls for them. */
 const NOT_AT_START: Record<string, RegExp> = {
@@ -60,8 +58,7 @@ describe("gengate serve on SQLite starts lean", () => {
       GENGATE_DATA_DIR: join(root, name),
       GENGATE_ADMIN_TOKEN: TEST_TOKEN,
       GENGATE_SIM_LATENCY: "0",
-      NODE_OPTIONS: `--import=${MODULE_LOG_HOOK}`,
-      GENGATE_TEST_MODULE_LOG: moduleLog,
+      ...moduleLogEnv(moduleLog),
       ...env,
     });
     return { url: server.url, modules: () => readFileSync(moduleLog, "utf8") };
@@ -95,17 +92,18 @@ describe("gengate serve on SQLite starts lean", () => {
 
   // bin/gengate.js starts `serve` again (execve, the same process) with V8's memory flags.
   it.runIf(process.platform === "linux")(
-    "runs with a small young generation unless told otherwise",
+    "runs with a small young generation and V8's gc exposed, unless told otherwise",
     async () => {
       const argsOf = () =>
         readFileSync(`/proc/${server?.child.pid}/cmdline`, "utf8").split("\0").filter(Boolean);
       await serve("flags");
-      expect(argsOf()).toContain("--max-semi-space-size=4");
+      expect(argsOf()).toEqual(expect.arrayContaining(["--max-semi-space-size=4", "--expose-gc"]));
       server?.child.kill("SIGKILL");
       await server?.exited;
 
       await serve("flags-given", { NODE_OPTIONS: "--max-semi-space-size=8" });
       expect(argsOf()).not.toContain("--max-semi-space-size=4");
+      expect(argsOf()).toContain("--expose-gc");
     },
   );
 

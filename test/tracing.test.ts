@@ -8,17 +8,16 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pgUnavailable, REQUIRE_BACKENDS } from "./support/backends.ts";
 import { TEST_TOKEN } from "./support/gateway.ts";
+import { moduleLogEnv } from "./support/module-log-env.ts";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./support/otlp-receiver.ts";
 import { authed, type QueueCluster, startQueueCluster } from "./support/queue-cluster.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
 import { until } from "./support/until.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver.ts";
 
-const MODULE_LOG_HOOK = fileURLToPath(new URL("./support/module-log.ts", import.meta.url));
 const PROMPT = "a lighthouse at dusk";
 /** A client's own trace, which the request's span continues. */
 const CLIENT_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -124,8 +123,7 @@ describe("traces of one gengate serve process", () => {
       GENGATE_SIM_LATENCY: "1000",
       GENGATE_ALLOW_PRIVATE_URLS: "1",
       LOG_LEVEL: "info",
-      NODE_OPTIONS: `--import=${MODULE_LOG_HOOK}`,
-      GENGATE_TEST_MODULE_LOG: moduleLog,
+      ...moduleLogEnv(moduleLog),
       ...env,
     });
     return { moduleLog };

@@ -6,8 +6,9 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { Hono } from "hono";
+import { inSourceTree } from "../core/source-tree.ts";
 
-const ASSETS_DIR = join(import.meta.dirname, "assets");
+const ASSETS_DIR = inSourceTree("src/web/assets");
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",

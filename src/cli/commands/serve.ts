@@ -1,6 +1,7 @@
 import { flushCompileCache } from "node:module";
 import type { Command } from "commander";
 import { type EnvName, loadConfig } from "../../config.ts";
+import { collectWhenIdle } from "../../core/idle-collector.ts";
 import { DOT_ENV, loadDotEnv } from "../dot-env.ts";
 
 interface ServeOptions {
@@ -54,6 +55,7 @@ async function serve(options: ServeOptions): Promise<void> {
   // Node writes its compile cache (bin/gengate.js) only at a clean exit; a server that is killed
   // would strip every module's types again on its next start, and the stripper costs ~25 MiB.
   flushCompileCache();
+  const stopCollecting = collectWhenIdle();
   if (fromDotEnv) process.stdout.write(`settings read from ./${DOT_ENV} (the environment wins over it)\n`);
   process.stdout.write(banner(server.url, server.newAdminToken));
 
@@ -61,6 +63,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const shutdown = async () => {
     if (closing) process.exit(1);
     closing = true;
+    stopCollecting();
     await server.drain();
     await server.close();
     process.exit(0);

@@ -11,6 +11,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { newId } from "../../core/ids.ts";
 import type { ModelRef } from "../../core/model-ref.ts";
+import { inSourceTree } from "../../core/source-tree.ts";
 import {
   type Provider,
   type ProviderContext,
@@ -45,7 +46,7 @@ function startPool(files: ModelFiles, size: number): WorkerPool<ToolJob, ToolRes
   const threads = Math.max(1, Math.floor(availableParallelism() / size));
   return new WorkerPool(size, (stop) => {
     const workerData: ToolWorkerData = { files, threads, stop };
-    return new Worker(new URL("./worker.ts", import.meta.url), { workerData });
+    return new Worker(inSourceTree("src/providers/local/worker.ts"), { workerData });
   });
 }
 
