@@ -16,8 +16,8 @@ import { fmt, memoryOf, percentile, runPool } from "./support/stats.ts";
 const COUNT = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const OTHER = process.argv[4];
-// Long enough for gengate to find itself idle (src/core/idle-collector.ts: a quiet check of 2 s).
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5_000));
+// Long enough for gengate to find itself idle (src/core/idle-collector.ts: 10 s of quiet).
+const settle = () => new Promise((resolve) => setTimeout(resolve, 13_000));
 
 interface Code {
   name: string;

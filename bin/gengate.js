@@ -22,9 +22,15 @@ const SERVE_FLAGS = [
 ];
 const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
 const missing = SERVE_FLAGS.filter(([name]) => !given.includes(name)).map(([, flag]) => flag);
-if (process.argv[2] === "serve" && missing.length > 0 && typeof process.execve === "function") {
+// GENGATE_SERVE_EXEC: once only, whatever node makes of the flags.
+if (
+  process.argv[2] === "serve" &&
+  missing.length > 0 &&
+  !process.env.GENGATE_SERVE_EXEC &&
+  typeof process.execve === "function"
+) {
   const args = [...missing, ...process.execArgv, ...process.argv.slice(1)];
-  process.execve(process.execPath, [process.execPath, ...args], process.env);
+  process.execve(process.execPath, [process.execPath, ...args], { ...process.env, GENGATE_SERVE_EXEC: "1" });
 }
 
 // Node keeps the TypeScript it has stripped and the code it has compiled on disk (keyed by each file's

@@ -19,15 +19,16 @@ describe("collectWhenIdle", () => {
       heapSize: () => heap.size,
       busyShare: () => busy.shift() ?? 0,
       checkEveryMs: 1_000,
+      quietChecks: 2,
     });
     return { heap, collections, stop };
   }
 
-  it("collects once the loop is quiet after the heap grew, then not until it grows again", () => {
-    const { heap, collections, stop } = server([0.9, 0.8, 0.01, 0.01, 0.01, 0.01]);
+  it("collects once the loop has been quiet for the checks asked after the heap grew, then not until it grows again", () => {
+    const { heap, collections, stop } = server([0.9, 0.01, 0.8, 0.01, 0.01, 0.01, 0.01]);
     heap.size = 90 * MiB;
-    vi.advanceTimersByTime(2_000);
-    expect(collections).toEqual([]); // busy
+    vi.advanceTimersByTime(4_000);
+    expect(collections).toEqual([]); // busy, quiet once, busy again, quiet once
     vi.advanceTimersByTime(1_000);
     expect(collections).toEqual([{ type: "major", execution: "sync", flavor: "last-resort" }]);
     vi.advanceTimersByTime(2_000);
