@@ -16,7 +16,7 @@ import { fmt, memoryOf, percentile, runPool } from "./support/stats.ts";
 const COUNT = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const OTHER = process.argv[4];
-// Long enough for gengate to find itself idle (src/core/idle-collector.ts: 10 s of quiet).
+// Long enough for gengate to find itself idle (src/cli/idle-collector.ts: 10 s of quiet).
 const settle = () => new Promise((resolve) => setTimeout(resolve, 13_000));
 
 interface Code {

@@ -17,7 +17,7 @@ const SERVE_FLAGS = [
   // V8 lets its young generation grow to 32 MiB a half, and a server that has been busy keeps all
   // of it: 4 MiB kept about 100 MiB off a busy server at no CPU per prediction we could measure.
   ["--max-semi-space-size", "--max-semi-space-size=4"],
-  // For src/core/idle-collector.ts, which has V8 give a burst's memory back once the server is quiet.
+  // For src/cli/idle-collector.ts, which has V8 give a burst's memory back once the server is quiet.
   ["--expose-gc", "--expose-gc"],
 ];
 const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
@@ -39,7 +39,7 @@ if (
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off; without a writable folder gengate runs as before.
 enableCompileCache();
 
-// The bundle `npm install` and `npm start` build (scripts/build.ts) holds about 18 MiB less than the
+// The bundle `npm install` and `npm start` build (scripts/build.ts) holds about 20 MiB less than the
 // sources once serving (BENCHMARKS.md, "Start time and memory"); the sources run when it is missing or
 // older than they are, or when GENGATE_FROM_SOURCE is set.
 await import(currentBuild(fileURLToPath(new URL("..", import.meta.url))) ?? "../src/cli/main.ts");

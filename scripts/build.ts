@@ -29,9 +29,7 @@ if (built()) process.exit(0);
 
 const rolldown = await import("rolldown").catch(() => undefined);
 if (!rolldown) {
-  console.warn(
-    "gengate: rolldown is not installed (dev dependencies left out?): gengate runs from its sources",
-  );
+  console.warn("gengate: rolldown is not installed: gengate runs from its sources");
   process.exit(0);
 }
 

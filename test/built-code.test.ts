@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildFolder, currentBuild, sourceStamp } from "../bin/built-code.js";
 import { TEST_TOKEN } from "./support/gateway.ts";
+import { moduleLogEnv } from "./support/module-log-env.ts";
 import { type ServeProcess, spawnServe } from "./support/serve-process.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -93,8 +94,7 @@ describe("the built gengate", () => {
       GENGATE_DATA_DIR: join(dataDir, "data"),
       GENGATE_ADMIN_TOKEN: TEST_TOKEN,
       GENGATE_SIM_LATENCY: "0",
-      NODE_OPTIONS: `--import=${fileURLToPath(new URL("./support/module-log.ts", import.meta.url))}`,
-      GENGATE_TEST_MODULE_LOG: moduleLog,
+      ...moduleLogEnv(moduleLog, "as installed"),
     });
     const auth = { authorization: `Bearer ${TEST_TOKEN}` };
     const created = await fetch(`${server.url}/v1/models/sim/image/predictions`, {

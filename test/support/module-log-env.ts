@@ -3,11 +3,17 @@ import { fileURLToPath } from "node:url";
 
 const MODULE_LOG_HOOK = fileURLToPath(new URL("./module-log.ts", import.meta.url));
 
-export function moduleLogEnv(file: string): Record<string, string> {
+/**
+ * `code`: "source" runs the TypeScript sources, whose module names say what was loaded; "as
+ * installed" runs what bin/gengate.js picks (the bundle in dist/, with chunks for modules, when current).
+ */
+export function moduleLogEnv(
+  file: string,
+  code: "source" | "as installed" = "source",
+): Record<string, string> {
   return {
     NODE_OPTIONS: `--import=${MODULE_LOG_HOOK}`,
     GENGATE_TEST_MODULE_LOG: file,
-    // The sources, whose module names say what was loaded (the bundle in dist/ has chunks instead).
-    GENGATE_FROM_SOURCE: "1",
+    ...(code === "source" && { GENGATE_FROM_SOURCE: "1" }),
   };
 }

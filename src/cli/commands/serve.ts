@@ -1,8 +1,8 @@
 import { flushCompileCache } from "node:module";
 import type { Command } from "commander";
 import { type EnvName, loadConfig } from "../../config.ts";
-import { collectWhenIdle } from "../../core/idle-collector.ts";
 import { DOT_ENV, loadDotEnv } from "../dot-env.ts";
+import { collectWhenIdle } from "../idle-collector.ts";
 
 interface ServeOptions {
   port?: string;
