@@ -4,11 +4,15 @@
  * (its Replicate provider pointed at the same fake, outputs copied into its storage), in one run.
  * Reports the throughput ratio, the latency gengate adds (p50, p99) and the CPU gengate spends per
  * prediction (the figure that moves least with what else runs on the machine).
+ * A pass-through proxy (`support/pass-through-proxy.ts`) is measured the same way in each round:
+ * what any process between the clients and the fake costs on this machine.
  * With another checkout's folder, its gengate is measured in the same run, each round alternating.
  * Run: node bench/gateway-overhead.ts [count=2000] [concurrency=32] [other checkout] [rounds=1]
  */
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startFakeReplicate } from "../test/fakes/replicate/index.ts";
+import { spawnReady } from "./support/child-process.ts";
 import { BENCH_TOKEN } from "./support/gateway-process.ts";
 import { startGengateFor } from "./support/replicate-pacing.ts";
 import { cpuSecondsOf, fmt, percentile, runPool } from "./support/stats.ts";
@@ -65,24 +69,37 @@ const unlimited = {
   REPLICATE_CREATES_PER_MINUTE: String(UNLIMITED),
   REPLICATE_REQUESTS_PER_MINUTE: String(UNLIMITED),
 };
-const gateways = [{ name: "this checkout", gengate: await startGengateFor(fake, unlimited) }];
+const proxy = await spawnReady(fileURLToPath(new URL("./support/pass-through-proxy.ts", import.meta.url)), [
+  fake.url,
+]);
+const proxyPid = proxy.child.pid ?? 0;
+const gengates = [{ name: "this checkout", gengate: await startGengateFor(fake, unlimited) }];
 if (OTHER) {
   const bin = resolve(OTHER, "bin/gengate.js");
-  gateways.push({ name: OTHER, gengate: await startGengateFor(fake, unlimited, bin) });
+  gengates.push({ name: OTHER, gengate: await startGengateFor(fake, unlimited, bin) });
 }
+const gateways = [
+  { name: "pass-through proxy", url: `http://127.0.0.1:${proxy.detail}`, token: fake.token, pid: proxyPid },
+  ...gengates.map(({ name, gengate }) => ({
+    name,
+    url: `${gengate.url}/v1`,
+    token: BENCH_TOKEN,
+    pid: gengate.pid,
+  })),
+];
 try {
   console.log(
     `\n${COUNT} predictions, ${CONCURRENCY} clients, ${MODEL} on the fake Replicate at zero latency\n`,
   );
   console.log(
-    "| round | code | direct/s | through gengate/s | ratio | direct p50 ms | through p50 ms | added p50 ms | added p99 ms | gengate CPU ms/prediction | clients and fake CPU ms/direct prediction |",
+    "| round | through | direct/s | through/s | ratio | direct p50 ms | through p50 ms | added p50 ms | added p99 ms | its CPU ms/prediction | clients and fake CPU ms/direct prediction |",
   );
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (let round = 1; round <= ROUNDS; round++) {
-    // Each gengate is measured right after its own direct run, so both see the same load.
-    for (const { name, gengate } of gateways) {
+    // Each gateway is measured right after its own direct run, so both see the same load.
+    for (const { name, url, token, pid } of gateways) {
       const direct = await load(fake.url, fake.token);
-      const through = await load(`${gengate.url}/v1`, BENCH_TOKEN, gengate.pid);
+      const through = await load(url, token, pid);
       const p = (run: Run, q: number) => percentile(run.latenciesMs, q);
       console.log(
         `| ${round} | ${name} | ${fmt(direct.perSecond, 0)} | ${fmt(through.perSecond, 0)} | ${fmt(through.perSecond / direct.perSecond, 2)} | ${fmt(p(direct, 50), 1)} | ${fmt(p(through, 50), 1)} | +${fmt(p(through, 50) - p(direct, 50), 1)} | +${fmt(p(through, 99) - p(direct, 99), 1)} | ${fmt(through.cpuMs, 2)} | ${fmt(direct.cpuMs, 2)} |`,
@@ -93,6 +110,7 @@ try {
     `\nThe clients' and the fake's CPU per direct prediction is about the fake's own cost. With closed-loop clients, p50 ≈ clients ÷ throughput: the added p50 follows the ratio.`,
   );
 } finally {
-  for (const { gengate } of gateways) await gengate.stop();
+  for (const { gengate } of gengates) await gengate.stop();
+  await proxy.stop();
   await fake.close();
 }
