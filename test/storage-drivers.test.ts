@@ -13,6 +13,7 @@ import {
   S3_TEST_REGION,
   startS3rver,
 } from "./support/blob-emulators.ts";
+import { startDroppingProxy } from "./support/dropping-proxy.ts";
 import { randomStream } from "./support/random-stream.ts";
 import { checkPresignedUrl } from "./support/sigv4.ts";
 import { describeEachDriver } from "./support/storage-drivers.ts";
@@ -96,6 +97,33 @@ describeEachDriver("a blob driver", (store) => {
     expect(await storage.stat(`${"0".repeat(64)}.png`)).toBeNull();
     expect(await storage.stat("../../etc/passwd")).toBeNull();
     await expect(storage.open(`${"0".repeat(64)}.png`)).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("stores bytes in memory in one write straight to their content key, with no temporary object", async () => {
+    const emulator = store();
+    const origin = Object.values(emulator.env)
+      .join(" ")
+      .match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+    // Requests are counted on an emulator (through a proxy); local disk and a remote store show their objects only.
+    const proxy = origin && (await startDroppingProxy(origin, { drop: () => false, count: 0 }));
+    try {
+      const env = Object.fromEntries(
+        Object.entries(emulator.env).map(([name, value]) => [
+          name,
+          proxy && origin ? value.replaceAll(origin, new URL(proxy.url).origin) : value,
+        ]),
+      );
+      const storage = await openStorage(storageTargetOf(env.STORAGE_URL, env, "/unused"));
+      const bytes = Buffer.from("bytes in hand");
+      const stored = await storage.put(bytes, "txt");
+      expect(stored.key).toBe(`${createHash("sha256").update(bytes).digest("hex")}.txt`);
+      if (proxy) expect(proxy.forwarded.map(({ method }) => method)).toEqual(["PUT"]);
+      expect((await emulator.objects()).filter((name) => !name.endsWith(stored.key))).toEqual([]);
+      expect(await text(await storage.open(stored.key))).toBe("bytes in hand");
+      await storage.delete(stored.key);
+    } finally {
+      if (proxy) await proxy.close();
+    }
   });
 
   it("gives a short-lived URL of the store that reads the blob (object stores only), refused once tampered", async () => {

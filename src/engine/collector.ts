@@ -1,22 +1,33 @@
 /** Copies a provider's output files into gengate storage, as streams, before a prediction succeeds. */
+import { Readable } from "node:stream";
 import { GatewayError } from "../core/errors.ts";
 import { fileRef, mapLeaves } from "../core/output.ts";
 import { isOutputFile, type OutputFile } from "../providers/provider.ts";
-import type { BlobStorage } from "../storage/blob-storage.ts";
+import { type BlobStorage, blobKey } from "../storage/blob-storage.ts";
+import { digested } from "../storage/hashing-stream.ts";
 import type { Store } from "../store/index.ts";
 
-/** `hold` records that the prediction holds each stored blob, as soon as it is stored. */
+/** Stores each output file of `output` and records that `predictionId` holds it, so retention leaves it. */
 export function collectOutputs(
   output: unknown,
+  store: Store,
   storage: BlobStorage,
-  hold: (key: string) => Promise<void>,
+  predictionId: string,
 ): Promise<unknown> {
   return mapLeaves(output, isOutputFile, async (file: OutputFile) => {
     const body = await file.open();
     // open() may have refined the extension from the download
-    const stored = await storage.put(body, file.extension);
-    await hold(stored.key);
-    return fileRef(stored.key);
+    if (body instanceof Readable) {
+      const stored = await storage.put(body, file.extension);
+      await holdOutput(store, storage, predictionId, stored.key);
+      return fileRef(stored.key);
+    }
+    // Bytes in hand have their key before they are stored: held first, retention cannot delete them after.
+    const bytes = digested(body);
+    const key = blobKey(bytes.digest.sha256, file.extension, "public");
+    if (await store.retention.hold(predictionId, key)) throw deletedAsStored();
+    await storage.put(bytes, file.extension);
+    return fileRef(key);
   });
 }
 
@@ -32,12 +43,14 @@ export async function holdOutput(
   key: string,
 ): Promise<void> {
   const beingDeleted = await store.retention.hold(predictionId, key);
-  if (beingDeleted || (await storage.stat(key)) === null) {
-    throw new GatewayError("internal", "an output file was deleted by retention as it was stored", {
-      retryable: true,
-      retryAfterMs: 1_000,
-    });
-  }
+  if (beingDeleted || (await storage.stat(key)) === null) throw deletedAsStored();
+}
+
+function deletedAsStored(): GatewayError {
+  return new GatewayError("internal", "an output file was deleted by retention as it was stored", {
+    retryable: true,
+    retryAfterMs: 1_000,
+  });
 }
 
 /** True when the output holds files that are not stored yet (so it cannot be shown as partial output). */

@@ -17,10 +17,11 @@ import {
 } from "../../test/support/backends.ts";
 import { prediction } from "../../test/support/prediction-fixture.ts";
 import { fileRef } from "../core/output.ts";
+import { outputFile } from "../providers/provider.ts";
 import type { BlobStorage } from "../storage/blob-storage.ts";
 import { LocalStorage } from "../storage/local-storage.ts";
 import { createStore, type Store } from "../store/index.ts";
-import { holdOutput } from "./collector.ts";
+import { collectOutputs, holdOutput } from "./collector.ts";
 import { Retention } from "./retention.ts";
 import { Uploads } from "./uploads.ts";
 
@@ -99,6 +100,28 @@ describeEachBackend("Retention", (open) => {
     const other = await ended(store, storage, "the same bytes");
     await retention.removeNow(other.row);
     expect(await storage.stat(old.key)).toEqual({ size: 14 });
+  });
+
+  it("holds output bytes in hand before storing them: collected during a removal of the same bytes, they are stored once it ends", async () => {
+    const { store, storage, retention } = await setup();
+    const old = await ended(store, storage, "bytes in hand");
+    storage.hold();
+    const removal = retention.removeNow(old.row);
+    expect(await storage.deleting).toBe(old.key);
+
+    const fresh = prediction({ state: "running" });
+    await store.predictions.insert(fresh);
+    const output = [outputFile("image/png", "png", async () => Buffer.from("bytes in hand"))];
+    await expect(collectOutputs(output, store, storage, fresh.id)).rejects.toMatchObject({ retryable: true });
+
+    storage.release();
+    await removal;
+    expect(await storage.stat(old.key)).toBeNull();
+    // The retried collection holds them first, so a later removal of another holder leaves them.
+    expect(await collectOutputs(output, store, storage, fresh.id)).toEqual([fileRef(old.key)]);
+    const other = await ended(store, storage, "bytes in hand");
+    await retention.removeNow(other.row);
+    expect(await storage.stat(old.key)).toEqual({ size: 13 });
   });
 
   it("leaves a blob that a prediction held before the removal looked", async () => {

@@ -4,7 +4,7 @@
  */
 import type { Prediction } from "../core/prediction.ts";
 import type { StatusResult } from "../providers/provider.ts";
-import { collectOutputs, hasPendingFiles, holdOutput } from "./collector.ts";
+import { collectOutputs, hasPendingFiles } from "./collector.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
 import { withProviderWarnings } from "./provider-warnings.ts";
@@ -56,9 +56,7 @@ export class StatusApplier {
       }
       case "succeeded": {
         const { store, storage } = this.ctx;
-        const output = await collectOutputs(status.output ?? null, storage, (key) =>
-          holdOutput(store, storage, row.id, key),
-        );
+        const output = await collectOutputs(status.output ?? null, store, storage, row.id);
         return this.updater.finish(row, ["running"], "succeeded", {
           ...patch,
           output,

@@ -1,13 +1,16 @@
 /**
- * Blobs in an Azure Blob Storage container. A file is streamed as blocks to a temporary blob,
- * then copied to its content key inside the account: blocks of an upload cut short stay
- * uncommitted (Azure drops them after a week) and nothing appears under a content key.
+ * Blobs in an Azure Blob Storage container. A stream goes up as blocks to a temporary blob, then
+ * is copied to its content key inside the account: blocks of an upload cut short stay
+ * uncommitted (Azure drops them after a week) and nothing appears under a content key. Bytes in
+ * memory, whose key is known before they go, are uploaded to their content key at once: a blob
+ * appears only when its one Put Blob (or its block list) is committed.
  */
 import { pipeline as pipe, Readable } from "node:stream";
 import { BlobSASPermissions, type ContainerClient, RestError } from "@azure/storage-blob";
 import { GatewayError } from "../core/errors.ts";
 import {
   type BlobArea,
+  type BlobSource,
   type BlobStat,
   type BlobStorage,
   type ByteRange,
@@ -17,7 +20,7 @@ import {
   type StoredBlob,
   temporaryKey,
 } from "./blob-storage.ts";
-import { hashingStream } from "./hashing-stream.ts";
+import { digestedOnce, hashingStream } from "./hashing-stream.ts";
 
 const BLOCK_BYTES = 4 * 1024 * 1024;
 const BLOCKS_IN_FLIGHT = 2;
@@ -44,16 +47,31 @@ export class AzureBlobStorage implements BlobStorage {
   }
 
   async put(
-    source: Readable | Uint8Array,
+    source: BlobSource,
     extension: string,
     maxBytes = Number.POSITIVE_INFINITY,
     area: BlobArea = "public",
   ): Promise<StoredBlob> {
+    const blobContentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
+    if (source instanceof Readable) return this.putStream(source, extension, maxBytes, area, blobContentType);
+    const { bytes, digest } = digestedOnce(source, maxBytes);
+    const key = blobKey(digest.sha256, extension, area);
+    await this.container
+      .getBlockBlobClient(this.prefix + key)
+      .uploadData(bytes, { blobHTTPHeaders: { blobContentType } });
+    return { key, ...digest };
+  }
+
+  private async putStream(
+    input: Readable,
+    extension: string,
+    maxBytes: number,
+    area: BlobArea,
+    blobContentType: string,
+  ): Promise<StoredBlob> {
     const hashing = hashingStream(maxBytes);
-    const input = source instanceof Uint8Array ? Readable.from([source]) : source;
     const body = pipe(input, hashing.stream, () => {});
     const tmp = this.container.getBlockBlobClient(this.prefix + temporaryKey());
-    const blobContentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
     try {
       await tmp.uploadStream(body, BLOCK_BYTES, BLOCKS_IN_FLIGHT, { blobHTTPHeaders: { blobContentType } });
       const digest = hashing.digest();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { contentTypeOfExtension } from "../core/media-types.ts";
+import type { DigestedBytes } from "./hashing-stream.ts";
 
 export { extensionOfContentType } from "../core/media-types.ts";
 
@@ -32,6 +33,9 @@ export interface StoredBlob {
   md5: string;
 }
 
+/** What a blob is stored from: a stream, or bytes in memory (digested already, or not). */
+export type BlobSource = Readable | Uint8Array | DigestedBytes;
+
 export interface BlobStat {
   size: number;
 }
@@ -50,12 +54,7 @@ export interface ByteRange {
 export interface BlobStorage {
   /** Where the blobs live, for logs and messages (never a secret). */
   readonly location: string;
-  put(
-    source: Readable | Uint8Array,
-    extension: string,
-    maxBytes?: number,
-    area?: BlobArea,
-  ): Promise<StoredBlob>;
+  put(source: BlobSource, extension: string, maxBytes?: number, area?: BlobArea): Promise<StoredBlob>;
   open(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<BlobStat | null>;
   /** Removes a blob; nothing happens when there is none. */

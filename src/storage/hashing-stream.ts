@@ -29,6 +29,26 @@ export function digestOf(bytes: Uint8Array, maxBytes = Number.POSITIVE_INFINITY)
   };
 }
 
+/** Bytes in memory with their digest: their content key is known before they are stored. */
+export interface DigestedBytes {
+  bytes: Uint8Array;
+  digest: StreamDigest;
+}
+
+export function digested(bytes: Uint8Array, maxBytes = Number.POSITIVE_INFINITY): DigestedBytes {
+  return { bytes, digest: digestOf(bytes, maxBytes) };
+}
+
+/** Bytes in memory with their digest, hashed once whoever asks; more than `maxBytes` fails. */
+export function digestedOnce(
+  source: Uint8Array | DigestedBytes,
+  maxBytes = Number.POSITIVE_INFINITY,
+): DigestedBytes {
+  if (source instanceof Uint8Array) return digested(source, maxBytes);
+  if (source.digest.size > maxBytes) throw tooLarge(maxBytes);
+  return source;
+}
+
 /** Passes bytes through, counting and hashing them; more than `maxBytes` fails the stream. */
 export function hashingStream(maxBytes = Number.POSITIVE_INFINITY): HashingStream {
   const sha256 = createHash("sha256");

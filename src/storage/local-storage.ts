@@ -2,11 +2,12 @@ import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GatewayError } from "../core/errors.ts";
 import {
   type BlobArea,
+  type BlobSource,
   type BlobStat,
   type BlobStorage,
   type ByteRange,
@@ -14,7 +15,7 @@ import {
   isBlobKey,
   type StoredBlob,
 } from "./blob-storage.ts";
-import { digestOf, hashingStream, type StreamDigest } from "./hashing-stream.ts";
+import { digestedOnce, hashingStream, type StreamDigest } from "./hashing-stream.ts";
 
 /** Content-addressed files on local disk, written through a temporary file and renamed into place. */
 export class LocalStorage implements BlobStorage {
@@ -28,7 +29,7 @@ export class LocalStorage implements BlobStorage {
   }
 
   async put(
-    source: Readable | Uint8Array,
+    source: BlobSource,
     extension: string,
     maxBytes = Number.POSITIVE_INFINITY,
     area: BlobArea = "public",
@@ -49,15 +50,11 @@ export class LocalStorage implements BlobStorage {
   }
 
   /** Writes `source` to `path`; what it measured. Bytes in hand skip the streams (each output of the sim is). */
-  private async writeHashed(
-    source: Readable | Uint8Array,
-    path: string,
-    maxBytes: number,
-  ): Promise<StreamDigest> {
-    if (source instanceof Uint8Array) {
-      const digest = digestOf(source, maxBytes);
-      await writeFile(path, source);
-      return digest;
+  private async writeHashed(source: BlobSource, path: string, maxBytes: number): Promise<StreamDigest> {
+    if (!(source instanceof Readable)) {
+      const inHand = digestedOnce(source, maxBytes);
+      await writeFile(path, inHand.bytes);
+      return inHand.digest;
     }
     const hashing = hashingStream(maxBytes);
     await pipeline(source, hashing.stream, createWriteStream(path));

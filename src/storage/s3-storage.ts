@@ -1,7 +1,8 @@
 /**
- * Blobs in an S3-compatible bucket (AWS, Yandex Object Storage, Cloudflare R2, MinIO). A file is
- * streamed as a multipart upload to a temporary key, then copied to its content key inside the
- * bucket: an upload cut short is never visible under a content key.
+ * Blobs in an S3-compatible bucket (AWS, Yandex Object Storage, Cloudflare R2, MinIO). A stream
+ * goes up as a multipart upload to a temporary key, then is copied to its content key inside the
+ * bucket: an upload cut short is never visible under a content key. Bytes in memory, whose key is
+ * known before they go, are one PUT to their content key, which S3 stores whole or not at all.
  */
 import { pipeline as pipe, Readable } from "node:stream";
 import {
@@ -10,6 +11,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -17,6 +19,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { GatewayError } from "../core/errors.ts";
 import {
   type BlobArea,
+  type BlobSource,
   type BlobStat,
   type BlobStorage,
   type ByteRange,
@@ -26,7 +29,7 @@ import {
   type StoredBlob,
   temporaryKey,
 } from "./blob-storage.ts";
-import { hashingStream } from "./hashing-stream.ts";
+import { digestedOnce, hashingStream } from "./hashing-stream.ts";
 
 /** AWS's smallest part; bigger files go up in parts of this size, two at a time. */
 const PART_BYTES = 5 * 1024 * 1024;
@@ -58,16 +61,36 @@ export class S3Storage implements BlobStorage {
   }
 
   async put(
-    source: Readable | Uint8Array,
+    source: BlobSource,
     extension: string,
     maxBytes = Number.POSITIVE_INFINITY,
     area: BlobArea = "public",
   ): Promise<StoredBlob> {
+    const contentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
+    if (source instanceof Readable) return this.putStream(source, extension, maxBytes, area, contentType);
+    const { bytes, digest } = digestedOnce(source, maxBytes);
+    const key = blobKey(digest.sha256, extension, area);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.prefix + key,
+        Body: bytes,
+        ContentType: contentType,
+      }),
+    );
+    return { key, ...digest };
+  }
+
+  private async putStream(
+    input: Readable,
+    extension: string,
+    maxBytes: number,
+    area: BlobArea,
+    contentType: string,
+  ): Promise<StoredBlob> {
     const hashing = hashingStream(maxBytes);
-    const input = source instanceof Uint8Array ? Readable.from([source]) : source;
     const body = pipe(input, hashing.stream, () => {});
     const tmpKey = this.prefix + temporaryKey();
-    const contentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: tmpKey, Body: body, ContentType: contentType },
