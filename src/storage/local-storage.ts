@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GatewayError } from "../core/errors.ts";
+import { newId } from "../core/ids.ts";
 import {
   type BlobArea,
   type BlobSource,
@@ -35,7 +35,7 @@ export class LocalStorage implements BlobStorage {
     area: BlobArea = "public",
   ): Promise<StoredBlob> {
     const tmpDir = await this.ensureDir(join(this.root, "tmp"));
-    const tmpPath = join(tmpDir, randomBytes(12).toString("hex"));
+    const tmpPath = join(tmpDir, newId());
     try {
       const digest = await this.writeHashed(source, tmpPath, maxBytes);
       const key = blobKey(digest.sha256, extension, area);
