@@ -1,4 +1,4 @@
-/** Copies a provider's output files into gengate storage, as streams, before a prediction succeeds. */
+/** Copies a provider's output files into gengate storage before a prediction succeeds. */
 import { Readable } from "node:stream";
 import { GatewayError } from "../core/errors.ts";
 import { fileRef, mapLeaves } from "../core/output.ts";

@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -16,6 +16,13 @@ import {
   type StoredBlob,
 } from "./blob-storage.ts";
 import { digestedOnce, hashingStream, type StreamDigest } from "./hashing-stream.ts";
+
+/**
+ * Bytes up to this size are written with synchronous calls, as the database already writes the same
+ * disk: tens of microseconds of blocking, where each call through libuv's thread pool costs about a
+ * hundred microseconds of CPU (BENCHMARKS.md). Folders and renames are metadata, as quick at any size.
+ */
+const SYNC_WRITE_MAX_BYTES = 256 * 1024;
 
 /** Content-addressed files on local disk, written through a temporary file and renamed into place. */
 export class LocalStorage implements BlobStorage {
@@ -34,17 +41,16 @@ export class LocalStorage implements BlobStorage {
     maxBytes = Number.POSITIVE_INFINITY,
     area: BlobArea = "public",
   ): Promise<StoredBlob> {
-    const tmpDir = await this.ensureDir(join(this.root, "tmp"));
-    const tmpPath = join(tmpDir, newId());
+    const tmpPath = join(this.ensureDir(join(this.root, "tmp")), newId());
     try {
       const digest = await this.writeHashed(source, tmpPath, maxBytes);
       const key = blobKey(digest.sha256, extension, area);
       const finalPath = this.pathOf(key);
-      await this.ensureDir(dirname(finalPath));
-      await rename(tmpPath, finalPath);
+      this.ensureDir(dirname(finalPath));
+      renameSync(tmpPath, finalPath);
       return { key, ...digest };
     } catch (error) {
-      await rm(tmpPath, { force: true });
+      rmSync(tmpPath, { force: true });
       throw error;
     }
   }
@@ -52,18 +58,19 @@ export class LocalStorage implements BlobStorage {
   /** Writes `source` to `path`; what it measured. Bytes in hand skip the streams (each output of the sim is). */
   private async writeHashed(source: BlobSource, path: string, maxBytes: number): Promise<StreamDigest> {
     if (!(source instanceof Readable)) {
-      const inHand = digestedOnce(source, maxBytes);
-      await writeFile(path, inHand.bytes);
-      return inHand.digest;
+      const { bytes, digest } = digestedOnce(source, maxBytes);
+      if (bytes.length <= SYNC_WRITE_MAX_BYTES) writeFileSync(path, bytes);
+      else await writeFile(path, bytes);
+      return digest;
     }
     const hashing = hashingStream(maxBytes);
     await pipeline(source, hashing.stream, createWriteStream(path));
     return hashing.digest();
   }
 
-  private async ensureDir(dir: string): Promise<string> {
+  private ensureDir(dir: string): string {
     if (!this.knownDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       this.knownDirs.add(dir);
     }
     return dir;
