@@ -70,12 +70,14 @@ export class S3Storage implements BlobStorage {
     if (source instanceof Readable) return this.putStream(source, extension, maxBytes, area, contentType);
     const { bytes, digest } = digestedOnce(source, maxBytes);
     const key = blobKey(digest.sha256, extension, area);
+    // The store checks the bytes it got against their MD5, so a content key never holds others.
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: this.prefix + key,
         Body: bytes,
         ContentType: contentType,
+        ContentMD5: Buffer.from(digest.md5, "hex").toString("base64"),
       }),
     );
     return { key, ...digest };

@@ -12,6 +12,7 @@ export interface ProxiedRequest {
   method: string;
   /** Path and query, as the client sent them. */
   path: string;
+  headers: IncomingMessage["headers"];
 }
 
 export interface DroppingProxyOptions {
@@ -43,7 +44,7 @@ export async function startDroppingProxy(
   let left = options.count ?? 1;
 
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const seen = { method: incoming.method ?? "GET", path: incoming.url ?? "/" };
+    const seen = { method: incoming.method ?? "GET", path: incoming.url ?? "/", headers: incoming.headers };
     forwarded.push(seen);
     const drop = left > 0 && options.drop(seen);
     if (drop) left -= 1;
