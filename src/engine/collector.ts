@@ -3,8 +3,7 @@ import { Readable } from "node:stream";
 import { GatewayError } from "../core/errors.ts";
 import { fileRef, mapLeaves } from "../core/output.ts";
 import { isOutputFile, type OutputFile } from "../providers/provider.ts";
-import { type BlobStorage, blobKey } from "../storage/blob-storage.ts";
-import { digested } from "../storage/hashing-stream.ts";
+import { type BlobStorage, blobOfBytes } from "../storage/blob-storage.ts";
 import type { Store } from "../store/index.ts";
 
 /** Stores each output file of `output` and records that `predictionId` holds it, so retention leaves it. */
@@ -23,11 +22,10 @@ export function collectOutputs(
       return fileRef(stored.key);
     }
     // Bytes in hand have their key before they are stored: held first, retention cannot delete them after.
-    const bytes = digested(body);
-    const key = blobKey(bytes.digest.sha256, file.extension, "public");
-    if (await store.retention.hold(predictionId, key)) throw deletedAsStored();
-    await storage.put(bytes, file.extension);
-    return fileRef(key);
+    const { bytes, blob } = blobOfBytes(body, file.extension);
+    if (await store.retention.hold(predictionId, blob.key)) throw deletedAsStored();
+    await storage.put({ bytes, digest: blob }, file.extension);
+    return fileRef(blob.key);
   });
 }
 

@@ -15,12 +15,13 @@ import {
   type BlobStorage,
   type ByteRange,
   blobKey,
+  blobOfBytes,
   contentTypeOfKey,
   isBlobKey,
   type StoredBlob,
   temporaryKey,
 } from "./blob-storage.ts";
-import { digestedOnce, hashingStream } from "./hashing-stream.ts";
+import { hashingStream } from "./hashing-stream.ts";
 
 const BLOCK_BYTES = 4 * 1024 * 1024;
 const BLOCKS_IN_FLIGHT = 2;
@@ -54,12 +55,11 @@ export class AzureBlobStorage implements BlobStorage {
   ): Promise<StoredBlob> {
     const blobContentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
     if (source instanceof Readable) return this.putStream(source, extension, maxBytes, area, blobContentType);
-    const { bytes, digest } = digestedOnce(source, maxBytes);
-    const key = blobKey(digest.sha256, extension, area);
+    const { bytes, blob } = blobOfBytes(source, extension, area, maxBytes);
     await this.container
-      .getBlockBlobClient(this.prefix + key)
+      .getBlockBlobClient(this.prefix + blob.key)
       .uploadData(bytes, { blobHTTPHeaders: { blobContentType } });
-    return { key, ...digest };
+    return blob;
   }
 
   private async putStream(

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { contentTypeOfExtension } from "../core/media-types.ts";
-import type { DigestedBytes } from "./hashing-stream.ts";
+import { type DigestedBytes, digestedOnce } from "./hashing-stream.ts";
 
 export { extensionOfContentType } from "../core/media-types.ts";
 
@@ -86,6 +86,17 @@ export function isBlobKey(key: string): boolean {
 
 export function blobKey(sha256: string, extension: string, area: BlobArea): string {
   return `${area === "uploads" ? UPLOADS_PREFIX : ""}${sha256}.${extension.toLowerCase()}`;
+}
+
+/** Bytes in memory and the blob they make, hashed once: its key is known before they are stored. */
+export function blobOfBytes(
+  source: Uint8Array | DigestedBytes,
+  extension: string,
+  area: BlobArea = "public",
+  maxBytes?: number,
+): { bytes: Uint8Array; blob: StoredBlob } {
+  const { bytes, digest } = digestedOnce(source, maxBytes);
+  return { bytes, blob: { key: blobKey(digest.sha256, extension, area), ...digest } };
 }
 
 export function contentTypeOfKey(key: string): string {

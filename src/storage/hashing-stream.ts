@@ -35,16 +35,12 @@ export interface DigestedBytes {
   digest: StreamDigest;
 }
 
-export function digested(bytes: Uint8Array, maxBytes = Number.POSITIVE_INFINITY): DigestedBytes {
-  return { bytes, digest: digestOf(bytes, maxBytes) };
-}
-
 /** Bytes in memory with their digest, hashed once whoever asks; more than `maxBytes` fails. */
 export function digestedOnce(
   source: Uint8Array | DigestedBytes,
   maxBytes = Number.POSITIVE_INFINITY,
 ): DigestedBytes {
-  if (source instanceof Uint8Array) return digested(source, maxBytes);
+  if (source instanceof Uint8Array) return { bytes: source, digest: digestOf(source, maxBytes) };
   if (source.digest.size > maxBytes) throw tooLarge(maxBytes);
   return source;
 }

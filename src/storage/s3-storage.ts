@@ -24,12 +24,13 @@ import {
   type BlobStorage,
   type ByteRange,
   blobKey,
+  blobOfBytes,
   contentTypeOfKey,
   isBlobKey,
   type StoredBlob,
   temporaryKey,
 } from "./blob-storage.ts";
-import { digestedOnce, hashingStream } from "./hashing-stream.ts";
+import { hashingStream } from "./hashing-stream.ts";
 
 /** AWS's smallest part; bigger files go up in parts of this size, two at a time. */
 const PART_BYTES = 5 * 1024 * 1024;
@@ -68,19 +69,18 @@ export class S3Storage implements BlobStorage {
   ): Promise<StoredBlob> {
     const contentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
     if (source instanceof Readable) return this.putStream(source, extension, maxBytes, area, contentType);
-    const { bytes, digest } = digestedOnce(source, maxBytes);
-    const key = blobKey(digest.sha256, extension, area);
+    const { bytes, blob } = blobOfBytes(source, extension, area, maxBytes);
     // The store checks the bytes it got against their MD5, so a content key never holds others.
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
-        Key: this.prefix + key,
+        Key: this.prefix + blob.key,
         Body: bytes,
         ContentType: contentType,
-        ContentMD5: Buffer.from(digest.md5, "hex").toString("base64"),
+        ContentMD5: Buffer.from(blob.md5, "hex").toString("base64"),
       }),
     );
-    return { key, ...digest };
+    return blob;
   }
 
   private async putStream(
