@@ -45,11 +45,11 @@ async function read(who: Caller, id: string): Promise<PredictionJson> {
   return (await response.json()) as PredictionJson;
 }
 
-/** Where local storage keeps the blob an output URL names (`<files>/ab/cd/<key>`). */
+/** Where local storage keeps the blob an output URL names (`<files>/ab/<key>`). */
 function blobPath(gateway: TestGateway, url: string): string {
   const { pathname } = new URL(url);
   const key = pathname.slice(pathname.lastIndexOf("/") + 1);
-  return join(gateway.dataDir, "files", key.slice(0, 2), key.slice(2, 4), key);
+  return join(gateway.dataDir, "files", key.slice(0, 2), key);
 }
 
 function expectRemoved(prediction: PredictionJson): void {

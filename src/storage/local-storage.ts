@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { readdir, rm, stat, writeFile } from "node:fs/promises";
+import { rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -15,7 +15,8 @@ import {
   isBlobKey,
   type StoredBlob,
 } from "./blob-storage.ts";
-import { digestedOnce, hashingStream, type StreamDigest } from "./hashing-stream.ts";
+import { type DigestedBytes, digestedOnce, hashingStream } from "./hashing-stream.ts";
+import { namesInShards, type ShardLevels, shardFoldersOf, shardLevelsOf } from "./shard-folders.ts";
 
 /**
  * Bytes up to this size are written with synchronous calls, as the database already writes the same
@@ -29,10 +30,12 @@ export class LocalStorage implements BlobStorage {
   readonly root: string;
   readonly location: string;
   private readonly knownDirs = new Set<string>();
+  private readonly shardLevels: ShardLevels;
 
   constructor(root: string) {
     this.root = root;
     this.location = `file://${root}`;
+    this.shardLevels = shardLevelsOf(root);
   }
 
   async put(
@@ -41,31 +44,49 @@ export class LocalStorage implements BlobStorage {
     maxBytes = Number.POSITIVE_INFINITY,
     area: BlobArea = "public",
   ): Promise<StoredBlob> {
+    if (!(source instanceof Readable)) return this.putBytes(source, extension, maxBytes, area);
     const tmpPath = join(this.ensureDir(join(this.root, "tmp")), newId());
+    return this.movedIntoPlace(tmpPath, async () => {
+      const hashing = hashingStream(maxBytes);
+      await pipeline(source, hashing.stream, createWriteStream(tmpPath));
+      const digest = hashing.digest();
+      return { key: blobKey(digest.sha256, extension, area), ...digest };
+    });
+  }
+
+  /**
+   * Bytes in hand have their key before they are written, so their temporary file sits next to its
+   * final name: creating a file in one folder that has seen thousands costs several times more than
+   * in a small shard folder (BENCHMARKS.md).
+   */
+  private putBytes(
+    source: Uint8Array | DigestedBytes,
+    extension: string,
+    maxBytes: number,
+    area: BlobArea,
+  ): Promise<StoredBlob> {
+    const { bytes, digest } = digestedOnce(source, maxBytes);
+    const key = blobKey(digest.sha256, extension, area);
+    const tmpPath = `${this.ensureDir(dirname(this.pathOf(key)))}/.${newId()}.tmp`;
+    return this.movedIntoPlace(tmpPath, async () => {
+      if (bytes.length <= SYNC_WRITE_MAX_BYTES) writeFileSync(tmpPath, bytes);
+      else await writeFile(tmpPath, bytes);
+      return { key, ...digest };
+    });
+  }
+
+  /** Runs `write` (which fills `tmpPath`), then renames the file to its key; removes it on failure. */
+  private async movedIntoPlace(tmpPath: string, write: () => Promise<StoredBlob>): Promise<StoredBlob> {
     try {
-      const digest = await this.writeHashed(source, tmpPath, maxBytes);
-      const key = blobKey(digest.sha256, extension, area);
-      const finalPath = this.pathOf(key);
+      const blob = await write();
+      const finalPath = this.pathOf(blob.key);
       this.ensureDir(dirname(finalPath));
       renameSync(tmpPath, finalPath);
-      return { key, ...digest };
+      return blob;
     } catch (error) {
       rmSync(tmpPath, { force: true });
       throw error;
     }
-  }
-
-  /** Writes `source` to `path`; what it measured. Bytes in hand skip the streams (each output of the sim is). */
-  private async writeHashed(source: BlobSource, path: string, maxBytes: number): Promise<StreamDigest> {
-    if (!(source instanceof Readable)) {
-      const { bytes, digest } = digestedOnce(source, maxBytes);
-      if (bytes.length <= SYNC_WRITE_MAX_BYTES) writeFileSync(path, bytes);
-      else await writeFile(path, bytes);
-      return digest;
-    }
-    const hashing = hashingStream(maxBytes);
-    await pipeline(source, hashing.stream, createWriteStream(path));
-    return hashing.digest();
   }
 
   private ensureDir(dir: string): string {
@@ -98,25 +119,16 @@ export class LocalStorage implements BlobStorage {
 
   async *keys(): AsyncIterable<string> {
     for (const area of ["", "uploads/"]) {
-      const base = join(this.root, area);
-      for (const a of await shardsIn(base)) {
-        for (const b of await shardsIn(join(base, a))) {
-          for (const name of await namesIn(join(base, a, b))) {
-            if (isBlobKey(`${area}${name}`)) yield `${area}${name}`;
-          }
-        }
+      for await (const name of namesInShards(join(this.root, area), this.shardLevels)) {
+        if (isBlobKey(`${area}${name}`)) yield `${area}${name}`;
       }
     }
   }
 
-  /** `<root>[/uploads]/ab/cd/<key>`: two levels of folders by the hash's first characters. */
+  /** `<root>[/uploads]/ab/<key>` (or `ab/cd/<key>` in an older store, shard-folders.ts). */
   private pathOf(key: string): string {
     const slash = key.indexOf("/");
     const name = key.slice(slash + 1);
-    return join(this.root, key.slice(0, slash + 1), name.slice(0, 2), name.slice(2, 4), name);
+    return join(this.root, key.slice(0, slash + 1), ...shardFoldersOf(name, this.shardLevels), name);
   }
 }
-
-const namesIn = (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
-const shardsIn = async (dir: string): Promise<string[]> =>
-  (await namesIn(dir)).filter((name) => /^[0-9a-f]{2}$/.test(name));
