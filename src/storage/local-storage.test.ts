@@ -21,7 +21,11 @@ async function filesUnder(root: string): Promise<string[]> {
     .sort();
 }
 
-const allKeys = async (storage: LocalStorage) => (await Array.fromAsync(storage.keys())).sort();
+async function allKeys(storage: LocalStorage): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of storage.keys()) keys.push(key);
+  return keys.sort();
+}
 
 describe("LocalStorage", () => {
   it("stores a stream under its content hash and reads it back", async () => {
