@@ -144,6 +144,26 @@ describe("slow and expiring upstream work", () => {
     }
   });
 
+  it("stores the output on a later check when the download after an answer that was the end fails", async () => {
+    const deliveredBefore = fake.deliveries.length;
+    fake.faults.failDeliveries(1);
+    const prediction = await runOnce("first download fails");
+    expect(prediction.status).toBe("succeeded");
+    const [upstream] = upstreamWith("first download fails");
+    const outputPath = new URL(String((upstream?.output as string[])[0])).pathname;
+    const downloads = fake.deliveries.slice(deliveredBefore).filter((request) => request.path === outputPath);
+    // the first copy failed; the check after it (taking the completed webhook kept meanwhile) copied it
+    expect(downloads.map((request) => request.status)).toEqual([503, 200]);
+    expect(prediction.started_at).toEqual(expect.any(String));
+    const stored = await fetch(String((prediction.output as string[])[0]));
+    expect(stored.status).toBe(200);
+    expect(
+      Buffer.from(await stored.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
+  });
+
   it("fails clearly when outputs expire before gengate could store them", async () => {
     const hasty = await startFakeReplicate({ latencyMs: { min: 20, max: 20 }, outputTtlMs: 1 });
     const other = await startGateway({ REPLICATE_API_TOKEN: hasty.token, REPLICATE_BASE_URL: hasty.url });

@@ -29,8 +29,9 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 const TRANSITIONS: Record<PredictionState, readonly PredictionState[]> = {
   queued: ["submitting", "failed", "canceled"],
   // back to queued when a retryable error happened before the provider accepted the work;
-  // unconfirmed when the start's answer was lost at a provider that cannot look its work up
-  submitting: ["running", "queued", "unconfirmed", "failed", "canceled"],
+  // unconfirmed when the start's answer was lost at a provider that cannot look its work up;
+  // succeeded when that answer was already the end (status-applier.ts, succeedAtStart)
+  submitting: ["running", "queued", "unconfirmed", "succeeded", "failed", "canceled"],
   // may be running upstream: adopted when a marked webhook names it, failed when none does in time
   unconfirmed: ["running", "failed", "canceled"],
   // back to queued when the run failed upstream and a catalog route has another target to try

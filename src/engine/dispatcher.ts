@@ -11,7 +11,12 @@ import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { RateBucket } from "../core/rate-limiter.ts";
 import type { Provider, StartResult, StatusResult } from "../providers/provider.ts";
 import { trainingOf } from "../providers/training-of.ts";
-import { type StoredPrediction, type UnfinishedCounts, unfinishedCountsOf } from "../store/index.ts";
+import {
+  type PredictionPatch,
+  type StoredPrediction,
+  type UnfinishedCounts,
+  unfinishedCountsOf,
+} from "../store/index.ts";
 import { inStoredTrace } from "../tracing/work-spans.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
@@ -36,6 +41,13 @@ export type OnRunning = (
   status: StatusResult | undefined,
 ) => Promise<void> | void;
 
+/** Told of a start whose answer is already a success, to end the row (still submitting) at once. */
+export type OnSucceededAtStart = (
+  prediction: Prediction,
+  running: PredictionPatch,
+  status: StatusResult,
+) => Promise<void>;
+
 export function retryDelayMs(attempt: number): number {
   return Math.min(30_000, 500 * 2 ** (attempt - 1));
 }
@@ -47,6 +59,7 @@ export class Dispatcher {
   private readonly unconfirmed: UnconfirmedStarts;
   /** Told of work that runs, with its status when the start's answer gave it (applied before it returns). */
   private readonly onRunning: OnRunning;
+  private readonly onSucceededAtStart: OnSucceededAtStart;
   private readonly loop: WakeableLoop;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly batchCaps: BatchCaps;
@@ -60,13 +73,14 @@ export class Dispatcher {
     updater: PredictionUpdater,
     router: Router,
     unconfirmed: UnconfirmedStarts,
-    onRunning: OnRunning,
+    { onRunning, onSucceededAtStart }: { onRunning: OnRunning; onSucceededAtStart: OnSucceededAtStart },
   ) {
     this.ctx = ctx;
     this.updater = updater;
     this.router = router;
     this.unconfirmed = unconfirmed;
     this.onRunning = onRunning;
+    this.onSucceededAtStart = onSucceededAtStart;
     this.batchCaps = new BatchCaps(ctx.store);
     this.guard = new RowGuard(ctx, updater);
     this.leases = new Leases(leasedPredictions(ctx.store));
@@ -254,6 +268,12 @@ export class Dispatcher {
       const inHand = statusInHand(row, started);
       const now = Date.now();
       const patch = runningPatch(row, started, now, inHand && this.leases.end(now));
+      // Should this process stop before the end is written, the start is found again (find), as
+      // any start whose answer was lost: a provider that cannot find its work records the run first.
+      if (inHand?.state === "succeeded" && canFind(provider, row)) {
+        await this.onSucceededAtStart(row, patch, inHand);
+        return;
+      }
       const running = await this.updater.update(row, ["submitting"], patch);
       if (running) await this.onRunning(running, provider, inHand);
     } catch (error) {

@@ -24,9 +24,10 @@ export class EngineWorker {
     this.parts = parts;
     const { ctx, updater, router, unconfirmed, applier, received, prep, loras, admissions } = parts;
     this.reconciler = new Reconciler(ctx, updater, applier, received);
-    this.dispatcher = new Dispatcher(ctx, updater, router, unconfirmed, (row, provider, status) =>
-      this.onRunning(row, provider, status),
-    );
+    this.dispatcher = new Dispatcher(ctx, updater, router, unconfirmed, {
+      onRunning: (row, provider, status) => this.onRunning(row, provider, status),
+      onSucceededAtStart: (row, running, status) => this.reconciler.succeedAtStart(row, running, status),
+    });
     this.loraRunner = new LoraRunner(ctx, {
       prepare: (request) => prep.prepare(request),
       prepareTraining: (request) => prep.prepareTraining(request),

@@ -41,8 +41,10 @@ export class PredictionUpdater {
     patch: PredictionPatch = {},
   ): Promise<Prediction | null> {
     const completedAt = Date.now();
-    // Only a running prediction has a run to time: a queued one may keep the start of a run it fell back from.
-    const startedAt = before.state === "running" ? (before.startedAt ?? completedAt) : completedAt;
+    // Only a run has a time: a queued prediction may keep the start of a run it fell back from. A
+    // run that ends as it starts brings its start in the patch.
+    const startedAt =
+      patch.startedAt ?? (before.state === "running" ? (before.startedAt ?? completedAt) : completedAt);
     const predictTime = patch.metrics?.predict_time ?? (completedAt - startedAt) / 1000;
     const after = await this.update(before, from, {
       ...patch,

@@ -6,7 +6,7 @@
 import { GatewayError } from "../core/errors.ts";
 import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { Provider, StatusResult } from "../providers/provider.ts";
-import type { StoredPrediction } from "../store/index.ts";
+import type { PredictionPatch, StoredPrediction } from "../store/index.ts";
 import { inStoredTrace } from "../tracing/work-spans.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { Leases, leasedPredictions } from "./leases.ts";
@@ -96,6 +96,22 @@ export class Reconciler {
         }
       }),
     );
+  }
+
+  /**
+   * Ends `row`, still submitting, with the success its start's answer told, in one write with its
+   * run's fields (`running`). Should storing the outputs fail, the run is recorded and a check
+   * retries as after any failed check. Throws only when the row cannot be written at all.
+   */
+  async succeedAtStart(row: Prediction, running: PredictionPatch, status: StatusResult): Promise<void> {
+    await this.received.whileApplying(row, status, async () => {
+      try {
+        await this.applier.succeedAtStart(row, running, status);
+      } catch (cause) {
+        const recorded = await this.updater.update(row, ["submitting"], running);
+        if (recorded) await this.handleCheckError(recorded, GatewayError.from(cause));
+      }
+    });
   }
 
   /** Cancels running work upstream and ends the prediction as canceled. */

@@ -2,8 +2,9 @@
  * Applies a provider's status (from a webhook or a poll) to a running prediction: progress, the
  * outputs collected into storage, a failure moved on to the next catalog target, or the end.
  */
-import type { Prediction } from "../core/prediction.ts";
+import type { Prediction, PredictionState } from "../core/prediction.ts";
 import type { StatusResult } from "../providers/provider.ts";
+import type { PredictionPatch } from "../store/index.ts";
 import { collectOutputs, hasPendingFiles } from "./collector.ts";
 import type { EngineContext } from "./engine-context.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
@@ -34,13 +35,7 @@ export class StatusApplier {
   /** Applies `status`; returns the updated row when it changed. */
   async apply(row: Prediction, status: StatusResult): Promise<Prediction | null> {
     const now = Date.now();
-    // Logs grow by appending: an update that arrives late, with a beginning of the row's logs, is older.
-    const olderLogs =
-      status.logs !== undefined && status.logs.length < row.logs.length && row.logs.startsWith(status.logs);
-    const patch = {
-      ...(status.logs !== undefined && !olderLogs && { logs: status.logs }),
-      ...withProviderWarnings(row, status.warnings),
-    };
+    const patch = statusPatch(row, status);
     switch (status.state) {
       case "starting":
       case "processing": {
@@ -54,16 +49,8 @@ export class StatusApplier {
           ...(partialOutput && { output: status.output }),
         });
       }
-      case "succeeded": {
-        const { store, storage } = this.ctx;
-        const output = await collectOutputs(status.output ?? null, store, storage, row.id);
-        return this.updater.finish(row, ["running"], "succeeded", {
-          ...patch,
-          output,
-          upstreamPhase: "processing",
-          ...(status.metrics && { metrics: status.metrics }),
-        });
-      }
+      case "succeeded":
+        return this.succeed(row, ["running"], status, patch);
       case "failed": {
         const error = status.error ?? "failed upstream";
         const predictTime = status.metrics?.predict_time ?? (now - (row.startedAt ?? now)) / 1000;
@@ -89,6 +76,48 @@ export class StatusApplier {
         });
     }
   }
+
+  /**
+   * Ends `row`, still submitting, with the success its start's answer told (a sim's, a Replicate
+   * sync answer's): the run's fields (`running`) go in the same write as the end, so the row is
+   * written once where recording the run first took two writes.
+   */
+  succeedAtStart(
+    row: Prediction,
+    running: PredictionPatch,
+    status: StatusResult,
+  ): Promise<Prediction | null> {
+    const asRunning = { logs: row.logs, warnings: running.warnings ?? row.warnings };
+    return this.succeed(row, ["submitting"], status, { ...running, ...statusPatch(asRunning, status) });
+  }
+
+  /** Stores the outputs `status` names, then ends `row` (if still in one of `from`) as succeeded. */
+  private async succeed(
+    row: Prediction,
+    from: readonly PredictionState[],
+    status: StatusResult,
+    patch: PredictionPatch,
+  ): Promise<Prediction | null> {
+    const { store, storage } = this.ctx;
+    const output = await collectOutputs(status.output ?? null, store, storage, row.id);
+    return this.updater.finish(row, from, "succeeded", {
+      ...patch,
+      output,
+      upstreamPhase: "processing",
+      ...(status.metrics && { metrics: status.metrics }),
+    });
+  }
+}
+
+/** What a status changes besides the state: the logs (never older ones) and new warnings. */
+function statusPatch(row: Pick<Prediction, "logs" | "warnings">, status: StatusResult): PredictionPatch {
+  // Logs grow by appending: an update that arrives late, with a beginning of the row's logs, is older.
+  const olderLogs =
+    status.logs !== undefined && status.logs.length < row.logs.length && row.logs.startsWith(status.logs);
+  return {
+    ...(status.logs !== undefined && !olderLogs && { logs: status.logs }),
+    ...withProviderWarnings(row, status.warnings),
+  };
 }
 
 function hasOutput(output: unknown): boolean {

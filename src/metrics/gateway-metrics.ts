@@ -95,13 +95,16 @@ export class GatewayMetrics implements EngineMetrics {
 
   predictionChanged(before: Prediction, after: Prediction): void {
     const labels = { model: this.#models.of(after.model), provider: after.provider };
-    if (after.state === "running" && before.state !== "running" && after.startedAt !== null)
+    // A run starts as the row becomes running, or, for one that ends as it starts, as it ends.
+    const startedNow = after.startedAt !== null && after.startedAt !== before.startedAt;
+    const startedRunning = after.state === "running" && before.state !== "running";
+    if (after.startedAt !== null && (startedRunning || (startedNow && isTerminal(after.state))))
       this.#queued.observe(labels, seconds(after.startedAt - after.createdAt));
     if (isTerminal(after.state) && !isTerminal(before.state)) {
       const end = after.completedAt ?? Date.now();
       this.#ended.inc({ ...labels, status: after.state });
-      if (before.state === "running" && before.startedAt !== null)
-        this.#running.observe(labels, seconds(end - before.startedAt));
+      const runStart = before.state === "running" ? before.startedAt : startedNow ? after.startedAt : null;
+      if (runStart !== null) this.#running.observe(labels, seconds(end - runStart));
       this.#total.observe(labels, seconds(end - after.createdAt));
     }
     // A retry on the same target is no fallback; a move to another target (or alias) is.

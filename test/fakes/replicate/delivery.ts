@@ -61,6 +61,8 @@ export function deliveryApp(
   app.get("*", async (c) => {
     const delayMs = faults.takeSlowDelivery();
     if (delayMs > 0) await scheduler.sleep(delayMs);
+    const failure = faults.takeDeliveryError();
+    if (failure !== undefined) return c.text("Service Unavailable", failure as 503);
     const file = store.get(c.req.path);
     if (!file) return c.text("Not Found", 404);
     return c.body(Buffer.from(file.bytes), 200, {

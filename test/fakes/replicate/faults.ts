@@ -1,13 +1,22 @@
 /** Faults the tests switch on; each counts down as requests or deliveries consume it. */
 import type { FaultControls } from "./types.ts";
 
-type Fault = "errors" | "drop" | "duplicate" | "slow" | "slowDelivery" | "resetBefore" | "resetAfter";
+type Fault =
+  | "errors"
+  | "drop"
+  | "duplicate"
+  | "slow"
+  | "slowDelivery"
+  | "failedDelivery"
+  | "resetBefore"
+  | "resetAfter";
 
 export class FaultState implements FaultControls {
   readonly #left = new Map<Fault, number>();
   /** By model ("owner/name"): the error its next runs (predictions or trainings) fail with, and how many more do. */
   readonly #failingRuns = new Map<string, { left: number; error: string }>();
   #errorStatus = 503;
+  #deliveryErrorStatus = 503;
   #slowMs = 0;
   #slowDeliveryMs = 0;
 
@@ -32,6 +41,11 @@ export class FaultState implements FaultControls {
   slowDeliveries(ms: number, count: number): void {
     this.#left.set("slowDelivery", count);
     this.#slowDeliveryMs = ms;
+  }
+
+  failDeliveries(count: number, status = 503): void {
+    this.#left.set("failedDelivery", count);
+    this.#deliveryErrorStatus = status;
   }
 
   resetBeforeCreate(count: number): void {
@@ -70,6 +84,11 @@ export class FaultState implements FaultControls {
   /** How long to hold this request's answer. */
   takeSlow(): number {
     return this.take("slow") ? this.#slowMs : 0;
+  }
+
+  /** The status to answer this output file download with, when an injected failure applies. */
+  takeDeliveryError(): number | undefined {
+    return this.take("failedDelivery") ? this.#deliveryErrorStatus : undefined;
   }
 
   /** How long to hold this output file download before answering. */

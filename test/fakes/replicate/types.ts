@@ -99,6 +99,8 @@ export interface FaultControls {
   slow(ms: number, count: number): void;
   /** The next N output file downloads (delivery host) wait `ms` before answering. */
   slowDeliveries(ms: number, count: number): void;
+  /** The next N output file downloads (delivery host) answer this status (default 503). */
+  failDeliveries(count: number, status?: number): void;
   /** The next N prediction (or training) creates: the connection is destroyed and nothing is created. */
   resetBeforeCreate(count: number): void;
   /** The next N prediction (or training) creates run, then the connection is destroyed without a response. */
