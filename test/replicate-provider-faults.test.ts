@@ -150,7 +150,8 @@ describe("slow and expiring upstream work", () => {
     const prediction = await runOnce("first download fails");
     expect(prediction.status).toBe("succeeded");
     const [upstream] = upstreamWith("first download fails");
-    const outputPath = new URL(String((upstream?.output as string[])[0])).pathname;
+    const [outputUrl] = (upstream?.output ?? []) as string[];
+    const outputPath = new URL(String(outputUrl)).pathname;
     const downloads = fake.deliveries.slice(deliveredBefore).filter((request) => request.path === outputPath);
     // the first copy failed; the check after it (taking the completed webhook kept meanwhile) copied it
     expect(downloads.map((request) => request.status)).toEqual([503, 200]);
