@@ -124,6 +124,24 @@ describe("bad input", () => {
     await expectNothingHappened();
   });
 
+  it("body over the limit sent without a length (chunked) → 413", async () => {
+    const body = JSON.stringify({ input: { prompt: "x".repeat(10_000) } });
+    const chunks = [body.slice(0, 4_000), body.slice(4_000)].map((part) => new TextEncoder().encode(part));
+    const response = await gateway.api("/v1/models/sim/image/predictions", {
+      method: "POST",
+      body: new ReadableStream({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    await problemOf(response);
+    await expectNothingHappened();
+  });
+
   it("a refused upload leaves no file behind", async () => {
     const form = new FormData();
     form.append("content", new Blob([new Uint8Array(64)], { type: "image/png" }), "a.png");
