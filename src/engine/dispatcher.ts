@@ -30,6 +30,7 @@ import { RowGuard } from "./row-guard.ts";
 import { runningPatch, startRequestOf, statusInHand, webhookUrlOf } from "./starts.ts";
 import type { UnconfirmedStarts } from "./unconfirmed-starts.ts";
 import { WakeableLoop } from "./wakeable-loop.ts";
+import { wantsWebhook } from "./webhook-sender.ts";
 
 const IDLE_MS = 1_000;
 const MAX_START_ATTEMPTS = 5;
@@ -269,8 +270,9 @@ export class Dispatcher {
       const now = Date.now();
       const patch = runningPatch(row, started, now, inHand && this.leases.end(now));
       // Should this process stop before the end is written, the start is found again (find), as
-      // any start whose answer was lost: a provider that cannot find its work records the run first.
-      if (inHand?.state === "succeeded" && canFind(provider, row)) {
+      // any start whose answer was lost: a provider that cannot find its work records the run
+      // first, as does a prediction whose client asked for a webhook of its start.
+      if (inHand?.state === "succeeded" && canFind(provider, row) && !wantsWebhook(row, "start")) {
         await this.onSucceededAtStart(row, patch, inHand);
         return;
       }

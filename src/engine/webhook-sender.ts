@@ -26,6 +26,11 @@ const BATCH = 32;
 /** The one key of deliveries queued before each token had its own. */
 const LEGACY_SIGNING_KEY_SETTING = "webhook_signing_key";
 
+/** Whether `prediction`'s client asked for webhooks of `event`. */
+export function wantsWebhook(prediction: Prediction, event: WebhookEvent): boolean {
+  return prediction.webhook !== null && (prediction.webhookEventsFilter ?? DEFAULT_FILTER).includes(event);
+}
+
 export class WebhookSender {
   private readonly ctx: EngineContext;
   private readonly loop: WakeableLoop;
@@ -60,9 +65,8 @@ export class WebhookSender {
   }
 
   async notify(prediction: Prediction, events: WebhookEvent[]): Promise<void> {
-    if (!prediction.webhook || events.length === 0) return;
-    const filter = prediction.webhookEventsFilter ?? DEFAULT_FILTER;
-    const wanted = events.filter((event) => filter.includes(event));
+    if (!prediction.webhook) return;
+    const wanted = events.filter((event) => wantsWebhook(prediction, event));
     const event = wanted.includes("completed") ? "completed" : wanted.includes("start") ? "start" : wanted[0];
     if (!event) return;
     const payload = toReplicateJson(prediction, this.ctx.fileLinks.for(this.ctx.baseUrl()));
