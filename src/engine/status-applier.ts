@@ -78,9 +78,9 @@ export class StatusApplier {
   }
 
   /**
-   * Ends `row`, still submitting, with the success its start's answer told (a sim's, a Replicate
-   * sync answer's): the run's fields (`running`) go in the same write as the end, so the row is
-   * written once where recording the run first took two writes.
+   * Ends `row`, still submitting, with the success its start's answer told (a provider that
+   * answers a start with the finished work): the run's fields (`running`) go in the same write as
+   * the end, so the row is written once where recording the run first took two writes.
    */
   succeedAtStart(
     row: Prediction,
