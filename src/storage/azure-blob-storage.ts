@@ -10,17 +10,15 @@ import { BlobSASPermissions, type ContainerClient, RestError } from "@azure/stor
 import { GatewayError } from "../core/errors.ts";
 import {
   type BlobArea,
-  type BlobSource,
   type BlobStat,
-  type BlobStorage,
   type ByteRange,
   blobKey,
-  blobOfBytes,
   contentTypeOfKey,
   isBlobKey,
   type StoredBlob,
   temporaryKey,
 } from "./blob-storage.ts";
+import { ContentAddressedStorage } from "./content-addressed-storage.ts";
 import { hashingStream } from "./hashing-stream.ts";
 
 const BLOCK_BYTES = 4 * 1024 * 1024;
@@ -36,39 +34,31 @@ export interface AzureBlobStorageOptions {
 
 const isNotFound = (error: unknown) => error instanceof RestError && error.statusCode === 404;
 
-export class AzureBlobStorage implements BlobStorage {
+export class AzureBlobStorage extends ContentAddressedStorage {
   readonly location: string;
   private readonly container: ContainerClient;
   private readonly prefix: string;
 
   constructor(options: AzureBlobStorageOptions) {
+    super();
     this.container = options.container;
     this.prefix = options.prefix;
     this.location = `azblob://${options.container.containerName}/${options.prefix}`;
   }
 
-  async put(
-    source: BlobSource,
-    extension: string,
-    maxBytes = Number.POSITIVE_INFINITY,
-    area: BlobArea = "public",
-  ): Promise<StoredBlob> {
-    const blobContentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
-    if (source instanceof Readable) return this.putStream(source, extension, maxBytes, area, blobContentType);
-    const { bytes, blob } = blobOfBytes(source, extension, area, maxBytes);
+  protected async putBytes(bytes: Uint8Array, blob: StoredBlob): Promise<void> {
     await this.container
       .getBlockBlobClient(this.prefix + blob.key)
-      .uploadData(bytes, { blobHTTPHeaders: { blobContentType } });
-    return blob;
+      .uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentTypeOfKey(blob.key) } });
   }
 
-  private async putStream(
+  protected async putStream(
     input: Readable,
     extension: string,
     maxBytes: number,
     area: BlobArea,
-    blobContentType: string,
   ): Promise<StoredBlob> {
+    const blobContentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
     const hashing = hashingStream(maxBytes);
     const body = pipe(input, hashing.stream, () => {});
     const tmp = this.container.getBlockBlobClient(this.prefix + temporaryKey());

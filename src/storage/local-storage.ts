@@ -1,21 +1,20 @@
 import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GatewayError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import {
   type BlobArea,
-  type BlobSource,
   type BlobStat,
-  type BlobStorage,
   type ByteRange,
   blobKey,
   isBlobKey,
   type StoredBlob,
 } from "./blob-storage.ts";
-import { type DigestedBytes, digestedOnce, hashingStream } from "./hashing-stream.ts";
+import { ContentAddressedStorage } from "./content-addressed-storage.ts";
+import { hashingStream } from "./hashing-stream.ts";
 import { namesInShards, type ShardLevels, shardFoldersOf, shardLevelsOf } from "./shard-folders.ts";
 
 /**
@@ -26,25 +25,25 @@ import { namesInShards, type ShardLevels, shardFoldersOf, shardLevelsOf } from "
 const SYNC_WRITE_MAX_BYTES = 256 * 1024;
 
 /** Content-addressed files on local disk, written through a temporary file and renamed into place. */
-export class LocalStorage implements BlobStorage {
+export class LocalStorage extends ContentAddressedStorage {
   readonly root: string;
   readonly location: string;
   private readonly knownDirs = new Set<string>();
   private readonly shardLevels: ShardLevels;
 
   constructor(root: string) {
+    super();
     this.root = root;
     this.location = `file://${root}`;
     this.shardLevels = shardLevelsOf(root);
   }
 
-  async put(
-    source: BlobSource,
+  protected putStream(
+    source: Readable,
     extension: string,
-    maxBytes = Number.POSITIVE_INFINITY,
-    area: BlobArea = "public",
+    maxBytes: number,
+    area: BlobArea,
   ): Promise<StoredBlob> {
-    if (!(source instanceof Readable)) return this.putBytes(source, extension, maxBytes, area);
     const tmpPath = join(this.ensureDir(join(this.root, "tmp")), newId());
     return this.movedIntoPlace(tmpPath, async () => {
       const hashing = hashingStream(maxBytes);
@@ -59,19 +58,12 @@ export class LocalStorage implements BlobStorage {
    * final name: creating a file in one folder that has seen thousands costs several times more than
    * in a small shard folder (BENCHMARKS.md).
    */
-  private putBytes(
-    source: Uint8Array | DigestedBytes,
-    extension: string,
-    maxBytes: number,
-    area: BlobArea,
-  ): Promise<StoredBlob> {
-    const { bytes, digest } = digestedOnce(source, maxBytes);
-    const key = blobKey(digest.sha256, extension, area);
-    const tmpPath = `${this.ensureDir(dirname(this.pathOf(key)))}/.${newId()}.tmp`;
-    return this.movedIntoPlace(tmpPath, async () => {
+  protected async putBytes(bytes: Uint8Array, blob: StoredBlob): Promise<void> {
+    const tmpPath = `${this.ensureDir(dirname(this.pathOf(blob.key)))}/.${newId()}.tmp`;
+    await this.movedIntoPlace(tmpPath, async () => {
       if (bytes.length <= SYNC_WRITE_MAX_BYTES) writeFileSync(tmpPath, bytes);
       else await writeFile(tmpPath, bytes);
-      return { key, ...digest };
+      return blob;
     });
   }
 

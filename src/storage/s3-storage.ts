@@ -4,7 +4,7 @@
  * bucket: an upload cut short is never visible under a content key. Bytes in memory, whose key is
  * known before they go, are one PUT to their content key, which S3 stores whole or not at all.
  */
-import { pipeline as pipe, Readable } from "node:stream";
+import { pipeline as pipe, type Readable } from "node:stream";
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -19,17 +19,15 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { GatewayError } from "../core/errors.ts";
 import {
   type BlobArea,
-  type BlobSource,
   type BlobStat,
-  type BlobStorage,
   type ByteRange,
   blobKey,
-  blobOfBytes,
   contentTypeOfKey,
   isBlobKey,
   type StoredBlob,
   temporaryKey,
 } from "./blob-storage.ts";
+import { ContentAddressedStorage } from "./content-addressed-storage.ts";
 import { hashingStream } from "./hashing-stream.ts";
 
 /** AWS's smallest part; bigger files go up in parts of this size, two at a time. */
@@ -48,48 +46,40 @@ const isNotFound = (error: unknown): boolean => {
   return e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404;
 };
 
-export class S3Storage implements BlobStorage {
+export class S3Storage extends ContentAddressedStorage {
   readonly location: string;
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
 
   constructor(options: S3StorageOptions) {
+    super();
     this.client = options.client;
     this.bucket = options.bucket;
     this.prefix = options.prefix;
     this.location = `s3://${options.bucket}/${options.prefix}`;
   }
 
-  async put(
-    source: BlobSource,
-    extension: string,
-    maxBytes = Number.POSITIVE_INFINITY,
-    area: BlobArea = "public",
-  ): Promise<StoredBlob> {
-    const contentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
-    if (source instanceof Readable) return this.putStream(source, extension, maxBytes, area, contentType);
-    const { bytes, blob } = blobOfBytes(source, extension, area, maxBytes);
+  protected async putBytes(bytes: Uint8Array, blob: StoredBlob): Promise<void> {
     // The store checks the bytes it got against their MD5, so a content key never holds others.
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: this.prefix + blob.key,
         Body: bytes,
-        ContentType: contentType,
+        ContentType: contentTypeOfKey(blob.key),
         ContentMD5: Buffer.from(blob.md5, "hex").toString("base64"),
       }),
     );
-    return blob;
   }
 
-  private async putStream(
+  protected async putStream(
     input: Readable,
     extension: string,
     maxBytes: number,
     area: BlobArea,
-    contentType: string,
   ): Promise<StoredBlob> {
+    const contentType = contentTypeOfKey(`x.${extension.toLowerCase()}`);
     const hashing = hashingStream(maxBytes);
     const body = pipe(input, hashing.stream, () => {});
     const tmpKey = this.prefix + temporaryKey();
