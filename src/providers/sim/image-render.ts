@@ -1,11 +1,11 @@
 /** Renders one output of a sim/image (or sim-lora) operation into an encoded image file. */
-import { PNG } from "pngjs";
 import { GatewayError } from "../../core/errors.ts";
 import { loadSharp } from "../../core/load-sharp.ts";
 import type { InputFile, ProviderContext } from "../provider.ts";
 import { patternPixels } from "./image-pattern.ts";
 import { applyLora } from "./lora-style.ts";
 import type { ImageOperation } from "./operation.ts";
+import { pngFile } from "./png-file.ts";
 
 export const IMAGE_CONTENT_TYPES = { webp: "image/webp", png: "image/png", jpg: "image/jpeg" } as const;
 
@@ -31,24 +31,11 @@ export async function renderImage(
     }
   }
   if (operation.lora) applyLora(pixels, width, height, operation.lora.name, operation.lora.scale);
-  if (format === "png") return encodePng(pixels, width, height);
+  if (format === "png") return pngFile(pixels, width, height);
   const sharp = await loadSharp();
   const image = sharp(pixels, { raw: { width, height, channels: 3 } });
   if (format === "jpg") return image.jpeg({ quality }).toBuffer();
   return image.webp({ quality }).toBuffer();
-}
-
-/**
- * PNG through Node's zlib: a 64×64 image costs ~0.1 ms of CPU, where sharp's pipeline (its thread
- * hand-offs) costs ~0.75 ms for any small image (BENCHMARKS.md).
- */
-function encodePng(rgb: Buffer, width: number, height: number): Buffer {
-  // The packer reads only the size and the pixels: a whole PNG object (a stream, with a parser and
-  // an RGBA buffer of its own) would be built for nothing.
-  const image = { width, height, data: rgb } as PNG;
-  // One filter (Paeth) for every row: trying all five on each row, pngjs's default, costs twice the
-  // rest of the encoding and made the sim's images only 0.4% smaller.
-  return PNG.sync.write(image, { colorType: 2, inputColorType: 2, inputHasAlpha: false, filterType: 4 });
 }
 
 /** An input image resized to cover the output size, as raw RGB (a mask: raw greyscale). */
