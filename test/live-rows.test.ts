@@ -139,6 +139,9 @@ describeEachBackend("live-row reads", (open) => {
     expect((await repo.countActiveByBatch([batchId])).get(batchId)).toBeUndefined();
     await expectIndexed(database, recorded.take(), ["predictions_batch_id_state"]);
 
+    expect(await repo.findByUpstreamId("sim", "sim_nothing_started_so")).toBeNull();
+    await expectIndexed(database, recorded.take(), ["predictions_provider_upstream_id"]);
+
     expect(await repo.endedWithoutCompletedWebhook(Date.now() - 3_600_000, 1_000)).toEqual([]);
     await expectIndexed(database, recorded.take(), ["predictions_webhook_completed_at"]);
 

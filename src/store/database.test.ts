@@ -62,6 +62,7 @@ describeEachBackend("openDatabase", (open) => {
       "0019-trace-parents",
       "0020-live-row-indexes",
       "0021-created-models",
+      "0022-sparse-indexes",
     ]);
   });
 

@@ -20,6 +20,7 @@ import { tenantsAndBudgets } from "./migrations/0018-tenants-and-budgets.ts";
 import { traceParents } from "./migrations/0019-trace-parents.ts";
 import { liveRowIndexes } from "./migrations/0020-live-row-indexes.ts";
 import { createdModels } from "./migrations/0021-created-models.ts";
+import { sparseIndexes } from "./migrations/0022-sparse-indexes.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0019-trace-parents": traceParents,
   "0020-live-row-indexes": liveRowIndexes,
   "0021-created-models": createdModels,
+  "0022-sparse-indexes": sparseIndexes,
 };
 
 /** Tries of a migration that another schema's removal interrupted. */
