@@ -73,7 +73,7 @@ export async function startServer(
     const { worker, retention, database } = gateway;
     if (worker) {
       // One process owns an embedded database, so whatever it finds mid-flight is its own to resume.
-      await worker.start({ takeOver: database.dialect === "sqlite" });
+      await worker.start({ alone: database.dialect === "sqlite" });
       retention.start();
       teardown.unshift(async () => {
         await retention.stop();

@@ -72,8 +72,14 @@ describe("statements per prediction", () => {
   let fake: FakeReplicate;
 
   beforeAll(async () => {
-    fake = await startFakeReplicate({ latencyMs: { min: 0, max: 0 } });
-    gateway = await startGateway({ REPLICATE_API_TOKEN: fake.token, REPLICATE_BASE_URL: fake.url });
+    // An account whose budget these quick creates stay within: what is counted is a prediction's
+    // own path, not the queue it waits in for the budget (a claim more).
+    fake = await startFakeReplicate({ createsPerMinute: 60_000, latencyMs: { min: 0, max: 0 } });
+    gateway = await startGateway({
+      REPLICATE_API_TOKEN: fake.token,
+      REPLICATE_BASE_URL: fake.url,
+      REPLICATE_CREATES_PER_MINUTE: "60000",
+    });
   });
 
   afterAll(async () => {
@@ -87,10 +93,11 @@ describe("statements per prediction", () => {
     expect(counted.receivedWebhooks).toBe(0);
     expect(counted.tokenReads).toBeLessThanOrEqual(PREDICTIONS / 8);
     expect(counted.loraReads).toBeLessThanOrEqual(PREDICTIONS / 8);
-    // claimed, then ended in the same write that records its run (the start's answer is its end)
-    expect(counted.rowUpdatesPerPrediction).toBe(2);
-    // 18 when first measured, then 13, 7, 6 since; the target of 4 is not reached yet (see BENCHMARKS.md).
-    expect(counted.ownPerPrediction).toBeLessThanOrEqual(6.5);
+    // stored claimed (nothing queued, room at the sim), then ended in the same write that records
+    // its run (the start's answer is its end)
+    expect(counted.rowUpdatesPerPrediction).toBe(1);
+    // 18 when first measured, then 13, 7, 6, 5 since; the target of 4 is not reached yet (see BENCHMARKS.md).
+    expect(counted.ownPerPrediction).toBeLessThanOrEqual(5);
   });
 
   it("on Replicate: no token or LoRA read per request, no read-back of the row just stored", async () => {
@@ -98,10 +105,10 @@ describe("statements per prediction", () => {
     expect(counted.readBacks).toBe(0);
     expect(counted.tokenReads).toBeLessThanOrEqual(PREDICTIONS / 8);
     expect(counted.loraReads).toBeLessThanOrEqual(PREDICTIONS / 8);
-    // Replicate's sync answer is the end: claimed, then ended with its run in one write
-    expect(counted.rowUpdatesPerPrediction).toBe(2);
-    // 18 when first measured, then 16, 8.5, 7 since; the target is 6.
-    expect(counted.ownPerPrediction).toBeLessThanOrEqual(7.5);
+    // Replicate's sync answer is the end: stored claimed, then ended with its run in one write
+    expect(counted.rowUpdatesPerPrediction).toBe(1);
+    // 18 when first measured, then 16, 8.5, 7, 6 since; the target is 6.
+    expect(counted.ownPerPrediction).toBeLessThanOrEqual(6);
   });
 });
 

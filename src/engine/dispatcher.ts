@@ -21,6 +21,7 @@ import { inStoredTrace } from "../tracing/work-spans.ts";
 import { BatchCaps } from "./batch-caps.ts";
 import type { EngineContext } from "./engine-context.ts";
 import { FairShare } from "./fair-share.ts";
+import type { NewWorkStarter, StoreNew } from "./immediate-starts.ts";
 import { Leases, leasedPredictions } from "./leases.ts";
 import { reportMisconfiguration } from "./misconfiguration.ts";
 import type { PredictionUpdater } from "./prediction-updater.ts";
@@ -53,7 +54,7 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(30_000, 500 * 2 ** (attempt - 1));
 }
 
-export class Dispatcher {
+export class Dispatcher implements NewWorkStarter {
   private readonly ctx: EngineContext;
   private readonly updater: PredictionUpdater;
   private readonly router: Router;
@@ -134,13 +135,52 @@ export class Dispatcher {
 
   /** How many more of `provider`'s queued predictions may start now (0 with none queued). */
   private room(provider: Provider, counts: UnfinishedCounts): number {
-    const limits = this.ctx.catalog.routing.providers[provider.id];
     // Unconfirmed work may be running upstream: it holds its place until it is known.
     const inFlight = counts.submitting + counts.unconfirmed + counts.running;
-    const free = (limits?.concurrency ?? provider.concurrency) - inFlight;
+    const free = this.concurrencyOf(provider) - inFlight;
     if (counts.queued === 0) return 0;
     if (free <= 0) this.waitingForRoom = true;
     return Math.max(0, free);
+  }
+
+  private concurrencyOf(provider: Provider): number {
+    return this.ctx.catalog.routing.providers[provider.id]?.concurrency ?? provider.concurrency;
+  }
+
+  /**
+   * Stores a new prediction claimed by this process and starts it, when its provider has nothing
+   * queued, a free place and a token of its rate budget; otherwise stores it queued. Under the
+   * provider's dispatch lock, as a claim from the queue. A batch's item is always queued: only a
+   * claim counts its batch's cap.
+   */
+  async storeAndStart(prediction: Prediction, store: StoreNew): Promise<boolean> {
+    const provider = this.ctx.providers.all().find((candidate) => candidate.id === prediction.provider);
+    if (!provider || prediction.batchId) return store(null);
+    return this.ctx.locks.withLock(`dispatch:${provider.id}`, async () => {
+      const bucket = this.bucketOf(provider);
+      if ((await bucket.available()) < 1) return store(null);
+      const row: StoredPrediction = {
+        ...prediction,
+        state: "submitting",
+        attempts: prediction.attempts + 1,
+        submitId: newId(),
+        nextCheckAt: this.leases.end(),
+        upstreamId: null,
+      };
+      if (!(await store({ row, concurrency: this.concurrencyOf(provider) }))) return false;
+      // Another provider drawing on the same budget took its last token meanwhile: the queue waits for the next.
+      if ((await bucket.take(1)).taken === 0) {
+        await this.ctx.store.predictions.transition(row.id, ["submitting"], {
+          state: "queued",
+          attempts: prediction.attempts,
+          submitId: null,
+          nextCheckAt: Date.now(),
+        });
+        return false;
+      }
+      this.launch(provider, row);
+      return true;
+    });
   }
 
   private async claimDue(provider: Provider): Promise<number> {
@@ -198,8 +238,13 @@ export class Dispatcher {
     });
     if (!claimed) return;
     fairShare.record(claimed);
+    this.launch(provider, claimed);
+  }
+
+  /** Submits a prediction this process claimed (its lease in `nextCheckAt`), holding the lease meanwhile. */
+  private launch(provider: Provider, claimed: StoredPrediction): void {
     this.track(
-      this.leases.hold(claimed.id, "submitting", leaseEnd, () =>
+      this.leases.hold(claimed.id, "submitting", claimed.nextCheckAt, () =>
         this.guard.run(claimed, "start", () =>
           inStoredTrace("dispatch", claimed, { attributes: { "gengate.provider": provider.id } }, () =>
             this.submit(provider, claimed),

@@ -8,6 +8,7 @@ import { Admissions } from "./admissions.ts";
 import { BatchService } from "./batches.ts";
 import { Cancels } from "./cancels.ts";
 import type { EngineContext } from "./engine-context.ts";
+import { ImmediateStarts } from "./immediate-starts.ts";
 import { PredictionPrep } from "./prediction-prep.ts";
 import { PredictionUpdater } from "./prediction-updater.ts";
 import { ReceivedWebhooks } from "./received-webhooks.ts";
@@ -30,6 +31,8 @@ export interface EngineParts {
   received: ReceivedWebhooks;
   unconfirmed: UnconfirmedStarts;
   cancels: Cancels;
+  /** New predictions stored claimed and started at once, while this process's worker allows it. */
+  immediateStarts: ImmediateStarts;
   batches: BatchService;
   loras: LoraService;
 }
@@ -77,6 +80,7 @@ export function engineParts(ctx: EngineContext): EngineParts {
     received,
     unconfirmed,
     cancels,
+    immediateStarts: new ImmediateStarts(),
     batches,
     loras,
   };

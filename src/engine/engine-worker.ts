@@ -19,6 +19,7 @@ export class EngineWorker {
   private readonly loraRunner: LoraRunner;
   private readonly pumps = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  private stopImmediateStarts = () => {};
 
   constructor(parts: EngineParts) {
     this.parts = parts;
@@ -38,15 +39,17 @@ export class EngineWorker {
   }
 
   /**
-   * Starts the loops. `takeOver`: this process is the only one (embedded mode), so whatever it
-   * finds mid-flight was left by its predecessor, to be resumed at once rather than when its lease ends.
+   * Starts the loops. `alone`: this process is the only one (embedded mode), so whatever it finds
+   * mid-flight was left by its predecessor, to be resumed at once rather than when its lease ends,
+   * and new predictions may start from their insert (immediate-starts.ts).
    */
-  async start({ takeOver }: { takeOver: boolean }): Promise<void> {
-    if (takeOver) await this.takeOver();
+  async start({ alone }: { alone: boolean }): Promise<void> {
+    if (alone) await this.takeOver();
     this.parts.ctx.uploads.start();
     this.parts.webhooks.start();
     this.reconciler.start();
     this.dispatcher.start();
+    if (alone) this.stopImmediateStarts = this.parts.immediateStarts.register(this.dispatcher);
     this.loraRunner.start();
   }
 
@@ -69,6 +72,7 @@ export class EngineWorker {
    * streams being read to end; whatever is still read then is handed back by stop().
    */
   async drain(deadline: number): Promise<void> {
+    this.stopImmediateStarts();
     await this.dispatcher.stop();
     const timeLeft = new Promise<void>((resolve) =>
       setTimeout(resolve, Math.max(0, deadline - Date.now())).unref(),
@@ -77,6 +81,7 @@ export class EngineWorker {
   }
 
   async stop(): Promise<void> {
+    this.stopImmediateStarts();
     this.stopping.abort();
     await Promise.all(this.pumps);
     await this.loraRunner.stop();

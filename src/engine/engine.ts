@@ -79,11 +79,16 @@ export class Engine {
   }
 
   private async admit(request: SubmitRequest, prediction: Prediction): Promise<Prediction> {
-    const { ctx, admissions } = this.parts;
-    await admissions.store(request.owner ?? request.tokenId, [prediction], (db) =>
-      ctx.store.predictions.insert(prediction, db),
+    const { ctx, admissions, immediateStarts } = this.parts;
+    const { predictions } = ctx.store;
+    const started = await immediateStarts.store(prediction, (claim) =>
+      admissions.store(request.owner ?? request.tokenId, [prediction], async (db) => {
+        if (claim) return predictions.insertClaimedIfFree(prediction, claim.row, claim.concurrency, db);
+        await predictions.insert(prediction, db);
+        return false;
+      }),
     );
-    ctx.signals.wake("dispatch");
+    if (!started) ctx.signals.wake("dispatch");
     return prediction;
   }
 

@@ -30,6 +30,16 @@ import {
 import { QUEUED, QUEUED_GROUP_KEY } from "./queued-groups.ts";
 import type { DB, PredictionsTable } from "./schema.ts";
 
+/** The states that hold one of a provider's places (its concurrency). */
+const IN_FLIGHT: readonly PredictionState[] = ["submitting", "unconfirmed", "running"];
+
+/** The row's columns that have a value: Kysely leaves out undefined ones, so they shape the statement. */
+function definedColumns(prediction: Prediction & { upstreamId?: string | null; submitId?: string | null }) {
+  return Object.fromEntries(
+    Object.entries(predictionRow(prediction)).filter(([, value]) => value !== undefined),
+  );
+}
+
 /** Groups read per statement in dueByGroup: one sub-select each, well under SQLite's 500 per compound. */
 const GROUPS_PER_QUERY = 100;
 
@@ -93,13 +103,42 @@ export class PredictionsRepo {
     prediction: Prediction & { upstreamId?: string | null; submitId?: string | null },
     db: Kysely<DB> = this.#db,
   ): Promise<void> {
-    // Kysely leaves out undefined columns, so the shape is the defined ones.
-    const row = Object.fromEntries(
-      Object.entries(predictionRow(prediction)).filter(([, v]) => v !== undefined),
-    );
+    const row = definedColumns(prediction);
     await this.#shapes.run(db, `insert ${Object.keys(row)}`, Object.values(row), () =>
       db.insertInto("predictions").values(row as ReturnType<typeof predictionRow>),
     );
+  }
+
+  /**
+   * Stores a new prediction as `claimed` (taken by the process storing it) if its provider has
+   * nothing queued and fewer than `concurrency` predictions starting or running, else as
+   * `prediction` (queued); whether it was stored claimed. The choice and the insert are one
+   * statement, so no claim comes between them. SQLite only, where one process holds the database:
+   * on PostgreSQL another process's claim could.
+   */
+  async insertClaimedIfFree(
+    prediction: Prediction,
+    claimed: StoredPrediction,
+    concurrency: number,
+    db: Kysely<DB> = this.#db,
+  ): Promise<boolean> {
+    if (this.#dialect !== "sqlite") throw new Error("insertClaimedIfFree is for SQLite only");
+    const queued = definedColumns(prediction);
+    const ifFree: Record<string, unknown> = predictionRow(claimed);
+    const values = Object.entries(queued).map(([column, value]) =>
+      Object.is(ifFree[column], value)
+        ? sql`${value}`
+        : sql`case when room.free then ${ifFree[column]} else ${value} end`,
+    );
+    const { provider } = prediction;
+    const { rows } = await sql<{ state: PredictionState }>`
+      insert into predictions (${sql.join(Object.keys(queued).map((column) => sql.ref(column)))})
+      select ${sql.join(values)} from (select
+        not exists (select 1 from predictions where provider = ${provider} and state = 'queued')
+        and (select count(*) from predictions where provider = ${provider} and state in (${sql.join(IN_FLIGHT)}))
+          < ${concurrency} as free) as room
+      returning state`.execute(db);
+    return rows[0]?.state === claimed.state;
   }
 
   async get(id: string): Promise<StoredPrediction | null> {
@@ -291,7 +330,7 @@ export class PredictionsRepo {
       .selectFrom("predictions")
       .select((eb) => ["batch_id", eb.fn.countAll<number>().as("count")])
       .where("batch_id", "in", batchIds)
-      .where("state", "in", ["submitting", "unconfirmed", "running"])
+      .where("state", "in", IN_FLIGHT)
       .groupBy("batch_id")
       .execute();
     return new Map(rows.map((row) => [row.batch_id ?? "", Number(row.count)]));
