@@ -63,6 +63,7 @@ describeEachBackend("openDatabase", (open) => {
       "0020-live-row-indexes",
       "0021-created-models",
       "0022-sparse-indexes",
+      "0023-search-rows",
     ]);
   });
 

@@ -21,6 +21,7 @@ import { traceParents } from "./migrations/0019-trace-parents.ts";
 import { liveRowIndexes } from "./migrations/0020-live-row-indexes.ts";
 import { createdModels } from "./migrations/0021-created-models.ts";
 import { sparseIndexes } from "./migrations/0022-sparse-indexes.ts";
+import { searchRows } from "./migrations/0023-search-rows.ts";
 import type { DB } from "./schema.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0020-live-row-indexes": liveRowIndexes,
   "0021-created-models": createdModels,
   "0022-sparse-indexes": sparseIndexes,
+  "0023-search-rows": searchRows,
 };
 
 /** Tries of a migration that another schema's removal interrupted. */

@@ -6,6 +6,7 @@ import { NOW, prediction } from "../../test/support/prediction-fixture.ts";
 import type { Prediction } from "../core/prediction.ts";
 import { searchWords } from "../core/search-words.ts";
 import { predictionSearch } from "./migrations/0010-prediction-search.ts";
+import { searchRows } from "./migrations/0023-search-rows.ts";
 import { type ListPredictionsOptions, PredictionsRepo } from "./predictions-repo.ts";
 
 describeEachBackend("PredictionsRepo search and filters", (open) => {
@@ -53,13 +54,36 @@ describeEachBackend("PredictionsRepo search and filters", (open) => {
       for (const name of ["insert", "update", "delete"])
         await sql.raw(`drop trigger predictions_search_${name}`).execute(db);
       await sql`drop table predictions_search`.execute(db);
+      await sql`drop table predictions_search_rows`.execute(db);
     } else {
       await sql`drop index predictions_search`.execute(db);
       await sql`drop function predictions_search_vector(text)`.execute(db);
     }
     await predictions.insert(old);
     await predictionSearch.up(db);
-    expect((await predictions.list({ words: ["lighthouse"], limit: 10 })).map((p) => p.id)).toEqual([old.id]);
+    await searchRows.up(db);
+    const found = async (word: string) =>
+      (await predictions.list({ words: [word], limit: 10 })).map((p) => p.id);
+    expect(await found("lighthouse")).toEqual([old.id]);
+    // and its words are found again when its input changes, as for a row stored since
+    await sql`update predictions set input = ${JSON.stringify({ prompt: "a harbour" })} where id = ${old.id}`.execute(
+      db,
+    );
+    expect(await found("lighthouse")).toEqual([]);
+    expect(await found("harbour")).toEqual([old.id]);
+  });
+
+  it("leaves no words of a deleted prediction, and the others' where they were", async () => {
+    const gone = prediction({ input: { prompt: "a red kite" } });
+    const kept = prediction({ input: { prompt: "a red balloon" } });
+    const { database, predictions } = await repoWith([gone, kept]);
+    await sql`delete from predictions where id = ${gone.id}`.execute(database.db);
+    expect((await predictions.list({ words: ["red"], limit: 10 })).map((p) => p.id)).toEqual([kept.id]);
+    if (database.dialect === "sqlite") {
+      const { rows } = await sql<{ id: string }>`select id from predictions_search union all
+        select id from predictions_search_rows`.execute(database.db);
+      expect(rows.map((row) => row.id)).toEqual([kept.id, kept.id]);
+    }
   });
 
   it("combines provider, token, model, status, time range and words, paging oldest first", async () => {

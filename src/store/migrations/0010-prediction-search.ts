@@ -13,7 +13,7 @@ import { type Kysely, SqliteAdapter, sql } from "kysely";
 import type { Migration } from "kysely/migration";
 
 /** The searchable text of an input column, in SQLite: its string values, or the raw text if it is not JSON. */
-const sqliteSearchText = (input: string) =>
+export const sqliteSearchText = (input: string) =>
   `case when json_valid(${input}) then coalesce((select group_concat(value, ' ') from json_tree(${input}) where type = 'text'), '') else ${input} end`;
 
 export const predictionSearch: Migration = {
