@@ -47,6 +47,8 @@ const LOOPS = [
   /"fair_shares"/,
   /from "webhook_deliveries" where "state"/,
   /from "loras" where "status" in/,
+  // the search index's batch, once every SEARCH_BATCH new predictions
+  /predictions_search/,
 ];
 
 async function countFor(gateway: TestGateway, model: string) {

@@ -8,6 +8,7 @@ import { searchWords } from "../core/search-words.ts";
 import { predictionSearch } from "./migrations/0010-prediction-search.ts";
 import { searchRows } from "./migrations/0023-search-rows.ts";
 import { type ListPredictionsOptions, PredictionsRepo } from "./predictions-repo.ts";
+import { SEARCH_BATCH } from "./search-backlog.ts";
 
 describeEachBackend("PredictionsRepo search and filters", (open) => {
   async function repoWith(rows: Prediction[]) {
@@ -55,6 +56,7 @@ describeEachBackend("PredictionsRepo search and filters", (open) => {
         await sql.raw(`drop trigger predictions_search_${name}`).execute(db);
       await sql`drop table predictions_search`.execute(db);
       await sql`drop table predictions_search_rows`.execute(db);
+      await sql`drop table predictions_search_backlog`.execute(db);
     } else {
       await sql`drop index predictions_search`.execute(db);
       await sql`drop function predictions_search_vector(text)`.execute(db);
@@ -71,6 +73,29 @@ describeEachBackend("PredictionsRepo search and filters", (open) => {
     );
     expect(await found("lighthouse")).toEqual([]);
     expect(await found("harbour")).toEqual([old.id]);
+  });
+
+  it("indexes new predictions in batches, and before a search those not indexed yet, a crash's too", async () => {
+    const { database, predictions } = await repoWith([]);
+    const sqlite = database.dialect === "sqlite";
+    const count = async (table: string) =>
+      Number(
+        (await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db)).rows[0]
+          ?.n,
+      );
+    const rows = Array.from({ length: SEARCH_BATCH + 10 }, (_, i) =>
+      prediction({ input: { prompt: `kite ${i}` } }),
+    );
+    for (const row of rows) await predictions.insert(row);
+    if (sqlite)
+      expect([await count("predictions_search_rows"), await count("predictions_search_backlog")]).toEqual([
+        SEARCH_BATCH,
+        10,
+      ]);
+    // A new process over the same database (this one stopped without indexing its last ten)
+    const reopened = new PredictionsRepo((await database.reopen()).db, database.dialect);
+    expect(idsOf(await reopened.list({ words: ["kite"], limit: 1_000 }))).toEqual(idsOf(rows));
+    if (sqlite) expect(await count("predictions_search_backlog")).toBe(0);
   });
 
   it("leaves no words of a deleted prediction, and the others' where they were", async () => {

@@ -29,6 +29,7 @@ import {
 } from "./prediction-row.ts";
 import { QUEUED, QUEUED_GROUP_KEY } from "./queued-groups.ts";
 import type { DB, PredictionsTable } from "./schema.ts";
+import { SearchBacklog } from "./search-backlog.ts";
 
 /** The states that hold one of a provider's places (its concurrency). */
 const IN_FLIGHT: readonly PredictionState[] = ["submitting", "unconfirmed", "running"];
@@ -92,10 +93,13 @@ export class PredictionsRepo {
   readonly #db: Kysely<DB>;
   readonly #dialect: Database["dialect"];
   readonly #shapes = new CompiledShapes();
+  /** SQLite's words of new predictions, indexed in batches; PostgreSQL indexes each row itself. */
+  readonly #searchBacklog: SearchBacklog | undefined;
 
   constructor(db: Kysely<DB>, dialect: Database["dialect"]) {
     this.#db = db;
     this.#dialect = dialect;
+    if (dialect === "sqlite") this.#searchBacklog = new SearchBacklog(db);
   }
 
   /** `db`: a transaction to store it in (the one that admitted it), else the database. */
@@ -107,6 +111,7 @@ export class PredictionsRepo {
     await this.#shapes.run(db, `insert ${Object.keys(row)}`, Object.values(row), () =>
       db.insertInto("predictions").values(row as ReturnType<typeof predictionRow>),
     );
+    await this.#searchBacklog?.added(db);
   }
 
   /**
@@ -138,6 +143,7 @@ export class PredictionsRepo {
         and (select count(*) from predictions where provider = ${provider} and state in (${sql.join(IN_FLIGHT)}))
           < ${concurrency} as free) as room
       returning state`.execute(db);
+    await this.#searchBacklog?.added(db);
     return rows[0]?.state === claimed.state;
   }
 
@@ -159,6 +165,7 @@ export class PredictionsRepo {
 
   /** Newest first (or oldest first), by (createdAt, id). */
   async list(options: ListPredictionsOptions): Promise<StoredPrediction[]> {
+    if (options.words?.length) await this.#searchBacklog?.index();
     const query = this.#filtered(this.#source(options.words), options);
     const rows = await byCreation(query, options.order ?? "newest", options.limit, options.before).execute();
     return rows.map(fromPredictionRow);

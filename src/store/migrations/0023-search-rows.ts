@@ -1,10 +1,16 @@
 /**
- * SQLite: which row of `predictions_search` holds each prediction's words, kept by the triggers, so
- * that a prediction whose input changes (retention clears it) or that is deleted finds its row by
- * key. FTS5 looks its rows up by rowid only: the triggers' `where id = …` read the whole index, one
- * row at a time (20 ms a change at 100,000 predictions, 200 ms at a million, the database held
- * meanwhile). The rowid is kept in a table of its own rather than taken from `predictions`, whose
- * rowids a VACUUM may renumber. PostgreSQL: nothing to do (its index is on the row itself).
+ * SQLite's search index kept in step at a lower cost, with two tables:
+ *
+ * - `predictions_search_rows`: which row of `predictions_search` holds each prediction's words, so
+ *   that a prediction whose input changes (retention clears it) or that is deleted finds its row by
+ *   key. FTS5 looks its rows up by rowid only: the triggers' `where id = …` read the whole index,
+ *   one row at a time (20 ms a change at 100,000 predictions, the database held meanwhile). The
+ *   rowid is kept in a table of its own rather than taken from `predictions`, whose rowids a VACUUM
+ *   may renumber.
+ * - `predictions_search_backlog`: new predictions not indexed yet, indexed in batches and before
+ *   every search (search-backlog.ts).
+ *
+ * PostgreSQL: nothing to do (its index is on the row itself).
  */
 import { type Kysely, SqliteAdapter, sql } from "kysely";
 import type { Migration } from "kysely/migration";
@@ -18,12 +24,12 @@ export const searchRows: Migration = {
     const statements = [
       "create table predictions_search_rows (id text primary key, docid integer not null) without rowid",
       "insert or replace into predictions_search_rows (id, docid) select id, rowid from predictions_search",
+      "create table predictions_search_backlog (seq integer primary key, id text not null)",
       "drop trigger predictions_search_insert",
       "drop trigger predictions_search_update",
       "drop trigger predictions_search_delete",
       `create trigger predictions_search_insert after insert on predictions begin
-         insert into predictions_search (id, body) values (new.id, ${sqliteSearchText("new.input")});
-         insert into predictions_search_rows (id, docid) values (new.id, last_insert_rowid());
+         insert into predictions_search_backlog (id) values (new.id);
        end`,
       `create trigger predictions_search_update after update of input on predictions begin
          update predictions_search set body = ${sqliteSearchText("new.input")} where rowid = ${ROW_OF("new.id")};
@@ -31,6 +37,7 @@ export const searchRows: Migration = {
       `create trigger predictions_search_delete after delete on predictions begin
          delete from predictions_search where rowid = ${ROW_OF("old.id")};
          delete from predictions_search_rows where id = old.id;
+         delete from predictions_search_backlog where id = old.id;
        end`,
     ];
     for (const statement of statements) await sql.raw(statement).execute(db);
