@@ -12,7 +12,7 @@ import type { DB } from "./schema.ts";
 
 /** New predictions between two indexings: a few milliseconds of work each time. */
 export const SEARCH_BATCH = 256;
-/** Rows indexed per transaction, so that a large backlog (a batch's items) holds the database in short turns. */
+/** Rows indexed per transaction: a large backlog (a batch's items) holds the database in short turns. */
 const CHUNK = 1_000;
 
 export class SearchBacklog {
@@ -25,23 +25,26 @@ export class SearchBacklog {
 
   /**
    * Notes a new prediction, stored through `db` (a transaction of the caller's, or the database);
-   * indexes the backlog there once a batch has come. It never fails its caller, whose prediction
+   * indexes the oldest of the backlog there once a batch has come. It never fails its caller, whose prediction
    * is stored: a failed indexing is tried again at the next batch, and the search that needs it
    * reports it.
    */
   async added(db: Kysely<DB>): Promise<void> {
     if (++this.#added < SEARCH_BATCH) return;
     this.#added = 0;
-    await this.index(db).catch(() => {
+    await this.#indexChunkIn(db).catch(() => {
       this.#added = SEARCH_BATCH;
     });
   }
 
-  /** Indexes every prediction in the backlog, in `db` if it is a transaction, else in transactions of its own. */
-  async index(db: Kysely<DB> = this.#db): Promise<void> {
-    const indexChunk = () =>
-      db.isTransaction ? this.#indexChunk(db) : db.transaction().execute((trx) => this.#indexChunk(trx));
-    while (await indexChunk()) {}
+  /** Indexes every prediction in the backlog. */
+  async index(): Promise<void> {
+    while (await this.#indexChunkIn(this.#db)) {}
+  }
+
+  /** Indexes a chunk in `db` if it is a transaction, else in a transaction of its own. */
+  #indexChunkIn(db: Kysely<DB>): Promise<boolean> {
+    return db.isTransaction ? this.#indexChunk(db) : db.transaction().execute((trx) => this.#indexChunk(trx));
   }
 
   /** Indexes the oldest CHUNK of the backlog; false when it was empty. */
