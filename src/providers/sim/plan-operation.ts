@@ -1,7 +1,8 @@
 /** Turns a start request into a sim operation: decides seed, latency and failure once, at start. */
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { GatewayError } from "../../core/errors.ts";
+import { newId } from "../../core/ids.ts";
 import { invalidFieldsOf } from "../../core/zod-issues.ts";
 import type { SimConfig } from "./config.ts";
 import { resolveImageSize } from "./image-size.ts";
@@ -45,10 +46,9 @@ const embeddingsInput = z.object({
   ...control,
 });
 
-const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
-
+/** An id like the simulated upstream's own: `sim_` and 20 base32 characters (100 random bits). */
 export function newUpstreamId(): string {
-  return `sim_${Array.from(randomBytes(20), (byte) => BASE32[byte & 31]).join("")}`;
+  return `sim_${newId().slice(0, 20)}`;
 }
 
 export function planOperation(
