@@ -7,6 +7,7 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import { GatewayError } from "../core/errors.ts";
 import { type Budget, type Limits, periodEnd, periodStart, toMicros, toUsd } from "../core/limits.ts";
+import { CompiledShapes } from "./compiled-shapes.ts";
 import type { DB, SpendLedgerTable } from "./schema.ts";
 
 export interface LimitedOwner {
@@ -44,9 +45,12 @@ export interface UsageRow {
 
 const TERMINAL = ["succeeded", "failed", "canceled"] as const;
 const USD = (micros: number) => `$${toUsd(micros).toFixed(2)}`;
+const tenantOf = (tokenId: string | null) =>
+  sql<string | null>`(select tenant_id from api_tokens where id = ${tokenId})`;
 
 export class BudgetsRepo {
   readonly #db: Kysely<DB>;
+  readonly #shapes = new CompiledShapes();
 
   constructor(db: Kysely<DB>) {
     this.#db = db;
@@ -199,9 +203,9 @@ export class BudgetsRepo {
    * charged what was held), and writes its runs to the ledger; doing it again changes nothing.
    */
   async settle(predictionId: string, tokenId: string | null, runs: LedgerRun[]): Promise<void> {
-    const tenantOfToken = sql<string | null>`(select tenant_id from api_tokens where id = ${tokenId})`;
+    const tenantOfToken = tenantOf(tokenId);
     // Work no budget applies to: its runs go to the ledger, in one statement.
-    if (runs.length === 1 && (await this.#recordUnheld(runs[0] as LedgerRun, tenantOfToken))) return;
+    if (runs.length === 1 && (await this.#recordUnheld(runs[0] as LedgerRun, tokenId))) return;
     if (runs.length !== 1) {
       const held = await this.#db
         .selectFrom("budget_holds")
@@ -257,27 +261,33 @@ export class BudgetsRepo {
    * Writes `run` to the ledger unless a budget holds its prediction (nearly all work makes one
    * run); false when a hold was found, or the run was written before.
    */
-  async #recordUnheld(run: LedgerRun, tenantId: RawBuilder<string | null>): Promise<boolean> {
+  async #recordUnheld(run: LedgerRun, tokenId: string | null): Promise<boolean> {
     const columns = Object.keys(run) as (keyof LedgerRun)[];
-    const unheld = this.#db
-      .selectNoFrom((eb) => [
-        ...columns.map((column) => eb.val(run[column]).as(column)),
-        tenantId.as("tenant_id"),
-      ])
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom("budget_holds").select("prediction_id").where("prediction_id", "=", run.prediction_id),
-          ),
-        ),
-      );
-    const { numInsertedOrUpdatedRows } = await this.#db
-      .insertInto("spend_ledger")
-      .columns([...columns, "tenant_id"])
-      .expression(unheld)
-      .onConflict((oc) => oc.columns(["prediction_id", "run"]).doNothing())
-      .executeTakeFirstOrThrow();
-    return Number(numInsertedOrUpdatedRows ?? 0) === 1;
+    const parameters = [...columns.map((column) => run[column]), tokenId, run.prediction_id];
+    const inserted = await this.#shapes.run(this.#db, `unheld ${columns}`, parameters, () =>
+      this.#db
+        .insertInto("spend_ledger")
+        .columns([...columns, "tenant_id"])
+        .expression(
+          this.#db
+            .selectNoFrom((eb) => [
+              ...columns.map((column) => eb.val(run[column]).as(column)),
+              tenantOf(tokenId).as("tenant_id"),
+            ])
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom("budget_holds")
+                    .select("prediction_id")
+                    .where("prediction_id", "=", run.prediction_id),
+                ),
+              ),
+            ),
+        )
+        .onConflict((oc) => oc.columns(["prediction_id", "run"]).doNothing())
+        .returning("prediction_id"),
+    );
+    return inserted.length === 1;
   }
 
   async #record(db: Kysely<DB>, runs: LedgerRun[], tenantId: RawBuilder<string | null>): Promise<void> {

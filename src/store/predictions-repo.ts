@@ -130,19 +130,35 @@ export class PredictionsRepo {
     if (this.#dialect !== "sqlite") throw new Error("insertClaimedIfFree is for SQLite only");
     const queued = definedColumns(prediction);
     const ifFree: Record<string, unknown> = predictionRow(claimed);
-    const values = Object.entries(queued).map(([column, value]) =>
-      Object.is(ifFree[column], value)
-        ? sql`${value}`
-        : sql`case when room.free then ${ifFree[column]} else ${value} end`,
-    );
+    const columns = Object.keys(queued);
+    const differing = columns.filter((column) => !Object.is(ifFree[column], queued[column]));
     const { provider } = prediction;
-    const { rows } = await sql<{ state: PredictionState }>`
-      insert into predictions (${sql.join(Object.keys(queued).map((column) => sql.ref(column)))})
-      select ${sql.join(values)} from (select
-        not exists (select 1 from predictions where provider = ${provider} and state = 'queued')
-        and (select count(*) from predictions where provider = ${provider} and state in (${sql.join(IN_FLIGHT)}))
-          < ${concurrency} as free) as room
-      returning state`.execute(db);
+    const parameters = [
+      ...columns.flatMap((column) =>
+        differing.includes(column) ? [ifFree[column], queued[column]] : [queued[column]],
+      ),
+      provider,
+      provider,
+      ...IN_FLIGHT,
+      concurrency,
+    ];
+    const insert = () => {
+      const values = columns.map((column) =>
+        differing.includes(column)
+          ? sql`case when room.free then ${ifFree[column]} else ${queued[column]} end`
+          : sql`${queued[column]}`,
+      );
+      return sql<{ state: PredictionState }>`
+        insert into predictions (${sql.join(columns.map((column) => sql.ref(column)))})
+        select ${sql.join(values)} from (select
+          not exists (select 1 from predictions where provider = ${provider} and state = 'queued')
+          and (select count(*) from predictions where provider = ${provider} and state in (${sql.join(IN_FLIGHT)}))
+            < ${concurrency} as free) as room
+        returning state`.compile(db);
+    };
+    const rows = await this.#shapes.run(db, `claimed insert ${columns} ${differing}`, parameters, () => ({
+      compile: insert,
+    }));
     await this.#searchBacklog?.added(db);
     return rows[0]?.state === claimed.state;
   }

@@ -6,6 +6,7 @@ import type {
   ProviderJournal,
   ProviderJournals,
 } from "../core/provider-journal.ts";
+import { CompiledShapes } from "./compiled-shapes.ts";
 import { fromJson, toJson } from "./json.ts";
 import type { DB } from "./schema.ts";
 
@@ -14,6 +15,7 @@ const listOf = (value: string | readonly string[]): readonly string[] =>
 
 export class ProviderJournalRepo implements ProviderJournals {
   readonly #db: Kysely<DB>;
+  readonly #shapes = new CompiledShapes();
 
   constructor(db: Kysely<DB>) {
     this.#db = db;
@@ -28,17 +30,17 @@ export class ProviderJournalRepo implements ProviderJournals {
   }
 
   async #append(provider: string, record: JournalRecord): Promise<void> {
-    await this.#db
-      .insertInto("provider_journal")
-      .values({
-        provider,
-        kind: record.kind,
-        work_id: record.workId,
-        upstream_id: record.upstreamId,
-        body: toJson(record.body),
-        at: record.at,
-      })
-      .execute();
+    const row = {
+      provider,
+      kind: record.kind,
+      work_id: record.workId,
+      upstream_id: record.upstreamId,
+      body: toJson(record.body),
+      at: record.at,
+    };
+    await this.#shapes.run(this.#db, "append", Object.values(row), () =>
+      this.#db.insertInto("provider_journal").values(row),
+    );
   }
 
   async #find(provider: string, query: JournalQuery): Promise<JournalRecord[]> {

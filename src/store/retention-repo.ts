@@ -6,6 +6,7 @@
  * prediction that stores the same bytes while they are being deleted always learns it.
  */
 import { type Kysely, sql, type Transaction } from "kysely";
+import { CompiledShapes } from "./compiled-shapes.ts";
 import type { Database } from "./database.ts";
 import type { DB } from "./schema.ts";
 
@@ -23,6 +24,7 @@ export interface RemovedData {
 export class RetentionRepo {
   readonly #db: Kysely<DB>;
   readonly #dialect: Database["dialect"];
+  readonly #shapes = new CompiledShapes();
 
   constructor(db: Kysely<DB>, dialect: Database["dialect"]) {
     this.#db = db;
@@ -36,22 +38,24 @@ export class RetentionRepo {
   async hold(predictionId: string, key: string): Promise<boolean> {
     // One statement: the hold, and whether the blob is being deleted, as that hold saw it.
     const hold = async (db: Kysely<DB>) => {
-      const { being_deleted } = await db
-        .insertInto("prediction_files")
-        .values({ storage_key: key, prediction_id: predictionId })
-        // Rewritten in place rather than skipped, so that the row (and the answer) comes back.
-        .onConflict((oc) =>
-          oc
-            .columns(["storage_key", "prediction_id"])
-            .doUpdateSet({ storage_key: (eb) => eb.ref("excluded.storage_key") }),
-        )
-        .returning((eb) =>
-          eb
-            .exists(eb.selectFrom("blob_removals").select("storage_key").where("storage_key", "=", key))
-            .as("being_deleted"),
-        )
-        .executeTakeFirstOrThrow();
-      return Boolean(being_deleted);
+      const [held] = await this.#shapes.run(db, "hold", [key, predictionId, key], () =>
+        db
+          .insertInto("prediction_files")
+          .values({ storage_key: key, prediction_id: predictionId })
+          // Rewritten in place rather than skipped, so that the row (and the answer) comes back.
+          .onConflict((oc) =>
+            oc
+              .columns(["storage_key", "prediction_id"])
+              .doUpdateSet({ storage_key: (eb) => eb.ref("excluded.storage_key") }),
+          )
+          .returning((eb) =>
+            eb
+              .exists(eb.selectFrom("blob_removals").select("storage_key").where("storage_key", "=", key))
+              .as("being_deleted"),
+          ),
+      );
+      if (!held) throw new Error(`the hold of ${key} by ${predictionId} was not stored`);
+      return Boolean(held.being_deleted);
     };
     // SQLite runs one statement at a time, each its own transaction: no lock to take around it.
     if (this.#dialect !== "postgres") return hold(this.#db);
