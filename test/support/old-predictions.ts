@@ -6,6 +6,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../src/store/database.ts";
 import type { DB } from "../../src/store/schema.ts";
+import { SearchBacklog } from "../../src/store/search-backlog.ts";
 
 const HOUR = 3_600_000;
 const SPAN_MS = 8 * 24 * HOUR;
@@ -52,6 +53,8 @@ export async function storeOldPredictions(
          insert into predictions (${COLUMNS}) ${oldRows(count, now)} from n`
       : `insert into predictions (${COLUMNS}) ${oldRows(count, now)} from generate_series(0, ${count - 1}) as n(i)`;
   await sql.raw(statement).execute(db);
+  // SQLite's search index would have taken them in long ago, a batch at a time.
+  if (dialect === "sqlite") await new SearchBacklog(db).index();
   // PostgreSQL's autovacuum would have analysed a table this size long ago.
   if (dialect === "postgres") await sql`analyze predictions`.execute(db);
 }
