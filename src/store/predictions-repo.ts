@@ -131,11 +131,11 @@ export class PredictionsRepo {
     const queued = definedColumns(prediction);
     const ifFree: Record<string, unknown> = predictionRow(claimed);
     const columns = Object.keys(queued);
-    const differing = columns.filter((column) => !Object.is(ifFree[column], queued[column]));
+    const differing = new Set(columns.filter((column) => !Object.is(ifFree[column], queued[column])));
     const { provider } = prediction;
     const parameters = [
       ...columns.flatMap((column) =>
-        differing.includes(column) ? [ifFree[column], queued[column]] : [queued[column]],
+        differing.has(column) ? [ifFree[column], queued[column]] : [queued[column]],
       ),
       provider,
       provider,
@@ -144,7 +144,7 @@ export class PredictionsRepo {
     ];
     const insert = () => {
       const values = columns.map((column) =>
-        differing.includes(column)
+        differing.has(column)
           ? sql`case when room.free then ${ifFree[column]} else ${queued[column]} end`
           : sql`${queued[column]}`,
       );
@@ -156,9 +156,14 @@ export class PredictionsRepo {
             < ${concurrency} as free) as room
         returning state`.compile(db);
     };
-    const rows = await this.#shapes.run(db, `claimed insert ${columns} ${differing}`, parameters, () => ({
-      compile: insert,
-    }));
+    const rows = await this.#shapes.run(
+      db,
+      `claimed insert ${columns} ${[...differing]}`,
+      parameters,
+      () => ({
+        compile: insert,
+      }),
+    );
     await this.#searchBacklog?.added(db);
     return rows[0]?.state === claimed.state;
   }

@@ -59,16 +59,15 @@ export class SearchBacklog {
     } = await sql<{
       rowid: number;
     }>`select rowid from predictions_search order by rowid desc limit 1`.execute(trx);
-    // Both numbered alike: the same rows, in the same order, after the index's last row.
-    const numbered = sql`${top?.rowid ?? 0} + row_number() over (order by backlog.seq)`;
-    const chunkRows = sql`from predictions_search_backlog as backlog
-      join predictions on predictions.id = backlog.id where backlog.seq <= ${chunk.last}`;
+    const after = top?.rowid ?? 0;
+    // Rowids given past the index's last, so that the rows added are the ones after it.
     await sql`insert into predictions_search (rowid, id, body)
-      select ${numbered}, predictions.id, ${sql.raw(sqliteSearchText("predictions.input"))} ${chunkRows}`.execute(
-      trx,
-    );
+      select ${after} + row_number() over (order by backlog.seq), predictions.id,
+        ${sql.raw(sqliteSearchText("predictions.input"))}
+      from predictions_search_backlog as backlog join predictions on predictions.id = backlog.id
+      where backlog.seq <= ${chunk.last}`.execute(trx);
     await sql`insert or replace into predictions_search_rows (id, docid)
-      select predictions.id, ${numbered} ${chunkRows}`.execute(trx);
+      select id, rowid from predictions_search where rowid > ${after}`.execute(trx);
     await sql`delete from predictions_search_backlog where seq <= ${chunk.last}`.execute(trx);
     return true;
   }
