@@ -42,4 +42,21 @@ describeEachBackend("CompiledShapes", (open) => {
     // Kept, the SQL would run with the listed value ("a") and answer 1.
     expect(await nameOf(db, shapes, "b", ["a"])).toEqual([{ value: "2" }]);
   });
+
+  it("runs a kept shape outside another caller's open transaction, never inside it", async () => {
+    const { db } = await open();
+    await db.insertInto("settings").values({ key: "a", value: "1" }).execute();
+    const shapes = new CompiledShapes();
+    expect(await nameOf(db, shapes, "a", ["a"])).toEqual([{ value: "1" }]);
+    let duringTransaction: Promise<unknown> | undefined;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto("settings").values({ key: "b", value: "2" }).execute();
+        duringTransaction = nameOf(db, shapes, "b", ["b"]);
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    // Run in the transaction, it would have read the row rolled back.
+    expect(await duringTransaction).toEqual([]);
+  });
 });

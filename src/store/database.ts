@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import type pg from "pg";
 import { migrateToLatest } from "./migrator.ts";
 import type { DB } from "./schema.ts";
-import { createSqliteDialect } from "./sqlite-driver.ts";
+import { openSqliteKysely } from "./sqlite-driver.ts";
 
 export interface Database {
   db: Kysely<DB>;
@@ -47,7 +47,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 async function openSqlite(dataDir: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Kysely<DB>({ dialect: createSqliteDialect(join(dataDir, "gengate.db")) });
+  const db = openSqliteKysely<DB>(join(dataDir, "gengate.db"));
   try {
     await migrateToLatest(db);
   } catch (error) {

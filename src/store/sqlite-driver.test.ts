@@ -2,9 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSqliteDialect, wrapDatabaseSync } from "./sqlite-driver.ts";
+import { openSqliteKysely, runDirectly, wrapDatabaseSync } from "./sqlite-driver.ts";
 
 describe("wrapDatabaseSync", () => {
   it("tells readers from writers and reports changes", () => {
@@ -93,7 +93,7 @@ describe("reading integers", () => {
   });
 });
 
-describe("createSqliteDialect", () => {
+describe("openSqliteKysely", () => {
   let dir: string | undefined;
   afterEach(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -101,7 +101,7 @@ describe("createSqliteDialect", () => {
 
   it("opens the file in WAL mode with the connection settings applied", async () => {
     dir = await mkdtemp(join(tmpdir(), "gengate-sqlite-"));
-    const db = new Kysely<unknown>({ dialect: createSqliteDialect(join(dir, "x.db")) });
+    const db = openSqliteKysely<unknown>(join(dir, "x.db"));
     const pragma = async (name: string) =>
       Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
     expect(await pragma("journal_mode")).toBe("wal");
@@ -113,7 +113,7 @@ describe("createSqliteDialect", () => {
 
   it("streams select results and runs transactions", async () => {
     dir = await mkdtemp(join(tmpdir(), "gengate-sqlite-"));
-    const db = new Kysely<{ t: { a: number } }>({ dialect: createSqliteDialect(join(dir, "x.db")) });
+    const db = openSqliteKysely<{ t: { a: number } }>(join(dir, "x.db"));
     await db.schema.createTable("t").addColumn("a", "integer").execute();
     await db.transaction().execute(async (trx) => {
       await trx
@@ -130,6 +130,24 @@ describe("createSqliteDialect", () => {
     const streamed: number[] = [];
     for await (const row of db.selectFrom("t").select("a").orderBy("a").stream()) streamed.push(row.a);
     expect(streamed).toEqual([1, 2]);
+    await db.destroy();
+  });
+
+  it("runs a statement directly while no transaction holds the connection, and only then", async () => {
+    dir = await mkdtemp(join(tmpdir(), "gengate-sqlite-"));
+    const db = openSqliteKysely<{ t: { a: number } }>(join(dir, "x.db"));
+    await db.schema.createTable("t").addColumn("a", "integer").execute();
+    expect(runDirectly(db, "insert into t values (?) returning a", [1])).toEqual([{ a: 1 }]);
+    expect(runDirectly(db, "insert into t values (?)", [2])).toEqual([]);
+    const count = "select count(*) as n from t";
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto("t").values({ a: 3 }).execute();
+      // inside the transaction, the statement would join it; the transaction's own handle is not direct
+      expect(runDirectly(db, count, [])).toBeUndefined();
+      expect(runDirectly(trx, count, [])).toBeUndefined();
+    });
+    expect(runDirectly(db, count, [])).toEqual([{ n: 3 }]);
+    expect(runDirectly({}, count, [])).toBeUndefined();
     await db.destroy();
   });
 });

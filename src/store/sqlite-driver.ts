@@ -1,6 +1,6 @@
 /** Kysely's SqliteDialect over Node's built-in `node:sqlite`. */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from "kysely";
+import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from "kysely";
 import { sqlStatements } from "./statement-channel.ts";
 
 const PRAGMAS = ["journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"];
@@ -25,7 +25,9 @@ function bind(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
  * of failing the whole query and every query that meets the row after it.
  */
 function withNumbers(row: Record<string, unknown>): Record<string, unknown> {
-  for (const [column, value] of Object.entries(row)) {
+  // node:sqlite's rows have no prototype: `in` walks their columns alone, with no array made per row.
+  for (const column in row) {
+    const value = row[column];
     if (typeof value === "bigint") row[column] = Number(value);
   }
   return row;
@@ -73,8 +75,13 @@ function adapt(statement: StatementSync): SqliteStatement {
   };
 }
 
+/** Runs one statement now on a database's connection; undefined while a transaction holds it. */
+type DirectRunner = (sql: string, parameters: readonly unknown[]) => Record<string, unknown>[] | undefined;
+
+const directRunners = new WeakMap<object, DirectRunner>();
+
 /** Opens (creating if needed) the SQLite file at `path` in WAL mode. */
-export function createSqliteDialect(path: string): SqliteDialect {
+export function openSqliteKysely<T>(path: string): Kysely<T> {
   const database = new DatabaseSync(path);
   try {
     for (const pragma of PRAGMAS) database.exec(`PRAGMA ${pragma}`);
@@ -82,5 +89,28 @@ export function createSqliteDialect(path: string): SqliteDialect {
     database.close();
     throw error;
   }
-  return new SqliteDialect({ database: wrapDatabaseSync(database) });
+  const wrapped = wrapDatabaseSync(database);
+  const db = new Kysely<T>({ dialect: new SqliteDialect({ database: wrapped }) });
+  directRunners.set(db, (sql, parameters) => {
+    if (database.isTransaction) return undefined;
+    const statement = wrapped.prepare(sql);
+    if (statement.reader) return statement.all(parameters) as Record<string, unknown>[];
+    statement.run(parameters);
+    return [];
+  });
+  return db;
+}
+
+/**
+ * The rows of `sql` run at once on the SQLite connection of `db` (opened by openSqliteKysely, not a
+ * transaction of it), skipping Kysely's hand-off of that one connection (a lock, an abort guard and
+ * several promises a query, more than SQLite takes to run a small statement). Undefined for any other
+ * database, or while a transaction holds the connection: the caller then queues through Kysely.
+ */
+export function runDirectly(
+  db: object,
+  sql: string,
+  parameters: readonly unknown[],
+): Record<string, unknown>[] | undefined {
+  return directRunners.get(db)?.(sql, parameters);
 }
