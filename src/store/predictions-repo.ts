@@ -169,7 +169,9 @@ export class PredictionsRepo {
   }
 
   async get(id: string): Promise<StoredPrediction | null> {
-    const row = await this.#db.selectFrom("predictions").selectAll().where("id", "=", id).executeTakeFirst();
+    const [row] = await this.#shapes.run(this.#db, "get", [id], () =>
+      this.#db.selectFrom("predictions").selectAll().where("id", "=", id),
+    );
     return row === undefined ? null : fromPredictionRow(row);
   }
 
