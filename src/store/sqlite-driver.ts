@@ -39,7 +39,9 @@ const CACHED_STATEMENTS = 256;
 /**
  * Adapts a `DatabaseSync` to the subset of better-sqlite3 that Kysely's SqliteDialect uses. Each
  * SQL text is prepared once and kept: SQLite prepares it again by itself if the schema changes,
- * and Kysely runs one query at a time on its one connection, so a kept statement is never in use twice.
+ * and each run ends before the next begins (Kysely runs one query at a time on its one connection,
+ * and never streams one in gengate; `runDirectly` runs to the end at once), so a kept statement is
+ * never in use twice.
  */
 export function wrapDatabaseSync(database: DatabaseSync, cacheSize = CACHED_STATEMENTS): SqliteDatabase {
   const prepared = new Map<string, SqliteStatement>();
