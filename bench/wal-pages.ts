@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { sqlStatements } from "../src/store/statement-channel.ts";
 import { startGateway } from "../test/support/gateway.ts";
+import { createPrediction } from "./support/gateway-process.ts";
 
 const COUNT = Number(process.argv[2] ?? 1000);
 const WARM_UP = 50;
@@ -24,12 +25,8 @@ const walPath = join(gateway.dataDir, "gengate.db-wal");
 const walBytes = () => statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
 
 async function createWaiting(i: number): Promise<void> {
-  const response = await gateway.api("/v1/models/sim/image/predictions", {
-    method: "POST",
-    headers: { prefer: "wait=30" },
-    body: JSON.stringify({ input: { prompt: `pages ${i}`, width: 64, height: 64, output_format: "png" } }),
-  });
-  const prediction = (await response.json()) as { status: string };
+  const input = { prompt: `pages ${i}`, width: 64, height: 64, output_format: "png" };
+  const prediction = await createPrediction(gateway.url, "sim/image", input, true, gateway.token);
   if (prediction.status !== "succeeded") throw new Error(`prediction ${i} ended ${prediction.status}`);
 }
 
