@@ -49,23 +49,29 @@ function paintBackground(
   const phase = random() * 2 * Math.PI;
   const sinX = Float64Array.from({ length: width }, (_, x) => Math.sin(x * xFreq + phase));
   const cosX = Float64Array.from({ length: width }, (_, x) => Math.cos(x * xFreq + phase));
-  const left: Rgb = [0, 0, 0];
-  const right: Rgb = [0, 0, 0];
+  const tx = Float64Array.from({ length: width }, (_, x) => x / Math.max(1, width - 1));
   for (let y = 0; y < height; y++) {
     const ty = y / Math.max(1, height - 1);
-    const sinY = Math.sin(y * yFreq);
-    const cosY = Math.cos(y * yFreq);
-    for (let c = 0; c < 3; c++) {
-      left[c] = lerp(topLeft[c] as number, bottomLeft[c] as number, ty);
-      right[c] = lerp(topRight[c] as number, bottomRight[c] as number, ty);
-    }
+    const sinY = amplitude * Math.sin(y * yFreq);
+    const cosY = amplitude * Math.cos(y * yFreq);
+    const [leftR, leftG, leftB] = mix(topLeft, bottomLeft, ty);
+    const [rightR, rightG, rightB] = mix(topRight, bottomRight, ty);
+    const spanR = rightR - leftR;
+    const spanG = rightG - leftG;
+    const spanB = rightB - leftB;
     let i = y * width * 3;
     for (let x = 0; x < width; x++) {
-      const tx = x / Math.max(1, width - 1);
-      const wave = amplitude * ((sinX[x] as number) * cosY + (cosX[x] as number) * sinY);
-      for (let c = 0; c < 3; c++) canvas[i++] = lerp(left[c] as number, right[c] as number, tx) + wave;
+      const t = tx[x] as number;
+      const wave = (sinX[x] as number) * cosY + (cosX[x] as number) * sinY;
+      canvas[i++] = leftR + spanR * t + wave;
+      canvas[i++] = leftG + spanG * t + wave;
+      canvas[i++] = leftB + spanB * t + wave;
     }
   }
+}
+
+function mix(from: Rgb, to: Rgb, t: number): Rgb {
+  return [lerp(from[0], to[0], t), lerp(from[1], to[1], t), lerp(from[2], to[2], t)];
 }
 
 interface Disc {
@@ -117,7 +123,9 @@ function box(left: number, right: number, top: number, bottom: number, width: nu
 }
 
 function blendPixel(canvas: Uint8ClampedArray, i: number, color: Rgb, alpha: number): void {
-  for (let c = 0; c < 3; c++) canvas[i + c] = lerp(canvas[i + c] as number, color[c] as number, alpha);
+  canvas[i] = lerp(canvas[i] as number, color[0], alpha);
+  canvas[i + 1] = lerp(canvas[i + 1] as number, color[1], alpha);
+  canvas[i + 2] = lerp(canvas[i + 2] as number, color[2], alpha);
 }
 
 function lerp(a: number, b: number, t: number): number {
