@@ -1,11 +1,15 @@
 /**
  * CPU per prediction of the gateway process (user + system from /proc, all its threads), sim at
- * zero latency on SQLite and PostgreSQL, next to two anchors under the same client load in the same
- * run: a hello-world `node:http` server answering each request, and a BullMQ job end to end (its
- * producer and worker in one process, on the local Redis). Predictions are created with
+ * zero latency on SQLite and PostgreSQL, next to three anchors under the same client load in the same
+ * run: a hello-world `node:http` server answering each request, the sim prediction's own work done
+ * without gengate (bench/support/floor-server.ts), and a BullMQ job end to end (its producer and
+ * worker in one process, on the local Redis). Predictions are created with
  * `Prefer: wait` and end with their output stored.
  * Run: node bench/cpu-per-prediction.ts [count=2000] [concurrency=32]
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnReady } from "./support/child-process.ts";
 import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
@@ -70,6 +74,27 @@ async function helloWorld(): Promise<Cost> {
   }
 }
 
+/** The same requests answered by bench/support/floor-server.ts: the sim prediction's own work alone. */
+async function floor(): Promise<Cost> {
+  const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-floor-"));
+  const server = await spawnReady(script("floor-server.ts"), [dataDir]);
+  try {
+    const url = `http://127.0.0.1:${server.detail}/v1/models/sim/image/predictions`;
+    return await costOf(server.child.pid ?? 0, async (i) => {
+      const response = await fetch(url, {
+        method: "POST",
+        body: JSON.stringify({ input: { prompt: `p ${i}`, ...INPUT } }),
+      });
+      if (response.status !== 201) throw new Error(`floor answered ${response.status}`);
+      const prediction = (await response.json()) as { status: string };
+      if (prediction.status !== "succeeded") throw new Error(`floor's prediction ${prediction.status}`);
+    });
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function bullmq(): Promise<Cost> {
   const jobs = await spawnReady(script("bullmq-jobs.ts"));
   try {
@@ -99,6 +124,7 @@ const measured = async (name: string, measure: () => Promise<Cost>): Promise<Cos
 };
 const hello = await measured("hello-world node:http", helloWorld);
 await measured("gengate, SQLite", () => gateway("sqlite"));
+await measured("the same work without gengate (floor, SQLite)", floor);
 await measured("gengate, PostgreSQL", () => gateway("postgres"));
 await measured("BullMQ job (producer + worker)", bullmq);
 console.log(`\n${COUNT} requests, ${CONCURRENCY} clients; sim/image 64x64 PNG at zero model latency\n`);
