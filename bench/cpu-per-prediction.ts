@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { spawnReady } from "./support/child-process.ts";
+import { type ReadyChild, spawnReady } from "./support/child-process.ts";
 import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
 import { cpuSecondsOf, fmt, runPool } from "./support/stats.ts";
 
@@ -56,38 +56,39 @@ async function gateway(backend: Backend): Promise<Cost> {
   }
 }
 
+/** CPU of an anchor server (a script in bench/support) answering request i as `check` expects. */
+async function anchorCost(
+  server: ReadyChild,
+  check: (answer: { status?: string }) => void = () => {},
+): Promise<Cost> {
+  const url = `http://127.0.0.1:${server.detail}/v1/models/sim/image/predictions`;
+  return costOf(server.child.pid ?? 0, async (i) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { authorization: "Bearer anchor", prefer: "wait=60" },
+      body: JSON.stringify({ input: { prompt: `p ${i}`, ...INPUT } }),
+    });
+    if (response.status !== 201) throw new Error(`an anchor answered ${response.status}`);
+    check((await response.json()) as { status?: string });
+  });
+}
+
 async function helloWorld(): Promise<Cost> {
   const server = await spawnReady(script("hello-server.ts"));
   try {
-    const url = `http://127.0.0.1:${server.detail}/v1/models/sim/image/predictions`;
-    return await costOf(server.child.pid ?? 0, async (i) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { authorization: "Bearer hello", prefer: "wait=60" },
-        body: JSON.stringify({ input: { prompt: `p ${i}`, ...INPUT } }),
-      });
-      if (response.status !== 201) throw new Error(`hello answered ${response.status}`);
-      await response.json();
-    });
+    return await anchorCost(server);
   } finally {
     await server.stop();
   }
 }
 
-/** The same requests answered by bench/support/floor-server.ts: the sim prediction's own work alone. */
+/** The sim prediction's own work alone (bench/support/floor-server.ts). */
 async function floor(): Promise<Cost> {
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-floor-"));
   const server = await spawnReady(script("floor-server.ts"), [dataDir]);
   try {
-    const url = `http://127.0.0.1:${server.detail}/v1/models/sim/image/predictions`;
-    return await costOf(server.child.pid ?? 0, async (i) => {
-      const response = await fetch(url, {
-        method: "POST",
-        body: JSON.stringify({ input: { prompt: `p ${i}`, ...INPUT } }),
-      });
-      if (response.status !== 201) throw new Error(`floor answered ${response.status}`);
-      const prediction = (await response.json()) as { status: string };
-      if (prediction.status !== "succeeded") throw new Error(`floor's prediction ${prediction.status}`);
+    return await anchorCost(server, (answer) => {
+      if (answer.status !== "succeeded") throw new Error(`the floor's prediction ${answer.status}`);
     });
   } finally {
     await server.stop();
