@@ -1,8 +1,8 @@
 /**
  * The floor of the CPU benchmark: the work a sim prediction cannot go without, and nothing more. A
  * `node:http` server that, for each request, reads its JSON, renders the sim's picture with
- * gengate's own pattern and PNG encoder, hashes it (SHA-256 and MD5, as gengate's storage does),
- * writes it by a temporary name and renames it into a shard folder, runs on gengate's schema
+ * gengate's own pattern and PNG encoder, stores it with gengate's local-disk driver (hashed, written
+ * by a temporary name and renamed into its shard folder), runs on gengate's schema
  * (migrated by gengate) the five statements gengate makes for a sim prediction, each its own
  * transaction, and answers the prediction as JSON. No engine, router, validation, authentication,
  * signed links, metrics or traces.
@@ -13,14 +13,13 @@
  * Run: node bench/support/floor-server.ts <data folder>; says "ready <port>".
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { patternPixels } from "../../src/providers/sim/image-pattern.ts";
 import { pngFile } from "../../src/providers/sim/png-file.ts";
-import { digestOf } from "../../src/storage/hashing-stream.ts";
+import { LocalStorage } from "../../src/storage/local-storage.ts";
 import { openDatabase } from "../../src/store/index.ts";
 
 const dataDir = process.argv[2];
@@ -60,7 +59,7 @@ const ledger = database.prepare(`
   where not exists (select prediction_id from budget_holds where prediction_id = ?)
   on conflict (prediction_id, run) do nothing returning prediction_id`);
 
-const filesDir = join(dataDir, "files");
+const files = new LocalStorage(join(dataDir, "files"));
 const idPrefix = randomBytes(6).toString("hex");
 let predictions = 0;
 
@@ -70,7 +69,7 @@ interface SimInput {
   height: number;
 }
 
-function predict(input: SimInput): Record<string, unknown> {
+async function predict(input: SimInput): Promise<Record<string, unknown>> {
   const id = `${idPrefix}${(predictions++).toString(36)}`;
   const createdAt = Date.now();
   const inputJson = JSON.stringify(input);
@@ -84,12 +83,7 @@ function predict(input: SimInput): Record<string, unknown> {
     input.width,
     input.height,
   );
-  const key = `${digestOf(file).sha256}.png`;
-  const folder = join(filesDir, key.slice(0, 2));
-  mkdirSync(folder, { recursive: true });
-  const temporary = join(folder, `.${id}.tmp`);
-  writeFileSync(temporary, file);
-  renameSync(temporary, join(folder, key));
+  const { key } = await files.put(file, "png");
   holdFile.all(key, id, key);
   const completedAt = Date.now();
   const metrics = JSON.stringify({ predict_time: 0, total_time: (completedAt - createdAt) / 1000 });
@@ -121,9 +115,9 @@ function predict(input: SimInput): Record<string, unknown> {
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on("data", (chunk: Buffer) => chunks.push(chunk));
-  request.on("end", () => {
+  request.on("end", async () => {
     const { input } = JSON.parse(Buffer.concat(chunks).toString()) as { input: SimInput };
-    const body = JSON.stringify(predict(input));
+    const body = JSON.stringify(await predict(input));
     response.writeHead(201, { "content-type": "application/json" });
     response.end(body);
   });
