@@ -2,7 +2,9 @@
  * CPU per prediction of this checkout's gateway next to another checkout's (say main's), both
  * serving at once and driven in alternating rounds, so that the machine's load, which moves
  * absolute figures a lot, weighs on both alike: sim at zero latency, `Prefer: wait`.
- * Run: node bench/cpu-versus.ts <other checkout> [backend=sqlite] [rounds=6] [per round=150] [concurrency=32]
+ * `warm-up`: predictions each server serves before the rounds; 15000 compares the steady state
+ * (the hot code compiled by V8's top tier, see cpu-per-prediction.ts), the default the first minutes.
+ * Run: node bench/cpu-versus.ts <other checkout> [backend=sqlite] [rounds=6] [per round=150] [concurrency=32] [warm-up=200]
  */
 import { join, resolve } from "node:path";
 import {
@@ -13,14 +15,21 @@ import {
 } from "./support/gateway-process.ts";
 import { cpuSecondsOf, fmt, runPool } from "./support/stats.ts";
 
-const [otherCheckout, backendArg = "sqlite", roundsArg = "6", perRoundArg = "150", concurrencyArg = "32"] =
-  process.argv.slice(2);
+const [
+  otherCheckout,
+  backendArg = "sqlite",
+  roundsArg = "6",
+  perRoundArg = "150",
+  concurrencyArg = "32",
+  warmUpArg = "200",
+] = process.argv.slice(2);
 if (!otherCheckout)
   throw new Error("usage: node bench/cpu-versus.ts <other checkout> [backend] [rounds] [per round]");
 const backend = backendArg as Backend;
 const ROUNDS = Number(roundsArg);
 const PER_ROUND = Number(perRoundArg);
 const CONCURRENCY = Number(concurrencyArg);
+const WARM_UP = Number(warmUpArg);
 const INPUT = { width: 64, height: 64, output_format: "png" };
 
 interface Side {
@@ -53,7 +62,7 @@ const sides: Side[] = [
   { name: "this checkout", served: await startBenchGateway(backend, env), cpuSeconds: 0, seconds: 0 },
 ];
 try {
-  for (const side of sides) await round(side, 200); // warm-up
+  for (const side of sides) await round(side, WARM_UP);
   for (let r = 0; r < ROUNDS; r++) {
     for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
       const pid = side.served.child.pid ?? 0;
@@ -71,7 +80,7 @@ const count = ROUNDS * PER_ROUND;
 const cpuMs = (side: Side) => (side.cpuSeconds * 1000) / count;
 const [other, mine] = sides as [Side, Side];
 console.log(
-  `\n${backend}: ${ROUNDS} alternating rounds of ${PER_ROUND} predictions each, ${CONCURRENCY} clients\n`,
+  `\n${backend}: ${ROUNDS} alternating rounds of ${PER_ROUND} predictions each, ${CONCURRENCY} clients, after ${WARM_UP} each\n`,
 );
 console.log("| checkout | CPU ms per prediction | predictions/s |");
 console.log("|---|---|---|");

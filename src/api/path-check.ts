@@ -4,8 +4,9 @@ import { GatewayError } from "../core/errors.ts";
 
 export const refuseNulInPath: MiddlewareHandler = async (c, next) => {
   // Hono's path is percent-decoded already.
-  const segment = c.req.path.split("/").find((part) => part.includes("\0"));
-  if (segment !== undefined) {
+  const { path } = c.req;
+  if (path.includes("\0")) {
+    const segment = path.split("/").find((part) => part.includes("\0")) ?? path;
     const shown = encodeURIComponent(segment);
     const description = `path segment ${shown} must not contain NUL characters (%00)`;
     throw new GatewayError("bad_request", description, {

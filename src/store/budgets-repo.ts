@@ -263,7 +263,9 @@ export class BudgetsRepo {
    */
   async #recordUnheld(run: LedgerRun, tokenId: string | null): Promise<boolean> {
     const columns = Object.keys(run) as (keyof LedgerRun)[];
-    const parameters = [...columns.map((column) => run[column]), tokenId, run.prediction_id];
+    const parameters: unknown[] = [];
+    for (const column of columns) parameters.push(run[column]);
+    parameters.push(tokenId, run.prediction_id);
     const inserted = await this.#shapes.run(this.#db, `unheld ${columns}`, parameters, () =>
       this.#db
         .insertInto("spend_ledger")

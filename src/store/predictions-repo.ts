@@ -22,6 +22,7 @@ import type { Database } from "./database.ts";
 import { byCreation, type CreationOrder, type KeysetCursor } from "./newest-first.ts";
 import {
   fromPredictionRow,
+  hasValue,
   type PredictionPatch,
   patchToUpdate,
   predictionRow,
@@ -36,9 +37,7 @@ const IN_FLIGHT: readonly PredictionState[] = ["submitting", "unconfirmed", "run
 
 /** The row's columns that have a value: Kysely leaves out undefined ones, so they shape the statement. */
 function definedColumns(prediction: Prediction & { upstreamId?: string | null; submitId?: string | null }) {
-  return Object.fromEntries(
-    Object.entries(predictionRow(prediction)).filter(([, value]) => value !== undefined),
-  );
+  return Object.fromEntries(Object.entries(predictionRow(prediction)).filter(hasValue));
 }
 
 /** Groups read per statement in dueByGroup: one sub-select each, well under SQLite's 500 per compound. */
@@ -131,17 +130,17 @@ export class PredictionsRepo {
     const queued = definedColumns(prediction);
     const ifFree: Record<string, unknown> = predictionRow(claimed);
     const columns = Object.keys(queued);
-    const differing = new Set(columns.filter((column) => !Object.is(ifFree[column], queued[column])));
+    const differing = new Set<string>();
+    const parameters: unknown[] = [];
+    for (const column of columns) {
+      if (Object.is(ifFree[column], queued[column])) parameters.push(queued[column]);
+      else {
+        differing.add(column);
+        parameters.push(ifFree[column], queued[column]);
+      }
+    }
     const { provider } = prediction;
-    const parameters = [
-      ...columns.flatMap((column) =>
-        differing.has(column) ? [ifFree[column], queued[column]] : [queued[column]],
-      ),
-      provider,
-      provider,
-      ...IN_FLIGHT,
-      concurrency,
-    ];
+    parameters.push(provider, provider, ...IN_FLIGHT, concurrency);
     const insert = () => {
       const values = columns.map((column) =>
         differing.has(column)
@@ -247,9 +246,9 @@ export class PredictionsRepo {
     checkTransition(from, patch.state);
     if (from.length === 0) return null;
     const update = patchToUpdate(patch);
-    const values = Object.entries(update).map(([column, value]) =>
-      column === "retain_until" ? patch.completedAt : value,
-    );
+    const values: unknown[] = [];
+    for (const [column, value] of Object.entries(update))
+      values.push(column === "retain_until" ? patch.completedAt : value);
     const [row] = await this.#shapes.run(
       this.#db,
       `transition ${Object.keys(update)} from ${from.length}`,

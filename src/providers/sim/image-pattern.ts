@@ -2,30 +2,34 @@
  * Raw RGB pixels that look like a picture (a soft gradient, a wave and a few shapes) and depend
  * only on prompt, seed and size. Cheap: one pass over the image plus each shape's bounding box.
  */
-import { seededRandom } from "./prng.ts";
+import { SeededRandom } from "./prng.ts";
 
 type Rgb = [number, number, number];
 
 export function patternPixels(prompt: string, seed: number, width: number, height: number): Buffer {
-  const random = seededRandom("sim/image", prompt, seed);
+  const random = new SeededRandom("sim/image", prompt, seed);
   const pixels = Buffer.alloc(width * height * 3);
   const canvas = new Uint8ClampedArray(pixels.buffer, pixels.byteOffset, pixels.length);
-  const hue = random();
+  const hue = random.next();
   paintBackground(canvas, width, height, random, hue);
-  const shapes = 3 + Math.floor(random() * 4);
+  const shapes = 3 + Math.floor(random.next() * 4);
   for (let i = 0; i < shapes; i++) {
-    const color = hslToRgb(hue + 0.4 + random() * 0.4, 0.5 + random() * 0.4, 0.25 + random() * 0.5);
-    const opacity = 0.45 + random() * 0.45;
-    const cx = random() * width;
-    const cy = random() * height;
-    const size = (0.08 + random() * 0.22) * Math.min(width, height);
-    if (random() < 0.6) paintDisc(canvas, width, height, { cx, cy, r: size, color, opacity });
+    const color = hslToRgb(
+      hue + 0.4 + random.next() * 0.4,
+      0.5 + random.next() * 0.4,
+      0.25 + random.next() * 0.5,
+    );
+    const opacity = 0.45 + random.next() * 0.45;
+    const cx = random.next() * width;
+    const cy = random.next() * height;
+    const size = (0.08 + random.next() * 0.22) * Math.min(width, height);
+    if (random.next() < 0.6) paintDisc(canvas, width, height, { cx, cy, r: size, color, opacity });
     else
       paintRect(canvas, width, height, {
         cx,
         cy,
         hw: size,
-        hh: size * (0.4 + random() * 1.2),
+        hh: size * (0.4 + random.next() * 1.2),
         color,
         opacity,
       });
@@ -37,19 +41,25 @@ function paintBackground(
   canvas: Uint8ClampedArray,
   width: number,
   height: number,
-  random: () => number,
+  random: SeededRandom,
   hue: number,
 ): void {
-  const corner = (): Rgb => hslToRgb(hue + random() * 0.3, 0.35 + random() * 0.45, 0.25 + random() * 0.5);
+  const corner = (): Rgb =>
+    hslToRgb(hue + random.next() * 0.3, 0.35 + random.next() * 0.45, 0.25 + random.next() * 0.5);
   const [topLeft, topRight, bottomLeft, bottomRight] = [corner(), corner(), corner(), corner()];
   // sin(a + b) = sin a cos b + cos a sin b lets the wave be precomputed per column and per row.
-  const amplitude = 8 + random() * 18;
-  const xFreq = ((1 + random() * 5) * 2 * Math.PI) / width;
-  const yFreq = ((1 + random() * 5) * 2 * Math.PI) / height;
-  const phase = random() * 2 * Math.PI;
-  const sinX = Float64Array.from({ length: width }, (_, x) => Math.sin(x * xFreq + phase));
-  const cosX = Float64Array.from({ length: width }, (_, x) => Math.cos(x * xFreq + phase));
-  const tx = Float64Array.from({ length: width }, (_, x) => x / Math.max(1, width - 1));
+  const amplitude = 8 + random.next() * 18;
+  const xFreq = ((1 + random.next() * 5) * 2 * Math.PI) / width;
+  const yFreq = ((1 + random.next() * 5) * 2 * Math.PI) / height;
+  const phase = random.next() * 2 * Math.PI;
+  const sinX = new Float64Array(width);
+  const cosX = new Float64Array(width);
+  const tx = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    sinX[x] = Math.sin(x * xFreq + phase);
+    cosX[x] = Math.cos(x * xFreq + phase);
+    tx[x] = x / Math.max(1, width - 1);
+  }
   for (let y = 0; y < height; y++) {
     const ty = y / Math.max(1, height - 1);
     const sinY = amplitude * Math.sin(y * yFreq);
@@ -118,8 +128,11 @@ function paintRect(canvas: Uint8ClampedArray, width: number, height: number, rec
 
 /** Pixel bounds [x0, x1, y0, y1) of a box, clipped to the canvas. */
 function box(left: number, right: number, top: number, bottom: number, width: number, height: number) {
-  const clip = (v: number, max: number) => Math.min(max, Math.max(0, Math.round(v)));
   return [clip(left, width), clip(right, width), clip(top, height), clip(bottom, height)] as const;
+}
+
+function clip(v: number, max: number): number {
+  return Math.min(max, Math.max(0, Math.round(v)));
 }
 
 function blendPixel(canvas: Uint8ClampedArray, i: number, color: Rgb, alpha: number): void {

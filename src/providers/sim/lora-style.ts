@@ -3,7 +3,7 @@
  * depend only on the LoRA's name, so its images are told apart from sim/image's and each other's.
  */
 import { hslToRgb } from "./image-pattern.ts";
-import { seededRandom } from "./prng.ts";
+import { SeededRandom } from "./prng.ts";
 
 /** How strongly the style shows at `lora_scale` 1. */
 const STRENGTH = 0.45;
@@ -16,10 +16,10 @@ export interface LoraStyle {
 }
 
 export function loraStyle(name: string): LoraStyle {
-  const random = seededRandom("sim-lora", name);
-  const color = hslToRgb(random(), 0.75, 0.5);
-  const period = 6 + Math.floor(random() * 26);
-  return { color, period, direction: random() < 0.5 ? 1 : -1 };
+  const random = new SeededRandom("sim-lora", name);
+  const color = hslToRgb(random.next(), 0.75, 0.5);
+  const period = 6 + Math.floor(random.next() * 26);
+  return { color, period, direction: random.next() < 0.5 ? 1 : -1 };
 }
 
 /** Styles raw RGB `pixels` in place; a scale of 0 (or less) leaves them as they are. */

@@ -1,5 +1,5 @@
 /** The deterministic response of sim/text: first words of the prompt, then vocabulary words. */
-import { seededRandom } from "./prng.ts";
+import { SeededRandom } from "./prng.ts";
 
 const VOCABULARY = (
   "the a gateway model image prompt seed token stream queue worker light river mountain city signal quiet " +
@@ -11,20 +11,20 @@ const ECHOED_WORDS = 4;
 
 /** Exactly `count` tokens; every token but the first starts with a space. */
 export function simTokens(prompt: string, seed: number, count: number): string[] {
-  const random = seededRandom("sim/text", prompt, seed);
-  const pick = () => VOCABULARY[Math.floor(random() * VOCABULARY.length)] as string;
+  const random = new SeededRandom("sim/text", prompt, seed);
+  const pick = () => VOCABULARY[Math.floor(random.next() * VOCABULARY.length)] as string;
   const words = prompt
     .split(/\s+/)
     .filter((word) => word !== "")
     .slice(0, ECHOED_WORDS);
-  let untilFullStop = words.length + 6 + Math.floor(random() * 9);
+  let untilFullStop = words.length + 6 + Math.floor(random.next() * 9);
   while (words.length < count) {
     const startsSentence = words.at(-1)?.endsWith(".") ?? false;
     let word = pick();
     if (startsSentence) word = word.charAt(0).toUpperCase() + word.slice(1);
     if (words.length + 1 === untilFullStop) {
       word += ".";
-      untilFullStop += 6 + Math.floor(random() * 9);
+      untilFullStop += 6 + Math.floor(random.next() * 9);
     }
     words.push(word);
   }
