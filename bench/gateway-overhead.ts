@@ -7,7 +7,9 @@
  * A pass-through proxy (`support/pass-through-proxy.ts`) is measured the same way in each round:
  * what any process between the clients and the fake costs on this machine.
  * With another checkout's folder, its gengate is measured in the same run, each round alternating.
- * Run: node bench/gateway-overhead.ts [count=2000] [concurrency=32] [other checkout] [rounds=1]
+ * `warm-up`: predictions each gateway serves before the first round; 15000 measures gengate's steady
+ * state (its hot code compiled by V8's top tier, see cpu-per-prediction.ts).
+ * Run: node bench/gateway-overhead.ts [count=2000] [concurrency=32] [other checkout] [rounds=1] [warm-up=0]
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +24,7 @@ const CONCURRENCY = Number(process.argv[3] ?? 32);
 /** Another checkout (its folder) to measure in the same run, alternating with this one. */
 const OTHER = process.argv[4];
 const ROUNDS = Number(process.argv[5] ?? 1);
+const GATEWAY_WARM_UP = Number(process.argv[6] ?? 0);
 const WARM_UP = 200;
 const MODEL = "fake-official/flux-schnell";
 /** Limits far above the load, so that neither the fake nor gengate's pacing holds anything back. */
@@ -34,19 +37,21 @@ interface Run {
   cpuMs: number;
 }
 
+const creator = (baseUrl: string, token: string) => async (i: number) => {
+  const response = await fetch(`${baseUrl}/models/${MODEL}/predictions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, prefer: "wait=60", "content-type": "application/json" },
+    body: JSON.stringify({ input: { prompt: `overhead ${i}`, output_format: "png" } }),
+  });
+  // Replicate's sync mode answers once the output is ready, maybe a moment before "succeeded".
+  const prediction = (await response.json()) as { status?: string; output?: unknown };
+  if (response.status !== 201 || prediction.status === "failed" || !prediction.output)
+    throw new Error(`${baseUrl} answered ${response.status} ${JSON.stringify(prediction)}`);
+};
+
 /** `cpuPid`: the process whose CPU the timed predictions cost. */
 async function load(baseUrl: string, token: string, cpuPid = process.pid): Promise<Run> {
-  const create = async (i: number) => {
-    const response = await fetch(`${baseUrl}/models/${MODEL}/predictions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, prefer: "wait=60", "content-type": "application/json" },
-      body: JSON.stringify({ input: { prompt: `overhead ${i}`, output_format: "png" } }),
-    });
-    // Replicate's sync mode answers once the output is ready, maybe a moment before "succeeded".
-    const prediction = (await response.json()) as { status?: string; output?: unknown };
-    if (response.status !== 201 || prediction.status === "failed" || !prediction.output)
-      throw new Error(`${baseUrl} answered ${response.status} ${JSON.stringify(prediction)}`);
-  };
+  const create = creator(baseUrl, token);
   await runPool(WARM_UP, CONCURRENCY, create);
   const latenciesMs: number[] = [];
   const cpuBefore = await cpuSecondsOf(cpuPid);
@@ -88,8 +93,9 @@ const gateways = [
   })),
 ];
 try {
+  for (const { url, token } of gateways) await runPool(GATEWAY_WARM_UP, CONCURRENCY, creator(url, token));
   console.log(
-    `\n${COUNT} predictions, ${CONCURRENCY} clients, ${MODEL} on the fake Replicate at zero latency\n`,
+    `\n${COUNT} predictions, ${CONCURRENCY} clients, ${MODEL} on the fake Replicate at zero latency, each gateway after ${GATEWAY_WARM_UP + WARM_UP}\n`,
   );
   console.log(
     "| round | through | direct/s | through/s | ratio | direct p50 ms | through p50 ms | added p50 ms | added p99 ms | its CPU ms/prediction | clients and fake CPU ms/direct prediction |",

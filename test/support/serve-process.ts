@@ -13,15 +13,17 @@ export interface ServeProcess {
 
 /**
  * `cwd` is where it looks for `.env` (by default the test process's); `bin` is the `gengate.js` to
- * run (another checkout's, for a benchmark comparing two).
+ * run (another checkout's, for a benchmark comparing two); `nodeFlags` go to node before it.
  */
 export async function spawnServe(
   env: Record<string, string>,
   args: string[] = [],
   cwd?: string,
   bin = BIN,
+  nodeFlags: string[] = [],
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--host", "127.0.0.1", ...args], {
+  const serve = [bin, "serve", "--port", "0", "--host", "127.0.0.1", ...args];
+  const child = spawn(process.execPath, [...nodeFlags, ...serve], {
     ...(cwd !== undefined && { cwd }),
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
