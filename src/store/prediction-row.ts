@@ -197,7 +197,7 @@ export function fromPredictionRow(row: Row): StoredPrediction {
 /**
  * Whether a column's entry has a value. Hot filters take a function made once, not an arrow made
  * per call: V8 drops the optimized code of closures made afresh at each full collection and compiles
- * it again (BENCHMARKS.md, "Closures made per request").
+ * it again (BENCHMARKS.md, "The steady state").
  */
 export const hasValue = ([, value]: [string, unknown]): boolean => value !== undefined;
 

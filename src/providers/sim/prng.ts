@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
  *
  * A class rather than a closure made per call: V8 keeps a function's optimized code only weakly
  * for closures made afresh, drops it at each full collection and compiles it again (see
- * BENCHMARKS.md, "Closures made per request"); one method keeps its code.
+ * BENCHMARKS.md, "The steady state"); one method keeps its code.
  */
 export class SeededRandom {
   #a: number;
