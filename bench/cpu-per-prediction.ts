@@ -17,14 +17,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ReadyChild, spawnReady } from "./support/child-process.ts";
-import { type Backend, createPrediction, startBenchGateway } from "./support/gateway-process.ts";
+import { type Backend, startBenchGateway } from "./support/gateway-process.ts";
+import { SIM_IMAGE_INPUT, simImageSucceeds } from "./support/sim-load.ts";
 import { cpuSecondsOf, fmt, runPool } from "./support/stats.ts";
 
 const COUNT = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
 const STEADY_AFTER = Number(process.argv[4] ?? 15_000);
 const WARM_UP = 200;
-const INPUT = { width: 64, height: 64, output_format: "png" };
 const script = (name: string) => fileURLToPath(new URL(`./support/${name}`, import.meta.url));
 
 interface Cost {
@@ -72,16 +72,7 @@ async function gateway(backend: Backend): Promise<Costs> {
     const pid = served.child.pid ?? 0;
     return await costsOf(
       pid,
-      requestsBy(async (i) => {
-        const prediction = await createPrediction(
-          served.url,
-          "sim/image",
-          { prompt: `p ${i}`, ...INPUT },
-          true,
-        );
-        if (prediction.status !== "succeeded")
-          throw new Error(`prediction ${prediction.id} ${prediction.status}`);
-      }),
+      requestsBy((i) => simImageSucceeds(served.url, `p ${i}`)),
     );
   } finally {
     await served.stop();
@@ -100,7 +91,7 @@ async function anchorCost(
       const response = await fetch(url, {
         method: "POST",
         headers: { authorization: "Bearer anchor", prefer: "wait=60" },
-        body: JSON.stringify({ input: { prompt: `p ${i}`, ...INPUT } }),
+        body: JSON.stringify({ input: { prompt: `p ${i}`, ...SIM_IMAGE_INPUT } }),
       });
       if (response.status !== 201) throw new Error(`an anchor answered ${response.status}`);
       check((await response.json()) as { status?: string });

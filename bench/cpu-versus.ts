@@ -7,12 +7,8 @@
  * Run: node bench/cpu-versus.ts <other checkout> [backend=sqlite] [rounds=6] [per round=150] [concurrency=32] [warm-up=200]
  */
 import { join, resolve } from "node:path";
-import {
-  type Backend,
-  type BenchGateway,
-  createPrediction,
-  startBenchGateway,
-} from "./support/gateway-process.ts";
+import { type Backend, type BenchGateway, startBenchGateway } from "./support/gateway-process.ts";
+import { simImageSucceeds } from "./support/sim-load.ts";
 import { cpuSecondsOf, fmt, runPool } from "./support/stats.ts";
 
 const [
@@ -30,7 +26,6 @@ const ROUNDS = Number(roundsArg);
 const PER_ROUND = Number(perRoundArg);
 const CONCURRENCY = Number(concurrencyArg);
 const WARM_UP = Number(warmUpArg);
-const INPUT = { width: 64, height: 64, output_format: "png" };
 
 interface Side {
   name: string;
@@ -40,16 +35,7 @@ interface Side {
 }
 
 const round = (side: Side, count: number) =>
-  runPool(count, CONCURRENCY, async (i) => {
-    const prediction = await createPrediction(
-      side.served.url,
-      "sim/image",
-      { prompt: `p ${i}`, ...INPUT },
-      true,
-    );
-    if (prediction.status !== "succeeded")
-      throw new Error(`${side.name}: ${prediction.id} ${prediction.status}`);
-  });
+  runPool(count, CONCURRENCY, (i) => simImageSucceeds(side.served.url, `p ${i}`));
 
 const env = { GENGATE_SIM_LATENCY: "0" };
 const sides: Side[] = [

@@ -6,26 +6,17 @@
  * measures cold and steady on this ground).
  * Run: node bench/cpu-windows.ts [windows=16] [per window=1000] [concurrency=32]
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { spawnServe } from "../test/support/serve-process.ts";
-import { BENCH_TOKEN, createPrediction } from "./support/gateway-process.ts";
+import { startBenchGateway } from "./support/gateway-process.ts";
+import { simImageSucceeds } from "./support/sim-load.ts";
 import { cpuSecondsOf, fmt, runPool } from "./support/stats.ts";
 
 const WINDOWS = Number(process.argv[2] ?? 16);
 const PER_WINDOW = Number(process.argv[3] ?? 1000);
 const CONCURRENCY = Number(process.argv[4] ?? 32);
-const INPUT = { width: 64, height: 64, output_format: "png" };
 
-const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-windows-"));
-const served = await spawnServe(
-  { GENGATE_DATA_DIR: dataDir, GENGATE_ADMIN_TOKEN: BENCH_TOKEN, GENGATE_SIM_LATENCY: "0" },
-  [],
-  undefined,
-  undefined,
-  ["--trace-gc"],
-);
+const served = await startBenchGateway("sqlite", { GENGATE_SIM_LATENCY: "0" }, undefined, undefined, [
+  "--trace-gc",
+]);
 let fullCollections = 0;
 served.child.stdout?.on("data", (chunk: Buffer) => {
   fullCollections += chunk.toString().split("Mark-Compact").length - 1;
@@ -39,16 +30,7 @@ try {
   for (let window = 0; window < WINDOWS; window++) {
     const [cpuBefore, collectionsBefore, servedBefore] = [await cpuSecondsOf(pid), fullCollections, made];
     const started = performance.now();
-    await runPool(PER_WINDOW, CONCURRENCY, async () => {
-      const prediction = await createPrediction(
-        served.url,
-        "sim/image",
-        { prompt: `w ${made++}`, ...INPUT },
-        true,
-      );
-      if (prediction.status !== "succeeded")
-        throw new Error(`prediction ${prediction.id} ${prediction.status}`);
-    });
+    await runPool(PER_WINDOW, CONCURRENCY, () => simImageSucceeds(served.url, `w ${made++}`));
     const seconds = (performance.now() - started) / 1000;
     const cpuMs = (((await cpuSecondsOf(pid)) - cpuBefore) * 1000) / PER_WINDOW;
     console.log(
@@ -56,7 +38,5 @@ try {
     );
   }
 } finally {
-  served.child.kill("SIGTERM");
-  await served.exited;
-  rmSync(dataDir, { recursive: true, force: true });
+  await served.stop();
 }

@@ -58,6 +58,7 @@ const LOOPS = [
 const TOKEN_READ = /from "api_tokens"/;
 const LORA_READ = /from "loras" where "destination"/;
 const CACHE_REFRESHES = [TOKEN_READ, LORA_READ];
+const NOT_OWN = [...LOOPS, ...CACHE_REFRESHES];
 
 async function countFor(gateway: TestGateway, model: string) {
   await createWaiting(gateway, model, 4);
@@ -66,7 +67,7 @@ async function countFor(gateway: TestGateway, model: string) {
     // the ledger is written just after the answer
     await new Promise((resolve) => setTimeout(resolve, 200));
   });
-  const own = statements.filter((sql) => ![...LOOPS, ...CACHE_REFRESHES].some((shared) => shared.test(sql)));
+  const own = statements.filter((sql) => !NOT_OWN.some((shared) => shared.test(sql)));
   return {
     ownPerPrediction: own.length / PREDICTIONS,
     tokenReads: matching(statements, TOKEN_READ).length,

@@ -19,12 +19,16 @@ export interface BenchDatabase {
   databaseUrl?: string;
 }
 
-/** `bin`: another checkout's `bin/gengate.js`, to measure that code instead of this one. */
+/**
+ * `bin`: another checkout's `bin/gengate.js`, to measure that code instead of this one;
+ * `nodeFlags`: given to node before it.
+ */
 export async function startBenchGateway(
   backend: Backend,
   env: Record<string, string> = {},
   prepare?: (database: BenchDatabase) => Promise<void>,
   bin?: string,
+  nodeFlags: string[] = [],
 ): Promise<BenchGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), "gengate-bench-"));
   const serveEnv: Record<string, string> = {
@@ -35,7 +39,7 @@ export async function startBenchGateway(
   const schema = backend === "postgres" ? await createPostgresSchema("bench") : undefined;
   if (schema) serveEnv.DATABASE_URL = schema.databaseUrl;
   await prepare?.({ dataDir, ...(schema && { databaseUrl: schema.databaseUrl }) });
-  const server = await spawnServe(serveEnv, [], undefined, bin);
+  const server = await spawnServe(serveEnv, [], undefined, bin, nodeFlags);
   return {
     ...server,
     backend,

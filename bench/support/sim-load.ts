@@ -5,7 +5,15 @@
 import { BENCH_TOKEN, type BenchGateway, createPrediction } from "./gateway-process.ts";
 import { cpuSecondsOf, runPool } from "./stats.ts";
 
-const INPUT = { width: 64, height: 64, output_format: "png" };
+/** The throughput benchmarks' picture. */
+export const SIM_IMAGE_INPUT = { width: 64, height: 64, output_format: "png" };
+
+/** Creates a sim/image prediction on `url` with `Prefer: wait`; fails unless it succeeded. */
+export async function simImageSucceeds(url: string, prompt: string, token = BENCH_TOKEN): Promise<void> {
+  const prediction = await createPrediction(url, "sim/image", { prompt, ...SIM_IMAGE_INPUT }, true, token);
+  if (prediction.status !== "succeeded")
+    throw new Error(`prediction ${prediction.id} on ${url} ${prediction.status}`);
+}
 
 export interface SimLoad {
   count: number;
@@ -24,21 +32,15 @@ export interface SimLoadResult {
 
 /** Fails when a prediction does not succeed. */
 export async function runSimLoad(gateway: BenchGateway, load: SimLoad): Promise<SimLoadResult> {
-  const token = load.token ?? BENCH_TOKEN;
-  const create = (prompt: string) =>
-    createPrediction(gateway.url, "sim/image", { prompt, ...INPUT }, true, token);
-  await runPool(load.warmUp, load.concurrency, (i) => create(`warm ${i}`).then(() => {}));
+  const create = (prompt: string) => simImageSucceeds(gateway.url, prompt, load.token);
+  await runPool(load.warmUp, load.concurrency, (i) => create(`warm ${i}`));
   const side = load.during?.();
   const pid = gateway.child.pid ?? 0;
   const cpuBefore = await cpuSecondsOf(pid);
   const started = performance.now();
-  let failed = 0;
-  await runPool(load.count, load.concurrency, async (i) => {
-    if ((await create(`bench ${i}`)).status !== "succeeded") failed++;
-  });
+  await runPool(load.count, load.concurrency, (i) => create(`bench ${i}`));
   const seconds = (performance.now() - started) / 1000;
   await side?.stop();
   const cpuMs = ((await cpuSecondsOf(pid)) - cpuBefore) * 1000;
-  if (failed > 0) throw new Error(`${failed} predictions did not succeed`);
   return { perSecond: load.count / seconds, cpuMs: cpuMs / load.count };
 }
