@@ -4,7 +4,7 @@
  * every gengate process). A webhook that comes through such a URL names the work of that one
  * submit, even when the submit's own answer was lost.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 
 export interface SubmitMark {
   predictionId: string;
@@ -12,11 +12,14 @@ export interface SubmitMark {
 }
 
 export class SubmitMarker {
-  readonly #key: Buffer;
+  /** A KeyObject: Node accepts one several times faster than a Buffer key. */
+  readonly #key: KeyObject;
 
   /** `secret` is the provider's key; `provider` keeps the marks of two providers apart. */
   constructor(secret: string, provider: string) {
-    this.#key = createHmac("sha256", secret).update(`gengate ${provider} submit mark v2`).digest();
+    this.#key = createSecretKey(
+      createHmac("sha256", secret).update(`gengate ${provider} submit mark v2`).digest(),
+    );
   }
 
   /** `base` with the mark of this submit added to its query. */

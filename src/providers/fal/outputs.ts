@@ -1,9 +1,8 @@
 /** A result's images as output files, streamed from fal's file URLs when the engine stores them. */
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { GatewayError } from "../../core/errors.ts";
 import { type OutputFile, outputFile, type StatusResult } from "../provider.ts";
 import { transportError } from "../toolkit/http.ts";
+import { openUrl } from "../toolkit/transport.ts";
 import { type FalFile, type ImageResult, imageResult, parseFalAnswer } from "./responses.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
@@ -20,19 +19,19 @@ function imageFile({ url, content_type }: FalFile): OutputFile {
   const contentType = content_type ?? Object.keys(EXTENSIONS).find((type) => EXTENSIONS[type] === extension);
   return outputFile(contentType ?? "application/octet-stream", extension, async () => {
     // File URLs are public (or data: URLs): the key is never sent to them.
-    const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
+    const response = await openUrl(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
       (cause: unknown) => {
         throw transportError("fal", cause, "downloading an output file");
       },
     );
-    if (!response.ok || !response.body) {
-      await response.body?.cancel();
+    if (response.status < 200 || response.status > 299) {
+      response.discard();
       const gone = response.status >= 400 && response.status < 500 && response.status !== 429;
       throw new GatewayError("provider_error", `fal output file ${url} answered ${response.status}`, {
         retryable: !gone,
       });
     }
-    return Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
+    return response.body;
   });
 }
 

@@ -1,9 +1,8 @@
 /** Output files on Replicate's delivery hosts, opened as streams when the engine stores them. */
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { GatewayError } from "../../core/errors.ts";
 import { contentTypeOfExtension, extensionOfContentType } from "../../core/media-types.ts";
 import { type OutputFile, outputFile } from "../provider.ts";
+import { openUrl } from "../toolkit/transport.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const IN_MEMORY_MAX_BYTES = 4 * 1024 * 1024;
@@ -27,7 +26,7 @@ export function remoteOutput(url: string): OutputFile {
   const extension = /\.([a-z0-9]{1,12})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
   const file = outputFile(contentTypeOfExtension(extension ?? ""), extension ?? "bin", async () => {
     // Delivery URLs are public and unguessable: no token is ever sent to them.
-    const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
+    const response = await openUrl(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
       (cause: unknown) => {
         throw new GatewayError("provider_error", `could not download output ${url}: ${String(cause)}`, {
           cause,
@@ -35,13 +34,13 @@ export function remoteOutput(url: string): OutputFile {
       },
     );
     if ([403, 404, 410].includes(response.status)) {
-      await response.body?.cancel();
+      response.discard();
       throw new GatewayError("provider_error", `output expired before it could be stored: ${url}`, {
         retryable: false,
       });
     }
-    if (!response.ok || !response.body) {
-      await response.body?.cancel();
+    if (response.status < 200 || response.status > 299) {
+      response.discard();
       throw new GatewayError("provider_error", `downloading output ${url} answered ${response.status}`);
     }
     const served = response.headers.get("content-type");
@@ -52,8 +51,8 @@ export function remoteOutput(url: string): OutputFile {
     }
     // A small file is read whole: cheaper to store than a stream, which a large one stays.
     const length = Number(response.headers.get("content-length") ?? Number.NaN);
-    if (length <= IN_MEMORY_MAX_BYTES) return new Uint8Array(await response.arrayBuffer());
-    return Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
+    if (length <= IN_MEMORY_MAX_BYTES) return new Uint8Array(await response.body.arrayBuffer());
+    return response.body;
   });
   return file;
 }

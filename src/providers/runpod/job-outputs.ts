@@ -4,10 +4,10 @@
  * those, where a string is a data URL, a URL, or bare base64. Base64 becomes the decoded bytes
  * with the type the bytes show; a URL is fetched when the engine stores it (without our API key).
  */
-import { Readable } from "node:stream";
-import type { ReadableStream } from "node:stream/web";
+import type { Readable } from "node:stream";
 import { GatewayError } from "../../core/errors.ts";
 import { type OutputFile, outputFile } from "../provider.ts";
+import { openUrl } from "../toolkit/transport.ts";
 import { imageTypeOfName, sniffImage } from "./image-bytes.ts";
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -64,13 +64,13 @@ function shown(url: string): string {
 }
 
 async function download(url: string): Promise<Readable> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
+  const response = await openUrl(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(
     (error: unknown) => {
       throw new GatewayError("provider_unavailable", `could not download ${shown(url)}: ${String(error)}`);
     },
   );
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
+  if (response.status < 200 || response.status > 299) {
+    response.discard();
     const retryable = response.status >= 500 || response.status === 429;
     throw new GatewayError(
       retryable ? "provider_unavailable" : "provider_error",
@@ -78,5 +78,5 @@ async function download(url: string): Promise<Readable> {
       { retryable },
     );
   }
-  return Readable.fromWeb(response.body as ReadableStream<Uint8Array>);
+  return response.body;
 }

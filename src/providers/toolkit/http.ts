@@ -2,13 +2,14 @@
  * The HTTP client every provider calls its upstream with: one base URL whose origin alone gets
  * gengate's credentials, a timeout, JSON or form bodies, transport failures and non-2xx answers
  * as GatewayErrors (toolkit/upstream-errors.ts), and requests other than starts paced by a rate
- * bucket of the engine's limiter (starts are paced by the engine itself). `fetch` is injectable,
- * for tests and for runtimes with their own.
+ * bucket of the engine's limiter (starts are paced by the engine itself). Calls go through
+ * transport.ts; a `fetch` of one's own can be given instead, for tests and for runtimes with their own.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../../core/errors.ts";
 import type { RateBucket, UpstreamBudget } from "../../core/rate-limiter.ts";
 import { DEFAULT_RETRY_AFTER_MS, retryAfterMs, upstreamBudgetOf } from "./rate-limit-headers.ts";
+import { type Exchange, exchange, fetchExchange } from "./transport.ts";
 import { mayHaveArrived, type Upstream, upstreamStatusError } from "./upstream-errors.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -68,12 +69,14 @@ export class UpstreamHttp {
   readonly upstream: Upstream;
   readonly #options: UpstreamHttpOptions;
   readonly #fetch: typeof fetch;
+  readonly #exchange: Exchange;
 
   constructor(options: UpstreamHttpOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.upstream = options.upstream;
     this.#options = options;
     this.#fetch = options.fetch ?? fetch;
+    this.#exchange = options.fetch ? fetchExchange(options.fetch) : exchange;
   }
 
   /** `path` on the base URL, or an absolute URL on its origin (links the upstream returned). */
@@ -108,10 +111,9 @@ export class UpstreamHttp {
     if (budget && !options.start) await this.#pace(budget, options.what);
     const timeout = AbortSignal.timeout(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const sentAt = Date.now();
-    let response: Response;
-    let text: string;
+    let answer: HttpAnswer;
     try {
-      response = await this.#fetch(url, {
+      answer = await this.#exchange(url, {
         method: options.method ?? "GET",
         headers: {
           accept: "application/json",
@@ -124,17 +126,11 @@ export class UpstreamHttp {
         ...(options.form && { body: options.form }),
         signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
       });
-      text = await response.text();
     } catch (cause) {
       throw transportError(this.upstream.name, cause, options.what, this.redact);
     }
-    const observed = upstreamBudgetOf(response.headers, sentAt);
-    const answer = {
-      status: response.status,
-      headers: response.headers,
-      text,
-      ...(observed && { budget: observed }),
-    };
+    const observed = upstreamBudgetOf(answer.headers, sentAt);
+    if (observed) answer.budget = observed;
     if (budget && !options.start) await this.#learn(budget, answer, options.what);
     return answer;
   }
@@ -287,7 +283,8 @@ export function transportError(
   );
 }
 
+/** `fetch` wraps what went wrong in its `cause`; undici's own calls throw it as it is. */
 function causeOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const { code, cause } = error as { code?: string; cause?: { code?: string; message?: string } };
+  return cause?.code ?? cause?.message ?? code ?? (error instanceof Error ? error.message : String(error));
 }
