@@ -5,11 +5,25 @@
  * leaves the origin).
  */
 import type { Readable } from "node:stream";
-import { Agent, interceptors, request } from "undici";
+import type { Dispatcher } from "undici";
 
 const MAX_REDIRECTIONS = 20;
 
-const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+interface Client {
+  request: typeof import("undici").request;
+  dispatcher: Dispatcher;
+}
+
+let loaded: Promise<Client> | undefined;
+
+/** undici, loaded by the first call: a gateway that calls no upstream keeps its ~3 MiB. */
+function client(): Promise<Client> {
+  loaded ??= import("undici").then(({ Agent, interceptors, request }) => ({
+    request,
+    dispatcher: new Agent().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS })),
+  }));
+  return loaded;
+}
 
 export interface TransportRequest {
   method?: string;
@@ -32,6 +46,7 @@ export async function openUrl(url: string, init: TransportRequest): Promise<Open
     init.body instanceof FormData
       ? await encoded(init.body, init.headers)
       : { headers: init.headers, body: init.body };
+  const { request, dispatcher } = await client();
   const answer = await request(url, {
     dispatcher,
     method: (init.method ?? "GET") as "GET",
