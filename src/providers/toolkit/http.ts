@@ -3,7 +3,8 @@
  * gengate's credentials, a timeout, JSON or form bodies, transport failures and non-2xx answers
  * as GatewayErrors (toolkit/upstream-errors.ts), and requests other than starts paced by a rate
  * bucket of the engine's limiter (starts are paced by the engine itself). Calls go through
- * transport.ts; a `fetch` of one's own can be given instead, for tests and for runtimes with their own.
+ * transport.ts; a `fetch` of one's own can be given instead, for tests and for runtimes with
+ * their own.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../../core/errors.ts";

@@ -1,8 +1,8 @@
 /**
- * How gengate calls upstreams and downloads their outputs: undici's request API, which costs about a
- * third of the CPU of `fetch` per call (0.11 ms against 0.30, bench/upstream-client.ts),
- * with redirects followed as `fetch` follows them (up to 20; undici drops the credentials when one
- * leaves the origin).
+ * How gengate calls upstreams and downloads their outputs: undici's request API, which costs
+ * about a third of the CPU of `fetch` per call (0.11 ms against 0.30, bench/upstream-client.ts),
+ * with redirects followed as `fetch` follows them (up to 20; undici drops the credentials when
+ * one leaves the origin).
  */
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
