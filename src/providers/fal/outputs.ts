@@ -24,7 +24,7 @@ function imageFile({ url, content_type }: FalFile): OutputFile {
         throw transportError("fal", cause, "downloading an output file");
       },
     );
-    if (response.status < 200 || response.status > 299) {
+    if (!response.ok) {
       response.discard();
       const gone = response.status >= 400 && response.status < 500 && response.status !== 429;
       throw new GatewayError("provider_error", `fal output file ${url} answered ${response.status}`, {

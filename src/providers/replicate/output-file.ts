@@ -39,7 +39,7 @@ export function remoteOutput(url: string): OutputFile {
         retryable: false,
       });
     }
-    if (response.status < 200 || response.status > 299) {
+    if (!response.ok) {
       response.discard();
       throw new GatewayError("provider_error", `downloading output ${url} answered ${response.status}`);
     }

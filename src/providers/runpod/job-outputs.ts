@@ -69,7 +69,7 @@ async function download(url: string): Promise<Readable> {
       throw new GatewayError("provider_unavailable", `could not download ${shown(url)}: ${String(error)}`);
     },
   );
-  if (response.status < 200 || response.status > 299) {
+  if (!response.ok) {
     response.discard();
     const retryable = response.status >= 500 || response.status === 429;
     throw new GatewayError(

@@ -26,7 +26,7 @@ function client(): Promise<Client> {
 }
 
 export interface TransportRequest {
-  method?: string;
+  method?: Dispatcher.HttpMethod;
   headers?: Record<string, string>;
   body?: string | FormData;
   signal: AbortSignal;
@@ -35,6 +35,8 @@ export interface TransportRequest {
 /** An answer whose body is still to be read, or to be dropped with `discard`. */
 export interface OpenAnswer {
   status: number;
+  /** A 2xx status. */
+  ok: boolean;
   headers: Headers;
   body: Readable & { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer> };
   /** Drops the body unread, freeing the connection. */
@@ -49,13 +51,14 @@ export async function openUrl(url: string, init: TransportRequest): Promise<Open
   const { request, dispatcher } = await client();
   const answer = await request(url, {
     dispatcher,
-    method: (init.method ?? "GET") as "GET",
+    method: init.method ?? "GET",
     ...(headers && { headers }),
     ...(body !== undefined && { body }),
     signal: init.signal,
   });
   return {
     status: answer.statusCode,
+    ok: answer.statusCode >= 200 && answer.statusCode < 300,
     headers: webHeaders(answer.headers),
     body: answer.body,
     // Reads a little of it to keep the connection; aborts the rest (an abort that is no error here).
